@@ -1,0 +1,34 @@
+/*
+ * The domain: what an inbound message means for the roster and the case
+ * records, and which messages must go out because of it. Runs inside the
+ * pipeline's transaction; talks to the store, the catalog and the clock's
+ * time passed in, never to a socket or a channel (it enqueues, the sender
+ * sends). Returns 0, or -1 on a store failure (the caller rolls back).
+ */
+#ifndef BX_CASEWORK_H
+#define BX_CASEWORK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct catalog;
+struct command_parser;
+
+struct casework;
+
+struct casework_cfg {
+	const char *signature;	/* prefixed to every outbound text */
+};
+
+/* Checks that every template it needs is present and well-formed. */
+struct casework *casework_new(struct store *, const struct catalog *,
+    const struct command_parser *, const struct casework_cfg *, char *err,
+    size_t errsz);
+void casework_free(struct casework *);
+
+/* Applies one committed-to-be inbound message from an E.164 sender. */
+int casework_inbound(struct casework *, int64_t inbound_id, const char *from,
+    const char *text, size_t len, int64_t now);
+
+#endif

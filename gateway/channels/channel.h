@@ -1,0 +1,62 @@
+/*
+ * The channel interface: a transport that carries one outbound SMS at a
+ * time and reports the result. Channels never decide (routing, retries and
+ * quiet hours belong to the sender); they carry. A channel may report the
+ * result from inside send() (outbox) or later from the event loop (HTTP
+ * providers, SMPP, modem); the sender handles both.
+ */
+#ifndef BX_CHANNEL_H
+#define BX_CHANNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct channel;
+
+enum chan_result {
+	CHAN_SENT,		/* accepted by the next hop */
+	CHAN_RETRY,		/* temporary failure: try again later */
+	CHAN_FAILED		/* permanent rejection */
+};
+
+/* One message handed to a channel; borrowed for the duration of send(). */
+struct chan_msg {
+	int64_t id;		/* outbound row id */
+	const char *to;		/* E.164 */
+	const char *text;	/* exactly what the phone shows */
+	const char *kind;
+	int segments;
+	int64_t now;
+};
+
+/* ref: the provider's message reference, or NULL; err: why, or NULL. */
+typedef void chan_result_fn(void *arg, int64_t msg_id, enum chan_result,
+    const char *ref, const char *err);
+
+struct channel_ops {
+	const char *type;
+	/* 0 if the message was taken (its result will be reported), -1 if not. */
+	int (*send)(struct channel *, const struct chan_msg *);
+	/* Can the channel take another message now? */
+	int (*ready)(const struct channel *);
+	void (*free)(struct channel *);
+};
+
+struct channel {
+	char name[32];
+	const struct channel_ops *ops;
+	void *impl;
+	chan_result_fn *result_cb;
+	void *result_arg;
+};
+
+/* Reports a result to whoever listens (the sender). */
+void channel_report(struct channel *, int64_t msg_id, enum chan_result,
+    const char *ref, const char *err);
+void channel_free(struct channel *);
+
+/* The outbox: appends JSON lines to path, and to stdout with console. */
+struct channel *outbox_new(const char *name, const char *path, int console,
+    char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,380 @@
+/*
+ * INI → struct gw_config. inih does the reading; a counting reader gives
+ * each key its line number, which inih's packaged build does not pass on.
+ */
+#include "gateway/config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gateway/log.h"
+#include "gateway/timefmt.h"
+#include "parsers/utf8.h"
+
+#define CONFIG_MAX_SEEN 64
+
+struct config_ctx {
+	struct gw_config *cfg;
+	FILE *f;
+	int line;
+	int at_line_start;
+	char *err;
+	size_t errsz;
+	char seen[CONFIG_MAX_SEEN][96];
+	size_t nseen;
+	char clock_start[64];
+	int clock_start_line;
+};
+
+static char *
+config_reader(char *str, int num, void *stream)
+{
+	struct config_ctx *c = stream;
+	char *r = fgets(str, num, c->f);
+
+	if (r == NULL)
+		return NULL;
+	if (c->at_line_start)
+		c->line++;
+	c->at_line_start = strchr(str, '\n') != NULL;
+	return r;
+}
+
+static int
+config_fail(struct config_ctx *c, const char *section, const char *key,
+    const char *fmt, const char *val)
+{
+	char why[256];
+
+	if (c->err[0] != '\0')		/* keep the first error */
+		return 0;
+	snprintf(why, sizeof why, fmt, val);
+	snprintf(c->err, c->errsz, "%s:%d: [%s] %s: %s", c->cfg->file,
+	    c->line, section, key, why);
+	return 0;
+}
+
+static int
+config_copy(struct config_ctx *c, const char *section, const char *key,
+    const char *val, char *dst, size_t dstsz)
+{
+	char lim[32];
+
+	if (strlen(val) >= dstsz) {
+		snprintf(lim, sizeof lim, "%zu", dstsz - 1);
+		return config_fail(c, section, key,
+		    "value longer than %s bytes", lim);
+	}
+	if (!utf8_valid_text(val, strlen(val)))
+		return config_fail(c, section, key, "%snot valid UTF-8", "");
+	memcpy(dst, val, strlen(val) + 1);
+	return 1;
+}
+
+static int
+config_bool(struct config_ctx *c, const char *section, const char *key,
+    const char *val, int *dst)
+{
+	if (!strcmp(val, "yes") || !strcmp(val, "true") || !strcmp(val, "1") ||
+	    !strcmp(val, "on"))
+		*dst = 1;
+	else if (!strcmp(val, "no") || !strcmp(val, "false") ||
+	    !strcmp(val, "0") || !strcmp(val, "off"))
+		*dst = 0;
+	else
+		return config_fail(c, section, key,
+		    "'%s' is not yes or no", val);
+	return 1;
+}
+
+static int
+config_listen(struct config_ctx *c, const char *key, const char *val)
+{
+	struct gw_config *cfg = c->cfg;
+	const char *colon = strrchr(val, ':'), *host = val;
+	size_t hlen;
+	char *end;
+	long port;
+
+	if (colon == NULL || colon == val)
+		return config_fail(c, "daemon", key,
+		    "'%s' is not HOST:PORT", val);
+	hlen = (size_t)(colon - val);
+	if (host[0] == '[' && hlen > 2 && host[hlen - 1] == ']') {
+		host++;
+		hlen -= 2;
+	}
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (*end || errno || port < 0 || port > 65535 || colon[1] == '\0')
+		return config_fail(c, "daemon", key, "bad port in '%s'", val);
+	if (hlen >= sizeof cfg->listen_host)
+		return config_fail(c, "daemon", key, "host too long in '%s'",
+		    val);
+	memcpy(cfg->listen_host, host, hlen);
+	cfg->listen_host[hlen] = '\0';
+	cfg->listen_port = (int)port;
+	return 1;
+}
+
+static int
+config_daemon(struct config_ctx *c, const char *key, const char *val)
+{
+	struct gw_config *cfg = c->cfg;
+	int l;
+
+	if (!strcmp(key, "listen"))
+		return config_listen(c, key, val);
+	if (!strcmp(key, "database"))
+		return config_copy(c, "daemon", key, val, cfg->database,
+		    sizeof cfg->database);
+	if (!strcmp(key, "templates"))
+		return config_copy(c, "daemon", key, val, cfg->templates,
+		    sizeof cfg->templates);
+	if (!strcmp(key, "timezone")) {
+		if (!timefmt_zone_exists(val))
+			return config_fail(c, "daemon", key,
+			    "unknown time zone '%s'", val);
+		return config_copy(c, "daemon", key, val, cfg->timezone,
+		    sizeof cfg->timezone);
+	}
+	if (!strcmp(key, "admin_token"))
+		return config_copy(c, "daemon", key, val, cfg->admin_token,
+		    sizeof cfg->admin_token);
+	if (!strcmp(key, "signature"))
+		return config_copy(c, "daemon", key, val, cfg->signature,
+		    sizeof cfg->signature);
+	if (!strcmp(key, "log_level")) {
+		if ((l = log_level_parse(val)) < 0)
+			return config_fail(c, "daemon", key, "'%s' is not one "
+			    "of error, warn, info, debug", val);
+		cfg->log_level = l;
+		return 1;
+	}
+	return config_fail(c, "daemon", key, "%sunknown key", "");
+}
+
+static int
+config_clock(struct config_ctx *c, const char *key, const char *val)
+{
+	if (!strcmp(key, "mode")) {
+		if (!strcmp(val, "system"))
+			c->cfg->clock_manual = 0;
+		else if (!strcmp(val, "manual"))
+			c->cfg->clock_manual = 1;
+		else
+			return config_fail(c, "clock", key,
+			    "'%s' is not system or manual", val);
+		return 1;
+	}
+	if (!strcmp(key, "start")) {
+		c->clock_start_line = c->line;
+		return config_copy(c, "clock", key, val, c->clock_start,
+		    sizeof c->clock_start);
+	}
+	return config_fail(c, "clock", key, "%sunknown key", "");
+}
+
+static int
+config_inbound_http(struct config_ctx *c, const char *key, const char *val)
+{
+	char *end;
+	long v;
+
+	if (!strcmp(key, "token"))
+		return config_copy(c, "inbound.http", key, val,
+		    c->cfg->http_token, sizeof c->cfg->http_token);
+	if (!strcmp(key, "max_body")) {
+		errno = 0;
+		v = strtol(val, &end, 10);
+		if (*end || errno || v < 256 || v > 8192)
+			return config_fail(c, "inbound.http", key,
+			    "'%s' is not a size from 256 to 8192 bytes", val);
+		c->cfg->http_max_body = (size_t)v;
+		return 1;
+	}
+	return config_fail(c, "inbound.http", key, "%sunknown key", "");
+}
+
+static struct config_channel *
+config_channel_get(struct config_ctx *c, const char *name)
+{
+	struct gw_config *cfg = c->cfg;
+	struct config_channel *ch;
+	size_t i;
+
+	for (i = 0; i < cfg->nchannels; i++)
+		if (!strcmp(cfg->channels[i].name, name))
+			return &cfg->channels[i];
+	if (cfg->nchannels == CONFIG_MAX_CHANNELS)
+		return NULL;
+	ch = &cfg->channels[cfg->nchannels++];
+	memset(ch, 0, sizeof *ch);
+	snprintf(ch->name, sizeof ch->name, "%s", name);
+	ch->type = -1;
+	ch->line = c->line;
+	return ch;
+}
+
+static int
+config_channel(struct config_ctx *c, const char *section, const char *key,
+    const char *val)
+{
+	const char *name = section + strlen("channel.");
+	struct config_channel *ch;
+	size_t i, nlen = strlen(name);
+
+	if (nlen == 0 || nlen >= CONFIG_NAME_MAX)
+		return config_fail(c, section, key, "%schannel name must be "
+		    "1 to 31 characters", "");
+	for (i = 0; i < nlen; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= '0' && name[i] <= '9') || name[i] == '_' ||
+		    name[i] == '-'))
+			return config_fail(c, section, key, "%schannel name "
+			    "may hold only a-z, 0-9, _ and -", "");
+	if ((ch = config_channel_get(c, name)) == NULL)
+		return config_fail(c, section, key, "%stoo many channels", "");
+	if (!strcmp(key, "type")) {
+		if (strcmp(val, "outbox") != 0)
+			return config_fail(c, section, key, "unknown channel "
+			    "type '%s' (supported: outbox)", val);
+		ch->type = CHAN_TYPE_OUTBOX;
+		return 1;
+	}
+	if (!strcmp(key, "path"))
+		return config_copy(c, section, key, val, ch->path,
+		    sizeof ch->path);
+	if (!strcmp(key, "console"))
+		return config_bool(c, section, key, val, &ch->console);
+	return config_fail(c, section, key, "%sunknown key", "");
+}
+
+static int
+config_handler(void *user, const char *section, const char *key,
+    const char *val)
+{
+	struct config_ctx *c = user;
+	size_t i;
+
+	if (key == NULL)
+		return 1;
+	/* Repeated keys are mistakes waiting to happen: refuse them. */
+	for (i = 0; i < c->nseen; i++)
+		if (!strcmp(c->seen[i], section) &&
+		    !strcmp(c->seen[i] + strlen(section) + 1, key))
+			return config_fail(c, section, key,
+			    "%skey given twice", "");
+	if (c->nseen < CONFIG_MAX_SEEN &&
+	    strlen(section) + strlen(key) + 2 <= sizeof c->seen[0]) {
+		snprintf(c->seen[c->nseen], sizeof c->seen[0], "%s", section);
+		snprintf(c->seen[c->nseen] + strlen(section) + 1,
+		    sizeof c->seen[0] - strlen(section) - 1, "%s", key);
+		c->nseen++;
+	}
+	if (!strcmp(section, "daemon"))
+		return config_daemon(c, key, val);
+	if (!strcmp(section, "clock"))
+		return config_clock(c, key, val);
+	if (!strcmp(section, "inbound.http"))
+		return config_inbound_http(c, key, val);
+	if (!strncmp(section, "channel.", 8))
+		return config_channel(c, section, key, val);
+	return config_fail(c, section, key, "%sunknown section", "");
+}
+
+static void
+config_defaults(struct gw_config *cfg)
+{
+	snprintf(cfg->listen_host, sizeof cfg->listen_host, "127.0.0.1");
+	cfg->listen_port = 8080;
+	snprintf(cfg->templates, sizeof cfg->templates, "templates/zh-CN");
+	snprintf(cfg->timezone, sizeof cfg->timezone, "Asia/Shanghai");
+	cfg->log_level = LOGL_INFO;
+	cfg->http_max_body = 8192;
+}
+
+/* Checks that need the whole file: required keys and cross-key rules. */
+static int
+config_finish(struct config_ctx *c)
+{
+	struct gw_config *cfg = c->cfg;
+	size_t i;
+
+	if (setenv("TZ", cfg->timezone, 1) != 0)
+		return snprintf(c->err, c->errsz, "setenv TZ failed"), -1;
+	tzset();
+	if (cfg->database[0] == '\0')
+		return snprintf(c->err, c->errsz, "%s: [daemon] database: "
+		    "required key is missing", cfg->file), -1;
+	if (cfg->http_token[0] == '\0')
+		return snprintf(c->err, c->errsz, "%s: [inbound.http] token: "
+		    "required key is missing (inbound requests must be "
+		    "authenticated)", cfg->file), -1;
+	if (c->clock_start[0]) {
+		if (!cfg->clock_manual)
+			return snprintf(c->err, c->errsz, "%s:%d: [clock] "
+			    "start: only meaningful with mode = manual",
+			    cfg->file, c->clock_start_line), -1;
+		if (timefmt_parse(c->clock_start, &cfg->clock_start) != 0)
+			return snprintf(c->err, c->errsz, "%s:%d: [clock] "
+			    "start: '%s' is not an ISO-8601 time such as "
+			    "2026-09-01T08:00:00+08:00", cfg->file,
+			    c->clock_start_line, c->clock_start), -1;
+	}
+	if (cfg->nchannels == 0)
+		return snprintf(c->err, c->errsz, "%s: no [channel.NAME] "
+		    "section: outbound messages would have nowhere to go",
+		    cfg->file), -1;
+	for (i = 0; i < cfg->nchannels; i++) {
+		struct config_channel *ch = &cfg->channels[i];
+
+		if (ch->type < 0)
+			return snprintf(c->err, c->errsz, "%s:%d: "
+			    "[channel.%s] type: required key is missing",
+			    cfg->file, ch->line, ch->name), -1;
+		if (ch->type == CHAN_TYPE_OUTBOX && ch->path[0] == '\0')
+			return snprintf(c->err, c->errsz, "%s:%d: "
+			    "[channel.%s] path: required for type = outbox",
+			    cfg->file, ch->line, ch->name), -1;
+	}
+	return 0;
+}
+
+int
+config_load(const char *path, struct gw_config *cfg, char *err, size_t errsz)
+{
+	struct config_ctx *c;
+	int rc;
+
+	memset(cfg, 0, sizeof *cfg);
+	config_defaults(cfg);
+	snprintf(cfg->file, sizeof cfg->file, "%s", path);
+	if ((c = calloc(1, sizeof *c)) == NULL)
+		return snprintf(err, errsz, "out of memory"), -1;
+	c->cfg = cfg;
+	c->err = err;
+	c->errsz = errsz;
+	c->at_line_start = 1;
+	err[0] = '\0';
+	if ((c->f = fopen(path, "r")) == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		free(c);
+		return -1;
+	}
+	rc = ini_parse_stream(config_reader, c, config_handler, c);
+	fclose(c->f);
+	if (rc > 0 && err[0] == '\0')
+		snprintf(err, errsz, "%s:%d: syntax error (expected [section] "
+		    "or key = value, at most 199 bytes a line)", path, rc);
+	if (rc < 0)
+		snprintf(err, errsz, "%s: cannot read", path);
+	if (rc == 0)
+		rc = config_finish(c);
+	free(c);
+	return rc == 0 ? 0 : -1;
+}

@@ -1,0 +1,62 @@
+/*
+ * The INI configuration (read with inih) as a plain struct. Every key is
+ * documented in examples/baoxued.conf. Unknown sections and keys, repeated
+ * keys and bad values are errors naming file, line and key, so a typo never
+ * silently falls back to a default.
+ * Paths are taken as written: relative ones are relative to the daemon's
+ * working directory.
+ */
+#ifndef BX_CONFIG_H
+#define BX_CONFIG_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_CHANNELS 8
+#define CONFIG_TOKEN_MAX 128
+#define CONFIG_NAME_MAX 32
+
+enum config_chan_type { CHAN_TYPE_OUTBOX };
+
+struct config_channel {
+	char name[CONFIG_NAME_MAX];
+	int type;			/* enum config_chan_type, -1 unset */
+	int line;			/* where the section's first key is */
+	char path[PATH_MAX];		/* outbox: the JSON-lines file */
+	int console;			/* outbox: also print to stdout */
+};
+
+struct gw_config {
+	char file[PATH_MAX];
+
+	/* [daemon] */
+	char listen_host[64];
+	int listen_port;
+	char database[PATH_MAX];
+	char templates[PATH_MAX];
+	char timezone[64];
+	char admin_token[CONFIG_TOKEN_MAX];
+	char signature[128];
+	int log_level;			/* enum log_level */
+
+	/* [clock] */
+	int clock_manual;
+	int64_t clock_start;		/* manual mode; 0 means "now" */
+
+	/* [inbound.http] */
+	char http_token[CONFIG_TOKEN_MAX];
+	size_t http_max_body;
+
+	struct config_channel channels[CONFIG_MAX_CHANNELS];
+	size_t nchannels;
+};
+
+/*
+ * Loads and validates path; sets TZ to the configured zone. Returns 0, or
+ * -1 with a one-line message "file:line: [section] key: reason" in err.
+ */
+int config_load(const char *path, struct gw_config *cfg, char *err,
+    size_t errsz);
+
+#endif

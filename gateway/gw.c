@@ -1,0 +1,85 @@
+/* Building and tearing down the daemon context; see gw.h. */
+#include "gateway/gw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "gateway/casework/casework.h"
+#include "gateway/channels/channel.h"
+#include "gateway/pipeline.h"
+#include "gateway/sender.h"
+#include "gateway/xmalloc.h"
+#include "parsers/command.h"
+#include "store/store.h"
+#include "templates/render.h"
+
+struct gw *
+gw_new(struct event_base *base, const struct gw_config *cfg, char *err,
+    size_t errsz)
+{
+	struct gw *g = xcalloc(1, sizeof *g);
+	struct casework_cfg cwc = { cfg->signature };
+	size_t i;
+
+	g->base = base;
+	g->cfg = cfg;
+	if (cfg->clock_manual)
+		clock_init_manual(&g->clock, cfg->clock_start ?
+		    cfg->clock_start : (int64_t)time(NULL));
+	else
+		clock_init_system(&g->clock);
+	if ((g->store = store_open(cfg->database, err, errsz)) == NULL)
+		goto fail;
+	if ((g->catalog = catalog_load(cfg->templates, err, errsz)) == NULL)
+		goto fail;
+	if ((g->parser = command_parser_new()) == NULL) {
+		snprintf(err, errsz, "cannot compile the command patterns");
+		goto fail;
+	}
+	g->casework = casework_new(g->store, g->catalog, g->parser, &cwc, err,
+	    errsz);
+	if (g->casework == NULL)
+		goto fail;
+	for (i = 0; i < cfg->nchannels; i++) {
+		const struct config_channel *cc = &cfg->channels[i];
+
+		g->channels[i] = outbox_new(cc->name, cc->path, cc->console, err,
+		    errsz);
+		if (g->channels[i] == NULL)
+			goto fail;
+		g->nchannels++;
+	}
+	g->sender = sender_new(base, g->store, &g->clock, g->channels,
+	    g->nchannels);
+	g->pipeline = pipeline_new(g->store, g->casework, &g->clock,
+	    g->sender);
+	return g;
+fail:
+	gw_free(g);
+	return NULL;
+}
+
+int
+gw_run_due(struct gw *g)
+{
+	return sender_run(g->sender);
+}
+
+void
+gw_free(struct gw *g)
+{
+	size_t i;
+
+	if (g == NULL)
+		return;
+	pipeline_free(g->pipeline);
+	sender_free(g->sender);
+	for (i = 0; i < g->nchannels; i++)
+		channel_free(g->channels[i]);
+	casework_free(g->casework);
+	command_parser_free(g->parser);
+	catalog_free(g->catalog);
+	store_close(g->store);
+	free(g);
+}

@@ -1,0 +1,45 @@
+/*
+ * struct gw: the one daemon context, built from the configuration by
+ * gw_new() (store, catalog, parser, casework, channels, sender, pipeline)
+ * and handed explicitly to whoever needs it. No module keeps a global copy.
+ */
+#ifndef BX_GW_H
+#define BX_GW_H
+
+#include <stddef.h>
+
+#include "gateway/clock.h"
+#include "gateway/config.h"
+
+struct event_base;
+struct store;
+struct catalog;
+struct command_parser;
+struct casework;
+struct channel;
+struct sender;
+struct pipeline;
+struct http;
+
+struct gw {
+	struct event_base *base;
+	const struct gw_config *cfg;
+	struct clock clock;
+	struct store *store;
+	struct catalog *catalog;
+	struct command_parser *parser;
+	struct casework *casework;
+	struct channel *channels[CONFIG_MAX_CHANNELS];
+	size_t nchannels;
+	struct sender *sender;
+	struct pipeline *pipeline;
+};
+
+/* NULL with err set if anything cannot be opened or checked. */
+struct gw *gw_new(struct event_base *, const struct gw_config *, char *err,
+    size_t errsz);
+void gw_free(struct gw *);
+/* After the clock moved: run all work that became due. Returns sent count. */
+int gw_run_due(struct gw *);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * Logging to stderr: "2026-11-22T09:40:12Z INFO  message". log_warn adds
+ * strerror(errno), log_warnx does not. fatal/fatalx log and exit(1): only
+ * for start-up that cannot go on and broken invariants, never for input.
+ * Message bodies are logged at debug level only; names and phones go
+ * through mask.h first.
+ */
+#ifndef BX_LOG_H
+#define BX_LOG_H
+
+enum log_level { LOGL_ERROR, LOGL_WARN, LOGL_INFO, LOGL_DEBUG };
+
+void log_set_level(enum log_level);
+int log_level_parse(const char *);	/* enum log_level or -1 */
+int log_debug_enabled(void);
+
+void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void fatal(const char *, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+void fatalx(const char *, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * baoxued: arguments, configuration, wiring, signals. Nothing else.
+ */
+#include <event2/event.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/config.h"
+#include "gateway/gw.h"
+#include "gateway/http.h"
+#include "gateway/log.h"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: baoxued -c FILE [--check-config]\n"
+	    "       baoxued --version\n");
+}
+
+/* SIGTERM/SIGINT: stop accepting and leave the loop. Callbacks run to the
+ * end, so the transaction in flight is committed before we get here. */
+static void
+main_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct event_base *base = arg;
+
+	(void)what;
+	log_info("signal %d: stopping", (int)sig);
+	event_base_loopexit(base, NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct gw_config *cfg;
+	struct event_base *base;
+	struct event *ev_term, *ev_int;
+	struct http *http;
+	struct gw *g;
+	const char *file = NULL;
+	char err[1024];
+	int i, check = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-c") && i + 1 < argc) {
+			file = argv[++i];
+		} else if (!strcmp(argv[i], "--check-config")) {
+			check = 1;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("baoxued %s\n", BAOXUE_VERSION);
+			return 0;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			return 0;
+		} else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (file == NULL) {
+		usage(stderr);
+		return 2;
+	}
+	if ((cfg = calloc(1, sizeof *cfg)) == NULL)
+		return 1;
+	if (config_load(file, cfg, err, sizeof err) != 0) {
+		fprintf(stderr, "baoxued: %s\n", err);
+		free(cfg);
+		return 1;
+	}
+	if (check) {
+		printf("%s: configuration OK\n", file);
+		free(cfg);
+		return 0;
+	}
+	log_set_level(cfg->log_level);
+	signal(SIGPIPE, SIG_IGN);
+	if ((base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	if ((g = gw_new(base, cfg, err, sizeof err)) == NULL)
+		fatalx("%s", err);
+	if ((http = http_new(g, err, sizeof err)) == NULL)
+		fatalx("%s", err);
+	ev_term = evsignal_new(base, SIGTERM, main_signal_cb, base);
+	ev_int = evsignal_new(base, SIGINT, main_signal_cb, base);
+	if (!ev_term || !ev_int || evsignal_add(ev_term, NULL) ||
+	    evsignal_add(ev_int, NULL))
+		fatalx("cannot install signal handlers");
+	log_info("baoxued %s started (%s clock, time zone %s)",
+	    BAOXUE_VERSION, cfg->clock_manual ? "manual" : "system",
+	    cfg->timezone);
+	gw_run_due(g);	/* whatever was queued before the last stop */
+	event_base_dispatch(base);
+
+	http_free(http);
+	event_free(ev_term);
+	event_free(ev_int);
+	gw_free(g);
+	event_base_free(base);
+	free(cfg);
+	log_info("stopped; database closed");
+	return 0;
+}

@@ -1,0 +1,26 @@
+#include "gateway/xmalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/log.h"
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (p == NULL && n && size)
+		fatal("calloc %zu x %zu", n, size);
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		fatal("strdup");
+	return p;
+}

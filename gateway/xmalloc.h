@@ -1,0 +1,10 @@
+/* Allocators that cannot fail: they exit. Gateway code only. */
+#ifndef BX_XMALLOC_H
+#define BX_XMALLOC_H
+
+#include <stddef.h>
+
+void *xcalloc(size_t n, size_t size);
+char *xstrdup(const char *);
+
+#endif

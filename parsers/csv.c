@@ -1,0 +1,180 @@
+/* Roster CSV decoding; see csv.h. */
+#include "parsers/csv.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parsers/utf8.h"
+
+enum csv_rc
+csv_to_utf8(const char *in, size_t len, char **out, size_t *outlen,
+    int *from_gb)
+{
+	iconv_t cd;
+	char *ip, *op, *buf;
+	size_t il, ol, cap;
+
+	*out = NULL;
+	*outlen = 0;
+	*from_gb = 0;
+	if (len > CSV_MAX_FILE)
+		return CSV_ERR_TOO_BIG;
+	if (len >= 3 && memcmp(in, "\xEF\xBB\xBF", 3) == 0) {
+		in += 3;
+		len -= 3;
+	}
+	if (utf8_valid_text(in, len)) {
+		if ((buf = malloc(len + 1)) == NULL)
+			return CSV_ERR_NOMEM;
+		memcpy(buf, in, len);
+		buf[len] = '\0';
+		*out = buf;
+		*outlen = len;
+		return CSV_OK;
+	}
+	/* GB18030 needs at most 3 UTF-8 bytes per 2 input bytes, 4 per 4. */
+	cap = len * 2 + 1;
+	if ((buf = malloc(cap)) == NULL)
+		return CSV_ERR_NOMEM;
+	if ((cd = iconv_open("UTF-8", "GB18030")) == (iconv_t)-1) {
+		free(buf);
+		return CSV_ERR_ENCODING;
+	}
+	ip = (char *)in;
+	il = len;
+	op = buf;
+	ol = cap - 1;
+	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || il != 0) {
+		iconv_close(cd);
+		free(buf);
+		return CSV_ERR_ENCODING;
+	}
+	iconv_close(cd);
+	*op = '\0';
+	if (!utf8_valid_text(buf, (size_t)(op - buf))) {
+		free(buf);
+		return CSV_ERR_ENCODING;
+	}
+	*out = buf;
+	*outlen = (size_t)(op - buf);
+	*from_gb = 1;
+	return CSV_OK;
+}
+
+void
+csv_reader_init(struct csv_reader *r, const char *text, size_t len)
+{
+	r->p = text;
+	r->end = text + len;
+	r->line = 1;
+}
+
+static void
+csv_trim_field(struct csv_row *row, size_t start, size_t end, int quoted)
+{
+	char *f = row->buf + start;
+
+	row->buf[end] = '\0';
+	if (!quoted) {
+		while (*f == ' ' || *f == '\t')
+			f++;
+		while (end > (size_t)(f - row->buf) &&
+		    (row->buf[end - 1] == ' ' || row->buf[end - 1] == '\t'))
+			row->buf[--end] = '\0';
+	}
+	row->f[row->n++] = f;
+}
+
+enum csv_rc
+csv_read(struct csv_reader *r, struct csv_row *row)
+{
+	size_t o = 0, fstart = 0;
+	int inq = 0, quoted = 0, after_quote = 0;
+
+	/* Skip blank lines. */
+	while (r->p < r->end && (*r->p == '\n' || *r->p == '\r')) {
+		if (*r->p == '\n')
+			r->line++;
+		r->p++;
+	}
+	if (r->p >= r->end)
+		return CSV_EOF;
+	row->line = r->line;
+	row->n = 0;
+	for (;;) {
+		char c;
+
+		if (r->p >= r->end) {
+			if (inq)
+				return CSV_ERR_QUOTE;
+			break;
+		}
+		c = *r->p++;
+		if (inq) {
+			if (c == '"') {
+				if (r->p < r->end && *r->p == '"') {
+					r->p++;
+				} else {
+					inq = 0;
+					after_quote = 1;
+					continue;
+				}
+			} else if (c == '\n') {
+				r->line++;
+			}
+		} else if (c == '"') {
+			/* A quote opens a field only at its start. */
+			size_t k;
+			for (k = fstart; k < o; k++)
+				if (row->buf[k] != ' ' && row->buf[k] != '\t')
+					return CSV_ERR_QUOTE;
+			if (quoted)
+				return CSV_ERR_QUOTE;
+			o = fstart;
+			inq = quoted = 1;
+			continue;
+		} else if (c == ',' || c == '\n' || c == '\r') {
+			if (row->n == CSV_MAX_FIELDS)
+				return CSV_ERR_TOO_MANY_FIELDS;
+			csv_trim_field(row, fstart, o, quoted);
+			o++;
+			fstart = o;
+			quoted = after_quote = 0;
+			if (c == ',')
+				continue;
+			if (c == '\r' && r->p < r->end && *r->p == '\n')
+				r->p++;
+			r->line++;
+			return CSV_OK;
+		} else if (after_quote) {
+			if (c == ' ' || c == '\t')
+				continue;
+			return CSV_ERR_QUOTE;
+		}
+		if (o + 2 >= sizeof row->buf - CSV_MAX_FIELDS)
+			return CSV_ERR_LINE_TOO_LONG;
+		row->buf[o++] = c;
+	}
+	if (row->n == CSV_MAX_FIELDS)
+		return CSV_ERR_TOO_MANY_FIELDS;
+	csv_trim_field(row, fstart, o, quoted);
+	return CSV_OK;
+}
+
+const char *
+csv_rc_str(enum csv_rc rc)
+{
+	switch (rc) {
+	case CSV_OK:			return "ok";
+	case CSV_EOF:			return "end of file";
+	case CSV_ERR_QUOTE:		return "unbalanced or misplaced quote";
+	case CSV_ERR_LINE_TOO_LONG:	return "row too long";
+	case CSV_ERR_TOO_MANY_FIELDS:	return "too many fields";
+	case CSV_ERR_ENCODING:		return "file is neither UTF-8 nor GB18030";
+	case CSV_ERR_TOO_BIG:		return "file too large";
+	case CSV_ERR_NOMEM:		return "out of memory";
+	}
+	return "unknown CSV error";
+}

@@ -1,0 +1,121 @@
+/* Input normalization for SMS commands; see normalize.h. */
+#include "parsers/normalize.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "parsers/utf8.h"
+
+/* CJK punctuation that NFKC keeps, and what the parser wants instead. */
+static const struct {
+	int32_t cp;
+	char to;
+} normalize_fold[] = {
+	{ 0x3001, ',' },	/* 、 */
+	{ 0x3002, '.' },	/* 。 */
+	{ 0x3010, '[' },	/* 【 */
+	{ 0x3011, ']' },	/* 】 */
+	{ 0x300A, '<' },	/* 《 */
+	{ 0x300B, '>' },	/* 》 */
+	{ 0x201C, '"' },	/* “ */
+	{ 0x201D, '"' },	/* ” */
+	{ 0x2018, '\'' },	/* ‘ */
+	{ 0x2019, '\'' },	/* ’ */
+	{ 0x2014, '-' },	/* — */
+	{ 0x2015, '-' },	/* ― */
+	{ 0xFF5E, '~' },	/* ～ (NFKC maps it already; kept for safety) */
+};
+
+static int
+normalize_fold_cp(int32_t cp)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof normalize_fold / sizeof normalize_fold[0]; i++)
+		if (normalize_fold[i].cp == cp)
+			return normalize_fold[i].to;
+	return -1;
+}
+
+enum perr_code
+normalize_text(const char *in, size_t len, char *out, size_t outsz,
+    size_t *outlen)
+{
+	utf8proc_uint8_t *nfkc = NULL;
+	utf8proc_ssize_t nlen;
+	size_t i = 0, o = 0;
+	int pending_space = 0, line_start = 1;
+	enum perr_code rc = PERR_NONE;
+
+	*outlen = 0;
+	if (outsz == 0)
+		return PERR_TOO_LONG;
+	out[0] = '\0';
+	if (len > NORMALIZE_MAX_IN)
+		return PERR_TOO_LONG;
+	if (!utf8_valid_text(in, len))
+		return PERR_BAD_UTF8;
+	nlen = utf8proc_map((const utf8proc_uint8_t *)in,
+	    (utf8proc_ssize_t)len, &nfkc,
+	    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+	if (nlen < 0)
+		return nlen == UTF8PROC_ERROR_NOMEM ? PERR_NOMEM : PERR_BAD_UTF8;
+
+	while (i < (size_t)nlen) {
+		const char *p = (const char *)nfkc + i;
+		int32_t cp;
+		int n = utf8_next(p, (size_t)nlen - i, &cp), f;
+
+		if (n < 0) {
+			rc = PERR_BAD_UTF8;
+			goto done;
+		}
+		i += (size_t)n;
+		if (cp == '\r' || cp == '\n') {
+			if (!line_start) {
+				if (o + 1 >= outsz)
+					goto toolong;
+				out[o++] = '\n';
+			}
+			line_start = 1;
+			pending_space = 0;
+			continue;
+		}
+		if (cp == ' ' || cp == '\t' || utf8proc_category(cp) ==
+		    UTF8PROC_CATEGORY_ZS) {
+			pending_space = !line_start;
+			continue;
+		}
+		if (pending_space) {
+			if (o + 1 >= outsz)
+				goto toolong;
+			out[o++] = ' ';
+			pending_space = 0;
+		}
+		line_start = 0;
+		if ((f = normalize_fold_cp(cp)) >= 0) {
+			if (o + 1 >= outsz)
+				goto toolong;
+			out[o++] = (char)f;
+			continue;
+		}
+		if (o + (size_t)n >= outsz)
+			goto toolong;
+		memcpy(out + o, p, (size_t)n);
+		o += (size_t)n;
+	}
+	if (o > 0 && out[o - 1] == '\n')
+		o--;
+	out[o] = '\0';
+	*outlen = o;
+	if (o == 0)
+		rc = PERR_EMPTY;
+	goto done;
+toolong:
+	out[0] = '\0';
+	rc = PERR_TOO_LONG;
+done:
+	free(nfkc);
+	return rc;
+}

@@ -1,0 +1,33 @@
+/*
+ * SMS length arithmetic (3GPP TS 23.038 / 23.040; PROTOCOLS.md §3): which
+ * alphabet a text needs, how many units it costs, and how many segments it
+ * takes when concatenated with an 8-bit reference UDH. GSM-7 extension
+ * characters cost two septets and UCS-2 characters outside the BMP two code
+ * units; neither pair is ever split across segments.
+ */
+#ifndef BX_SMSLEN_H
+#define BX_SMSLEN_H
+
+#include <stddef.h>
+
+enum smslen_enc { SMSLEN_GSM7, SMSLEN_UCS2 };
+
+#define SMSLEN_GSM7_SINGLE 160
+#define SMSLEN_GSM7_PART 153
+#define SMSLEN_UCS2_SINGLE 70
+#define SMSLEN_UCS2_PART 67
+#define SMSLEN_MAX_SEGMENTS 255
+
+struct smslen {
+	enum smslen_enc enc;
+	size_t units;		/* septets or UTF-16 code units */
+	size_t segments;	/* 0 for an empty text */
+	size_t chars;		/* code points */
+};
+
+/* Returns 0, or -1 for invalid UTF-8 or more than 255 segments. */
+int smslen_measure(const char *utf8, size_t len, struct smslen *r);
+/* Septets a code point costs in GSM-7: 1, 2 (extension), or 0 (not GSM). */
+int smslen_gsm7_cost(int cp);
+
+#endif

@@ -1,0 +1,55 @@
+/* UTF-8 validation and iteration; utf8proc does the decoding. */
+#include "parsers/utf8.h"
+
+#include <utf8proc.h>
+
+int
+utf8_next(const char *s, size_t len, int32_t *cp)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n;
+
+	if (len == 0)
+		return -1;
+	n = utf8proc_iterate((const utf8proc_uint8_t *)s,
+	    (utf8proc_ssize_t)len, &c);
+	if (n <= 0 || c < 0)
+		return -1;
+	*cp = c;
+	return (int)n;
+}
+
+int
+utf8_valid_text(const char *s, size_t len)
+{
+	size_t i = 0;
+	int32_t cp;
+	int n;
+
+	while (i < len) {
+		if ((n = utf8_next(s + i, len - i, &cp)) < 0)
+			return 0;
+		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+		    cp == 0x7f)
+			return 0;
+		i += (size_t)n;
+	}
+	return 1;
+}
+
+long
+utf8_count(const char *s, size_t len)
+{
+	size_t i = 0;
+	long count = 0;
+	int32_t cp;
+	int n;
+
+	while (i < len) {
+		if ((n = utf8_next(s + i, len - i, &cp)) < 0)
+			return -1;
+		i += (size_t)n;
+		count++;
+	}
+	return count;
+}

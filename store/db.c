@@ -1,0 +1,158 @@
+/*
+ * Opening the database: pragmas, migrations, and preparing every statement
+ * of sql.def. Also the transaction calls and the small helpers the other
+ * store files share.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+static const char *const store_sql[STMT_COUNT] = {
+#define SQL(id, text) [STMT_##id] = text,
+#include "store/sql.def"
+#undef SQL
+};
+
+static int
+store_pragma(struct store *s, const char *sql, char *err, size_t errsz)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", sql, msg ? msg : "failed");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *path, char *err, size_t errsz)
+{
+	struct store *s;
+	int i;
+
+	if ((s = calloc(1, sizeof *s)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", path, s->db ?
+		    sqlite3_errmsg(s->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	/* An acknowledged commit must survive power loss: synchronous=FULL. */
+	if (store_pragma(s, "PRAGMA journal_mode=WAL", err, errsz) ||
+	    store_pragma(s, "PRAGMA synchronous=FULL", err, errsz) ||
+	    store_pragma(s, "PRAGMA foreign_keys=ON", err, errsz) ||
+	    store_pragma(s, "PRAGMA busy_timeout=2000", err, errsz))
+		goto fail;
+	if (store_migrate(s, err, errsz) != 0)
+		goto fail;
+	for (i = 0; i < STMT_COUNT; i++) {
+		if (sqlite3_prepare_v3(s->db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
+			snprintf(err, errsz, "preparing %s: %s", store_sql[i],
+			    sqlite3_errmsg(s->db));
+			goto fail;
+		}
+	}
+	return s;
+fail:
+	store_close(s);
+	return NULL;
+}
+
+void
+store_close(struct store *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < STMT_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	if (s->db && sqlite3_close(s->db) != SQLITE_OK)
+		fprintf(stderr, "store: close: %s\n", sqlite3_errmsg(s->db));
+	free(s);
+}
+
+const char *
+store_errmsg(const struct store *s)
+{
+	return s->err;
+}
+
+int
+store_schema_version(const struct store *s)
+{
+	return s->version;
+}
+
+sqlite3_stmt *
+store_stmt(struct store *s, enum store_stmt id)
+{
+	sqlite3_stmt *st = s->st[id];
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+enum store_rc
+store_fail(struct store *s, sqlite3_stmt *st, int rc)
+{
+	snprintf(s->err, sizeof s->err, "%s (%d)", sqlite3_errmsg(s->db), rc);
+	if (st)
+		sqlite3_reset(st);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return STORE_BUSY;
+	return STORE_ERR;
+}
+
+enum store_rc
+store_exec(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_fail(s, st, rc);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+void
+store_col_text(sqlite3_stmt *st, int col, char *dst, size_t dstsz)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+
+	if (n >= dstsz)
+		n = dstsz - 1;
+	if (n)
+		memcpy(dst, t, n);
+	dst[n] = '\0';
+}
+
+enum store_rc
+store_begin(struct store *s)
+{
+	return store_exec(s, store_stmt(s, STMT_BEGIN));
+}
+
+enum store_rc
+store_commit(struct store *s)
+{
+	return store_exec(s, store_stmt(s, STMT_COMMIT));
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		(void)store_exec(s, store_stmt(s, STMT_ROLLBACK));
+}

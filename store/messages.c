@@ -1,0 +1,193 @@
+/*
+ * The inbound log (dedup by channel and provider id) and the outbound
+ * queue: queued -> sending -> sent | queued (retry) | failed.
+ */
+#include "store/store_int.h"
+
+enum store_rc
+store_inbound_record(struct store *s, const struct store_inbound *in,
+    int64_t *id)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_INBOUND_PUT);
+	enum store_rc rc;
+	int r;
+
+	sqlite3_bind_text(st, 1, in->channel, -1, SQLITE_STATIC);
+	if (in->provider_id)
+		sqlite3_bind_text(st, 2, in->provider_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, in->sender, -1, SQLITE_STATIC);
+	if (in->recipient)
+		sqlite3_bind_text(st, 4, in->recipient, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, in->text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, in->received_at);
+	if ((rc = store_exec(s, st)) != STORE_OK)
+		return rc;
+	if (sqlite3_changes(s->db) == 1) {
+		*id = sqlite3_last_insert_rowid(s->db);
+		return STORE_OK;
+	}
+	st = store_stmt(s, STMT_INBOUND_FIND);
+	sqlite3_bind_text(st, 1, in->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, in->provider_id, -1, SQLITE_STATIC);
+	if ((r = sqlite3_step(st)) != SQLITE_ROW)
+		return store_fail(s, st, r);
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return STORE_DUP;
+}
+
+enum store_rc
+store_outbound_enqueue(struct store *s, const struct store_outbound *m,
+    int64_t *id)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_PUT);
+	enum store_rc rc;
+
+	sqlite3_bind_text(st, 1, m->to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, m->text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, m->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, m->priority);
+	sqlite3_bind_int64(st, 5, m->inbound_id);
+	sqlite3_bind_int64(st, 6, m->created_at);
+	sqlite3_bind_int64(st, 7, m->due_at);
+	if ((rc = store_exec(s, st)) == STORE_OK && id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+enum store_rc
+store_outbound_claim(struct store *s, int64_t now, const char *channel,
+    struct store_outbound *out)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_NEXT);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, now);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return STORE_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return store_fail(s, st, rc);
+	out->id = sqlite3_column_int64(st, 0);
+	store_col_text(st, 1, out->to, sizeof out->to);
+	store_col_text(st, 2, out->text, sizeof out->text);
+	store_col_text(st, 3, out->kind, sizeof out->kind);
+	out->priority = sqlite3_column_int(st, 4);
+	out->inbound_id = sqlite3_column_int64(st, 5);
+	out->created_at = sqlite3_column_int64(st, 6);
+	out->due_at = sqlite3_column_int64(st, 7);
+	out->attempts = sqlite3_column_int(st, 8) + 1;
+	sqlite3_reset(st);
+
+	st = store_stmt(s, STMT_OUTBOUND_SENDING);
+	sqlite3_bind_int64(st, 1, out->id);
+	sqlite3_bind_text(st, 2, channel, -1, SQLITE_STATIC);
+	return store_exec(s, st);
+}
+
+static enum store_rc
+store_outbound_update(struct store *s, enum store_stmt id_stmt, int64_t id,
+    int64_t t, const char *text)
+{
+	sqlite3_stmt *st = store_stmt(s, id_stmt);
+	enum store_rc rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	if (id_stmt == STMT_OUTBOUND_FAILED) {
+		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_int64(st, 2, t);
+		if (text)
+			sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+	}
+	if ((rc = store_exec(s, st)) != STORE_OK)
+		return rc;
+	return sqlite3_changes(s->db) == 1 ? STORE_OK : STORE_NOTFOUND;
+}
+
+enum store_rc
+store_outbound_sent(struct store *s, int64_t id, int64_t now,
+    const char *provider_ref)
+{
+	return store_outbound_update(s, STMT_OUTBOUND_SENT, id, now,
+	    provider_ref);
+}
+
+enum store_rc
+store_outbound_retry(struct store *s, int64_t id, int64_t now,
+    const char *error)
+{
+	return store_outbound_update(s, STMT_OUTBOUND_RETRY, id, now, error);
+}
+
+enum store_rc
+store_outbound_failed(struct store *s, int64_t id, const char *error)
+{
+	return store_outbound_update(s, STMT_OUTBOUND_FAILED, id, 0, error);
+}
+
+enum store_rc
+store_outbound_requeue_sending(struct store *s, int *n)
+{
+	enum store_rc rc = store_exec(s, store_stmt(s, STMT_OUTBOUND_REQUEUE));
+
+	*n = rc == STORE_OK ? sqlite3_changes(s->db) : 0;
+	return rc;
+}
+
+/* Runs a statement returning one row of integers into v[0..n). */
+static enum store_rc
+store_ints(struct store *s, sqlite3_stmt *st, int64_t *v, int n, int *null0)
+{
+	int rc, i;
+
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return store_fail(s, st, rc);
+	if (null0)
+		*null0 = sqlite3_column_type(st, 0) == SQLITE_NULL;
+	for (i = 0; i < n; i++)
+		v[i] = sqlite3_column_int64(st, i);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
+store_outbound_next_due(struct store *s, int64_t *due)
+{
+	enum store_rc rc;
+	int isnull;
+
+	rc = store_ints(s, store_stmt(s, STMT_OUTBOUND_NEXT_DUE), due, 1,
+	    &isnull);
+	if (rc == STORE_OK && isnull)
+		return STORE_NOTFOUND;
+	return rc;
+}
+
+enum store_rc
+store_outbound_stats(struct store *s, struct store_queue_stats *q)
+{
+	int64_t v[3];
+	enum store_rc rc;
+
+	rc = store_ints(s, store_stmt(s, STMT_OUTBOUND_STATS), v, 3, NULL);
+	if (rc == STORE_OK) {
+		q->queued = v[0];
+		q->failed = v[1];
+		q->sent = v[2];
+	}
+	return rc;
+}
+
+enum store_rc
+store_outbound_count_since(struct store *s, const char *to, const char *kind,
+    int64_t since, int64_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_COUNT_SINCE);
+
+	sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, since);
+	return store_ints(s, st, n, 1, NULL);
+}

@@ -1,0 +1,131 @@
+/*
+ * Schema migrations keyed by PRAGMA user_version. Steps are append-only:
+ * a released step is never edited, a change is a new step. A database
+ * newer than this binary is refused rather than guessed at.
+ */
+#include <stdio.h>
+
+#include "store/store_int.h"
+
+static const char *const store_steps[] = {
+	/* 1: roster, inbound log, absences, outbound queue. */
+	"CREATE TABLE places ("
+	" code TEXT PRIMARY KEY,"
+	" name TEXT NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN"
+	"  ('county', 'township', 'village', 'school', 'class')),"
+	" parent TEXT REFERENCES places(code));"
+	"CREATE INDEX places_parent ON places(parent);"
+	"CREATE TABLE people ("
+	" id INTEGER PRIMARY KEY,"
+	" phone TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" role TEXT NOT NULL,"
+	" scope TEXT NOT NULL REFERENCES places(code),"
+	" UNIQUE (phone, role, scope));"
+	"CREATE TABLE students ("
+	" id INTEGER PRIMARY KEY,"
+	" student_no TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL,"
+	" gender TEXT NOT NULL CHECK (gender IN ('M', 'F')),"
+	" class TEXT NOT NULL REFERENCES places(code),"
+	" village TEXT NOT NULL REFERENCES places(code),"
+	" guardian_phone TEXT);"
+	"CREATE INDEX students_class ON students(class);"
+	"CREATE INDEX students_village ON students(village);"
+	"CREATE TABLE student_categories ("
+	" student_id INTEGER NOT NULL REFERENCES students(id),"
+	" category TEXT NOT NULL,"
+	" PRIMARY KEY (student_id, category)) WITHOUT ROWID;"
+	"CREATE TABLE inbound ("
+	" id INTEGER PRIMARY KEY,"
+	" channel TEXT NOT NULL,"
+	" provider_id TEXT,"
+	" sender TEXT NOT NULL,"
+	" recipient TEXT,"
+	" text TEXT NOT NULL,"
+	" received_at INTEGER NOT NULL,"
+	" UNIQUE (channel, provider_id));"
+	"CREATE TABLE absences ("
+	" id INTEGER PRIMARY KEY,"
+	" student_id INTEGER NOT NULL REFERENCES students(id),"
+	" reporter_id INTEGER NOT NULL REFERENCES people(id),"
+	" days INTEGER NOT NULL CHECK (days BETWEEN 1 AND 60),"
+	" reason TEXT,"
+	" note TEXT,"
+	" inbound_id INTEGER NOT NULL REFERENCES inbound(id),"
+	" reported_at INTEGER NOT NULL);"
+	"CREATE INDEX absences_student ON absences(student_id, reported_at);"
+	"CREATE TABLE outbound ("
+	" id INTEGER PRIMARY KEY,"
+	" recipient TEXT NOT NULL,"
+	" text TEXT NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('reply', 'notice', 'task',"
+	"  'reminder', 'escalation', 'digest')),"
+	" priority INTEGER NOT NULL,"
+	" inbound_id INTEGER REFERENCES inbound(id),"
+	" status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN"
+	"  ('queued', 'sending', 'sent', 'failed')),"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL,"
+	" due_at INTEGER NOT NULL,"
+	" sent_at INTEGER,"
+	" channel TEXT,"
+	" provider_ref TEXT,"
+	" last_error TEXT);"
+	"CREATE INDEX outbound_due ON outbound(status, priority, due_at, id);"
+	"CREATE INDEX outbound_recipient ON outbound(recipient, kind, created_at);",
+};
+
+#define STORE_NSTEPS ((int)(sizeof store_steps / sizeof store_steps[0]))
+
+static int
+store_user_version(struct store *s, int *v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+store_migrate(struct store *s, char *err, size_t errsz)
+{
+	char *msg = NULL, sql[64];
+	int v, i;
+
+	if (store_user_version(s, &v) != 0) {
+		snprintf(err, errsz, "reading schema version: %s",
+		    sqlite3_errmsg(s->db));
+		return -1;
+	}
+	if (v > STORE_NSTEPS) {
+		snprintf(err, errsz, "database schema %d is newer than this "
+		    "program (%d); refusing to open", v, STORE_NSTEPS);
+		return -1;
+	}
+	for (i = v; i < STORE_NSTEPS; i++) {
+		snprintf(sql, sizeof sql, "PRAGMA user_version=%d", i + 1);
+		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL,
+		    &msg) != SQLITE_OK ||
+		    sqlite3_exec(s->db, store_steps[i], NULL, NULL,
+		    &msg) != SQLITE_OK ||
+		    sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(s->db, "COMMIT", NULL, NULL, &msg) !=
+		    SQLITE_OK) {
+			snprintf(err, errsz, "schema step %d: %s", i + 1,
+			    msg ? msg : sqlite3_errmsg(s->db));
+			sqlite3_free(msg);
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	s->version = STORE_NSTEPS;
+	return 0;
+}

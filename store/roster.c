@@ -1,0 +1,161 @@
+/* Places, people with their roles and scopes, and students. */
+#include <string.h>
+
+#include "store/store_int.h"
+
+static void
+store_bind_text(sqlite3_stmt *st, int i, const char *t)
+{
+	if (t == NULL || *t == '\0')
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, t, -1, SQLITE_TRANSIENT);
+}
+
+enum store_rc
+store_place_put(struct store *s, const struct store_place *p)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_PLACE_PUT);
+
+	sqlite3_bind_text(st, 1, p->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, p->kind, -1, SQLITE_STATIC);
+	store_bind_text(st, 4, p->parent);
+	return store_exec(s, st);
+}
+
+enum store_rc
+store_place_get(struct store *s, const char *code, struct store_place *out)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_PLACE_GET);
+	int rc;
+
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return STORE_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return store_fail(s, st, rc);
+	store_col_text(st, 0, out->code, sizeof out->code);
+	store_col_text(st, 1, out->name, sizeof out->name);
+	store_col_text(st, 2, out->kind, sizeof out->kind);
+	store_col_text(st, 3, out->parent, sizeof out->parent);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
+store_place_within(struct store *s, const char *place, const char *ancestor)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_PLACE_WITHIN);
+	int rc;
+
+	sqlite3_bind_text(st, 1, place, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ancestor, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, st, rc);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : STORE_NOTFOUND;
+}
+
+enum store_rc
+store_person_put(struct store *s, const struct store_person *p)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_PERSON_PUT);
+
+	sqlite3_bind_text(st, 1, p->phone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, p->role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, p->scope, -1, SQLITE_STATIC);
+	return store_exec(s, st);
+}
+
+enum store_rc
+store_people_by_phone(struct store *s, const char *phone,
+    struct store_person *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_PEOPLE_BY_PHONE);
+	int rc;
+
+	*n = 0;
+	sqlite3_bind_text(st, 1, phone, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+		struct store_person *p = &out[(*n)++];
+
+		p->id = sqlite3_column_int64(st, 0);
+		store_col_text(st, 1, p->phone, sizeof p->phone);
+		store_col_text(st, 2, p->name, sizeof p->name);
+		store_col_text(st, 3, p->role, sizeof p->role);
+		store_col_text(st, 4, p->scope, sizeof p->scope);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, st, rc);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
+store_student_put(struct store *s, const struct store_student *p)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_STUDENT_PUT);
+	const char *c, *bar;
+	int64_t id;
+	int rc;
+
+	sqlite3_bind_text(st, 1, p->student_no, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, p->gender, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, p->class_code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, p->village, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, p->guardian_phone, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return store_fail(s, st, rc);
+	id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+
+	st = store_stmt(s, STMT_STUDENT_CATS_CLEAR);
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = store_exec(s, st)) != STORE_OK)
+		return rc;
+	for (c = p->categories; *c; c = *bar ? bar + 1 : bar) {
+		bar = strchr(c, '|');
+		if (bar == NULL)
+			bar = c + strlen(c);
+		if (bar == c)
+			continue;
+		st = store_stmt(s, STMT_STUDENT_CAT_ADD);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, c, (int)(bar - c), SQLITE_STATIC);
+		if ((rc = store_exec(s, st)) != STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+enum store_rc
+store_student_get(struct store *s, const char *student_no,
+    struct store_student *out)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_STUDENT_GET);
+	int rc;
+
+	sqlite3_bind_text(st, 1, student_no, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return STORE_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return store_fail(s, st, rc);
+	out->id = sqlite3_column_int64(st, 0);
+	store_col_text(st, 1, out->student_no, sizeof out->student_no);
+	store_col_text(st, 2, out->name, sizeof out->name);
+	store_col_text(st, 3, out->gender, sizeof out->gender);
+	store_col_text(st, 4, out->class_code, sizeof out->class_code);
+	store_col_text(st, 5, out->village, sizeof out->village);
+	store_col_text(st, 6, out->guardian_phone, sizeof out->guardian_phone);
+	store_col_text(st, 7, out->categories, sizeof out->categories);
+	sqlite3_reset(st);
+	return STORE_OK;
+}

@@ -1,0 +1,154 @@
+/*
+ * The store: the only code that speaks SQL. One SQLite database in WAL mode
+ * with foreign keys; the schema is migrated at open and every statement is
+ * prepared then, so bad SQL fails at start, not at 3 a.m.
+ *
+ * Conventions: functions return enum store_rc; STORE_DUP is a success (the
+ * thing was already there). Text out-parameters are fixed-size fields in
+ * the record structs, copied before the statement is reset. Times are UTC
+ * seconds from the daemon's clock. The caller owns transaction boundaries
+ * (store_begin/commit/rollback); store functions never nest them.
+ */
+#ifndef BX_STORE_H
+#define BX_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_DUP = 1,		/* already present: counts as success */
+	STORE_NOTFOUND = 2,
+	STORE_ERR = -1,
+	STORE_BUSY = -2
+};
+
+#define STORE_CODE_MAX 32
+#define STORE_NAME_MAX 128
+#define STORE_PHONE_MAX 20
+#define STORE_ROLE_MAX 24
+#define STORE_STUDENT_MAX 24
+#define STORE_TEXT_MAX 2048
+#define STORE_KIND_MAX 16
+#define STORE_REF_MAX 64
+#define STORE_CATS_MAX 256
+
+struct store;
+
+struct store_place {
+	char code[STORE_CODE_MAX];
+	char name[STORE_NAME_MAX];
+	char kind[STORE_KIND_MAX];
+	char parent[STORE_CODE_MAX];	/* "" for the county */
+};
+
+struct store_person {
+	int64_t id;
+	char phone[STORE_PHONE_MAX];
+	char name[STORE_NAME_MAX];
+	char role[STORE_ROLE_MAX];
+	char scope[STORE_CODE_MAX];
+};
+
+struct store_student {
+	int64_t id;
+	char student_no[STORE_STUDENT_MAX];
+	char name[STORE_NAME_MAX];
+	char gender[4];			/* "M" or "F" */
+	char class_code[STORE_CODE_MAX];
+	char village[STORE_CODE_MAX];
+	char guardian_phone[STORE_PHONE_MAX];	/* "" if none */
+	char categories[STORE_CATS_MAX];	/* '|'-separated codes */
+};
+
+struct store_inbound {
+	const char *channel;
+	const char *provider_id;	/* NULL if the channel gives none */
+	const char *sender;		/* E.164 */
+	const char *recipient;		/* E.164 or NULL */
+	const char *text;
+	int64_t received_at;
+};
+
+struct store_absence {
+	int64_t student_id;
+	int64_t reporter_id;
+	int days;
+	const char *reason;		/* code or NULL */
+	const char *note;		/* or NULL */
+	int64_t inbound_id;
+	int64_t reported_at;
+};
+
+struct store_outbound {
+	int64_t id;
+	char to[STORE_PHONE_MAX];
+	char text[STORE_TEXT_MAX];
+	char kind[STORE_KIND_MAX];	/* reply notice task reminder ... */
+	int priority;			/* lower goes first */
+	int64_t inbound_id;		/* 0 if none */
+	int64_t created_at;
+	int64_t due_at;
+	int attempts;
+};
+
+struct store_queue_stats {
+	int64_t queued;			/* queued or being sent */
+	int64_t failed;
+	int64_t sent;
+};
+
+/* Opens (creating if needed) and migrates. NULL with err set on failure. */
+struct store *store_open(const char *path, char *err, size_t errsz);
+void store_close(struct store *);
+const char *store_errmsg(const struct store *);
+int store_schema_version(const struct store *);
+
+enum store_rc store_begin(struct store *);	/* BEGIN IMMEDIATE */
+enum store_rc store_commit(struct store *);
+void store_rollback(struct store *);		/* safe outside a transaction */
+
+/* Roster. Puts are upserts keyed by code / (phone, role, scope) / 学号. */
+enum store_rc store_place_put(struct store *, const struct store_place *);
+enum store_rc store_place_get(struct store *, const char *code,
+    struct store_place *out);
+/* STORE_OK if place is ancestor or place itself, else STORE_NOTFOUND. */
+enum store_rc store_place_within(struct store *, const char *place,
+    const char *ancestor);
+enum store_rc store_person_put(struct store *, const struct store_person *);
+/* Every role row of one phone number, up to max; *n set. */
+enum store_rc store_people_by_phone(struct store *, const char *phone,
+    struct store_person *out, size_t max, size_t *n);
+enum store_rc store_student_put(struct store *, const struct store_student *);
+enum store_rc store_student_get(struct store *, const char *student_no,
+    struct store_student *out);
+
+/* Inbound log: STORE_DUP (with *id of the first) for a repeated provider id. */
+enum store_rc store_inbound_record(struct store *, const struct store_inbound *,
+    int64_t *id);
+enum store_rc store_absence_add(struct store *, const struct store_absence *,
+    int64_t *id);
+
+/* Outbound queue. */
+enum store_rc store_outbound_enqueue(struct store *,
+    const struct store_outbound *, int64_t *id);
+/* The next due message (priority, due time, age), marked sending. */
+enum store_rc store_outbound_claim(struct store *, int64_t now,
+    const char *channel, struct store_outbound *out);
+enum store_rc store_outbound_sent(struct store *, int64_t id, int64_t now,
+    const char *provider_ref);
+/* Queued again after a backoff of 30 s doubling per attempt, at most 1 h. */
+enum store_rc store_outbound_retry(struct store *, int64_t id, int64_t now,
+    const char *error);
+enum store_rc store_outbound_failed(struct store *, int64_t id,
+    const char *error);
+/* After a crash: what was being sent is queued again (maybe-once). */
+enum store_rc store_outbound_requeue_sending(struct store *, int *n);
+/* Earliest due time of a queued message; STORE_NOTFOUND if none. */
+enum store_rc store_outbound_next_due(struct store *, int64_t *due);
+enum store_rc store_outbound_stats(struct store *, struct store_queue_stats *);
+/* Messages of kind to one number created at or after since. */
+enum store_rc store_outbound_count_since(struct store *, const char *to,
+    const char *kind, int64_t since, int64_t *n);
+
+#endif

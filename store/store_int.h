@@ -1,0 +1,32 @@
+/* Private to store/: the open database and its prepared statements. */
+#ifndef BX_STORE_INT_H
+#define BX_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+enum store_stmt {
+#define SQL(id, text) STMT_##id,
+#include "store/sql.def"
+#undef SQL
+	STMT_COUNT
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *st[STMT_COUNT];
+	char err[256];
+	int version;
+};
+
+/* Resets and clears bindings; returns the statement ready to bind. */
+sqlite3_stmt *store_stmt(struct store *, enum store_stmt);
+/* Records sqlite3_errmsg and maps the code; resets the statement. */
+enum store_rc store_fail(struct store *, sqlite3_stmt *, int rc);
+/* Steps a statement that returns no row; STORE_OK or an error. */
+enum store_rc store_exec(struct store *, sqlite3_stmt *);
+void store_col_text(sqlite3_stmt *, int col, char *dst, size_t dstsz);
+int store_migrate(struct store *, char *err, size_t errsz);
+
+#endif
