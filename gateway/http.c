@@ -350,7 +350,11 @@ http_new(struct gw *g, char *err, size_t errsz)
 	evhttp_set_max_body_size(h->eh, HTTP_HARD_MAX_BODY);
 	evhttp_set_max_headers_size(h->eh, HTTP_MAX_HEADERS);
 	evhttp_set_timeout(h->eh, HTTP_TIMEOUT);
-	evhttp_set_allowed_methods(h->eh, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
+	/* Let every common method reach the router, which answers 405 with a
+	 * reason (evhttp itself would answer 501 Not Implemented). */
+	evhttp_set_allowed_methods(h->eh, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_PATCH | EVHTTP_REQ_OPTIONS);
 	evhttp_set_gencb(h->eh, http_route_cb, h);
 	bs = evhttp_bind_socket_with_handle(h->eh, g->cfg->listen_host,
 	    (ev_uint16_t)g->cfg->listen_port);

@@ -296,7 +296,7 @@ import_file(struct store *st, const char *dir, const struct import_file *spec,
 		if ((rc = csv_read(&rd, row)) == CSV_EOF)
 			break;
 		if (rc != CSV_OK) {
-			line = (int)rd.line;
+			line = (int)row->line;	/* where the bad row starts */
 			snprintf(why, sizeof why, "%s", csv_rc_str(rc));
 			goto fail;
 		}

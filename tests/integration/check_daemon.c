@@ -1,1 +1,563 @@
-int main(void){return 0;}
+/*
+ * The real baoxued over loopback HTTP: a temp config and database, the
+ * demo roster imported with the real baoxuectl, messages posted with
+ * libcurl, and assertions on the outbox file, the database and the answers.
+ */
+#include <check.h>
+#include <curl/curl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/integration/proc.h"
+#include "tests/testutil.h"
+
+#define SIG "【后柳镇控辍保学】"
+#define TOKEN "in-secret"
+#define ADMIN "admin-secret"
+
+static char *dir;
+static char conf[1024], db[1024], outbox[1024], logpath[1024];
+static struct proc daemon_p;
+
+static const char *
+env(const char *name)
+{
+	const char *v = getenv(name);
+
+	ck_assert_msg(v != NULL, "%s not set (run through ctest)", name);
+	return v;
+}
+
+static void
+write_conf(const char *clock_mode)
+{
+	char text[16384];
+
+	snprintf(text, sizeof text,
+	    "[daemon]\n"
+	    "listen = 127.0.0.1:0\n"
+	    "database = %s\n"
+	    "templates = %s\n"
+	    "timezone = Asia/Shanghai\n"
+	    "admin_token = " ADMIN "\n"
+	    "signature = " SIG "\n"
+	    "[clock]\n"
+	    "mode = %s\n"
+	    "%s"
+	    "[inbound.http]\n"
+	    "token = " TOKEN "\n"
+	    "[channel.outbox]\n"
+	    "type = outbox\n"
+	    "path = %s\n",
+	    db, tu_src("templates/zh-CN"), clock_mode,
+	    strcmp(clock_mode, "manual") == 0 ?
+	    "start = 2026-09-01T09:00:00+08:00\n" : "", outbox);
+	ck_assert_int_eq(tu_write(conf, text), 0);
+}
+
+static void
+start_daemon(const char *clock_mode)
+{
+	char implog[4200], roster[4096];
+	char *const imp[] = { (char *)env("BAOXUECTL"), "-d", db, "import",
+	    roster, NULL };
+
+	write_conf(clock_mode);
+	snprintf(roster, sizeof roster, "%s", tu_src("examples/demo"));
+	snprintf(implog, sizeof implog, "%s/import.log", dir);
+	ck_assert_int_eq(proc_run(imp, implog), 0);
+	ck_assert_msg(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
+	    10000) == 0, "baoxued did not start; see %s", logpath);
+}
+
+static void
+setup_dirs(void)
+{
+	dir = tu_tmpdir();
+	snprintf(conf, sizeof conf, "%s/baoxued.conf", dir);
+	snprintf(db, sizeof db, "%s/baoxue.db", dir);
+	snprintf(outbox, sizeof outbox, "%s/outbox.jsonl", dir);
+	snprintf(logpath, sizeof logpath, "%s/baoxued.log", dir);
+	memset(&daemon_p, 0, sizeof daemon_p);
+}
+
+static void
+setup_manual(void)
+{
+	setup_dirs();
+	start_daemon("manual");
+}
+
+static void
+teardown(void)
+{
+	if (daemon_p.pid > 0)
+		proc_stop(&daemon_p, SIGTERM, 5000);
+	tu_rmdir(dir);
+	dir = NULL;
+}
+
+struct resp {
+	long code;
+	char body[4096];
+	size_t len;
+};
+
+static size_t
+resp_write(char *p, size_t size, size_t n, void *arg)
+{
+	struct resp *r = arg;
+	size_t k = size * n;
+
+	if (r->len + k >= sizeof r->body)
+		k = sizeof r->body - 1 - r->len;
+	memcpy(r->body + r->len, p, k);
+	r->len += k;
+	r->body[r->len] = '\0';
+	return size * n;
+}
+
+/* One request; body NULL means GET. */
+static void
+http(const char *method, const char *path, const char *body,
+    const char *bearer, const char *ctype, struct resp *r)
+{
+	char url[8192], auth[256], ct[256];
+	struct curl_slist *h = NULL;
+	CURL *c = curl_easy_init();
+
+	memset(r, 0, sizeof *r);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d%s", daemon_p.port,
+	    path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, resp_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	if (body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	}
+	if (method)
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (bearer) {
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", bearer);
+		h = curl_slist_append(h, auth);
+	}
+	if (ctype) {
+		snprintf(ct, sizeof ct, "Content-Type: %s", ctype);
+		h = curl_slist_append(h, ct);
+	}
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	ck_assert_int_eq(curl_easy_perform(c), CURLE_OK);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->code);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+}
+
+static void
+post(const char *path, const char *body, struct resp *r)
+{
+	http(NULL, path, body, NULL, NULL, r);
+}
+
+/* Waits until the outbox has n lines (the sender runs after the ack). */
+static void
+wait_outbox(int n)
+{
+	int i;
+
+	for (i = 0; i < 500 && tu_lines(outbox) < n; i++)
+		usleep(10000);
+	ck_assert_int_eq(tu_lines(outbox), n);
+}
+
+/* Line n (from 1) of the outbox as JSON. */
+static json_t *
+outbox_line(int n)
+{
+	char *all = tu_read(outbox), *p = all, *nl;
+	json_error_t e;
+	json_t *o;
+
+	ck_assert_ptr_nonnull(all);
+	while (--n > 0 && (p = strchr(p, '\n')) != NULL)
+		p++;
+	ck_assert_ptr_nonnull(p);
+	if ((nl = strchr(p, '\n')) != NULL)
+		*nl = '\0';
+	o = json_loads(p, 0, &e);
+	ck_assert_msg(o != NULL, "bad JSON line: %s", p);
+	free(all);
+	return o;
+}
+
+static const char *
+jstr(json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+
+	ck_assert_msg(v != NULL, "no string %s", k);
+	return v;
+}
+
+static long long
+jint(const char *body, const char *k)
+{
+	json_t *o = json_loads(body, 0, NULL);
+	long long v;
+
+	ck_assert_msg(o != NULL, "not JSON: %s", body);
+	v = json_integer_value(json_object_get(o, k));
+	json_decref(o);
+	return v;
+}
+
+static long long
+rows(const char *sql)
+{
+	return tu_sql_int(db, sql);
+}
+
+START_TEST(test_abs_end_to_end)
+{
+	struct resp r;
+	json_t *o;
+
+	post("/sms/inbound", "from=13800000001&text=ABS+20240101+3&token="
+	    TOKEN "&id=gw-1", &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "\"status\":\"accepted\""));
+	ck_assert_int_eq(jint(r.body, "inbound_id"), 1);
+	wait_outbox(1);
+	o = outbox_line(1);
+	ck_assert_str_eq(jstr(o, "to"), "+8613800000001");
+	ck_assert_str_eq(jstr(o, "kind"), "reply");
+	ck_assert_str_eq(jstr(o, "at"), "2026-09-01T09:00:00+08:00");
+	ck_assert_int_eq(json_integer_value(json_object_get(o, "segments")),
+	    1);
+	ck_assert_msg(strncmp(jstr(o, "text"), SIG, strlen(SIG)) == 0,
+	    "no signature: %s", jstr(o, "text"));
+	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "20240101"));
+	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "张*明"));
+	ck_assert_ptr_null(strstr(jstr(o, "text"), "张小明"));
+	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "3天"));
+	json_decref(o);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences WHERE days = 3"),
+	    1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'sent'"), 1);
+}
+END_TEST
+
+START_TEST(test_get_like_kannel)
+{
+	struct resp r;
+	json_t *o;
+
+	/* Kannel's get-url shape, with a national number written loosely. */
+	http(NULL, "/sms/inbound?token=" TOKEN "&from=86%20138-0000-0001"
+	    "&text=%E7%BC%BA%E5%8B%A4+20240102+%E4%B8%A4%E5%A4%A9&id=k-7",
+	    NULL, NULL, NULL, &r);
+	ck_assert_int_eq(r.code, 200);
+	wait_outbox(1);
+	o = outbox_line(1);
+	ck_assert_str_eq(jstr(o, "to"), "+8613800000001");
+	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "2天"));
+	json_decref(o);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE sender = "
+	    "'+8613800000001' AND provider_id = 'k-7'"), 1);
+}
+END_TEST
+
+START_TEST(test_duplicate_id)
+{
+	struct resp r;
+
+	post("/sms/inbound", "from=13800000001&text=ABS+20240101+3&token="
+	    TOKEN "&id=dup-1", &r);
+	ck_assert_int_eq(r.code, 200);
+	post("/sms/inbound", "from=13800000001&text=ABS+20240101+3&token="
+	    TOKEN "&id=dup-1", &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "\"status\":\"duplicate\""));
+	ck_assert_int_eq(jint(r.body, "inbound_id"), 1);
+	/* A different id afterwards: its reply is the second line, so the
+	 * duplicate produced none. */
+	post("/sms/inbound", "from=13800000001&text=ABS+20240102+1&token="
+	    TOKEN "&id=dup-2", &r);
+	ck_assert_int_eq(jint(r.body, "inbound_id"), 2);
+	wait_outbox(2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound"), 2);
+}
+END_TEST
+
+START_TEST(test_auth)
+{
+	struct resp r;
+
+	post("/sms/inbound", "from=13800000001&text=ABS+20240101+3"
+	    "&token=wrong", &r);
+	ck_assert_int_eq(r.code, 401);
+	post("/sms/inbound", "from=13800000001&text=ABS+20240101+3", &r);
+	ck_assert_int_eq(r.code, 401);
+	http(NULL, "/sms/inbound", "from=13800000001&text=ABS+20240101+3",
+	    "wrong", NULL, &r);
+	ck_assert_int_eq(r.code, 401);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 0);
+	http(NULL, "/sms/inbound", "from=13800000001&text=ABS+20240101+3",
+	    TOKEN, NULL, &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 1);
+}
+END_TEST
+
+struct bad_req {
+	const char *body;
+	const char *ctype;
+	long code;
+	const char *reason;
+};
+
+static const struct bad_req bad_reqs[] = {
+	{ "text=ABS+20240101+3&token=" TOKEN, NULL, 400, "missing field: from" },
+	{ "from=13800000001&token=" TOKEN, NULL, 400, "missing field: text" },
+	{ "from=13800000001&text=%FF%FE&token=" TOKEN, NULL, 400,
+	    "not valid UTF-8" },
+	{ "from=13800000001&text=a%00b&token=" TOKEN, NULL, 400,
+	    "not valid UTF-8" },
+	{ "from=13800000001&text=%E4%B8&token=" TOKEN, NULL, 400,
+	    "not valid UTF-8" },
+	{ "from=13800000001&text=%G1&token=" TOKEN, NULL, 400, "%-escape" },
+	{ "from=bank&text=hi&token=" TOKEN, NULL, 400, "not a phone number" },
+	{ "from=13800000001&text=a&text=b&token=" TOKEN, NULL, 400,
+	    "repeated" },
+	{ "from=13800000001&text=hi&token=" TOKEN, "application/json", 415,
+	    "x-www-form-urlencoded" },
+};
+
+START_TEST(test_bad_requests)
+{
+	const struct bad_req *b = &bad_reqs[_i];
+	struct resp r;
+
+	http(NULL, "/sms/inbound", b->body, NULL, b->ctype, &r);
+	ck_assert_int_eq(r.code, b->code);
+	ck_assert_msg(strstr(r.body, b->reason) != NULL, "'%s' lacks '%s'",
+	    r.body, b->reason);
+	ck_assert_msg(strchr(r.body, '\n') == r.body + r.len - 1,
+	    "reason is not one line: %s", r.body);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound"), 0);
+}
+END_TEST
+
+START_TEST(test_too_large)
+{
+	static char body[9000];
+	struct resp r;
+
+	snprintf(body, sizeof body, "from=13800000001&token=" TOKEN "&text=");
+	memset(body + strlen(body), 'a', sizeof body - strlen(body) - 1);
+	post("/sms/inbound", body, &r);
+	ck_assert_int_eq(r.code, 413);
+	ck_assert_ptr_nonnull(strstr(r.body, "8192"));
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 0);
+	/* Exactly at the limit is fine. */
+	body[8192] = '\0';
+	post("/sms/inbound", body, &r);
+	ck_assert_int_eq(r.code, 200);
+}
+END_TEST
+
+START_TEST(test_malformed_gets_format)
+{
+	struct resp r;
+	json_t *o;
+
+	post("/sms/inbound", "from=13800000001&text=ABS+20240101&token="
+	    TOKEN, &r);
+	ck_assert_int_eq(r.code, 200);
+	wait_outbox(1);
+	o = outbox_line(1);
+	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "ABS 学号 天数"));
+	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "ABS 20240101 3"));
+	json_decref(o);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 1);
+}
+END_TEST
+
+START_TEST(test_routes)
+{
+	struct resp r;
+
+	http(NULL, "/nope", NULL, NULL, NULL, &r);
+	ck_assert_int_eq(r.code, 404);
+	http(NULL, "/admin/clock", NULL, ADMIN, NULL, &r);
+	ck_assert_int_eq(r.code, 405);
+	http("PUT", "/sms/inbound", "x=1", NULL, NULL, &r);
+	ck_assert_int_eq(r.code, 405);
+}
+END_TEST
+
+START_TEST(test_clock_and_health)
+{
+	struct resp r;
+
+	http(NULL, "/admin/clock", "advance=3600", NULL, NULL, &r);
+	ck_assert_int_eq(r.code, 401);
+	http(NULL, "/admin/clock", "advance=3600", "wrong", NULL, &r);
+	ck_assert_int_eq(r.code, 401);
+	http(NULL, "/admin/clock", "advance=3600", ADMIN, NULL, &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "2026-09-01T10:00:00+08:00"));
+	http(NULL, "/admin/clock", "set=2026-09-01T08:00:00%2B08:00", ADMIN,
+	    NULL, &r);
+	ck_assert_int_eq(r.code, 400);
+	http(NULL, "/admin/clock", "advance=1&set=2026-09-02T08:00:00Z",
+	    ADMIN, NULL, &r);
+	ck_assert_int_eq(r.code, 400);
+	http(NULL, "/admin/clock", "set=2026-09-02T08:00:00", ADMIN, NULL,
+	    &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "2026-09-02T08:00:00+08:00"));
+
+	/* Messages take their time from the clock. */
+	post("/sms/inbound", "from=13800000001&text=ABS+20240101+3&token="
+	    TOKEN, &r);
+	wait_outbox(1);
+	ck_assert_int_eq(rows("SELECT received_at FROM inbound"), 1788307200);
+
+	http(NULL, "/healthz", NULL, NULL, NULL, &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "\"database\":\"ok\""));
+	ck_assert_int_eq(jint(r.body, "queue_depth"), 0);
+	ck_assert_int_eq(jint(r.body, "sent"), 1);
+	ck_assert_ptr_nonnull(strstr(r.body, "2026-09-02T08:00:00+08:00"));
+}
+END_TEST
+
+START_TEST(test_clock_refused_in_system_mode)
+{
+	struct resp r;
+
+	setup_dirs();
+	start_daemon("system");
+	http(NULL, "/admin/clock", "advance=60", ADMIN, NULL, &r);
+	ck_assert_int_eq(r.code, 403);
+	ck_assert_ptr_nonnull(strstr(r.body, "system"));
+}
+END_TEST
+
+START_TEST(test_sigterm_clean_stop)
+{
+	char wal[4200], *log;
+	struct resp r;
+	int st;
+
+	post("/sms/inbound", "from=13800000001&text=ABS+20240101+3&token="
+	    TOKEN, &r);
+	ck_assert_int_eq(r.code, 200);
+	wait_outbox(1);
+	st = proc_stop(&daemon_p, SIGTERM, 5000);
+	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "baoxued did not exit cleanly (status %d)", st);
+	log = tu_read(logpath);
+	ck_assert_ptr_nonnull(strstr(log, "database closed"));
+	/* Log lines carry a timestamp and a level; no message body at info. */
+	ck_assert_ptr_nonnull(strstr(log, "Z INFO "));
+	ck_assert_ptr_null(strstr(log, "20240101"));
+	ck_assert_ptr_null(strstr(log, "13800000001"));
+	free(log);
+	/* The last connection closed: SQLite checkpointed and removed the WAL. */
+	snprintf(wal, sizeof wal, "%s-wal", db);
+	ck_assert_int_ne(access(wal, F_OK), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 1);
+}
+END_TEST
+
+static int
+run_daemon_args(char *a1, char *a2, char *a3, char **out)
+{
+	char *const argv[] = { (char *)env("BAOXUED"), a1, a2, a3, NULL };
+	char path[4200];
+	int rc;
+
+	snprintf(path, sizeof path, "%s/cmd.out", dir);
+	unlink(path);
+	rc = proc_run(argv, path);
+	*out = tu_read(path);
+	return rc;
+}
+
+START_TEST(test_check_config)
+{
+	char *out;
+
+	setup_dirs();
+	write_conf("manual");
+	ck_assert_int_eq(run_daemon_args("--check-config", "-c", conf, &out),
+	    0);
+	ck_assert_ptr_nonnull(strstr(out, "configuration OK"));
+	free(out);
+	ck_assert_int_eq(tu_write(conf, "[daemon]\ndatabase = x.db\n"
+	    "lisen = 1\n"), 0);
+	ck_assert_int_eq(run_daemon_args("--check-config", "-c", conf, &out),
+	    1);
+	ck_assert_msg(strstr(out, ":3: [daemon] lisen: unknown key") != NULL,
+	    "%s", out);
+	free(out);
+	ck_assert_int_eq(run_daemon_args("--version", NULL, NULL, &out), 0);
+	ck_assert_ptr_nonnull(strstr(out, "baoxued "));
+	free(out);
+	ck_assert_int_eq(run_daemon_args("-c", "/nonexistent.conf", NULL,
+	    &out), 1);
+	free(out);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("daemon");
+	TCase *tc = tcase_create("manual clock");
+	TCase *tc2 = tcase_create("own setup");
+	SRunner *sr;
+	int failed;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	tcase_add_checked_fixture(tc, setup_manual, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_abs_end_to_end);
+	tcase_add_test(tc, test_get_like_kannel);
+	tcase_add_test(tc, test_duplicate_id);
+	tcase_add_test(tc, test_auth);
+	tcase_add_loop_test(tc, test_bad_requests, 0,
+	    sizeof bad_reqs / sizeof bad_reqs[0]);
+	tcase_add_test(tc, test_too_large);
+	tcase_add_test(tc, test_malformed_gets_format);
+	tcase_add_test(tc, test_routes);
+	tcase_add_test(tc, test_clock_and_health);
+	tcase_add_test(tc, test_sigterm_clean_stop);
+	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(tc2, NULL, teardown);
+	tcase_set_timeout(tc2, 60);
+	tcase_add_test(tc2, test_clock_refused_in_system_mode);
+	tcase_add_test(tc2, test_check_config);
+	suite_add_tcase(s, tc2);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	curl_global_cleanup();
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

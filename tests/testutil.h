@@ -1,0 +1,21 @@
+/* Helpers shared by the test suites: temp dirs, files, counting rows. */
+#ifndef BX_TESTUTIL_H
+#define BX_TESTUTIL_H
+
+#include <stddef.h>
+
+/* mkdtemp under TMPDIR; the path is malloc'd. */
+char *tu_tmpdir(void);
+/* rm -r of a temp dir made by tu_tmpdir (refuses anything else). */
+void tu_rmdir(char *dir);
+int tu_write(const char *path, const char *text);
+/* Whole file, malloc'd and NUL-terminated, or NULL. */
+char *tu_read(const char *path);
+/* Lines in a file (0 if it does not exist). */
+int tu_lines(const char *path);
+/* Single integer from a SQL query on a database file; -1 on error. */
+long long tu_sql_int(const char *db, const char *sql);
+/* $BX_SOURCE_DIR/rel into a static buffer. */
+const char *tu_src(const char *rel);
+
+#endif
