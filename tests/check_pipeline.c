@@ -1,1 +1,270 @@
-int main(void){return 0;}
+/*
+ * The inbound pipeline and casework on a temp database with the manual
+ * clock and the outbox channel: one transaction per message, the replies
+ * it queues, and who may report what.
+ */
+#include <check.h>
+#include <event2/event.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/config.h"
+#include "gateway/gw.h"
+#include "gateway/import.h"
+#include "gateway/pipeline.h"
+#include "store/store.h"
+#include "tests/testutil.h"
+
+#define T0 1788224400	/* 2026-09-01T09:00:00+08:00 */
+
+static char *dir;
+static char dbpath[1024], outbox[1024];
+static struct gw_config cfg;
+static struct event_base *base;
+static struct gw *g;
+
+static void
+setup(void)
+{
+	struct import_counts n;
+	char err[512];
+
+	dir = tu_tmpdir();
+	memset(&cfg, 0, sizeof cfg);
+	snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
+	snprintf(outbox, sizeof outbox, "%s/outbox.jsonl", dir);
+	snprintf(cfg.database, sizeof cfg.database, "%s", dbpath);
+	snprintf(cfg.templates, sizeof cfg.templates, "%s",
+	    tu_src("templates/zh-CN"));
+	snprintf(cfg.signature, sizeof cfg.signature, "【测试】");
+	cfg.clock_manual = 1;
+	cfg.clock_start = T0;
+	cfg.nchannels = 1;
+	snprintf(cfg.channels[0].name, sizeof cfg.channels[0].name, "outbox");
+	cfg.channels[0].type = CHAN_TYPE_OUTBOX;
+	snprintf(cfg.channels[0].path, sizeof cfg.channels[0].path, "%s",
+	    outbox);
+	base = event_base_new();
+	g = gw_new(base, &cfg, err, sizeof err);
+	ck_assert_msg(g != NULL, "%s", err);
+	ck_assert_msg(roster_import(g->store, tu_src("examples/demo"), &n, err,
+	    sizeof err) == 0, "%s", err);
+}
+
+static void
+teardown(void)
+{
+	gw_free(g);
+	event_base_free(base);
+	tu_rmdir(dir);
+}
+
+static enum pipeline_rc
+inbound(const char *from, const char *text, const char *id)
+{
+	struct pipeline_in in = { "http", id, from, NULL, text,
+	    strlen(text) };
+	int64_t iid;
+
+	return pipeline_inbound(g->pipeline, &in, &iid);
+}
+
+static long long
+rows(const char *sql)
+{
+	return tu_sql_int(dbpath, sql);
+}
+
+/* The text of the newest queued or sent reply to a number. */
+static char *
+last_text(const char *to)
+{
+	static char buf[2048];
+	sqlite3 *h;
+	sqlite3_stmt *st;
+
+	buf[0] = '\0';
+	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT text FROM outbound "
+	    "WHERE recipient = ?1 ORDER BY id DESC LIMIT 1", -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(buf, sizeof buf, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return buf;
+}
+
+#define TEACHER "+8613800000001"	/* head_teacher K0302, teacher S01 */
+#define OTHER_HT "+8613800000021"	/* head_teacher K0701 at S02 */
+#define VHEAD "+8613800000004"
+#define PRINCIPAL "+8613800000002"
+
+START_TEST(test_abs_one_transaction)
+{
+	ck_assert_int_eq(inbound(TEACHER, "ABS 20240101 3", "a"),
+	    PIPELINE_ACCEPTED);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences a JOIN inbound i "
+	    "ON a.inbound_id = i.id WHERE a.days = 3"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'queued' AND kind = 'reply' AND inbound_id = 1"), 1);
+	ck_assert_int_eq(tu_lines(outbox), 0);	/* queued, not yet sent */
+	ck_assert_int_eq(gw_run_due(g), 1);
+	ck_assert_int_eq(tu_lines(outbox), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'sent'"), 1);
+	ck_assert_str_eq(last_text(TEACHER),
+	    "【测试】已记录：20240101 张*明（三年级二班）缺勤3天。");
+}
+END_TEST
+
+START_TEST(test_duplicate)
+{
+	ck_assert_int_eq(inbound(TEACHER, "ABS 20240101 3", "a"),
+	    PIPELINE_ACCEPTED);
+	ck_assert_int_eq(inbound(TEACHER, "ABS 20240101 3", "a"),
+	    PIPELINE_DUPLICATE);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound"), 1);
+}
+END_TEST
+
+START_TEST(test_several_in_one)
+{
+	ck_assert_int_eq(inbound(TEACHER, "ABS 20240101 3；缺 20240102 两天 病",
+	    NULL), PIPELINE_ACCEPTED);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences WHERE reason = "
+	    "'illness'"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound"), 1);
+	ck_assert_ptr_nonnull(strstr(last_text(TEACHER), "20240101"));
+	ck_assert_ptr_nonnull(strstr(last_text(TEACHER), "\n"));
+	ck_assert_ptr_nonnull(strstr(last_text(TEACHER), "原因：病"));
+}
+END_TEST
+
+START_TEST(test_bad_piece_records_nothing)
+{
+	ck_assert_int_eq(inbound(TEACHER, "ABS 20240101 3\nABS 20240102",
+	    NULL), PIPELINE_ACCEPTED);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 0);
+	ck_assert_ptr_nonnull(strstr(last_text(TEACHER), "第2条"));
+	ck_assert_ptr_nonnull(strstr(last_text(TEACHER), "ABS 20240101 3"));
+	/* The message itself is kept: nothing a teacher sends is lost. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 1);
+}
+END_TEST
+
+START_TEST(test_who_may_report)
+{
+	/* Another school's head teacher. */
+	inbound(OTHER_HT, "ABS 20240101 3", NULL);
+	ck_assert_ptr_nonnull(strstr(last_text(OTHER_HT), "不在您负责"));
+	/* A village head is not on the school line. */
+	inbound(VHEAD, "ABS 20240101 3", NULL);
+	ck_assert_ptr_nonnull(strstr(last_text(VHEAD), "身份不能报告缺勤"));
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 0);
+	/* The principal's scope is the whole school. */
+	inbound(PRINCIPAL, "ABS 20240201 1", NULL);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences a JOIN people p "
+	    "ON a.reporter_id = p.id WHERE p.role = 'principal'"), 1);
+	/* A teacher of the school may report any class of it. */
+	inbound(TEACHER, "ABS 20240201 1", NULL);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences a JOIN people p "
+	    "ON a.reporter_id = p.id WHERE p.role = 'teacher'"), 1);
+	inbound(TEACHER, "ABS 99999999 1", NULL);
+	ck_assert_ptr_nonnull(strstr(last_text(TEACHER), "未找到学号99999999"));
+}
+END_TEST
+
+START_TEST(test_unregistered_once_a_day)
+{
+	const char *stranger = "+8613700000001";
+
+	inbound(stranger, "ABS 20240101 3", NULL);
+	ck_assert_ptr_nonnull(strstr(last_text(stranger), "未登记"));
+	inbound(stranger, "hello?", NULL);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE "
+	    "recipient = '+8613700000001'"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 0);
+	ck_assert_int_eq(clock_set(&g->clock, T0 + 24 * 3600), 0);
+	inbound(stranger, "hello?", NULL);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE "
+	    "recipient = '+8613700000001'"), 2);
+}
+END_TEST
+
+START_TEST(test_failure_rolls_back_everything)
+{
+	sqlite3 *h;
+
+	/* Make the casework step fail after the inbound row is written. */
+	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "CREATE TRIGGER boom BEFORE INSERT ON "
+	    "absences BEGIN SELECT RAISE(ABORT, 'disk on fire'); END", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	ck_assert_int_eq(inbound(TEACHER, "ABS 20240101 3", "x"),
+	    PIPELINE_FAILED);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound"), 0);
+	/* The provider's retry, once the fault is gone, is a new message. */
+	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	sqlite3_exec(h, "DROP TRIGGER boom", NULL, NULL, NULL);
+	sqlite3_close(h);
+	ck_assert_int_eq(inbound(TEACHER, "ABS 20240101 3", "x"),
+	    PIPELINE_ACCEPTED);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 1);
+}
+END_TEST
+
+START_TEST(test_sender_requeues_after_crash)
+{
+	char err[256];
+
+	inbound(TEACHER, "ABS 20240101 3", NULL);
+	/* A claim that never got its result, as after a crash. */
+	{
+		sqlite3 *h;
+		ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+		sqlite3_exec(h, "UPDATE outbound SET status = 'sending'", NULL,
+		    NULL, NULL);
+		sqlite3_close(h);
+	}
+	gw_free(g);
+	g = gw_new(base, &cfg, err, sizeof err);
+	ck_assert_msg(g != NULL, "%s", err);
+	ck_assert_int_eq(gw_run_due(g), 1);
+	ck_assert_int_eq(tu_lines(outbox), 1);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("pipeline");
+	TCase *tc = tcase_create("pipeline");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_abs_one_transaction);
+	tcase_add_test(tc, test_duplicate);
+	tcase_add_test(tc, test_several_in_one);
+	tcase_add_test(tc, test_bad_piece_records_nothing);
+	tcase_add_test(tc, test_who_may_report);
+	tcase_add_test(tc, test_unregistered_once_a_day);
+	tcase_add_test(tc, test_failure_rolls_back_everything);
+	tcase_add_test(tc, test_sender_requeues_after_crash);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

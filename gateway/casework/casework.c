@@ -200,7 +200,7 @@ casework_inbound(struct casework *cw, int64_t inbound_id, const char *from,
 		log_info("inbound %lld from unregistered %s",
 		    (long long)inbound_id, masked);
 		if (store_outbound_count_since(cw->store, from, "reply",
-		    now - CW_UNREGISTERED_QUIET, &recent) != STORE_OK)
+		    now - CW_UNREGISTERED_QUIET + 1, &recent) != STORE_OK)
 			goto out;
 		rc = 0;
 		if (recent == 0 && cw_reply(cw, m, "unregistered", NULL, 0) == 0)
