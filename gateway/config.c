@@ -28,7 +28,42 @@ struct config_ctx {
 	size_t nseen;
 	char clock_start[64];
 	int clock_start_line;
+	int err_line;		/* line of the error in err, 0 if none */
+	int long_line;		/* first line over inih's limit, 0 if none */
+	int bad_section_line;	/* first unknown [section] header */
+	char bad_section[64];
 };
+
+static int
+config_section_known(const char *name, size_t len)
+{
+	return (len == 6 && !strncmp(name, "daemon", 6)) ||
+	    (len == 5 && !strncmp(name, "clock", 5)) ||
+	    (len == 12 && !strncmp(name, "inbound.http", 12)) ||
+	    (len >= 8 && !strncmp(name, "channel.", 8));
+}
+
+/*
+ * inih calls the handler only for keys, so an empty misspelt section would
+ * pass unnoticed; headers are checked here as lines go by.
+ */
+static void
+config_check_header(struct config_ctx *c, const char *line)
+{
+	const char *p = line, *end;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '[' || c->bad_section_line)
+		return;
+	if ((end = strchr(++p, ']')) == NULL)
+		return;		/* inih reports the syntax error */
+	if (!config_section_known(p, (size_t)(end - p))) {
+		c->bad_section_line = c->line;
+		snprintf(c->bad_section, sizeof c->bad_section, "%.*s",
+		    (int)(end - p), p);
+	}
+}
 
 static char *
 config_reader(char *str, int num, void *stream)
@@ -38,9 +73,14 @@ config_reader(char *str, int num, void *stream)
 
 	if (r == NULL)
 		return NULL;
-	if (c->at_line_start)
+	if (c->at_line_start) {
 		c->line++;
+		config_check_header(c, str);
+	}
 	c->at_line_start = strchr(str, '\n') != NULL;
+	/* inih would read the rest of an overlong line as a new line. */
+	if (!c->at_line_start && !feof(c->f) && c->long_line == 0)
+		c->long_line = c->line;
 	return r;
 }
 
@@ -55,6 +95,7 @@ config_fail(struct config_ctx *c, const char *section, const char *key,
 	snprintf(why, sizeof why, fmt, val);
 	snprintf(c->err, c->errsz, "%s:%d: [%s] %s: %s", c->cfg->file,
 	    c->line, section, key, why);
+	c->err_line = c->line;
 	return 0;
 }
 
@@ -100,7 +141,7 @@ config_listen(struct config_ctx *c, const char *key, const char *val)
 	char *end;
 	long port;
 
-	if (colon == NULL || colon == val)
+	if (colon == NULL || colon == val || (val[0] == '[' && colon == val + 2))
 		return config_fail(c, "daemon", key,
 		    "'%s' is not HOST:PORT", val);
 	hlen = (size_t)(colon - val);
@@ -368,9 +409,21 @@ config_load(const char *path, struct gw_config *cfg, char *err, size_t errsz)
 	}
 	rc = ini_parse_stream(config_reader, c, config_handler, c);
 	fclose(c->f);
-	if (rc > 0 && err[0] == '\0')
+	/* Report whichever problem comes first in the file. */
+	if (c->long_line && (rc == 0 || c->long_line <= rc) &&
+	    (c->err_line == 0 || c->long_line <= c->err_line)) {
+		snprintf(err, errsz, "%s:%d: line longer than 199 bytes", path,
+		    c->long_line);
+		rc = c->long_line;
+	} else if (rc > 0 && (c->err_line == 0 || rc < c->err_line)) {
 		snprintf(err, errsz, "%s:%d: syntax error (expected [section] "
-		    "or key = value, at most 199 bytes a line)", path, rc);
+		    "or key = value)", path, rc);
+	} else if (c->bad_section_line && (rc == 0 ||
+	    c->bad_section_line < c->err_line)) {
+		snprintf(err, errsz, "%s:%d: [%s]: unknown section", path,
+		    c->bad_section_line, c->bad_section);
+		rc = c->bad_section_line;
+	}
 	if (rc < 0)
 		snprintf(err, errsz, "%s: cannot read", path);
 	if (rc == 0)

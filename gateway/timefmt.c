@@ -78,13 +78,21 @@ int
 timefmt_zone_exists(const char *name)
 {
 	const char *dir = getenv("TZDIR");
-	char path[512];
+	char path[512], magic[4];
+	FILE *f;
+	int ok;
 
 	if (name[0] == '\0' || name[0] == '/' || strstr(name, ".."))
 		return 0;
 	if (strcmp(name, "UTC") == 0)
 		return 1;
+	/* glibc silently takes an unknown zone as UTC: insist on a real
+	 * compiled zone file (not a directory, not zone.tab). */
 	snprintf(path, sizeof path, "%s/%s", dir ? dir : "/usr/share/zoneinfo",
 	    name);
-	return access(path, R_OK) == 0;
+	if ((f = fopen(path, "rb")) == NULL)
+		return 0;
+	ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
 }
