@@ -95,7 +95,8 @@ csv_read(struct csv_reader *r, struct csv_row *row)
 
 	/* Skip blank lines. */
 	while (r->p < r->end && (*r->p == '\n' || *r->p == '\r')) {
-		if (*r->p == '\n')
+		/* \n, \r\n and a lone \r (old Mac exports) each end a line. */
+		if (*r->p == '\n' || r->p + 1 == r->end || r->p[1] != '\n')
 			r->line++;
 		r->p++;
 	}
@@ -121,7 +122,8 @@ csv_read(struct csv_reader *r, struct csv_row *row)
 					after_quote = 1;
 					continue;
 				}
-			} else if (c == '\n') {
+			} else if (c == '\n' || (c == '\r' &&
+			    (r->p == r->end || *r->p != '\n'))) {
 				r->line++;
 			}
 		} else if (c == '"') {
@@ -153,7 +155,8 @@ csv_read(struct csv_reader *r, struct csv_row *row)
 				continue;
 			return CSV_ERR_QUOTE;
 		}
-		if (o + 2 >= sizeof row->buf - CSV_MAX_FIELDS)
+		/* buf keeps CSV_MAX_FIELDS spare bytes for the NULs. */
+		if (o >= CSV_MAX_LINE)
 			return CSV_ERR_LINE_TOO_LONG;
 		row->buf[o++] = c;
 	}
