@@ -18,10 +18,11 @@ asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBAOXUE_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# Every test in the normal build, then the unit suites under ASan + UBSan.
+# Every test in the normal build, then again under ASan + UBSan (the unit
+# suites, and the integration suite against an ASan baoxued).
 test: build asan
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
-	ctest --test-dir $(ASAN_BUILD) --output-on-failure -L unit -j $(JOBS)
+	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 
 demo: build
 	@sh examples/demo/run.sh $(BUILD)
