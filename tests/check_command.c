@@ -1,5 +1,6 @@
 /* The SMS command language: ABS and its aliases, from real-world input. */
 #include "parsers/command.h"
+#include "tests/testutil.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -302,11 +303,5 @@ command_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(command_suite());
-	int failures;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failures = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(command_suite());
 }

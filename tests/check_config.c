@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "gateway/log.h"
+#include "tests/testutil.h"
 
 /* Required keys; each error case below breaks exactly one thing. */
 #define DAEMON "[daemon]\ndatabase = /tmp/bx.db\n"
@@ -304,11 +305,5 @@ config_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(config_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(config_suite());
 }

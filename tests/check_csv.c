@@ -1,5 +1,6 @@
 /* Roster CSV: encodings, RFC 4180 quoting, line numbers and bounds. */
 #include "parsers/csv.h"
+#include "tests/testutil.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -398,11 +399,5 @@ csv_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(csv_suite());
-	int failures;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failures = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(csv_suite());
 }

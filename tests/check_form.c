@@ -1,5 +1,6 @@
 /* application/x-www-form-urlencoded decoding: fields, escapes, refusals. */
 #include "parsers/form.h"
+#include "tests/testutil.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -237,11 +238,5 @@ form_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(form_suite());
-	int failures;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failures = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(form_suite());
 }

@@ -235,7 +235,6 @@ main(void)
 {
 	Suite *s = suite_create("import");
 	TCase *tc = tcase_create("import");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -246,9 +245,6 @@ main(void)
 	tcase_add_test(tc, test_gb18030_and_bom);
 	tcase_add_test(tc, test_empty_dir);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	failed = tu_run(s);
+	return failed;
 }

@@ -1,5 +1,6 @@
 /* Input folding for SMS commands: NFKC, CJK punctuation, spaces and lines. */
 #include "parsers/normalize.h"
+#include "tests/testutil.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -223,11 +224,5 @@ normalize_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(normalize_suite());
-	int failures;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failures = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(normalize_suite());
 }

@@ -1,5 +1,6 @@
 /* Phone numbers to E.164: the forms people and gateways write, and refusals. */
 #include "parsers/phone.h"
+#include "tests/testutil.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -145,11 +146,5 @@ phone_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(phone_suite());
-	int failures;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failures = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(phone_suite());
 }

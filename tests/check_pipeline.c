@@ -249,7 +249,6 @@ main(void)
 {
 	Suite *s = suite_create("pipeline");
 	TCase *tc = tcase_create("pipeline");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -262,9 +261,6 @@ main(void)
 	tcase_add_test(tc, test_failure_rolls_back_everything);
 	tcase_add_test(tc, test_sender_requeues_after_crash);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	failed = tu_run(s);
+	return failed;
 }

@@ -1,5 +1,6 @@
 /* The message catalog: loading, checking and rendering templates. */
 #include "templates/render.h"
+#include "tests/testutil.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -392,11 +393,5 @@ render_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(render_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(render_suite());
 }

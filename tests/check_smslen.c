@@ -1,5 +1,6 @@
 /* SMS length arithmetic (PROTOCOLS.md §3): alphabet, units, segments. */
 #include "parsers/smslen.h"
+#include "tests/testutil.h"
 
 #include <check.h>
 #include <stdlib.h>
@@ -216,11 +217,5 @@ smslen_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(smslen_suite());
-	int failures;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failures = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+	return tu_run(smslen_suite());
 }

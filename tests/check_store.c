@@ -307,7 +307,6 @@ main(void)
 {
 	Suite *s = suite_create("store");
 	TCase *tc = tcase_create("store");
-	SRunner *sr;
 	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -321,9 +320,6 @@ main(void)
 	tcase_add_test(tc, test_rollback);
 	tcase_add_test(tc, test_absence);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	failed = tu_run(s);
+	return failed;
 }

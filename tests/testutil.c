@@ -109,3 +109,15 @@ tu_src(const char *rel)
 	snprintf(buf, sizeof buf, "%s/%s", s ? s : ".", rel);
 	return buf;
 }
+
+int
+tu_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -2,6 +2,7 @@
 #ifndef BX_TESTUTIL_H
 #define BX_TESTUTIL_H
 
+#include <check.h>
 #include <stddef.h>
 
 /* mkdtemp under TMPDIR; the path is malloc'd. */
@@ -15,6 +16,8 @@ char *tu_read(const char *path);
 int tu_lines(const char *path);
 /* Single integer from a SQL query on a database file; -1 on error. */
 long long tu_sql_int(const char *db, const char *sql);
+/* Runs the suite (and frees it); EXIT_SUCCESS or EXIT_FAILURE for main. */
+int tu_run(Suite *);
 /* $BX_SOURCE_DIR/rel into a static buffer. */
 const char *tu_src(const char *rel);
 

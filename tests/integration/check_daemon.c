@@ -557,7 +557,6 @@ main(void)
 	Suite *s = suite_create("daemon");
 	TCase *tc = tcase_create("manual clock");
 	TCase *tc2 = tcase_create("own setup");
-	SRunner *sr;
 	int failed;
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -580,10 +579,7 @@ main(void)
 	tcase_add_test(tc2, test_clock_refused_in_system_mode);
 	tcase_add_test(tc2, test_check_config);
 	suite_add_tcase(s, tc2);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = tu_run(s);
 	curl_global_cleanup();
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return failed;
 }
