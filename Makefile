@@ -1,4 +1,5 @@
 # Thin wrapper around CMake: the two commands of the README, and a few helpers.
+MAKEFLAGS += --no-print-directory
 BUILD      ?= build
 ASAN_BUILD ?= build/asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
