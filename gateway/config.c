@@ -40,6 +40,7 @@ config_section_known(const char *name, size_t len)
 	return (len == 6 && !strncmp(name, "daemon", 6)) ||
 	    (len == 5 && !strncmp(name, "clock", 5)) ||
 	    (len == 12 && !strncmp(name, "inbound.http", 12)) ||
+	    (len == 5 && !strncmp(name, "cases", 5)) ||
 	    (len >= 8 && !strncmp(name, "channel.", 8));
 }
 
@@ -241,6 +242,28 @@ config_inbound_http(struct config_ctx *c, const char *key, const char *val)
 	return config_fail(c, "inbound.http", key, "%sunknown key", "");
 }
 
+static int
+config_cases(struct config_ctx *c, const char *key, const char *val)
+{
+	char *end;
+	long v;
+	int *dst;
+
+	if (!strcmp(key, "threshold"))
+		dst = &c->cfg->case_threshold;
+	else if (!strcmp(key, "special_threshold"))
+		dst = &c->cfg->case_special_threshold;
+	else
+		return config_fail(c, "cases", key, "%sunknown key", "");
+	errno = 0;
+	v = strtol(val, &end, 10);
+	if (*val == '\0' || *end || errno || v < 1 || v > 60)
+		return config_fail(c, "cases", key,
+		    "'%s' is not a number of days from 1 to 60", val);
+	*dst = (int)v;
+	return 1;
+}
+
 static struct config_channel *
 config_channel_get(struct config_ctx *c, const char *name)
 {
@@ -323,6 +346,8 @@ config_handler(void *user, const char *section, const char *key,
 		return config_clock(c, key, val);
 	if (!strcmp(section, "inbound.http"))
 		return config_inbound_http(c, key, val);
+	if (!strcmp(section, "cases"))
+		return config_cases(c, key, val);
 	if (!strncmp(section, "channel.", 8))
 		return config_channel(c, section, key, val);
 	return config_fail(c, section, key, "%sunknown section", "");
@@ -337,6 +362,8 @@ config_defaults(struct gw_config *cfg)
 	snprintf(cfg->timezone, sizeof cfg->timezone, "Asia/Shanghai");
 	cfg->log_level = LOGL_INFO;
 	cfg->http_max_body = 8192;
+	cfg->case_threshold = 2;
+	cfg->case_special_threshold = 1;
 }
 
 /* Checks that need the whole file: required keys and cross-key rules. */

@@ -44,6 +44,10 @@ struct gw_config {
 	int clock_manual;
 	int64_t clock_start;		/* manual mode; 0 means "now" */
 
+	/* [cases] */
+	int case_threshold;		/* days of absence that open a case */
+	int case_special_threshold;	/* the same for special-need students */
+
 	/* [inbound.http] */
 	char http_token[CONFIG_TOKEN_MAX];
 	size_t http_max_body;

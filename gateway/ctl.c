@@ -23,20 +23,32 @@ usage(FILE *f)
 	    "  sim defaults: -u http://127.0.0.1:8080/sms/inbound -t demo\n");
 }
 
+static void
+ctl_report(void *arg, int error, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, "%s%s\n", error ? "" : "note: ", line);
+}
+
 static int
 ctl_import(const char *db, const char *dir)
 {
 	struct import_counts n;
 	struct store *st;
 	char err[1024];
+	int rc;
 
 	if ((st = store_open(db, err, sizeof err)) == NULL) {
 		fprintf(stderr, "baoxuectl: %s\n", err);
 		return 1;
 	}
-	if (roster_import(st, dir, &n, err, sizeof err) != 0) {
-		fprintf(stderr, "baoxuectl: import aborted, nothing changed: "
-		    "%s\n", err);
+	if ((rc = roster_import(st, dir, &n, ctl_report, NULL)) != 0) {
+		if (rc > 0)
+			fprintf(stderr, "baoxuectl: import refused: %d "
+			    "problem(s), nothing changed\n", rc);
+		else
+			fprintf(stderr, "baoxuectl: import failed, nothing "
+			    "changed\n");
 		store_close(st);
 		return 1;
 	}

@@ -19,7 +19,8 @@ gw_new(struct event_base *base, const struct gw_config *cfg, char *err,
     size_t errsz)
 {
 	struct gw *g = xcalloc(1, sizeof *g);
-	struct casework_cfg cwc = { cfg->signature };
+	struct casework_cfg cwc = { cfg->signature, cfg->case_threshold,
+	    cfg->case_special_threshold };
 	size_t i;
 
 	g->base = base;

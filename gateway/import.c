@@ -2,6 +2,9 @@
 #include "gateway/import.h"
 
 #include <errno.h>
+#include <search.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +15,54 @@
 #include "parsers/vocab.h"
 #include "store/store.h"
 
+#define IMPORT_MAX_FIELDS 7
+#define IMPORT_PROGRESS 10000
+
+/* A column: its canonical name, the Chinese headers a clerk may use, and
+ * whether the file must have it. */
+struct import_col {
+	const char *name;
+	const char *cn[3];
+	int required;
+};
+
+struct import_file;
+typedef int import_row_fn(struct store *, const char *const *f, char *why,
+    size_t whysz);
+
 struct import_file {
 	const char *name;
-	const char *const *header;
+	struct import_col cols[IMPORT_MAX_FIELDS];
 	size_t ncols;
-	int (*row)(struct store *, const struct csv_row *, char *, size_t);
-	size_t *count;
+	import_row_fn *row;
+	int key_col;		/* must be unique within the file */
 };
+
+struct import_ctx {
+	struct store *st;
+	import_report_fn *report;
+	void *arg;
+	int errors;
+};
+
+static void
+import_say(struct import_ctx *x, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+import_say(struct import_ctx *x, int error, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (error)
+		x->errors++;
+	if (x->report)
+		x->report(x->arg, error, line);
+}
 
 static int
 import_copy(char *dst, size_t dstsz, const char *src, const char *what,
@@ -58,7 +102,7 @@ import_place_of_kind(struct store *st, const char *code, int kind,
 	enum store_rc rc = store_place_get(st, code, &p);
 
 	if (rc == STORE_NOTFOUND) {
-		snprintf(why, whysz, "%s '%s' is not a known place", what,
+		snprintf(why, whysz, "%s '%s' is not a known place code", what,
 		    code);
 		return -1;
 	}
@@ -75,35 +119,34 @@ import_place_of_kind(struct store *st, const char *code, int kind,
 }
 
 static int
-import_place(struct store *st, const struct csv_row *r, char *why,
-    size_t whysz)
+import_place(struct store *st, const char *const *f, char *why, size_t whysz)
 {
 	struct store_place p;
 	int kind, pk;
 
 	memset(&p, 0, sizeof p);
-	if (!import_code_ok(r->f[0]))
+	if (!import_code_ok(f[0]))
 		return snprintf(why, whysz, "code '%s' must be 1-31 of "
-		    "A-Z a-z 0-9 _ -", r->f[0]), -1;
-	if ((kind = vocab_kind(r->f[2])) < 0)
+		    "A-Z a-z 0-9 _ -", f[0]), -1;
+	if ((kind = vocab_kind_cn(f[2])) < 0)
 		return snprintf(why, whysz, "kind '%s' is not county, "
-		    "township, village, school or class", r->f[2]), -1;
-	if (r->f[1][0] == '\0')
+		    "township, village, school or class (县 镇 村 学校 班级)",
+		    f[2]), -1;
+	if (f[1][0] == '\0')
 		return snprintf(why, whysz, "name is empty"), -1;
-	if (import_copy(p.code, sizeof p.code, r->f[0], "code", why, whysz) ||
-	    import_copy(p.name, sizeof p.name, r->f[1], "name", why, whysz) ||
-	    import_copy(p.parent, sizeof p.parent, r->f[3], "parent", why,
-	    whysz))
+	if (import_copy(p.code, sizeof p.code, f[0], "code", why, whysz) ||
+	    import_copy(p.name, sizeof p.name, f[1], "name", why, whysz) ||
+	    import_copy(p.parent, sizeof p.parent, f[3], "parent", why, whysz))
 		return -1;
-	snprintf(p.kind, sizeof p.kind, "%s", r->f[2]);
+	snprintf(p.kind, sizeof p.kind, "%s", vocab_kind_name(kind));
 	pk = vocab_kind_parent(kind);
 	if (pk < 0 && p.parent[0])
 		return snprintf(why, whysz, "a county has no parent"), -1;
 	if (pk >= 0 && p.parent[0] == '\0')
-		return snprintf(why, whysz, "a %s needs a parent %s", r->f[2],
+		return snprintf(why, whysz, "a %s needs a parent %s", p.kind,
 		    vocab_kind_name(pk)), -1;
 	if (pk >= 0 && import_place_of_kind(st, p.parent, pk,
-	    "parent (must be listed before its children)", why, whysz))
+	    "parent (list parents before their children)", why, whysz))
 		return -1;
 	if (store_place_put(st, &p) != STORE_OK)
 		return snprintf(why, whysz, "database: %s",
@@ -112,25 +155,25 @@ import_place(struct store *st, const struct csv_row *r, char *why,
 }
 
 static int
-import_person(struct store *st, const struct csv_row *r, char *why,
-    size_t whysz)
+import_person(struct store *st, const char *const *f, char *why, size_t whysz)
 {
 	struct store_person p;
 	int role;
 
 	memset(&p, 0, sizeof p);
-	if (phone_normalize(r->f[0], p.phone, sizeof p.phone) != 0)
+	if (phone_normalize(f[0], p.phone, sizeof p.phone) != 0)
 		return snprintf(why, whysz, "phone '%s' is not a phone number",
-		    r->f[0]), -1;
-	if (r->f[1][0] == '\0')
+		    f[0]), -1;
+	if (f[1][0] == '\0')
 		return snprintf(why, whysz, "name is empty"), -1;
-	if ((role = vocab_role(r->f[2])) < 0)
-		return snprintf(why, whysz, "role '%s' is not a role code "
-		    "(teacher, head_teacher, principal, ...)", r->f[2]), -1;
-	if (import_copy(p.name, sizeof p.name, r->f[1], "name", why, whysz) ||
-	    import_copy(p.scope, sizeof p.scope, r->f[3], "scope", why, whysz))
+	if ((role = vocab_role_cn(f[2])) < 0)
+		return snprintf(why, whysz, "role '%s' is not a role (teacher, "
+		    "head_teacher, principal, ... or 班主任, 村长, ...)", f[2]),
+		    -1;
+	if (import_copy(p.name, sizeof p.name, f[1], "name", why, whysz) ||
+	    import_copy(p.scope, sizeof p.scope, f[3], "scope", why, whysz))
 		return -1;
-	snprintf(p.role, sizeof p.role, "%s", r->f[2]);
+	snprintf(p.role, sizeof p.role, "%s", vocab_role_name(role));
 	if (import_place_of_kind(st, p.scope, vocab_role_scope_kind(role),
 	    "scope", why, whysz))
 		return -1;
@@ -156,85 +199,183 @@ import_student_no_ok(const char *s)
 	return strspn(s, "0123456789") == n;
 }
 
+/* Categories as codes or Chinese names, separated by | 、 , ， ; ； or
+ * spaces; written to out as '|'-separated codes. */
 static int
-import_student(struct store *st, const struct csv_row *r, char *why,
+import_categories(const char *in, char *out, size_t outsz, char *why,
+    size_t whysz)
+{
+	static const char *const seps[] = {
+		"|", ",", ";", " ", "、", "，", "；", NULL
+	};
+	char word[64];
+	const char *p = in;
+	size_t o = 0, l, i, sl;
+	int cat;
+
+	out[0] = '\0';
+	while (*p) {
+		for (i = 0; seps[i]; i++)
+			if (!strncmp(p, seps[i], strlen(seps[i])))
+				break;
+		if (seps[i]) {
+			p += strlen(seps[i]);
+			continue;
+		}
+		for (l = 0; p[l]; l++) {
+			for (i = 0; seps[i]; i++) {
+				sl = strlen(seps[i]);
+				if (!strncmp(p + l, seps[i], sl))
+					break;
+			}
+			if (seps[i])
+				break;
+		}
+		if (l >= sizeof word)
+			return snprintf(why, whysz, "categories: overlong "
+			    "word"), -1;
+		memcpy(word, p, l);
+		word[l] = '\0';
+		p += l;
+		if ((cat = vocab_category_cn(word)) < 0)
+			return snprintf(why, whysz, "category '%s' is not a "
+			    "category (left_behind, ... or 留守儿童, ...)", word),
+			    -1;
+		l = strlen(vocab_category_name(cat));
+		if (o + l + 2 > outsz)
+			return snprintf(why, whysz, "too many categories"), -1;
+		if (o)
+			out[o++] = '|';
+		memcpy(out + o, vocab_category_name(cat), l + 1);
+		o += l;
+	}
+	return 0;
+}
+
+static int
+import_student(struct store *st, const char *const *f, char *why,
     size_t whysz)
 {
 	struct store_student s;
-	char cat[64], *p;
-	const char *c, *bar;
-	size_t i;
+	char *p;
 
 	memset(&s, 0, sizeof s);
-	if (import_copy(s.student_no, sizeof s.student_no, r->f[0],
-	    "student_no", why, whysz))
+	if (import_copy(s.student_no, sizeof s.student_no, f[0], "学号",
+	    why, whysz))
 		return -1;
 	for (p = s.student_no; *p; p++)
 		if (*p == 'g' || *p == 'x')
 			*p = (char)(*p - 'a' + 'A');
 	if (!import_student_no_ok(s.student_no))
-		return snprintf(why, whysz, "student_no '%s' must be 4-20 "
-		    "digits or G + 17 digits + digit or X", r->f[0]), -1;
-	if (r->f[1][0] == '\0')
+		return snprintf(why, whysz, "学号 '%s' must be 4-20 digits or "
+		    "G + 17 digits + digit or X", f[0]), -1;
+	if (f[1][0] == '\0')
 		return snprintf(why, whysz, "name is empty"), -1;
-	if (import_copy(s.name, sizeof s.name, r->f[1], "name", why, whysz))
+	if (import_copy(s.name, sizeof s.name, f[1], "name", why, whysz))
 		return -1;
-	if (!strcmp(r->f[2], "M") || !strcmp(r->f[2], "m") ||
-	    !strcmp(r->f[2], "男"))
+	if (!strcmp(f[2], "M") || !strcmp(f[2], "m") || !strcmp(f[2], "男"))
 		snprintf(s.gender, sizeof s.gender, "M");
-	else if (!strcmp(r->f[2], "F") || !strcmp(r->f[2], "f") ||
-	    !strcmp(r->f[2], "女"))
+	else if (!strcmp(f[2], "F") || !strcmp(f[2], "f") ||
+	    !strcmp(f[2], "女"))
 		snprintf(s.gender, sizeof s.gender, "F");
 	else
 		return snprintf(why, whysz, "gender '%s' is not M, F, 男 or 女",
-		    r->f[2]), -1;
-	if (import_copy(s.class_code, sizeof s.class_code, r->f[3], "class",
+		    f[2]), -1;
+	if (import_copy(s.class_code, sizeof s.class_code, f[3], "class",
 	    why, whysz) ||
 	    import_place_of_kind(st, s.class_code, VOCAB_CLASS, "class", why,
 	    whysz) ||
-	    import_copy(s.village, sizeof s.village, r->f[4], "village", why,
+	    import_copy(s.village, sizeof s.village, f[4], "village", why,
 	    whysz) ||
 	    import_place_of_kind(st, s.village, VOCAB_VILLAGE, "village", why,
 	    whysz))
 		return -1;
-	if (r->f[5][0] && phone_normalize(r->f[5], s.guardian_phone,
+	if (f[5][0] && phone_normalize(f[5], s.guardian_phone,
 	    sizeof s.guardian_phone) != 0)
-		return snprintf(why, whysz, "guardian_phone is not a phone "
-		    "number"), -1;
-	if (import_copy(s.categories, sizeof s.categories, r->f[6],
-	    "categories", why, whysz))
+		return snprintf(why, whysz, "guardian phone '%s' is not a "
+		    "phone number", f[5]), -1;
+	if (import_categories(f[6], s.categories, sizeof s.categories, why,
+	    whysz) != 0)
 		return -1;
-	for (c = s.categories; *c; c = *bar ? bar + 1 : bar) {
-		bar = strchr(c, '|');
-		if (bar == NULL)
-			bar = c + strlen(c);
-		i = (size_t)(bar - c);
-		if (i == 0 || i >= sizeof cat)
-			return snprintf(why, whysz, "categories: empty or "
-			    "overlong code"), -1;
-		memcpy(cat, c, i);
-		cat[i] = '\0';
-		if (vocab_category(cat) < 0)
-			return snprintf(why, whysz, "category '%s' is not a "
-			    "category code (left_behind, disabled, ...)", cat),
-			    -1;
-	}
 	if (store_student_put(st, &s) != STORE_OK)
 		return snprintf(why, whysz, "database: %s",
 		    store_errmsg(st)), -1;
 	return 0;
 }
 
-static const char *const import_h_places[] = {
-	"code", "name", "kind", "parent"
+static const struct import_file import_files[] = {
+	{ "places.csv", {
+		{ "code", { "代码", "编码", NULL }, 1 },
+		{ "name", { "名称", NULL, NULL }, 1 },
+		{ "kind", { "类型", NULL, NULL }, 1 },
+		{ "parent", { "上级", "上级代码", NULL }, 1 },
+	  }, 4, import_place, 0 },
+	{ "people.csv", {
+		{ "phone", { "电话", "手机", "手机号" }, 1 },
+		{ "name", { "姓名", NULL, NULL }, 1 },
+		{ "role", { "角色", NULL, NULL }, 1 },
+		{ "scope", { "范围", "范围代码", NULL }, 1 },
+	  }, 4, import_person, -1 },
+	{ "students.csv", {
+		{ "student_no", { "学号", "学籍号", NULL }, 1 },
+		{ "name", { "姓名", NULL, NULL }, 1 },
+		{ "gender", { "性别", NULL, NULL }, 1 },
+		{ "class", { "班级", "班级代码", NULL }, 1 },
+		{ "village", { "户籍村", "村", NULL }, 1 },
+		{ "guardian_phone", { "监护人电话", "家长电话", NULL }, 0 },
+		{ "categories", { "类别", NULL, NULL }, 0 },
+	  }, 7, import_student, 0 },
 };
-static const char *const import_h_people[] = {
-	"phone", "name", "role", "scope"
-};
-static const char *const import_h_students[] = {
-	"student_no", "name", "gender", "class", "village", "guardian_phone",
-	"categories"
-};
+
+/* Which field a header names, or -1. */
+static int
+import_header_field(const struct import_file *spec, const char *h)
+{
+	size_t i, j;
+
+	for (i = 0; i < spec->ncols; i++) {
+		if (!strcmp(h, spec->cols[i].name))
+			return (int)i;
+		for (j = 0; j < 3 && spec->cols[i].cn[j]; j++)
+			if (!strcmp(h, spec->cols[i].cn[j]))
+				return (int)i;
+	}
+	return -1;
+}
+
+/* Maps header cells to fields; 0, or -1 after reporting. */
+static int
+import_header(struct import_ctx *x, const char *path,
+    const struct import_file *spec, const struct csv_row *row, int *map)
+{
+	size_t i;
+	int f, ok = 0;
+
+	for (i = 0; i < spec->ncols; i++)
+		map[i] = -1;
+	for (i = 0; i < row->n; i++) {
+		if ((f = import_header_field(spec, row->f[i])) < 0) {
+			if (row->f[i][0])
+				import_say(x, 0, "%s:%zu: column '%s' ignored",
+				    path, row->line, row->f[i]);
+			continue;
+		}
+		if (map[f] >= 0) {
+			import_say(x, 1, "%s:%zu: column '%s' given twice",
+			    path, row->line, spec->cols[f].name);
+			ok = -1;
+		}
+		map[f] = (int)i;
+	}
+	for (i = 0; i < spec->ncols; i++)
+		if (map[i] < 0 && spec->cols[i].required) {
+			import_say(x, 1, "%s:%zu: no column '%s' (or '%s')",
+			    path, row->line, spec->cols[i].name,
+			    spec->cols[i].cn[0]);
+			ok = -1;
+		}
+	return ok;
+}
 
 /* Reads a whole file, bounded. Returns 0, 1 if absent, -1 on error. */
 static int
@@ -244,6 +385,7 @@ import_slurp(const char *path, char **buf, size_t *len, char *why,
 	struct stat sb;
 	FILE *f;
 
+	*buf = NULL;
 	if ((f = fopen(path, "rb")) == NULL) {
 		if (errno == ENOENT)
 			return 1;
@@ -258,6 +400,7 @@ import_slurp(const char *path, char **buf, size_t *len, char *why,
 	if ((*buf = malloc(*len + 1)) == NULL ||
 	    fread(*buf, 1, *len, f) != *len) {
 		free(*buf);
+		*buf = NULL;
 		fclose(f);
 		return snprintf(why, whysz, "read error"), -1;
 	}
@@ -265,113 +408,179 @@ import_slurp(const char *path, char **buf, size_t *len, char *why,
 	return 0;
 }
 
+/* Keys seen in this file, for duplicate detection (hsearch_r). */
+struct import_seen {
+	struct hsearch_data h;
+	char **keys;
+	size_t n, cap;
+};
+
 static int
-import_file(struct store *st, const char *dir, const struct import_file *spec,
-    int *found, char *err, size_t errsz)
+import_seen_init(struct import_seen *s, size_t cap)
 {
+	memset(s, 0, sizeof *s);
+	s->cap = cap;
+	if ((s->keys = calloc(cap, sizeof *s->keys)) == NULL)
+		return -1;
+	return hcreate_r(cap * 2 + 16, &s->h) ? 0 : -1;
+}
+
+/* 1 if key was seen before (its first line in *line), 0 if new, -1. */
+static int
+import_seen_add(struct import_seen *s, const char *key, size_t line,
+    size_t *first)
+{
+	ENTRY e = { (char *)key, NULL }, *r;
+
+	if (hsearch_r(e, FIND, &r, &s->h) && r) {
+		*first = (size_t)(uintptr_t)r->data;
+		return 1;
+	}
+	if (s->n == s->cap || (e.key = strdup(key)) == NULL)
+		return -1;
+	s->keys[s->n++] = e.key;
+	e.data = (void *)(uintptr_t)line;
+	return hsearch_r(e, ENTER, &r, &s->h) ? 0 : -1;
+}
+
+static void
+import_seen_free(struct import_seen *s)
+{
+	size_t i;
+
+	if (s->keys == NULL)
+		return;
+	hdestroy_r(&s->h);
+	for (i = 0; i < s->n; i++)
+		free(s->keys[i]);
+	free(s->keys);
+}
+
+static size_t
+import_count_lines(const char *t, size_t len)
+{
+	size_t n = 1, i;
+
+	for (i = 0; i < len; i++)
+		n += t[i] == '\n';
+	return n;
+}
+
+/* Imports one file; problems are counted in x. 1 if it exists, 0 if not. */
+static int
+import_file(struct import_ctx *x, const char *dir,
+    const struct import_file *spec, size_t *count)
+{
+	const char *vals[IMPORT_MAX_FIELDS];
+	struct import_seen seen;
 	struct csv_reader rd;
 	struct csv_row *row = NULL;
 	char path[4096], why[512] = "", *raw = NULL, *text = NULL;
-	size_t rawlen = 0, len, i;
+	size_t rawlen = 0, len = 0, i, rows = 0, first, lines;
+	int map[IMPORT_MAX_FIELDS], gb, r, header = 0;
 	enum csv_rc rc;
-	int gb, r, line = 0;
 
 	snprintf(path, sizeof path, "%s/%s", dir, spec->name);
-	if ((r = import_slurp(path, &raw, &rawlen, why, sizeof why)) != 0) {
-		*found = 0;
-		if (r > 0)
-			return 0;
-		goto fail;
+	memset(&seen, 0, sizeof seen);
+	if ((r = import_slurp(path, &raw, &rawlen, why, sizeof why)) > 0)
+		return 0;
+	if (r < 0) {
+		import_say(x, 1, "%s: %s", path, why);
+		return 1;
 	}
-	*found = 1;
 	if ((rc = csv_to_utf8(raw, rawlen, &text, &len, &gb)) != CSV_OK) {
-		snprintf(why, sizeof why, "%s", csv_rc_str(rc));
-		goto fail;
+		import_say(x, 1, "%s: %s", path, csv_rc_str(rc));
+		goto out;
 	}
-	if ((row = malloc(sizeof *row)) == NULL)
-		goto fail;
+	lines = import_count_lines(text, len);
+	if ((row = malloc(sizeof *row)) == NULL ||
+	    import_seen_init(&seen, lines) != 0) {
+		import_say(x, 1, "%s: out of memory", path);
+		goto out;
+	}
 	csv_reader_init(&rd, text, len);
-	for (;;) {
-		line = (int)rd.line;
-		if ((rc = csv_read(&rd, row)) == CSV_EOF)
-			break;
+	while ((rc = csv_read(&rd, row)) != CSV_EOF) {
 		if (rc != CSV_OK) {
-			line = (int)row->line;	/* where the bad row starts */
-			snprintf(why, sizeof why, "%s", csv_rc_str(rc));
-			goto fail;
+			/* The rest of the file cannot be read reliably. */
+			import_say(x, 1, "%s:%zu: %s", path, row->line,
+			    csv_rc_str(rc));
+			break;
 		}
-		line = (int)row->line;
-		if (row->n != spec->ncols) {
-			snprintf(why, sizeof why, "%zu fields, expected %zu",
-			    row->n, spec->ncols);
-			goto fail;
-		}
-		if (*found == 1) {	/* the first row is the header */
-			for (i = 0; i < spec->ncols; i++)
-				if (strcmp(row->f[i], spec->header[i]) != 0) {
-					snprintf(why, sizeof why, "header "
-					    "column %zu is '%s', expected '%s'",
-					    i + 1, row->f[i], spec->header[i]);
-					goto fail;
-				}
-			*found = 2;	/* header seen */
+		if (!header) {
+			header = 1;
+			if (import_header(x, path, spec, row, map) != 0)
+				break;
 			continue;
 		}
-		if (spec->row(st, row, why, sizeof why) != 0)
-			goto fail;
-		(*spec->count)++;
+		if (++rows % IMPORT_PROGRESS == 0)
+			import_say(x, 0, "%s: %zu of about %zu rows", path,
+			    rows, lines);
+		for (i = 0; i < spec->ncols; i++) {
+			if (map[i] >= 0 && (size_t)map[i] >= row->n)
+				break;
+			vals[i] = map[i] >= 0 ? row->f[map[i]] : "";
+		}
+		if (i < spec->ncols) {
+			import_say(x, 1, "%s:%zu: %zu fields, the header has "
+			    "more", path, row->line, row->n);
+			continue;
+		}
+		if (spec->key_col >= 0 && (r = import_seen_add(&seen,
+		    vals[spec->key_col], row->line, &first)) != 0) {
+			if (r > 0)
+				import_say(x, 1, "%s:%zu: duplicate %s '%s' "
+				    "(first on line %zu)", path, row->line,
+				    spec->cols[spec->key_col].name,
+				    vals[spec->key_col], first);
+			else
+				import_say(x, 1, "%s: out of memory", path);
+			continue;
+		}
+		if (spec->row(x->st, vals, why, sizeof why) != 0) {
+			import_say(x, 1, "%s:%zu: %s", path, row->line, why);
+			continue;
+		}
+		(*count)++;
 	}
+	if (!header && rc == CSV_EOF)
+		import_say(x, 1, "%s: empty file (a header row is needed)",
+		    path);
+out:
+	import_seen_free(&seen);
 	free(row);
 	free(text);
 	free(raw);
-	return 0;
-fail:
-	if (line > 0)
-		snprintf(err, errsz, "%s:%d: %s", path, line, why);
-	else
-		snprintf(err, errsz, "%s: %s", path, why[0] ? why :
-		    "out of memory");
-	free(row);
-	free(text);
-	free(raw);
-	return -1;
+	return 1;
 }
 
 int
 roster_import(struct store *st, const char *dir, struct import_counts *n,
-    char *err, size_t errsz)
+    import_report_fn *report, void *arg)
 {
-	const struct import_file files[] = {
-		{ "places.csv", import_h_places, 4, import_place, &n->places },
-		{ "people.csv", import_h_people, 4, import_person, &n->people },
-		{ "students.csv", import_h_students, 7, import_student,
-		    &n->students },
-	};
+	struct import_ctx x = { st, report, arg, 0 };
+	size_t *counts[] = { &n->places, &n->people, &n->students };
 	size_t i;
-	int found, any = 0;
+	int any = 0;
 
 	memset(n, 0, sizeof *n);
 	if (store_begin(st) != STORE_OK) {
-		snprintf(err, errsz, "database: %s", store_errmsg(st));
+		import_say(&x, 1, "database: %s", store_errmsg(st));
 		return -1;
 	}
-	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
-		if (import_file(st, dir, &files[i], &found, err, errsz) != 0)
-			goto fail;
-		any |= found;
-	}
-	if (!any) {
-		snprintf(err, errsz, "%s: none of places.csv, people.csv, "
+	for (i = 0; i < sizeof import_files / sizeof import_files[0]; i++)
+		any |= import_file(&x, dir, &import_files[i], counts[i]);
+	if (!any)
+		import_say(&x, 1, "%s: none of places.csv, people.csv, "
 		    "students.csv found", dir);
-		goto fail;
+	if (x.errors == 0) {
+		if (store_commit(st) == STORE_OK)
+			return 0;
+		import_say(&x, 1, "database: %s", store_errmsg(st));
+		store_rollback(st);
+		memset(n, 0, sizeof *n);
+		return -1;
 	}
-	if (store_commit(st) != STORE_OK) {
-		snprintf(err, errsz, "database: %s", store_errmsg(st));
-		goto fail;
-	}
-	return 0;
-fail:
 	store_rollback(st);
 	memset(n, 0, sizeof *n);
-	return -1;
+	return x.errors;
 }

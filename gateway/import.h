@@ -1,9 +1,12 @@
 /*
  * Roster import: DIR/places.csv, people.csv and students.csv in ONE
- * transaction. Rows are upserts (a re-import updates names, classes and
- * villages; nothing is deleted). The first bad line aborts everything with
- * "DIR/file.csv:LINE: reason". Files may be UTF-8 (with or without BOM) or
- * GB18030 as saved by Excel.
+ * transaction, as a township clerk saves them from Excel: UTF-8 with or
+ * without BOM or GB18030, CRLF, quoted fields, English or Chinese headers
+ * in any order (extra columns such as 序号 are ignored), codes or Chinese
+ * names in the cells (村长, 留守儿童, 镇). Rows are upserts by key (place
+ * code; phone + role + scope; 学号): a re-import updates in place and keeps
+ * every case. Every problem is reported as "file:line: what is wrong" —
+ * all of them — and nothing is written unless the whole import is clean.
  */
 #ifndef BX_IMPORT_H
 #define BX_IMPORT_H
@@ -16,7 +19,16 @@ struct import_counts {
 	size_t places, people, students;
 };
 
+/* One line of output: error 1 for a problem, 0 for a note (progress,
+ * ignored columns). */
+typedef void import_report_fn(void *arg, int error, const char *line);
+
+/*
+ * Returns 0 when the import was clean and committed, the number of
+ * problems (> 0) when it was refused and rolled back, -1 when the database
+ * failed. report may be NULL.
+ */
 int roster_import(struct store *, const char *dir, struct import_counts *,
-    char *err, size_t errsz);
+    import_report_fn *report, void *arg);
 
 #endif

@@ -1,50 +1,136 @@
 /*
  * SMS command parser over PCRE2 (UTF mode, caseless, anchored patterns
- * compiled once). Each command is read token by token so that an error
- * names exactly which argument was wrong and where.
+ * compiled once). A part is read token by token so that an error names
+ * exactly which argument was wrong and where; the keyword table lives in
+ * command.def.
  */
 #include "parsers/command.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parsers/normalize.h"
-#include "parsers/utf8.h"
-#include "parsers/vocab.h"
 
 #define COMMAND_NORM_MAX 4096
+#define COMMAND_KW_PATTERN_MAX 1024
 
-enum command_pat { PAT_KEYWORD, PAT_STUDENT, PAT_DAYS, PAT_COUNT };
+enum command_arg {
+	ARG_NONE, ARG_STUDENT, ARG_TARGET, ARG_DAYS, ARG_REASON, ARG_OUTCOME,
+	ARG_PLACE
+};
+
+static const struct command_def {
+	const char *keyword;
+	const char *aliases;
+	enum command_arg args[3];
+} command_defs[CMD_KIND_COUNT] = {
+	[CMD_NONE] = { "", "", { ARG_NONE, ARG_NONE, ARG_NONE } },
+#define CMD(id, kw, alias, a1, a2, a3) [CMD_##id] = { kw, alias, { a1, a2, a3 } },
+#include "parsers/command.def"
+#undef CMD
+};
+
+static const char *const command_keys[CMD_KIND_COUNT] = {
+	[CMD_NONE] = "",
+	[CMD_ABS] = "abs", [CMD_LEAVE] = "leave", [CMD_RET] = "ret",
+	[CMD_DROP] = "drop", [CMD_VIS] = "vis", [CMD_ACK] = "ack",
+	[CMD_TASKS] = "tasks", [CMD_CASE] = "case", [CMD_SUM] = "sum",
+	[CMD_NOTICE] = "notice", [CMD_HELP] = "help",
+};
 
 /*
- * Keyword alternatives, longest first so that 缺勤 wins over 缺. A Latin
- * keyword must not run on into more letters ("ABSENT" is not ABS).
+ * Words that name a reason (ABS, LEAVE, DROP) or a visit outcome (VIS).
+ * The longest word that starts the argument wins; what follows is a note.
  */
+struct command_word {
+	const char *word;
+	const char *code;
+};
+
+static const struct command_word command_reasons[] = {
+	{ "外出打工", "work" }, { "无原因", "none" },
+	{ "生病", "illness" }, { "疾病", "illness" }, { "病假", "illness" },
+	{ "事假", "family" }, { "家事", "family" }, { "有事", "family" },
+	{ "厌学", "weariness" }, { "贫困", "poverty" }, { "家贫", "poverty" },
+	{ "打工", "work" }, { "务工", "work" }, { "结婚", "marriage" },
+	{ "早婚", "marriage" }, { "订婚", "marriage" }, { "路远", "distance" },
+	{ "交通", "distance" }, { "不明", "none" },
+	{ "病", "illness" }, { "事", "family" }, { "厌", "weariness" },
+	{ "贫", "poverty" }, { "工", "work" }, { "婚", "marriage" },
+	{ "远", "distance" }, { "无", "none" },
+	{ NULL, NULL }
+};
+
+static const struct command_word command_outcomes[] = {
+	{ "同意返校", "return" }, { "联系不上", "unreachable" },
+	{ "返校", "return" }, { "同意", "return" }, { "拒绝", "refuse" },
+	{ "外出", "away" }, { "外地", "away" }, { "生病", "ill" },
+	{ "失联", "unreachable" }, { "转学", "transfer" },
+	{ "返", "return" }, { "拒", "refuse" }, { "外", "away" },
+	{ "病", "ill" }, { "失", "unreachable" }, { "转", "transfer" },
+	{ NULL, NULL }
+};
+
+enum command_pat {
+	PAT_KEYWORD, PAT_STUDENT, PAT_CASE, PAT_DAYS, PAT_PLACE, PAT_COUNT
+};
+
 static const char *const command_patterns[PAT_COUNT] = {
-	[PAT_KEYWORD] = "(?:(ABS)(?![A-Z])|(缺勤|缺))",
-	[PAT_STUDENT] = " ?(G[0-9]{17}[0-9X]|[0-9]{4,20})(?![0-9A-Z])",
-	[PAT_DAYS] = " ?([0-9]+|[零一二两三四五六七八九十]+) ?(?:天|日)?",
+	[PAT_KEYWORD] = NULL,	/* built from command.def */
+	[PAT_STUDENT] = "(G[0-9]{17}[0-9X]|[0-9]{4,20})(?![0-9A-Z])",
+	[PAT_CASE] = "[#K]([0-9]{1,9})(?![0-9])",
+	[PAT_DAYS] = "([0-9]+|[零一二两三四五六七八九十]+) ?(天|日)?",
+	[PAT_PLACE] = "[A-Z0-9_][A-Z0-9_-]{0,30}(?![A-Z0-9_-])",
 };
 
 struct command_parser {
 	pcre2_code *re[PAT_COUNT];
 };
 
+/* "(?:(ABS(?![A-Z])|缺勤|缺)|(LEAVE(?![A-Z])|请假|假)|...)": group i = kind i. */
+static int
+command_keyword_pattern(char *buf, size_t sz)
+{
+	size_t o = 0;
+	int i, n;
+
+	n = snprintf(buf, sz, "(?:");
+	o = (size_t)n;
+	for (i = 1; i < CMD_KIND_COUNT; i++) {
+		n = snprintf(buf + o, sz - o, "%s(%s(?![A-Z])|%s)",
+		    i > 1 ? "|" : "", command_defs[i].keyword,
+		    command_defs[i].aliases);
+		if (n < 0 || (size_t)n >= sz - o)
+			return -1;
+		o += (size_t)n;
+	}
+	if (o + 2 > sz)
+		return -1;
+	memcpy(buf + o, ")", 2);
+	return 0;
+}
+
 struct command_parser *
 command_parser_new(void)
 {
 	struct command_parser *p;
+	char kw[COMMAND_KW_PATTERN_MAX];
+	const char *pat;
 	int i, ec;
 	PCRE2_SIZE eo;
 
+	if (command_keyword_pattern(kw, sizeof kw) != 0)
+		return NULL;
 	if ((p = calloc(1, sizeof *p)) == NULL)
 		return NULL;
 	for (i = 0; i < PAT_COUNT; i++) {
-		p->re[i] = pcre2_compile((PCRE2_SPTR)command_patterns[i],
-		    PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_CASELESS |
-		    PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK, &ec, &eo, NULL);
+		pat = i == PAT_KEYWORD ? kw : command_patterns[i];
+		p->re[i] = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+		    PCRE2_UTF | PCRE2_CASELESS | PCRE2_ANCHORED |
+		    PCRE2_NO_UTF_CHECK, &ec, &eo, NULL);
 		if (p->re[i] == NULL) {
 			command_parser_free(p);
 			return NULL;
@@ -115,13 +201,15 @@ command_days_value(const char *s, size_t len)
 			tens = unit >= 0 ? unit : 1;
 			unit = -1;
 		} else if ((d = command_cn_digit(s + i, len - i)) >= 0) {
-			if (unit >= 0)
+			if (unit >= 0 || (tens >= 0 && d == 0))
 				return -1;
 			unit = d;
 		} else {
 			return -1;
 		}
 	}
+	if (tens == 0)
+		return -1;		/* 零十 */
 	v = (tens >= 0 ? tens * 10 : 0) + (unit >= 0 ? unit : 0);
 	return v >= 1 && v <= CMD_DAYS_MAX ? (int)v : -2;
 }
@@ -139,111 +227,354 @@ command_match(const struct command_parser *p, enum command_pat pat,
 	return rc > 0 ? 1 : -1;
 }
 
+/* Which command the keyword pattern matched (its set group), or CMD_NONE. */
+static enum cmd_kind
+command_keyword_at(const struct command_parser *p, const char *s, size_t len,
+    size_t off, pcre2_match_data *md, size_t *end)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+	int i;
+
+	if (command_match(p, PAT_KEYWORD, s, len, off, md) <= 0)
+		return CMD_NONE;
+	*end = ov[1];
+	for (i = 1; i < CMD_KIND_COUNT; i++)
+		if (ov[2 * i] != PCRE2_UNSET)
+			return (enum cmd_kind)i;
+	return CMD_NONE;
+}
+
+static int
+command_is_sep(char c)
+{
+	return c == ' ' || c == ',' || c == ':' || c == '#' || c == '*' ||
+	    c == '-' || c == '.';
+}
+
+/*
+ * Skips argument separators. Where a 案号 may follow, a '#' right before
+ * a digit is the case number's own prefix and is kept.
+ */
+static size_t
+command_skip_seps(const char *s, size_t len, size_t pos, int keep_case_hash)
+{
+	while (pos < len && command_is_sep(s[pos])) {
+		if (keep_case_hash && s[pos] == '#' && pos + 1 < len &&
+		    s[pos + 1] >= '0' && s[pos + 1] <= '9')
+			break;
+		pos++;
+	}
+	return pos;
+}
+
 static void
 command_copy(char *dst, size_t dstsz, const char *src, size_t len)
 {
-	if (len >= dstsz)
+	if (len >= dstsz) {
 		len = dstsz - 1;
-	/* Never cut a UTF-8 sequence in half. */
-	while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
-		len--;
+		/* Never cut a UTF-8 sequence in half. */
+		while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
+			len--;
+	}
 	memcpy(dst, src, len);
 	dst[len] = '\0';
 }
 
-/* Reason code and note from the rest of an ABS: "病 发烧" → illness, 发烧. */
 static void
-command_reason(struct cmd *c, const char *s, size_t len)
+command_upper(char *s)
 {
-	int32_t cp;
-	int n;
-	char first[8];
+	for (; *s; s++)
+		if (*s >= 'a' && *s <= 'z')
+			*s = (char)(*s - 'a' + 'A');
+}
 
-	c->reason = NULL;
-	c->note[0] = '\0';
-	while (len > 0 && *s == ' ')
-		s++, len--;
-	if (len == 0)
-		return;
-	if ((n = utf8_next(s, len, &cp)) > 0 && (size_t)n < sizeof first) {
-		memcpy(first, s, (size_t)n);
-		first[n] = '\0';
-		if ((c->reason = vocab_reason(first)) != NULL) {
-			s += n;
-			len -= (size_t)n;
-			while (len > 0 && (*s == ' ' || *s == ',' || *s == ':'))
-				s++, len--;
+/* The longest word of list at s[pos..len); its code, and *pos past it. */
+static const char *
+command_word(const struct command_word *list, const char *s, size_t len,
+    size_t *pos)
+{
+	const struct command_word *w, *best = NULL;
+	size_t bl = 0, l;
+
+	for (w = list; w->word; w++) {
+		l = strlen(w->word);
+		if (l > bl && l <= len - *pos && memcmp(s + *pos, w->word, l) == 0) {
+			best = w;
+			bl = l;
 		}
 	}
-	command_copy(c->note, sizeof c->note, s, len);
+	if (best == NULL)
+		return NULL;
+	*pos += bl;
+	return best->code;
 }
 
 static enum perr_code
-command_parse_abs(const struct command_parser *p, const char *s, size_t len,
-    size_t pos, struct cmd *c, pcre2_match_data *md, size_t *erroff)
+command_arg(const struct command_parser *p, enum command_arg a, const char *s,
+    size_t len, size_t *pos, struct cmd *c, pcre2_match_data *md)
 {
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+	size_t at = command_skip_seps(s, len, *pos, a == ARG_TARGET);
 	int rc, days;
 
-	*erroff = pos;
-	while (pos < len && s[pos] == ' ')
-		pos++;
-	if (pos == len)
-		return PERR_MISSING_STUDENT;
-	if ((rc = command_match(p, PAT_STUDENT, s, len, pos, md)) <= 0) {
-		*erroff = pos;
-		return rc < 0 ? PERR_NOMEM : PERR_BAD_STUDENT;
+	*pos = at;
+	switch (a) {
+	case ARG_NONE:
+		return PERR_NONE;
+	case ARG_TARGET:
+		if (at == len)
+			return PERR_MISSING_TARGET;
+		if ((rc = command_match(p, PAT_CASE, s, len, at, md)) > 0) {
+			unsigned long v = strtoul(s + ov[2], NULL, 10);
+			if (v == 0 || v > CMD_CASE_MAX)
+				return PERR_BAD_TARGET;
+			c->case_no = (uint32_t)v;
+			*pos = ov[1];
+			return PERR_NONE;
+		}
+		if (rc < 0)
+			return PERR_NOMEM;
+		if ((rc = command_match(p, PAT_STUDENT, s, len, at, md)) <= 0)
+			return rc < 0 ? PERR_NOMEM : PERR_BAD_TARGET;
+		break;
+	case ARG_STUDENT:
+		if (at == len)
+			return PERR_MISSING_STUDENT;
+		if ((rc = command_match(p, PAT_STUDENT, s, len, at, md)) <= 0)
+			return rc < 0 ? PERR_NOMEM : PERR_BAD_STUDENT;
+		break;
+	case ARG_DAYS:
+		if (at == len)
+			return PERR_MISSING_DAYS;
+		if ((rc = command_match(p, PAT_DAYS, s, len, at, md)) <= 0)
+			return rc < 0 ? PERR_NOMEM : PERR_BAD_DAYS;
+		days = command_days_value(s + ov[2], ov[3] - ov[2]);
+		if (days < 0)
+			return days == -2 ? PERR_DAYS_RANGE : PERR_BAD_DAYS;
+		/* Without 天/日, what follows must not run on into the number:
+		 * "两周" is two weeks, not two days. A reason word may. */
+		if (ov[4] == PCRE2_UNSET && ov[3] < len &&
+		    !command_is_sep(s[ov[3]])) {
+			size_t at2 = ov[3];
+
+			if (command_word(command_reasons, s, len, &at2) == NULL)
+				return PERR_BAD_DAYS;
+		}
+		c->days = days;
+		*pos = ov[1];
+		return PERR_NONE;
+	case ARG_REASON:
+		c->reason = command_word(command_reasons, s, len, pos);
+		return PERR_NONE;
+	case ARG_OUTCOME:
+		if (at == len)
+			return PERR_MISSING_OUTCOME;
+		c->outcome = command_word(command_outcomes, s, len, pos);
+		return c->outcome ? PERR_NONE : PERR_BAD_OUTCOME;
+	case ARG_PLACE:
+		if (at == len)
+			return PERR_NONE;
+		if ((rc = command_match(p, PAT_PLACE, s, len, at, md)) <= 0) {
+			/* Free text after SUM is not a place code. */
+			return rc < 0 ? PERR_NOMEM : PERR_BAD_PLACE;
+		}
+		command_copy(c->place, sizeof c->place, s + ov[0],
+		    ov[1] - ov[0]);
+		command_upper(c->place);
+		*pos = ov[1];
+		return PERR_NONE;
 	}
+	/* A 学号, for ARG_STUDENT and ARG_TARGET. */
 	command_copy(c->student, sizeof c->student, s + ov[2], ov[3] - ov[2]);
-	for (char *q = c->student; *q; q++)
-		if (*q == 'g' || *q == 'x')
-			*q = (char)(*q - 'a' + 'A');
-	pos = ov[1];
-	*erroff = pos;
-	while (pos < len && s[pos] == ' ')
-		pos++;
-	if (pos == len)
-		return PERR_MISSING_DAYS;
-	*erroff = pos;
-	if ((rc = command_match(p, PAT_DAYS, s, len, pos, md)) <= 0)
-		return rc < 0 ? PERR_NOMEM : PERR_BAD_DAYS;
-	days = command_days_value(s + ov[2], ov[3] - ov[2]);
-	if (days < 0)
-		return days == -2 ? PERR_DAYS_RANGE : PERR_BAD_DAYS;
-	c->days = days;
-	command_reason(c, s + ov[1], len - ov[1]);
+	command_upper(c->student);
+	*pos = ov[1];
 	return PERR_NONE;
 }
 
-/* Parses one command in s[0..len) (a line or a ';' piece). */
-static enum perr_code
-command_parse_one(const struct command_parser *p, const char *s, size_t len,
-    struct cmd *c, pcre2_match_data *md, size_t *erroff, int *has_kind)
+/*
+ * Did you mean: the ASCII keyword within one edit (substitution, insertion,
+ * deletion or swap of neighbours) of what starts the part, reading the
+ * digits people type for look-alike letters (5 S, 0 O, 1 I) as letters.
+ */
+static char
+command_fold_alike(char c)
 {
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-	int rc;
+	if (c >= 'a' && c <= 'z')
+		c = (char)(c - 'a' + 'A');
+	switch (c) {
+	case '5': return 'S';
+	case '0': return 'O';
+	case '1': return 'I';
+	case '8': return 'B';
+	}
+	return c;
+}
 
+/* Optimal string alignment distance; both strings at most 9 bytes. */
+static int
+command_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	int d[10][10], v;
+	size_t i, j;
+
+	for (i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			v = d[i - 1][j - 1] +
+			    (command_fold_alike(a[i - 1]) != b[j - 1]);
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 &&
+			    command_fold_alike(a[i - 1]) == b[j - 2] &&
+			    command_fold_alike(a[i - 2]) == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+static enum cmd_kind
+command_suggest(const char *s, size_t len)
+{
+	size_t run = 0, letters = 0, kl, l;
+	int i;
+
+	while (run < len && run < 8 && ((s[run] >= 'A' && s[run] <= 'Z') ||
+	    (s[run] >= 'a' && s[run] <= 'z') || (s[run] >= '0' && s[run] <= '9'))) {
+		if (s[run] > '9')
+			letters++;
+		run++;
+	}
+	if (letters < 2)
+		return CMD_NONE;
+	for (i = 1; i < CMD_KIND_COUNT; i++) {
+		kl = strlen(command_defs[i].keyword);
+		for (l = kl > 1 ? kl - 1 : kl; l <= kl + 1 && l <= run; l++)
+			if (command_distance(s, l, command_defs[i].keyword,
+			    kl) <= 1)
+				return (enum cmd_kind)i;
+	}
+	return CMD_NONE;
+}
+
+/* Parses one part s[0..len) (a line, or a piece of one) into c. */
+static void
+command_parse_part(const struct command_parser *p, const char *s, size_t len,
+    struct cmd *c, pcre2_match_data *md)
+{
+	size_t pos = 0;
+	enum perr_code rc;
+	int i;
+
+	c->kind = command_keyword_at(p, s, len, 0, md, &pos);
+	if (c->kind == CMD_NONE) {
+		c->err = PERR_UNKNOWN_COMMAND;
+		c->suggest = command_suggest(s, len);
+		return;
+	}
+	for (i = 0; i < 3; i++) {
+		rc = command_arg(p, command_defs[c->kind].args[i], s, len, &pos,
+		    c, md);
+		if (rc != PERR_NONE) {
+			c->err = rc;
+			c->err_off = pos;
+			return;
+		}
+	}
+	pos = command_skip_seps(s, len, pos, 0);
+	command_copy(c->note, sizeof c->note, s + pos, len - pos);
+}
+
+/* Does a new part start at s[pos]? Only if it opens with a keyword that
+ * cannot be read as the previous part's words (see command.h). */
+static int
+command_part_starts(const struct command_parser *p, const char *s, size_t len,
+    size_t pos, pcre2_match_data *md)
+{
+	size_t end;
+	enum cmd_kind k;
+	char c;
+
+	while (pos < len && s[pos] == ' ')
+		pos++;
+	if ((k = command_keyword_at(p, s, len, pos, md, &end)) == CMD_NONE)
+		return 0;
+	if ((s[pos] >= 'A' && s[pos] <= 'Z') || (s[pos] >= 'a' && s[pos] <= 'z'))
+		return 1;
+	end = command_skip_seps(s, len, end, 1);
+	c = end < len ? s[end] : '\0';
+	/* 帮助他, 统计不到: words of a note, not a HELP or a SUM. */
+	if (command_defs[k].args[0] == ARG_NONE)
+		return c == '\0' || c == ',';
+	if (command_defs[k].args[0] == ARG_PLACE)
+		return c == '\0' || c == ',' || (c >= '0' && c <= '9') ||
+		    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+	return (c >= '0' && c <= '9') || c == 'G' || c == 'g' || c == 'K' ||
+	    c == 'k' || c == '#';
+}
+
+static void
+command_add_part(const struct command_parser *p, const char *s, size_t a,
+    size_t b, struct cmd_list *out, pcre2_match_data *md)
+{
+	struct cmd *c;
+
+	while (a < b && command_is_sep(s[a]) && s[a] != '#')
+		a++;
+	while (b > a && s[b - 1] == ' ')
+		b--;
+	if (a == b)
+		return;
+	if (out->n == CMD_MAX) {
+		out->dropped++;
+		return;
+	}
+	c = &out->v[out->n++];
 	memset(c, 0, sizeof *c);
-	*erroff = 0;
-	*has_kind = 0;
-	if ((rc = command_match(p, PAT_KEYWORD, s, len, 0, md)) <= 0)
-		return rc < 0 ? PERR_NOMEM : PERR_UNKNOWN_COMMAND;
-	c->kind = CMD_ABS;
-	*has_kind = 1;
-	return command_parse_abs(p, s, len, ov[1], c, md, erroff);
+	c->off = a;
+	command_parse_part(p, s + a, b - a, c, md);
+	c->err_off += a;
+	if (c->err != PERR_NONE) {
+		if (c->err == PERR_UNKNOWN_COMMAND)
+			c->err_off = a;
+		out->nerr++;
+	}
+}
+
+/* Splits one line into parts at ';' and at a ',' that opens a command. */
+static void
+command_parse_line(const struct command_parser *p, const char *s,
+    size_t start, size_t end, struct cmd_list *out, pcre2_match_data *md)
+{
+	size_t i, a = start;
+
+	for (i = start; i < end; i++) {
+		if (s[i] == ';' || (s[i] == ',' &&
+		    command_part_starts(p, s, end, i + 1, md))) {
+			command_add_part(p, s, a, i, out, md);
+			a = i + 1;
+		}
+	}
+	command_add_part(p, s, a, end, out, md);
 }
 
 enum perr_code
 command_parse(const struct command_parser *p, const char *text, size_t len,
     struct cmd_list *out, struct perr *err)
 {
-	char norm[COMMAND_NORM_MAX];
-	size_t nlen, start = 0, i, erroff;
+	char norm[COMMAND_NORM_MAX + 1];	/* + NUL: 4096 bytes in are read */
+	size_t nlen, ls, le;
 	pcre2_match_data *md;
 	enum perr_code rc;
-	int has_kind;
+	int after_blank = 0;
 
-	memset(out, 0, sizeof *out);
+	out->n = out->nerr = out->dropped = 0;
 	err->code = PERR_NONE;
 	err->off = 0;
 	rc = normalize_text(text, len, norm, sizeof norm, &nlen);
@@ -251,67 +582,71 @@ command_parse(const struct command_parser *p, const char *text, size_t len,
 		err->code = rc;
 		return rc;
 	}
-	if ((md = pcre2_match_data_create(8, NULL)) == NULL) {
+	if ((md = pcre2_match_data_create(CMD_KIND_COUNT + 1, NULL)) == NULL) {
 		err->code = PERR_NOMEM;
 		return PERR_NOMEM;
 	}
-	for (i = 0; i <= nlen; i++) {
-		size_t a, b;
+	for (ls = 0; ls < nlen; ls = le + 1) {
+		const char *nl = memchr(norm + ls, '\n', nlen - ls);
+		size_t e;
 
-		if (i < nlen && norm[i] != '\n' && norm[i] != ';')
+		le = nl ? (size_t)(nl - norm) : nlen;
+		if (le == ls) {		/* a blank line */
+			after_blank = 1;
 			continue;
-		a = start;
-		b = i;
-		start = i + 1;
-		while (a < b && norm[a] == ' ')
-			a++;
-		while (b > a && norm[b - 1] == ' ')
-			b--;
-		if (a == b)
-			continue;
-		if (out->n == CMD_MAX) {
-			rc = PERR_TOO_MANY;
-			erroff = 0;
-			err->off = a;
-			break;
 		}
-		rc = command_parse_one(p, norm + a, b - a, &out->v[out->n],
-		    md, &erroff, &has_kind);
-		if (rc != PERR_NONE) {
-			out->failed_has_kind = has_kind;
-			out->failed_kind = out->v[out->n].kind;
-			err->off = a + erroff;
+		/* A phone's signature: "--" line, or text after a blank line
+		 * that is not a command. */
+		if (nlen - ls >= 2 && norm[ls] == '-' && norm[ls + 1] == '-')
 			break;
-		}
-		out->v[out->n].off = a;
-		out->n++;
+		if (after_blank && command_keyword_at(p, norm, le, ls, md,
+		    &e) == CMD_NONE)
+			break;
+		after_blank = 0;
+		command_parse_line(p, norm, ls, le, out, md);
 	}
 	pcre2_match_data_free(md);
-	if (rc == PERR_NONE && out->n == 0)
-		rc = PERR_EMPTY;
-	err->code = rc;
-	return rc;
+	if (out->n == 0) {
+		err->code = PERR_EMPTY;
+		return PERR_EMPTY;
+	}
+	return PERR_NONE;
 }
 
 const char *
 cmd_kind_name(enum cmd_kind k)
 {
-	switch (k) {
-	case CMD_ABS:
-		return "ABS";
-	}
-	return "?";
+	return (unsigned)k < CMD_KIND_COUNT ? command_defs[k].keyword : "";
+}
+
+const char *
+cmd_kind_key(enum cmd_kind k)
+{
+	return (unsigned)k < CMD_KIND_COUNT ? command_keys[k] : "";
 }
 
 const char *
 perr_name(enum perr_code c)
 {
-	static const char *const names[] = {
-		"none", "empty", "too long", "bad UTF-8", "too many commands",
-		"unknown command", "missing student number",
-		"bad student number", "missing days", "bad days",
-		"days out of range", "out of memory"
+	static const char *const names[PERR_COUNT] = {
+		[PERR_NONE] = "none",
+		[PERR_EMPTY] = "empty",
+		[PERR_TOO_LONG] = "too_long",
+		[PERR_BAD_UTF8] = "bad_utf8",
+		[PERR_TOO_MANY] = "too_many",
+		[PERR_UNKNOWN_COMMAND] = "unknown_command",
+		[PERR_MISSING_STUDENT] = "missing_student",
+		[PERR_BAD_STUDENT] = "bad_student",
+		[PERR_MISSING_TARGET] = "missing_target",
+		[PERR_BAD_TARGET] = "bad_target",
+		[PERR_MISSING_DAYS] = "missing_days",
+		[PERR_BAD_DAYS] = "bad_days",
+		[PERR_DAYS_RANGE] = "days_range",
+		[PERR_MISSING_OUTCOME] = "missing_outcome",
+		[PERR_BAD_OUTCOME] = "bad_outcome",
+		[PERR_BAD_PLACE] = "bad_place",
+		[PERR_NOMEM] = "nomem",
 	};
 
-	return (size_t)c < sizeof names / sizeof names[0] ? names[c] : "?";
+	return (unsigned)c < PERR_COUNT && names[c] ? names[c] : "unknown";
 }

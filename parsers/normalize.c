@@ -38,6 +38,28 @@ normalize_fold_cp(int32_t cp)
 	return -1;
 }
 
+/* Would NFKC change nothing? ASCII and CJK unified ideographs. */
+static int
+normalize_nfkc_stable(const char *s, size_t len)
+{
+	size_t i = 0;
+	int32_t cp;
+	int n;
+
+	while (i < len) {
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((n = utf8_next(s + i, len - i, &cp)) < 0)
+			return 0;
+		if (cp < 0x4E00 || cp > 0x9FFF)
+			return 0;
+		i += (size_t)n;
+	}
+	return 1;
+}
+
 enum perr_code
 normalize_text(const char *in, size_t len, char *out, size_t outsz,
     size_t *outlen)
@@ -45,7 +67,8 @@ normalize_text(const char *in, size_t len, char *out, size_t outsz,
 	utf8proc_uint8_t *nfkc = NULL;
 	utf8proc_ssize_t nlen;
 	size_t i = 0, o = 0;
-	int pending_space = 0, line_start = 1;
+	int pending_space = 0, line_start = 1, newlines = 0;
+	const char *src;
 	enum perr_code rc = PERR_NONE;
 
 	*outlen = 0;
@@ -56,36 +79,55 @@ normalize_text(const char *in, size_t len, char *out, size_t outsz,
 		return PERR_TOO_LONG;
 	if (!utf8_valid_text(in, len))
 		return PERR_BAD_UTF8;
-	nlen = utf8proc_map((const utf8proc_uint8_t *)in,
-	    (utf8proc_ssize_t)len, &nfkc,
-	    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
-	if (nlen < 0)
-		return nlen == UTF8PROC_ERROR_NOMEM ? PERR_NOMEM : PERR_BAD_UTF8;
+	if (normalize_nfkc_stable(in, len)) {
+		src = in;
+		nlen = (utf8proc_ssize_t)len;
+	} else {
+		nlen = utf8proc_map((const utf8proc_uint8_t *)in,
+		    (utf8proc_ssize_t)len, &nfkc,
+		    UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+		if (nlen < 0)
+			return nlen == UTF8PROC_ERROR_NOMEM ? PERR_NOMEM :
+			    PERR_BAD_UTF8;
+		src = (const char *)nfkc;
+	}
 
 	while (i < (size_t)nlen) {
-		const char *p = (const char *)nfkc + i;
+		const char *p = src + i;
 		int32_t cp;
-		int n = utf8_next(p, (size_t)nlen - i, &cp), f;
+		int n, f;
 
-		if (n < 0) {
+		/* ASCII inline: most of what teachers type. */
+		if ((unsigned char)*p < 0x80) {
+			cp = (unsigned char)*p;
+			n = 1;
+		} else if ((n = utf8_next(p, (size_t)nlen - i, &cp)) < 0) {
 			rc = PERR_BAD_UTF8;
 			goto done;
 		}
 		i += (size_t)n;
 		if (cp == '\r' || cp == '\n') {
-			if (!line_start) {
-				if (o + 1 >= outsz)
-					goto toolong;
-				out[o++] = '\n';
-			}
+			/* \r\n is one line end; \r alone is one too. */
+			if (cp == '\r' && i < (size_t)nlen && src[i] == '\n')
+				i++;
+			if (o > 0)
+				newlines++;
 			line_start = 1;
 			pending_space = 0;
 			continue;
 		}
-		if (cp == ' ' || cp == '\t' || utf8proc_category(cp) ==
-		    UTF8PROC_CATEGORY_ZS) {
+		if (cp == ' ' || cp == '\t' || (cp >= 0x80 &&
+		    utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS)) {
 			pending_space = !line_start;
 			continue;
+		}
+		if (newlines) {
+			if (o + 2 >= outsz)
+				goto toolong;
+			out[o++] = '\n';
+			if (newlines > 1)
+				out[o++] = '\n';
+			newlines = 0;
 		}
 		if (pending_space) {
 			if (o + 1 >= outsz)
@@ -94,7 +136,7 @@ normalize_text(const char *in, size_t len, char *out, size_t outsz,
 			pending_space = 0;
 		}
 		line_start = 0;
-		if ((f = normalize_fold_cp(cp)) >= 0) {
+		if (cp >= 0x2014 && (f = normalize_fold_cp(cp)) >= 0) {
 			if (o + 1 >= outsz)
 				goto toolong;
 			out[o++] = (char)f;
@@ -105,8 +147,6 @@ normalize_text(const char *in, size_t len, char *out, size_t outsz,
 		memcpy(out + o, p, (size_t)n);
 		o += (size_t)n;
 	}
-	if (o > 0 && out[o - 1] == '\n')
-		o--;
 	out[o] = '\0';
 	*outlen = o;
 	if (o == 0)

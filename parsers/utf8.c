@@ -29,8 +29,9 @@ utf8_valid_text(const char *s, size_t len)
 	while (i < len) {
 		if ((n = utf8_next(s + i, len - i, &cp)) < 0)
 			return 0;
+		/* C0 and C1 controls have no place in an SMS or a field. */
 		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
-		    cp == 0x7f)
+		    (cp >= 0x7f && cp <= 0x9f))
 			return 0;
 		i += (size_t)n;
 	}

@@ -9,7 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Valid UTF-8 with no NUL and no C0 control other than \t \n \r. */
+/* Valid UTF-8 with no NUL, no C1 control and no C0 control other than
+ * \t \n \r. */
 int utf8_valid_text(const char *s, size_t len);
 int utf8_next(const char *s, size_t len, int32_t *cp);
 /* Number of code points; -1 if invalid. */

@@ -33,15 +33,6 @@ static const char *const vocab_categories[] = {
 	"registered_poor", "low_income", "learning_difficulty", "single_parent"
 };
 
-static const struct {
-	const char *word;
-	const char *code;
-} vocab_reasons[] = {
-	{ "病", "illness" },	{ "事", "family" },	{ "厌", "weariness" },
-	{ "贫", "poverty" },	{ "工", "work" },	{ "婚", "marriage" },
-	{ "远", "distance" },	{ "无", "none" },
-};
-
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static int
@@ -127,13 +118,49 @@ vocab_category_name(int cat)
 	    vocab_categories[cat] : NULL;
 }
 
-const char *
-vocab_reason(const char *word)
-{
-	size_t i;
+/* Chinese names as they appear in county and township spreadsheets. */
+static const struct {
+	const char *word;
+	int value;
+} vocab_kind_names[] = {
+	{ "县", VOCAB_COUNTY }, { "县区", VOCAB_COUNTY }, { "区", VOCAB_COUNTY },
+	{ "镇", VOCAB_TOWNSHIP }, { "乡", VOCAB_TOWNSHIP },
+	{ "乡镇", VOCAB_TOWNSHIP }, { "街道", VOCAB_TOWNSHIP },
+	{ "村", VOCAB_VILLAGE }, { "社区", VOCAB_VILLAGE },
+	{ "学校", VOCAB_SCHOOL }, { "小学", VOCAB_SCHOOL },
+	{ "中学", VOCAB_SCHOOL }, { "初中", VOCAB_SCHOOL },
+	{ "九年制学校", VOCAB_SCHOOL }, { "班", VOCAB_CLASS },
+	{ "班级", VOCAB_CLASS },
+}, vocab_role_names[] = {
+	{ "任课教师", 0 }, { "教师", 0 }, { "老师", 0 },
+	{ "班主任", 1 }, { "校长", 2 }, { "责任督学", 3 }, { "督学", 3 },
+	{ "教育局", 4 }, { "县教育局", 4 }, { "教体局", 4 },
+	{ "村长", 5 }, { "村支书", 5 }, { "村主任", 5 },
+	{ "包村干部", 6 }, { "驻村干部", 6 }, { "驻村工作队", 6 },
+	{ "控辍保学办公室", 7 }, { "控辍保学办", 7 }, { "便民服务中心", 7 },
+	{ "镇长", 8 }, { "分管副镇长", 8 }, { "乡长", 8 },
+	{ "县政府", 9 }, { "分管副县长", 9 }, { "县长", 9 },
+}, vocab_category_names[] = {
+	{ "留守儿童", 0 }, { "留守", 0 }, { "残疾", 1 }, { "残疾儿童", 1 },
+	{ "孤儿", 2 }, { "事实无人抚养", 3 }, { "困境儿童", 4 },
+	{ "建档立卡", 5 }, { "建档立卡贫困户", 5 }, { "低保", 6 },
+	{ "家庭经济困难", 6 }, { "学困生", 7 }, { "单亲", 8 },
+	{ "单亲家庭", 8 },
+};
 
-	for (i = 0; i < NELEM(vocab_reasons); i++)
-		if (strcmp(vocab_reasons[i].word, word) == 0)
-			return vocab_reasons[i].code;
-	return NULL;
+#define VOCAB_CN(fn, table, code_fn)					\
+int									\
+fn(const char *word)							\
+{									\
+	size_t i;							\
+	int v = code_fn(word);						\
+									\
+	for (i = 0; v < 0 && i < NELEM(table); i++)			\
+		if (strcmp(table[i].word, word) == 0)			\
+			v = table[i].value;				\
+	return v;							\
 }
+
+VOCAB_CN(vocab_kind_cn, vocab_kind_names, vocab_kind)
+VOCAB_CN(vocab_role_cn, vocab_role_names, vocab_role)
+VOCAB_CN(vocab_category_cn, vocab_category_names, vocab_category)

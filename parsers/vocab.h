@@ -25,9 +25,15 @@ int vocab_role_line(int role);			/* enum vocab_line */
 int vocab_role_reports_absence(int role);
 
 int vocab_category(const char *word);		/* index or -1 */
-const char *vocab_category_name(int cat);
 
-/* Reason codes of ABS/LEAVE/DROP: 病 → "illness"; NULL if not a code. */
-const char *vocab_reason(const char *word);
+/*
+ * The same lookups for what a township clerk types in a spreadsheet: the
+ * code itself or its Chinese name (村长 → village_head, 留守儿童 →
+ * left_behind, 镇 → township). -1 if neither.
+ */
+int vocab_kind_cn(const char *word);
+int vocab_role_cn(const char *word);
+int vocab_category_cn(const char *word);
+const char *vocab_category_name(int cat);
 
 #endif

@@ -75,6 +75,45 @@ static const char *const store_steps[] = {
 	" last_error TEXT);"
 	"CREATE INDEX outbound_due ON outbound(status, priority, due_at, id);"
 	"CREATE INDEX outbound_recipient ON outbound(recipient, kind, created_at);",
+
+	/* 2: excused leave, cases (一人一案), the event ledger, who was told. */
+	"ALTER TABLE absences ADD COLUMN excused INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE cases ("
+	" id INTEGER PRIMARY KEY,"
+	" student_id INTEGER NOT NULL REFERENCES students(id),"
+	" status TEXT NOT NULL CHECK (status IN ('open', 'returned')),"
+	" level INTEGER NOT NULL DEFAULT 1 CHECK (level BETWEEN 1 AND 4),"
+	" dropout INTEGER NOT NULL DEFAULT 0,"
+	" reason TEXT,"
+	" days_absent INTEGER NOT NULL DEFAULT 0,"
+	" absent_since INTEGER NOT NULL,"
+	" opened_by INTEGER REFERENCES people(id),"
+	" opened_at INTEGER NOT NULL,"
+	" school_resp INTEGER REFERENCES people(id),"
+	" gov_resp INTEGER REFERENCES people(id),"
+	" closed_by INTEGER REFERENCES people(id),"
+	" closed_at INTEGER,"
+	" last_action TEXT NOT NULL,"
+	" last_action_at INTEGER NOT NULL);"
+	/* One open case per student, enforced where it cannot be forgotten. */
+	"CREATE UNIQUE INDEX cases_one_open ON cases(student_id) "
+	" WHERE status = 'open';"
+	"CREATE TABLE events ("
+	" id INTEGER PRIMARY KEY,"
+	" case_id INTEGER REFERENCES cases(id),"
+	" student_id INTEGER NOT NULL REFERENCES students(id),"
+	" actor_id INTEGER REFERENCES people(id),"
+	" at INTEGER NOT NULL,"
+	" what TEXT NOT NULL,"
+	" detail TEXT,"
+	" inbound_id INTEGER REFERENCES inbound(id));"
+	"CREATE INDEX events_case ON events(case_id, id);"
+	"CREATE INDEX events_student ON events(student_id, id);"
+	"CREATE TABLE case_watchers ("
+	" case_id INTEGER NOT NULL REFERENCES cases(id),"
+	" phone TEXT NOT NULL,"
+	" PRIMARY KEY (case_id, phone)) WITHOUT ROWID;"
+	"CREATE INDEX people_scope ON people(scope, role);",
 };
 
 #define STORE_NSTEPS ((int)(sizeof store_steps / sizeof store_steps[0]))

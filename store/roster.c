@@ -72,16 +72,15 @@ store_person_put(struct store *s, const struct store_person *p)
 	return store_exec(s, st);
 }
 
-enum store_rc
-store_people_by_phone(struct store *s, const char *phone,
-    struct store_person *out, size_t max, size_t *n)
+/* Steps st (bound) and copies up to max person rows. */
+static enum store_rc
+store_person_rows(struct store *s, sqlite3_stmt *st, struct store_person *out,
+    size_t max, size_t *n)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_PEOPLE_BY_PHONE);
-	int rc;
+	int rc = SQLITE_DONE;
 
 	*n = 0;
-	sqlite3_bind_text(st, 1, phone, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_person *p = &out[(*n)++];
 
 		p->id = sqlite3_column_int64(st, 0);
@@ -90,10 +89,44 @@ store_people_by_phone(struct store *s, const char *phone,
 		store_col_text(st, 3, p->role, sizeof p->role);
 		store_col_text(st, 4, p->scope, sizeof p->scope);
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (*n < max && rc != SQLITE_DONE)
 		return store_fail(s, st, rc);
 	sqlite3_reset(st);
 	return STORE_OK;
+}
+
+enum store_rc
+store_people_by_phone(struct store *s, const char *phone,
+    struct store_person *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_PEOPLE_BY_PHONE);
+
+	sqlite3_bind_text(st, 1, phone, -1, SQLITE_STATIC);
+	return store_person_rows(s, st, out, max, n);
+}
+
+enum store_rc
+store_people_in(struct store *s, const char *role, const char *scope,
+    struct store_person *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_PEOPLE_IN);
+
+	sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
+	return store_person_rows(s, st, out, max, n);
+}
+
+enum store_rc
+store_person_get(struct store *s, int64_t id, struct store_person *out)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_PERSON_GET);
+	enum store_rc rc;
+	size_t n;
+
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = store_person_rows(s, st, out, 1, &n)) != STORE_OK)
+		return rc;
+	return n == 1 ? STORE_OK : STORE_NOTFOUND;
 }
 
 enum store_rc
@@ -134,14 +167,11 @@ store_student_put(struct store *s, const struct store_student *p)
 	return STORE_OK;
 }
 
-enum store_rc
-store_student_get(struct store *s, const char *student_no,
-    struct store_student *out)
+static enum store_rc
+store_student_row(struct store *s, sqlite3_stmt *st, struct store_student *out)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_STUDENT_GET);
 	int rc;
 
-	sqlite3_bind_text(st, 1, student_no, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
 		sqlite3_reset(st);
 		return STORE_NOTFOUND;
@@ -158,4 +188,23 @@ store_student_get(struct store *s, const char *student_no,
 	store_col_text(st, 7, out->categories, sizeof out->categories);
 	sqlite3_reset(st);
 	return STORE_OK;
+}
+
+enum store_rc
+store_student_get(struct store *s, const char *student_no,
+    struct store_student *out)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_STUDENT_GET);
+
+	sqlite3_bind_text(st, 1, student_no, -1, SQLITE_STATIC);
+	return store_student_row(s, st, out);
+}
+
+enum store_rc
+store_student_get_id(struct store *s, int64_t id, struct store_student *out)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_STUDENT_GET_ID);
+
+	sqlite3_bind_int64(st, 1, id);
+	return store_student_row(s, st, out);
 }

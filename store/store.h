@@ -73,11 +73,43 @@ struct store_inbound {
 struct store_absence {
 	int64_t student_id;
 	int64_t reporter_id;
+	int excused;			/* 1 for approved leave (LEAVE) */
 	int days;
 	const char *reason;		/* code or NULL */
 	const char *note;		/* or NULL */
 	int64_t inbound_id;
 	int64_t reported_at;
+};
+
+/* A case (一人一案); id is the case number 案号. */
+struct store_case {
+	int64_t id;
+	int64_t student_id;
+	char status[12];		/* open | returned */
+	int level;			/* 1..4 */
+	int dropout;			/* confirmed dropout */
+	char reason[16];		/* opening reason code, "" if none */
+	int days_absent;		/* the latest reported run of days */
+	int64_t absent_since;		/* when the run of absence began */
+	int64_t opened_by;		/* people.id, 0 if none */
+	int64_t opened_at;
+	int64_t school_resp;		/* 劝返责任人, school line; 0 if none */
+	int64_t gov_resp;		/* 劝返责任人, government line */
+	int64_t closed_by;
+	int64_t closed_at;		/* 0 while open */
+	char last_action[16];		/* event code of the last change */
+	int64_t last_action_at;
+};
+
+/* One ledger row: every change to a case, or a student with no case. */
+struct store_event {
+	int64_t case_id;		/* 0 if none */
+	int64_t student_id;
+	int64_t actor_id;		/* people.id, 0 for the system */
+	int64_t at;
+	const char *what;		/* open, update, dropout, return, ... */
+	const char *detail;		/* key=value text, or NULL */
+	int64_t inbound_id;		/* 0 if none */
 };
 
 struct store_outbound {
@@ -122,6 +154,34 @@ enum store_rc store_people_by_phone(struct store *, const char *phone,
 enum store_rc store_student_put(struct store *, const struct store_student *);
 enum store_rc store_student_get(struct store *, const char *student_no,
     struct store_student *out);
+
+enum store_rc store_person_get(struct store *, int64_t id,
+    struct store_person *out);
+/* People holding role with exactly this scope place, up to max. */
+enum store_rc store_people_in(struct store *, const char *role,
+    const char *scope, struct store_person *out, size_t max, size_t *n);
+enum store_rc store_student_get_id(struct store *, int64_t id,
+    struct store_student *out);
+
+/* Cases. store_case_open sets c->id; STORE_DUP if the student already has
+ * an open case (one per student). */
+enum store_rc store_case_open(struct store *, struct store_case *c);
+enum store_rc store_case_get(struct store *, int64_t id, struct store_case *);
+/* The open case of a student, or the newest closed one; NOTFOUND if none. */
+enum store_rc store_case_of_student(struct store *, int64_t student_id,
+    int open_only, struct store_case *out);
+/* Writes the mutable fields: status, level, dropout, days_absent,
+ * closed_by, closed_at, last_action, last_action_at, absent_since. */
+enum store_rc store_case_update(struct store *, const struct store_case *);
+enum store_rc store_event_add(struct store *, const struct store_event *);
+/* The newest event of a case; NOTFOUND if none. what is copied. */
+enum store_rc store_event_last(struct store *, int64_t case_id, char *what,
+    size_t whatsz, int64_t *at);
+/* Who has been told about a case (phones, E.164). */
+enum store_rc store_watcher_add(struct store *, int64_t case_id,
+    const char *phone);
+enum store_rc store_watchers(struct store *, int64_t case_id,
+    char (*phones)[STORE_PHONE_MAX], size_t max, size_t *n);
 
 /* Inbound log: STORE_DUP (with *id of the first) for a repeated provider id. */
 enum store_rc store_inbound_record(struct store *, const struct store_inbound *,

@@ -62,7 +62,9 @@ catalog_read(const char *path, char *text, size_t textsz, char *err,
 	}
 	text[0] = '\0';
 	while (fgets(line, sizeof line, f) != NULL) {
-		if (line[0] == '#')
+		/* "# ..." is a translator's comment; "#{n}" is text. */
+		if (line[0] == '#' && (line[1] == ' ' || line[1] == '\n' ||
+		    line[1] == '\0'))
 			continue;
 		l = strlen(line);
 		if (o + l >= textsz) {

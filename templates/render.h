@@ -1,7 +1,7 @@
 /*
  * The message catalog: every text a user sees, one file per message under
- * templates/<locale>/<key>.txt, with {placeholders}. Lines starting with '#'
- * are translators' comments. The catalog is loaded and checked once at
+ * templates/<locale>/<key>.txt, with {placeholders}. Lines starting with "# "
+ * (or a lone '#') are translators' comments. The catalog is loaded and checked once at
  * start (catalog_require() rejects a missing key or a placeholder the code
  * does not supply), so rendering cannot meet a surprise at run time.
  * Returns: 0 ok, -1 failed (with a message in err where given).

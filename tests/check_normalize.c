@@ -3,6 +3,7 @@
 #include "tests/testutil.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,7 +43,11 @@ static const struct norm_case width_cases[] = {
 	{ "ABS 1001 3",			"ABS 1001 3",		PERR_NONE },
 };
 
-/* Spaces squeezed, lines trimmed, CR LF folded, blank lines dropped. */
+/*
+ * Spaces squeezed, lines trimmed, CR LF folded, a run of blank lines kept
+ * as one empty line (it may set off a signature), blank lines at either
+ * end dropped.
+ */
 static const struct norm_case space_cases[] = {
 	{ "ABS   1001\t\t3",		"ABS 1001 3",		PERR_NONE },
 	{ "ABS \t 1001",		"ABS 1001",		PERR_NONE },
@@ -51,11 +56,17 @@ static const struct norm_case space_cases[] = {
 	{ "a\r\nb",			"a\nb",			PERR_NONE },
 	{ "a\rb",			"a\nb",			PERR_NONE },
 	{ "a  \r\n  b",			"a\nb",			PERR_NONE },
-	{ "a\n\n\nb",			"a\nb",			PERR_NONE },
-	{ "a\r\n\r\n\r\nb",		"a\nb",			PERR_NONE },
-	{ "a\n   \n\t\nb",		"a\nb",			PERR_NONE },
+	{ "a\n\nb",			"a\n\nb",		PERR_NONE },
+	{ "a\n\n\nb",			"a\n\nb",		PERR_NONE },
+	{ "a\r\n\r\n\r\nb",		"a\n\nb",		PERR_NONE },
+	{ "a\r\rb",			"a\n\nb",		PERR_NONE },
+	{ "a\n   \n\t\nb",		"a\n\nb",		PERR_NONE },
+	{ "a\xe3\x80\x80\n\xe3\x80\x80\nb", "a\n\nb",		PERR_NONE },
+	{ "a\n\nb\n\n\nc\nd",		"a\n\nb\n\nc\nd",	PERR_NONE },
 	{ "\n\na\n\n",			"a",			PERR_NONE },
+	{ "\n \n\t\na\nb\n \n",		"a\nb",			PERR_NONE },
 	{ "a\n",			"a",			PERR_NONE },
+	{ "a\n\n\n",			"a",			PERR_NONE },
 	{ "\xe3\x80\x80" "a" "\xe3\x80\x80",	"a",		PERR_NONE },
 };
 
@@ -79,6 +90,39 @@ static const struct norm_case han_cases[] = {
 	    "张老师明天三年级二班李同学请假", PERR_NONE },
 	{ "缺勤 20240101 两天 病 发烧",	"缺勤 20240101 两天 病 发烧", PERR_NONE },
 	{ "\xf0\xa0\x80\x80",		"\xf0\xa0\x80\x80",	PERR_NONE }, /* U+20000 */
+};
+
+/*
+ * ASCII and U+4E00..9FFF only skip NFKC and come out as they went in
+ * (spaces aside); anything else, full-width forms in particular, goes
+ * through NFKC.
+ */
+static const struct norm_case fast_cases[] = {
+	{ "ABS 1001 3",			"ABS 1001 3",		PERR_NONE },
+	{ "abc XYZ 0123 ~!@#$%^&*()_+{}|:\"<>?/`'[]\\=",
+	    "abc XYZ 0123 ~!@#$%^&*()_+{}|:\"<>?/`'[]\\=", PERR_NONE },
+	{ "ABS 1001 3 病 发烧",	"ABS 1001 3 病 发烧",	PERR_NONE },
+	{ "缺勤20240101两天;返校1002",
+	    "缺勤20240101两天;返校1002",	PERR_NONE },
+	/* U+4E00 U+9FA5 U+9FFF, the ends of the range */
+	{ "\xe4\xb8\x80\xe9\xbe\xa5\xe9\xbf\xbf",
+	    "\xe4\xb8\x80\xe9\xbe\xa5\xe9\xbf\xbf",	PERR_NONE },
+	{ "缺勤  20240101\t两天\r\n", "缺勤 20240101 两天",	PERR_NONE },
+};
+
+static const struct norm_case slow_cases[] = {
+	{ "缺勤 ２０２４０１０１ 两天", "缺勤 20240101 两天", PERR_NONE },
+	{ "缺勤 20240101，两天",	"缺勤 20240101,两天",	PERR_NONE },
+	{ "缺勤\xe3\x80\x80" "20240101",	"缺勤 20240101",	PERR_NONE },
+	{ "ＡＢＣ中文",		"ABC中文",		PERR_NONE },
+	/* Kangxi radical U+2F00, compatibility U+F900, extension A U+3400;
+	 * then a combining accent and the ligature U+FB01. */
+	{ "\xe2\xbc\x80",		"\xe4\xb8\x80",		PERR_NONE },
+	{ "\xef\xa4\x80",		"\xe8\xb1\x88",		PERR_NONE },
+	{ "\xe3\x90\x80",		"\xe3\x90\x80",		PERR_NONE },
+	{ "cafe\xcc\x81",		"caf\xc3\xa9",		PERR_NONE },
+	{ "\xef\xac\x81" "le",		"file",			PERR_NONE },
+	{ "ABS 1001 3 😀",		"ABS 1001 3 😀",	PERR_NONE },
 };
 
 static const struct norm_case bad_cases[] = {
@@ -121,6 +165,37 @@ END_TEST
 START_TEST(test_han)
 {
 	check_case(&han_cases[_i]);
+}
+END_TEST
+
+START_TEST(test_fast)
+{
+	check_case(&fast_cases[_i]);
+}
+END_TEST
+
+START_TEST(test_slow)
+{
+	check_case(&slow_cases[_i]);
+}
+END_TEST
+
+/*
+ * The fast path agrees with NFKC: the same text with a full-width 'x'
+ * appended (which forces the NFKC pass) comes out with an 'x' appended.
+ */
+START_TEST(test_fast_matches_nfkc)
+{
+	const struct norm_case *c = &fast_cases[_i];
+	char in[256], out[512], want[512];
+	size_t olen;
+
+	snprintf(in, sizeof in, "%s\xef\xbd\x98", c->in);	/* U+FF58 */
+	snprintf(want, sizeof want, "%s%sx", c->want,
+	    strchr("\r\n", c->in[strlen(c->in) - 1]) ? "\n" : "");
+	ck_assert_int_eq(normalize_text(in, strlen(in), out, sizeof out,
+	    &olen), PERR_NONE);
+	ck_assert_str_eq(out, want);
 }
 END_TEST
 
@@ -209,6 +284,13 @@ normalize_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("han");
 	tcase_add_loop_test(tc, test_han, 0, NROWS(han_cases));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("fast_path");
+	tcase_add_loop_test(tc, test_fast, 0, NROWS(fast_cases));
+	tcase_add_loop_test(tc, test_fast_matches_nfkc, 0, NROWS(fast_cases));
+	suite_add_tcase(s, tc);
+	tc = tcase_create("nfkc_path");
+	tcase_add_loop_test(tc, test_slow, 0, NROWS(slow_cases));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("bad");
 	tcase_add_loop_test(tc, test_bad, 0, NROWS(bad_cases));

@@ -65,8 +65,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 1);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 1);
+	ck_assert_int_eq(store_schema_version(st), 2);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 2);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -291,7 +291,8 @@ START_TEST(test_absence)
 	put_roster();
 	ck_assert_int_eq(store_student_get(st, "20240101", &s), STORE_OK);
 	ck_assert_int_eq(store_inbound_record(st, &in, &inb), STORE_OK);
-	a = (struct store_absence){ s.id, 1, 3, "illness", "发烧", inb, 100 };
+	a = (struct store_absence){ s.id, 1, 0, 3, "illness", "发烧", inb,
+	    100 };
 	ck_assert_int_eq(store_absence_add(st, &a, &id), STORE_OK);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT days FROM absences"), 3);
 	a.days = 0;	/* the schema refuses what the parser would */
@@ -299,6 +300,65 @@ START_TEST(test_absence)
 	a.days = 2;
 	a.inbound_id = 999;	/* no such inbound message */
 	ck_assert_int_eq(store_absence_add(st, &a, &id), STORE_ERR);
+}
+END_TEST
+
+START_TEST(test_cases)
+{
+	struct store_case c, got;
+	struct store_event e;
+	char phones[4][STORE_PHONE_MAX], what[16];
+	size_t n;
+	int64_t at;
+
+	put_roster();
+	memset(&c, 0, sizeof c);
+	c.student_id = 1;
+	c.level = 1;
+	c.days_absent = 3;
+	c.absent_since = 100;
+	c.opened_by = 1;
+	c.opened_at = 400;
+	c.school_resp = 1;
+	snprintf(c.last_action, sizeof c.last_action, "open");
+	c.last_action_at = 400;
+	ck_assert_int_eq(store_case_open(st, &c), STORE_OK);
+	ck_assert_int_eq(c.id, 1);
+	/* One open case per student: the database refuses a second. */
+	ck_assert_int_eq(store_case_open(st, &c), STORE_DUP);
+	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
+	ck_assert_int_eq(got.id, 1);
+	ck_assert_int_eq(got.gov_resp, 0);
+	ck_assert_str_eq(got.status, "open");
+	snprintf(got.status, sizeof got.status, "returned");
+	got.closed_by = 1;
+	got.closed_at = 900;
+	ck_assert_int_eq(store_case_update(st, &got), STORE_OK);
+	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(store_case_of_student(st, 1, 0, &got), STORE_OK);
+	ck_assert_int_eq(got.closed_at, 900);
+	/* Closed, a new one may open; the newest open one is found. */
+	ck_assert_int_eq(store_case_open(st, &c), STORE_OK);
+	ck_assert_int_eq(store_case_of_student(st, 1, 0, &got), STORE_OK);
+	ck_assert_int_eq(got.id, 2);
+
+	e = (struct store_event){ 2, 1, 1, 500, "open", "days=3", 0 };
+	ck_assert_int_eq(store_event_add(st, &e), STORE_OK);
+	e.what = "update";
+	e.at = 600;
+	ck_assert_int_eq(store_event_add(st, &e), STORE_OK);
+	ck_assert_int_eq(store_event_last(st, 2, what, sizeof what, &at),
+	    STORE_OK);
+	ck_assert_str_eq(what, "update");
+	ck_assert_int_eq(at, 600);
+
+	ck_assert_int_eq(store_watcher_add(st, 2, "+862"), STORE_OK);
+	ck_assert_int_eq(store_watcher_add(st, 2, "+861"), STORE_OK);
+	ck_assert_int_eq(store_watcher_add(st, 2, "+861"), STORE_OK);
+	ck_assert_int_eq(store_watchers(st, 2, phones, 4, &n), STORE_OK);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(phones[0], "+861");
 }
 END_TEST
 
@@ -319,6 +379,7 @@ main(void)
 	tcase_add_test(tc, test_queue_states);
 	tcase_add_test(tc, test_rollback);
 	tcase_add_test(tc, test_absence);
+	tcase_add_test(tc, test_cases);
 	suite_add_tcase(s, tc);
 	failed = tu_run(s);
 	return failed;

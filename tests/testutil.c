@@ -101,6 +101,29 @@ tu_sql_int(const char *db, const char *sql)
 }
 
 const char *
+tu_sql_text(const char *db, const char *sql)
+{
+	static char buf[4096];
+	sqlite3 *h;
+	sqlite3_stmt *st;
+
+	buf[0] = '\0';
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(h);
+		return buf;
+	}
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_text(st, 0))
+			snprintf(buf, sizeof buf, "%s",
+			    sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(h);
+	return buf;
+}
+
+const char *
 tu_src(const char *rel)
 {
 	static char buf[4096];

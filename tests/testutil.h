@@ -18,6 +18,9 @@ int tu_lines(const char *path);
 long long tu_sql_int(const char *db, const char *sql);
 /* Runs the suite (and frees it); EXIT_SUCCESS or EXIT_FAILURE for main. */
 int tu_run(Suite *);
+/* Text of the first column of the first row, in a static buffer ("" if
+ * none). */
+const char *tu_sql_text(const char *db, const char *sql);
 /* $BX_SOURCE_DIR/rel into a static buffer. */
 const char *tu_src(const char *rel);
 

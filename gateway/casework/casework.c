@@ -10,7 +10,7 @@
 
 #include "gateway/log.h"
 #include "parsers/mask.h"
-#include "parsers/smslen.h"
+#include "parsers/vocab.h"
 
 static const char *const cw_v_none[] = { NULL };
 static const char *const cw_v_student[] = { "student_no", NULL };
@@ -20,24 +20,89 @@ static const char *const cw_v_abs_ok[] = {
 static const char *const cw_v_abs_ok_reason[] = {
 	"student_no", "name", "class", "days", "reason", NULL
 };
-static const char *const cw_v_piece[] = { "n", NULL };
+static const char *const cw_v_n[] = { "n", NULL };
 static const char *const cw_v_max[] = { "max", NULL };
+static const char *const cw_v_example[] = { "example", NULL };
+static const char *const cw_v_suggest[] = { "keyword", "example", NULL };
+static const char *const cw_v_cmd[] = { "cmd", NULL };
+static const char *const cw_v_case[] = { "case", NULL };
+static const char *const cw_v_student_name[] = { "student_no", "name", NULL };
+static const char *const cw_v_case_all[] = {
+	"case", "student_no", "name", "class", "school", "village", "days", NULL
+};
+static const char *const cw_v_case_status[] = {
+	"case", "student_no", "name", "status", "level", "days", "resp",
+	"gov_resp", "action", "when", NULL
+};
+static const char *const cw_v_date[] = { "m", "d", NULL };
 
+/* Every template the casework renders, with the placeholders it supplies;
+ * checked at start so that a missing or mistyped file stops the daemon. */
 const struct cw_template cw_templates[] = {
 	{ "abs_ok", cw_v_abs_ok },
 	{ "abs_ok_reason", cw_v_abs_ok_reason },
-	{ "abs_unknown_student", cw_v_student },
-	{ "abs_denied", cw_v_student },
-	{ "abs_not_school_role", cw_v_none },
-	{ "err_unknown", cw_v_none },
+	{ "leave_ok", cw_v_abs_ok },
+	{ "leave_ok_reason", cw_v_abs_ok_reason },
+	{ "refused_student", cw_v_student },
+	{ "refused_case", cw_v_case },
+	{ "refused_role", cw_v_cmd },
+	{ "case_label", cw_v_n },
+	{ "case_opened", cw_v_case_all },
+	{ "case_open_notice", cw_v_case_all },
+	{ "case_dropout_opened", cw_v_case_all },
+	{ "case_dropout_notice", cw_v_case_all },
+	{ "case_updated", cw_v_case_all },
+	{ "case_dropout_raised_notice", cw_v_case_all },
+	{ "drop_raised", cw_v_case_all },
+	{ "drop_already", cw_v_case_all },
+	{ "ret_ok", cw_v_case_all },
+	{ "case_closed_notice", cw_v_case_all },
+	{ "ret_no_case", cw_v_student_name },
+	{ "case_none", cw_v_student_name },
+	{ "case_status", cw_v_case_status },
+	{ "status_open", cw_v_none },
+	{ "status_open_dropout", cw_v_none },
+	{ "status_returned", cw_v_none },
+	{ "action_open", cw_v_none },
+	{ "action_update", cw_v_none },
+	{ "action_dropout", cw_v_none },
+	{ "action_return", cw_v_none },
+	{ "resp_none", cw_v_none },
+	{ "date_md", cw_v_date },
+	{ "part_prefix", cw_v_n },
+	{ "not_yet", cw_v_cmd },
 	{ "err_empty", cw_v_none },
 	{ "err_too_long", cw_v_none },
+	{ "err_bad_utf8", cw_v_none },
 	{ "err_too_many", cw_v_max },
-	{ "err_abs_student", cw_v_none },
-	{ "err_abs_days", cw_v_none },
-	{ "err_abs_days_range", cw_v_none },
-	{ "err_nothing_recorded", cw_v_piece },
+	{ "err_unknown_command", cw_v_none },
+	{ "err_did_you_mean", cw_v_suggest },
+	{ "err_missing_student", cw_v_example },
+	{ "err_bad_student", cw_v_example },
+	{ "err_missing_target", cw_v_example },
+	{ "err_bad_target", cw_v_example },
+	{ "err_missing_days", cw_v_example },
+	{ "err_bad_days", cw_v_example },
+	{ "err_days_range", cw_v_example },
+	{ "err_missing_outcome", cw_v_example },
+	{ "err_bad_outcome", cw_v_example },
+	{ "err_bad_place", cw_v_example },
 	{ "unregistered", cw_v_none },
+	{ "help_school", cw_v_none },
+	{ "help_village", cw_v_none },
+	{ "help_township", cw_v_none },
+	{ "help_county", cw_v_none },
+	{ "example_abs", cw_v_none },
+	{ "example_leave", cw_v_none },
+	{ "example_ret", cw_v_none },
+	{ "example_drop", cw_v_none },
+	{ "example_vis", cw_v_none },
+	{ "example_ack", cw_v_none },
+	{ "example_tasks", cw_v_none },
+	{ "example_case", cw_v_none },
+	{ "example_sum", cw_v_none },
+	{ "example_notice", cw_v_none },
+	{ "example_help", cw_v_none },
 	{ "reason_illness", cw_v_none },
 	{ "reason_family", cw_v_none },
 	{ "reason_weariness", cw_v_none },
@@ -72,6 +137,9 @@ casework_new(struct store *st, const struct catalog *cat,
 	cw->parser = parser;
 	snprintf(cw->signature, sizeof cw->signature, "%s",
 	    cfg->signature ? cfg->signature : "");
+	cw->threshold = cfg->threshold > 0 ? cfg->threshold : 2;
+	cw->special_threshold = cfg->special_threshold > 0 ?
+	    cfg->special_threshold : 1;
 	return cw;
 }
 
@@ -121,17 +189,20 @@ cw_enqueue(struct casework *cw, const char *to, const char *kind,
 	return 0;
 }
 
-int
-cw_reply(struct casework *cw, struct cw_msg *m, const char *key,
-    const struct render_var *vars, size_t nvars)
+/* Appends prefix (may be "") and the rendered key as one reply line. */
+static int
+cw_reply_line(struct casework *cw, struct cw_msg *m, const char *prefix,
+    const char *key, const struct render_var *vars, size_t nvars)
 {
 	char line[CW_REPLY_MAX];
-	size_t l;
+	size_t l, pl = strlen(prefix);
 
-	if (render(cw->cat, key, vars, nvars, line, sizeof line) != 0) {
+	if (pl >= sizeof line || render(cw->cat, key, vars, nvars, line + pl,
+	    sizeof line - pl) != 0) {
 		log_warnx("casework: cannot render template %s", key);
 		return -1;
 	}
+	memcpy(line, prefix, pl);
 	l = strlen(line);
 	if (m->replylen + l + 2 > sizeof m->reply) {
 		log_warnx("casework: reply too long, inbound %lld",
@@ -145,34 +216,148 @@ cw_reply(struct casework *cw, struct cw_msg *m, const char *key,
 	return 0;
 }
 
-/* The error reply for a message the parser could not understand. */
-static int
-cw_parse_error(struct casework *cw, struct cw_msg *m,
-    const struct cmd_list *l, const struct perr *e)
+int
+cw_reply(struct casework *cw, struct cw_msg *m, const char *key,
+    const struct render_var *vars, size_t nvars)
 {
-	char n[16], max[16];
-	struct render_var vn = { "n", n }, vm = { "max", max };
-	const char *key = "err_unknown";
+	return cw_reply_line(cw, m, m->prefix, key, vars, nvars);
+}
 
-	if (l->n > 0) {
-		snprintf(n, sizeof n, "%zu", l->n + 1);
-		if (cw_reply(cw, m, "err_nothing_recorded", &vn, 1) != 0)
+/* The reply for a part the parser could not understand: what was wrong
+ * and the right form, from the templates. */
+static int
+cw_part_error(struct casework *cw, struct cw_msg *m, const struct cmd *c)
+{
+	char key[48], example[CATALOG_MAX_TEXT];
+	struct render_var v[2];
+	enum cmd_kind k = c->kind;
+
+	if (c->err == PERR_UNKNOWN_COMMAND && c->suggest == CMD_NONE)
+		return cw_reply(cw, m, "err_unknown_command", NULL, 0);
+	if (c->err == PERR_UNKNOWN_COMMAND)
+		k = c->suggest;
+	snprintf(key, sizeof key, "example_%s", cmd_kind_key(k));
+	if (render(cw->cat, key, NULL, 0, example, sizeof example) != 0)
+		return -1;
+	if (c->err == PERR_UNKNOWN_COMMAND) {
+		v[0] = (struct render_var){ "keyword", cmd_kind_name(k) };
+		v[1] = (struct render_var){ "example", example };
+		return cw_reply(cw, m, "err_did_you_mean", v, 2);
+	}
+	v[0] = (struct render_var){ "example", example };
+	snprintf(key, sizeof key, "err_%s", perr_name(c->err));
+	if (catalog_text(cw->cat, key) == NULL)
+		snprintf(key, sizeof key, "err_unknown_command");
+	return cw_reply(cw, m, key, v, 1);
+}
+
+/* HELP: one usage line per kind of role the sender holds. */
+static int
+cw_help(struct casework *cw, struct cw_msg *m)
+{
+	static const char *const keys[] = {
+		"help_school", "help_village", "help_township", "help_county"
+	};
+	int want[4] = { 0, 0, 0, 0 }, i;
+	size_t r;
+
+	for (r = 0; r < m->nroles; r++) {
+		const char *role = m->roles[r].role;
+
+		if (vocab_role_reports_absence(vocab_role(role)))
+			want[0] = 1;
+		else if (!strcmp(role, "village_head") ||
+		    !strcmp(role, "village_cadre"))
+			want[1] = 1;
+		else if (!strcmp(role, "township_official") ||
+		    !strcmp(role, "township_head"))
+			want[2] = 1;
+		else
+			want[3] = 1;
+	}
+	for (i = 0; i < 4; i++)
+		if (want[i] && cw_reply(cw, m, keys[i], NULL, 0) != 0)
+			return -1;
+	return 0;
+}
+
+static int
+cw_command(struct casework *cw, struct cw_msg *m, const struct cmd *c)
+{
+	struct render_var v = { "cmd", cmd_kind_name(c->kind) };
+
+	switch (c->kind) {
+	case CMD_ABS:
+		return cw_abs(cw, m, c);
+	case CMD_LEAVE:
+		return cw_leave(cw, m, c);
+	case CMD_DROP:
+		return cw_drop(cw, m, c);
+	case CMD_RET:
+		return cw_ret(cw, m, c);
+	case CMD_CASE:
+		return cw_case(cw, m, c);
+	case CMD_HELP:
+		return cw_help(cw, m);
+	default:
+		/* Cases, tasks and summaries arrive with their own issues. */
+		return cw_reply(cw, m, "not_yet", &v, 1);
+	}
+}
+
+/* The reply to a whole message: one line (or more) per part. */
+static int
+cw_message(struct casework *cw, struct cw_msg *m, const struct cmd_list *l,
+    enum perr_code rc)
+{
+	char n[24], max[24];
+	struct render_var vn = { "n", n }, vm = { "max", max };
+	size_t i;
+
+	switch (rc) {
+	case PERR_NONE:
+		break;
+	case PERR_TOO_LONG:
+		return cw_reply(cw, m, "err_too_long", NULL, 0);
+	case PERR_BAD_UTF8:
+		return cw_reply(cw, m, "err_bad_utf8", NULL, 0);
+	case PERR_EMPTY:
+		return cw_reply(cw, m, "err_empty", NULL, 0);
+	default:
+		return -1;
+	}
+	for (i = 0; i < l->n; i++) {
+		const struct cmd *c = &l->v[i];
+
+		/* With several parts, a failed one says which it was. */
+		m->prefix[0] = '\0';
+		if (l->n > 1 && c->err != PERR_NONE) {
+			snprintf(n, sizeof n, "%zu", i + 1);
+			if (render(cw->cat, "part_prefix", &vn, 1, m->prefix,
+			    sizeof m->prefix) != 0)
+				return -1;
+		}
+		if ((c->err != PERR_NONE ? cw_part_error(cw, m, c) :
+		    cw_command(cw, m, c)) != 0)
 			return -1;
 	}
-	switch (e->code) {
-	case PERR_EMPTY:		key = "err_empty"; break;
-	case PERR_TOO_LONG:		key = "err_too_long"; break;
-	case PERR_TOO_MANY:
+	m->prefix[0] = '\0';
+	if (l->dropped) {
 		snprintf(max, sizeof max, "%d", CMD_MAX);
 		return cw_reply(cw, m, "err_too_many", &vm, 1);
-	case PERR_MISSING_STUDENT:
-	case PERR_BAD_STUDENT:		key = "err_abs_student"; break;
-	case PERR_MISSING_DAYS:
-	case PERR_BAD_DAYS:		key = "err_abs_days"; break;
-	case PERR_DAYS_RANGE:		key = "err_abs_days_range"; break;
-	default:			key = "err_unknown"; break;
 	}
-	return cw_reply(cw, m, key, NULL, 0);
+	return 0;
+}
+
+static enum perr_code
+cw_first_error(const struct cmd_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i].err != PERR_NONE)
+			return l->v[i].err;
+	return PERR_NONE;
 }
 
 int
@@ -180,15 +365,16 @@ casework_inbound(struct casework *cw, int64_t inbound_id, const char *from,
     const char *text, size_t len, int64_t now)
 {
 	struct cw_msg *m;
-	struct cmd_list l;
+	struct cmd_list *l;
 	struct perr e;
-	size_t i;
+	enum perr_code prc;
 	int64_t recent;
 	int rc = -1;
 	char masked[32];
 
 	if ((m = calloc(1, sizeof *m)) == NULL)
 		return -1;
+	l = &m->parts;
 	m->inbound_id = inbound_id;
 	m->from = from;
 	m->now = now;
@@ -208,18 +394,14 @@ casework_inbound(struct casework *cw, int64_t inbound_id, const char *from,
 			    inbound_id, now);
 		goto out;
 	}
-	if (command_parse(cw->parser, text, len, &l, &e) != PERR_NONE) {
-		log_info("inbound %lld from %s: not understood (%s at byte "
-		    "%zu)", (long long)inbound_id, masked, perr_name(e.code),
-		    e.off);
-		if (cw_parse_error(cw, m, &l, &e) != 0)
-			goto out;
-	} else {
-		for (i = 0; i < l.n; i++) {
-			if (cw_abs(cw, m, &l.v[i]) != 0)
-				goto out;
-		}
-	}
+	prc = command_parse(cw->parser, text, len, l, &e);
+	if (prc != PERR_NONE || l->nerr)
+		log_info("inbound %lld from %s: %zu of %zu part(s) not "
+		    "understood (%s)", (long long)inbound_id, masked,
+		    prc != PERR_NONE ? 1 : l->nerr, prc != PERR_NONE ? 1 : l->n,
+		    perr_name(prc != PERR_NONE ? prc : cw_first_error(l)));
+	if (cw_message(cw, m, l, prc) != 0)
+		goto out;
 	rc = cw_enqueue(cw, from, "reply", m->reply, inbound_id, now);
 out:
 	free(m);

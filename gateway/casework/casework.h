@@ -19,6 +19,8 @@ struct casework;
 
 struct casework_cfg {
 	const char *signature;	/* prefixed to every outbound text */
+	int threshold;		/* days that open a case (0: default 2) */
+	int special_threshold;	/* for special-need students (0: 1) */
 };
 
 /* Checks that every template it needs is present and well-formed. */

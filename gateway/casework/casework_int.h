@@ -8,14 +8,18 @@
 #include "templates/render.h"
 
 #define CW_MAX_ROLES 16
-#define CW_REPLY_MAX 1024
+#define CW_REPLY_MAX 2048
 
 struct casework {
 	struct store *store;
 	const struct catalog *cat;
 	const struct command_parser *parser;
 	char signature[128];
+	int threshold;			/* days of absence that open a case */
+	int special_threshold;		/* the same for special-need students */
 };
+
+#define CW_MAX_NOTIFY 32
 
 /* What the pipeline knows about the message being handled. */
 struct cw_msg {
@@ -26,6 +30,8 @@ struct cw_msg {
 	size_t nroles;
 	char reply[CW_REPLY_MAX];			/* lines so far */
 	size_t replylen;
+	char prefix[64];		/* "第2条：" before the current line */
+	struct cmd_list parts;
 };
 
 /* Appends rendered template key as a line of the sender's reply. */
@@ -35,7 +41,56 @@ int cw_reply(struct casework *, struct cw_msg *, const char *key,
 int cw_enqueue(struct casework *, const char *to, const char *kind,
     const char *body, int64_t inbound_id, int64_t now);
 
+/* What a student looks like in a text: never more than this (PIPL). */
+struct cw_view {
+	char student_no[STORE_STUDENT_MAX];
+	char name[STORE_NAME_MAX];		/* masked: 张*明 */
+	char class_name[STORE_NAME_MAX];
+	char school_code[STORE_CODE_MAX];
+	char school[STORE_NAME_MAX];
+	char village[STORE_NAME_MAX];
+	char township_code[STORE_CODE_MAX];
+};
+int cw_view(struct casework *, const struct store_student *,
+    struct cw_view *);
+
+enum cw_auth {
+	CW_AUTH_OK,
+	CW_AUTH_NO_ROLE,	/* none of the sender's roles may do this */
+	CW_AUTH_SCOPE,		/* not within the sender's scope, or unknown */
+	CW_AUTH_ERR = -1
+};
+/*
+ * The student a command names (by 学号 or 案号), if the sender holds a role
+ * that may run the command on that student. Returns 1 with s (and the
+ * acting role row in *actor), 0 after replying with a refusal that reveals
+ * nothing about the student, or -1 on a store error.
+ */
+int cw_find_student(struct casework *, struct cw_msg *, const struct cmd *,
+    struct store_student *s, const struct store_person **actor);
+
+/* Queues key to each phone once, never to the sender; kind "notice". */
+int cw_notify(struct casework *, struct cw_msg *, char (*phones)[STORE_PHONE_MAX],
+    size_t n, const char *key, const struct render_var *, size_t nvars);
+/* "#12" from the case_label template. */
+int cw_case_label(struct casework *, int64_t id, char *buf, size_t sz);
+int cw_event(struct casework *, struct cw_msg *, int64_t case_id,
+    int64_t student_id, int64_t actor_id, const char *what,
+    const char *detail);
+
+int cw_case_open(struct casework *, struct cw_msg *, const struct cmd *,
+    const struct store_student *, const struct cw_view *,
+    const struct store_person *reporter, int dropout);
+/* An absence for a student whose case is open: folded into it. */
+int cw_case_absence(struct casework *, struct cw_msg *, const struct cmd *,
+    struct store_case *, const struct cw_view *,
+    const struct store_person *reporter);
+
 int cw_abs(struct casework *, struct cw_msg *, const struct cmd *);
+int cw_leave(struct casework *, struct cw_msg *, const struct cmd *);
+int cw_drop(struct casework *, struct cw_msg *, const struct cmd *);
+int cw_ret(struct casework *, struct cw_msg *, const struct cmd *);
+int cw_case(struct casework *, struct cw_msg *, const struct cmd *);
 
 /* Template keys and the placeholders each may use. */
 struct cw_template {

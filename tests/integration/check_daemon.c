@@ -256,7 +256,7 @@ START_TEST(test_abs_end_to_end)
 	struct resp r;
 	json_t *o;
 
-	post("/sms/inbound", "from=13800000001&text=ABS+20240101+3&token="
+	post("/sms/inbound", "from=13800000001&text=ABS+20240102+1&token="
 	    TOKEN "&id=gw-1", &r);
 	ck_assert_int_eq(r.code, 200);
 	ck_assert_ptr_nonnull(strstr(r.body, "\"status\":\"accepted\""));
@@ -270,12 +270,12 @@ START_TEST(test_abs_end_to_end)
 	    1);
 	ck_assert_msg(strncmp(jstr(o, "text"), SIG, strlen(SIG)) == 0,
 	    "no signature: %s", jstr(o, "text"));
-	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "20240101"));
-	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "张*明"));
-	ck_assert_ptr_null(strstr(jstr(o, "text"), "张小明"));
-	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "3天"));
+	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "20240102"));
+	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "李*"));
+	ck_assert_ptr_null(strstr(jstr(o, "text"), "李四"));
+	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "1天"));
 	json_decref(o);
-	ck_assert_int_eq(rows("SELECT count(*) FROM absences WHERE days = 3"),
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences WHERE days = 1"),
 	    1);
 	wait_rows("SELECT count(*) FROM outbound WHERE status = 'sent'", 1);
 }
@@ -288,13 +288,13 @@ START_TEST(test_get_like_kannel)
 
 	/* Kannel's get-url shape, with a national number written loosely. */
 	http(NULL, "/sms/inbound?token=" TOKEN "&from=86%20138-0000-0001"
-	    "&text=%E7%BC%BA%E5%8B%A4+20240102+%E4%B8%A4%E5%A4%A9&id=k-7",
+	    "&text=%E7%BC%BA%E5%8B%A4+20240102+%E4%B8%80%E5%A4%A9&id=k-7",
 	    NULL, NULL, NULL, &r);
 	ck_assert_int_eq(r.code, 200);
 	wait_outbox(1);
 	o = outbox_line(1);
 	ck_assert_str_eq(jstr(o, "to"), "+8613800000001");
-	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "2天"));
+	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "1天"));
 	json_decref(o);
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE sender = "
 	    "'+8613800000001' AND provider_id = 'k-7'"), 1);
@@ -305,10 +305,10 @@ START_TEST(test_duplicate_id)
 {
 	struct resp r;
 
-	post("/sms/inbound", "from=13800000001&text=ABS+20240101+3&token="
+	post("/sms/inbound", "from=13800000001&text=ABS+20240102+1&token="
 	    TOKEN "&id=dup-1", &r);
 	ck_assert_int_eq(r.code, 200);
-	post("/sms/inbound", "from=13800000001&text=ABS+20240101+3&token="
+	post("/sms/inbound", "from=13800000001&text=ABS+20240102+1&token="
 	    TOKEN "&id=dup-1", &r);
 	ck_assert_int_eq(r.code, 200);
 	ck_assert_ptr_nonnull(strstr(r.body, "\"status\":\"duplicate\""));
@@ -329,16 +329,16 @@ START_TEST(test_auth)
 {
 	struct resp r;
 
-	post("/sms/inbound", "from=13800000001&text=ABS+20240101+3"
+	post("/sms/inbound", "from=13800000001&text=ABS+20240102+1"
 	    "&token=wrong", &r);
 	ck_assert_int_eq(r.code, 401);
-	post("/sms/inbound", "from=13800000001&text=ABS+20240101+3", &r);
+	post("/sms/inbound", "from=13800000001&text=ABS+20240102+1", &r);
 	ck_assert_int_eq(r.code, 401);
-	http(NULL, "/sms/inbound", "from=13800000001&text=ABS+20240101+3",
+	http(NULL, "/sms/inbound", "from=13800000001&text=ABS+20240102+1",
 	    "wrong", NULL, &r);
 	ck_assert_int_eq(r.code, 401);
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 0);
-	http(NULL, "/sms/inbound", "from=13800000001&text=ABS+20240101+3",
+	http(NULL, "/sms/inbound", "from=13800000001&text=ABS+20240102+1",
 	    TOKEN, NULL, &r);
 	ck_assert_int_eq(r.code, 200);
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 1);
@@ -353,7 +353,7 @@ struct bad_req {
 };
 
 static const struct bad_req bad_reqs[] = {
-	{ "text=ABS+20240101+3&token=" TOKEN, NULL, 400, "missing field: from" },
+	{ "text=ABS+20240102+1&token=" TOKEN, NULL, 400, "missing field: from" },
 	{ "from=13800000001&token=" TOKEN, NULL, 400, "missing field: text" },
 	{ "from=13800000001&text=%FF%FE&token=" TOKEN, NULL, 400,
 	    "not valid UTF-8" },
@@ -413,7 +413,7 @@ START_TEST(test_malformed_gets_format)
 	ck_assert_int_eq(r.code, 200);
 	wait_outbox(1);
 	o = outbox_line(1);
-	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "ABS 学号 天数"));
+	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "缺天数"));
 	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "ABS 20240101 3"));
 	json_decref(o);
 	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 0);
@@ -457,7 +457,7 @@ START_TEST(test_clock_and_health)
 	ck_assert_ptr_nonnull(strstr(r.body, "2026-09-02T08:00:00+08:00"));
 
 	/* Messages take their time from the clock. */
-	post("/sms/inbound", "from=13800000001&text=ABS+20240101+3&token="
+	post("/sms/inbound", "from=13800000001&text=ABS+20240102+1&token="
 	    TOKEN, &r);
 	wait_outbox(1);
 	wait_rows("SELECT count(*) FROM outbound WHERE status = 'sent'", 1);
@@ -490,7 +490,7 @@ START_TEST(test_sigterm_clean_stop)
 	struct resp r;
 	int st;
 
-	post("/sms/inbound", "from=13800000001&text=ABS+20240101+3&token="
+	post("/sms/inbound", "from=13800000001&text=ABS+20240102+1&token="
 	    TOKEN, &r);
 	ck_assert_int_eq(r.code, 200);
 	wait_outbox(1);
@@ -501,13 +501,166 @@ START_TEST(test_sigterm_clean_stop)
 	ck_assert_ptr_nonnull(strstr(log, "database closed"));
 	/* Log lines carry a timestamp and a level; no message body at info. */
 	ck_assert_ptr_nonnull(strstr(log, "Z INFO "));
-	ck_assert_ptr_null(strstr(log, "20240101"));
+	ck_assert_ptr_null(strstr(log, "20240102"));
 	ck_assert_ptr_null(strstr(log, "13800000001"));
 	free(log);
 	/* The last connection closed: SQLite checkpointed and removed the WAL. */
 	snprintf(wal, sizeof wal, "%s-wal", db);
 	ck_assert_int_ne(access(wal, F_OK), 0);
 	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 1);
+}
+END_TEST
+
+/* Recipients of outbox lines whose text contains needle, sorted. */
+static void
+outbox_recipients(const char *needle, const char *kind, char *out,
+    size_t outsz)
+{
+	char list[32][24];
+	int n = 0, i, j, total = tu_lines(outbox);
+
+	out[0] = '\0';
+	for (i = 1; i <= total && n < 32; i++) {
+		json_t *o = outbox_line(i);
+
+		if (strstr(jstr(o, "text"), needle) &&
+		    !strcmp(jstr(o, "kind"), kind))
+			snprintf(list[n++], sizeof list[0], "%s",
+			    jstr(o, "to"));
+		json_decref(o);
+	}
+	for (i = 1; i < n; i++)	/* insertion sort, n is small */
+		for (j = i; j > 0 && strcmp(list[j - 1], list[j]) > 0; j--) {
+			char t[24];
+
+			memcpy(t, list[j], sizeof t);
+			memcpy(list[j], list[j - 1], sizeof t);
+			memcpy(list[j - 1], t, sizeof t);
+		}
+	for (i = 0; i < n; i++)
+		snprintf(out + strlen(out), outsz - strlen(out), "%s%s",
+		    i ? "," : "", list[i]);
+}
+
+START_TEST(test_case_both_lines_then_strike_off)
+{
+	char who[512];
+	struct resp r;
+
+	/* A head teacher reports a left-behind child: a case opens and
+	 * both lines are told at once. */
+	post("/sms/inbound", "from=13800000001&text=ABS+20240101+3&token="
+	    TOKEN, &r);
+	ck_assert_int_eq(r.code, 200);
+	wait_outbox(5);
+	outbox_recipients("立案#1", "notice", who, sizeof who);
+	ck_assert_str_eq(who, "+8613800000002,+8613800000003,"
+	    "+8613800000004,+8613800000006");
+	outbox_recipients("已立案#1", "reply", who, sizeof who);
+	ck_assert_str_eq(who, "+8613800000001");
+	/* Four days later the principal strikes it off: the same people
+	 * (and the reporter) are told again. */
+	http(NULL, "/admin/clock", "advance=345600", ADMIN, NULL, &r);
+	ck_assert_int_eq(r.code, 200);
+	post("/sms/inbound", "from=13800000002&text=%E8%BF%94%E6%A0%A1+20240101"
+	    "&token=" TOKEN, &r);
+	ck_assert_int_eq(r.code, 200);
+	wait_outbox(10);
+	outbox_recipients("销号#1", "notice", who, sizeof who);
+	ck_assert_str_eq(who, "+8613800000001,+8613800000003,"
+	    "+8613800000004,+8613800000006");
+	outbox_recipients("已销号#1", "reply", who, sizeof who);
+	ck_assert_str_eq(who, "+8613800000002");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'returned'"), 1);
+}
+END_TEST
+
+START_TEST(test_scope_refusal_and_unregistered)
+{
+	struct resp r;
+	json_t *o;
+
+	/* Another village's head asks about a child: refused, and the
+	 * answer is the same as for a 学号 that does not exist. */
+	post("/sms/inbound", "from=13800000014&text=CASE+20240101&token="
+	    TOKEN, &r);
+	post("/sms/inbound", "from=13800000014&text=CASE+20249999&token="
+	    TOKEN, &r);
+	wait_outbox(2);
+	o = outbox_line(1);
+	ck_assert_str_eq(jstr(o, "text"), SIG "您的范围内没有学号20240101，未处理。");
+	json_decref(o);
+	o = outbox_line(2);
+	ck_assert_str_eq(jstr(o, "text"), SIG "您的范围内没有学号20249999，未处理。");
+	json_decref(o);
+	/* An unregistered number: one short reply a day, message kept. */
+	post("/sms/inbound", "from=13700000009&text=CASE+20240101&token="
+	    TOKEN, &r);
+	post("/sms/inbound", "from=13700000009&text=ABS+20240101+3&token="
+	    TOKEN, &r);
+	/* A registered sender after them, so that the outbox has caught up. */
+	post("/sms/inbound", "from=13800000001&text=ABS+20240102+1&token="
+	    TOKEN, &r);
+	wait_outbox(4);
+	o = outbox_line(3);
+	ck_assert_str_eq(jstr(o, "to"), "+8613700000009");
+	ck_assert_ptr_nonnull(strstr(jstr(o, "text"), "未登记"));
+	ck_assert_ptr_null(strstr(jstr(o, "text"), "20240101"));
+	json_decref(o);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE sender = "
+	    "'+8613700000009'"), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 0);
+}
+END_TEST
+
+/* A clerk's GB18030 roster with Chinese headers, through baoxuectl. */
+START_TEST(test_import_clerk_roster)
+{
+	char roster[1100], path[1200], *out;
+	char *const imp[] = { (char *)env("BAOXUECTL"), "-d", db, "import",
+	    roster, NULL };
+	struct resp r;
+
+	setup_dirs();
+	snprintf(roster, sizeof roster, "%s", tu_src("tests/data/roster-gb18030"));
+	snprintf(path, sizeof path, "%s/import.log", dir);
+	ck_assert_int_eq(proc_run(imp, path), 0);
+	out = tu_read(path);
+	ck_assert_msg(strstr(out, "imported 8 places, 4 people, 3 students"),
+	    "%s", out);
+	free(out);
+	write_conf("manual");
+	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
+	    10000) == 0);
+	post("/sms/inbound", "from=13811110001&text=ABS+30240001+2&token="
+	    TOKEN, &r);
+	ck_assert_int_eq(r.code, 200);
+	/* The reply and three notices: principal, village head, township. */
+	wait_outbox(4);
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 1);
+}
+END_TEST
+
+/* Three bad lines: all three reported, nothing written, exit 1. */
+START_TEST(test_import_three_bad_lines)
+{
+	char roster[1100], path[1200], *out;
+	char *const imp[] = { (char *)env("BAOXUECTL"), "-d", db, "import",
+	    roster, NULL };
+
+	setup_dirs();
+	snprintf(roster, sizeof roster, "%s", tu_src("tests/data/roster-bad"));
+	snprintf(path, sizeof path, "%s/import.log", dir);
+	ck_assert_int_eq(proc_run(imp, path), 1);
+	out = tu_read(path);
+	ck_assert_msg(strstr(out, "people.csv:4: role 'boss'") &&
+	    strstr(out, "students.csv:3: duplicate student_no '40240001'") &&
+	    strstr(out, "students.csv:5: class 'K99'") &&
+	    strstr(out, "3 problem(s), nothing changed"), "%s", out);
+	free(out);
+	ck_assert_int_eq(rows("SELECT count(*) FROM places"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM students"), 0);
 }
 END_TEST
 
@@ -573,11 +726,15 @@ main(void)
 	tcase_add_test(tc, test_routes);
 	tcase_add_test(tc, test_clock_and_health);
 	tcase_add_test(tc, test_sigterm_clean_stop);
+	tcase_add_test(tc, test_case_both_lines_then_strike_off);
+	tcase_add_test(tc, test_scope_refusal_and_unregistered);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tc2, NULL, teardown);
 	tcase_set_timeout(tc2, 60);
 	tcase_add_test(tc2, test_clock_refused_in_system_mode);
 	tcase_add_test(tc2, test_check_config);
+	tcase_add_test(tc2, test_import_clerk_roster);
+	tcase_add_test(tc2, test_import_three_bad_lines);
 	suite_add_tcase(s, tc2);
 	failed = tu_run(s);
 	curl_global_cleanup();

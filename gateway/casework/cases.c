@@ -1,0 +1,309 @@
+/*
+ * The case lifecycle (一人一案, 台账销号): open with both lines told at once,
+ * a later absence folded into the open case, confirmed dropout, strike-off
+ * (销号) telling everyone who was told, and CASE for reading one. Every
+ * change is an event row; a case is never deleted.
+ */
+#include "gateway/casework/casework_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "gateway/log.h"
+
+#define CW_DAY 86400
+
+/* The first person holding role in place, or 0. */
+static int64_t
+cw_first(struct casework *cw, const char *role, const char *place)
+{
+	struct store_person p;
+	size_t n;
+
+	if (store_people_in(cw->store, role, place, &p, 1, &n) != STORE_OK)
+		return -1;
+	return n ? p.id : 0;
+}
+
+/* Phones of everyone holding role in place, appended to list. */
+static int
+cw_collect(struct casework *cw, const char *role, const char *place,
+    char (*list)[STORE_PHONE_MAX], size_t *n)
+{
+	struct store_person p[8];
+	size_t k, i;
+
+	if (store_people_in(cw->store, role, place, p, 8, &k) != STORE_OK)
+		return -1;
+	for (i = 0; i < k && *n < CW_MAX_NOTIFY; i++)
+		snprintf(list[(*n)++], STORE_PHONE_MAX, "%s", p[i].phone);
+	return 0;
+}
+
+/* Both lines of a student: head teacher, principal, inspector of the
+ * school; village head of the household village, township office. */
+static int
+cw_dual_line(struct casework *cw, const struct store_student *s,
+    const struct cw_view *v, char (*list)[STORE_PHONE_MAX], size_t *n)
+{
+	*n = 0;
+	return cw_collect(cw, "head_teacher", s->class_code, list, n) ||
+	    cw_collect(cw, "principal", v->school_code, list, n) ||
+	    cw_collect(cw, "inspector", v->school_code, list, n) ||
+	    cw_collect(cw, "village_head", s->village, list, n) ||
+	    cw_collect(cw, "township_official", v->township_code, list, n) ?
+	    -1 : 0;
+}
+
+/* The placeholders every case text may use. */
+struct cw_case_vars {
+	char label[32], days[16];
+	struct render_var v[7];
+};
+
+static void
+cw_case_vars(struct cw_case_vars *cv, const struct cw_view *v, int days)
+{
+	snprintf(cv->days, sizeof cv->days, "%d", days);
+	cv->v[0] = (struct render_var){ "case", cv->label };
+	cv->v[1] = (struct render_var){ "student_no", v->student_no };
+	cv->v[2] = (struct render_var){ "name", v->name };
+	cv->v[3] = (struct render_var){ "class", v->class_name };
+	cv->v[4] = (struct render_var){ "school", v->school };
+	cv->v[5] = (struct render_var){ "village", v->village };
+	cv->v[6] = (struct render_var){ "days", cv->days };
+}
+
+int
+cw_case_open(struct casework *cw, struct cw_msg *m, const struct cmd *c,
+    const struct store_student *s, const struct cw_view *v,
+    const struct store_person *rep, int dropout)
+{
+	char list[CW_MAX_NOTIFY][STORE_PHONE_MAX], detail[96];
+	struct cw_case_vars cv;
+	struct store_case cs;
+	size_t n, i;
+
+	memset(&cs, 0, sizeof cs);
+	cs.student_id = s->id;
+	cs.level = 1;
+	cs.dropout = dropout;
+	snprintf(cs.reason, sizeof cs.reason, "%s", c->reason ? c->reason : "");
+	cs.days_absent = c->days;
+	cs.absent_since = m->now - (int64_t)c->days * CW_DAY;
+	cs.opened_by = rep->id;
+	cs.opened_at = m->now;
+	if ((cs.school_resp = cw_first(cw, "head_teacher", s->class_code)) < 0 ||
+	    (cs.gov_resp = cw_first(cw, "village_head", s->village)) < 0)
+		return -1;
+	snprintf(cs.last_action, sizeof cs.last_action, "open");
+	cs.last_action_at = m->now;
+	if (store_case_open(cw->store, &cs) != STORE_OK)
+		return -1;
+	snprintf(detail, sizeof detail, "days=%d reason=%s dropout=%d",
+	    c->days, c->reason ? c->reason : "", dropout);
+	if (cw_event(cw, m, cs.id, s->id, rep->id, "open", detail) != 0 ||
+	    cw_dual_line(cw, s, v, list, &n) != 0 ||
+	    store_watcher_add(cw->store, cs.id, m->from) != STORE_OK)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (store_watcher_add(cw->store, cs.id, list[i]) != STORE_OK)
+			return -1;
+	if (cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
+		return -1;
+	cw_case_vars(&cv, v, c->days);
+	log_info("inbound %lld: case %lld opened%s, %zu notice(s)",
+	    (long long)m->inbound_id, (long long)cs.id,
+	    dropout ? " (dropout)" : "", n);
+	if (cw_notify(cw, m, list, n, dropout ? "case_dropout_notice" :
+	    "case_open_notice", cv.v, 7) != 0)
+		return -1;
+	return cw_reply(cw, m, dropout ? "case_dropout_opened" : "case_opened",
+	    cv.v, 7);
+}
+
+int
+cw_case_absence(struct casework *cw, struct cw_msg *m, const struct cmd *c,
+    struct store_case *cs, const struct cw_view *v,
+    const struct store_person *rep)
+{
+	struct cw_case_vars cv;
+	int64_t since = m->now - (int64_t)c->days * CW_DAY;
+	char detail[64];
+
+	cs->days_absent = c->days;
+	if (since < cs->absent_since)
+		cs->absent_since = since;
+	snprintf(cs->last_action, sizeof cs->last_action, "update");
+	cs->last_action_at = m->now;
+	snprintf(detail, sizeof detail, "days=%d", c->days);
+	if (store_case_update(cw->store, cs) != STORE_OK ||
+	    cw_event(cw, m, cs->id, cs->student_id, rep->id, "update",
+	    detail) != 0 ||
+	    cw_case_label(cw, cs->id, cv.label, sizeof cv.label) != 0)
+		return -1;
+	cw_case_vars(&cv, v, c->days);
+	return cw_reply(cw, m, "case_updated", cv.v, 7);
+}
+
+int
+cw_drop(struct casework *cw, struct cw_msg *m, const struct cmd *c)
+{
+	char list[CW_MAX_NOTIFY][STORE_PHONE_MAX];
+	const struct store_person *rep;
+	struct store_student s;
+	struct store_case cs;
+	struct cw_case_vars cv;
+	struct cw_view v;
+	enum store_rc rc;
+	size_t n;
+	int r;
+
+	if ((r = cw_find_student(cw, m, c, &s, &rep)) <= 0)
+		return r;
+	if (cw_view(cw, &s, &v) != 0)
+		return -1;
+	rc = store_case_of_student(cw->store, s.id, 1, &cs);
+	if (rc == STORE_NOTFOUND)
+		return cw_case_open(cw, m, c, &s, &v, rep, 1);
+	if (rc != STORE_OK ||
+	    cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
+		return -1;
+	cw_case_vars(&cv, &v, cs.days_absent);
+	if (cs.dropout)
+		return cw_reply(cw, m, "drop_already", cv.v, 7);
+	cs.dropout = 1;
+	snprintf(cs.last_action, sizeof cs.last_action, "dropout");
+	cs.last_action_at = m->now;
+	if (store_case_update(cw->store, &cs) != STORE_OK ||
+	    cw_event(cw, m, cs.id, s.id, rep->id, "dropout",
+	    c->reason ? c->reason : NULL) != 0 ||
+	    store_watchers(cw->store, cs.id, list, CW_MAX_NOTIFY, &n) !=
+	    STORE_OK ||
+	    cw_notify(cw, m, list, n, "case_dropout_raised_notice", cv.v,
+	    7) != 0)
+		return -1;
+	return cw_reply(cw, m, "drop_raised", cv.v, 7);
+}
+
+int
+cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
+{
+	char list[CW_MAX_NOTIFY][STORE_PHONE_MAX], detail[32];
+	const struct store_person *rep;
+	struct store_student s;
+	struct store_case cs;
+	struct cw_case_vars cv;
+	struct cw_view v;
+	enum store_rc rc;
+	size_t n;
+	int r, out;
+
+	if ((r = cw_find_student(cw, m, c, &s, &rep)) <= 0)
+		return r;
+	if (cw_view(cw, &s, &v) != 0)
+		return -1;
+	rc = store_case_of_student(cw->store, s.id, 1, &cs);
+	if (rc == STORE_NOTFOUND) {
+		/* Recorded all the same: the ledger shows who said so. */
+		cw_case_vars(&cv, &v, 0);
+		if (cw_event(cw, m, 0, s.id, rep->id, "return_no_case",
+		    NULL) != 0)
+			return -1;
+		return cw_reply(cw, m, "ret_no_case", cv.v + 1, 2);
+	}
+	if (rc != STORE_OK)
+		return -1;
+	out = (int)((m->now - cs.absent_since + CW_DAY - 1) / CW_DAY);
+	snprintf(cs.status, sizeof cs.status, "returned");
+	cs.closed_by = rep->id;
+	cs.closed_at = m->now;
+	snprintf(cs.last_action, sizeof cs.last_action, "return");
+	cs.last_action_at = m->now;
+	snprintf(detail, sizeof detail, "days_out=%d", out);
+	if (store_case_update(cw->store, &cs) != STORE_OK ||
+	    cw_event(cw, m, cs.id, s.id, rep->id, "return", detail) != 0 ||
+	    cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0 ||
+	    store_watchers(cw->store, cs.id, list, CW_MAX_NOTIFY, &n) !=
+	    STORE_OK)
+		return -1;
+	cw_case_vars(&cv, &v, out);
+	log_info("inbound %lld: case %lld struck off after %d day(s)",
+	    (long long)m->inbound_id, (long long)cs.id, out);
+	if (cw_notify(cw, m, list, n, "case_closed_notice", cv.v, 7) != 0)
+		return -1;
+	return cw_reply(cw, m, "ret_ok", cv.v, 7);
+}
+
+/* A person's name for texts, or the "nobody yet" template. */
+static int
+cw_person_name(struct casework *cw, int64_t id, char *buf, size_t sz)
+{
+	struct store_person p;
+
+	if (id == 0 || store_person_get(cw->store, id, &p) != STORE_OK)
+		return render(cw->cat, "resp_none", NULL, 0, buf, sz);
+	snprintf(buf, sz, "%s", p.name);
+	return 0;
+}
+
+int
+cw_case(struct casework *cw, struct cw_msg *m, const struct cmd *c)
+{
+	const struct store_person *who;
+	struct store_student s;
+	struct store_case cs;
+	struct cw_case_vars cv;
+	struct cw_view v;
+	char status[64], level[8], sresp[STORE_NAME_MAX], gresp[STORE_NAME_MAX];
+	char action[64], key[48], when[32], mo[16], dd[16];
+	struct render_var dv[2] = { { "m", mo }, { "d", dd } };
+	enum store_rc rc;
+	struct tm tm;
+	time_t t;
+	int r, days;
+
+	if ((r = cw_find_student(cw, m, c, &s, &who)) <= 0)
+		return r;
+	if (cw_view(cw, &s, &v) != 0)
+		return -1;
+	rc = c->case_no ? store_case_get(cw->store, c->case_no, &cs) :
+	    store_case_of_student(cw->store, s.id, 0, &cs);
+	if (rc == STORE_NOTFOUND) {
+		cw_case_vars(&cv, &v, 0);
+		return cw_reply(cw, m, "case_none", cv.v + 1, 2);
+	}
+	if (rc != STORE_OK ||
+	    cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
+		return -1;
+	days = (int)(((cs.closed_at ? cs.closed_at : m->now) - cs.absent_since +
+	    CW_DAY - 1) / CW_DAY);
+	cw_case_vars(&cv, &v, days);
+	snprintf(key, sizeof key, "status_%s%s", cs.status,
+	    cs.dropout && !strcmp(cs.status, "open") ? "_dropout" : "");
+	snprintf(level, sizeof level, "%d", cs.level);
+	t = (time_t)cs.last_action_at;
+	localtime_r(&t, &tm);
+	snprintf(mo, sizeof mo, "%d", tm.tm_mon + 1);
+	snprintf(dd, sizeof dd, "%d", tm.tm_mday);
+	if (render(cw->cat, key, NULL, 0, status, sizeof status) != 0 ||
+	    cw_person_name(cw, cs.school_resp, sresp, sizeof sresp) != 0 ||
+	    cw_person_name(cw, cs.gov_resp, gresp, sizeof gresp) != 0 ||
+	    (snprintf(key, sizeof key, "action_%s", cs.last_action),
+	    render(cw->cat, key, NULL, 0, action, sizeof action)) != 0 ||
+	    render(cw->cat, "date_md", dv, 2, when, sizeof when) != 0)
+		return -1;
+	{
+		struct render_var x[] = {
+			{ "case", cv.label }, { "student_no", v.student_no },
+			{ "name", v.name }, { "status", status },
+			{ "level", level }, { "days", cv.days },
+			{ "resp", sresp }, { "gov_resp", gresp },
+			{ "action", action }, { "when", when },
+		};
+
+		return cw_reply(cw, m, "case_status", x,
+		    sizeof x / sizeof x[0]);
+	}
+}

@@ -1,0 +1,83 @@
+/*
+ * Shared pieces of the casework texts and records: how a student is shown,
+ * case labels, notices to a list of people, and ledger events.
+ */
+#include "gateway/casework/casework_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "gateway/log.h"
+#include "parsers/mask.h"
+
+int
+cw_view(struct casework *cw, const struct store_student *s, struct cw_view *v)
+{
+	struct store_place cls, school, village;
+
+	if (store_place_get(cw->store, s->class_code, &cls) != STORE_OK ||
+	    store_place_get(cw->store, cls.parent, &school) != STORE_OK ||
+	    store_place_get(cw->store, s->village, &village) != STORE_OK)
+		return -1;
+	snprintf(v->student_no, sizeof v->student_no, "%s", s->student_no);
+	mask_name(s->name, v->name, sizeof v->name);
+	snprintf(v->class_name, sizeof v->class_name, "%s", cls.name);
+	snprintf(v->school_code, sizeof v->school_code, "%s", school.code);
+	snprintf(v->school, sizeof v->school, "%s", school.name);
+	snprintf(v->village, sizeof v->village, "%s", village.name);
+	snprintf(v->township_code, sizeof v->township_code, "%s",
+	    village.parent);
+	return 0;
+}
+
+int
+cw_case_label(struct casework *cw, int64_t id, char *buf, size_t sz)
+{
+	char n[24];
+	struct render_var v = { "n", n };
+
+	snprintf(n, sizeof n, "%lld", (long long)id);
+	return render(cw->cat, "case_label", &v, 1, buf, sz);
+}
+
+int
+cw_notify(struct casework *cw, struct cw_msg *m,
+    char (*phones)[STORE_PHONE_MAX], size_t n, const char *key,
+    const struct render_var *vars, size_t nvars)
+{
+	char text[CW_REPLY_MAX];
+	size_t i, j;
+
+	if (render(cw->cat, key, vars, nvars, text, sizeof text) != 0) {
+		log_warnx("casework: cannot render template %s", key);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!strcmp(phones[i], m->from))
+			continue;
+		for (j = 0; j < i && strcmp(phones[j], phones[i]); j++)
+			;
+		if (j < i)
+			continue;	/* one SMS per person, whatever roles */
+		if (cw_enqueue(cw, phones[i], "notice", text, m->inbound_id,
+		    m->now) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+cw_event(struct casework *cw, struct cw_msg *m, int64_t case_id,
+    int64_t student_id, int64_t actor_id, const char *what,
+    const char *detail)
+{
+	struct store_event e = { case_id, student_id, actor_id, m->now, what,
+	    detail, m->inbound_id };
+
+	if (store_event_add(cw->store, &e) != STORE_OK) {
+		log_warnx("casework: event %s: %s", what,
+		    store_errmsg(cw->store));
+		return -1;
+	}
+	return 0;
+}

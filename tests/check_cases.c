@@ -1,0 +1,403 @@
+/*
+ * The case rules (DOMAIN.md 1, 2, 3, 7, 8) over a temp database with the
+ * demo roster: threshold and special categories, one case per student,
+ * LEAVE, DROP, RET, CASE, who may do what, both lines told, and masking.
+ */
+#include <check.h>
+#include <event2/event.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/config.h"
+#include "gateway/gw.h"
+#include "gateway/import.h"
+#include "gateway/pipeline.h"
+#include "store/store.h"
+#include "tests/testutil.h"
+
+#define T0 1788224400	/* 2026-09-01T09:00:00+08:00 */
+#define DAY 86400
+
+#define HT "+8613800000001"	/* head_teacher K0302 (S01), teacher S01 */
+#define PRINCIPAL "+8613800000002"
+#define INSPECTOR "+8613800000003"
+#define VHEAD1 "+8613800000004"	/* village_head V01 */
+#define VHEAD2 "+8613800000014"	/* village_head V02 */
+#define OFFICIAL "+8613800000006"	/* township_official T01 */
+#define HT_S02 "+8613800000021"	/* head_teacher K0701 (S02) */
+
+/* 20240101 张小明 K0302 V01 left_behind; 20240102 李四 K0302 V02 none. */
+
+static char *dir;
+static char dbpath[1024], outbox[1024];
+static struct gw_config cfg;
+static struct event_base *base;
+static struct gw *g;
+
+static void
+start(int threshold, int special)
+{
+	struct import_counts n;
+	char err[512];
+
+	cfg.case_threshold = threshold;
+	cfg.case_special_threshold = special;
+	base = event_base_new();
+	g = gw_new(base, &cfg, err, sizeof err);
+	ck_assert_msg(g != NULL, "%s", err);
+	ck_assert_msg(roster_import(g->store, tu_src("examples/demo"), &n,
+	    NULL, NULL) == 0, "demo roster");
+}
+
+static void
+setup(void)
+{
+	dir = tu_tmpdir();
+	memset(&cfg, 0, sizeof cfg);
+	snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
+	snprintf(outbox, sizeof outbox, "%s/outbox.jsonl", dir);
+	snprintf(cfg.database, sizeof cfg.database, "%s", dbpath);
+	snprintf(cfg.templates, sizeof cfg.templates, "%s",
+	    tu_src("templates/zh-CN"));
+	cfg.clock_manual = 1;
+	cfg.clock_start = T0;
+	cfg.nchannels = 1;
+	snprintf(cfg.channels[0].name, sizeof cfg.channels[0].name, "outbox");
+	cfg.channels[0].type = CHAN_TYPE_OUTBOX;
+	snprintf(cfg.channels[0].path, sizeof cfg.channels[0].path, "%s",
+	    outbox);
+	start(2, 1);
+}
+
+static void
+teardown(void)
+{
+	gw_free(g);
+	event_base_free(base);
+	tu_rmdir(dir);
+}
+
+static void
+sms(const char *from, const char *text)
+{
+	struct pipeline_in in = { "http", NULL, from, NULL, text,
+	    strlen(text) };
+	int64_t id;
+
+	ck_assert_int_eq(pipeline_inbound(g->pipeline, &in, &id),
+	    PIPELINE_ACCEPTED);
+}
+
+static long long
+rows(const char *sql)
+{
+	return tu_sql_int(dbpath, sql);
+}
+
+/* Newest outbound text to a number ("" if none). */
+static const char *
+last_to(const char *to)
+{
+	static char buf[2048];
+	sqlite3 *h;
+	sqlite3_stmt *st;
+
+	buf[0] = '\0';
+	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	sqlite3_prepare_v2(h, "SELECT text FROM outbound WHERE recipient = ?1 "
+	    "ORDER BY id DESC LIMIT 1", -1, &st, NULL);
+	sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(buf, sizeof buf, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return buf;
+}
+
+/* Recipients of notices (sorted, comma-joined) after outbound id > after. */
+static const char *
+notified(long long after, const char *like)
+{
+	static char buf[1024];
+	sqlite3 *h;
+	sqlite3_stmt *st;
+
+	buf[0] = '\0';
+	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	sqlite3_prepare_v2(h, "SELECT group_concat(recipient, ',') FROM "
+	    "(SELECT recipient FROM outbound WHERE kind = 'notice' AND id > ?1 "
+	    "AND text LIKE ?2 ORDER BY recipient)", -1, &st, NULL);
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_text(st, 2, like, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(buf, sizeof buf, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return buf;
+}
+
+static void
+advance(int64_t secs)
+{
+	ck_assert_int_eq(clock_set(&g->clock, clock_now(&g->clock) + secs), 0);
+}
+
+START_TEST(test_threshold)
+{
+	sms(HT, "ABS 20240102 1");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 0);
+	ck_assert_ptr_nonnull(strstr(last_to(HT), "已记录：20240102"));
+	sms(HT, "ABS 20240102 2");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'open' AND level = 1 AND days_absent = 2"), 1);
+	ck_assert_ptr_nonnull(strstr(last_to(HT), "已立案#1"));
+}
+END_TEST
+
+START_TEST(test_special_category_threshold)
+{
+	/* 20240101 is left behind (留守儿童): one day is enough. */
+	sms(HT, "ABS 20240101 1");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 1);
+}
+END_TEST
+
+START_TEST(test_threshold_configurable)
+{
+	gw_free(g);
+	event_base_free(base);
+	start(3, 2);
+	sms(HT, "ABS 20240102 2");
+	sms(HT, "ABS 20240101 1");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 0);
+	sms(HT, "ABS 20240102 3");
+	sms(HT, "ABS 20240101 2");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 2);
+}
+END_TEST
+
+START_TEST(test_update_not_open)
+{
+	sms(HT, "ABS 20240102 2");
+	advance(DAY);
+	sms(HT, "ABS 20240102 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 1);
+	ck_assert_int_eq(rows("SELECT days_absent FROM cases"), 3);
+	ck_assert_ptr_nonnull(strstr(last_to(HT), "并入在办案#1"));
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE case_id = 1 "
+	    "AND what = 'update' AND inbound_id = 2"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 2);
+}
+END_TEST
+
+START_TEST(test_dual_line_notices)
+{
+	const char *t;
+
+	sms(HT, "ABS 20240101 3");
+	/* The reporter is the head teacher: a confirmation, not a notice. */
+	ck_assert_str_eq(notified(0, "%立案#1%"),
+	    PRINCIPAL "," INSPECTOR "," VHEAD1 "," OFFICIAL);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'reply'"), 1);
+	t = last_to(VHEAD1);
+	ck_assert_ptr_nonnull(strstr(t, "20240101 张*明"));
+	ck_assert_ptr_nonnull(strstr(t, "三年级二班"));
+	ck_assert_ptr_nonnull(strstr(t, "中坝村"));
+	ck_assert_ptr_nonnull(strstr(t, "#1"));
+	/* A principal reporting: the head teacher is told, the principal
+	 * is not told twice. */
+	sms(PRINCIPAL, "ABS 20240102 2");
+	ck_assert_str_eq(notified(5, "%立案#2%"),
+	    HT "," INSPECTOR "," OFFICIAL "," VHEAD2);
+}
+END_TEST
+
+START_TEST(test_one_sms_per_person)
+{
+	sqlite3 *h;
+
+	/* The principal is also the school's inspector. */
+	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "INSERT INTO people(phone, name, role, "
+	    "scope) VALUES('" PRINCIPAL "', '刘建国', 'inspector', 'S01')",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	sms(HT, "ABS 20240101 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient = "
+	    "'" PRINCIPAL "'"), 1);
+}
+END_TEST
+
+START_TEST(test_leave)
+{
+	sms(HT, "LEAVE 20240102 5 病");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences WHERE excused = 1 "
+	    "AND days = 5 AND reason = 'illness'"), 1);
+	ck_assert_ptr_nonnull(strstr(last_to(HT), "请假5天"));
+	/* Leave does not close an open case either. */
+	sms(HT, "ABS 20240101 3");
+	sms(HT, "请假 20240101 2");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'open'"), 1);
+}
+END_TEST
+
+START_TEST(test_drop)
+{
+	sms(HT, "DROP 20240102 工");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE dropout = 1 "
+	    "AND reason = 'work'"), 1);
+	ck_assert_ptr_nonnull(strstr(last_to(VHEAD2), "确认辍学"));
+	/* An open case is raised, not duplicated, and its people told. */
+	sms(HT, "ABS 20240101 3");
+	sms(HT, "辍学 20240101");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 2);
+	ck_assert_int_eq(rows("SELECT dropout FROM cases WHERE id = 2"), 1);
+	ck_assert_ptr_nonnull(strstr(last_to(VHEAD1), "已确认辍学"));
+	ck_assert_ptr_nonnull(strstr(last_to(HT), "标记为确认辍学"));
+	sms(HT, "DROP 20240101");
+	ck_assert_ptr_nonnull(strstr(last_to(HT), "未重复记录"));
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE case_id = 2 "
+	    "AND what = 'dropout'"), 1);
+}
+END_TEST
+
+START_TEST(test_ret_strikes_off_and_tells_the_same_people)
+{
+	long long before;
+
+	sms(HT, "ABS 20240101 3");
+	advance(4 * DAY);
+	before = rows("SELECT max(id) FROM outbound");
+	sms(PRINCIPAL, "RET 20240101");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'returned' AND closed_at > opened_at"), 1);
+	/* Everyone told of the opening (and the reporter), but not the one
+	 * who struck it off. */
+	ck_assert_str_eq(notified(before, "%销号#1%"),
+	    HT "," INSPECTOR "," VHEAD1 "," OFFICIAL);
+	ck_assert_ptr_nonnull(strstr(last_to(PRINCIPAL), "已销号#1"));
+	ck_assert_ptr_nonnull(strstr(last_to(PRINCIPAL), "离校7天"));
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE case_id = 1 "
+	    "AND what = 'return' AND detail = 'days_out=7'"), 1);
+	/* Never deleted: CASE still reads it. */
+	sms(HT, "CASE 20240101");
+	ck_assert_ptr_nonnull(strstr(last_to(HT), "已销号"));
+	/* A new absence after the strike-off opens a new case. */
+	sms(HT, "ABS 20240101 2");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 2);
+}
+END_TEST
+
+START_TEST(test_ret_without_case)
+{
+	sms(HT, "RET 20240102");
+	ck_assert_ptr_nonnull(strstr(last_to(HT), "没有在办案件"));
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE case_id IS "
+	    "NULL AND what = 'return_no_case'"), 1);
+}
+END_TEST
+
+START_TEST(test_case_query)
+{
+	const char *t;
+
+	sms(HT, "ABS 20240101 3");
+	advance(2 * DAY);
+	sms(VHEAD1, "CASE 20240101");
+	t = last_to(VHEAD1);
+	ck_assert_ptr_nonnull(strstr(t, "案#1 20240101 张*明：在办，1级，5天"));
+	ck_assert_ptr_nonnull(strstr(t, "王丽"));	/* head teacher */
+	ck_assert_ptr_nonnull(strstr(t, "张大山"));	/* village head */
+	ck_assert_ptr_nonnull(strstr(t, "9月1日立案"));
+	sms(OFFICIAL, "查 #1");
+	ck_assert_ptr_nonnull(strstr(last_to(OFFICIAL), "案#1 20240101"));
+	sms(INSPECTOR, "CASE K1");
+	ck_assert_ptr_nonnull(strstr(last_to(INSPECTOR), "案#1"));
+	sms(HT, "CASE 20240102");
+	ck_assert_ptr_nonnull(strstr(last_to(HT), "没有案件记录"));
+}
+END_TEST
+
+START_TEST(test_scope)
+{
+	sms(HT, "ABS 20240101 3");
+	/* Another village's head, another school's teacher: refused alike,
+	 * by 学号 and by 案号, whether or not the thing exists. */
+	sms(VHEAD2, "CASE 20240101");
+	ck_assert_str_eq(last_to(VHEAD2), "您的范围内没有学号20240101，未处理。");
+	sms(VHEAD2, "CASE #1");
+	ck_assert_str_eq(last_to(VHEAD2), "您的范围内没有案号#1，未处理。");
+	sms(VHEAD2, "CASE #99");
+	ck_assert_str_eq(last_to(VHEAD2), "您的范围内没有案号#99，未处理。");
+	sms(HT_S02, "RET 20240101");
+	ck_assert_str_eq(last_to(HT_S02), "您的范围内没有学号20240101，未处理。");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'open'"), 1);
+	/* A village head may not report absences at all. */
+	sms(VHEAD1, "ABS 20240101 3");
+	ck_assert_ptr_nonnull(strstr(last_to(VHEAD1), "身份不能使用ABS"));
+	/* The bureau sees the whole county. */
+	sms("+8613800000008", "CASE 20240101");
+	ck_assert_ptr_nonnull(strstr(last_to("+8613800000008"), "案#1"));
+}
+END_TEST
+
+START_TEST(test_privacy)
+{
+	sms(HT, "ABS 20240101 3");
+	sms(HT, "DROP 20240102");
+	sms(HT, "RET 20240101");
+	sms(HT, "CASE 20240102");
+	/* No full name of a child, no guardian's phone, in any text. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE text LIKE "
+	    "'%张小明%' OR text LIKE '%李四%' OR text LIKE '%139000000%'"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE text LIKE "
+	    "'%张*明%'"), rows("SELECT count(*) FROM outbound WHERE text LIKE "
+	    "'%20240101%'"));
+}
+END_TEST
+
+START_TEST(test_ledger_replays)
+{
+	sms(HT, "ABS 20240101 3");
+	sms(HT, "ABS 20240101 4");
+	sms(HT, "DROP 20240101");
+	sms(HT, "RET 20240101");
+	/* Every change is an event with who, when and from which message. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE case_id = 1 "
+	    "AND actor_id IS NOT NULL AND inbound_id IS NOT NULL"), 4);
+	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT group_concat(what, ',') "
+	    "FROM (SELECT what FROM events WHERE case_id = 1 ORDER BY id)"),
+	    "open,update,dropout,return");
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("cases");
+	TCase *tc = tcase_create("cases");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_threshold);
+	tcase_add_test(tc, test_special_category_threshold);
+	tcase_add_test(tc, test_threshold_configurable);
+	tcase_add_test(tc, test_update_not_open);
+	tcase_add_test(tc, test_dual_line_notices);
+	tcase_add_test(tc, test_one_sms_per_person);
+	tcase_add_test(tc, test_leave);
+	tcase_add_test(tc, test_drop);
+	tcase_add_test(tc, test_ret_strikes_off_and_tells_the_same_people);
+	tcase_add_test(tc, test_ret_without_case);
+	tcase_add_test(tc, test_case_query);
+	tcase_add_test(tc, test_scope);
+	tcase_add_test(tc, test_privacy);
+	tcase_add_test(tc, test_ledger_replays);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
