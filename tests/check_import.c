@@ -355,6 +355,51 @@ START_TEST(test_reimport_keeps_ids)
 }
 END_TEST
 
+/* A case opened between two imports is still there, on the same student. */
+START_TEST(test_reimport_keeps_cases)
+{
+	struct import_counts n;
+	struct store_case c, got;
+
+	write_roster(places, people, students);
+	ck_assert_int_eq(roster_import(st, rdir, &n, collect, NULL), 0);
+	memset(&c, 0, sizeof c);
+	c.student_id = tu_sql_int(dbpath, "SELECT id FROM students WHERE "
+	    "student_no = '20240101'");
+	c.level = 1;
+	snprintf(c.last_action, sizeof c.last_action, "open");
+	ck_assert_int_eq(store_case_open(st, &c), STORE_OK);
+	ck_assert_int_eq(roster_import(st, rdir, &n, collect, NULL), 0);
+	ck_assert_int_eq(store_case_of_student(st, c.student_id, 1, &got),
+	    STORE_OK);
+	ck_assert_int_eq(got.id, c.id);
+}
+END_TEST
+
+/* Big files say how far they are. */
+START_TEST(test_progress)
+{
+	struct import_counts n;
+	char path[4200];
+	FILE *f;
+	int i;
+
+	write_roster(places, people, NULL);
+	snprintf(path, sizeof path, "%s/students.csv", rdir);
+	f = fopen(path, "w");
+	fputs("student_no,name,gender,class,village,guardian_phone,"
+	    "categories\n", f);
+	for (i = 0; i < 10001; i++)
+		fprintf(f, "3%07d,学生,男,K,V,,\n", i);
+	fclose(f);
+	ck_assert_msg(roster_import(st, rdir, &n, collect, NULL) == 0, "%s",
+	    said);
+	ck_assert_int_eq(n.students, 10001);
+	ck_assert_msg(strstr(said, "N ") && strstr(said,
+	    "students.csv: 10000 of about 10003 rows"), "%s", said);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -372,6 +417,8 @@ main(void)
 	tcase_add_test(tc, test_all_problems_reported);
 	tcase_add_test(tc, test_clerk_spreadsheet);
 	tcase_add_test(tc, test_reimport_keeps_ids);
+	tcase_add_test(tc, test_reimport_keeps_cases);
+	tcase_add_test(tc, test_progress);
 	suite_add_tcase(s, tc);
 	failed = tu_run(s);
 	return failed;
