@@ -41,6 +41,9 @@ config_section_known(const char *name, size_t len)
 	    (len == 5 && !strncmp(name, "clock", 5)) ||
 	    (len == 12 && !strncmp(name, "inbound.http", 12)) ||
 	    (len == 5 && !strncmp(name, "cases", 5)) ||
+	    (len == 5 && !strncmp(name, "quiet", 5)) ||
+	    (len == 6 && !strncmp(name, "ladder", 6)) ||
+	    (len > 7 && !strncmp(name, "ladder.", 7)) ||
 	    (len >= 8 && !strncmp(name, "channel.", 8));
 }
 
@@ -264,6 +267,56 @@ config_cases(struct config_ctx *c, const char *key, const char *val)
 	return 1;
 }
 
+static int
+config_ladder(struct config_ctx *c, const char *section, const char *key,
+    const char *val)
+{
+	char why[256];
+	int level = 0;
+	char *end;
+
+	if (!strncmp(section, "ladder.", 7)) {
+		level = (int)strtol(section + 7, &end, 10);
+		if (*end || level < 1 || level > LADDER_MAX_LEVELS)
+			return config_fail(c, section, key, "%slevel must be "
+			    "1 to 8 ([ladder.1] ... [ladder.8])", "");
+	}
+	if (!strcmp(key, "calendar") && level == 0) {
+		if (ladder_load_calendar(&c->cfg->ladder, val, why,
+		    sizeof why) != 0)
+			return config_fail(c, section, key, "%s", why);
+		return 1;
+	}
+	if (ladder_set(&c->cfg->ladder, level, key, val, why,
+	    sizeof why) != 0)
+		return config_fail(c, section, key, "%s", why);
+	return 1;
+}
+
+/* "21:00" → 1260. */
+static int
+config_hhmm(struct config_ctx *c, const char *key, const char *val, int *dst)
+{
+	int h, m, n = 0;
+
+	if (sscanf(val, "%2d:%2d%n", &h, &m, &n) != 2 || val[n] != '\0' ||
+	    h < 0 || h > 23 || m < 0 || m > 59)
+		return config_fail(c, "quiet", key,
+		    "'%s' is not a time HH:MM", val);
+	*dst = h * 60 + m;
+	return 1;
+}
+
+static int
+config_quiet(struct config_ctx *c, const char *key, const char *val)
+{
+	if (!strcmp(key, "start"))
+		return config_hhmm(c, key, val, &c->cfg->quiet_start);
+	if (!strcmp(key, "end"))
+		return config_hhmm(c, key, val, &c->cfg->quiet_end);
+	return config_fail(c, "quiet", key, "%sunknown key", "");
+}
+
 static struct config_channel *
 config_channel_get(struct config_ctx *c, const char *name)
 {
@@ -348,6 +401,10 @@ config_handler(void *user, const char *section, const char *key,
 		return config_inbound_http(c, key, val);
 	if (!strcmp(section, "cases"))
 		return config_cases(c, key, val);
+	if (!strcmp(section, "ladder") || !strncmp(section, "ladder.", 7))
+		return config_ladder(c, section, key, val);
+	if (!strcmp(section, "quiet"))
+		return config_quiet(c, key, val);
 	if (!strncmp(section, "channel.", 8))
 		return config_channel(c, section, key, val);
 	return config_fail(c, section, key, "%sunknown section", "");
@@ -364,6 +421,9 @@ config_defaults(struct gw_config *cfg)
 	cfg->http_max_body = 8192;
 	cfg->case_threshold = 2;
 	cfg->case_special_threshold = 1;
+	ladder_defaults(&cfg->ladder);
+	cfg->quiet_start = 21 * 60;
+	cfg->quiet_end = 7 * 60 + 30;
 }
 
 /* Checks that need the whole file: required keys and cross-key rules. */
@@ -393,6 +453,13 @@ config_finish(struct config_ctx *c)
 			    "start: '%s' is not an ISO-8601 time such as "
 			    "2026-09-01T08:00:00+08:00", cfg->file,
 			    c->clock_start_line, c->clock_start), -1;
+	}
+	{
+		char why[256];
+
+		if (ladder_check(&cfg->ladder, why, sizeof why) != 0)
+			return snprintf(c->err, c->errsz, "%s: [ladder]: %s",
+			    cfg->file, why), -1;
 	}
 	if (cfg->nchannels == 0)
 		return snprintf(c->err, c->errsz, "%s: no [channel.NAME] "

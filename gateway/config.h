@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gateway/casework/ladder.h"
+
 #define CONFIG_MAX_CHANNELS 8
 #define CONFIG_TOKEN_MAX 128
 #define CONFIG_NAME_MAX 32
@@ -47,6 +49,13 @@ struct gw_config {
 	/* [cases] */
 	int case_threshold;		/* days of absence that open a case */
 	int case_special_threshold;	/* the same for special-need students */
+
+	/* [ladder], [ladder.N] */
+	struct ladder ladder;
+
+	/* [quiet]: minutes after local midnight; start == end disables */
+	int quiet_start;
+	int quiet_end;
 
 	/* [inbound.http] */
 	char http_token[CONFIG_TOKEN_MAX];

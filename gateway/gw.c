@@ -8,6 +8,7 @@
 #include "gateway/casework/casework.h"
 #include "gateway/channels/channel.h"
 #include "gateway/pipeline.h"
+#include "gateway/scheduler.h"
 #include "gateway/sender.h"
 #include "gateway/xmalloc.h"
 #include "parsers/command.h"
@@ -20,7 +21,7 @@ gw_new(struct event_base *base, const struct gw_config *cfg, char *err,
 {
 	struct gw *g = xcalloc(1, sizeof *g);
 	struct casework_cfg cwc = { cfg->signature, cfg->case_threshold,
-	    cfg->case_special_threshold };
+	    cfg->case_special_threshold, &cfg->ladder };
 	size_t i;
 
 	g->base = base;
@@ -51,10 +52,14 @@ gw_new(struct event_base *base, const struct gw_config *cfg, char *err,
 			goto fail;
 		g->nchannels++;
 	}
-	g->sender = sender_new(base, g->store, &g->clock, g->channels,
-	    g->nchannels);
-	g->pipeline = pipeline_new(g->store, g->casework, &g->clock,
+	g->quiet.start = cfg->quiet_start;
+	g->quiet.end = cfg->quiet_end;
+	g->sender = sender_new(base, g->store, &g->clock, &g->quiet,
+	    g->channels, g->nchannels);
+	g->scheduler = scheduler_new(base, g->store, &g->clock, g->casework,
 	    g->sender);
+	g->pipeline = pipeline_new(g->store, g->casework, &g->clock,
+	    g->sender, g->scheduler);
 	return g;
 fail:
 	gw_free(g);
@@ -64,6 +69,9 @@ fail:
 int
 gw_run_due(struct gw *g)
 {
+	/* The ladder first: what it queues goes out in the same call. */
+	if (scheduler_run(g->scheduler) < 0)
+		return -1;
 	return sender_run(g->sender);
 }
 
@@ -75,6 +83,7 @@ gw_free(struct gw *g)
 	if (g == NULL)
 		return;
 	pipeline_free(g->pipeline);
+	scheduler_free(g->scheduler);
 	sender_free(g->sender);
 	for (i = 0; i < g->nchannels; i++)
 		channel_free(g->channels[i]);

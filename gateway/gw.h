@@ -10,6 +10,7 @@
 
 #include "gateway/clock.h"
 #include "gateway/config.h"
+#include "gateway/quiet.h"
 
 struct event_base;
 struct store;
@@ -18,6 +19,7 @@ struct command_parser;
 struct casework;
 struct channel;
 struct sender;
+struct scheduler;
 struct pipeline;
 struct http;
 
@@ -31,7 +33,9 @@ struct gw {
 	struct casework *casework;
 	struct channel *channels[CONFIG_MAX_CHANNELS];
 	size_t nchannels;
+	struct quiet quiet;
 	struct sender *sender;
+	struct scheduler *scheduler;
 	struct pipeline *pipeline;
 };
 

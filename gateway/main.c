@@ -91,7 +91,8 @@ main(int argc, char **argv)
 	log_info("baoxued %s started (%s clock, time zone %s)",
 	    BAOXUE_VERSION, cfg->clock_manual ? "manual" : "system",
 	    cfg->timezone);
-	gw_run_due(g);	/* whatever was queued before the last stop */
+	/* Whatever fell due while the daemon was down, in order, once. */
+	gw_run_due(g);
 	event_base_dispatch(base);
 
 	http_free(http);

@@ -6,6 +6,7 @@
 #include "gateway/casework/casework.h"
 #include "gateway/clock.h"
 #include "gateway/log.h"
+#include "gateway/scheduler.h"
 #include "gateway/sender.h"
 #include "gateway/xmalloc.h"
 #include "parsers/mask.h"
@@ -16,11 +17,12 @@ struct pipeline {
 	struct casework *cw;
 	const struct clock *clock;
 	struct sender *sender;
+	struct scheduler *scheduler;
 };
 
 struct pipeline *
 pipeline_new(struct store *st, struct casework *cw, const struct clock *clk,
-    struct sender *sender)
+    struct sender *sender, struct scheduler *sched)
 {
 	struct pipeline *p = xcalloc(1, sizeof *p);
 
@@ -28,6 +30,7 @@ pipeline_new(struct store *st, struct casework *cw, const struct clock *clk,
 	p->cw = cw;
 	p->clock = clk;
 	p->sender = sender;
+	p->scheduler = sched;
 	return p;
 }
 
@@ -72,6 +75,8 @@ pipeline_inbound(struct pipeline *p, const struct pipeline_in *in,
 		goto fail;
 	if (p->sender)
 		sender_wake(p->sender);
+	if (p->scheduler)
+		scheduler_wake(p->scheduler);
 	return PIPELINE_ACCEPTED;
 fail:
 	log_warnx("inbound on %s not stored: %s", in->channel,

@@ -13,6 +13,7 @@ struct store;
 struct casework;
 struct clock;
 struct sender;
+struct scheduler;
 
 struct pipeline_in {
 	const char *channel;		/* configured channel or "http" */
@@ -32,7 +33,7 @@ enum pipeline_rc {
 struct pipeline;
 
 struct pipeline *pipeline_new(struct store *, struct casework *,
-    const struct clock *, struct sender *);
+    const struct clock *, struct sender *, struct scheduler *);
 void pipeline_free(struct pipeline *);
 enum pipeline_rc pipeline_inbound(struct pipeline *,
     const struct pipeline_in *, int64_t *inbound_id);

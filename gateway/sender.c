@@ -2,12 +2,14 @@
 #include "gateway/sender.h"
 
 #include <event2/event.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gateway/channels/channel.h"
 #include "gateway/clock.h"
 #include "gateway/log.h"
+#include "gateway/quiet.h"
 #include "gateway/xmalloc.h"
 #include "parsers/mask.h"
 #include "parsers/smslen.h"
@@ -17,6 +19,7 @@ struct sender {
 	struct event_base *base;
 	struct store *store;
 	const struct clock *clock;
+	const struct quiet *quiet;
 	struct channel **chans;
 	size_t nchans;
 	struct event *wake;	/* zero-delay, and the next-due timer */
@@ -83,7 +86,8 @@ sender_claim(struct sender *s, struct channel *ch, int64_t now,
 
 	if (store_begin(s->store) != STORE_OK)
 		return -1;
-	rc = store_outbound_claim(s->store, now, ch->name, m);
+	rc = store_outbound_claim(s->store, now, ch->name,
+	    s->quiet && quiet_is(s->quiet, now), m);
 	if (rc == STORE_OK && now - m->created_at > SENDER_MAX_AGE) {
 		rc = store_outbound_failed(s->store, m->id, "expired");
 		log_warnx("outbound %lld failed: not accepted within %d h",
@@ -105,17 +109,27 @@ sender_claim(struct sender *s, struct channel *ch, int64_t now,
 	return 1;
 }
 
+/* One timer for the next message due (system clock only). */
 static void
 sender_arm(struct sender *s)
 {
 	struct timeval tv = { 0, 0 };
-	int64_t due, now;
+	int64_t now = clock_now(s->clock), due = INT64_MAX, d;
 
 	if (s->clock->manual)
 		return;
-	if (store_outbound_next_due(s->store, &due) != STORE_OK)
+	if (s->quiet && quiet_is(s->quiet, now)) {
+		/* Replies go now; the rest waits for the morning. */
+		if (store_outbound_next_due(s->store, 1, &d) == STORE_OK)
+			due = d;
+		if (store_outbound_next_due(s->store, 0, &d) == STORE_OK &&
+		    (d = quiet_until(s->quiet, now > d ? now : d)) < due)
+			due = d;
+	} else if (store_outbound_next_due(s->store, 0, &d) == STORE_OK) {
+		due = d;
+	}
+	if (due == INT64_MAX)
 		return;
-	now = clock_now(s->clock);
 	tv.tv_sec = due > now ? (time_t)(due - now) : 0;
 	evtimer_add(s->wake, &tv);
 }
@@ -182,7 +196,7 @@ sender_wake(struct sender *s)
 
 struct sender *
 sender_new(struct event_base *base, struct store *st, const struct clock *clk,
-    struct channel **chans, size_t n)
+    const struct quiet *quiet, struct channel **chans, size_t n)
 {
 	struct sender *s = xcalloc(1, sizeof *s);
 	size_t i;
@@ -191,6 +205,7 @@ sender_new(struct event_base *base, struct store *st, const struct clock *clk,
 	s->base = base;
 	s->store = st;
 	s->clock = clk;
+	s->quiet = quiet;
 	s->chans = chans;
 	s->nchans = n;
 	if ((s->wake = evtimer_new(base, sender_wake_cb, s)) == NULL)

@@ -16,11 +16,14 @@ struct store;
 struct clock;
 struct channel;
 struct sender;
+struct quiet;
 
 #define SENDER_MAX_AGE (48 * 3600)
 
+/* quiet (borrowed, may be NULL): only replies leave during quiet hours. */
 struct sender *sender_new(struct event_base *, struct store *,
-    const struct clock *, struct channel **, size_t nchannels);
+    const struct clock *, const struct quiet *, struct channel **,
+    size_t nchannels);
 void sender_free(struct sender *);
 /* Runs soon from the event loop (after the current callback returns). */
 void sender_wake(struct sender *);

@@ -88,6 +88,10 @@ store_case_get(struct store *s, int64_t id, struct store_case *c)
 	store_col_text(st, 13, c->last_action, sizeof c->last_action);
 	c->last_action_at = sqlite3_column_int64(st, 14);
 	c->absent_since = sqlite3_column_int64(st, 15);
+	c->level_at = sqlite3_column_int64(st, 16);
+	c->next_at = sqlite3_column_int64(st, 17);
+	store_col_text(st, 18, c->hold, sizeof c->hold);
+	c->notice_at = sqlite3_column_int64(st, 19);
 	sqlite3_reset(st);
 	return STORE_OK;
 }
@@ -128,6 +132,10 @@ store_case_update(struct store *s, const struct store_case *c)
 	sqlite3_bind_text(st, 8, c->last_action, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 9, c->last_action_at);
 	sqlite3_bind_int64(st, 10, c->absent_since);
+	sqlite3_bind_int64(st, 11, c->level_at);
+	sqlite3_bind_int64(st, 12, c->next_at);
+	sqlite3_bind_text(st, 13, c->hold, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 14, c->notice_at);
 	return store_exec(s, st);
 }
 

@@ -57,12 +57,13 @@ store_outbound_enqueue(struct store *s, const struct store_outbound *m,
 
 enum store_rc
 store_outbound_claim(struct store *s, int64_t now, const char *channel,
-    struct store_outbound *out)
+    int replies_only, struct store_outbound *out)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_NEXT);
 	int rc;
 
 	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, replies_only);
 	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
 		sqlite3_reset(st);
 		return STORE_NOTFOUND;
@@ -153,13 +154,14 @@ store_ints(struct store *s, sqlite3_stmt *st, int64_t *v, int n, int *null0)
 }
 
 enum store_rc
-store_outbound_next_due(struct store *s, int64_t *due)
+store_outbound_next_due(struct store *s, int replies_only, int64_t *due)
 {
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_NEXT_DUE);
 	enum store_rc rc;
 	int isnull;
 
-	rc = store_ints(s, store_stmt(s, STMT_OUTBOUND_NEXT_DUE), due, 1,
-	    &isnull);
+	sqlite3_bind_int(st, 1, replies_only);
+	rc = store_ints(s, st, due, 1, &isnull);
 	if (rc == STORE_OK && isnull)
 		return STORE_NOTFOUND;
 	return rc;

@@ -114,6 +114,31 @@ static const char *const store_steps[] = {
 	" phone TEXT NOT NULL,"
 	" PRIMARY KEY (case_id, phone)) WITHOUT ROWID;"
 	"CREATE INDEX people_scope ON people(scope, role);",
+
+	/* 3: the escalation ladder: tasks, and when each case is next due. */
+	"CREATE TABLE tasks ("
+	" id INTEGER PRIMARY KEY,"
+	" case_id INTEGER NOT NULL REFERENCES cases(id),"
+	" level INTEGER NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" assignee_id INTEGER NOT NULL REFERENCES people(id),"
+	" status TEXT NOT NULL CHECK (status IN ('open', 'done', 'cancelled')),"
+	" created_at INTEGER NOT NULL,"
+	" due_at INTEGER NOT NULL,"
+	" remind_at INTEGER,"
+	" reminded_at INTEGER,"
+	" acked_at INTEGER,"
+	" done_at INTEGER,"
+	" done_by INTEGER REFERENCES people(id),"
+	" outcome TEXT);"
+	"CREATE INDEX tasks_case ON tasks(case_id, status);"
+	"CREATE INDEX tasks_assignee ON tasks(assignee_id, status, due_at);"
+	"CREATE INDEX tasks_remind ON tasks(remind_at) WHERE status = 'open';"
+	"ALTER TABLE cases ADD COLUMN level_at INTEGER;"
+	"ALTER TABLE cases ADD COLUMN next_at INTEGER;"
+	"ALTER TABLE cases ADD COLUMN hold TEXT;"
+	"ALTER TABLE cases ADD COLUMN notice_at INTEGER;"
+	"CREATE INDEX cases_next ON cases(next_at) WHERE status = 'open';",
 };
 
 #define STORE_NSTEPS ((int)(sizeof store_steps / sizeof store_steps[0]))

@@ -99,6 +99,37 @@ struct store_case {
 	int64_t closed_at;		/* 0 while open */
 	char last_action[16];		/* event code of the last change */
 	int64_t last_action_at;
+	/* The escalation ladder. */
+	int64_t level_at;		/* when the case entered its level */
+	int64_t next_at;		/* when the ladder looks again; 0 never */
+	char hold[16];			/* "", return_pause, whereabouts */
+	int64_t notice_at;		/* written notice served; 0 if not */
+};
+
+/* A task: an action owed by one person on one case, with a deadline. */
+struct store_task {
+	int64_t id;
+	int64_t case_id;
+	int level;
+	char kind[16];			/* visit, joint_visit, serve_notice */
+	int64_t assignee_id;
+	char status[12];		/* open, done, cancelled */
+	int64_t created_at;
+	int64_t due_at;
+	int64_t remind_at;		/* 0 once reminded, acked or done */
+	int64_t reminded_at;
+	int64_t acked_at;
+	int64_t done_at;
+	int64_t done_by;
+	char outcome[16];
+};
+
+/* What the scheduler must do next. */
+enum store_due_kind { STORE_DUE_TASK_REMIND, STORE_DUE_CASE };
+struct store_due {
+	enum store_due_kind kind;
+	int64_t id;			/* task or case id */
+	int64_t at;
 };
 
 /* One ledger row: every change to a case, or a student with no case. */
@@ -171,7 +202,8 @@ enum store_rc store_case_get(struct store *, int64_t id, struct store_case *);
 enum store_rc store_case_of_student(struct store *, int64_t student_id,
     int open_only, struct store_case *out);
 /* Writes the mutable fields: status, level, dropout, days_absent,
- * closed_by, closed_at, last_action, last_action_at, absent_since. */
+ * closed_by, closed_at, last_action, last_action_at, absent_since,
+ * level_at, next_at, hold, notice_at. */
 enum store_rc store_case_update(struct store *, const struct store_case *);
 enum store_rc store_event_add(struct store *, const struct store_event *);
 /* The newest event of a case; NOTFOUND if none. what is copied. */
@@ -183,6 +215,21 @@ enum store_rc store_watcher_add(struct store *, int64_t case_id,
 enum store_rc store_watchers(struct store *, int64_t case_id,
     char (*phones)[STORE_PHONE_MAX], size_t max, size_t *n);
 
+/* Tasks. */
+enum store_rc store_task_add(struct store *, struct store_task *t);
+enum store_rc store_task_get(struct store *, int64_t id, struct store_task *);
+/* Writes status, remind_at, reminded_at, acked_at, done_at, done_by,
+ * outcome. */
+enum store_rc store_task_update(struct store *, const struct store_task *);
+/* Open tasks of a case (all assignees if assignee is 0), oldest first. */
+enum store_rc store_tasks_of_case(struct store *, int64_t case_id,
+    int64_t assignee, struct store_task *out, size_t max, size_t *n);
+/* Open tasks of one person, soonest deadline first. */
+enum store_rc store_tasks_of_person(struct store *, int64_t assignee,
+    struct store_task *out, size_t max, size_t *n);
+/* The earliest reminder or case deadline; STORE_NOTFOUND if none. */
+enum store_rc store_next_due(struct store *, struct store_due *);
+
 /* Inbound log: STORE_DUP (with *id of the first) for a repeated provider id. */
 enum store_rc store_inbound_record(struct store *, const struct store_inbound *,
     int64_t *id);
@@ -192,9 +239,10 @@ enum store_rc store_absence_add(struct store *, const struct store_absence *,
 /* Outbound queue. */
 enum store_rc store_outbound_enqueue(struct store *,
     const struct store_outbound *, int64_t *id);
-/* The next due message (priority, due time, age), marked sending. */
+/* The next due message (priority, due time, age), marked sending; with
+ * replies_only (quiet hours) only kind 'reply'. */
 enum store_rc store_outbound_claim(struct store *, int64_t now,
-    const char *channel, struct store_outbound *out);
+    const char *channel, int replies_only, struct store_outbound *out);
 enum store_rc store_outbound_sent(struct store *, int64_t id, int64_t now,
     const char *provider_ref);
 /* Queued again after a backoff of 30 s doubling per attempt, at most 1 h. */
@@ -204,8 +252,9 @@ enum store_rc store_outbound_failed(struct store *, int64_t id,
     const char *error);
 /* After a crash: what was being sent is queued again (maybe-once). */
 enum store_rc store_outbound_requeue_sending(struct store *, int *n);
-/* Earliest due time of a queued message; STORE_NOTFOUND if none. */
-enum store_rc store_outbound_next_due(struct store *, int64_t *due);
+/* Earliest due time of a queued message (or reply); NOTFOUND if none. */
+enum store_rc store_outbound_next_due(struct store *, int replies_only,
+    int64_t *due);
 enum store_rc store_outbound_stats(struct store *, struct store_queue_stats *);
 /* Messages of kind to one number created at or after since. */
 enum store_rc store_outbound_count_since(struct store *, const char *to,

@@ -65,8 +65,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 2);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 2);
+	ck_assert_int_eq(store_schema_version(st), 3);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 3);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -197,17 +197,17 @@ START_TEST(test_queue_order)
 	reply = enqueue("+862", "reply", 0, 1000);
 	later = enqueue("+863", "reply", 0, 5000);
 	task = enqueue("+864", "task", 1, 1000);
-	ck_assert_int_eq(store_outbound_claim(st, 2000, "c", &m), STORE_OK);
+	ck_assert_int_eq(store_outbound_claim(st, 2000, "c", 0, &m), STORE_OK);
 	ck_assert_int_eq(m.id, reply);
 	ck_assert_int_eq(m.attempts, 1);
-	ck_assert_int_eq(store_outbound_claim(st, 2000, "c", &m), STORE_OK);
+	ck_assert_int_eq(store_outbound_claim(st, 2000, "c", 0, &m), STORE_OK);
 	ck_assert_int_eq(m.id, task);
-	ck_assert_int_eq(store_outbound_claim(st, 2000, "c", &m), STORE_OK);
+	ck_assert_int_eq(store_outbound_claim(st, 2000, "c", 0, &m), STORE_OK);
 	ck_assert_int_eq(m.id, digest);
 	/* Not due yet. */
-	ck_assert_int_eq(store_outbound_claim(st, 2000, "c", &m),
+	ck_assert_int_eq(store_outbound_claim(st, 2000, "c", 0, &m),
 	    STORE_NOTFOUND);
-	ck_assert_int_eq(store_outbound_claim(st, 5000, "c", &m), STORE_OK);
+	ck_assert_int_eq(store_outbound_claim(st, 5000, "c", 0, &m), STORE_OK);
 	ck_assert_int_eq(m.id, later);
 }
 END_TEST
@@ -220,25 +220,25 @@ START_TEST(test_queue_states)
 	int requeued;
 
 	id = enqueue("+8613800000001", "reply", 0, 1000);
-	ck_assert_int_eq(store_outbound_next_due(st, &due), STORE_OK);
+	ck_assert_int_eq(store_outbound_next_due(st, 0, &due), STORE_OK);
 	ck_assert_int_eq(due, 1000);
-	ck_assert_int_eq(store_outbound_claim(st, 1000, "c", &m), STORE_OK);
+	ck_assert_int_eq(store_outbound_claim(st, 1000, "c", 0, &m), STORE_OK);
 	/* Sending is not queued: next_due has nothing, a crash requeues it. */
-	ck_assert_int_eq(store_outbound_next_due(st, &due), STORE_NOTFOUND);
+	ck_assert_int_eq(store_outbound_next_due(st, 0, &due), STORE_NOTFOUND);
 	ck_assert_int_eq(store_outbound_requeue_sending(st, &requeued),
 	    STORE_OK);
 	ck_assert_int_eq(requeued, 1);
 
 	/* Backoff doubles per attempt: 30 s after the first, 60 after the
 	 * second. */
-	ck_assert_int_eq(store_outbound_claim(st, 1000, "c", &m), STORE_OK);
+	ck_assert_int_eq(store_outbound_claim(st, 1000, "c", 0, &m), STORE_OK);
 	ck_assert_int_eq(m.attempts, 2);
 	ck_assert_int_eq(store_outbound_retry(st, id, 1000, "down"), STORE_OK);
-	ck_assert_int_eq(store_outbound_next_due(st, &due), STORE_OK);
+	ck_assert_int_eq(store_outbound_next_due(st, 0, &due), STORE_OK);
 	ck_assert_int_eq(due, 1060);
-	ck_assert_int_eq(store_outbound_claim(st, 1059, "c", &m),
+	ck_assert_int_eq(store_outbound_claim(st, 1059, "c", 0, &m),
 	    STORE_NOTFOUND);
-	ck_assert_int_eq(store_outbound_claim(st, 1060, "c", &m), STORE_OK);
+	ck_assert_int_eq(store_outbound_claim(st, 1060, "c", 0, &m), STORE_OK);
 	ck_assert_int_eq(store_outbound_sent(st, id, 1061, "ref-1"), STORE_OK);
 	/* A second result for the same message changes nothing. */
 	ck_assert_int_eq(store_outbound_sent(st, id, 1062, "ref-2"),
@@ -248,7 +248,7 @@ START_TEST(test_queue_states)
 	ck_assert_int_eq(q.queued, 0);
 
 	id = enqueue("+8613800000001", "reply", 0, 2000);
-	ck_assert_int_eq(store_outbound_claim(st, 2000, "c", &m), STORE_OK);
+	ck_assert_int_eq(store_outbound_claim(st, 2000, "c", 0, &m), STORE_OK);
 	ck_assert_int_eq(store_outbound_failed(st, id, "invalid number"),
 	    STORE_OK);
 	ck_assert_int_eq(store_outbound_stats(st, &q), STORE_OK);

@@ -81,6 +81,7 @@ cw_case_open(struct casework *cw, struct cw_msg *m, const struct cmd *c,
     const struct store_person *rep, int dropout)
 {
 	char list[CW_MAX_NOTIFY][STORE_PHONE_MAX], detail[96];
+	char assignee[STORE_PHONE_MAX];
 	struct cw_case_vars cv;
 	struct store_case cs;
 	size_t n, i;
@@ -110,6 +111,13 @@ cw_case_open(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 	for (i = 0; i < n; i++)
 		if (store_watcher_add(cw->store, cs.id, list[i]) != STORE_OK)
 			return -1;
+	/* Level 1 of the ladder: its task SMS tells the village head all a
+	 * notice would, so the task's person gets no second SMS. */
+	if (cw_ladder_start(cw, m, &cs, s, v, assignee) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], assignee))
+			list[i][0] = '\0';
 	if (cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
 		return -1;
 	cw_case_vars(&cv, v, c->days);
@@ -171,6 +179,9 @@ cw_drop(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	    cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
 		return -1;
 	cw_case_vars(&cv, &v, cs.days_absent);
+	/* A confirmed dropout refutes "left the area"/"transferred". */
+	if (cw_ladder_refute(cw, m, &cs) != 0)
+		return -1;
 	if (cs.dropout)
 		return cw_reply(cw, m, "drop_already", cv.v, 7);
 	cs.dropout = 1;
@@ -216,6 +227,8 @@ cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	if (rc != STORE_OK)
 		return -1;
 	out = (int)((m->now - cs.absent_since + CW_DAY - 1) / CW_DAY);
+	if (cw_ladder_stop(cw, m, &cs, rep->id) != 0)
+		return -1;
 	snprintf(cs.status, sizeof cs.status, "returned");
 	cs.closed_by = rep->id;
 	cs.closed_at = m->now;

@@ -35,6 +35,16 @@ static const char *const cw_v_case_status[] = {
 	"gov_resp", "action", "when", NULL
 };
 static const char *const cw_v_date[] = { "m", "d", NULL };
+static const char *const cw_v_ladder[] = {
+	"case", "student_no", "name", "class", "school", "village", "due",
+	"level", NULL
+};
+static const char *const cw_v_item[] = {
+	"case", "student_no", "name", "class", "school", "village", "due",
+	"what", NULL
+};
+static const char *const cw_v_vis[] = { "case", "student_no", "outcome",
+	NULL };
 
 /* Every template the casework renders, with the placeholders it supplies;
  * checked at start so that a missing or mistyped file stops the daemon. */
@@ -69,6 +79,25 @@ const struct cw_template cw_templates[] = {
 	{ "action_return", cw_v_none },
 	{ "resp_none", cw_v_none },
 	{ "date_md", cw_v_date },
+	{ "no_open_case", cw_v_student_name },
+	{ "vis_ok", cw_v_vis },
+	{ "outcome_return", cw_v_none },
+	{ "outcome_refuse", cw_v_none },
+	{ "outcome_away", cw_v_none },
+	{ "outcome_ill", cw_v_none },
+	{ "outcome_unreachable", cw_v_none },
+	{ "outcome_transfer", cw_v_none },
+	{ "whereabouts_check", cw_v_ladder },
+	{ "ack_ok", cw_v_case },
+	{ "ack_none", cw_v_case },
+	{ "notice_ok", cw_v_ladder },
+	{ "notice_ok_open", cw_v_ladder },
+	{ "tasks_none", cw_v_none },
+	{ "task_list_head", cw_v_n },
+	{ "task_list_item", cw_v_item },
+	{ "action_visit", cw_v_none },
+	{ "action_notice", cw_v_none },
+	{ "action_level", cw_v_none },
 	{ "part_prefix", cw_v_n },
 	{ "not_yet", cw_v_cmd },
 	{ "err_empty", cw_v_none },
@@ -124,10 +153,35 @@ casework_new(struct store *st, const struct catalog *cat,
 {
 	struct casework *cw;
 	const struct cw_template *t;
+	int i;
 
 	for (t = cw_templates; t->key; t++)
 		if (catalog_require(cat, t->key, t->vars, err, errsz) != 0)
 			return NULL;
+	if (cfg->ladder == NULL) {
+		snprintf(err, errsz, "casework: no ladder");
+		return NULL;
+	}
+	/* The ladder is data: its texts are checked against what it uses. */
+	for (i = 0; i < cfg->ladder->nlevels; i++) {
+		const struct ladder_level *lv = &cfg->ladder->lv[i];
+		static const char *const forms[] = {
+			"task_%s", "reminder_%s", "task_what_%s"
+		};
+		char key[48];
+		size_t f;
+
+		for (f = 0; lv->task[0] && f < 3; f++) {
+			snprintf(key, sizeof key, forms[f], lv->task);
+			if (catalog_require(cat, key, f == 2 ? cw_v_none :
+			    cw_v_ladder, err, errsz) != 0)
+				return NULL;
+		}
+		snprintf(key, sizeof key, "escalation_%d", i + 1);
+		if (i > 0 && lv->nnotify &&
+		    catalog_require(cat, key, cw_v_ladder, err, errsz) != 0)
+			return NULL;
+	}
 	if ((cw = calloc(1, sizeof *cw)) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return NULL;
@@ -140,6 +194,7 @@ casework_new(struct store *st, const struct catalog *cat,
 	cw->threshold = cfg->threshold > 0 ? cfg->threshold : 2;
 	cw->special_threshold = cfg->special_threshold > 0 ?
 	    cfg->special_threshold : 1;
+	cw->ladder = cfg->ladder;
 	return cw;
 }
 
@@ -297,6 +352,14 @@ cw_command(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 		return cw_ret(cw, m, c);
 	case CMD_CASE:
 		return cw_case(cw, m, c);
+	case CMD_VIS:
+		return cw_vis(cw, m, c);
+	case CMD_ACK:
+		return cw_ack(cw, m, c);
+	case CMD_TASKS:
+		return cw_tasks(cw, m);
+	case CMD_NOTICE:
+		return cw_notice(cw, m, c);
 	case CMD_HELP:
 		return cw_help(cw, m);
 	default:

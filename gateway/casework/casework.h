@@ -12,8 +12,10 @@
 #include <stdint.h>
 
 struct store;
+struct store_due;
 struct catalog;
 struct command_parser;
+struct ladder;
 
 struct casework;
 
@@ -21,6 +23,7 @@ struct casework_cfg {
 	const char *signature;	/* prefixed to every outbound text */
 	int threshold;		/* days that open a case (0: default 2) */
 	int special_threshold;	/* for special-need students (0: 1) */
+	const struct ladder *ladder;	/* borrowed; must outlive casework */
 };
 
 /* Checks that every template it needs is present and well-formed. */
@@ -28,6 +31,13 @@ struct casework *casework_new(struct store *, const struct catalog *,
     const struct command_parser *, const struct casework_cfg *, char *err,
     size_t errsz);
 void casework_free(struct casework *);
+
+/*
+ * The scheduler's call, inside its transaction: a task reminder or a case
+ * whose next ladder step is due (at d->at, which may be in the past after a
+ * restart: the ledger records it then, messages go out now).
+ */
+int casework_due(struct casework *, const struct store_due *d, int64_t now);
 
 /* Applies one committed-to-be inbound message from an E.164 sender. */
 int casework_inbound(struct casework *, int64_t inbound_id, const char *from,

@@ -3,6 +3,7 @@
 #define BX_CASEWORK_INT_H
 
 #include "gateway/casework/casework.h"
+#include "gateway/casework/ladder.h"
 #include "parsers/command.h"
 #include "store/store.h"
 #include "templates/render.h"
@@ -17,6 +18,7 @@ struct casework {
 	char signature[128];
 	int threshold;			/* days of absence that open a case */
 	int special_threshold;		/* the same for special-need students */
+	const struct ladder *ladder;
 };
 
 #define CW_MAX_NOTIFY 32
@@ -50,6 +52,8 @@ struct cw_view {
 	char school[STORE_NAME_MAX];
 	char village[STORE_NAME_MAX];
 	char township_code[STORE_CODE_MAX];
+	char county_code[STORE_CODE_MAX];
+	int special;				/* in a special-need category */
 };
 int cw_view(struct casework *, const struct store_student *,
     struct cw_view *);
@@ -72,11 +76,28 @@ int cw_find_student(struct casework *, struct cw_msg *, const struct cmd *,
 /* Queues key to each phone once, never to the sender; kind "notice". */
 int cw_notify(struct casework *, struct cw_msg *, char (*phones)[STORE_PHONE_MAX],
     size_t n, const char *key, const struct render_var *, size_t nvars);
+int cw_notify_kind(struct casework *, struct cw_msg *,
+    char (*phones)[STORE_PHONE_MAX], size_t n, const char *kind,
+    const char *key, const struct render_var *, size_t nvars);
+/* Renders key and queues it to one phone with the given kind. */
+int cw_send(struct casework *, struct cw_msg *, const char *phone,
+    const char *kind, const char *key, const struct render_var *,
+    size_t nvars);
+/* Head teacher of the class and principal of the school. */
+int cw_collect_school(struct casework *, const struct store_student *,
+    const struct cw_view *, char (*phones)[STORE_PHONE_MAX], size_t *n);
 /* "#12" from the case_label template. */
 int cw_case_label(struct casework *, int64_t id, char *buf, size_t sz);
 int cw_event(struct casework *, struct cw_msg *, int64_t case_id,
     int64_t student_id, int64_t actor_id, const char *what,
     const char *detail);
+/* The same at a given time (the ladder records climbs when they were due,
+ * even when a stopped daemon catches up later). */
+int cw_event_at(struct casework *, struct cw_msg *, int64_t at,
+    int64_t case_id, int64_t student_id, int64_t actor_id, const char *what,
+    const char *detail);
+/* A date for texts: "9月4日" from the date_md template. */
+int cw_date(struct casework *, int64_t t, char *buf, size_t sz);
 
 int cw_case_open(struct casework *, struct cw_msg *, const struct cmd *,
     const struct store_student *, const struct cw_view *,
@@ -85,6 +106,21 @@ int cw_case_open(struct casework *, struct cw_msg *, const struct cmd *,
 int cw_case_absence(struct casework *, struct cw_msg *, const struct cmd *,
     struct store_case *, const struct cw_view *,
     const struct store_person *reporter);
+
+/* The ladder (escalate.c). */
+/* Level 1 for a case just opened; *assignee gets the phone of the level 1
+ * task's person ("" if none), who then needs no separate notice. */
+int cw_ladder_start(struct casework *, struct cw_msg *, struct store_case *,
+    const struct store_student *, const struct cw_view *, char *assignee);
+/* RET: every open task done, the ladder stopped. */
+int cw_ladder_stop(struct casework *, struct cw_msg *, struct store_case *,
+    int64_t actor_id);
+/* DROP on a case held for whereabouts: the hold is refuted, it climbs. */
+int cw_ladder_refute(struct casework *, struct cw_msg *, struct store_case *);
+int cw_vis(struct casework *, struct cw_msg *, const struct cmd *);
+int cw_ack(struct casework *, struct cw_msg *, const struct cmd *);
+int cw_tasks(struct casework *, struct cw_msg *);
+int cw_notice(struct casework *, struct cw_msg *, const struct cmd *);
 
 int cw_abs(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_leave(struct casework *, struct cw_msg *, const struct cmd *);

@@ -27,7 +27,17 @@ cw_role_may(const char *role, enum cmd_kind k)
 	case CMD_RET:
 	case CMD_DROP:
 		return vocab_role_reports_absence(r);
+	case CMD_VIS:
+		return vocab_role_reports_absence(r) ||
+		    !strcmp(role, "village_head") ||
+		    !strcmp(role, "village_cadre") ||
+		    !strcmp(role, "township_official") ||
+		    !strcmp(role, "township_head");
+	case CMD_NOTICE:
+		return !strcmp(role, "township_official") ||
+		    !strcmp(role, "township_head");
 	case CMD_CASE:
+	case CMD_ACK:
 		return r >= 0;
 	default:
 		return 0;

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "gateway/log.h"
 #include "parsers/mask.h"
@@ -13,12 +14,15 @@
 int
 cw_view(struct casework *cw, const struct store_student *s, struct cw_view *v)
 {
-	struct store_place cls, school, village;
+	struct store_place cls, school, village, township;
 
 	if (store_place_get(cw->store, s->class_code, &cls) != STORE_OK ||
 	    store_place_get(cw->store, cls.parent, &school) != STORE_OK ||
-	    store_place_get(cw->store, s->village, &village) != STORE_OK)
+	    store_place_get(cw->store, s->village, &village) != STORE_OK ||
+	    store_place_get(cw->store, village.parent, &township) != STORE_OK)
 		return -1;
+	snprintf(v->county_code, sizeof v->county_code, "%s", township.parent);
+	v->special = s->categories[0] != '\0';
 	snprintf(v->student_no, sizeof v->student_no, "%s", s->student_no);
 	mask_name(s->name, v->name, sizeof v->name);
 	snprintf(v->class_name, sizeof v->class_name, "%s", cls.name);
@@ -45,6 +49,50 @@ cw_notify(struct casework *cw, struct cw_msg *m,
     char (*phones)[STORE_PHONE_MAX], size_t n, const char *key,
     const struct render_var *vars, size_t nvars)
 {
+	return cw_notify_kind(cw, m, phones, n, "notice", key, vars, nvars);
+}
+
+int
+cw_send(struct casework *cw, struct cw_msg *m, const char *phone,
+    const char *kind, const char *key, const struct render_var *vars,
+    size_t nvars)
+{
+	char text[CW_REPLY_MAX];
+
+	if (render(cw->cat, key, vars, nvars, text, sizeof text) != 0) {
+		log_warnx("casework: cannot render template %s", key);
+		return -1;
+	}
+	return cw_enqueue(cw, phone, kind, text, m->inbound_id, m->now);
+}
+
+int
+cw_collect_school(struct casework *cw, const struct store_student *s,
+    const struct cw_view *v, char (*phones)[STORE_PHONE_MAX], size_t *n)
+{
+	struct store_person p[8];
+	const char *roles[2] = { "head_teacher", "principal" };
+	const char *places[2] = { s->class_code, v->school_code };
+	size_t k, i;
+	int r;
+
+	*n = 0;
+	for (r = 0; r < 2; r++) {
+		if (store_people_in(cw->store, roles[r], places[r], p, 8, &k) !=
+		    STORE_OK)
+			return -1;
+		for (i = 0; i < k && *n < CW_MAX_NOTIFY; i++)
+			snprintf(phones[(*n)++], STORE_PHONE_MAX, "%s",
+			    p[i].phone);
+	}
+	return 0;
+}
+
+int
+cw_notify_kind(struct casework *cw, struct cw_msg *m,
+    char (*phones)[STORE_PHONE_MAX], size_t n, const char *kind,
+    const char *key, const struct render_var *vars, size_t nvars)
+{
 	char text[CW_REPLY_MAX];
 	size_t i, j;
 
@@ -53,13 +101,13 @@ cw_notify(struct casework *cw, struct cw_msg *m,
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (!strcmp(phones[i], m->from))
+		if (phones[i][0] == '\0' || !strcmp(phones[i], m->from))
 			continue;
 		for (j = 0; j < i && strcmp(phones[j], phones[i]); j++)
 			;
 		if (j < i)
 			continue;	/* one SMS per person, whatever roles */
-		if (cw_enqueue(cw, phones[i], "notice", text, m->inbound_id,
+		if (cw_enqueue(cw, phones[i], kind, text, m->inbound_id,
 		    m->now) != 0)
 			return -1;
 	}
@@ -67,11 +115,34 @@ cw_notify(struct casework *cw, struct cw_msg *m,
 }
 
 int
+cw_date(struct casework *cw, int64_t t, char *buf, size_t sz)
+{
+	char mo[16], dd[16];
+	struct render_var v[2] = { { "m", mo }, { "d", dd } };
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	snprintf(mo, sizeof mo, "%d", tm.tm_mon + 1);
+	snprintf(dd, sizeof dd, "%d", tm.tm_mday);
+	return render(cw->cat, "date_md", v, 2, buf, sz);
+}
+
+int
 cw_event(struct casework *cw, struct cw_msg *m, int64_t case_id,
     int64_t student_id, int64_t actor_id, const char *what,
     const char *detail)
 {
-	struct store_event e = { case_id, student_id, actor_id, m->now, what,
+	return cw_event_at(cw, m, m->now, case_id, student_id, actor_id, what,
+	    detail);
+}
+
+int
+cw_event_at(struct casework *cw, struct cw_msg *m, int64_t at,
+    int64_t case_id, int64_t student_id, int64_t actor_id, const char *what,
+    const char *detail)
+{
+	struct store_event e = { case_id, student_id, actor_id, at, what,
 	    detail, m->inbound_id };
 
 	if (store_event_add(cw->store, &e) != STORE_OK) {

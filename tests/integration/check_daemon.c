@@ -547,32 +547,37 @@ START_TEST(test_case_both_lines_then_strike_off)
 	char who[512];
 	struct resp r;
 
-	/* A head teacher reports a left-behind child: a case opens and
-	 * both lines are told at once. */
-	post("/sms/inbound", "from=13800000001&text=ABS+20240101+3&token="
+	/* A head teacher reports three days: a case opens and both lines
+	 * are told at once. */
+	post("/sms/inbound", "from=13800000001&text=ABS+20240102+3&token="
 	    TOKEN, &r);
 	ck_assert_int_eq(r.code, 200);
 	wait_outbox(5);
 	outbox_recipients("立案#1", "notice", who, sizeof who);
-	ck_assert_str_eq(who, "+8613800000002,+8613800000003,"
-	    "+8613800000004,+8613800000006");
+	ck_assert_str_eq(who, "+8613800000002,+8613800000003,+8613800000006");
+	/* The village head's SMS is the home-visit task, which says it all. */
+	outbox_recipients("任务#1", "task", who, sizeof who);
+	ck_assert_str_eq(who, "+8613800000014");
 	outbox_recipients("已立案#1", "reply", who, sizeof who);
 	ck_assert_str_eq(who, "+8613800000001");
-	/* Four days later the principal strikes it off: the same people
-	 * (and the reporter) are told again. */
-	http(NULL, "/admin/clock", "advance=345600", ADMIN, NULL, &r);
+	/* A day later the principal strikes it off: the same people (and
+	 * the reporter) are told again. */
+	http(NULL, "/admin/clock", "advance=86400", ADMIN, NULL, &r);
 	ck_assert_int_eq(r.code, 200);
-	post("/sms/inbound", "from=13800000002&text=%E8%BF%94%E6%A0%A1+20240101"
+	ck_assert_int_eq(tu_lines(outbox), 5);
+	post("/sms/inbound", "from=13800000002&text=%E8%BF%94%E6%A0%A1+20240102"
 	    "&token=" TOKEN, &r);
 	ck_assert_int_eq(r.code, 200);
 	wait_outbox(10);
 	outbox_recipients("销号#1", "notice", who, sizeof who);
 	ck_assert_str_eq(who, "+8613800000001,+8613800000003,"
-	    "+8613800000004,+8613800000006");
+	    "+8613800000006,+8613800000014");
 	outbox_recipients("已销号#1", "reply", who, sizeof who);
 	ck_assert_str_eq(who, "+8613800000002");
 	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
 	    "'returned'"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
+	    "'done' AND outcome = 'returned'"), 1);
 }
 END_TEST
 

@@ -1,0 +1,580 @@
+/*
+ * The escalation ladder (DOMAIN.md rules 4 and 5) over the data in
+ * ladder.h: entering a level creates its task and tells its people; the
+ * case's next_at says when the ladder looks again; the scheduler calls
+ * casework_due() for reminders and climbs, in time order, once each. VIS,
+ * ACK, NOTICE and TASKS are the commands of the people on the ladder.
+ */
+#include "gateway/casework/casework_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "gateway/log.h"
+#include "parsers/vocab.h"
+
+#define CW_MAX_TASKS 16
+
+static const char *
+cw_anchor_code(const struct store_student *s, const struct cw_view *v, int a)
+{
+	switch (a) {
+	case LADDER_AT_CLASS:		return s->class_code;
+	case LADDER_AT_SCHOOL:		return v->school_code;
+	case LADDER_AT_VILLAGE:		return s->village;
+	case LADDER_AT_TOWNSHIP:	return v->township_code;
+	default:			return v->county_code;
+	}
+}
+
+/* The first person found for a list of ROLE@PLACE: 1, 0 if none, -1. */
+static int
+cw_who_first(struct casework *cw, const struct store_student *s,
+    const struct cw_view *v, const struct ladder_who *w, int n,
+    struct store_person *out)
+{
+	size_t k;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (store_people_in(cw->store, w[i].role,
+		    cw_anchor_code(s, v, w[i].anchor), out, 1, &k) != STORE_OK)
+			return -1;
+		if (k)
+			return 1;
+	}
+	return 0;
+}
+
+/* Everyone found for a list of ROLE@PLACE, appended to phones. */
+static int
+cw_who_all(struct casework *cw, const struct store_student *s,
+    const struct cw_view *v, const struct ladder_who *w, int n,
+    char (*phones)[STORE_PHONE_MAX], size_t *count)
+{
+	struct store_person p[8];
+	size_t k, j;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (store_people_in(cw->store, w[i].role,
+		    cw_anchor_code(s, v, w[i].anchor), p, 8, &k) != STORE_OK)
+			return -1;
+		for (j = 0; j < k && *count < CW_MAX_NOTIFY; j++)
+			snprintf(phones[(*count)++], STORE_PHONE_MAX, "%s",
+			    p[j].phone);
+	}
+	return 0;
+}
+
+/* Placeholders of ladder texts. */
+struct cw_lvars {
+	char label[32], due[32], level[16];
+	struct render_var v[8];
+};
+
+static int
+cw_lvars(struct casework *cw, struct cw_lvars *x, const struct cw_view *v,
+    int64_t case_id, int level, int64_t due)
+{
+	snprintf(x->level, sizeof x->level, "%d", level);
+	x->due[0] = '\0';
+	if (cw_case_label(cw, case_id, x->label, sizeof x->label) != 0 ||
+	    (due && cw_date(cw, due, x->due, sizeof x->due) != 0))
+		return -1;
+	x->v[0] = (struct render_var){ "case", x->label };
+	x->v[1] = (struct render_var){ "student_no", v->student_no };
+	x->v[2] = (struct render_var){ "name", v->name };
+	x->v[3] = (struct render_var){ "class", v->class_name };
+	x->v[4] = (struct render_var){ "school", v->school };
+	x->v[5] = (struct render_var){ "village", v->village };
+	x->v[6] = (struct render_var){ "due", x->due };
+	x->v[7] = (struct render_var){ "level", x->level };
+	return 0;
+}
+
+static int
+cw_pct(const struct casework *cw, const struct cw_view *v)
+{
+	return v->special ? cw->ladder->special_pct : 100;
+}
+
+/* When the ladder must look at a case at level k again (0: never). */
+static int64_t
+cw_next_at(struct casework *cw, const struct store_case *cs,
+    const struct cw_view *v, int k, int64_t task_due)
+{
+	const struct ladder *l = cw->ladder;
+	const struct ladder_level *nx;
+
+	if (k >= l->nlevels)
+		return 0;
+	nx = &l->lv[k];
+	switch (nx->enter) {
+	case LADDER_ENTER_TASK_DEADLINE:
+		return task_due ? task_due : ladder_after(l, cs->level_at,
+		    l->lv[k - 1].deadline_days, cw_pct(cw, v));
+	case LADDER_ENTER_DAYS:
+		return ladder_after(l, cs->level_at, nx->enter_days,
+		    cw_pct(cw, v));
+	case LADDER_ENTER_NOTICE:
+		return cs->notice_at ? ladder_after(l, cs->notice_at,
+		    nx->enter_days, 100) : 0;
+	default:
+		return 0;
+	}
+}
+
+/* The deadline of the case's newest open task of its level, or 0. */
+static int64_t
+cw_open_task_due(struct casework *cw, const struct store_case *cs)
+{
+	struct store_task t[CW_MAX_TASKS];
+	size_t n, i;
+	int64_t due = 0;
+
+	if (store_tasks_of_case(cw->store, cs->id, 0, t, CW_MAX_TASKS, &n) !=
+	    STORE_OK)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (t[i].level == cs->level)
+			due = t[i].due_at;
+	return due;
+}
+
+/*
+ * The case enters level k at time t: its task (to the first person found),
+ * its notices, the ledger row, and when to look next. *assignee gets the
+ * task's phone ("" if none).
+ */
+static int
+cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
+    const struct store_student *s, const struct cw_view *v, int k, int64_t t,
+    char *assignee)
+{
+	const struct ladder *l = cw->ladder;
+	const struct ladder_level *lv = &l->lv[k - 1];
+	char phones[CW_MAX_NOTIFY][STORE_PHONE_MAX], key[48], detail[48];
+	struct store_person who;
+	struct store_task task;
+	struct cw_lvars x;
+	size_t n = 0, i;
+	int r;
+
+	assignee[0] = '\0';
+	cs->level = k;
+	cs->level_at = t;
+	cs->hold[0] = '\0';
+	memset(&task, 0, sizeof task);
+	if (lv->task[0]) {
+		if ((r = cw_who_first(cw, s, v, lv->assignee, lv->nassignee,
+		    &who)) < 0)
+			return -1;
+		task.due_at = ladder_after(l, t, lv->deadline_days,
+		    cw_pct(cw, v));
+		if (r == 0) {
+			log_warnx("case %lld level %d: nobody to take the %s "
+			    "task", (long long)cs->id, k, lv->task);
+			if (cw_event_at(cw, m, t, cs->id, s->id, 0,
+			    "no_assignee", lv->task) != 0)
+				return -1;
+		} else {
+			task.case_id = cs->id;
+			task.level = k;
+			snprintf(task.kind, sizeof task.kind, "%s", lv->task);
+			task.assignee_id = who.id;
+			task.created_at = t;
+			task.remind_at = t + (task.due_at - t) *
+			    l->reminder_pct / 100;
+			snprintf(key, sizeof key, "task_%s", lv->task);
+			if (store_task_add(cw->store, &task) != STORE_OK ||
+			    cw_lvars(cw, &x, v, cs->id, k, task.due_at) != 0 ||
+			    cw_send(cw, m, who.phone, "task", key, x.v, 8) != 0 ||
+			    store_watcher_add(cw->store, cs->id, who.phone) !=
+			    STORE_OK)
+				return -1;
+			snprintf(assignee, STORE_PHONE_MAX, "%s", who.phone);
+		}
+	}
+	if (k > 1 && lv->nnotify) {
+		if (cw_who_all(cw, s, v, lv->notify, lv->nnotify, phones,
+		    &n) != 0 || cw_lvars(cw, &x, v, cs->id, k, 0) != 0)
+			return -1;
+		snprintf(key, sizeof key, "escalation_%d", k);
+		if (cw_notify_kind(cw, m, phones, n, "escalation", key, x.v,
+		    8) != 0)
+			return -1;
+		for (i = 0; i < n; i++)
+			if (store_watcher_add(cw->store, cs->id, phones[i]) !=
+			    STORE_OK)
+				return -1;
+	}
+	snprintf(detail, sizeof detail, "level=%d", k);
+	if (k > 1 && cw_event_at(cw, m, t, cs->id, s->id, 0, "level",
+	    detail) != 0)
+		return -1;
+	cs->next_at = cw_next_at(cw, cs, v, k, task.due_at);
+	if (k > 1) {
+		snprintf(cs->last_action, sizeof cs->last_action, "level");
+		cs->last_action_at = t;
+	}
+	log_info("case %lld at level %d%s%s", (long long)cs->id, k,
+	    assignee[0] ? ", task " : "", assignee[0] ? lv->task : "");
+	return store_case_update(cw->store, cs) == STORE_OK ? 0 : -1;
+}
+
+int
+cw_ladder_start(struct casework *cw, struct cw_msg *m, struct store_case *cs,
+    const struct store_student *s, const struct cw_view *v, char *assignee)
+{
+	return cw_enter_level(cw, m, cs, s, v, 1, m->now, assignee);
+}
+
+/* One level up at t, if there is one; else the ladder stops there. */
+static int
+cw_climb(struct casework *cw, struct cw_msg *m, struct store_case *cs,
+    int64_t t)
+{
+	struct store_student s;
+	struct cw_view v;
+	char who[STORE_PHONE_MAX];
+
+	if (cs->level >= cw->ladder->nlevels) {
+		cs->next_at = 0;
+		return store_case_update(cw->store, cs) == STORE_OK ? 0 : -1;
+	}
+	if (store_student_get_id(cw->store, cs->student_id, &s) != STORE_OK ||
+	    cw_view(cw, &s, &v) != 0)
+		return -1;
+	return cw_enter_level(cw, m, cs, &s, &v, cs->level + 1, t, who);
+}
+
+static int
+cw_remind(struct casework *cw, struct cw_msg *m, int64_t task_id, int64_t at)
+{
+	struct store_task t;
+	struct store_case cs;
+	struct store_student s;
+	struct store_person who;
+	struct cw_view v;
+	struct cw_lvars x;
+	char key[48], detail[32];
+
+	if (store_task_get(cw->store, task_id, &t) != STORE_OK ||
+	    store_case_get(cw->store, t.case_id, &cs) != STORE_OK ||
+	    store_student_get_id(cw->store, cs.student_id, &s) != STORE_OK ||
+	    store_person_get(cw->store, t.assignee_id, &who) != STORE_OK ||
+	    cw_view(cw, &s, &v) != 0)
+		return -1;
+	/* Never twice: the reminder time is cleared in this transaction. */
+	t.remind_at = 0;
+	t.reminded_at = at;
+	snprintf(key, sizeof key, "reminder_%s", t.kind);
+	snprintf(detail, sizeof detail, "task=%lld", (long long)t.id);
+	if (store_task_update(cw->store, &t) != STORE_OK ||
+	    cw_lvars(cw, &x, &v, cs.id, t.level, t.due_at) != 0 ||
+	    cw_send(cw, m, who.phone, "reminder", key, x.v, 8) != 0 ||
+	    cw_event_at(cw, m, at, cs.id, s.id, 0, "remind", detail) != 0)
+		return -1;
+	log_info("case %lld: task %lld reminded", (long long)cs.id,
+	    (long long)t.id);
+	return 0;
+}
+
+int
+casework_due(struct casework *cw, const struct store_due *d, int64_t now)
+{
+	struct cw_msg m;
+	struct store_case cs;
+
+	memset(&m, 0, sizeof m);
+	m.from = "";
+	m.now = now;
+	if (d->kind == STORE_DUE_TASK_REMIND)
+		return cw_remind(cw, &m, d->id, d->at);
+	if (store_case_get(cw->store, d->id, &cs) != STORE_OK)
+		return -1;
+	if (strcmp(cs.status, "open") != 0 || cs.next_at != d->at)
+		return -1;	/* cannot happen: d was read from this row */
+	/* A pause for 返 or 病 that ran out without RET: climb. */
+	cs.hold[0] = '\0';
+	return cw_climb(cw, &m, &cs, d->at);
+}
+
+int
+cw_ladder_stop(struct casework *cw, struct cw_msg *m, struct store_case *cs,
+    int64_t actor_id)
+{
+	struct store_task t[CW_MAX_TASKS];
+	size_t n, i;
+
+	if (store_tasks_of_case(cw->store, cs->id, 0, t, CW_MAX_TASKS, &n) !=
+	    STORE_OK)
+		return -1;
+	for (i = 0; i < n; i++) {
+		snprintf(t[i].status, sizeof t[i].status, "done");
+		t[i].remind_at = 0;
+		t[i].done_at = m->now;
+		t[i].done_by = actor_id;
+		snprintf(t[i].outcome, sizeof t[i].outcome, "returned");
+		if (store_task_update(cw->store, &t[i]) != STORE_OK)
+			return -1;
+	}
+	cs->next_at = 0;
+	cs->hold[0] = '\0';
+	return 0;
+}
+
+int
+cw_ladder_refute(struct casework *cw, struct cw_msg *m, struct store_case *cs)
+{
+	if (strcmp(cs->hold, "whereabouts") != 0)
+		return 0;
+	cs->hold[0] = '\0';
+	return cw_climb(cw, m, cs, m->now);
+}
+
+/* Completes the case's open tasks of the given kinds; returns how many. */
+static int
+cw_complete(struct casework *cw, struct cw_msg *m, int64_t case_id,
+    const char *kinds, int64_t actor, const char *outcome)
+{
+	struct store_task t[CW_MAX_TASKS];
+	size_t n, i;
+	int done = 0;
+
+	if (store_tasks_of_case(cw->store, case_id, 0, t, CW_MAX_TASKS, &n) !=
+	    STORE_OK)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!strstr(kinds, t[i].kind))
+			continue;
+		snprintf(t[i].status, sizeof t[i].status, "done");
+		t[i].remind_at = 0;
+		t[i].done_at = m->now;
+		t[i].done_by = actor;
+		snprintf(t[i].outcome, sizeof t[i].outcome, "%s", outcome);
+		if (store_task_update(cw->store, &t[i]) != STORE_OK)
+			return -1;
+		done++;
+	}
+	return done;
+}
+
+/* The open case a command names (by 学号 or 案号); 1, 0 replied, -1. */
+static int
+cw_open_case(struct casework *cw, struct cw_msg *m, const struct cmd *c,
+    const struct store_student *s, const struct cw_view *v,
+    struct store_case *cs)
+{
+	struct render_var vars[2] = { { "student_no", v->student_no },
+	    { "name", v->name } };
+	enum store_rc rc;
+
+	rc = c->case_no ? store_case_get(cw->store, c->case_no, cs) :
+	    store_case_of_student(cw->store, s->id, 1, cs);
+	if (rc == STORE_OK && !strcmp(cs->status, "open"))
+		return 1;
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		return -1;
+	return cw_reply(cw, m, "no_open_case", vars, 2) == 0 ? 0 : -1;
+}
+
+int
+cw_vis(struct casework *cw, struct cw_msg *m, const struct cmd *c)
+{
+	const struct store_person *actor;
+	const struct ladder *l = cw->ladder;
+	char phones[CW_MAX_NOTIFY][STORE_PHONE_MAX], key[32], word[32];
+	char detail[CMD_NOTE_MAX + 32];
+	struct store_student s;
+	struct store_case cs;
+	struct cw_view v;
+	struct cw_lvars x;
+	struct render_var rv[3];
+	size_t n = 0;
+	int r, o;
+
+	if ((r = cw_find_student(cw, m, c, &s, &actor)) <= 0)
+		return r;
+	if (cw_view(cw, &s, &v) != 0 ||
+	    (r = cw_open_case(cw, m, c, &s, &v, &cs)) <= 0)
+		return r;
+	o = ladder_outcome(c->outcome);
+	snprintf(detail, sizeof detail, "outcome=%s%s%s", c->outcome,
+	    c->note[0] ? " note=" : "", c->note);
+	if (cw_complete(cw, m, cs.id, "visit joint_visit", actor->id,
+	    c->outcome) < 0 ||
+	    cw_event(cw, m, cs.id, s.id, actor->id, "visit", detail) != 0)
+		return -1;
+	snprintf(cs.last_action, sizeof cs.last_action, "visit");
+	cs.last_action_at = m->now;
+	switch (o) {
+	case LADDER_RETURN:
+	case LADDER_ILL:
+		/* Waiting for the teacher's RET; no RET, and it climbs. */
+		snprintf(cs.hold, sizeof cs.hold, "return_pause");
+		cs.next_at = ladder_after(l, m->now, l->return_pause_days,
+		    100);
+		break;
+	case LADDER_AWAY:
+	case LADDER_TRANSFER:
+		/* The school confirms where the child is; until then the
+		 * ladder waits. */
+		snprintf(cs.hold, sizeof cs.hold, "whereabouts");
+		cs.next_at = 0;
+		if (cw_collect_school(cw, &s, &v, phones, &n) != 0 ||
+		    cw_lvars(cw, &x, &v, cs.id, cs.level, 0) != 0 ||
+		    cw_notify(cw, m, phones, n, "whereabouts_check", x.v,
+		    8) != 0)
+			return -1;
+		break;
+	default:	/* refuse, unreachable */
+		cs.hold[0] = '\0';
+		if (cs.level < l->nlevels &&
+		    (l->lv[cs.level].outcomes & (1u << o))) {
+			if (store_case_update(cw->store, &cs) != STORE_OK ||
+			    cw_climb(cw, m, &cs, m->now) != 0)
+				return -1;
+			goto reply;
+		}
+		cs.next_at = cw_next_at(cw, &cs, &v, cs.level,
+		    cw_open_task_due(cw, &cs));
+		break;
+	}
+	if (store_case_update(cw->store, &cs) != STORE_OK)
+		return -1;
+reply:
+	snprintf(key, sizeof key, "outcome_%s", c->outcome);
+	if (cw_case_label(cw, cs.id, x.label, sizeof x.label) != 0 ||
+	    render(cw->cat, key, NULL, 0, word, sizeof word) != 0)
+		return -1;
+	rv[0] = (struct render_var){ "case", x.label };
+	rv[1] = (struct render_var){ "student_no", v.student_no };
+	rv[2] = (struct render_var){ "outcome", word };
+	return cw_reply(cw, m, "vis_ok", rv, 3);
+}
+
+int
+cw_ack(struct casework *cw, struct cw_msg *m, const struct cmd *c)
+{
+	const struct store_person *actor;
+	struct store_task t[CW_MAX_TASKS];
+	struct store_student s;
+	struct store_case cs;
+	struct cw_view v;
+	char label[32];
+	struct render_var rv[1] = { { "case", label } };
+	size_t n, i, r2;
+	int r, acked = 0;
+
+	if ((r = cw_find_student(cw, m, c, &s, &actor)) <= 0)
+		return r;
+	if (cw_view(cw, &s, &v) != 0 ||
+	    (r = cw_open_case(cw, m, c, &s, &v, &cs)) <= 0)
+		return r;
+	/* Tasks of any of the sender's role rows. */
+	for (r2 = 0; r2 < m->nroles; r2++) {
+		if (store_tasks_of_case(cw->store, cs.id, m->roles[r2].id, t,
+		    CW_MAX_TASKS, &n) != STORE_OK)
+			return -1;
+		for (i = 0; i < n; i++) {
+			t[i].acked_at = m->now;
+			t[i].remind_at = 0;	/* acknowledged: no reminder */
+			if (store_task_update(cw->store, &t[i]) != STORE_OK)
+				return -1;
+			acked++;
+		}
+	}
+	if (cw_case_label(cw, cs.id, label, sizeof label) != 0)
+		return -1;
+	if (acked == 0)
+		return cw_reply(cw, m, "ack_none", rv, 1);
+	if (cw_event(cw, m, cs.id, s.id, actor->id, "ack", NULL) != 0)
+		return -1;
+	return cw_reply(cw, m, "ack_ok", rv, 1);
+}
+
+int
+cw_notice(struct casework *cw, struct cw_msg *m, const struct cmd *c)
+{
+	const struct store_person *actor;
+	struct store_student s;
+	struct store_case cs;
+	struct cw_view v;
+	struct cw_lvars x;
+	int r;
+
+	if ((r = cw_find_student(cw, m, c, &s, &actor)) <= 0)
+		return r;
+	if (cw_view(cw, &s, &v) != 0 ||
+	    (r = cw_open_case(cw, m, c, &s, &v, &cs)) <= 0)
+		return r;
+	if (cw_complete(cw, m, cs.id, "serve_notice", actor->id, "served") < 0)
+		return -1;
+	cs.notice_at = m->now;
+	snprintf(cs.last_action, sizeof cs.last_action, "notice");
+	cs.last_action_at = m->now;
+	if (strcmp(cs.hold, "whereabouts") != 0 && !cs.hold[0])
+		cs.next_at = cw_next_at(cw, &cs, &v, cs.level,
+		    cw_open_task_due(cw, &cs));
+	if (store_case_update(cw->store, &cs) != STORE_OK ||
+	    cw_event(cw, m, cs.id, s.id, actor->id, "notice", NULL) != 0 ||
+	    cw_lvars(cw, &x, &v, cs.id, cs.level, cs.next_at) != 0)
+		return -1;
+	return cw_reply(cw, m, cs.next_at ? "notice_ok" : "notice_ok_open",
+	    x.v, 8);
+}
+
+int
+cw_tasks(struct casework *cw, struct cw_msg *m)
+{
+	struct store_task t[CW_MAX_TASKS];
+	struct store_case cs;
+	struct store_student s;
+	char line[CW_REPLY_MAX], item[256], what[64], key[48], count[24];
+	struct render_var hv[1] = { { "n", count } };
+	struct cw_lvars x;
+	struct cw_view v;
+	size_t n, i, r, total = 0, shown = 0, o = 0;
+
+	line[0] = '\0';
+	for (r = 0; r < m->nroles; r++) {
+		if (store_tasks_of_person(cw->store, m->roles[r].id, t,
+		    CW_MAX_TASKS, &n) != STORE_OK)
+			return -1;
+		for (i = 0; i < n; i++, total++) {
+			if (shown == 4)
+				continue;	/* the rest are counted */
+			snprintf(key, sizeof key, "task_what_%s", t[i].kind);
+			if (store_case_get(cw->store, t[i].case_id, &cs) !=
+			    STORE_OK ||
+			    store_student_get_id(cw->store, cs.student_id,
+			    &s) != STORE_OK || cw_view(cw, &s, &v) != 0 ||
+			    cw_lvars(cw, &x, &v, cs.id, t[i].level,
+			    t[i].due_at) != 0 ||
+			    render(cw->cat, key, NULL, 0, what,
+			    sizeof what) != 0)
+				return -1;
+			x.v[7] = (struct render_var){ "what", what };
+			if (render(cw->cat, "task_list_item", x.v, 8, item,
+			    sizeof item) != 0 || o + strlen(item) + 1 >=
+			    sizeof line)
+				return -1;
+			memcpy(line + o, item, strlen(item) + 1);
+			o += strlen(item);
+			shown++;
+		}
+	}
+	if (total == 0)
+		return cw_reply(cw, m, "tasks_none", NULL, 0);
+	snprintf(count, sizeof count, "%zu", total);
+	if (cw_reply(cw, m, "task_list_head", hv, 1) != 0)
+		return -1;
+	/* The items follow the head on the same line. */
+	if (m->replylen + o + 1 > sizeof m->reply)
+		return -1;
+	memcpy(m->reply + m->replylen, line, o + 1);
+	m->replylen += o;
+	return 0;
+}

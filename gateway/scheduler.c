@@ -1,0 +1,120 @@
+/* The ladder's clock; see scheduler.h. */
+#include "gateway/scheduler.h"
+
+#include <event2/event.h>
+#include <stdlib.h>
+
+#include "gateway/casework/casework.h"
+#include "gateway/clock.h"
+#include "gateway/log.h"
+#include "gateway/sender.h"
+#include "gateway/xmalloc.h"
+#include "store/store.h"
+
+/* A bound on one run, so that a bug cannot spin the loop forever. */
+#define SCHEDULER_MAX_STEPS 100000
+
+struct scheduler {
+	struct store *store;
+	const struct clock *clock;
+	struct casework *cw;
+	struct sender *sender;
+	struct event *timer;
+	int running;
+};
+
+static void
+scheduler_arm(struct scheduler *s)
+{
+	struct store_due d;
+	struct timeval tv = { 0, 0 };
+	int64_t now;
+
+	if (s->clock->manual)
+		return;
+	if (store_next_due(s->store, &d) != STORE_OK)
+		return;
+	now = clock_now(s->clock);
+	tv.tv_sec = d.at > now ? (time_t)(d.at - now) : 0;
+	evtimer_add(s->timer, &tv);
+}
+
+int
+scheduler_run(struct scheduler *s)
+{
+	struct store_due d;
+	int64_t now = clock_now(s->clock);
+	int steps = 0;
+	enum store_rc rc;
+
+	if (s->running)
+		return 0;
+	s->running = 1;
+	while (steps < SCHEDULER_MAX_STEPS) {
+		if ((rc = store_next_due(s->store, &d)) == STORE_NOTFOUND ||
+		    (rc == STORE_OK && d.at > now))
+			break;
+		if (rc != STORE_OK || store_begin(s->store) != STORE_OK)
+			goto fail;
+		if (casework_due(s->cw, &d, now) != 0 ||
+		    store_commit(s->store) != STORE_OK) {
+			store_rollback(s->store);
+			goto fail;
+		}
+		steps++;
+	}
+	s->running = 0;
+	if (steps && s->sender)
+		sender_wake(s->sender);
+	scheduler_arm(s);
+	return steps;
+fail:
+	/* Leave the item due: the next run tries again; say so once. */
+	log_warnx("scheduler: %s %lld due at %lld not done: %s",
+	    d.kind == STORE_DUE_CASE ? "case" : "task", (long long)d.id,
+	    (long long)d.at, store_errmsg(s->store));
+	s->running = 0;
+	return -1;
+}
+
+static void
+scheduler_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct scheduler *s = arg;
+	struct timeval retry = { 60, 0 };
+
+	(void)fd;
+	(void)what;
+	if (scheduler_run(s) < 0)
+		evtimer_add(s->timer, &retry);
+}
+
+void
+scheduler_wake(struct scheduler *s)
+{
+	scheduler_arm(s);
+}
+
+struct scheduler *
+scheduler_new(struct event_base *base, struct store *st,
+    const struct clock *clk, struct casework *cw, struct sender *sender)
+{
+	struct scheduler *s = xcalloc(1, sizeof *s);
+
+	s->store = st;
+	s->clock = clk;
+	s->cw = cw;
+	s->sender = sender;
+	if ((s->timer = evtimer_new(base, scheduler_timer_cb, s)) == NULL)
+		fatalx("scheduler: evtimer_new");
+	return s;
+}
+
+void
+scheduler_free(struct scheduler *s)
+{
+	if (s == NULL)
+		return;
+	event_free(s->timer);
+	free(s);
+}

@@ -1,0 +1,27 @@
+/*
+ * The scheduler runs the ladder: task reminders and case climbs whose time
+ * has come, each in its own transaction, in time order, once each (every
+ * step moves or clears the time that made it due). It keeps one libevent
+ * timer for the earliest due item and rebuilds from the store at start, so
+ * a daemon that was down catches up when it comes back. In manual-clock
+ * mode whoever moves the clock calls scheduler_run().
+ */
+#ifndef BX_SCHEDULER_H
+#define BX_SCHEDULER_H
+
+struct event_base;
+struct store;
+struct clock;
+struct casework;
+struct sender;
+struct scheduler;
+
+struct scheduler *scheduler_new(struct event_base *, struct store *,
+    const struct clock *, struct casework *, struct sender *);
+void scheduler_free(struct scheduler *);
+/* Runs everything due now; returns the number of steps taken, or -1. */
+int scheduler_run(struct scheduler *);
+/* Re-arms the timer (after an inbound message changed the schedule). */
+void scheduler_wake(struct scheduler *);
+
+#endif
