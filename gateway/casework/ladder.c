@@ -116,7 +116,8 @@ ladder_set_level(struct ladder_level *lv, const char *key, const char *val,
 		    "days N or notice N", val), -1;
 	}
 	if (!strcmp(key, "outcomes")) {
-		lv->outcomes = 0;
+		unsigned bits = 0;
+
 		snprintf(buf, sizeof buf, "%s", val);
 		for (tok = strtok_r(buf, " ,", &save); tok;
 		    tok = strtok_r(NULL, " ,", &save)) {
@@ -124,8 +125,9 @@ ladder_set_level(struct ladder_level *lv, const char *key, const char *val,
 				return snprintf(why, whysz, "'%s' is not an "
 				    "outcome (return refuse away ill "
 				    "unreachable transfer)", tok), -1;
-			lv->outcomes |= 1u << o;
+			bits |= 1u << o;
 		}
+		lv->outcomes = bits;
 		return 0;
 	}
 	if (!strcmp(key, "task")) {
@@ -138,12 +140,17 @@ ladder_set_level(struct ladder_level *lv, const char *key, const char *val,
 		snprintf(lv->task, sizeof lv->task, "%s", val);
 		return 0;
 	}
-	if (!strcmp(key, "assignee"))
-		return ladder_parse_who(val, lv->assignee, &lv->nassignee, why,
-		    whysz);
-	if (!strcmp(key, "notify"))
-		return ladder_parse_who(val, lv->notify, &lv->nnotify, why,
-		    whysz);
+	if (!strcmp(key, "assignee") || !strcmp(key, "notify")) {
+		/* Parsed aside: a bad list leaves the level as it was. */
+		struct ladder_who w[LADDER_MAX_WHO];
+		int n;
+
+		if (ladder_parse_who(val, w, &n, why, whysz) != 0)
+			return -1;
+		memcpy(key[0] == 'a' ? lv->assignee : lv->notify, w, sizeof w);
+		*(key[0] == 'a' ? &lv->nassignee : &lv->nnotify) = n;
+		return 0;
+	}
 	if (!strcmp(key, "deadline"))
 		return ladder_int(val, 1, 365, &lv->deadline_days, why, whysz);
 	return snprintf(why, whysz, "unknown key"), -1;

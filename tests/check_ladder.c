@@ -1,0 +1,433 @@
+/*
+ * The escalation ladder over a temp database with the manual clock: tasks,
+ * reminders (once), climbs at their deadlines, the 返 pause, whereabouts,
+ * refusals, RET at every level, special-need deadlines, catch-up after
+ * downtime, the school calendar and quiet hours.
+ */
+#include <check.h>
+#include <event2/event.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gateway/config.h"
+#include "gateway/gw.h"
+#include "gateway/import.h"
+#include "gateway/pipeline.h"
+#include "store/store.h"
+#include "tests/testutil.h"
+
+#define T0 1788224400	/* Tuesday 2026-09-01 09:00 +08:00 */
+#define H 3600
+#define D 86400
+
+#define HT "+8613800000001"
+#define PRINCIPAL "+8613800000002"
+#define INSPECTOR "+8613800000003"
+#define VHEAD2 "+8613800000014"	/* village head of V02 */
+#define OFFICIAL "+8613800000006"
+#define TOWNHEAD "+8613800000007"
+#define BUREAU "+8613800000008"
+#define COUNTY "+8613800000009"
+
+/* 20240102 李四: K0302, V02, no category. 20240101: left behind. */
+
+static char *dir;
+static char dbpath[1024], outbox[1024], calpath[1024];
+static struct gw_config cfg;
+static struct event_base *base;
+static struct gw *g;
+
+static void
+start(void)
+{
+	char err[512];
+
+	base = event_base_new();
+	g = gw_new(base, &cfg, err, sizeof err);
+	ck_assert_msg(g != NULL, "%s", err);
+}
+
+static void
+stop(void)
+{
+	gw_free(g);
+	event_base_free(base);
+	g = NULL;
+}
+
+static void
+setup(void)
+{
+	struct import_counts n;
+
+	/* Texts and quiet hours are in the township's local time. */
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
+	dir = tu_tmpdir();
+	memset(&cfg, 0, sizeof cfg);
+	snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
+	snprintf(outbox, sizeof outbox, "%s/outbox.jsonl", dir);
+	snprintf(calpath, sizeof calpath, "%s/calendar.txt", dir);
+	snprintf(cfg.database, sizeof cfg.database, "%s", dbpath);
+	snprintf(cfg.templates, sizeof cfg.templates, "%s",
+	    tu_src("templates/zh-CN"));
+	cfg.clock_manual = 1;
+	cfg.clock_start = T0;
+	cfg.case_threshold = 2;
+	cfg.case_special_threshold = 1;
+	ladder_defaults(&cfg.ladder);
+	cfg.nchannels = 1;
+	snprintf(cfg.channels[0].name, sizeof cfg.channels[0].name, "outbox");
+	cfg.channels[0].type = CHAN_TYPE_OUTBOX;
+	snprintf(cfg.channels[0].path, sizeof cfg.channels[0].path, "%s",
+	    outbox);
+	start();
+	ck_assert_int_eq(roster_import(g->store, tu_src("examples/demo"), &n,
+	    NULL, NULL), 0);
+}
+
+static void
+teardown(void)
+{
+	if (g)
+		stop();
+	tu_rmdir(dir);
+}
+
+static void
+sms(const char *from, const char *text)
+{
+	struct pipeline_in in = { "http", NULL, from, NULL, text,
+	    strlen(text) };
+	int64_t id;
+
+	ck_assert_int_eq(pipeline_inbound(g->pipeline, &in, &id),
+	    PIPELINE_ACCEPTED);
+	ck_assert_int_ge(gw_run_due(g), 0);
+}
+
+/* Moves the clock to T0 + secs and runs what became due. */
+static void
+at(int64_t secs)
+{
+	ck_assert_int_eq(clock_set(&g->clock, T0 + secs), 0);
+	ck_assert_int_ge(gw_run_due(g), 0);
+}
+
+static long long
+rows(const char *sql)
+{
+	return tu_sql_int(dbpath, sql);
+}
+
+/* Outbound rows of a kind to a number whose text contains needle. */
+static long long
+sent(const char *kind, const char *to, const char *needle)
+{
+	char q[512];
+
+	snprintf(q, sizeof q, "SELECT count(*) FROM outbound WHERE kind = '%s' "
+	    "AND recipient = '%s' AND text LIKE '%%%s%%'", kind, to, needle);
+	return rows(q);
+}
+
+static long long
+level(void)
+{
+	return rows("SELECT level FROM cases WHERE id = 1");
+}
+
+START_TEST(test_walk_to_level_4)
+{
+	long long before;
+
+	sms(HT, "ABS 20240102 3");
+	/* Level 1: a home visit for the village head, within 3 days. */
+	ck_assert_int_eq(sent("task", VHEAD2, "任务#1：请于9月4日前家访"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE kind = 'visit' "
+	    "AND due_at = " "1788483600" " AND remind_at = 1788354000"), 1);
+	/* Half the deadline, no ACK: one reminder, never two. */
+	at(36 * H - 1);
+	ck_assert_int_eq(sent("reminder", VHEAD2, "提醒#1"), 0);
+	at(36 * H);
+	ck_assert_int_eq(sent("reminder", VHEAD2, "提醒#1"), 1);
+	at(60 * H);
+	ck_assert_int_eq(sent("reminder", VHEAD2, "提醒#1"), 1);
+	ck_assert_int_eq(level(), 1);
+	/* Deadline passed without a visit: level 2, a joint visit for the
+	 * village's cadre, and notices to township head, principal and
+	 * inspector. */
+	at(3 * D);
+	ck_assert_int_eq(level(), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks t JOIN people p ON "
+	    "p.id = t.assignee_id WHERE t.kind = 'joint_visit' AND "
+	    "p.role = 'village_cadre' AND p.scope = 'V02'"), 1);
+	ck_assert_int_eq(sent("escalation", TOWNHEAD, "升至2级"), 1);
+	ck_assert_int_eq(sent("escalation", PRINCIPAL, "升至2级"), 1);
+	ck_assert_int_eq(sent("escalation", INSPECTOR, "升至2级"), 1);
+	/* Seven more days: level 3, the written notice for the office. */
+	at(10 * D - 1);
+	ck_assert_int_eq(level(), 2);
+	at(10 * D);
+	ck_assert_int_eq(level(), 3);
+	ck_assert_int_eq(sent("task", OFFICIAL, "送达限期入学通知书"), 1);
+	ck_assert_int_eq(sent("escalation", TOWNHEAD, "升至3级"), 1);
+	ck_assert_int_eq(sent("escalation", BUREAU, "升至3级"), 1);
+	/* Served on day 11; 15 days later, level 4 for the county. */
+	at(11 * D);
+	sms(OFFICIAL, "NOTICE #1");
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE kind = "
+	    "'serve_notice' AND status = 'done'"), 1);
+	ck_assert_ptr_nonnull(strstr(tu_sql_text(dbpath, "SELECT text FROM "
+	    "outbound WHERE recipient = '" OFFICIAL "' AND kind = 'reply'"),
+	    "期限至9月27日"));
+	at(26 * D - 1);
+	ck_assert_int_eq(level(), 3);
+	at(26 * D);
+	ck_assert_int_eq(level(), 4);
+	ck_assert_int_eq(sent("escalation", COUNTY, "升至4级"), 1);
+	ck_assert_int_eq(sent("escalation", BUREAU, "升至4级"), 1);
+	/* The ladder stops there. */
+	before = rows("SELECT count(*) FROM outbound");
+	at(90 * D);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound"), before);
+	ck_assert_int_eq(rows("SELECT next_at IS NULL FROM cases"), 1);
+	/* The ledger has each climb at its time. */
+	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT group_concat(what || '@' "
+	    "|| ((at - 1788224400) / 3600), ',') FROM (SELECT what, at FROM events "
+	    "WHERE case_id = 1 ORDER BY id)"), "open@0,remind@36,level@72,"
+	    "remind@108,level@240,notice@264,level@624");
+}
+END_TEST
+
+/* RET at level 1..4 stops the ladder and completes every open task. */
+START_TEST(test_ret_stops_each_level)
+{
+	static const int64_t reach[] = { 0, 3 * D, 10 * D, 26 * D };
+	long long before;
+
+	sms(HT, "ABS 20240102 3");
+	if (_i >= 3) {
+		at(11 * D);
+		sms(OFFICIAL, "NOTICE #1");
+	}
+	at(reach[_i]);
+	ck_assert_int_eq(level(), _i + 1);
+	sms(HT, "RET 20240102");
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
+	    "'open'"), 0);
+	ck_assert_int_eq(rows("SELECT next_at IS NULL FROM cases"), 1);
+	before = rows("SELECT count(*) FROM outbound");
+	at(120 * D);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound"), before);
+}
+END_TEST
+
+START_TEST(test_return_pause)
+{
+	sms(HT, "ABS 20240102 3");
+	at(D);
+	sms(VHEAD2, "家访 20240102 返 家长答应周一送来");
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
+	    "'done' AND outcome = 'return'"), 1);
+	ck_assert_int_eq(rows("SELECT hold = 'return_pause' FROM cases"), 1);
+	/* The visit deadline no longer applies; the pause does. */
+	at(3 * D);
+	ck_assert_int_eq(level(), 1);
+	at(4 * D - 1);
+	ck_assert_int_eq(level(), 1);
+	/* No RET within 3 days: it climbs. */
+	at(4 * D);
+	ck_assert_int_eq(level(), 2);
+	ck_assert_int_eq(rows("SELECT hold IS NULL FROM cases"), 1);
+}
+END_TEST
+
+START_TEST(test_refusal_climbs_at_once)
+{
+	sms(HT, "ABS 20240102 3");
+	at(H);
+	sms(VHEAD2, "VIS 20240102 拒");
+	ck_assert_int_eq(level(), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
+	    "'level' AND at = 1788228000"), 1);
+}
+END_TEST
+
+START_TEST(test_whereabouts_hold)
+{
+	sms(HT, "ABS 20240102 3");
+	sms(VHEAD2, "VIS 20240102 转");
+	/* The school is asked to confirm; the ladder waits for it. */
+	ck_assert_int_eq(sent("notice", HT, "请学校核实去向"), 1);
+	ck_assert_int_eq(sent("notice", PRINCIPAL, "请学校核实去向"), 1);
+	at(30 * D);
+	ck_assert_int_eq(level(), 1);
+	/* Refuted: a confirmed dropout, and the ladder climbs. */
+	sms(HT, "DROP 20240102");
+	ck_assert_int_eq(level(), 2);
+}
+END_TEST
+
+START_TEST(test_ack_cancels_reminder)
+{
+	sms(HT, "ABS 20240102 3");
+	at(H);
+	sms(VHEAD2, "收到 20240102");
+	ck_assert_ptr_nonnull(strstr(tu_sql_text(dbpath, "SELECT text FROM "
+	    "outbound WHERE recipient = '" VHEAD2 "' AND kind = 'reply'"),
+	    "已确认收到案#1"));
+	at(2 * D);
+	ck_assert_int_eq(sent("reminder", VHEAD2, "提醒"), 0);
+	/* ACK is not a visit: the deadline still stands. */
+	at(3 * D);
+	ck_assert_int_eq(level(), 2);
+}
+END_TEST
+
+START_TEST(test_tasks_list)
+{
+	sms(HT, "ABS 20240102 3");
+	sms(VHEAD2, "TASKS");
+	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT text FROM outbound WHERE "
+	    "recipient = '" VHEAD2 "' AND kind = 'reply'"),
+	    "您有1项任务：#1家访20240102(9月4日前)；");
+	sms(PRINCIPAL, "任务");
+	ck_assert_ptr_nonnull(strstr(tu_sql_text(dbpath, "SELECT text FROM "
+	    "outbound WHERE recipient = '" PRINCIPAL "' AND kind = 'reply' "
+	    "ORDER BY id DESC"), "没有待办任务"));
+}
+END_TEST
+
+START_TEST(test_special_need_shorter)
+{
+	/* 20240101 is left behind: half the deadline, 1.5 days. */
+	sms(HT, "ABS 20240101 1");
+	ck_assert_int_eq(rows("SELECT due_at - created_at FROM tasks"),
+	    36 * H);
+	at(36 * H);
+	ck_assert_int_eq(level(), 2);
+}
+END_TEST
+
+START_TEST(test_catch_up_in_order_once)
+{
+	sms(HT, "ABS 20240102 3");
+	/* Nobody looked for 12 days (the daemon was down): one run. */
+	at(12 * D);
+	ck_assert_int_eq(level(), 3);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'reminder'"), 3);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'task'"), 3);
+	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT group_concat(what || '@' "
+	    "|| ((at - 1788224400) / 3600), ',') FROM (SELECT what, at FROM events "
+	    "WHERE case_id = 1 ORDER BY id)"),
+	    "open@0,remind@36,level@72,remind@108,level@240,remind@276");
+	/* A restart rebuilds from the store and repeats nothing. */
+	stop();
+	start();
+	at(12 * D + 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'task'"), 3);
+}
+END_TEST
+
+START_TEST(test_school_calendar)
+{
+	char why[256];
+
+	/* Weekends and Thursday 3 September off: Tuesday 09:00 plus three
+	 * school days is Monday 7 September 09:00. */
+	ck_assert_int_eq(tu_write(calpath, "# 2026 autumn\nweekends\n"
+	    "2026-09-03\n"), 0);
+	stop();
+	ck_assert_msg(ladder_load_calendar(&cfg.ladder, calpath, why,
+	    sizeof why) == 0, "%s", why);
+	start();
+	sms(HT, "ABS 20240102 3");
+	ck_assert_int_eq(rows("SELECT due_at FROM tasks"), T0 + 6 * D);
+	ck_assert_int_eq(sent("task", VHEAD2, "9月7日前"), 1);
+}
+END_TEST
+
+START_TEST(test_quiet_hours)
+{
+	stop();
+	cfg.quiet_start = 21 * 60;
+	cfg.quiet_end = 7 * 60 + 30;
+	cfg.clock_start = T0 + 13 * H;	/* 22:00 */
+	start();
+	sms(HT, "ABS 20240102 3");
+	/* The teacher who just texted gets the reply at once ... */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'reply' AND status = 'sent'"), 1);
+	/* ... the village head's task and the notices wait for morning. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'queued'"), 4);
+	ck_assert_int_eq(clock_set(&g->clock, T0 + 22 * H + 29 * 60), 0);
+	gw_run_due(g);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'queued'"), 4);
+	ck_assert_int_eq(clock_set(&g->clock, T0 + 22 * H + 30 * 60), 0);
+	gw_run_due(g);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'queued'"), 0);
+	ck_assert_int_eq(tu_lines(outbox), 5);
+}
+END_TEST
+
+START_TEST(test_ladder_config)
+{
+	struct ladder l;
+	char why[256];
+
+	ladder_defaults(&l);
+	ck_assert_int_eq(l.nlevels, 4);
+	ck_assert_int_eq(ladder_check(&l, why, sizeof why), 0);
+	ck_assert_int_eq(ladder_set(&l, 2, "deadline", "5", why, sizeof why),
+	    0);
+	ck_assert_int_eq(l.lv[1].deadline_days, 5);
+	ck_assert_int_eq(ladder_set(&l, 2, "assignee", "boss", why,
+	    sizeof why), -1);
+	ck_assert_ptr_nonnull(strstr(why, "ROLE@PLACE"));
+	ck_assert_int_eq(ladder_set(&l, 2, "assignee", "x@moon", why,
+	    sizeof why), -1);
+	ck_assert_int_eq(ladder_set(&l, 2, "enter", "sometime", why,
+	    sizeof why), -1);
+	ck_assert_int_eq(ladder_set(&l, 2, "outcomes", "refuse maybe", why,
+	    sizeof why), -1);
+	ck_assert_int_eq(ladder_set(&l, 0, "levels", "5", why, sizeof why), 0);
+	ck_assert_int_eq(ladder_check(&l, why, sizeof why), -1);
+	ck_assert_int_eq(ladder_set(&l, 5, "enter", "days 30", why,
+	    sizeof why), 0);
+	ck_assert_msg(ladder_check(&l, why, sizeof why) == 0, "%s", why);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("ladder");
+	TCase *tc = tcase_create("ladder");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_walk_to_level_4);
+	tcase_add_loop_test(tc, test_ret_stops_each_level, 0, 4);
+	tcase_add_test(tc, test_return_pause);
+	tcase_add_test(tc, test_refusal_climbs_at_once);
+	tcase_add_test(tc, test_whereabouts_hold);
+	tcase_add_test(tc, test_ack_cancels_reminder);
+	tcase_add_test(tc, test_tasks_list);
+	tcase_add_test(tc, test_special_need_shorter);
+	tcase_add_test(tc, test_catch_up_in_order_once);
+	tcase_add_test(tc, test_school_calendar);
+	tcase_add_test(tc, test_quiet_hours);
+	tcase_add_test(tc, test_ladder_config);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
