@@ -48,15 +48,19 @@ proc_start(struct proc *p, const char *bin, const char *conf,
     const char *logpath, int timeout_ms)
 {
 	char *const argv[] = { (char *)bin, "-c", (char *)conf, NULL };
+	char *old = tu_read(logpath);
+	size_t skip = old ? strlen(old) : 0;	/* a restart appends */
 	int waited = 0, st;
 
+	free(old);
 	p->port = 0;
 	if ((p->pid = proc_spawn(argv, logpath)) < 0)
 		return -1;
 	while (waited < timeout_ms) {
 		char *log = tu_read(logpath), *l;
 
-		l = log ? strstr(log, "listening on ") : NULL;
+		l = log && strlen(log) > skip ? strstr(log + skip,
+		    "listening on ") : NULL;
 		if (l && (l = strchr(l + 13, ':')) != NULL) {
 			p->port = atoi(l + 1);
 			free(log);

@@ -1,0 +1,55 @@
+/* The integration harness; see harness.c. */
+#ifndef BX_HARNESS_H
+#define BX_HARNESS_H
+
+#include <check.h>
+#include <jansson.h>
+#include <stddef.h>
+
+#include "tests/integration/proc.h"
+#include "tests/testutil.h"
+
+#define SIG "【后柳镇控辍保学】"
+#define TOKEN "in-secret"
+#define ADMIN "admin-secret"
+
+extern char *dir;
+extern char conf[1024], db[1024], outbox[1024], logpath[1024];
+extern struct proc daemon_p;
+
+struct resp {
+	long code;
+	char body[4096];
+	size_t len;
+};
+
+const char *env(const char *name);
+/* The test config: manual clock from 2026-09-01T09:00+08:00 (or start),
+ * port 0, outbox channel; extra is appended as more INI text. */
+void write_conf(const char *clock_mode);
+void write_conf_at(const char *clock_mode, const char *start,
+    const char *extra);
+/* Imports the demo roster and starts baoxued with the written config. */
+void start_daemon(const char *clock_mode);
+void setup_dirs(void);
+void setup_manual(void);
+/* Stops baoxued (asserting a clean exit, no sanitizer report), rm -r. */
+void teardown(void);
+
+/* One request; body NULL means GET. */
+void http(const char *method, const char *path, const char *body,
+    const char *bearer, const char *ctype, struct resp *r);
+void post(const char *path, const char *body, struct resp *r);
+/* Waits until the outbox has n lines (the sender runs after the ack). */
+void wait_outbox(int n);
+json_t *outbox_line(int n);
+const char *jstr(json_t *o, const char *k);
+long long jint(const char *body, const char *k);
+long long rows(const char *sql);
+void wait_rows(const char *sql, long long n);
+/* Recipients of outbox lines of kind whose text contains needle, sorted
+ * and comma-joined. */
+void outbox_recipients(const char *needle, const char *kind, char *out,
+    size_t outsz);
+
+#endif
