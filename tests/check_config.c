@@ -187,6 +187,23 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
+	/* The ladder and quiet hours. */
+	{ DAEMON HTTP CHAN "[ladder.2]\nassignee = boss\n",
+	    { ":9:", "assignee", "ROLE@PLACE" } },
+	{ DAEMON HTTP CHAN "[ladder.2]\nassignee = cadre@moon\n",
+	    { ":9:", "[ladder.2] assignee", "moon" } },
+	{ DAEMON HTTP CHAN "[ladder.9]\nenter = open\n",
+	    { ":9:", "ladder.9", "1 to 8" } },
+	{ DAEMON HTTP CHAN "[ladder.3]\nenter = someday\n",
+	    { ":9:", "enter", "someday" } },
+	{ DAEMON HTTP CHAN "[ladder]\nlevels = 5\n",
+	    { "[ladder]", "level 5", "open" } },
+	{ DAEMON HTTP CHAN "[ladder]\ncalendar = /nonexistent/cal.txt\n",
+	    { ":9:", "calendar", "/nonexistent/cal.txt" } },
+	{ DAEMON HTTP CHAN "[quiet]\nstart = 25:00\n",
+	    { ":9:", "[quiet] start", "25:00" } },
+	{ DAEMON HTTP CHAN "[cases]\nthreshold = 0\n",
+	    { ":9:", "threshold", "1 to 60" } },
 	{ "[daemon]\ndatabase = d\nlisen = x\n" HTTP CHAN,
 	    { ":3:", "lisen", "unknown key" } },
 	{ "[deamon]\ndatabase = d\n" HTTP CHAN,
