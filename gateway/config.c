@@ -15,7 +15,7 @@
 #include "gateway/timefmt.h"
 #include "parsers/utf8.h"
 
-#define CONFIG_MAX_SEEN 64
+#define CONFIG_MAX_SEEN 256
 
 struct config_ctx {
 	struct gw_config *cfg;
@@ -42,6 +42,7 @@ config_section_known(const char *name, size_t len)
 	    (len == 12 && !strncmp(name, "inbound.http", 12)) ||
 	    (len == 5 && !strncmp(name, "cases", 5)) ||
 	    (len == 5 && !strncmp(name, "quiet", 5)) ||
+	    (len == 6 && !strncmp(name, "sender", 6)) ||
 	    (len == 6 && !strncmp(name, "ladder", 6)) ||
 	    (len > 7 && !strncmp(name, "ladder.", 7)) ||
 	    (len >= 8 && !strncmp(name, "channel.", 8));
@@ -133,6 +134,24 @@ config_bool(struct config_ctx *c, const char *section, const char *key,
 	else
 		return config_fail(c, section, key,
 		    "'%s' is not yes or no", val);
+	return 1;
+}
+
+static int
+config_int(struct config_ctx *c, const char *section, const char *key,
+    const char *val, long lo, long hi, int *dst)
+{
+	char *end, range[64];
+	long v;
+
+	errno = 0;
+	v = strtol(val, &end, 10);
+	if (*val == '\0' || *end || errno || v < lo || v > hi) {
+		snprintf(range, sizeof range, "%ld to %ld", lo, hi);
+		return config_fail(c, section, key,
+		    "not a number from %s", range);
+	}
+	*dst = (int)v;
 	return 1;
 }
 
@@ -233,6 +252,15 @@ config_inbound_http(struct config_ctx *c, const char *key, const char *val)
 	if (!strcmp(key, "token"))
 		return config_copy(c, "inbound.http", key, val,
 		    c->cfg->http_token, sizeof c->cfg->http_token);
+	if (!strcmp(key, "hmac_secret"))
+		return config_copy(c, "inbound.http", key, val,
+		    c->cfg->hmac_secret, sizeof c->cfg->hmac_secret);
+	if (!strcmp(key, "hmac_window"))
+		return config_int(c, "inbound.http", key, val, 10, 3600,
+		    &c->cfg->hmac_window);
+	if (!strcmp(key, "dedup_window"))
+		return config_int(c, "inbound.http", key, val, 0, 86400,
+		    &c->cfg->dedup_window);
 	if (!strcmp(key, "max_body")) {
 		errno = 0;
 		v = strtol(val, &end, 10);
@@ -357,10 +385,13 @@ config_channel(struct config_ctx *c, const char *section, const char *key,
 	if ((ch = config_channel_get(c, name)) == NULL)
 		return config_fail(c, section, key, "%stoo many channels", "");
 	if (!strcmp(key, "type")) {
-		if (strcmp(val, "outbox") != 0)
+		if (!strcmp(val, "outbox"))
+			ch->type = CHAN_TYPE_OUTBOX;
+		else if (!strcmp(val, "http"))
+			ch->type = CHAN_TYPE_HTTP;
+		else
 			return config_fail(c, section, key, "unknown channel "
-			    "type '%s' (supported: outbox)", val);
-		ch->type = CHAN_TYPE_OUTBOX;
+			    "type '%s' (supported: outbox, http)", val);
 		return 1;
 	}
 	if (!strcmp(key, "path"))
@@ -368,6 +399,45 @@ config_channel(struct config_ctx *c, const char *section, const char *key,
 		    sizeof ch->path);
 	if (!strcmp(key, "console"))
 		return config_bool(c, section, key, val, &ch->console);
+	if (!strcmp(key, "rate"))
+		return config_int(c, section, key, val, 0, 10000, &ch->rate);
+	if (!strcmp(key, "timeout"))
+		return config_int(c, section, key, val, 1, 120,
+		    &ch->timeout_ms) ? (ch->timeout_ms *= 1000, 1) : 0;
+	if (!strcmp(key, "max_inflight"))
+		return config_int(c, section, key, val, 1, 1000,
+		    &ch->max_inflight);
+	if (!strcmp(key, "preset")) {
+		if (strcmp(val, "kannel") && strcmp(val, "template"))
+			return config_fail(c, section, key, "'%s' is not "
+			    "kannel or template", val);
+		return config_copy(c, section, key, val, ch->preset,
+		    sizeof ch->preset);
+	}
+	if (!strcmp(key, "method")) {
+		if (strcmp(val, "GET") && strcmp(val, "POST"))
+			return config_fail(c, section, key, "'%s' is not GET "
+			    "or POST", val);
+		return config_copy(c, section, key, val, ch->method,
+		    sizeof ch->method);
+	}
+#define CONFIG_STR(k, f)						\
+	if (!strcmp(key, k))						\
+		return config_copy(c, section, key, val, ch->f, sizeof ch->f);
+	CONFIG_STR("prefixes", prefixes)
+	CONFIG_STR("url", url)
+	CONFIG_STR("body", body)
+	CONFIG_STR("content_type", content_type)
+	CONFIG_STR("headers", headers)
+	CONFIG_STR("success_match", success_match)
+	CONFIG_STR("retry_match", retry_match)
+	CONFIG_STR("id_json", id_json)
+	CONFIG_STR("id_match", id_match)
+	CONFIG_STR("username", username)
+	CONFIG_STR("password", password)
+	CONFIG_STR("dlr_url", dlr_url)
+	CONFIG_STR("template_code", template_code)
+#undef CONFIG_STR
 	return config_fail(c, section, key, "%sunknown key", "");
 }
 
@@ -405,6 +475,15 @@ config_handler(void *user, const char *section, const char *key,
 		return config_ladder(c, section, key, val);
 	if (!strcmp(section, "quiet"))
 		return config_quiet(c, key, val);
+	if (!strcmp(section, "sender")) {
+		if (!strcmp(key, "max_age"))
+			return config_int(c, section, key, val, 60, 30 * 86400,
+			    &c->cfg->max_age);
+		if (!strcmp(key, "max_segments"))
+			return config_int(c, section, key, val, 1, 10,
+			    &c->cfg->max_segments);
+		return config_fail(c, section, key, "%sunknown key", "");
+	}
 	if (!strncmp(section, "channel.", 8))
 		return config_channel(c, section, key, val);
 	return config_fail(c, section, key, "%sunknown section", "");
@@ -424,6 +503,10 @@ config_defaults(struct gw_config *cfg)
 	ladder_defaults(&cfg->ladder);
 	cfg->quiet_start = 21 * 60;
 	cfg->quiet_end = 7 * 60 + 30;
+	cfg->hmac_window = 300;
+	cfg->dedup_window = 600;
+	cfg->max_age = 48 * 3600;
+	cfg->max_segments = 3;
 }
 
 /* Checks that need the whole file: required keys and cross-key rules. */
@@ -476,6 +559,19 @@ config_finish(struct config_ctx *c)
 			return snprintf(c->err, c->errsz, "%s:%d: "
 			    "[channel.%s] path: required for type = outbox",
 			    cfg->file, ch->line, ch->name), -1;
+		if (ch->type == CHAN_TYPE_HTTP && ch->url[0] == '\0')
+			return snprintf(c->err, c->errsz, "%s:%d: "
+			    "[channel.%s] url: required for type = http",
+			    cfg->file, ch->line, ch->name), -1;
+		if (!strcmp(ch->preset, "template") &&
+		    ch->template_code[0] == '\0')
+			return snprintf(c->err, c->errsz, "%s:%d: "
+			    "[channel.%s] template_code: required for preset "
+			    "= template", cfg->file, ch->line, ch->name), -1;
+		if (ch->timeout_ms == 0)
+			ch->timeout_ms = 10000;
+		if (ch->max_inflight == 0)
+			ch->max_inflight = 8;
 	}
 	return 0;
 }

@@ -19,7 +19,7 @@
 #define CONFIG_TOKEN_MAX 128
 #define CONFIG_NAME_MAX 32
 
-enum config_chan_type { CHAN_TYPE_OUTBOX };
+enum config_chan_type { CHAN_TYPE_OUTBOX, CHAN_TYPE_HTTP };
 
 struct config_channel {
 	char name[CONFIG_NAME_MAX];
@@ -27,6 +27,28 @@ struct config_channel {
 	int line;			/* where the section's first key is */
 	char path[PATH_MAX];		/* outbox: the JSON-lines file */
 	int console;			/* outbox: also print to stdout */
+
+	/* Routing and pacing, any type. */
+	char prefixes[128];		/* E.164 prefixes served; "" = all */
+	int rate;			/* messages per second; 0 = no limit */
+
+	/* type = http: a provider API; see examples/providers.md. */
+	char preset[16];		/* "", kannel, template */
+	char url[1024];			/* with {placeholders} */
+	char method[8];			/* GET or POST */
+	char body[1024];		/* with {placeholders} */
+	char content_type[64];
+	char headers[512];		/* "Name: value" lines joined by '|' */
+	char success_match[256];	/* PCRE2 the answer must match */
+	char retry_match[256];		/* PCRE2 of a "try later" answer */
+	char id_json[64];		/* dotted path of the provider's id */
+	char id_match[256];		/* or PCRE2 with one capture group */
+	char username[64];		/* kannel */
+	char password[128];		/* kannel */
+	char dlr_url[512];		/* our /sms/dlr as the provider sees it */
+	char template_code[64];		/* template: the approved template */
+	int timeout_ms;
+	int max_inflight;
 };
 
 struct gw_config {
@@ -60,6 +82,13 @@ struct gw_config {
 	/* [inbound.http] */
 	char http_token[CONFIG_TOKEN_MAX];
 	size_t http_max_body;
+	char hmac_secret[CONFIG_TOKEN_MAX];	/* "" = token auth only */
+	int hmac_window;			/* seconds either way */
+	int dedup_window;			/* no-id inbound, seconds */
+
+	/* [sender] */
+	int max_age;			/* seconds before a message fails */
+	int max_segments;		/* longer texts become several SMS */
 
 	struct config_channel channels[CONFIG_MAX_CHANNELS];
 	size_t nchannels;

@@ -7,6 +7,7 @@
 
 #include "gateway/casework/casework.h"
 #include "gateway/channels/channel.h"
+#include "gateway/curl_ev.h"
 #include "gateway/pipeline.h"
 #include "gateway/scheduler.h"
 #include "gateway/sender.h"
@@ -21,7 +22,9 @@ gw_new(struct event_base *base, const struct gw_config *cfg, char *err,
 {
 	struct gw *g = xcalloc(1, sizeof *g);
 	struct casework_cfg cwc = { cfg->signature, cfg->case_threshold,
-	    cfg->case_special_threshold, &cfg->ladder };
+	    cfg->case_special_threshold, &cfg->ladder, cfg->max_segments };
+	struct sender_route routes[CONFIG_MAX_CHANNELS];
+	struct sender_cfg scfg;
 	size_t i;
 
 	g->base = base;
@@ -43,19 +46,30 @@ gw_new(struct event_base *base, const struct gw_config *cfg, char *err,
 	    errsz);
 	if (g->casework == NULL)
 		goto fail;
+	g->curl = curl_ev_new(base);
 	for (i = 0; i < cfg->nchannels; i++) {
 		const struct config_channel *cc = &cfg->channels[i];
 
-		g->channels[i] = outbox_new(cc->name, cc->path, cc->console, err,
-		    errsz);
+		if (cc->type == CHAN_TYPE_HTTP)
+			g->channels[i] = httpprov_new(cc, g->curl,
+			    cfg->signature, err, errsz);
+		else
+			g->channels[i] = outbox_new(cc->name, cc->path,
+			    cc->console, err, errsz);
 		if (g->channels[i] == NULL)
 			goto fail;
+		routes[i].ch = g->channels[i];
+		snprintf(routes[i].prefixes, sizeof routes[i].prefixes, "%s",
+		    cc->prefixes);
+		routes[i].rate = cc->rate;
 		g->nchannels++;
 	}
 	g->quiet.start = cfg->quiet_start;
 	g->quiet.end = cfg->quiet_end;
-	g->sender = sender_new(base, g->store, &g->clock, &g->quiet,
-	    g->channels, g->nchannels);
+	scfg.max_age = cfg->max_age;
+	scfg.quiet = &g->quiet;
+	g->sender = sender_new(base, g->store, &g->clock, &scfg, routes,
+	    g->nchannels);
 	g->scheduler = scheduler_new(base, g->store, &g->clock, g->casework,
 	    g->sender);
 	g->pipeline = pipeline_new(g->store, g->casework, &g->clock,
@@ -87,6 +101,7 @@ gw_free(struct gw *g)
 	sender_free(g->sender);
 	for (i = 0; i < g->nchannels; i++)
 		channel_free(g->channels[i]);
+	curl_ev_free(g->curl);
 	casework_free(g->casework);
 	command_parser_free(g->parser);
 	catalog_free(g->catalog);

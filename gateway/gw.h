@@ -22,6 +22,7 @@ struct sender;
 struct scheduler;
 struct pipeline;
 struct http;
+struct curl_ev;
 
 struct gw {
 	struct event_base *base;
@@ -31,6 +32,7 @@ struct gw {
 	struct catalog *catalog;
 	struct command_parser *parser;
 	struct casework *casework;
+	struct curl_ev *curl;
 	struct channel *channels[CONFIG_MAX_CHANNELS];
 	size_t nchannels;
 	struct quiet quiet;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gateway/channels/channel.h"
 #include "gateway/clock.h"
@@ -15,88 +16,218 @@
 #include "parsers/smslen.h"
 #include "store/store.h"
 
+#define SENDER_MAX_ROUTES 8
+#define SENDER_DOWN_AFTER 3		/* failures in a row */
+#define SENDER_DOWN_MIN 30
+#define SENDER_DOWN_MAX 600
+#define SENDER_NO_ROUTE_WAIT 30
+
+struct sender_chan {
+	struct sender_route r;
+	int fails;			/* temporary failures in a row */
+	int64_t down_until;		/* clock time; 0 when up */
+	double tokens;			/* rate limit bucket */
+	struct timespec refilled;
+};
+
+/* A message handed to a channel whose result has not come back. */
+struct sender_flight {
+	int64_t id;
+	int64_t created_at;
+	int attempts;
+	int chan;
+};
+
 struct sender {
-	struct event_base *base;
 	struct store *store;
 	const struct clock *clock;
-	const struct quiet *quiet;
-	struct channel **chans;
+	struct sender_cfg cfg;
+	struct sender_chan chans[SENDER_MAX_ROUTES];
 	size_t nchans;
-	struct event *wake;	/* zero-delay, and the next-due timer */
+	struct sender_flight *flights;
+	size_t nflights, capflights;
+	struct event *wake;
+	unsigned int seed;		/* jitter */
 	int running;
 };
+
+int64_t
+sender_backoff(int attempts, double r)
+{
+	int64_t d = 30;
+
+	while (--attempts > 0 && d < 3600)
+		d *= 2;
+	if (d > 3600)
+		d = 3600;
+	return d + (int64_t)((double)d * 0.2 * r);
+}
+
+static double
+sender_mono(const struct timespec *a)
+{
+	return (double)a->tv_sec + (double)a->tv_nsec / 1e9;
+}
+
+/* Token bucket: may ch send one more message now? */
+static int
+sender_rate_ok(struct sender_chan *c)
+{
+	struct timespec now;
+
+	if (c->r.rate <= 0)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	c->tokens += (sender_mono(&now) - sender_mono(&c->refilled)) *
+	    c->r.rate;
+	if (c->tokens > c->r.rate)
+		c->tokens = c->r.rate;
+	c->refilled = now;
+	return c->tokens >= 1.0;
+}
+
+static int
+sender_prefix_ok(const struct sender_chan *c, const char *to)
+{
+	char buf[sizeof c->r.prefixes], *p, *save;
+
+	if (c->r.prefixes[0] == '\0')
+		return 1;
+	snprintf(buf, sizeof buf, "%s", c->r.prefixes);
+	for (p = strtok_r(buf, " ,", &save); p; p = strtok_r(NULL, " ,", &save))
+		if (!strncmp(to, p, strlen(p)))
+			return 1;
+	return 0;
+}
+
+/*
+ * The channel for a message: the first in configuration order that serves
+ * its prefix and is up and ready; -1 if none. *waiting says whether one
+ * serves it at all (so the message waits rather than fails).
+ */
+static int
+sender_route(struct sender *s, const char *to, int64_t now, int *serves)
+{
+	size_t i;
+
+	*serves = 0;
+	for (i = 0; i < s->nchans; i++) {
+		struct sender_chan *c = &s->chans[i];
+
+		if (!sender_prefix_ok(c, to))
+			continue;
+		*serves = 1;
+		if (c->down_until > now)
+			continue;
+		if (c->r.ch->ops->ready(c->r.ch) && sender_rate_ok(c))
+			return (int)i;
+	}
+	return -1;
+}
+
+static struct sender_flight *
+sender_flight_find(struct sender *s, int64_t id, size_t *at)
+{
+	size_t i;
+
+	for (i = 0; i < s->nflights; i++)
+		if (s->flights[i].id == id) {
+			*at = i;
+			return &s->flights[i];
+		}
+	return NULL;
+}
 
 static void
 sender_result_cb(void *arg, int64_t id, enum chan_result r, const char *ref,
     const char *err)
 {
-	struct sender *s = arg;
-	int64_t now = clock_now(s->clock);
-	enum store_rc rc = STORE_OK;
+	struct sender_chan *c = arg;
+	struct sender *s = NULL;
+	struct sender_flight *f, fl;
+	int64_t now, due;
+	enum store_rc rc;
+	size_t at;
 
-	if (store_begin(s->store) != STORE_OK) {
-		log_warnx("sender: outbound %lld: begin: %s", (long long)id,
-		    store_errmsg(s->store));
+	s = (struct sender *)c->r.ch->result_arg2;
+	now = clock_now(s->clock);
+	if ((f = sender_flight_find(s, id, &at)) == NULL) {
+		log_warnx("sender: result for outbound %lld, which is not in "
+		    "flight; ignored", (long long)id);
 		return;
 	}
+	fl = *f;
+	s->flights[at] = s->flights[--s->nflights];
+	if (store_begin(s->store) != STORE_OK)
+		goto fail;
 	switch (r) {
 	case CHAN_SENT:
-		rc = store_outbound_sent(s->store, id, now, ref);
-		log_info("outbound %lld sent (%s)", (long long)id,
-		    ref ? ref : "-");
+		c->fails = 0;
+		c->down_until = 0;
+		rc = store_outbound_sent(s->store, id, now, ref, c->r.ch->name);
+		log_info("outbound %lld sent via %s (%s)", (long long)id,
+		    c->r.ch->name, ref ? ref : "-");
 		break;
 	case CHAN_RETRY:
+		if (++c->fails >= SENDER_DOWN_AFTER) {
+			int64_t d = SENDER_DOWN_MIN;
+			int k;
+
+			for (k = SENDER_DOWN_AFTER; k < c->fails &&
+			    d < SENDER_DOWN_MAX; k++)
+				d *= 2;
+			c->down_until = now + (d < SENDER_DOWN_MAX ? d :
+			    SENDER_DOWN_MAX);
+			log_warnx("channel %s: %d failures in a row, skipped "
+			    "for %lld s", c->r.ch->name, c->fails,
+			    (long long)(c->down_until - now));
+		}
+		due = now + sender_backoff(fl.attempts,
+		    (double)rand_r(&s->seed) / ((double)RAND_MAX + 1));
+		if (due - fl.created_at > s->cfg.max_age) {
+			rc = store_outbound_failed(s->store, id,
+			    err ? err : "not accepted in time");
+			log_warnx("outbound %lld failed: not accepted within "
+			    "%lld h (%s)", (long long)id,
+			    (long long)(s->cfg.max_age / 3600), err ? err : "-");
+		} else {
+			rc = store_outbound_retry(s->store, id, due,
+			    err ? err : "temporary failure");
+			log_warnx("outbound %lld via %s will be retried in "
+			    "%lld s: %s", (long long)id, c->r.ch->name,
+			    (long long)(due - now), err ? err : "-");
+		}
+		break;
 	case CHAN_FAILED:
-		rc = r == CHAN_FAILED ?
-		    store_outbound_failed(s->store, id, err ? err : "rejected") :
-		    store_outbound_retry(s->store, id, now,
-		    err ? err : "temporary failure");
-		log_warnx("outbound %lld %s: %s", (long long)id,
-		    r == CHAN_FAILED ? "failed" : "will be retried",
-		    err ? err : "-");
+	default:
+		rc = store_outbound_failed(s->store, id, err ? err : "rejected");
+		log_warnx("outbound %lld rejected by %s: %s", (long long)id,
+		    c->r.ch->name, err ? err : "-");
 		break;
 	}
 	if (rc == STORE_ERR || rc == STORE_BUSY ||
-	    store_commit(s->store) != STORE_OK) {
-		log_warnx("sender: outbound %lld: %s", (long long)id,
-		    store_errmsg(s->store));
-		store_rollback(s->store);
-	}
-	if (r != CHAN_SENT)
-		sender_wake(s);
+	    store_commit(s->store) != STORE_OK)
+		goto fail;
+	sender_wake(s);
+	return;
+fail:
+	/* The row stays 'sending' and is queued again at the next start. */
+	log_warnx("sender: outbound %lld: %s", (long long)id,
+	    store_errmsg(s->store));
+	store_rollback(s->store);
+	sender_wake(s);
 }
 
-static struct channel *
-sender_pick(struct sender *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->nchans; i++)
-		if (s->chans[i]->ops->ready(s->chans[i]))
-			return s->chans[i];
-	return NULL;
-}
-
-/* Claims one due message for ch; 1 claimed, 0 none, -1 error. */
+/* Claims one due message; 1 claimed, 0 none, -1 error. */
 static int
-sender_claim(struct sender *s, struct channel *ch, int64_t now,
-    struct store_outbound *m)
+sender_claim(struct sender *s, int64_t now, struct store_outbound *m)
 {
 	enum store_rc rc;
 
 	if (store_begin(s->store) != STORE_OK)
 		return -1;
-	rc = store_outbound_claim(s->store, now, ch->name,
-	    s->quiet && quiet_is(s->quiet, now), m);
-	if (rc == STORE_OK && now - m->created_at > SENDER_MAX_AGE) {
-		rc = store_outbound_failed(s->store, m->id, "expired");
-		log_warnx("outbound %lld failed: not accepted within %d h",
-		    (long long)m->id, SENDER_MAX_AGE / 3600);
-		if (rc == STORE_OK && store_commit(s->store) == STORE_OK)
-			return sender_claim(s, ch, now, m);
-		store_rollback(s->store);
-		return -1;
-	}
+	rc = store_outbound_claim(s->store, now, "",
+	    s->cfg.quiet && quiet_is(s->cfg.quiet, now), m);
 	if (rc == STORE_NOTFOUND) {
 		store_rollback(s->store);
 		return 0;
@@ -109,6 +240,18 @@ sender_claim(struct sender *s, struct channel *ch, int64_t now,
 	return 1;
 }
 
+/* Puts a claimed message back, not counting the attempt. */
+static int
+sender_defer(struct sender *s, int64_t id, int64_t due)
+{
+	if (store_begin(s->store) == STORE_OK &&
+	    store_outbound_defer(s->store, id, due) == STORE_OK &&
+	    store_commit(s->store) == STORE_OK)
+		return 0;
+	store_rollback(s->store);
+	return -1;
+}
+
 /* One timer for the next message due (system clock only). */
 static void
 sender_arm(struct sender *s)
@@ -118,12 +261,12 @@ sender_arm(struct sender *s)
 
 	if (s->clock->manual)
 		return;
-	if (s->quiet && quiet_is(s->quiet, now)) {
+	if (s->cfg.quiet && quiet_is(s->cfg.quiet, now)) {
 		/* Replies go now; the rest waits for the morning. */
 		if (store_outbound_next_due(s->store, 1, &d) == STORE_OK)
 			due = d;
 		if (store_outbound_next_due(s->store, 0, &d) == STORE_OK &&
-		    (d = quiet_until(s->quiet, now > d ? now : d)) < due)
+		    (d = quiet_until(s->cfg.quiet, now > d ? now : d)) < due)
 			due = d;
 	} else if (store_outbound_next_due(s->store, 0, &d) == STORE_OK) {
 		due = d;
@@ -131,6 +274,10 @@ sender_arm(struct sender *s)
 	if (due == INT64_MAX)
 		return;
 	tv.tv_sec = due > now ? (time_t)(due - now) : 0;
+	if (due <= now) {
+		/* Due now but nothing could go (rate, in flight): soon. */
+		tv.tv_usec = 100000;
+	}
 	evtimer_add(s->wake, &tv);
 }
 
@@ -138,36 +285,55 @@ int
 sender_run(struct sender *s)
 {
 	struct store_outbound *m;
-	struct channel *ch;
 	struct smslen len;
 	struct chan_msg cm;
 	char masked[32];
-	int n = 0, r;
+	int n = 0, r, ci, serves;
 
 	if (s->running)
 		return 0;
 	s->running = 1;
 	m = xcalloc(1, sizeof *m);
-	while ((ch = sender_pick(s)) != NULL) {
+	for (;;) {
 		int64_t now = clock_now(s->clock);
 
-		if ((r = sender_claim(s, ch, now, m)) <= 0)
+		if ((r = sender_claim(s, now, m)) <= 0)
 			break;
+		if ((ci = sender_route(s, m->to, now, &serves)) < 0) {
+			/* No channel free for it now: it waits, and the
+			 * loop stops (what is behind it mostly waits too). */
+			if (!serves)
+				log_warnx("outbound %lld: no channel serves "
+				    "%s", (long long)m->id, m->to);
+			(void)sender_defer(s, m->id, serves ? m->due_at :
+			    now + SENDER_NO_ROUTE_WAIT);
+			break;
+		}
 		if (smslen_measure(m->text, strlen(m->text), &len) != 0)
 			len.segments = 0;
 		cm = (struct chan_msg){ m->id, m->to, m->text, m->kind,
 		    (int)len.segments, now };
 		mask_phone(m->to, masked, sizeof masked);
 		log_debug("outbound %lld %s to %s via %s, %zu segment(s), "
-		    "attempt %d", (long long)m->id, m->kind, masked, ch->name,
-		    len.segments, m->attempts);
-		if (ch->ops->send(ch, &cm) != 0) {
-			if (store_begin(s->store) == STORE_OK &&
-			    store_outbound_retry(s->store, m->id, now,
-			    "channel refused") >= 0 &&
-			    store_commit(s->store) == STORE_OK)
-				continue;
-			store_rollback(s->store);
+		    "attempt %d", (long long)m->id, m->kind, masked,
+		    s->chans[ci].r.ch->name, len.segments, m->attempts);
+		if (s->nflights == s->capflights) {
+			s->capflights = s->capflights ? s->capflights * 2 : 16;
+			s->flights = realloc(s->flights, s->capflights *
+			    sizeof *s->flights);
+			if (s->flights == NULL)
+				fatal("sender: realloc");
+		}
+		s->flights[s->nflights++] = (struct sender_flight){ m->id,
+		    m->created_at, m->attempts, ci };
+		s->chans[ci].tokens -= 1.0;
+		if (s->chans[ci].r.ch->ops->send(s->chans[ci].r.ch, &cm) != 0) {
+			size_t at;
+
+			if (sender_flight_find(s, m->id, &at))
+				s->flights[at] = s->flights[--s->nflights];
+			(void)sender_defer(s, m->id, now +
+			    SENDER_NO_ROUTE_WAIT);
 			break;
 		}
 		n++;
@@ -196,23 +362,30 @@ sender_wake(struct sender *s)
 
 struct sender *
 sender_new(struct event_base *base, struct store *st, const struct clock *clk,
-    const struct quiet *quiet, struct channel **chans, size_t n)
+    const struct sender_cfg *cfg, const struct sender_route *routes,
+    size_t n)
 {
 	struct sender *s = xcalloc(1, sizeof *s);
 	size_t i;
 	int requeued = 0;
 
-	s->base = base;
 	s->store = st;
 	s->clock = clk;
-	s->quiet = quiet;
-	s->chans = chans;
-	s->nchans = n;
+	s->cfg = *cfg;
+	if (s->cfg.max_age <= 0)
+		s->cfg.max_age = 48 * 3600;
+	s->seed = (unsigned int)time(NULL);
 	if ((s->wake = evtimer_new(base, sender_wake_cb, s)) == NULL)
 		fatalx("sender: evtimer_new");
-	for (i = 0; i < n; i++) {
-		chans[i]->result_cb = sender_result_cb;
-		chans[i]->result_arg = s;
+	for (i = 0; i < n && i < SENDER_MAX_ROUTES; i++) {
+		struct sender_chan *c = &s->chans[s->nchans++];
+
+		c->r = routes[i];
+		c->tokens = c->r.rate;
+		clock_gettime(CLOCK_MONOTONIC, &c->refilled);
+		c->r.ch->result_cb = sender_result_cb;
+		c->r.ch->result_arg = c;
+		c->r.ch->result_arg2 = s;
 	}
 	if (store_outbound_requeue_sending(st, &requeued) != STORE_OK)
 		log_warnx("sender: requeue: %s", store_errmsg(st));
@@ -228,5 +401,6 @@ sender_free(struct sender *s)
 	if (s == NULL)
 		return;
 	event_free(s->wake);
+	free(s->flights);
 	free(s);
 }

@@ -1,15 +1,20 @@
 /*
  * The sender drains the outbound queue: the next due message by priority
- * and age is claimed (marked sending, committed), handed to a channel, and
- * its result recorded in its own transaction. A temporary failure is
- * retried with exponential backoff; after SENDER_MAX_AGE it fails for good.
- * In system-clock mode a timer wakes it for the next due message; in manual
- * mode whoever moves the clock calls sender_run().
+ * and age is claimed (marked sending, committed), routed to the first
+ * channel that serves its number's prefix and is up and ready, and its
+ * result recorded in its own transaction. A temporary failure is retried
+ * with exponential backoff and jitter until the message is max_age old,
+ * then it fails; a permanent rejection fails at once. A channel that keeps
+ * failing is skipped for a while (failover), never losing a message. Rates
+ * are per channel (messages per second). During quiet hours only replies
+ * leave. In system-clock mode a timer wakes it for the next due message; in
+ * manual mode whoever moves the clock calls sender_run().
  */
 #ifndef BX_SENDER_H
 #define BX_SENDER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct event_base;
 struct store;
@@ -18,16 +23,28 @@ struct channel;
 struct sender;
 struct quiet;
 
-#define SENDER_MAX_AGE (48 * 3600)
+/* How the sender uses one channel. */
+struct sender_route {
+	struct channel *ch;		/* borrowed */
+	char prefixes[128];		/* space-separated E.164 prefixes */
+	int rate;			/* messages per second, 0: no limit */
+};
 
-/* quiet (borrowed, may be NULL): only replies leave during quiet hours. */
+struct sender_cfg {
+	int64_t max_age;		/* seconds; default 48 h */
+	const struct quiet *quiet;	/* borrowed; NULL: none */
+};
+
 struct sender *sender_new(struct event_base *, struct store *,
-    const struct clock *, const struct quiet *, struct channel **,
-    size_t nchannels);
+    const struct clock *, const struct sender_cfg *,
+    const struct sender_route *, size_t nroutes);
 void sender_free(struct sender *);
 /* Runs soon from the event loop (after the current callback returns). */
 void sender_wake(struct sender *);
-/* Sends everything that is due now; returns how many were handed over. */
+/* Hands over everything due now; returns how many were handed over. */
 int sender_run(struct sender *);
+/* Backoff before attempt n+1: 30 s doubling, at most 1 h, plus up to 20 %
+ * jitter from r in [0, 1). */
+int64_t sender_backoff(int attempts, double r);
 
 #endif

@@ -109,17 +109,138 @@ store_outbound_update(struct store *s, enum store_stmt id_stmt, int64_t id,
 
 enum store_rc
 store_outbound_sent(struct store *s, int64_t id, int64_t now,
-    const char *provider_ref)
+    const char *provider_ref, const char *channel)
 {
-	return store_outbound_update(s, STMT_OUTBOUND_SENT, id, now,
-	    provider_ref);
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_SENT);
+	enum store_rc rc;
+	int r;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	if (provider_ref)
+		sqlite3_bind_text(st, 3, provider_ref, -1, SQLITE_STATIC);
+	if (channel)
+		sqlite3_bind_text(st, 4, channel, -1, SQLITE_STATIC);
+	if ((rc = store_exec(s, st)) != STORE_OK)
+		return rc;
+	if (sqlite3_changes(s->db) != 1)
+		return STORE_NOTFOUND;
+	if (provider_ref == NULL || channel == NULL)
+		return STORE_OK;
+	/* A report that overtook the provider's answer. */
+	st = store_stmt(s, STMT_DLR_TAKE);
+	sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, provider_ref, -1, SQLITE_STATIC);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		char status[16];
+		int64_t at = sqlite3_column_int64(st, 1);
+
+		store_col_text(st, 0, status, sizeof status);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			;
+		sqlite3_reset(st);
+		return store_outbound_dlr(s, id, status, at);
+	}
+	if (r != SQLITE_DONE)
+		return store_fail(s, st, r);
+	sqlite3_reset(st);
+	return STORE_OK;
 }
 
 enum store_rc
-store_outbound_retry(struct store *s, int64_t id, int64_t now,
+store_outbound_retry(struct store *s, int64_t id, int64_t due_at,
     const char *error)
 {
-	return store_outbound_update(s, STMT_OUTBOUND_RETRY, id, now, error);
+	return store_outbound_update(s, STMT_OUTBOUND_RETRY, id, due_at,
+	    error);
+}
+
+enum store_rc
+store_outbound_defer(struct store *s, int64_t id, int64_t due_at)
+{
+	return store_outbound_update(s, STMT_OUTBOUND_DEFER, id, due_at, NULL);
+}
+
+enum store_rc
+store_outbound_dlr(struct store *s, int64_t id, const char *status,
+    int64_t at)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_DLR);
+	enum store_rc rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, at);
+	if ((rc = store_exec(s, st)) != STORE_OK)
+		return rc;
+	return sqlite3_changes(s->db) == 1 ? STORE_OK : STORE_NOTFOUND;
+}
+
+enum store_rc
+store_outbound_dlr_ref(struct store *s, const char *channel, const char *ref,
+    const char *status, int64_t at)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_BY_REF);
+	int64_t id;
+	int r;
+
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, channel, -1, SQLITE_STATIC);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return store_outbound_dlr(s, id, status, at);
+	}
+	if (r != SQLITE_DONE)
+		return store_fail(s, st, r);
+	sqlite3_reset(st);
+	/* Not known yet: hold it for store_outbound_sent(). */
+	st = store_stmt(s, STMT_DLR_HOLD);
+	sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, at);
+	return store_exec(s, st) == STORE_OK ? STORE_DUP : STORE_ERR;
+}
+
+enum store_rc
+store_inbound_recent(struct store *s, const char *channel, const char *sender,
+    const char *text, int64_t since, int64_t *id)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_INBOUND_RECENT);
+	int r;
+
+	sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sender, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, since);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return STORE_OK;
+	}
+	if (r != SQLITE_DONE)
+		return store_fail(s, st, r);
+	sqlite3_reset(st);
+	return STORE_NOTFOUND;
+}
+
+enum store_rc
+store_webhook_seen(struct store *s, const char *sig, int64_t now,
+    int64_t purge_before)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_WEBHOOK_PURGE);
+	enum store_rc rc;
+
+	sqlite3_bind_int64(st, 1, purge_before);
+	if ((rc = store_exec(s, st)) != STORE_OK)
+		return rc;
+	st = store_stmt(s, STMT_WEBHOOK_SEEN);
+	sqlite3_bind_text(st, 1, sig, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	if ((rc = store_exec(s, st)) != STORE_OK)
+		return rc;
+	return sqlite3_changes(s->db) == 1 ? STORE_OK : STORE_DUP;
 }
 
 enum store_rc
@@ -170,14 +291,16 @@ store_outbound_next_due(struct store *s, int replies_only, int64_t *due)
 enum store_rc
 store_outbound_stats(struct store *s, struct store_queue_stats *q)
 {
-	int64_t v[3];
+	int64_t v[5];
 	enum store_rc rc;
 
-	rc = store_ints(s, store_stmt(s, STMT_OUTBOUND_STATS), v, 3, NULL);
+	rc = store_ints(s, store_stmt(s, STMT_OUTBOUND_STATS), v, 5, NULL);
 	if (rc == STORE_OK) {
 		q->queued = v[0];
 		q->failed = v[1];
 		q->sent = v[2];
+		q->delivered = v[3];
+		q->undelivered = v[4];
 	}
 	return rc;
 }

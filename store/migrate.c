@@ -139,6 +139,21 @@ static const char *const store_steps[] = {
 	"ALTER TABLE cases ADD COLUMN hold TEXT;"
 	"ALTER TABLE cases ADD COLUMN notice_at INTEGER;"
 	"CREATE INDEX cases_next ON cases(next_at) WHERE status = 'open';",
+
+	/* 4: delivery reports, inbound without ids, signed webhooks. */
+	"ALTER TABLE outbound ADD COLUMN dlr_status TEXT;"
+	"ALTER TABLE outbound ADD COLUMN dlr_at INTEGER;"
+	"CREATE INDEX outbound_ref ON outbound(provider_ref, channel);"
+	"CREATE TABLE dlr_pending ("
+	" channel TEXT NOT NULL,"
+	" provider_ref TEXT NOT NULL,"
+	" status TEXT NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" PRIMARY KEY (channel, provider_ref)) WITHOUT ROWID;"
+	"CREATE INDEX inbound_sender ON inbound(sender, received_at);"
+	"CREATE TABLE webhook_seen ("
+	" sig TEXT PRIMARY KEY,"
+	" at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 #define STORE_NSTEPS ((int)(sizeof store_steps / sizeof store_steps[0]))

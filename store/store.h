@@ -159,6 +159,8 @@ struct store_queue_stats {
 	int64_t queued;			/* queued or being sent */
 	int64_t failed;
 	int64_t sent;
+	int64_t delivered;		/* delivery reports */
+	int64_t undelivered;
 };
 
 /* Opens (creating if needed) and migrates. NULL with err set on failure. */
@@ -243,11 +245,29 @@ enum store_rc store_outbound_enqueue(struct store *,
  * replies_only (quiet hours) only kind 'reply'. */
 enum store_rc store_outbound_claim(struct store *, int64_t now,
     const char *channel, int replies_only, struct store_outbound *out);
+/* Accepted by channel's next hop; a delivery report that came before the
+ * provider's answer (held under ref) is applied now. */
 enum store_rc store_outbound_sent(struct store *, int64_t id, int64_t now,
-    const char *provider_ref);
-/* Queued again after a backoff of 30 s doubling per attempt, at most 1 h. */
-enum store_rc store_outbound_retry(struct store *, int64_t id, int64_t now,
+    const char *provider_ref, const char *channel);
+/* Queued again, due at due_at (the sender computes the backoff). */
+enum store_rc store_outbound_retry(struct store *, int64_t id, int64_t due_at,
     const char *error);
+/* Not sent for want of a channel: queued again, the attempt not counted. */
+enum store_rc store_outbound_defer(struct store *, int64_t id, int64_t due_at);
+/* A delivery report by our id: status "delivered" or "failed". */
+enum store_rc store_outbound_dlr(struct store *, int64_t id,
+    const char *status, int64_t at);
+/* A delivery report by the provider's id: applied, or held (STORE_DUP)
+ * until store_outbound_sent() learns the id. */
+enum store_rc store_outbound_dlr_ref(struct store *, const char *channel,
+    const char *ref, const char *status, int64_t at);
+/* The first inbound from sender with this text since since, on channel. */
+enum store_rc store_inbound_recent(struct store *, const char *channel,
+    const char *sender, const char *text, int64_t since, int64_t *id);
+/* Remembers a webhook signature; STORE_DUP if seen (a replay). Forgets
+ * those older than purge_before. */
+enum store_rc store_webhook_seen(struct store *, const char *sig,
+    int64_t now, int64_t purge_before);
 enum store_rc store_outbound_failed(struct store *, int64_t id,
     const char *error);
 /* After a crash: what was being sent is queued again (maybe-once). */

@@ -65,8 +65,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 3);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 3);
+	ck_assert_int_eq(store_schema_version(st), 4);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 4);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -229,19 +229,19 @@ START_TEST(test_queue_states)
 	    STORE_OK);
 	ck_assert_int_eq(requeued, 1);
 
-	/* Backoff doubles per attempt: 30 s after the first, 60 after the
-	 * second. */
+	/* Retried at the time the sender chose. */
 	ck_assert_int_eq(store_outbound_claim(st, 1000, "c", 0, &m), STORE_OK);
 	ck_assert_int_eq(m.attempts, 2);
-	ck_assert_int_eq(store_outbound_retry(st, id, 1000, "down"), STORE_OK);
+	ck_assert_int_eq(store_outbound_retry(st, id, 1060, "down"), STORE_OK);
 	ck_assert_int_eq(store_outbound_next_due(st, 0, &due), STORE_OK);
 	ck_assert_int_eq(due, 1060);
 	ck_assert_int_eq(store_outbound_claim(st, 1059, "c", 0, &m),
 	    STORE_NOTFOUND);
 	ck_assert_int_eq(store_outbound_claim(st, 1060, "c", 0, &m), STORE_OK);
-	ck_assert_int_eq(store_outbound_sent(st, id, 1061, "ref-1"), STORE_OK);
+	ck_assert_int_eq(store_outbound_sent(st, id, 1061, "ref-1", "c"),
+	    STORE_OK);
 	/* A second result for the same message changes nothing. */
-	ck_assert_int_eq(store_outbound_sent(st, id, 1062, "ref-2"),
+	ck_assert_int_eq(store_outbound_sent(st, id, 1062, "ref-2", "c"),
 	    STORE_NOTFOUND);
 	ck_assert_int_eq(store_outbound_stats(st, &q), STORE_OK);
 	ck_assert_int_eq(q.sent, 1);
@@ -259,6 +259,50 @@ START_TEST(test_queue_states)
 	ck_assert_int_eq(store_outbound_count_since(st, "+8613800000001",
 	    "reply", 1001, &n), STORE_OK);
 	ck_assert_int_eq(n, 0);
+}
+END_TEST
+
+START_TEST(test_dlr)
+{
+	struct store_outbound m;
+	struct store_queue_stats q;
+	int64_t a, b;
+
+	a = enqueue("+861", "reply", 0, 1000);
+	b = enqueue("+862", "reply", 0, 1000);
+	ck_assert_int_eq(store_outbound_claim(st, 1000, "", 0, &m), STORE_OK);
+	ck_assert_int_eq(store_outbound_claim(st, 1000, "", 0, &m), STORE_OK);
+	/* A report by our id. */
+	ck_assert_int_eq(store_outbound_sent(st, a, 1001, "P-A", "k"), STORE_OK);
+	ck_assert_int_eq(store_outbound_dlr(st, a, "delivered", 1005),
+	    STORE_OK);
+	/* A report that comes before the provider's answer is held ... */
+	ck_assert_int_eq(store_outbound_dlr_ref(st, "k", "P-B", "failed",
+	    1003), STORE_DUP);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
+	    "dlr_pending"), 1);
+	/* ... and applied when the id becomes known. */
+	ck_assert_int_eq(store_outbound_sent(st, b, 1004, "P-B", "k"), STORE_OK);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
+	    "dlr_pending"), 0);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT dlr_at FROM outbound "
+	    "WHERE dlr_status = 'failed'"), 1003);
+	/* By the provider's id, known. */
+	ck_assert_int_eq(store_outbound_dlr_ref(st, "k", "P-A", "delivered",
+	    1006), STORE_OK);
+	ck_assert_int_eq(store_outbound_stats(st, &q), STORE_OK);
+	ck_assert_int_eq(q.delivered, 1);
+	ck_assert_int_eq(q.undelivered, 1);
+}
+END_TEST
+
+START_TEST(test_webhook_replay)
+{
+	ck_assert_int_eq(store_webhook_seen(st, "sig1", 100, 0), STORE_OK);
+	ck_assert_int_eq(store_webhook_seen(st, "sig1", 101, 0), STORE_DUP);
+	/* Forgotten once out of the window. */
+	ck_assert_int_eq(store_webhook_seen(st, "sig2", 1000, 500), STORE_OK);
+	ck_assert_int_eq(store_webhook_seen(st, "sig1", 1001, 500), STORE_OK);
 }
 END_TEST
 
@@ -378,6 +422,8 @@ main(void)
 	tcase_add_test(tc, test_queue_order);
 	tcase_add_test(tc, test_queue_states);
 	tcase_add_test(tc, test_rollback);
+	tcase_add_test(tc, test_dlr);
+	tcase_add_test(tc, test_webhook_replay);
 	tcase_add_test(tc, test_absence);
 	tcase_add_test(tc, test_cases);
 	suite_add_tcase(s, tc);

@@ -24,6 +24,7 @@ struct casework_cfg {
 	int threshold;		/* days that open a case (0: default 2) */
 	int special_threshold;	/* for special-need students (0: 1) */
 	const struct ladder *ladder;	/* borrowed; must outlive casework */
+	int max_segments;	/* longer texts go as several SMS (0: 3) */
 };
 
 /* Checks that every template it needs is present and well-formed. */

@@ -48,12 +48,20 @@ struct channel {
 	void *impl;
 	chan_result_fn *result_cb;
 	void *result_arg;
+	void *result_arg2;		/* the listener's own use */
 };
 
 /* Reports a result to whoever listens (the sender). */
 void channel_report(struct channel *, int64_t msg_id, enum chan_result,
     const char *ref, const char *err);
 void channel_free(struct channel *);
+
+struct config_channel;
+struct curl_ev;
+
+/* An HTTP provider (type = http) over curl_ev (borrowed). */
+struct channel *httpprov_new(const struct config_channel *, struct curl_ev *,
+    const char *signature, char *err, size_t errsz);
 
 /* The outbox: appends JSON lines to path, and to stdout with console. */
 struct channel *outbox_new(const char *name, const char *path, int console,
