@@ -73,7 +73,7 @@ gw_new(struct event_base *base, const struct gw_config *cfg, char *err,
 	g->scheduler = scheduler_new(base, g->store, &g->clock, g->casework,
 	    g->sender);
 	g->pipeline = pipeline_new(g->store, g->casework, &g->clock,
-	    g->sender, g->scheduler);
+	    g->sender, g->scheduler, cfg->dedup_window, cfg->hmac_window);
 	return g;
 fail:
 	gw_free(g);

@@ -12,6 +12,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include <sys/socket.h>
 
 #include "gateway/gw.h"
+#include "gateway/hmac.h"
 #include "gateway/log.h"
 #include "gateway/pipeline.h"
 #include "gateway/timefmt.h"
@@ -164,31 +166,126 @@ http_field(struct evhttp_request *req, const struct form *f, const char *key,
 	return v;
 }
 
+/*
+ * The signed-webhook check: X-Baoxue-Timestamp (Unix seconds, within the
+ * window of the daemon's clock) and X-Baoxue-Signature, the hex
+ * HMAC-SHA256 of "timestamp.raw" under the shared secret, compared in
+ * constant time. sig gets the signature for the replay check. NULL when
+ * good, else why not.
+ */
+static const char *
+http_hmac_check(struct http *h, struct evhttp_request *req, const char *raw,
+    size_t rawlen, char *sig, size_t sigsz)
+{
+	const struct gw_config *cfg = h->g->cfg;
+	struct evkeyvalq *hd = evhttp_request_get_input_headers(req);
+	const char *ts = evhttp_find_header(hd, "X-Baoxue-Timestamp");
+	const char *given = evhttp_find_header(hd, "X-Baoxue-Signature");
+	char hex[HMAC_HEX_MAX], *end;
+	long long t;
+
+	if (ts == NULL || given == NULL)
+		return "missing X-Baoxue-Timestamp or X-Baoxue-Signature";
+	if (!strncmp(given, "sha256=", 7))
+		given += 7;
+	t = strtoll(ts, &end, 10);
+	if (*ts == '\0' || *end || llabs(t - clock_now(&h->g->clock)) >
+	    cfg->hmac_window)
+		return "stale or bad timestamp";
+	if (hmac_sign(cfg->hmac_secret, ts, raw, rawlen, hex) != 0)
+		return "signature could not be computed";
+	if (strlen(given) != strlen(hex) ||
+	    CRYPTO_memcmp(hex, given, strlen(hex)) != 0)
+		return "bad signature";
+	snprintf(sig, sigsz, "%s", hex);
+	return NULL;
+}
+
+/* The raw bytes a signature covers: the body, or the query of a GET. */
+static const char *
+http_raw(struct evhttp_request *req, size_t *len)
+{
+	const char *q;
+	struct evbuffer *b;
+
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_GET) {
+		q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+		*len = q ? strlen(q) : 0;
+		return q ? q : "";
+	}
+	b = evhttp_request_get_input_buffer(req);
+	*len = evbuffer_get_length(b);
+	return *len ? (const char *)evbuffer_pullup(b, -1) : "";
+}
+
+/* The text field, decoded from UTF-16BE when Kannel says coding=2 (UCS-2)
+ * and the bytes are not UTF-8 already (mo-recode). */
+static const char *
+http_text(struct evhttp_request *req, const struct form *f, char *buf,
+    size_t bufsz, int *bad)
+{
+	const char *coding = form_get(f, "coding", NULL);
+	const char *charset = form_get(f, "charset", NULL);
+	size_t vlen, outlen;
+	const char *v = form_get(f, "text", &vlen);
+
+	*bad = 0;
+	if (v && ((coding && !strcmp(coding, "2")) || (charset &&
+	    (!strcasecmp(charset, "UTF-16BE") || !strcasecmp(charset,
+	    "UCS-2")))) && !utf8_valid_text(v, vlen)) {
+		if (utf16be_to_utf8(v, vlen, buf, bufsz, &outlen) != 0 ||
+		    !utf8_valid_text(buf, outlen)) {
+			http_error(req, 400, "Bad Request",
+			    "field text is not valid UCS-2");
+			*bad = 1;
+			return NULL;
+		}
+		return buf;
+	}
+	return http_field(req, f, "text", FORM_MAX_BYTES, bad);
+}
+
 static void
 http_inbound(struct http *h, struct evhttp_request *req)
 {
 	struct form *f = xcalloc(1, sizeof *f);
-	const char *token, *from, *text, *id, *to;
-	char from164[PHONE_MAX], to164[24];
+	const char *token, *from, *text, *id, *to, *why, *raw;
+	char from164[PHONE_MAX], to164[24], sig[160] = "";
+	char *textbuf = xcalloc(1, 2 * FORM_MAX_BYTES);
 	struct pipeline_in in;
 	enum pipeline_rc rc;
 	int64_t inbound_id;
+	size_t rawlen;
 	int bad;
 
 	if (http_read_form(h, req, f) != 0)
 		goto out;
-	if ((token = form_get(f, "token", NULL)) == NULL)
-		token = http_bearer(req);
-	if (token == NULL || !http_secret_ok(token, h->g->cfg->http_token)) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "WWW-Authenticate", "Bearer");
-		http_error(req, 401, "Unauthorized", "bad or missing token");
-		goto out;
+	if (h->g->cfg->hmac_secret[0]) {
+		/* A signed webhook: the signature is the authentication. */
+		raw = http_raw(req, &rawlen);
+		if ((why = http_hmac_check(h, req, raw, rawlen, sig,
+		    sizeof sig)) != NULL) {
+			log_info("inbound refused: %s", why);
+			http_error(req, 401, "Unauthorized", why);
+			goto out;
+		}
+	} else {
+		if ((token = form_get(f, "token", NULL)) == NULL)
+			token = http_bearer(req);
+		if (token == NULL ||
+		    !http_secret_ok(token, h->g->cfg->http_token)) {
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			    "WWW-Authenticate", "Bearer");
+			http_error(req, 401, "Unauthorized",
+			    "bad or missing token");
+			goto out;
+		}
 	}
 	if ((from = http_field(req, f, "from", PHONE_INPUT_MAX, &bad)),
 	    bad)
 		goto out;
-	if ((text = http_field(req, f, "text", FORM_MAX_BYTES, &bad)), bad)
+	if ((text = http_text(req, f, textbuf, 2 * FORM_MAX_BYTES, &bad)),
+	    bad)
 		goto out;
 	if ((id = http_field(req, f, "id", HTTP_ID_MAX, &bad)), bad)
 		goto out;
@@ -214,16 +311,176 @@ http_inbound(struct http *h, struct evhttp_request *req)
 		snprintf(to164, sizeof to164, "%s", to);
 	}
 	in = (struct pipeline_in){ "http", id && *id ? id : NULL, from164,
-	    to && *to ? to164 : NULL, text, strlen(text) };
+	    to && *to ? to164 : NULL, text, strlen(text),
+	    sig[0] ? sig : NULL };
 	rc = pipeline_inbound(h->g->pipeline, &in, &inbound_id);
 	if (rc == PIPELINE_FAILED)
 		http_error(req, 503, "Service Unavailable",
 		    "not stored; retry later");
+	else if (rc == PIPELINE_REPLAY)
+		http_error(req, 401, "Unauthorized", "replayed signature");
 	else
 		http_json(req, 200, "OK", json_pack("{ss sI}", "status",
 		    rc == PIPELINE_ACCEPTED ? "accepted" : "duplicate",
 		    "inbound_id", (json_int_t)inbound_id));
 out:
+	free(textbuf);
+	free(f);
+}
+
+/* One delivery report; returns 1 applied, 0 held or ignored, -1 error. */
+static int
+http_dlr_apply(struct http *h, const char *channel, const char *ref,
+    int64_t id, const char *status)
+{
+	int64_t now = clock_now(&h->g->clock);
+	enum store_rc rc;
+
+	if (status == NULL)
+		return 0;	/* intermediate: buffered, at the SMSC */
+	rc = ref ? store_outbound_dlr_ref(h->g->store, channel, ref, status,
+	    now) : store_outbound_dlr(h->g->store, id, status, now);
+	if (rc == STORE_ERR || rc == STORE_BUSY)
+		return -1;
+	log_info("delivery report %s for outbound %s%lld: %s",
+	    rc == STORE_DUP ? "held" : rc == STORE_OK ? "applied" : "unknown",
+	    ref ? ref : "", ref ? 0LL : (long long)id, status);
+	return rc == STORE_OK;
+}
+
+/* Kannel's DLR types: 1 delivered; 2 and 16 failed; 4 and 8 on the way. */
+static const char *
+http_dlr_kannel(const char *type)
+{
+	long t = type ? strtol(type, NULL, 10) : 0;
+
+	if (t & 1)
+		return "delivered";
+	if (t & (2 | 16))
+		return "failed";
+	return NULL;
+}
+
+/* A generic JSON report's status: delivered, failed, or NULL. */
+static const char *
+http_dlr_json_status(json_t *o)
+{
+	json_t *v = json_object_get(o, "status");
+	const char *s;
+
+	if (v == NULL)
+		v = json_object_get(o, "report_status");
+	if (json_is_boolean(json_object_get(o, "success")))
+		return json_is_true(json_object_get(o, "success")) ?
+		    "delivered" : "failed";
+	if ((s = json_string_value(v)) == NULL)
+		return NULL;
+	if (!strcasecmp(s, "delivered") || !strcasecmp(s, "DELIVRD") ||
+	    !strcasecmp(s, "SUCCESS"))
+		return "delivered";
+	if (!strcasecmp(s, "failed") || !strcasecmp(s, "UNDELIV") ||
+	    !strcasecmp(s, "FAIL") || !strcasecmp(s, "REJECTD") ||
+	    !strcasecmp(s, "EXPIRED"))
+		return "failed";
+	return NULL;
+}
+
+/*
+ * POST|GET /sms/dlr: Kannel's dlr-url (id = our outbound id, status = its
+ * DLR type) or a provider's JSON report (one object or an array of them,
+ * with message_id/biz_id/sid and status/success) for ?channel=NAME.
+ * Reports for ids not known yet are held, not dropped.
+ */
+static void
+http_dlr(struct http *h, struct evhttp_request *req)
+{
+	struct form *f = xcalloc(1, sizeof *f);
+	const char *token, *ct, *channel, *ids;
+	size_t rawlen, i;
+	json_t *root = NULL, *o;
+	int applied = 0, r;
+	int64_t id;
+	char *end;
+
+	ct = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Content-Type");
+	if (ct && strstr(ct, "json")) {
+		/* The form is the query; the body is JSON. */
+		const char *q = evhttp_uri_get_query(
+		    evhttp_request_get_evhttp_uri(req));
+
+		if (form_decode(f, q ? q : "", q ? strlen(q) : 0) != FORM_OK) {
+			http_error(req, 400, "Bad Request", "bad query");
+			goto out;
+		}
+	} else if (http_read_form(h, req, f) != 0) {
+		goto out;
+	}
+	if ((token = form_get(f, "token", NULL)) == NULL)
+		token = http_bearer(req);
+	if (token == NULL || !http_secret_ok(token, h->g->cfg->http_token)) {
+		http_error(req, 401, "Unauthorized", "bad or missing token");
+		goto out;
+	}
+	if (store_begin(h->g->store) != STORE_OK)
+		goto fail;
+	if (ct && strstr(ct, "json")) {
+		const char *raw = http_raw(req, &rawlen);
+
+		channel = form_get(f, "channel", NULL);
+		if (rawlen > h->g->cfg->http_max_body || channel == NULL ||
+		    (root = json_loadb(raw, rawlen, 0, NULL)) == NULL) {
+			store_rollback(h->g->store);
+			http_error(req, 400, "Bad Request", channel == NULL ?
+			    "missing query field: channel" :
+			    "body is not a JSON report (or too large)");
+			goto out;
+		}
+		for (i = 0; i < (json_is_array(root) ? json_array_size(root) :
+		    1); i++) {
+			const char *ref;
+
+			o = json_is_array(root) ? json_array_get(root, i) :
+			    root;
+			ref = json_string_value(json_object_get(o,
+			    "message_id"));
+			if (ref == NULL)
+				ref = json_string_value(json_object_get(o,
+				    "biz_id"));
+			if (ref == NULL)
+				ref = json_string_value(json_object_get(o,
+				    "sid"));
+			if (ref == NULL)
+				continue;
+			if ((r = http_dlr_apply(h, channel, ref, 0,
+			    http_dlr_json_status(o))) < 0)
+				goto fail;
+			applied += r;
+		}
+	} else {
+		ids = form_get(f, "id", NULL);
+		id = ids ? strtoll(ids, &end, 10) : 0;
+		if (ids == NULL || *end || id <= 0) {
+			store_rollback(h->g->store);
+			http_error(req, 400, "Bad Request",
+			    "missing or bad field: id");
+			goto out;
+		}
+		if ((r = http_dlr_apply(h, NULL, NULL, id, http_dlr_kannel(
+		    form_get(f, "status", NULL)))) < 0)
+			goto fail;
+		applied += r;
+	}
+	if (store_commit(h->g->store) != STORE_OK)
+		goto fail;
+	http_json(req, 200, "OK", json_pack("{ss si}", "status", "ok",
+	    "applied", applied));
+	goto out;
+fail:
+	store_rollback(h->g->store);
+	http_error(req, 503, "Service Unavailable", "not stored; retry later");
+out:
+	json_decref(root);
 	free(f);
 }
 
@@ -302,10 +559,12 @@ http_healthz(struct http *h, struct evhttp_request *req)
 		    store_errmsg(h->g->store)));
 		return;
 	}
-	http_json(req, 200, "OK", json_pack("{ss ss sI sI sI ss ss}",
+	http_json(req, 200, "OK", json_pack("{ss ss sI sI sI sI sI ss ss}",
 	    "status", "ok", "database", "ok",
 	    "queue_depth", (json_int_t)q.queued,
 	    "failed", (json_int_t)q.failed, "sent", (json_int_t)q.sent,
+	    "delivered", (json_int_t)q.delivered,
+	    "undelivered", (json_int_t)q.undelivered,
 	    "clock", h->g->clock.manual ? "manual" : "system", "now", now));
 }
 
@@ -322,6 +581,9 @@ http_route_cb(struct evhttp_request *req, void *arg)
 	if (!strcmp(path, "/sms/inbound")) {
 		if (m == EVHTTP_REQ_POST || m == EVHTTP_REQ_GET)
 			return http_inbound(h, req);
+	} else if (!strcmp(path, "/sms/dlr")) {
+		if (m == EVHTTP_REQ_POST || m == EVHTTP_REQ_GET)
+			return http_dlr(h, req);
 	} else if (!strcmp(path, "/admin/clock")) {
 		if (m == EVHTTP_REQ_POST)
 			return http_admin_clock(h, req);

@@ -18,11 +18,14 @@ struct pipeline {
 	const struct clock *clock;
 	struct sender *sender;
 	struct scheduler *scheduler;
+	int dedup_window;
+	int hmac_window;
 };
 
 struct pipeline *
 pipeline_new(struct store *st, struct casework *cw, const struct clock *clk,
-    struct sender *sender, struct scheduler *sched)
+    struct sender *sender, struct scheduler *sched, int dedup_window,
+    int hmac_window)
 {
 	struct pipeline *p = xcalloc(1, sizeof *p);
 
@@ -31,6 +34,8 @@ pipeline_new(struct store *st, struct casework *cw, const struct clock *clk,
 	p->clock = clk;
 	p->sender = sender;
 	p->scheduler = sched;
+	p->dedup_window = dedup_window;
+	p->hmac_window = hmac_window;
 	return p;
 }
 
@@ -54,6 +59,33 @@ pipeline_inbound(struct pipeline *p, const struct pipeline_in *in,
 	*inbound_id = 0;
 	if (store_begin(p->store) != STORE_OK)
 		goto fail;
+	if (in->signature) {
+		rc = store_webhook_seen(p->store, in->signature,
+		    rec.received_at, rec.received_at - 2 * p->hmac_window);
+		if (rc == STORE_DUP) {
+			store_rollback(p->store);
+			log_warnx("inbound on %s refused: a replayed signature",
+			    in->channel);
+			return PIPELINE_REPLAY;
+		}
+		if (rc != STORE_OK)
+			goto fail;
+	}
+	/* Gateways that give no id retry all the same: the same sender and
+	 * text within the window is the same message. */
+	if (in->provider_id == NULL && p->dedup_window > 0) {
+		rc = store_inbound_recent(p->store, in->channel, in->from,
+		    in->text, rec.received_at - p->dedup_window, inbound_id);
+		if (rc == STORE_OK) {
+			store_rollback(p->store);
+			log_info("inbound duplicate of %lld on %s (same text "
+			    "within %d s)", (long long)*inbound_id,
+			    in->channel, p->dedup_window);
+			return PIPELINE_DUPLICATE;
+		}
+		if (rc != STORE_NOTFOUND)
+			goto fail;
+	}
 	rc = store_inbound_record(p->store, &rec, inbound_id);
 	if (rc == STORE_DUP) {
 		store_rollback(p->store);

@@ -79,3 +79,60 @@ smslen_measure(const char *s, size_t len, struct smslen *r)
 	r->segments = segs;
 	return 0;
 }
+
+size_t
+smslen_capacity(enum smslen_enc enc, size_t parts)
+{
+	if (parts <= 1)
+		return enc == SMSLEN_GSM7 ? SMSLEN_GSM7_SINGLE :
+		    SMSLEN_UCS2_SINGLE;
+	return parts * (enc == SMSLEN_GSM7 ? SMSLEN_GSM7_PART :
+	    SMSLEN_UCS2_PART);
+}
+
+/* 2 after a sentence or line end, 1 after a comma or space, else 0. */
+static int
+smslen_boundary(int32_t cp)
+{
+	switch (cp) {
+	case '\n': case 0x3002: case 0xFF01: case 0xFF1F: case 0xFF1B:
+	case '.': case '!': case '?': case ';':
+		return 2;
+	case 0xFF0C: case 0x3001: case ',': case ' ':
+		return 1;
+	}
+	return 0;
+}
+
+size_t
+smslen_fit(const char *s, size_t len, enum smslen_enc enc, size_t max_units)
+{
+	size_t i = 0, units = 0, cost, best2 = 0, best1 = 0, last = 0;
+	int32_t cp;
+	int n, b;
+
+	while (i < len) {
+		if ((n = utf8_next(s + i, len - i, &cp)) < 0)
+			break;
+		cost = enc == SMSLEN_GSM7 ? (size_t)smslen_gsm7_cost(cp) :
+		    (cp > 0xFFFF ? 2 : 1);
+		if (cost == 0)
+			cost = 1;
+		if (units + cost > max_units)
+			break;
+		units += cost;
+		i += (size_t)n;
+		last = i;
+		if ((b = smslen_boundary(cp)) == 2)
+			best2 = i;
+		else if (b == 1)
+			best1 = i;
+	}
+	if (i >= len)
+		return len;
+	if (best2 > last / 2)
+		return best2;
+	if (best1 > last / 2)
+		return best1;
+	return last;
+}

@@ -27,6 +27,18 @@ struct smslen {
 
 /* Returns 0, or -1 for invalid UTF-8 or more than 255 segments. */
 int smslen_measure(const char *utf8, size_t len, struct smslen *r);
+/*
+ * How many bytes of s[0..len) fit in max_units units of the given alphabet
+ * (never splitting a character, an escape or a surrogate pair), preferring
+ * to end just after a line or sentence boundary (\n 。！？；. ! ? ;) or,
+ * failing that, a comma or space, when one lies in the last half. Returns
+ * len if all of it fits.
+ */
+size_t smslen_fit(const char *s, size_t len, enum smslen_enc enc,
+    size_t max_units);
+/* Units one part may hold when a text of that alphabet takes n parts. */
+size_t smslen_capacity(enum smslen_enc enc, size_t parts);
+
 /* Septets a code point costs in GSM-7: 1, 2 (extension), or 0 (not GSM). */
 int smslen_gsm7_cost(int cp);
 

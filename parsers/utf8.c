@@ -1,6 +1,7 @@
 /* UTF-8 validation and iteration; utf8proc does the decoding. */
 #include "parsers/utf8.h"
 
+#include <iconv.h>
 #include <utf8proc.h>
 
 int
@@ -53,4 +54,25 @@ utf8_count(const char *s, size_t len)
 		count++;
 	}
 	return count;
+}
+
+int
+utf16be_to_utf8(const char *in, size_t len, char *out, size_t outsz,
+    size_t *outlen)
+{
+	iconv_t cd;
+	char *ip = (char *)in, *op = out;
+	size_t il = len, ol = outsz - 1;
+	int rc = 0;
+
+	if (len % 2 != 0 || outsz == 0)
+		return -1;
+	if ((cd = iconv_open("UTF-8", "UTF-16BE")) == (iconv_t)-1)
+		return -1;
+	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || il != 0)
+		rc = -1;
+	iconv_close(cd);
+	*op = '\0';
+	*outlen = (size_t)(op - out);
+	return rc;
 }

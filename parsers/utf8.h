@@ -16,4 +16,9 @@ int utf8_next(const char *s, size_t len, int32_t *cp);
 /* Number of code points; -1 if invalid. */
 long utf8_count(const char *s, size_t len);
 
+/* UTF-16BE (what an SMS in UCS-2 carries) to UTF-8 via iconv; 0 or -1
+ * (odd length, bad surrogates, or out of room). */
+int utf16be_to_utf8(const char *in, size_t len, char *out, size_t outsz,
+    size_t *outlen);
+
 #endif

@@ -83,7 +83,7 @@ static void
 sms(const char *from, const char *text)
 {
 	struct pipeline_in in = { "http", NULL, from, NULL, text,
-	    strlen(text) };
+	    strlen(text), NULL };
 	int64_t id;
 
 	ck_assert_int_eq(pipeline_inbound(g->pipeline, &in, &id),

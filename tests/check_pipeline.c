@@ -65,7 +65,7 @@ static enum pipeline_rc
 inbound(const char *from, const char *text, const char *id)
 {
 	struct pipeline_in in = { "http", id, from, NULL, text,
-	    strlen(text) };
+	    strlen(text), NULL };
 	int64_t iid;
 
 	return pipeline_inbound(g->pipeline, &in, &iid);

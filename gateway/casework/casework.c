@@ -10,6 +10,7 @@
 
 #include "gateway/log.h"
 #include "parsers/mask.h"
+#include "parsers/smslen.h"
 #include "parsers/vocab.h"
 
 static const char *const cw_v_none[] = { NULL };
@@ -195,6 +196,7 @@ casework_new(struct store *st, const struct catalog *cat,
 	cw->special_threshold = cfg->special_threshold > 0 ?
 	    cfg->special_threshold : 1;
 	cw->ladder = cfg->ladder;
+	cw->max_segments = cfg->max_segments > 0 ? cfg->max_segments : 3;
 	return cw;
 }
 
@@ -217,29 +219,60 @@ cw_priority(const char *kind)
 	return 2;
 }
 
+/*
+ * Queues one text, signature first. A text longer than max_segments SMS is
+ * split at a sentence or line boundary into several, each signed, rather
+ * than truncated.
+ */
 int
 cw_enqueue(struct casework *cw, const char *to, const char *kind,
     const char *body, int64_t inbound_id, int64_t now)
 {
 	struct store_outbound m;
+	struct smslen all, sig;
+	size_t len = strlen(body), piece, cap;
+	char *whole;
 	int n;
 
 	memset(&m, 0, sizeof m);
-	n = snprintf(m.text, sizeof m.text, "%s%s", cw->signature, body);
-	if (n < 0 || (size_t)n >= sizeof m.text) {
-		log_warnx("casework: outbound text too long (%d bytes), "
-		    "inbound %lld", n, (long long)inbound_id);
-		return -1;
-	}
 	snprintf(m.to, sizeof m.to, "%s", to);
 	snprintf(m.kind, sizeof m.kind, "%s", kind);
 	m.priority = cw_priority(kind);
 	m.inbound_id = inbound_id;
 	m.created_at = now;
 	m.due_at = now;
-	if (store_outbound_enqueue(cw->store, &m, NULL) != STORE_OK) {
-		log_warnx("casework: enqueue: %s", store_errmsg(cw->store));
+	if ((whole = malloc(strlen(cw->signature) + len + 1)) == NULL)
 		return -1;
+	sprintf(whole, "%s%s", cw->signature, body);
+	n = smslen_measure(whole, strlen(whole), &all);
+	free(whole);
+	if (n != 0 || smslen_measure(cw->signature, strlen(cw->signature),
+	    &sig) != 0)
+		return -1;
+	cap = smslen_capacity(all.enc, (size_t)cw->max_segments);
+	if (sig.units + 10 > cap)
+		return -1;
+	while (len > 0) {
+		piece = all.segments <= (size_t)cw->max_segments ? len :
+		    smslen_fit(body, len, all.enc, cap - sig.units);
+		n = snprintf(m.text, sizeof m.text, "%s%.*s", cw->signature,
+		    (int)piece, body);
+		if (n < 0 || (size_t)n >= sizeof m.text) {
+			log_warnx("casework: outbound text too long (%d "
+			    "bytes), inbound %lld", n, (long long)inbound_id);
+			return -1;
+		}
+		if (store_outbound_enqueue(cw->store, &m, NULL) != STORE_OK) {
+			log_warnx("casework: enqueue: %s",
+			    store_errmsg(cw->store));
+			return -1;
+		}
+		body += piece;
+		len -= piece;
+		while (len > 0 && (*body == '\n' || *body == ' ')) {
+			body++;
+			len--;
+		}
 	}
 	return 0;
 }

@@ -19,6 +19,7 @@ struct casework {
 	int threshold;			/* days of absence that open a case */
 	int special_threshold;		/* the same for special-need students */
 	const struct ladder *ladder;
+	int max_segments;
 };
 
 #define CW_MAX_NOTIFY 32
