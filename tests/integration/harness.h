@@ -29,8 +29,10 @@ const char *env(const char *name);
 void write_conf(const char *clock_mode);
 void write_conf_at(const char *clock_mode, const char *start,
     const char *extra);
-/* Imports the demo roster and starts baoxued with the written config. */
+/* Writes the config, imports the demo roster and starts baoxued. */
 void start_daemon(const char *clock_mode);
+/* The same with the config already written. */
+void start_daemon_configured(void);
 void setup_dirs(void);
 void setup_manual(void);
 /* Stops baoxued (asserting a clean exit, no sanitizer report), rm -r. */
@@ -40,6 +42,9 @@ void teardown(void);
 void http(const char *method, const char *path, const char *body,
     const char *bearer, const char *ctype, struct resp *r);
 void post(const char *path, const char *body, struct resp *r);
+/* POST with extra header lines ("Name: value"). */
+void http_headers(const char *path, const char *body, const char **hdrs,
+    int n, struct resp *r);
 /* Waits until the outbox has n lines (the sender runs after the ack). */
 void wait_outbox(int n);
 json_t *outbox_line(int n);

@@ -110,3 +110,17 @@ proc_run(char *const argv[], const char *outpath)
 		return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+pid_t
+proc_bg(char *const argv[], const char *outpath)
+{
+	return proc_spawn(argv, outpath);
+}
+
+void
+proc_kill(pid_t pid, int timeout_ms)
+{
+	struct proc p = { pid, 0 };
+
+	(void)proc_stop(&p, SIGTERM, timeout_ms);
+}

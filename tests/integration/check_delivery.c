@@ -1,0 +1,435 @@
+/*
+ * Real delivery through the daemon: an HTTP provider that fails, times
+ * out, throttles, rejects and recovers (tests/fakes/fake_provider), a
+ * daemon restarted mid-outage, failover between channels, delivery
+ * reports, signed webhooks, UCS-2 and id-less duplicates.
+ */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gateway/hmac.h"
+#include "tests/integration/harness.h"
+
+#define T0 1788224400LL		/* 2026-09-01T09:00:00+08:00 */
+
+struct fake {
+	pid_t pid;
+	int port;
+	char portfile[1100], modefile[1100], logfile[1100];
+};
+
+static struct fake fa, fb;
+
+static void
+fake_start(struct fake *f, const char *name)
+{
+	char out[1100], *p = NULL;
+	char *const argv[] = { (char *)env("FAKE_PROVIDER"), f->portfile,
+	    f->modefile, f->logfile, NULL };
+	int i;
+
+	snprintf(f->portfile, sizeof f->portfile, "%s/%s.port", dir, name);
+	snprintf(f->modefile, sizeof f->modefile, "%s/%s.mode", dir, name);
+	snprintf(f->logfile, sizeof f->logfile, "%s/%s.log", dir, name);
+	snprintf(out, sizeof out, "%s/%s.out", dir, name);
+	tu_write(f->modefile, "ok\n");
+	f->pid = proc_bg(argv, out);
+	ck_assert_int_gt(f->pid, 0);
+	for (i = 0; i < 500 && (p = tu_read(f->portfile)) == NULL; i++)
+		usleep(10000);
+	ck_assert_ptr_nonnull(p);
+	f->port = atoi(p);
+	free(p);
+}
+
+static void
+fake_mode(struct fake *f, const char *mode)
+{
+	char m[32];
+
+	snprintf(m, sizeof m, "%s\n", mode);
+	ck_assert_int_eq(tu_write(f->modefile, m), 0);
+}
+
+/* Requests the fake got in a mode, or all (mode NULL). */
+static int
+fake_count(struct fake *f, const char *mode, const char *needle)
+{
+	char *log = tu_read(f->logfile), *line, *save;
+	char want[48];
+	int n = 0;
+
+	if (log == NULL)
+		return 0;
+	snprintf(want, sizeof want, "\"mode\":\"%s\"", mode ? mode : "");
+	for (line = strtok_r(log, "\n", &save); line;
+	    line = strtok_r(NULL, "\n", &save))
+		if ((mode == NULL || strstr(line, want)) &&
+		    (needle == NULL || strstr(line, needle)))
+			n++;
+	free(log);
+	return n;
+}
+
+static void
+provider_conf(const char *extra_sender)
+{
+	char extra[2048];
+
+	snprintf(extra, sizeof extra,
+	    "[channel.prov]\n"
+	    "type = http\n"
+	    "url = http://127.0.0.1:%d/send\n"
+	    "body = to={to}&text={text}&id={id}\n"
+	    "id_json = id\n"
+	    "timeout = 1\n"
+	    "%s", fa.port, extra_sender);
+	write_conf_at("manual", "2026-09-01T09:00:00+08:00", extra);
+}
+
+static void
+setup_provider(void)
+{
+	setup_dirs();
+	fake_start(&fa, "a");
+	provider_conf("");
+	start_daemon_configured();
+}
+
+static void
+teardown_provider(void)
+{
+	if (fa.pid > 0)
+		proc_kill(fa.pid, 2000);
+	if (fb.pid > 0)
+		proc_kill(fb.pid, 2000);
+	fa.pid = fb.pid = 0;
+	teardown();
+}
+
+static void
+clock_add(int secs)
+{
+	char body[64];
+	struct resp r;
+
+	snprintf(body, sizeof body, "advance=%d", secs);
+	http(NULL, "/admin/clock", body, ADMIN, NULL, &r);
+	ck_assert_int_eq(r.code, 200);
+}
+
+static void
+sms(const char *from, const char *text)
+{
+	char body[512];
+	struct resp r;
+
+	snprintf(body, sizeof body, "from=%s&text=%s&token=" TOKEN, from, text);
+	post("/sms/inbound", body, &r);
+	ck_assert_int_eq(r.code, 200);
+}
+
+/* Polls (real time) until a count query reaches n; the transfers are
+ * asynchronous. */
+static void
+until(const char *sql, long long n)
+{
+	int i;
+
+	for (i = 0; i < 800 && rows(sql) != n; i++)
+		usleep(10000);
+	ck_assert_msg(rows(sql) == n, "%s: %lld, want %lld", sql, rows(sql), n);
+}
+
+START_TEST(test_provider_ok)
+{
+	sms("13800000001", "ABS+20240102+1");
+	until("SELECT count(*) FROM outbound WHERE status = 'sent' AND "
+	    "provider_ref = 'P1' AND channel = 'prov'", 1);
+	ck_assert_int_eq(fake_count(&fa, "ok", "to=%2B8613800000001"), 1);
+	/* The text arrives whole: signature, masked name, URL-encoded. */
+	ck_assert_int_eq(fake_count(&fa, "ok", "text=%E3%80%90"), 1);
+}
+END_TEST
+
+START_TEST(test_outage_then_recovery)
+{
+	fake_mode(&fa, "fail500");
+	sms("13800000001", "ABS+20240102+1");
+	sms("13800000001", "ABS+20240201+1");
+	sms("13800000001", "ABS+20241002+1");
+	/* Each failed once and waits 30-36 s (backoff with jitter). */
+	until("SELECT count(*) FROM outbound WHERE status = 'queued' AND "
+	    "attempts = 1", 3);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE due_at "
+	    "BETWEEN 1788224430 AND 1788224436"), 3);
+	ck_assert_int_eq(fake_count(&fa, "fail500", NULL), 3);
+	/* Recovered: all three go, once each, oldest first. */
+	fake_mode(&fa, "ok");
+	clock_add(40);
+	until("SELECT count(*) FROM outbound WHERE status = 'sent'", 3);
+	ck_assert_int_eq(fake_count(&fa, "ok", NULL), 3);
+	ck_assert_str_eq(tu_sql_text(db, "SELECT group_concat(provider_ref, "
+	    "',') FROM (SELECT provider_ref FROM outbound ORDER BY id)"),
+	    "P1,P2,P3");
+}
+END_TEST
+
+START_TEST(test_throttle_and_timeout)
+{
+	fake_mode(&fa, "throttle");
+	sms("13800000001", "ABS+20240102+1");
+	until("SELECT count(*) FROM outbound WHERE status = 'queued' AND "
+	    "attempts = 1 AND last_error LIKE 'HTTP 429%'", 1);
+	/* Hanging: libcurl gives up after the channel's 1 s timeout. */
+	fake_mode(&fa, "hang");
+	clock_add(40);
+	until("SELECT count(*) FROM outbound WHERE status = 'queued' AND "
+	    "attempts = 2 AND last_error LIKE '%imeout%'", 1);
+	fake_mode(&fa, "ok");
+	clock_add(100);
+	until("SELECT count(*) FROM outbound WHERE status = 'sent'", 1);
+	ck_assert_int_eq(fake_count(&fa, "ok", NULL), 1);
+}
+END_TEST
+
+START_TEST(test_reject_fails_at_once)
+{
+	struct resp r;
+
+	fake_mode(&fa, "reject");
+	sms("13800000001", "ABS+20240102+1");
+	until("SELECT count(*) FROM outbound WHERE status = 'failed' AND "
+	    "attempts = 1 AND last_error LIKE 'HTTP 400%'", 1);
+	http(NULL, "/healthz", NULL, NULL, NULL, &r);
+	ck_assert_int_eq(jint(r.body, "failed"), 1);
+}
+END_TEST
+
+START_TEST(test_restart_mid_outage)
+{
+	fake_mode(&fa, "fail500");
+	sms("13800000001", "ABS+20240102+1");
+	until("SELECT count(*) FROM outbound WHERE status = 'queued' AND "
+	    "attempts = 1", 1);
+	ck_assert_int_eq(proc_stop(&daemon_p, SIGTERM, 5000) >= 0, 1);
+	/* Back an hour later, the provider too: the queue resumes. */
+	fake_mode(&fa, "ok");
+	provider_conf("");
+	write_conf_at("manual", "2026-09-01T10:00:00+08:00", "");
+	provider_conf("");
+	{
+		/* Rewrite with the later start but the same provider. */
+		char extra[1024];
+
+		snprintf(extra, sizeof extra, "[channel.prov]\ntype = http\n"
+		    "url = http://127.0.0.1:%d/send\nbody = to={to}&text="
+		    "{text}&id={id}\nid_json = id\ntimeout = 1\n", fa.port);
+		write_conf_at("manual", "2026-09-01T10:00:00+08:00", extra);
+	}
+	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
+	    10000) == 0);
+	until("SELECT count(*) FROM outbound WHERE status = 'sent'", 1);
+	ck_assert_int_eq(fake_count(&fa, "ok", NULL), 1);
+}
+END_TEST
+
+START_TEST(test_max_age)
+{
+	char extra[1024];
+
+	proc_stop(&daemon_p, SIGTERM, 5000);
+	snprintf(extra, sizeof extra, "[sender]\nmax_age = 120\n"
+	    "[channel.prov]\ntype = http\nurl = http://127.0.0.1:%d/send\n"
+	    "body = to={to}&text={text}\ntimeout = 1\n", fa.port);
+	write_conf_at("manual", "2026-09-01T09:00:00+08:00", extra);
+	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
+	    10000) == 0);
+	fake_mode(&fa, "fail500");
+	sms("13800000001", "ABS+20240102+1");
+	until("SELECT count(*) FROM outbound WHERE attempts = 1 AND status = "
+	    "'queued'", 1);
+	clock_add(40);
+	until("SELECT count(*) FROM outbound WHERE attempts = 2 AND status = "
+	    "'queued'", 1);
+	clock_add(80);
+	until("SELECT count(*) FROM outbound WHERE status = 'failed'", 1);
+}
+END_TEST
+
+START_TEST(test_failover)
+{
+	char extra[2048];
+	int i;
+
+	proc_stop(&daemon_p, SIGTERM, 5000);
+	fake_start(&fb, "b");
+	fake_mode(&fa, "fail500");
+	snprintf(extra, sizeof extra,
+	    "[channel.first]\ntype = http\nurl = http://127.0.0.1:%d/send\n"
+	    "body = to={to}&text={text}\ntimeout = 1\n"
+	    "[channel.second]\ntype = http\nurl = http://127.0.0.1:%d/send\n"
+	    "body = to={to}&text={text}\ntimeout = 1\n", fa.port, fb.port);
+	write_conf_at("manual", "2026-09-01T09:00:00+08:00", extra);
+	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
+	    10000) == 0);
+	for (i = 0; i < 5; i++) {
+		char t[64];
+
+		static const char *const who[] = { "20240102", "20240201",
+		    "20241002", "20241004", "20241005" };
+
+		snprintf(t, sizeof t, "ABS+%s+1", who[i]);
+		sms("13800000001", t);
+	}
+	/* The first channel fails three times and is skipped; everything
+	 * gets out through the second, once. */
+	for (i = 0; i < 10 && rows("SELECT count(*) FROM outbound WHERE "
+	    "status = 'sent'") < 5; i++) {
+		usleep(300000);
+		clock_add(45);
+	}
+	until("SELECT count(*) FROM outbound WHERE status = 'sent' AND "
+	    "channel = 'second'", 5);
+	ck_assert_int_eq(fake_count(&fb, "ok", NULL), 5);
+	ck_assert_int_ge(fake_count(&fa, "fail500", NULL), 3);
+}
+END_TEST
+
+START_TEST(test_delivery_reports)
+{
+	struct resp r;
+
+	/* A JSON report that overtakes the provider's answer is held ... */
+	http(NULL, "/sms/dlr?channel=prov&token=" TOKEN,
+	    "[{\"message_id\":\"P1\",\"status\":\"DELIVRD\"}]", NULL,
+	    "application/json", &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM dlr_pending"), 1);
+	sms("13800000001", "ABS+20240102+1");
+	/* ... and applied when P1 becomes known. */
+	until("SELECT count(*) FROM outbound WHERE dlr_status = 'delivered'",
+	    1);
+	/* Kannel's dlr-url: our id and its type (2: failed). */
+	sms("13800000001", "ABS+20240201+1");
+	until("SELECT count(*) FROM outbound WHERE status = 'sent'", 2);
+	http(NULL, "/sms/dlr?id=2&status=2&token=" TOKEN, NULL, NULL, NULL, &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE id = 2 AND "
+	    "dlr_status = 'failed'"), 1);
+	http(NULL, "/sms/dlr?id=2&status=1", NULL, NULL, NULL, &r);
+	ck_assert_int_eq(r.code, 401);
+	http(NULL, "/healthz", NULL, NULL, NULL, &r);
+	ck_assert_int_eq(jint(r.body, "delivered"), 1);
+	ck_assert_int_eq(jint(r.body, "undelivered"), 1);
+}
+END_TEST
+
+START_TEST(test_dedup_and_ucs2)
+{
+	struct resp r;
+
+	/* No provider id: the same text from the same number within 10
+	 * minutes is one message. */
+	sms("13800000001", "ABS+20240102+1");
+	sms("13800000001", "ABS+20240102+1");
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 1);
+	clock_add(601);
+	sms("13800000001", "ABS+20240102+1");
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 2);
+	/* UCS-2 as Kannel passes it (coding=2): 缺 20240201 1. */
+	post("/sms/inbound", "from=13800000001&coding=2&token=" TOKEN
+	    "&text=%7F%3A%00%20%002%000%002%004%000%002%000%001%00%20%001", &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences a JOIN students s "
+	    "ON s.id = a.student_id WHERE s.student_no = '20240201'"), 1);
+	post("/sms/inbound", "from=13800000001&coding=2&token=" TOKEN
+	    "&text=%7F", &r);
+	ck_assert_int_eq(r.code, 400);
+}
+END_TEST
+
+/* Signed webhooks: a daemon whose inbound requires HMAC. */
+static void
+setup_hmac(void)
+{
+	setup_dirs();
+	write_conf_at("manual", "2026-09-01T09:00:00+08:00",
+	    "[inbound.http]\nhmac_secret = s3cr3t\n");
+	start_daemon_configured();
+}
+
+static void
+signed_post(long long ts, const char *body, const char *secret,
+    struct resp *r)
+{
+	char tsbuf[32], sig[HMAC_HEX_MAX], h1[64], h2[200];
+	const char *hdrs[2] = { h1, h2 };
+
+	snprintf(tsbuf, sizeof tsbuf, "%lld", ts);
+	ck_assert_int_eq(hmac_sign(secret, tsbuf, body, strlen(body), sig), 0);
+	snprintf(h1, sizeof h1, "X-Baoxue-Timestamp: %s", tsbuf);
+	snprintf(h2, sizeof h2, "X-Baoxue-Signature: sha256=%s", sig);
+	http_headers("/sms/inbound", body, hdrs, 2, r);
+}
+
+START_TEST(test_hmac)
+{
+	const char *body = "from=13800000001&text=ABS+20240102+1";
+	struct resp r;
+
+	signed_post(T0, body, "s3cr3t", &r);
+	ck_assert_msg(r.code == 200, "%s", r.body);
+	/* The same request again: a replay. */
+	signed_post(T0, body, "s3cr3t", &r);
+	ck_assert_int_eq(r.code, 401);
+	ck_assert_ptr_nonnull(strstr(r.body, "replayed"));
+	/* A wrong key, a stale timestamp, a token instead: refused. */
+	signed_post(T0 + 1, body, "wrong", &r);
+	ck_assert_int_eq(r.code, 401);
+	ck_assert_ptr_nonnull(strstr(r.body, "bad signature"));
+	signed_post(T0 - 301, body, "s3cr3t", &r);
+	ck_assert_int_eq(r.code, 401);
+	ck_assert_ptr_nonnull(strstr(r.body, "stale"));
+	post("/sms/inbound", "from=13800000001&text=ABS+20240102+1&token="
+	    TOKEN, &r);
+	ck_assert_int_eq(r.code, 401);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 1);
+	/* A fresh signature within the window is fine. */
+	signed_post(T0 + 200, "from=13800000001&text=ABS+20240201+1",
+	    "s3cr3t", &r);
+	ck_assert_int_eq(r.code, 200);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("delivery");
+	TCase *tc = tcase_create("provider");
+	TCase *th = tcase_create("hmac");
+
+	tcase_add_checked_fixture(tc, setup_provider, teardown_provider);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_provider_ok);
+	tcase_add_test(tc, test_outage_then_recovery);
+	tcase_add_test(tc, test_throttle_and_timeout);
+	tcase_add_test(tc, test_reject_fails_at_once);
+	tcase_add_test(tc, test_restart_mid_outage);
+	tcase_add_test(tc, test_max_age);
+	tcase_add_test(tc, test_failover);
+	tcase_add_test(tc, test_delivery_reports);
+	tcase_add_test(tc, test_dedup_and_ucs2);
+	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(th, setup_hmac, teardown);
+	tcase_set_timeout(th, 60);
+	tcase_add_test(th, test_hmac);
+	suite_add_tcase(s, th);
+	return tu_run(s);
+}
