@@ -437,6 +437,7 @@ config_channel(struct config_ctx *c, const char *section, const char *key,
 	CONFIG_STR("password", password)
 	CONFIG_STR("dlr_url", dlr_url)
 	CONFIG_STR("template_code", template_code)
+	CONFIG_STR("sender", sender)
 #undef CONFIG_STR
 	return config_fail(c, section, key, "%sunknown key", "");
 }

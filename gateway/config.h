@@ -47,6 +47,7 @@ struct config_channel {
 	char password[128];		/* kannel */
 	char dlr_url[512];		/* our /sms/dlr as the provider sees it */
 	char template_code[64];		/* template: the approved template */
+	char sender[32];		/* our number or short code, {sender} */
 	int timeout_ms;
 	int max_inflight;
 };

@@ -257,7 +257,7 @@ httpprov_send(struct channel *ch, const struct chan_msg *m)
 			{ "params", params }, { "username", c->username },
 			{ "password", c->password },
 			{ "dlr", c->dlr_url[0] ? dlr : "" },
-			{ "kind", m->kind },
+			{ "kind", m->kind }, { "sender", c->sender },
 		};
 		size_t nv = sizeof v / sizeof v[0];
 
@@ -327,7 +327,7 @@ static const struct channel_ops httpprov_ops = {
 static void
 httpprov_preset(struct config_channel *c)
 {
-	char base[sizeof c->url - 128];
+	char base[sizeof c->url - 160];
 
 #define DEF(f, v) if (c->f[0] == '\0') snprintf(c->f, sizeof c->f, "%s", v)
 	if (!strcmp(c->preset, "kannel")) {
@@ -337,7 +337,8 @@ httpprov_preset(struct config_channel *c)
 		if (!strstr(base, "{"))
 			snprintf(c->url, sizeof c->url, "%s/cgi-bin/sendsms?"
 			    "username={username}&password={password}&to={to}&"
-			    "text={text}&charset=UTF-8&coding=2%s", base,
+			    "text={text}&charset=UTF-8&coding=2%s%s", base,
+			    c->sender[0] ? "&from={sender}" : "",
 			    c->dlr_url[0] ? "&dlr-mask=3&dlr-url={dlr}" : "");
 		DEF(method, "GET");
 	} else if (!strcmp(c->preset, "template")) {

@@ -88,7 +88,7 @@ provider_conf(const char *extra_sender)
 	    "url = http://127.0.0.1:%d/send\n"
 	    "body = to={to}&text={text}&id={id}\n"
 	    "id_json = id\n"
-	    "timeout = 1\n"
+	    "timeout = 3\n"
 	    "%s", fa.port, extra_sender);
 	write_conf_at("manual", "2026-09-01T09:00:00+08:00", extra);
 }
@@ -142,7 +142,7 @@ until(const char *sql, long long n)
 {
 	int i;
 
-	for (i = 0; i < 800 && rows(sql) != n; i++)
+	for (i = 0; i < 2000 && rows(sql) != n; i++)
 		usleep(10000);
 	ck_assert_msg(rows(sql) == n, "%s: %lld, want %lld", sql, rows(sql), n);
 }
@@ -187,7 +187,7 @@ START_TEST(test_throttle_and_timeout)
 	sms("13800000001", "ABS+20240102+1");
 	until("SELECT count(*) FROM outbound WHERE status = 'queued' AND "
 	    "attempts = 1 AND last_error LIKE 'HTTP 429%'", 1);
-	/* Hanging: libcurl gives up after the channel's 1 s timeout. */
+	/* Hanging: libcurl gives up after the channel's 3 s timeout. */
 	fake_mode(&fa, "hang");
 	clock_add(40);
 	until("SELECT count(*) FROM outbound WHERE status = 'queued' AND "
@@ -230,7 +230,7 @@ START_TEST(test_restart_mid_outage)
 
 		snprintf(extra, sizeof extra, "[channel.prov]\ntype = http\n"
 		    "url = http://127.0.0.1:%d/send\nbody = to={to}&text="
-		    "{text}&id={id}\nid_json = id\ntimeout = 1\n", fa.port);
+		    "{text}&id={id}\nid_json = id\ntimeout = 3\n", fa.port);
 		write_conf_at("manual", "2026-09-01T10:00:00+08:00", extra);
 	}
 	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
@@ -247,7 +247,7 @@ START_TEST(test_max_age)
 	proc_stop(&daemon_p, SIGTERM, 5000);
 	snprintf(extra, sizeof extra, "[sender]\nmax_age = 120\n"
 	    "[channel.prov]\ntype = http\nurl = http://127.0.0.1:%d/send\n"
-	    "body = to={to}&text={text}\ntimeout = 1\n", fa.port);
+	    "body = to={to}&text={text}\ntimeout = 3\n", fa.port);
 	write_conf_at("manual", "2026-09-01T09:00:00+08:00", extra);
 	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
 	    10000) == 0);
@@ -273,9 +273,9 @@ START_TEST(test_failover)
 	fake_mode(&fa, "fail500");
 	snprintf(extra, sizeof extra,
 	    "[channel.first]\ntype = http\nurl = http://127.0.0.1:%d/send\n"
-	    "body = to={to}&text={text}\ntimeout = 1\n"
+	    "body = to={to}&text={text}\ntimeout = 3\n"
 	    "[channel.second]\ntype = http\nurl = http://127.0.0.1:%d/send\n"
-	    "body = to={to}&text={text}\ntimeout = 1\n", fa.port, fb.port);
+	    "body = to={to}&text={text}\ntimeout = 3\n", fa.port, fb.port);
 	write_conf_at("manual", "2026-09-01T09:00:00+08:00", extra);
 	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
 	    10000) == 0);

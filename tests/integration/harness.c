@@ -18,6 +18,7 @@
 char *dir;
 char conf[1024], db[1024], outbox[1024], logpath[1024];
 struct proc daemon_p;
+int conf_port;
 
 const char *
 env(const char *name)
@@ -43,7 +44,7 @@ write_conf_at(const char *clock_mode, const char *start, const char *extra)
 		snprintf(startline, sizeof startline, "start = %s\n", start);
 	snprintf(text, sizeof text,
 	    "[daemon]\n"
-	    "listen = 127.0.0.1:0\n"
+	    "listen = 127.0.0.1:%d\n"
 	    "database = %s\n"
 	    "templates = %s\n"
 	    "timezone = Asia/Shanghai\n"
@@ -56,7 +57,7 @@ write_conf_at(const char *clock_mode, const char *start, const char *extra)
 	    "token = " TOKEN "\n"
 	    "%s%s%s"
 	    "%s",
-	    db, tu_src("templates/zh-CN"), clock_mode, startline,
+	    conf_port, db, tu_src("templates/zh-CN"), clock_mode, startline,
 	    /* A test that names its own channels gets no outbox. */
 	    strstr(extra, "[channel.") ? "" : "[channel.outbox]\n"
 	    "type = outbox\npath = ", strstr(extra, "[channel.") ? "" : outbox,
@@ -94,6 +95,7 @@ setup_dirs(void)
 	snprintf(outbox, sizeof outbox, "%s/outbox.jsonl", dir);
 	snprintf(logpath, sizeof logpath, "%s/baoxued.log", dir);
 	memset(&daemon_p, 0, sizeof daemon_p);
+	conf_port = 0;
 }
 
 void

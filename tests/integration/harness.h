@@ -16,6 +16,7 @@
 extern char *dir;
 extern char conf[1024], db[1024], outbox[1024], logpath[1024];
 extern struct proc daemon_p;
+extern int conf_port;		/* listen port for write_conf; 0: any */
 
 struct resp {
 	long code;
