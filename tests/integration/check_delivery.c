@@ -190,12 +190,25 @@ START_TEST(test_throttle_and_timeout)
 	/* Hanging: libcurl gives up after the channel's 3 s timeout. */
 	fake_mode(&fa, "hang");
 	clock_add(40);
+	/* While the provider hangs, the daemon keeps serving. */
+	{
+		struct resp r;
+
+		until("SELECT count(*) FROM outbound WHERE status = 'sending'",
+		    1);
+		http(NULL, "/healthz", NULL, NULL, NULL, &r);
+		ck_assert_int_eq(r.code, 200);
+		ck_assert_int_eq(jint(r.body, "queue_depth"), 1);
+		sms("13800000001", "HELP");
+	}
 	until("SELECT count(*) FROM outbound WHERE status = 'queued' AND "
 	    "attempts = 2 AND last_error LIKE '%imeout%'", 1);
+	/* The HELP reply hung too, and waits. */
+	until("SELECT count(*) FROM outbound WHERE status = 'queued'", 2);
 	fake_mode(&fa, "ok");
 	clock_add(100);
-	until("SELECT count(*) FROM outbound WHERE status = 'sent'", 1);
-	ck_assert_int_eq(fake_count(&fa, "ok", NULL), 1);
+	until("SELECT count(*) FROM outbound WHERE status = 'sent'", 2);
+	ck_assert_int_eq(fake_count(&fa, "ok", NULL), 2);
 }
 END_TEST
 
