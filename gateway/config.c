@@ -362,6 +362,7 @@ config_channel_get(struct config_ctx *c, const char *name)
 	snprintf(ch->name, sizeof ch->name, "%s", name);
 	ch->type = -1;
 	ch->line = c->line;
+	ch->merge = -1;
 	return ch;
 }
 
@@ -401,6 +402,14 @@ config_channel(struct config_ctx *c, const char *section, const char *key,
 		return config_bool(c, section, key, val, &ch->console);
 	if (!strcmp(key, "rate"))
 		return config_int(c, section, key, val, 0, 10000, &ch->rate);
+	if (!strcmp(key, "merge"))
+		return config_bool(c, section, key, val, &ch->merge);
+	if (!strcmp(key, "recipient_daily"))
+		return config_int(c, section, key, val, 0, 100000,
+		    &ch->recipient_daily);
+	if (!strcmp(key, "same_text_window"))
+		return config_int(c, section, key, val, 0, 86400,
+		    &ch->same_text_window);
 	if (!strcmp(key, "timeout"))
 		return config_int(c, section, key, val, 1, 120,
 		    &ch->timeout_ms) ? (ch->timeout_ms *= 1000, 1) : 0;
@@ -571,6 +580,9 @@ config_finish(struct config_ctx *c)
 			    "= template", cfg->file, ch->line, ch->name), -1;
 		if (ch->timeout_ms == 0)
 			ch->timeout_ms = 10000;
+		/* A fixed template has no room for two notices. */
+		if (ch->merge < 0)
+			ch->merge = strcmp(ch->preset, "template") != 0;
 		if (ch->max_inflight == 0)
 			ch->max_inflight = 8;
 	}

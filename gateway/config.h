@@ -31,6 +31,9 @@ struct config_channel {
 	/* Routing and pacing, any type. */
 	char prefixes[128];		/* E.164 prefixes served; "" = all */
 	int rate;			/* messages per second; 0 = no limit */
+	int merge;			/* notices due together: one SMS */
+	int recipient_daily;		/* messages a number a day; 0 = any */
+	int same_text_window;		/* seconds before the same text again */
 
 	/* type = http: a provider API; see examples/providers.md. */
 	char preset[16];		/* "", kannel, template */

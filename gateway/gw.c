@@ -62,12 +62,17 @@ gw_new(struct event_base *base, const struct gw_config *cfg, char *err,
 		snprintf(routes[i].prefixes, sizeof routes[i].prefixes, "%s",
 		    cc->prefixes);
 		routes[i].rate = cc->rate;
+		routes[i].merge = cc->merge != 0;	/* -1: default yes */
+		routes[i].daily = cc->recipient_daily;
+		routes[i].same_text = cc->same_text_window;
 		g->nchannels++;
 	}
 	g->quiet.start = cfg->quiet_start;
 	g->quiet.end = cfg->quiet_end;
 	scfg.max_age = cfg->max_age;
 	scfg.quiet = &g->quiet;
+	scfg.signature = cfg->signature;
+	scfg.max_segments = cfg->max_segments;
 	g->sender = sender_new(base, g->store, &g->clock, &scfg, routes,
 	    g->nchannels);
 	g->scheduler = scheduler_new(base, g->store, &g->clock, g->casework,

@@ -165,6 +165,9 @@ sender_result_cb(void *arg, int64_t id, enum chan_result r, const char *ref,
 		c->fails = 0;
 		c->down_until = 0;
 		rc = store_outbound_sent(s->store, id, now, ref, c->r.ch->name);
+		if (rc == STORE_OK && store_outbound_merged_result(s->store, id,
+		    1, now, ref, c->r.ch->name) != STORE_OK)
+			rc = STORE_ERR;
 		log_info("outbound %lld sent via %s (%s)", (long long)id,
 		    c->r.ch->name, ref ? ref : "-");
 		break;
@@ -187,12 +190,20 @@ sender_result_cb(void *arg, int64_t id, enum chan_result r, const char *ref,
 		if (due - fl.created_at > s->cfg.max_age) {
 			rc = store_outbound_failed(s->store, id,
 			    err ? err : "not accepted in time");
+			if (rc == STORE_OK && store_outbound_merged_result(
+			    s->store, id, -1, 0, "not accepted in time",
+			    NULL) != STORE_OK)
+				rc = STORE_ERR;
 			log_warnx("outbound %lld failed: not accepted within "
 			    "%lld h (%s)", (long long)id,
 			    (long long)(s->cfg.max_age / 3600), err ? err : "-");
 		} else {
 			rc = store_outbound_retry(s->store, id, due,
 			    err ? err : "temporary failure");
+			/* Merged messages wait again on their own. */
+			if (rc == STORE_OK && store_outbound_merged_result(
+			    s->store, id, 0, due, NULL, NULL) != STORE_OK)
+				rc = STORE_ERR;
 			log_warnx("outbound %lld via %s will be retried in "
 			    "%lld s: %s", (long long)id, c->r.ch->name,
 			    (long long)(due - now), err ? err : "-");
@@ -201,6 +212,9 @@ sender_result_cb(void *arg, int64_t id, enum chan_result r, const char *ref,
 	case CHAN_FAILED:
 	default:
 		rc = store_outbound_failed(s->store, id, err ? err : "rejected");
+		if (rc == STORE_OK && store_outbound_merged_result(s->store, id,
+		    -1, 0, err, NULL) != STORE_OK)
+			rc = STORE_ERR;
 		log_warnx("outbound %lld rejected by %s: %s", (long long)id,
 		    c->r.ch->name, err ? err : "-");
 		break;
@@ -281,19 +295,89 @@ sender_arm(struct sender *s)
 	evtimer_add(s->wake, &tv);
 }
 
+/*
+ * Per-number limits of the channel: 0 if m may go now, else the time it
+ * may. At the daily cap everything waits; near it (four fifths) notices
+ * and digests wait so that replies and escalations still get through.
+ */
+static int64_t
+sender_limited(struct sender *s, const struct sender_chan *c,
+    const struct store_outbound *m, int64_t now)
+{
+	int64_t n, oldest, until = 0;
+
+	if (c->r.daily > 0 && store_outbound_sent_to(s->store, m->to,
+	    c->r.ch->name, now - 86400, NULL, &n, &oldest) == STORE_OK &&
+	    (n >= c->r.daily || (m->priority >= 2 &&
+	    n * 5 >= (int64_t)c->r.daily * 4)))
+		until = oldest + 86400;
+	if (c->r.same_text > 0 && store_outbound_sent_to(s->store, m->to,
+	    c->r.ch->name, now - c->r.same_text, m->text, &n, &oldest) ==
+	    STORE_OK && n > 0 && oldest + c->r.same_text > until)
+		until = oldest + c->r.same_text;
+	return until > now ? until : 0;
+}
+
+/*
+ * Other notices to the same number that are due now join m as one SMS,
+ * as long as it stays within max_segments; text gets the joined text.
+ */
+static void
+sender_merge(struct sender *s, struct store_outbound *m, int64_t now,
+    char *text, size_t textsz)
+{
+	struct store_outbound *others = xcalloc(8, sizeof *others);
+	size_t n = 0, i, sl = s->cfg.signature ? strlen(s->cfg.signature) : 0;
+	char *joined = xcalloc(1, textsz);
+	struct smslen len;
+
+	snprintf(text, textsz, "%s", m->text);
+	if (store_begin(s->store) != STORE_OK)
+		goto out;
+	if (store_outbound_mergeable(s->store, now, m->to, m->id, others, 8,
+	    &n) != STORE_OK)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		const char *body = others[i].text;
+
+		if (sl && !strncmp(body, s->cfg.signature, sl))
+			body += sl;
+		if ((size_t)snprintf(joined, textsz, "%s\n%s", text, body) >=
+		    textsz || smslen_measure(joined, strlen(joined), &len) != 0 ||
+		    len.segments > (size_t)s->cfg.max_segments)
+			continue;
+		if (store_outbound_absorb(s->store, others[i].id, m->id) !=
+		    STORE_OK)
+			goto fail;
+		snprintf(text, textsz, "%s", joined);
+		log_debug("outbound %lld joins %lld in one SMS",
+		    (long long)others[i].id, (long long)m->id);
+	}
+	if (store_commit(s->store) == STORE_OK)
+		goto out;
+fail:
+	store_rollback(s->store);
+	snprintf(text, textsz, "%s", m->text);
+out:
+	free(joined);
+	free(others);
+}
+
 int
 sender_run(struct sender *s)
 {
 	struct store_outbound *m;
 	struct smslen len;
 	struct chan_msg cm;
-	char masked[32];
+	char masked[32], *text;
+	int64_t wait;
 	int n = 0, r, ci, serves;
 
 	if (s->running)
 		return 0;
 	s->running = 1;
 	m = xcalloc(1, sizeof *m);
+	text = xcalloc(1, STORE_TEXT_MAX);
 	for (;;) {
 		int64_t now = clock_now(s->clock);
 
@@ -309,9 +393,20 @@ sender_run(struct sender *s)
 			    now + SENDER_NO_ROUTE_WAIT);
 			break;
 		}
-		if (smslen_measure(m->text, strlen(m->text), &len) != 0)
+		if ((wait = sender_limited(s, &s->chans[ci], m, now)) != 0) {
+			log_info("outbound %lld waits until %lld: number at "
+			    "its limit on %s", (long long)m->id,
+			    (long long)wait, s->chans[ci].r.ch->name);
+			(void)sender_defer(s, m->id, wait);
+			continue;
+		}
+		if (s->chans[ci].r.merge && strcmp(m->kind, "reply") != 0)
+			sender_merge(s, m, now, text, STORE_TEXT_MAX);
+		else
+			snprintf(text, STORE_TEXT_MAX, "%s", m->text);
+		if (smslen_measure(text, strlen(text), &len) != 0)
 			len.segments = 0;
-		cm = (struct chan_msg){ m->id, m->to, m->text, m->kind,
+		cm = (struct chan_msg){ m->id, m->to, text, m->kind,
 		    (int)len.segments, now };
 		mask_phone(m->to, masked, sizeof masked);
 		log_debug("outbound %lld %s to %s via %s, %zu segment(s), "
@@ -334,10 +429,13 @@ sender_run(struct sender *s)
 				s->flights[at] = s->flights[--s->nflights];
 			(void)sender_defer(s, m->id, now +
 			    SENDER_NO_ROUTE_WAIT);
+			(void)store_outbound_merged_result(s->store, m->id, 0,
+			    now + SENDER_NO_ROUTE_WAIT, NULL, NULL);
 			break;
 		}
 		n++;
 	}
+	free(text);
 	free(m);
 	s->running = 0;
 	sender_arm(s);
@@ -374,6 +472,8 @@ sender_new(struct event_base *base, struct store *st, const struct clock *clk,
 	s->cfg = *cfg;
 	if (s->cfg.max_age <= 0)
 		s->cfg.max_age = 48 * 3600;
+	if (s->cfg.max_segments <= 0)
+		s->cfg.max_segments = 3;
 	s->seed = (unsigned int)time(NULL);
 	if ((s->wake = evtimer_new(base, sender_wake_cb, s)) == NULL)
 		fatalx("sender: evtimer_new");

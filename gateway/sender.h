@@ -6,8 +6,11 @@
  * with exponential backoff and jitter until the message is max_age old,
  * then it fails; a permanent rejection fails at once. A channel that keeps
  * failing is skipped for a while (failover), never losing a message. Rates
- * are per channel (messages per second). During quiet hours only replies
- * leave. In system-clock mode a timer wakes it for the next due message; in
+ * are per channel (messages per second), and so are per-number limits
+ * (a day's cap, the same text again too soon): a number at its limit makes
+ * its messages wait, lower priorities first. Notices to one number that are
+ * due together go out as one SMS where the channel allows it. During quiet
+ * hours only replies leave. In system-clock mode a timer wakes it for the next due message; in
  * manual mode whoever moves the clock calls sender_run().
  */
 #ifndef BX_SENDER_H
@@ -28,11 +31,17 @@ struct sender_route {
 	struct channel *ch;		/* borrowed */
 	char prefixes[128];		/* space-separated E.164 prefixes */
 	int rate;			/* messages per second, 0: no limit */
+	int merge;			/* several due notices to one number
+					 * go as one SMS */
+	int daily;			/* per number a day; 0: no limit */
+	int same_text;			/* seconds before the same text again */
 };
 
 struct sender_cfg {
 	int64_t max_age;		/* seconds; default 48 h */
 	const struct quiet *quiet;	/* borrowed; NULL: none */
+	const char *signature;		/* borrowed; stripped when merging */
+	int max_segments;		/* a merged SMS stays within this */
 };
 
 struct sender *sender_new(struct event_base *, struct store *,

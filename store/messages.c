@@ -316,3 +316,86 @@ store_outbound_count_since(struct store *s, const char *to, const char *kind,
 	sqlite3_bind_int64(st, 3, since);
 	return store_ints(s, st, n, 1, NULL);
 }
+
+enum store_rc
+store_outbound_mergeable(struct store *s, int64_t now, const char *to,
+    int64_t carrier, struct store_outbound *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_MERGEABLE);
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, carrier);
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out[*n].id = sqlite3_column_int64(st, 0);
+		store_col_text(st, 1, out[*n].text, sizeof out[*n].text);
+		(*n)++;
+	}
+	if (*n < max && rc != SQLITE_DONE)
+		return store_fail(s, st, rc);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
+store_outbound_absorb(struct store *s, int64_t id, int64_t carrier)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_ABSORB);
+	enum store_rc rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, carrier);
+	if ((rc = store_exec(s, st)) != STORE_OK)
+		return rc;
+	return sqlite3_changes(s->db) == 1 ? STORE_OK : STORE_NOTFOUND;
+}
+
+/* sent: 1 sent (at, ref, channel), 0 queued again (due), -1 failed
+ * (error). */
+enum store_rc
+store_outbound_merged_result(struct store *s, int64_t carrier, int sent,
+    int64_t at_or_due, const char *ref_or_error, const char *channel)
+{
+	sqlite3_stmt *st;
+
+	if (sent > 0) {
+		st = store_stmt(s, STMT_OUTBOUND_MERGED_SENT);
+		sqlite3_bind_int64(st, 2, at_or_due);
+		if (ref_or_error)
+			sqlite3_bind_text(st, 3, ref_or_error, -1,
+			    SQLITE_STATIC);
+		if (channel)
+			sqlite3_bind_text(st, 4, channel, -1, SQLITE_STATIC);
+	} else if (sent == 0) {
+		st = store_stmt(s, STMT_OUTBOUND_MERGED_RETRY);
+		sqlite3_bind_int64(st, 2, at_or_due);
+	} else {
+		st = store_stmt(s, STMT_OUTBOUND_MERGED_FAILED);
+		sqlite3_bind_text(st, 2, ref_or_error ? ref_or_error :
+		    "rejected", -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(st, 1, carrier);
+	return store_exec(s, st);
+}
+
+enum store_rc
+store_outbound_sent_to(struct store *s, const char *to, const char *channel,
+    int64_t since, const char *text, int64_t *n, int64_t *oldest)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_SENT_TO);
+	int rc;
+
+	sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, since);
+	if (text)
+		sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return store_fail(s, st, rc);
+	*n = sqlite3_column_int64(st, 0);
+	*oldest = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	return STORE_OK;
+}

@@ -154,6 +154,13 @@ static const char *const store_steps[] = {
 	"CREATE TABLE webhook_seen ("
 	" sig TEXT PRIMARY KEY,"
 	" at INTEGER NOT NULL) WITHOUT ROWID;",
+
+	/* 5: several notices to one person in one SMS; per-number limits. */
+	"ALTER TABLE outbound ADD COLUMN merged_into INTEGER "
+	" REFERENCES outbound(id);"
+	"CREATE INDEX outbound_merged ON outbound(merged_into) "
+	" WHERE merged_into IS NOT NULL;"
+	"CREATE INDEX outbound_sent_to ON outbound(recipient, sent_at);",
 };
 
 #define STORE_NSTEPS ((int)(sizeof store_steps / sizeof store_steps[0]))

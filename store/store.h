@@ -270,6 +270,25 @@ enum store_rc store_webhook_seen(struct store *, const char *sig,
     int64_t now, int64_t purge_before);
 enum store_rc store_outbound_failed(struct store *, int64_t id,
     const char *error);
+/*
+ * Merging: other queued, due, non-reply messages to the same number (up
+ * to max, by priority and age, text copied), and absorbing one into a
+ * carrier message. Absorbed rows follow their carrier: sent, queued again
+ * (separately) or failed with it.
+ */
+enum store_rc store_outbound_mergeable(struct store *, int64_t now,
+    const char *to, int64_t carrier, struct store_outbound *out, size_t max,
+    size_t *n);
+enum store_rc store_outbound_absorb(struct store *, int64_t id,
+    int64_t carrier);
+enum store_rc store_outbound_merged_result(struct store *, int64_t carrier,
+    int sent, int64_t at_or_due, const char *ref_or_error,
+    const char *channel);
+/* Messages sent to a number through channel since since (optionally only
+ * with this exact text); *oldest gets the earliest sent_at of them. */
+enum store_rc store_outbound_sent_to(struct store *, const char *to,
+    const char *channel, int64_t since, const char *text, int64_t *n,
+    int64_t *oldest);
 /* After a crash: what was being sent is queued again (maybe-once). */
 enum store_rc store_outbound_requeue_sending(struct store *, int *n);
 /* Earliest due time of a queued message (or reply); NOTFOUND if none. */

@@ -380,6 +380,67 @@ START_TEST(test_quiet_hours)
 }
 END_TEST
 
+/* Notices to one person due together go as one SMS, as the quiet hours
+ * end; a number at its daily limit waits, notices before replies. */
+START_TEST(test_merge_and_limits)
+{
+	stop();
+	cfg.quiet_start = 21 * 60;
+	cfg.quiet_end = 7 * 60 + 30;
+	cfg.clock_start = T0 + 13 * H;	/* 22:00 */
+	cfg.channels[0].merge = 1;
+	start();
+	sms(HT, "ABS 20240101 1");
+	sms(HT, "ABS 20240103 1");
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" PRINCIPAL "' AND status = 'queued'"), 2);
+	ck_assert_int_eq(clock_set(&g->clock, T0 + 22 * H + 30 * 60), 0);
+	gw_run_due(g);
+	/* One SMS for the principal with both cases, two rows sent. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" PRINCIPAL "' AND status = 'sent'"), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" PRINCIPAL "' AND merged_into IS NOT NULL"), 1);
+	{
+		char *all = tu_read(outbox), *p = all, *line;
+		int lines = 0;
+
+		while ((line = strstr(p, "\"to\":\"" PRINCIPAL "\"")) != NULL) {
+			lines++;
+			ck_assert_ptr_nonnull(strstr(line, "立案#1"));
+			ck_assert_ptr_nonnull(strstr(line, "立案#2"));
+			p = line + 1;
+		}
+		ck_assert_int_eq(lines, 1);
+		free(all);
+	}
+}
+END_TEST
+
+START_TEST(test_recipient_daily_limit)
+{
+	stop();
+	cfg.channels[0].recipient_daily = 5;
+	start();
+	/* Replies to the head teacher: four go at once; at four fifths of
+	 * the cap, notices would wait but replies still go; at the cap,
+	 * everything waits a day. */
+	sms(HT, "ABS 20240102 1");
+	sms(HT, "ABS 20240201 1");
+	sms(HT, "ABS 20241002 1");
+	sms(HT, "ABS 20241003 1");
+	sms(HT, "ABS 20241001 1");
+	sms(HT, "HELP");
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" HT "' AND status = 'sent'"), 5);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" HT "' AND status = 'queued' AND due_at = 1788310800"), 1);
+	at(D);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" HT "' AND status = 'sent'"), 6);
+}
+END_TEST
+
 START_TEST(test_ladder_config)
 {
 	struct ladder l;
@@ -428,6 +489,8 @@ main(void)
 	tcase_add_test(tc, test_school_calendar);
 	tcase_add_test(tc, test_quiet_hours);
 	tcase_add_test(tc, test_ladder_config);
+	tcase_add_test(tc, test_merge_and_limits);
+	tcase_add_test(tc, test_recipient_daily_limit);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
