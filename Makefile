@@ -29,15 +29,25 @@ test: build asan
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
 	@$(MAKE) fuzz
 
+# Each fuzzer on a copy of its seed corpus: the command parser for
+# FUZZ_SECONDS, the PDU decoder and the AT line classifier for half that.
+FUZZERS = command:$(FUZZ_SECONDS) sms_pdu:$(shell expr $(FUZZ_SECONDS) / 2) \
+	at:$(shell expr $(FUZZ_SECONDS) / 2)
+
 fuzz: deps
 	@if command -v clang >/dev/null; then \
 		cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang \
 		    -DCMAKE_BUILD_TYPE=Debug -DBAOXUE_FUZZ=ON >/dev/null && \
-		cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_command && \
-		rm -rf $(FUZZ_BUILD)/corpus && mkdir -p $(FUZZ_BUILD)/corpus && \
-		cp tests/fuzz/corpus/command/* $(FUZZ_BUILD)/corpus/ && \
-		$(FUZZ_BUILD)/tests/fuzz/fuzz_command -max_total_time=$(FUZZ_SECONDS) \
-		    -max_len=8192 -print_final_stats=1 $(FUZZ_BUILD)/corpus; \
+		cmake --build $(FUZZ_BUILD) -j $(JOBS) && \
+		for f in $(FUZZERS); do \
+			name=$${f%%:*}; secs=$${f##*:}; \
+			rm -rf $(FUZZ_BUILD)/corpus-$$name && \
+			mkdir -p $(FUZZ_BUILD)/corpus-$$name && \
+			cp tests/fuzz/corpus/$$name/* $(FUZZ_BUILD)/corpus-$$name/ && \
+			$(FUZZ_BUILD)/tests/fuzz/fuzz_$$name -max_total_time=$$secs \
+			    -max_len=8192 -print_final_stats=1 \
+			    $(FUZZ_BUILD)/corpus-$$name || exit 1; \
+		done; \
 	else \
 		echo "fuzz: clang not found, fuzzers skipped"; \
 	fi

@@ -390,9 +390,11 @@ config_channel(struct config_ctx *c, const char *section, const char *key,
 			ch->type = CHAN_TYPE_OUTBOX;
 		else if (!strcmp(val, "http"))
 			ch->type = CHAN_TYPE_HTTP;
+		else if (!strcmp(val, "modem"))
+			ch->type = CHAN_TYPE_MODEM;
 		else
 			return config_fail(c, section, key, "unknown channel "
-			    "type '%s' (supported: outbox, http)", val);
+			    "type '%s' (supported: outbox, http, modem)", val);
 		return 1;
 	}
 	if (!strcmp(key, "path"))
@@ -447,6 +449,21 @@ config_channel(struct config_ctx *c, const char *section, const char *key,
 	CONFIG_STR("dlr_url", dlr_url)
 	CONFIG_STR("template_code", template_code)
 	CONFIG_STR("sender", sender)
+	CONFIG_STR("device", device)
+	CONFIG_STR("pin", pin)
+	if (!strcmp(key, "baud")) {
+		if (strcmp(val, "9600") && strcmp(val, "19200") &&
+		    strcmp(val, "38400") && strcmp(val, "57600") &&
+		    strcmp(val, "115200") && strcmp(val, "230400") &&
+		    strcmp(val, "460800") && strcmp(val, "921600"))
+			return config_fail(c, section, key, "'%s' is not a "
+			    "serial speed (9600 ... 921600)", val);
+		ch->baud = atoi(val);
+		return 1;
+	}
+	if (!strcmp(key, "concat_timeout"))
+		return config_int(c, section, key, val, 10, 86400,
+		    &ch->concat_timeout);
 #undef CONFIG_STR
 	return config_fail(c, section, key, "%sunknown key", "");
 }
@@ -569,6 +586,12 @@ config_finish(struct config_ctx *c)
 			return snprintf(c->err, c->errsz, "%s:%d: "
 			    "[channel.%s] path: required for type = outbox",
 			    cfg->file, ch->line, ch->name), -1;
+		if (ch->type == CHAN_TYPE_MODEM && ch->device[0] == '\0')
+			return snprintf(c->err, c->errsz, "%s:%d: "
+			    "[channel.%s] device: required for type = modem",
+			    cfg->file, ch->line, ch->name), -1;
+		if (ch->baud == 0)
+			ch->baud = 115200;
 		if (ch->type == CHAN_TYPE_HTTP && ch->url[0] == '\0')
 			return snprintf(c->err, c->errsz, "%s:%d: "
 			    "[channel.%s] url: required for type = http",

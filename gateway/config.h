@@ -19,7 +19,7 @@
 #define CONFIG_TOKEN_MAX 128
 #define CONFIG_NAME_MAX 32
 
-enum config_chan_type { CHAN_TYPE_OUTBOX, CHAN_TYPE_HTTP };
+enum config_chan_type { CHAN_TYPE_OUTBOX, CHAN_TYPE_HTTP, CHAN_TYPE_MODEM };
 
 struct config_channel {
 	char name[CONFIG_NAME_MAX];
@@ -53,6 +53,12 @@ struct config_channel {
 	char sender[32];		/* our number or short code, {sender} */
 	int timeout_ms;
 	int max_inflight;
+
+	/* type = modem */
+	char device[PATH_MAX];		/* /dev/ttyUSB2 */
+	int baud;			/* default 115200 */
+	char pin[16];			/* SIM PIN, "" if none */
+	int concat_timeout;		/* seconds for missing parts */
 };
 
 struct gw_config {

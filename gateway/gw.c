@@ -3,18 +3,62 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "gateway/casework/casework.h"
 #include "gateway/channels/channel.h"
+#include "gateway/channels/modem_sess.h"
 #include "gateway/curl_ev.h"
+#include "gateway/log.h"
 #include "gateway/pipeline.h"
 #include "gateway/scheduler.h"
 #include "gateway/sender.h"
 #include "gateway/xmalloc.h"
 #include "parsers/command.h"
+#include "parsers/phone.h"
 #include "store/store.h"
 #include "templates/render.h"
+
+/* A modem's inbound message: into the pipeline like any other. 0 once
+ * committed (or refused for good), so that the modem deletes it. */
+static int
+gw_modem_inbound(void *arg, const char *channel, const struct modem_event *e)
+{
+	struct gw *g = arg;
+	char from[PHONE_MAX];
+	struct pipeline_in in;
+	int64_t id;
+
+	if (phone_normalize(e->from, from, sizeof from) != 0) {
+		/* An operator's alphanumeric sender: nobody to answer. */
+		log_info("modem %s: message from a non-number sender dropped",
+		    channel);
+		return 0;
+	}
+	if (e->partial)
+		log_warnx("modem %s: a multipart message from %s came "
+		    "incomplete; processed with the parts received", channel,
+		    e->provider_id);
+	in = (struct pipeline_in){ channel, e->provider_id, from, NULL, e->text,
+	    strlen(e->text), NULL };
+	return pipeline_inbound(g->pipeline, &in, &id) == PIPELINE_FAILED ?
+	    -1 : 0;
+}
+
+static void
+gw_modem_dlr(void *arg, const char *channel, const char *ref,
+    const char *status)
+{
+	struct gw *g = arg;
+
+	if (store_begin(g->store) != STORE_OK)
+		return;
+	if (store_outbound_dlr_ref(g->store, channel, ref, status,
+	    clock_now(&g->clock)) == STORE_ERR ||
+	    store_commit(g->store) != STORE_OK)
+		store_rollback(g->store);
+}
 
 struct gw *
 gw_new(struct event_base *base, const struct gw_config *cfg, char *err,
@@ -53,6 +97,9 @@ gw_new(struct event_base *base, const struct gw_config *cfg, char *err,
 		if (cc->type == CHAN_TYPE_HTTP)
 			g->channels[i] = httpprov_new(cc, g->curl,
 			    cfg->signature, err, errsz);
+		else if (cc->type == CHAN_TYPE_MODEM)
+			g->channels[i] = modem_new(cc, base, gw_modem_inbound,
+			    gw_modem_dlr, g, err, errsz);
 		else
 			g->channels[i] = outbox_new(cc->name, cc->path,
 			    cc->console, err, errsz);

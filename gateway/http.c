@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "gateway/channels/channel.h"
 #include "gateway/gw.h"
 #include "gateway/hmac.h"
 #include "gateway/log.h"
@@ -559,13 +560,31 @@ http_healthz(struct http *h, struct evhttp_request *req)
 		    store_errmsg(h->g->store)));
 		return;
 	}
-	http_json(req, 200, "OK", json_pack("{ss ss sI sI sI sI sI ss ss}",
-	    "status", "ok", "database", "ok",
-	    "queue_depth", (json_int_t)q.queued,
-	    "failed", (json_int_t)q.failed, "sent", (json_int_t)q.sent,
-	    "delivered", (json_int_t)q.delivered,
-	    "undelivered", (json_int_t)q.undelivered,
-	    "clock", h->g->clock.manual ? "manual" : "system", "now", now));
+	{
+		json_t *o = json_pack("{ss ss sI sI sI sI sI ss ss}",
+		    "status", "ok", "database", "ok",
+		    "queue_depth", (json_int_t)q.queued,
+		    "failed", (json_int_t)q.failed, "sent", (json_int_t)q.sent,
+		    "delivered", (json_int_t)q.delivered,
+		    "undelivered", (json_int_t)q.undelivered,
+		    "clock", h->g->clock.manual ? "manual" : "system",
+		    "now", now);
+		json_t *chans = json_object();
+		size_t i;
+
+		/* Channels that know their state (a modem's signal, say). */
+		for (i = 0; i < h->g->nchannels; i++) {
+			const struct channel *ch = h->g->channels[i];
+			char st[128];
+
+			if (ch->ops->status == NULL)
+				continue;
+			ch->ops->status(ch, st, sizeof st);
+			json_object_set_new(chans, ch->name, json_string(st));
+		}
+		json_object_set_new(o, "channels", chans);
+		http_json(req, 200, "OK", o);
+	}
 }
 
 static void

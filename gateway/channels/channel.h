@@ -40,6 +40,8 @@ struct channel_ops {
 	/* Can the channel take another message now? */
 	int (*ready)(const struct channel *);
 	void (*free)(struct channel *);
+	/* A short state for /healthz; may be NULL. */
+	void (*status)(const struct channel *, char *buf, size_t sz);
 };
 
 struct channel {
@@ -58,10 +60,24 @@ void channel_free(struct channel *);
 
 struct config_channel;
 struct curl_ev;
+struct event_base;
 
 /* An HTTP provider (type = http) over curl_ev (borrowed). */
 struct channel *httpprov_new(const struct config_channel *, struct curl_ev *,
     const char *signature, char *err, size_t errsz);
+
+/* What a modem hands its owner (the daemon wires them to the pipeline and
+ * the store): an inbound message (return 0 once it is committed, and the
+ * modem deletes it from the SIM), and a delivery report by reference. */
+struct modem_event;
+typedef int modem_inbound_fn(void *arg, const char *channel,
+    const struct modem_event *);
+typedef void modem_dlr_fn(void *arg, const char *channel, const char *ref,
+    const char *status);
+
+/* A GSM/LTE modem on a serial device (type = modem). */
+struct channel *modem_new(const struct config_channel *, struct event_base *,
+    modem_inbound_fn *, modem_dlr_fn *, void *arg, char *err, size_t errsz);
 
 /* The outbox: appends JSON lines to path, and to stdout with console. */
 struct channel *outbox_new(const char *name, const char *path, int console,

@@ -320,7 +320,7 @@ httpprov_free(struct channel *ch)
 }
 
 static const struct channel_ops httpprov_ops = {
-	"http", httpprov_send, httpprov_ready, httpprov_free
+	"http", httpprov_send, httpprov_ready, httpprov_free, NULL
 };
 
 /* Fills the templates a preset stands for (explicit keys win). */

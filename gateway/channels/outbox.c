@@ -77,7 +77,7 @@ outbox_free(struct channel *ch)
 }
 
 static const struct channel_ops outbox_ops = {
-	"outbox", outbox_send, outbox_ready, outbox_free
+	"outbox", outbox_send, outbox_ready, outbox_free, NULL
 };
 
 struct channel *

@@ -1,0 +1,772 @@
+/* The modem's AT conversation; see modem_sess.h. Sans I/O. */
+#include "gateway/channels/modem_sess.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parsers/at.h"
+#include "parsers/sms_pdu.h"
+
+#define MS_QUEUE 64
+#define MS_EVENTS 16
+#define MS_LINE_MAX 2048
+#define MS_OUT_MAX 8192
+#define MS_CONCAT 16
+#define MS_PARTS 8
+#define MS_TOKENS 32
+#define MS_PROBES 3
+
+enum ms_cmd {
+	CMD_PLAIN, CMD_CPIN, CMD_CMGL, CMD_CMGR_SR, CMD_CMGS, CMD_CMGD,
+	CMD_POLL, CMD_PROBE
+};
+
+struct ms_command {
+	char text[96];
+	enum ms_cmd kind;
+	int slot;		/* CMGD/CMGR: storage index */
+	int init;		/* part of the init table */
+};
+
+/* The init table: what a modem needs before it is useful (27.005/27.007). */
+static const char *const ms_init[] = {
+	"AT",			/* sync; the first may be eaten by the modem */
+	"ATE0",			/* no echo */
+	"AT+CMEE=1",		/* numeric +CME ERROR codes */
+	"AT+CPIN?",		/* SIM ready, or a PIN first */
+	"AT+CMGF=0",		/* PDU mode */
+	"AT+CPMS=\"SM\",\"SM\",\"SM\"",	/* storage: the SIM */
+	"AT+CNMI=2,1,0,1,0",	/* +CMTI for stored SMS, +CDS reports */
+	"AT+CREG?",		/* network registration */
+	"AT+CSQ",		/* signal */
+	"AT+CMGL=4",		/* every message already stored */
+};
+
+struct ms_concat {
+	int used;
+	char from[MODEM_ADDR_MAX];
+	unsigned ref, total;
+	unsigned have;			/* bit per part seq-1 */
+	int64_t first_at;
+	int64_t scts;			/* earliest part's */
+	char *text[MS_PARTS];
+	int slots[MS_PARTS];
+	int nslots;
+};
+
+struct ms_token {
+	int used;
+	int slots[MODEM_MAX_SLOTS];
+	int nslots;
+};
+
+struct modem_sess {
+	struct modem_sess_cfg cfg;
+	enum modem_state state;
+	/* Commands: a queue and the one in flight. */
+	struct ms_command q[MS_QUEUE];
+	size_t qhead, qlen;
+	struct ms_command cur;
+	int busy;
+	int64_t deadline;
+	int probes;
+	/* Reading. */
+	char line[MS_LINE_MAX];
+	size_t linelen;
+	enum { PDU_NONE, PDU_CMT, PDU_CDS, PDU_LIST, PDU_SR } expect;
+	int list_slot;
+	int pending[MS_TOKENS * MODEM_MAX_SLOTS];	/* slots handed out */
+	size_t npending;
+	struct ms_concat concat[MS_CONCAT];
+	struct ms_token tokens[MS_TOKENS];
+	/* Sending: one message at a time. */
+	int sending;
+	int64_t send_id;
+	struct sms_pdu_part parts[MS_PARTS];
+	int nparts, part;
+	int prompted;
+	unsigned first_mr, mr;
+	/* Output and events. */
+	uint8_t out[MS_OUT_MAX];
+	size_t outlen;
+	struct modem_event *ev;
+	size_t evhead, evlen;
+	/* Status. */
+	int rssi, creg;
+	int64_t next_poll;
+};
+
+const char *
+modem_state_name(enum modem_state s)
+{
+	static const char *const n[] = {
+		"closed", "init", "ready", "reset", "pin_needed"
+	};
+
+	return (unsigned)s < sizeof n / sizeof n[0] ? n[s] : "?";
+}
+
+struct modem_sess *
+modem_sess_new(const struct modem_sess_cfg *cfg)
+{
+	struct modem_sess *s = calloc(1, sizeof *s);
+
+	if (s == NULL)
+		return NULL;
+	if ((s->ev = calloc(MS_EVENTS, sizeof *s->ev)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	s->cfg = *cfg;
+	if (s->cfg.cmd_timeout <= 0)
+		s->cfg.cmd_timeout = 10;
+	if (s->cfg.send_timeout <= 0)
+		s->cfg.send_timeout = 60;
+	if (s->cfg.concat_timeout <= 0)
+		s->cfg.concat_timeout = 600;
+	if (s->cfg.poll_interval <= 0)
+		s->cfg.poll_interval = 60;
+	s->rssi = 99;
+	s->creg = -1;
+	s->state = MODEM_CLOSED;
+	return s;
+}
+
+static void
+ms_concat_clear(struct ms_concat *c)
+{
+	int i;
+
+	for (i = 0; i < MS_PARTS; i++)
+		free(c->text[i]);
+	memset(c, 0, sizeof *c);
+}
+
+void
+modem_sess_free(struct modem_sess *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < MS_CONCAT; i++)
+		ms_concat_clear(&s->concat[i]);
+	free(s->ev);
+	free(s);
+}
+
+static struct modem_event *
+ms_event(struct modem_sess *s, enum modem_ev_kind k)
+{
+	struct modem_event *e;
+
+	if (s->evlen == MS_EVENTS)
+		return NULL;	/* the owner reads them after every feed */
+	e = &s->ev[(s->evhead + s->evlen++) % MS_EVENTS];
+	memset(e, 0, sizeof *e);
+	e->kind = k;
+	e->code = -1;
+	return e;
+}
+
+static void
+ms_write(struct modem_sess *s, const char *data, size_t len)
+{
+	if (s->outlen + len > MS_OUT_MAX)
+		return;		/* the owner drains after every call */
+	memcpy(s->out + s->outlen, data, len);
+	s->outlen += len;
+}
+
+static void
+ms_queue(struct modem_sess *s, enum ms_cmd kind, const char *text, int slot,
+    int init)
+{
+	struct ms_command *c;
+	size_t i;
+
+	/* One listing waiting is enough. */
+	if (kind == CMD_CMGL)
+		for (i = 0; i < s->qlen; i++)
+			if (s->q[(s->qhead + i) % MS_QUEUE].kind == CMD_CMGL)
+				return;
+	if (s->qlen == MS_QUEUE)
+		return;
+	c = &s->q[(s->qhead + s->qlen++) % MS_QUEUE];
+	memset(c, 0, sizeof *c);
+	snprintf(c->text, sizeof c->text, "%s", text);
+	c->kind = kind;
+	c->slot = slot;
+	c->init = init;
+}
+
+/* Puts a command at the front (a PIN before the rest of init). */
+static void
+ms_push_front(struct modem_sess *s, enum ms_cmd kind, const char *text)
+{
+	struct ms_command *c;
+
+	if (s->qlen == MS_QUEUE)
+		return;
+	s->qhead = (s->qhead + MS_QUEUE - 1) % MS_QUEUE;
+	s->qlen++;
+	c = &s->q[s->qhead];
+	memset(c, 0, sizeof *c);
+	snprintf(c->text, sizeof c->text, "%s", text);
+	c->kind = kind;
+	c->init = 1;
+}
+
+static void
+ms_start_next(struct modem_sess *s, int64_t now)
+{
+	char buf[128];
+
+	if (s->busy || s->qlen == 0 || s->state == MODEM_CLOSED)
+		return;
+	s->cur = s->q[s->qhead];
+	s->qhead = (s->qhead + 1) % MS_QUEUE;
+	s->qlen--;
+	s->busy = 1;
+	s->prompted = 0;
+	s->deadline = now + (s->cur.kind == CMD_CMGS ? s->cfg.send_timeout :
+	    s->cfg.cmd_timeout);
+	snprintf(buf, sizeof buf, "%s\r", s->cur.text);
+	ms_write(s, buf, strlen(buf));
+}
+
+static void
+ms_queue_init(struct modem_sess *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof ms_init / sizeof ms_init[0]; i++)
+		ms_queue(s, !strcmp(ms_init[i], "AT+CPIN?") ? CMD_CPIN :
+		    !strcmp(ms_init[i], "AT+CMGL=4") ? CMD_CMGL :
+		    CMD_PLAIN, ms_init[i], -1, 1);
+}
+
+void
+modem_sess_open(struct modem_sess *s, int64_t now)
+{
+	s->state = MODEM_INIT;
+	s->qhead = s->qlen = 0;
+	s->busy = 0;
+	s->linelen = 0;
+	s->expect = PDU_NONE;
+	s->probes = 0;
+	s->npending = 0;	/* re-read after a reopen, dedup downstream */
+	ms_queue_init(s);
+	s->next_poll = now + s->cfg.poll_interval;
+	ms_start_next(s, now);
+}
+
+/* The message being sent failed; it goes back to the owner's queue. */
+static void
+ms_send_failed(struct modem_sess *s, int code, int permanent)
+{
+	struct modem_event *e;
+
+	if (!s->sending)
+		return;
+	if ((e = ms_event(s, MODEM_EV_SEND_FAILED)) != NULL) {
+		e->msg_id = s->send_id;
+		e->code = code;
+		e->permanent = permanent;
+	}
+	s->sending = 0;
+}
+
+void
+modem_sess_closed(struct modem_sess *s, int64_t now)
+{
+	(void)now;
+	ms_send_failed(s, -1, 0);
+	s->state = MODEM_CLOSED;
+	s->busy = 0;
+	s->qhead = s->qlen = 0;
+	s->outlen = 0;
+	s->linelen = 0;
+	s->expect = PDU_NONE;
+}
+
+/* 27.005 §3.2.5 / 24.011 causes that will not get better by retrying. */
+static int
+ms_cms_permanent(int code)
+{
+	switch (code) {
+	case 1: case 21: case 28: case 29: case 30: case 50: case 96:
+	case 304: case 305: case 325:
+		return 1;
+	}
+	return 0;
+}
+
+static int
+ms_slot_pending(const struct modem_sess *s, int slot)
+{
+	size_t i;
+
+	for (i = 0; i < s->npending; i++)
+		if (s->pending[i] == slot)
+			return 1;
+	return 0;
+}
+
+/* Hands a whole (or timed-out partial) message to the owner. */
+static void
+ms_deliver(struct modem_sess *s, const char *from, const char *text,
+    const char *pid, const int *slots, int nslots, int partial)
+{
+	struct modem_event *e;
+	int t, i;
+
+	for (t = 0; t < MS_TOKENS && s->tokens[t].used; t++)
+		;
+	if (t == MS_TOKENS || (e = ms_event(s, MODEM_EV_INBOUND)) == NULL)
+		return;		/* not now: it stays stored, read again */
+	s->tokens[t].used = 1;
+	s->tokens[t].nslots = 0;
+	for (i = 0; i < nslots && i < MODEM_MAX_SLOTS; i++) {
+		s->tokens[t].slots[s->tokens[t].nslots++] = slots[i];
+		if (slots[i] >= 0 && s->npending < sizeof s->pending /
+		    sizeof s->pending[0])
+			s->pending[s->npending++] = slots[i];
+	}
+	snprintf(e->from, sizeof e->from, "%s", from);
+	snprintf(e->text, sizeof e->text, "%s", text);
+	snprintf(e->provider_id, sizeof e->provider_id, "%s", pid);
+	e->partial = partial;
+	e->token = t;
+}
+
+static void
+ms_concat_flush(struct modem_sess *s, struct ms_concat *c, int partial)
+{
+	char *text = calloc(1, MODEM_TEXT_MAX), pid[96];
+	size_t o = 0, l;
+	unsigned i;
+
+	if (text == NULL)
+		return;
+	for (i = 0; i < c->total && i < MS_PARTS; i++) {
+		const char *p = c->text[i] ? c->text[i] : "…";
+
+		l = strlen(p);
+		if (o + l + 1 >= MODEM_TEXT_MAX)
+			break;
+		memcpy(text + o, p, l);
+		o += l;
+	}
+	text[o] = '\0';
+	snprintf(pid, sizeof pid, "%s/%lld/%u/%u", c->from,
+	    (long long)c->scts, c->ref, c->total);
+	ms_deliver(s, c->from, text, pid, c->slots, c->nslots, partial);
+	free(text);
+	ms_concat_clear(c);
+}
+
+/* One decoded SMS-DELIVER from storage slot (or -1 when pushed). */
+static void
+ms_got_deliver(struct modem_sess *s, const struct sms_pdu *p, int slot,
+    int64_t now)
+{
+	struct ms_concat *c = NULL, *free_c = NULL;
+	char pid[96];
+	int i;
+
+	if (!p->concat || p->total <= 1 || p->total > MS_PARTS ||
+	    p->seq < 1 || p->seq > p->total) {
+		snprintf(pid, sizeof pid, "%s/%lld/0/1", p->addr,
+		    (long long)p->scts);
+		ms_deliver(s, p->addr, p->text, pid, &slot, 1, 0);
+		return;
+	}
+	for (i = 0; i < MS_CONCAT; i++) {
+		struct ms_concat *k = &s->concat[i];
+
+		if (!k->used) {
+			if (free_c == NULL)
+				free_c = k;
+			continue;
+		}
+		if (k->ref == p->ref && k->total == p->total &&
+		    !strcmp(k->from, p->addr))
+			c = k;
+	}
+	if (c == NULL) {
+		if ((c = free_c) == NULL)
+			return;		/* stays stored; read again later */
+		c->used = 1;
+		snprintf(c->from, sizeof c->from, "%s", p->addr);
+		c->ref = p->ref;
+		c->total = p->total;
+		c->first_at = now;
+		c->scts = p->scts;
+	}
+	if (p->scts < c->scts)
+		c->scts = p->scts;
+	if (slot >= 0 && c->nslots < MS_PARTS) {
+		for (i = 0; i < c->nslots && c->slots[i] != slot; i++)
+			;
+		if (i == c->nslots)
+			c->slots[c->nslots++] = slot;
+	}
+	if (!(c->have & (1u << (p->seq - 1)))) {
+		c->have |= 1u << (p->seq - 1);
+		c->text[p->seq - 1] = strdup(p->text);
+	}
+	if (c->have == (1u << c->total) - 1)
+		ms_concat_flush(s, c, 0);
+}
+
+/* A PDU line: what it is depends on what announced it. */
+static void
+ms_pdu_line(struct modem_sess *s, const char *line, size_t len, int64_t now)
+{
+	struct sms_pdu *p = calloc(1, sizeof *p);
+	struct modem_event *e;
+	int ctx = s->expect, slot = s->list_slot;
+
+	s->expect = PDU_NONE;
+	if (p == NULL)
+		return;
+	if (sms_pdu_decode(line, len, p) != 0)
+		goto out;	/* garbage: ignored, slot left alone */
+	if (p->type == SMS_PDU_STATUS_REPORT) {
+		if ((e = ms_event(s, MODEM_EV_DLR)) != NULL) {
+			e->mr = p->mr;
+			e->status = p->status;
+		}
+		if (ctx == PDU_SR && slot >= 0) {
+			char cmd[32];
+
+			snprintf(cmd, sizeof cmd, "AT+CMGD=%d", slot);
+			ms_queue(s, CMD_CMGD, cmd, slot, 0);
+		}
+		goto out;
+	}
+	if (p->type != SMS_PDU_DELIVER)
+		goto out;
+	if (ctx == PDU_LIST && ms_slot_pending(s, slot))
+		goto out;	/* handed out, not committed yet */
+	ms_got_deliver(s, p, ctx == PDU_LIST ? slot : -1, now);
+out:
+	free(p);
+}
+
+static void
+ms_complete(struct modem_sess *s, const struct at_line *l, int64_t now)
+{
+	struct modem_event *e;
+	char buf[64];
+
+	s->busy = 0;
+	s->probes = 0;
+	switch (s->cur.kind) {
+	case CMD_CMGS:
+		if (l->kind != AT_OK) {
+			ms_send_failed(s, l->code, l->kind == AT_CMS_ERROR &&
+			    ms_cms_permanent(l->code));
+			break;
+		}
+		if (s->part == 0)
+			s->first_mr = s->mr;
+		if (++s->part < s->nparts) {
+			snprintf(buf, sizeof buf, "AT+CMGS=%d",
+			    s->parts[s->part].tpdu_octets);
+			ms_push_front(s, CMD_CMGS, buf);
+			s->q[s->qhead].init = 0;
+		} else {
+			if ((e = ms_event(s, MODEM_EV_SENT)) != NULL) {
+				e->msg_id = s->send_id;
+				e->mr = s->first_mr;
+			}
+			s->sending = 0;
+		}
+		break;
+	case CMD_PROBE:
+		/* The modem answers again: start over with init. */
+		modem_sess_open(s, now);
+		return;
+	default:
+		if (l->kind == AT_CMS_ERROR && l->code == 322)
+			ms_queue(s, CMD_CMGL, "AT+CMGL=4", -1, 0);
+		break;
+	}
+	if (s->state == MODEM_INIT && s->qlen == 0)
+		s->state = MODEM_READY;
+	if (s->state == MODEM_INIT) {
+		/* Init continues past an error: the rest may still work. */
+		size_t i;
+		int more = 0;
+
+		for (i = 0; i < s->qlen; i++)
+			more |= s->q[(s->qhead + i) % MS_QUEUE].init;
+		if (!more)
+			s->state = MODEM_READY;
+	}
+}
+
+static void
+ms_line(struct modem_sess *s, const char *line, size_t len, int64_t now)
+{
+	struct at_line l;
+	char cmd[64];
+
+	if (s->expect != PDU_NONE && len > 0) {
+		ms_pdu_line(s, line, len, now);
+		return;
+	}
+	switch (at_classify(line, len, &l)) {
+	case AT_CMTI:
+		ms_queue(s, CMD_CMGL, "AT+CMGL=4", -1, 0);
+		break;
+	case AT_CMT:
+		s->expect = PDU_CMT;
+		break;
+	case AT_CDS:
+		s->expect = PDU_CDS;
+		break;
+	case AT_CDSI:
+		snprintf(cmd, sizeof cmd, "AT+CMGR=%d", l.index);
+		ms_queue(s, CMD_CMGR_SR, cmd, l.index, 0);
+		break;
+	case AT_CMGL:
+		if (s->busy && s->cur.kind == CMD_CMGL) {
+			s->expect = PDU_LIST;
+			s->list_slot = l.index;
+		}
+		break;
+	case AT_CMGR:
+		if (s->busy && s->cur.kind == CMD_CMGR_SR) {
+			s->expect = PDU_SR;
+			s->list_slot = s->cur.slot;
+		}
+		break;
+	case AT_CMGS:
+		if (s->busy && s->cur.kind == CMD_CMGS)
+			s->mr = (unsigned)l.code;
+		break;
+	case AT_CSQ:
+		s->rssi = l.code;
+		break;
+	case AT_CREG:
+		s->creg = l.stat;
+		break;
+	case AT_CPIN:
+		if (s->busy && s->cur.kind == CMD_CPIN &&
+		    strcmp(l.text, "READY") != 0) {
+			if (!strcmp(l.text, "SIM PIN") && s->cfg.pin[0]) {
+				snprintf(cmd, sizeof cmd, "AT+CPIN=\"%s\"",
+				    s->cfg.pin);
+				ms_push_front(s, CMD_PLAIN, cmd);
+			} else {
+				/* Nothing works without it: wait, poll. */
+				s->state = MODEM_PIN_NEEDED;
+				s->qhead = s->qlen = 0;
+			}
+		}
+		break;
+	case AT_OK:
+	case AT_ERROR:
+	case AT_CMS_ERROR:
+	case AT_CME_ERROR:
+		if (s->busy)
+			ms_complete(s, &l, now);
+		break;
+	default:
+		break;		/* echoes, RING, banners */
+	}
+}
+
+int
+modem_sess_feed(struct modem_sess *s, const uint8_t *buf, size_t len,
+    int64_t now)
+{
+	size_t i;
+
+	if (s->state == MODEM_CLOSED)
+		return 0;
+	for (i = 0; i < len; i++) {
+		char c = (char)buf[i];
+
+		if (c == '\r' || c == '\n') {
+			if (s->linelen > 0)
+				ms_line(s, s->line, s->linelen, now);
+			s->linelen = 0;
+		} else if (s->linelen + 1 < MS_LINE_MAX) {
+			s->line[s->linelen++] = c;
+		}
+		/* The prompt comes without a line end. */
+		if (s->busy && s->cur.kind == CMD_CMGS && !s->prompted &&
+		    s->linelen >= 1 && s->line[0] == '>' &&
+		    (s->linelen == 1 || s->line[1] == ' ')) {
+			const struct sms_pdu_part *p = &s->parts[s->part];
+
+			s->prompted = 1;
+			s->linelen = 0;
+			ms_write(s, p->hex, strlen(p->hex));
+			ms_write(s, "\x1a", 1);
+		}
+	}
+	ms_start_next(s, now);
+	return 0;
+}
+
+int
+modem_sess_tick(struct modem_sess *s, int64_t now)
+{
+	int i;
+
+	if (s->state == MODEM_CLOSED)
+		return 0;
+	if (s->busy && now >= s->deadline) {
+		/* No answer: fail what was in flight, probe, then reopen. */
+		if (s->cur.kind == CMD_CMGS)
+			ms_send_failed(s, -1, 0);
+		s->busy = 0;
+		if (s->cur.kind == CMD_PROBE && ++s->probes >= MS_PROBES) {
+			ms_event(s, MODEM_EV_REOPEN);
+			modem_sess_closed(s, now);
+			return 0;
+		}
+		s->state = MODEM_RESET;
+		s->qhead = s->qlen = 0;
+		s->expect = PDU_NONE;
+		ms_queue(s, CMD_PROBE, "AT", -1, 0);
+	}
+	for (i = 0; i < MS_CONCAT; i++)
+		if (s->concat[i].used && now - s->concat[i].first_at >=
+		    s->cfg.concat_timeout)
+			ms_concat_flush(s, &s->concat[i], 1);
+	if (now >= s->next_poll) {
+		s->next_poll = now + s->cfg.poll_interval;
+		if (s->state == MODEM_PIN_NEEDED) {
+			ms_queue(s, CMD_CPIN, "AT+CPIN?", -1, 0);
+		} else if (s->state == MODEM_READY) {
+			ms_queue(s, CMD_POLL, "AT+CSQ", -1, 0);
+			ms_queue(s, CMD_POLL, "AT+CREG?", -1, 0);
+			/* Also what a full storage kept from announcing. */
+			ms_queue(s, CMD_CMGL, "AT+CMGL=4", -1, 0);
+		}
+	}
+	ms_start_next(s, now);
+	return 0;
+}
+
+int
+modem_sess_ready(const struct modem_sess *s)
+{
+	return s->state == MODEM_READY && !s->sending &&
+	    (s->creg == 1 || s->creg == 5 || s->creg < 0);
+}
+
+int
+modem_sess_submit(struct modem_sess *s, int64_t msg_id, const char *dest,
+    const char *text, int64_t now)
+{
+	char buf[64];
+	int n;
+
+	if (!modem_sess_ready(s))
+		return -1;
+	n = sms_pdu_encode_submit(dest, text, strlen(text),
+	    (unsigned)(msg_id & 0xff), 1, s->parts, MS_PARTS);
+	if (n < 1)
+		return -1;
+	s->nparts = n;
+	s->part = 0;
+	s->sending = 1;
+	s->send_id = msg_id;
+	snprintf(buf, sizeof buf, "AT+CMGS=%d", s->parts[0].tpdu_octets);
+	ms_queue(s, CMD_CMGS, buf, -1, 0);
+	ms_start_next(s, now);
+	return 0;
+}
+
+void
+modem_sess_inbound_done(struct modem_sess *s, int token, int64_t now)
+{
+	struct ms_token *t;
+	char cmd[32];
+	int i;
+
+	if (token < 0 || token >= MS_TOKENS || !s->tokens[token].used)
+		return;
+	t = &s->tokens[token];
+	for (i = 0; i < t->nslots; i++) {
+		if (t->slots[i] < 0)
+			continue;
+		snprintf(cmd, sizeof cmd, "AT+CMGD=%d", t->slots[i]);
+		ms_queue(s, CMD_CMGD, cmd, t->slots[i], 0);
+	}
+	t->used = 0;
+	ms_start_next(s, now);
+}
+
+size_t
+modem_sess_output(struct modem_sess *s, const uint8_t **out)
+{
+	*out = s->out;
+	return s->outlen;
+}
+
+void
+modem_sess_consumed(struct modem_sess *s, size_t n)
+{
+	if (n >= s->outlen) {
+		s->outlen = 0;
+		return;
+	}
+	memmove(s->out, s->out + n, s->outlen - n);
+	s->outlen -= n;
+}
+
+int
+modem_sess_event(struct modem_sess *s, struct modem_event *ev)
+{
+	if (s->evlen == 0)
+		return 0;
+	*ev = s->ev[s->evhead];
+	s->evhead = (s->evhead + 1) % MS_EVENTS;
+	s->evlen--;
+	return 1;
+}
+
+int64_t
+modem_sess_deadline(const struct modem_sess *s)
+{
+	int64_t d = -1;
+	int i;
+
+	if (s->state == MODEM_CLOSED)
+		return -1;
+	d = s->next_poll;
+	if (s->busy && s->deadline < d)
+		d = s->deadline;
+	for (i = 0; i < MS_CONCAT; i++)
+		if (s->concat[i].used && s->concat[i].first_at +
+		    s->cfg.concat_timeout < d)
+			d = s->concat[i].first_at + s->cfg.concat_timeout;
+	return d;
+}
+
+enum modem_state
+modem_sess_state(const struct modem_sess *s)
+{
+	return s->state;
+}
+
+int
+modem_sess_rssi(const struct modem_sess *s)
+{
+	return s->rssi;
+}
+
+int
+modem_sess_creg(const struct modem_sess *s)
+{
+	return s->creg;
+}
