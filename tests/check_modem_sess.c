@@ -1,0 +1,454 @@
+/*
+ * The modem's AT session as a pure state machine: bytes in, bytes out and
+ * a moving clock, no device (STYLE.md §8): init, receiving stored and
+ * announced messages, sending with the prompt, an unsolicited line inside a
+ * command, error codes, storage full, a SIM PIN, timeouts and reopen,
+ * concatenation timeout, status reports.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/channels/modem_sess.h"
+#include "tests/testutil.h"
+
+static struct modem_sess *s;
+static int64_t now;
+static char out[16384];
+static json_t *vectors;
+
+static const char *
+vec(const char *desc_part)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(json_object_get(vectors, "vectors"), i, v)
+		if (strstr(json_string_value(json_object_get(v, "desc")),
+		    desc_part))
+			return json_string_value(json_object_get(v, "pdu"));
+	ck_abort_msg("no vector %s", desc_part);
+	return NULL;
+}
+
+/* Everything the session wrote since the last call. */
+static const char *
+written(void)
+{
+	const uint8_t *p;
+	size_t n = modem_sess_output(s, &p);
+
+	snprintf(out, sizeof out, "%.*s", (int)n, (const char *)p);
+	modem_sess_consumed(s, n);
+	return out;
+}
+
+static void
+feed(const char *text)
+{
+	ck_assert_int_eq(modem_sess_feed(s, (const uint8_t *)text,
+	    strlen(text), now), 0);
+}
+
+/* Answers the init table like a healthy modem with an empty SIM. */
+static void
+init_ok(void)
+{
+	static const char *const answers[][2] = {
+		{ "AT\r", "\r\nOK\r\n" },
+		{ "ATE0\r", "\r\nOK\r\n" },
+		{ "AT+CMEE=1\r", "\r\nOK\r\n" },
+		{ "AT+CPIN?\r", "\r\n+CPIN: READY\r\n\r\nOK\r\n" },
+		{ "AT+CMGF=0\r", "\r\nOK\r\n" },
+		{ "AT+CPMS=\"SM\",\"SM\",\"SM\"\r", "\r\n+CPMS: 0,30,0,30,0,30"
+		    "\r\n\r\nOK\r\n" },
+		{ "AT+CNMI=2,1,0,1,0\r", "\r\nOK\r\n" },
+		{ "AT+CREG?\r", "\r\n+CREG: 0,1\r\n\r\nOK\r\n" },
+		{ "AT+CSQ\r", "\r\n+CSQ: 18,99\r\n\r\nOK\r\n" },
+		{ "AT+CMGL=4\r", "\r\nOK\r\n" },
+	};
+	size_t i;
+
+	modem_sess_open(s, now);
+	for (i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+		ck_assert_str_eq(written(), answers[i][0]);
+		feed(answers[i][1]);
+	}
+	ck_assert_int_eq(modem_sess_state(s), MODEM_READY);
+	ck_assert_int_eq(modem_sess_rssi(s), 18);
+	ck_assert_int_eq(modem_sess_creg(s), 1);
+	ck_assert(modem_sess_ready(s));
+}
+
+static void
+setup(void)
+{
+	struct modem_sess_cfg cfg;
+
+	vectors = json_load_file(tu_src("tests/data/sms-pdu-vectors.json"), 0,
+	    NULL);
+	ck_assert_ptr_nonnull(vectors);
+	memset(&cfg, 0, sizeof cfg);
+	snprintf(cfg.pin, sizeof cfg.pin, "1234");
+	cfg.concat_timeout = 300;
+	now = 1000;
+	s = modem_sess_new(&cfg);
+	ck_assert_ptr_nonnull(s);
+}
+
+static void
+teardown(void)
+{
+	modem_sess_free(s);
+	json_decref(vectors);
+}
+
+START_TEST(test_init)
+{
+	init_ok();
+	ck_assert_int_eq(modem_sess_deadline(s), now + 60);	/* poll */
+}
+END_TEST
+
+START_TEST(test_receive_announced)
+{
+	struct modem_event e;
+	char buf[1024];
+
+	init_ok();
+	feed("\r\n+CMTI: \"SM\",3\r\n");
+	ck_assert_str_eq(written(), "AT+CMGL=4\r");
+	snprintf(buf, sizeof buf, "\r\n+CMGL: 3,0,,26\r\n%s\r\n\r\nOK\r\n",
+	    vec("UCS-2 Chinese"));
+	feed(buf);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_INBOUND);
+	ck_assert_str_eq(e.from, "+8613900000011");
+	ck_assert_str_eq(e.text, "缺 20240001 3天");
+	ck_assert_int_eq(e.partial, 0);
+	/* Listed again before it is committed: not handed out twice. */
+	feed("\r\n+CMTI: \"SM\",4\r\n");
+	ck_assert_str_eq(written(), "AT+CMGL=4\r");
+	feed(buf);
+	ck_assert_int_eq(modem_sess_event(s, &e), 0);
+	/* Committed: now deleted. */
+	modem_sess_inbound_done(s, 0, now);
+	ck_assert_str_eq(written(), "AT+CMGD=3\r");
+	feed("\r\nOK\r\n");
+}
+END_TEST
+
+START_TEST(test_pushed_cmt)
+{
+	struct modem_event e;
+	char buf[1024];
+
+	init_ok();
+	snprintf(buf, sizeof buf, "\r\n+CMT: ,26\r\n%s\r\n",
+	    vec("GSM-7, international sender"));
+	feed(buf);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_str_eq(e.text, "ABS 20240001 3");
+	modem_sess_inbound_done(s, e.token, now);
+	ck_assert_str_eq(written(), "");	/* nothing stored to delete */
+}
+END_TEST
+
+START_TEST(test_multipart_any_order)
+{
+	struct modem_event e;
+	char buf[2048];
+
+	init_ok();
+	snprintf(buf, sizeof buf, "\r\n+CMGL: 5,0,,152\r\n%s\r\n"
+	    "+CMGL: 7,0,,152\r\n%s\r\n\r\nOK\r\n",
+	    vec("0x42, part 3/3"), vec("0x42, part 1/3"));
+	feed("\r\n+CMTI: \"SM\",7\r\n");
+	written();
+	feed(buf);
+	ck_assert_int_eq(modem_sess_event(s, &e), 0);	/* waiting for 2 */
+	snprintf(buf, sizeof buf, "\r\n+CMT: ,152\r\n%s\r\n",
+	    vec("0x42, part 2/3"));
+	feed(buf);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_ptr_nonnull(strstr(e.text, "ABS 20240001 3 工 家长说"));
+	ck_assert_int_eq(e.partial, 0);
+	modem_sess_inbound_done(s, e.token, now);
+	ck_assert_str_eq(written(), "AT+CMGD=5\r");
+	feed("\r\nOK\r\n");
+	ck_assert_str_eq(written(), "AT+CMGD=7\r");
+}
+END_TEST
+
+START_TEST(test_concat_timeout)
+{
+	struct modem_event e;
+	char buf[2048];
+
+	init_ok();
+	snprintf(buf, sizeof buf, "\r\n+CMT: ,152\r\n%s\r\n",
+	    vec("0x42, part 1/3"));
+	feed(buf);
+	now += 299;
+	modem_sess_tick(s, now);
+	ck_assert_int_eq(modem_sess_event(s, &e), 0);
+	now += 1;
+	modem_sess_tick(s, now);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.partial, 1);
+	ck_assert_ptr_nonnull(strstr(e.text, "…"));
+}
+END_TEST
+
+START_TEST(test_send_with_prompt_and_urc_inside)
+{
+	struct modem_event e;
+	const char *w;
+
+	init_ok();
+	ck_assert_int_eq(modem_sess_submit(s, 42, "+8613900000031",
+	    "【青溪县控辍保学】已收到：20240001 缺勤3天。", now), 0);
+	ck_assert(!modem_sess_ready(s));	/* one at a time */
+	w = written();
+	ck_assert_msg(!strncmp(w, "AT+CMGS=", 8), "%s", w);
+	feed("\r\n> ");
+	w = written();
+	ck_assert_msg(!strncmp(w, "0031", 4) && w[strlen(w) - 1] == 0x1a,
+	    "%s", w);
+	/* A new message announced while we wait for the answer. */
+	feed("\r\n+CMTI: \"SM\",1\r\n\r\n+CMGS: 17\r\n\r\nOK\r\n");
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_SENT);
+	ck_assert_int_eq(e.msg_id, 42);
+	ck_assert_int_eq(e.mr, 17);
+	ck_assert_str_eq(written(), "AT+CMGL=4\r");
+	ck_assert(modem_sess_ready(s));
+}
+END_TEST
+
+START_TEST(test_send_multipart)
+{
+	struct modem_event e;
+	char text[512];
+	int i;
+
+	init_ok();
+	for (i = 0, text[0] = '\0'; i < 8; i++)
+		strcat(text, "任务：请家访学生并回复结果。");
+	ck_assert_int_eq(modem_sess_submit(s, 7, "+8613900000031", text,
+	    now), 0);
+	for (i = 0; i < 2; i++) {
+		ck_assert(!strncmp(written(), "AT+CMGS=", 8));
+		feed("\r\n> ");
+		ck_assert(strstr(written(), "050003") != NULL);	/* UDH */
+		ck_assert_int_eq(modem_sess_event(s, &e), 0);
+		feed(i == 0 ? "\r\n+CMGS: 1\r\n\r\nOK\r\n" :
+		    "\r\n+CMGS: 2\r\n\r\nOK\r\n");
+	}
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_SENT);
+	ck_assert_int_eq(e.mr, 1);
+}
+END_TEST
+
+START_TEST(test_send_errors)
+{
+	struct modem_event e;
+
+	init_ok();
+	modem_sess_submit(s, 1, "+8613900000031", "hello", now);
+	written();
+	feed("\r\n> ");
+	written();
+	feed("\r\n+CMS ERROR: 21\r\n");		/* rejected: permanent */
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_SEND_FAILED);
+	ck_assert_int_eq(e.code, 21);
+	ck_assert_int_eq(e.permanent, 1);
+	modem_sess_submit(s, 2, "+8613900000031", "hello", now);
+	written();
+	feed("\r\n+CMS ERROR: 42\r\n");		/* congestion: later */
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.permanent, 0);
+	ck_assert_int_eq(e.msg_id, 2);
+}
+END_TEST
+
+START_TEST(test_storage_full)
+{
+	init_ok();
+	modem_sess_inbound_done(s, 0, now);	/* unknown token: nothing */
+	now += 60;
+	modem_sess_tick(s, now);		/* polls: CSQ, CREG, CMGL */
+	ck_assert_str_eq(written(), "AT+CSQ\r");
+	feed("\r\n+CMS ERROR: 322\r\n");	/* memory full */
+	ck_assert_str_eq(written(), "AT+CREG?\r");
+	feed("\r\n+CREG: 0,1\r\n\r\nOK\r\n");
+	ck_assert_str_eq(written(), "AT+CMGL=4\r");
+}
+END_TEST
+
+START_TEST(test_no_registration_holds_sends)
+{
+	init_ok();
+	now += 60;
+	modem_sess_tick(s, now);
+	written();
+	feed("\r\n+CSQ: 5,99\r\n\r\nOK\r\n");
+	written();
+	feed("\r\n+CREG: 0,2\r\n\r\nOK\r\n");	/* searching */
+	ck_assert(!modem_sess_ready(s));
+	ck_assert_int_eq(modem_sess_submit(s, 1, "+8613900000031", "x", now),
+	    -1);
+}
+END_TEST
+
+START_TEST(test_pin)
+{
+	modem_sess_open(s, now);
+	written();
+	feed("\r\nOK\r\n");
+	written();
+	feed("\r\nOK\r\n");
+	written();
+	feed("\r\nOK\r\n");
+	ck_assert_str_eq(written(), "AT+CPIN?\r");
+	feed("\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n");
+	ck_assert_str_eq(written(), "AT+CPIN=\"1234\"\r");
+	feed("\r\nOK\r\n");
+	ck_assert_str_eq(written(), "AT+CMGF=0\r");
+}
+END_TEST
+
+START_TEST(test_pin_missing)
+{
+	struct modem_sess_cfg cfg;
+
+	modem_sess_free(s);
+	memset(&cfg, 0, sizeof cfg);
+	s = modem_sess_new(&cfg);
+	modem_sess_open(s, now);
+	written();
+	feed("\r\nOK\r\n");
+	written();
+	feed("\r\nOK\r\n");
+	written();
+	feed("\r\nOK\r\n");
+	written();
+	feed("\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n");
+	ck_assert_int_eq(modem_sess_state(s), MODEM_PIN_NEEDED);
+	ck_assert(!modem_sess_ready(s));
+	now += 60;
+	modem_sess_tick(s, now);
+	ck_assert_str_eq(written(), "AT+CPIN?\r");
+}
+END_TEST
+
+START_TEST(test_timeout_reset_reopen)
+{
+	struct modem_event e;
+
+	init_ok();
+	modem_sess_submit(s, 9, "+8613900000031", "hello", now);
+	written();
+	/* The modem says nothing for a minute. */
+	now += 60;
+	modem_sess_tick(s, now);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_SEND_FAILED);
+	ck_assert_int_eq(e.permanent, 0);
+	ck_assert_str_eq(written(), "AT\r");
+	ck_assert_int_eq(modem_sess_state(s), MODEM_RESET);
+	/* Three probes without an answer: reopen the device. */
+	now += 10;
+	modem_sess_tick(s, now);
+	ck_assert_str_eq(written(), "AT\r");
+	now += 10;
+	modem_sess_tick(s, now);
+	ck_assert_str_eq(written(), "AT\r");
+	now += 10;
+	modem_sess_tick(s, now);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_REOPEN);
+	ck_assert_int_eq(modem_sess_state(s), MODEM_CLOSED);
+	/* Reopened: init again. */
+	init_ok();
+}
+END_TEST
+
+START_TEST(test_probe_answered_restarts_init)
+{
+	init_ok();
+	now += 60;
+	modem_sess_tick(s, now);
+	written();			/* AT+CSQ, no answer */
+	now += 10;
+	modem_sess_tick(s, now);
+	ck_assert_str_eq(written(), "AT\r");
+	feed("\r\nOK\r\n");
+	ck_assert_int_eq(modem_sess_state(s), MODEM_INIT);
+	ck_assert_str_eq(written(), "AT\r");	/* the init table again */
+}
+END_TEST
+
+START_TEST(test_status_report)
+{
+	struct modem_event e;
+
+	init_ok();
+	/* 00 SMSC; 06 status report; MR 0x11; RA +8613900000031; SCTS;
+	 * DT; ST 00 (delivered). */
+	feed("\r\n+CDS: 25\r\n0006110D91683109000030F1"
+	    "62101191000023" "62101191000523" "00\r\n");
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_DLR);
+	ck_assert_int_eq(e.mr, 0x11);
+	ck_assert_int_eq(e.status, 0);
+}
+END_TEST
+
+START_TEST(test_device_gone)
+{
+	struct modem_event e;
+
+	init_ok();
+	modem_sess_submit(s, 5, "+8613900000031", "hello", now);
+	written();
+	modem_sess_closed(s, now);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_SEND_FAILED);
+	ck_assert_int_eq(e.permanent, 0);
+	ck_assert_int_eq(modem_sess_deadline(s), -1);
+	feed("garbage\r\n");		/* ignored while closed */
+	ck_assert_str_eq(written(), "");
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *su = suite_create("modem_sess");
+	TCase *tc = tcase_create("modem_sess");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_init);
+	tcase_add_test(tc, test_receive_announced);
+	tcase_add_test(tc, test_pushed_cmt);
+	tcase_add_test(tc, test_multipart_any_order);
+	tcase_add_test(tc, test_concat_timeout);
+	tcase_add_test(tc, test_send_with_prompt_and_urc_inside);
+	tcase_add_test(tc, test_send_multipart);
+	tcase_add_test(tc, test_send_errors);
+	tcase_add_test(tc, test_storage_full);
+	tcase_add_test(tc, test_no_registration_holds_sends);
+	tcase_add_test(tc, test_pin);
+	tcase_add_test(tc, test_pin_missing);
+	tcase_add_test(tc, test_timeout_reset_reopen);
+	tcase_add_test(tc, test_probe_answered_restarts_init);
+	tcase_add_test(tc, test_status_report);
+	tcase_add_test(tc, test_device_gone);
+	suite_add_tcase(su, tc);
+	return tu_run(su);
+}
