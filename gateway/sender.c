@@ -108,9 +108,25 @@ sender_prefix_ok(const struct sender_chan *c, const char *to)
 static int
 sender_route(struct sender *s, const char *to, int64_t now, int *serves)
 {
+	char last[32];
 	size_t i;
 
 	*serves = 0;
+	/* A person who texts one of our modems hears back from it (a number
+	 * they know), when it serves them and can send now. */
+	if (s->nchans > 1 && store_inbound_last_channel(s->store, to, last,
+	    sizeof last) == STORE_OK)
+		for (i = 0; i < s->nchans; i++) {
+			struct sender_chan *c = &s->chans[i];
+
+			if (strcmp(c->r.ch->name, last) != 0 ||
+			    !sender_prefix_ok(c, to))
+				continue;
+			*serves = 1;
+			if (c->down_until <= now && c->r.ch->ops->ready(c->r.ch)
+			    && sender_rate_ok(c))
+				return (int)i;
+		}
 	for (i = 0; i < s->nchans; i++) {
 		struct sender_chan *c = &s->chans[i];
 

@@ -399,3 +399,22 @@ store_outbound_sent_to(struct store *s, const char *to, const char *channel,
 	sqlite3_reset(st);
 	return STORE_OK;
 }
+
+enum store_rc
+store_inbound_last_channel(struct store *s, const char *sender, char *channel,
+    size_t sz)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_INBOUND_LAST_CHANNEL);
+	int r;
+
+	sqlite3_bind_text(st, 1, sender, -1, SQLITE_STATIC);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		store_col_text(st, 0, channel, sz);
+		sqlite3_reset(st);
+		return STORE_OK;
+	}
+	if (r != SQLITE_DONE)
+		return store_fail(s, st, r);
+	sqlite3_reset(st);
+	return STORE_NOTFOUND;
+}

@@ -261,6 +261,9 @@ enum store_rc store_outbound_dlr(struct store *, int64_t id,
  * until store_outbound_sent() learns the id. */
 enum store_rc store_outbound_dlr_ref(struct store *, const char *channel,
     const char *ref, const char *status, int64_t at);
+/* The channel a number last wrote in on; STORE_NOTFOUND if never. */
+enum store_rc store_inbound_last_channel(struct store *, const char *sender,
+    char *channel, size_t sz);
 /* The first inbound from sender with this text since since, on channel. */
 enum store_rc store_inbound_recent(struct store *, const char *channel,
     const char *sender, const char *text, int64_t since, int64_t *id);

@@ -124,6 +124,9 @@ modem_open(struct modem *m)
 		t.c_cflag |= CLOCAL | CREAD;
 		(void)tcsetattr(fd, TCSANOW, &t);
 	}
+	/* Answers to a previous owner's commands may still be waiting:
+	 * they would be taken for answers to ours. */
+	(void)tcflush(fd, TCIOFLUSH);
 	m->bev = bufferevent_socket_new(m->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (m->bev == NULL) {
 		close(fd);

@@ -114,7 +114,7 @@ until(const char *sql, long long n)
 {
 	int i;
 
-	for (i = 0; i < 1000 && rows(sql) != n; i++)
+	for (i = 0; i < 2000 && rows(sql) != n; i++)
 		usleep(10000);
 	ck_assert_msg(rows(sql) == n, "%s: %lld, want %lld", sql, rows(sql), n);
 }
@@ -182,7 +182,7 @@ START_TEST(test_multipart_out_of_order)
 	    "= 'sent' AND channel = 'modem'", 1);
 	ck_assert_msg(strstr(sent_to("+8613900000011"), "已立案#1") != NULL,
 	    "%s", sent_to("+8613900000011"));
-	for (int i = 0; i < 200 && log_count("DEL ") < 3; i++)
+	for (int i = 0; i < 1500 && log_count("DEL ") < 3; i++)
 		usleep(10000);
 	ck_assert_int_eq(log_count("DEL "), 3);
 	/* The status report made it a delivered message. */
@@ -213,7 +213,7 @@ START_TEST(test_stored_while_down)
 	/* 缺 20240001 3天, found on the SIM at start. */
 	until("SELECT count(*) FROM cases", 1);
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 1);
-	for (int i = 0; i < 200 && log_count("DEL ") < 1; i++)
+	for (int i = 0; i < 1500 && log_count("DEL ") < 1; i++)
 		usleep(10000);
 	ck_assert_int_eq(log_count("DEL "), 1);
 }
@@ -239,7 +239,7 @@ START_TEST(test_crash_between_read_and_delete)
 	/* At restart it reads the message again: a duplicate, deleted now. */
 	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
 	    10000) == 0);
-	for (int i = 0; i < 300 && log_count("DEL ") < 1; i++)
+	for (int i = 0; i < 1500 && log_count("DEL ") < 1; i++)
 		usleep(10000);
 	ck_assert_int_eq(log_count("DEL "), 1);
 	ck_assert_int_ge(log_count("CMD AT+CMGD="), 2);
