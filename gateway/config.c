@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "gateway/log.h"
@@ -43,6 +44,7 @@ config_section_known(const char *name, size_t len)
 	    (len == 5 && !strncmp(name, "cases", 5)) ||
 	    (len == 5 && !strncmp(name, "quiet", 5)) ||
 	    (len == 6 && !strncmp(name, "sender", 6)) ||
+	    (len == 6 && !strncmp(name, "digest", 6)) ||
 	    (len == 6 && !strncmp(name, "ladder", 6)) ||
 	    (len > 7 && !strncmp(name, "ladder.", 7)) ||
 	    (len >= 8 && !strncmp(name, "channel.", 8));
@@ -323,16 +325,23 @@ config_ladder(struct config_ctx *c, const char *section, const char *key,
 
 /* "21:00" → 1260. */
 static int
-config_hhmm(struct config_ctx *c, const char *key, const char *val, int *dst)
+config_hhmm_in(struct config_ctx *c, const char *section, const char *key,
+    const char *val, int *dst)
 {
 	int h, m, n = 0;
 
 	if (sscanf(val, "%2d:%2d%n", &h, &m, &n) != 2 || val[n] != '\0' ||
 	    h < 0 || h > 23 || m < 0 || m > 59)
-		return config_fail(c, "quiet", key,
+		return config_fail(c, section, key,
 		    "'%s' is not a time HH:MM", val);
 	*dst = h * 60 + m;
 	return 1;
+}
+
+static int
+config_hhmm(struct config_ctx *c, const char *key, const char *val, int *dst)
+{
+	return config_hhmm_in(c, "quiet", key, val, dst);
 }
 
 static int
@@ -502,6 +511,25 @@ config_handler(void *user, const char *section, const char *key,
 		return config_ladder(c, section, key, val);
 	if (!strcmp(section, "quiet"))
 		return config_quiet(c, key, val);
+	if (!strcmp(section, "digest")) {
+		static const char *const days[] = { "monday", "tuesday",
+		    "wednesday", "thursday", "friday", "saturday", "sunday" };
+		int d;
+
+		if (!strcmp(key, "time"))
+			return config_hhmm_in(c, section, key, val,
+			    &c->cfg->digest_minute);
+		if (!strcmp(key, "day")) {
+			for (d = 0; d < 7; d++)
+				if (!strcasecmp(val, days[d])) {
+					c->cfg->digest_weekday = d + 1;
+					return 1;
+				}
+			return config_fail(c, section, key, "'%s' is not a day "
+			    "of the week (monday ... sunday)", val);
+		}
+		return config_fail(c, section, key, "%sunknown key", "");
+	}
 	if (!strcmp(section, "sender")) {
 		if (!strcmp(key, "max_age"))
 			return config_int(c, section, key, val, 60, 30 * 86400,
@@ -534,6 +562,8 @@ config_defaults(struct gw_config *cfg)
 	cfg->dedup_window = 600;
 	cfg->max_age = 48 * 3600;
 	cfg->max_segments = 3;
+	cfg->digest_weekday = 1;
+	cfg->digest_minute = 8 * 60;
 }
 
 /* Checks that need the whole file: required keys and cross-key rules. */

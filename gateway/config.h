@@ -96,6 +96,10 @@ struct gw_config {
 	int hmac_window;			/* seconds either way */
 	int dedup_window;			/* no-id inbound, seconds */
 
+	/* [digest] */
+	int digest_weekday;		/* 1 Monday .. 7 Sunday */
+	int digest_minute;		/* minutes after local midnight */
+
 	/* [sender] */
 	int max_age;			/* seconds before a message fails */
 	int max_segments;		/* longer texts become several SMS */

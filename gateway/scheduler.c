@@ -2,6 +2,7 @@
 #include "gateway/scheduler.h"
 
 #include <event2/event.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "gateway/casework/casework.h"
@@ -21,21 +22,69 @@ struct scheduler {
 	struct sender *sender;
 	struct event *timer;
 	int running;
+	int digest_weekday, digest_minute;
 };
+
+#define SCHEDULER_WEEK (7 * 86400)
+
+/* The latest time <= now at which a weekly digest was due. */
+static int64_t
+scheduler_digest_due(const struct scheduler *s, int64_t now)
+{
+	int64_t due = casework_week_start(now) +
+	    (int64_t)(s->digest_weekday - 1) * 86400 +
+	    (int64_t)s->digest_minute * 60;
+
+	return due > now ? due - SCHEDULER_WEEK : due;
+}
+
+/*
+ * The weekly digest, once per week: the latest due one not yet sent goes
+ * out (a daemon down on Monday sends it when it is back). The very first
+ * start only marks the current week, so a new installation does not send
+ * a digest of the week before it existed.
+ */
+static int
+scheduler_digest(struct scheduler *s, int64_t now)
+{
+	int64_t due, last, week;
+	enum store_rc rc;
+
+	if (s->digest_weekday == 0)
+		return 0;
+	due = scheduler_digest_due(s, now);
+	rc = store_digest_run_last(s->store, &last);
+	if (rc == STORE_OK && last >= due)
+		return 0;
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		return -1;
+	if (store_begin(s->store) != STORE_OK)
+		return -1;
+	week = casework_week_start(due);
+	if ((rc == STORE_OK && casework_digest(s->cw, week - SCHEDULER_WEEK,
+	    week, now) != 0) || store_digest_run_put(s->store, due, now) !=
+	    STORE_OK || store_commit(s->store) != STORE_OK) {
+		store_rollback(s->store);
+		return -1;
+	}
+	return rc == STORE_OK ? 1 : 0;
+}
 
 static void
 scheduler_arm(struct scheduler *s)
 {
 	struct store_due d;
 	struct timeval tv = { 0, 0 };
-	int64_t now;
+	int64_t now, at;
 
 	if (s->clock->manual)
 		return;
-	if (store_next_due(s->store, &d) != STORE_OK)
-		return;
 	now = clock_now(s->clock);
-	tv.tv_sec = d.at > now ? (time_t)(d.at - now) : 0;
+	at = s->digest_weekday ? scheduler_digest_due(s, now) +
+	    SCHEDULER_WEEK : INT64_MAX;
+	if (store_next_due(s->store, &d) == STORE_OK && d.at < at)
+		at = d.at;
+	tv.tv_sec = at > now ? (time_t)(at - now) : 0;
 	evtimer_add(s->timer, &tv);
 }
 
@@ -63,6 +112,11 @@ scheduler_run(struct scheduler *s)
 		}
 		steps++;
 	}
+	if ((rc = scheduler_digest(s, now)) < 0)
+		log_warnx("scheduler: weekly digest not sent: %s",
+		    store_errmsg(s->store));
+	else
+		steps += rc;
 	s->running = 0;
 	if (steps && s->sender)
 		sender_wake(s->sender);
@@ -97,10 +151,13 @@ scheduler_wake(struct scheduler *s)
 
 struct scheduler *
 scheduler_new(struct event_base *base, struct store *st,
-    const struct clock *clk, struct casework *cw, struct sender *sender)
+    const struct clock *clk, struct casework *cw, struct sender *sender,
+    int digest_weekday, int digest_minute)
 {
 	struct scheduler *s = xcalloc(1, sizeof *s);
 
+	s->digest_weekday = digest_weekday;
+	s->digest_minute = digest_minute;
 	s->store = st;
 	s->clock = clk;
 	s->cw = cw;

@@ -16,8 +16,11 @@ struct casework;
 struct sender;
 struct scheduler;
 
+/* digest_weekday 1..7 (Monday first) and digest_minute (local) say when
+ * the weekly digest is due; 0 weekday: no digests. */
 struct scheduler *scheduler_new(struct event_base *, struct store *,
-    const struct clock *, struct casework *, struct sender *);
+    const struct clock *, struct casework *, struct sender *,
+    int digest_weekday, int digest_minute);
 void scheduler_free(struct scheduler *);
 /* Runs everything due now; returns the number of steps taken, or -1. */
 int scheduler_run(struct scheduler *);

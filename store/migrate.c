@@ -161,6 +161,13 @@ static const char *const store_steps[] = {
 	"CREATE INDEX outbound_merged ON outbound(merged_into) "
 	" WHERE merged_into IS NOT NULL;"
 	"CREATE INDEX outbound_sent_to ON outbound(recipient, sent_at);",
+
+	/* 6: weekly digests sent (once each, also after downtime). */
+	"CREATE TABLE digest_runs ("
+	" week INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL);"
+	"CREATE INDEX absences_time ON absences(reported_at);"
+	"CREATE INDEX cases_student ON cases(student_id);",
 };
 
 #define STORE_NSTEPS ((int)(sizeof store_steps / sizeof store_steps[0]))

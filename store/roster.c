@@ -208,3 +208,13 @@ store_student_get_id(struct store *s, int64_t id, struct store_student *out)
 	sqlite3_bind_int64(st, 1, id);
 	return store_student_row(s, st, out);
 }
+
+enum store_rc
+store_people_with_role(struct store *s, const char *role,
+    struct store_person *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_PEOPLE_BY_ROLE);
+
+	sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
+	return store_person_rows(s, st, out, max, n);
+}

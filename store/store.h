@@ -232,6 +232,66 @@ enum store_rc store_tasks_of_person(struct store *, int64_t assignee,
 /* The earliest reminder or case deadline; STORE_NOTFOUND if none. */
 enum store_rc store_next_due(struct store *, struct store_due *);
 
+/* Review: what a digest or SUM says about a place and a period. */
+#define STORE_DIGEST_OWERS 16
+struct store_digest {
+	int64_t absent;			/* students reported absent */
+	int64_t open;			/* cases open at the end */
+	int64_t level[5];		/* open cases by level 1..4 */
+	int64_t closed;			/* struck off in the period */
+	int64_t overdue;		/* tasks past their deadline */
+	struct {
+		char name[STORE_NAME_MAX];	/* the village, school, ... */
+		int64_t n;
+	} owers[STORE_DIGEST_OWERS];	/* most overdue first */
+	size_t nowers;
+};
+enum store_rc store_digest(struct store *, const char *scope, int64_t from,
+    int64_t to, struct store_digest *);
+
+/* The statistics table: one row per school or village. */
+#define STORE_REASONS 8
+#define STORE_CATEGORIES 9
+struct store_report_row {
+	char code[STORE_CODE_MAX];
+	char name[STORE_NAME_MAX];
+	int64_t enrolled, absent, opened, dropouts, returned, still_out;
+	int64_t reason[STORE_REASONS];	/* in store_report_reasons order */
+	int64_t category[STORE_CATEGORIES];
+};
+extern const char *const store_report_reasons[STORE_REASONS];
+extern const char *const store_report_categories[STORE_CATEGORIES];
+/* Rows (malloc'd, *n of them) for kind "school" or "village", township
+ * code or NULL for the county. */
+enum store_rc store_report(struct store *, const char *kind,
+    const char *township, int64_t from, int64_t to, int threshold,
+    int special_threshold, struct store_report_row **rows, size_t *n);
+
+/* Weekly digests: has the week starting at week been sent? Mark it. */
+enum store_rc store_digest_run_get(struct store *, int64_t week);
+enum store_rc store_digest_run_put(struct store *, int64_t week, int64_t at);
+/* The latest week marked; STORE_NOTFOUND before the first. */
+enum store_rc store_digest_run_last(struct store *, int64_t *week);
+/* Everyone holding a role, up to max (id order). */
+enum store_rc store_people_with_role(struct store *, const char *role,
+    struct store_person *out, size_t max, size_t *n);
+
+/* The ledger for the terminal: each case, via a callback. */
+struct store_case_line {
+	int64_t id;
+	char status[12];
+	int level, dropout;
+	char reason[16];
+	int64_t opened_at, closed_at;
+	char student_no[STORE_STUDENT_MAX];
+	char name[STORE_NAME_MAX];
+	char class_name[STORE_NAME_MAX];
+	char village[STORE_NAME_MAX];
+};
+enum store_rc store_cases_list(struct store *, int open_only,
+    const char *village, const char *school,
+    void (*fn)(void *, const struct store_case_line *), void *arg);
+
 /* Inbound log: STORE_DUP (with *id of the first) for a repeated provider id. */
 enum store_rc store_inbound_record(struct store *, const struct store_inbound *,
     int64_t *id);

@@ -46,6 +46,13 @@ static const char *const cw_v_item[] = {
 };
 static const char *const cw_v_vis[] = { "case", "student_no", "outcome",
 	NULL };
+static const char *const cw_v_digest[] = {
+	"place", "period", "absent", "prev", "open", "l1", "l2", "l3", "l4",
+	"closed", "overdue", "owers", NULL
+};
+static const char *const cw_v_ower[] = { "name", "n", NULL };
+static const char *const cw_v_period[] = { "from", "to", NULL };
+static const char *const cw_v_place[] = { "place", NULL };
 
 /* Every template the casework renders, with the placeholders it supplies;
  * checked at start so that a missing or mistyped file stops the daemon. */
@@ -99,6 +106,13 @@ const struct cw_template cw_templates[] = {
 	{ "action_visit", cw_v_none },
 	{ "action_notice", cw_v_none },
 	{ "action_level", cw_v_none },
+	{ "digest", cw_v_digest },
+	{ "digest_zero", cw_v_digest },
+	{ "digest_ower", cw_v_ower },
+	{ "digest_more", cw_v_n },
+	{ "digest_period", cw_v_period },
+	{ "sum_period", cw_v_period },
+	{ "sum_refused", cw_v_place },
 	{ "part_prefix", cw_v_n },
 	{ "not_yet", cw_v_cmd },
 	{ "err_empty", cw_v_none },
@@ -305,6 +319,27 @@ cw_reply_line(struct casework *cw, struct cw_msg *m, const char *prefix,
 }
 
 int
+cw_reply_text(struct casework *cw, struct cw_msg *m, const char *text)
+{
+	size_t l = strlen(text);
+
+	(void)cw;
+	if (m->replylen + l + 2 > sizeof m->reply)
+		return -1;
+	if (m->replylen)
+		m->reply[m->replylen++] = '\n';
+	memcpy(m->reply + m->replylen, text, l + 1);
+	m->replylen += l;
+	return 0;
+}
+
+int64_t
+casework_week_start(int64_t t)
+{
+	return cw_week_start(t);
+}
+
+int
 cw_reply(struct casework *cw, struct cw_msg *m, const char *key,
     const struct render_var *vars, size_t nvars)
 {
@@ -393,6 +428,8 @@ cw_command(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 		return cw_tasks(cw, m);
 	case CMD_NOTICE:
 		return cw_notice(cw, m, c);
+	case CMD_SUM:
+		return cw_sum(cw, m, c);
 	case CMD_HELP:
 		return cw_help(cw, m);
 	default:

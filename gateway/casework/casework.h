@@ -40,6 +40,12 @@ void casework_free(struct casework *);
  */
 int casework_due(struct casework *, const struct store_due *d, int64_t now);
 
+/* The weekly digest for [from, to) to everyone who gets one, queued as
+ * kind "digest" (inside the caller's transaction). */
+int casework_digest(struct casework *, int64_t from, int64_t to, int64_t now);
+/* Local midnight of the Monday of t's week. */
+int64_t casework_week_start(int64_t t);
+
 /* Applies one committed-to-be inbound message from an E.164 sender. */
 int casework_inbound(struct casework *, int64_t inbound_id, const char *from,
     const char *text, size_t len, int64_t now);

@@ -123,6 +123,14 @@ int cw_ack(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_tasks(struct casework *, struct cw_msg *);
 int cw_notice(struct casework *, struct cw_msg *, const struct cmd *);
 
+/* Review (digest.c). */
+int64_t cw_week_start(int64_t t);
+int cw_digest_text(struct casework *, const char *scope, int64_t from,
+    int64_t to, const char *period_key, char *out, size_t outsz);
+int cw_sum(struct casework *, struct cw_msg *, const struct cmd *);
+/* Appends a ready text (not a template) as a reply line. */
+int cw_reply_text(struct casework *, struct cw_msg *, const char *text);
+
 int cw_abs(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_leave(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_drop(struct casework *, struct cw_msg *, const struct cmd *);

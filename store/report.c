@@ -1,0 +1,289 @@
+/*
+ * Counting for review: the weekly digest and SUM (one place, one period)
+ * and the statistics table (辍学情况统计表, per school or village). The same
+ * rules everywhere: a student belongs to a place by class or household
+ * village; a case is open at a moment if opened before it and not struck
+ * off by then.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+const char *const store_report_reasons[STORE_REASONS] = {
+	"illness", "family", "weariness", "poverty", "work", "marriage",
+	"distance", "none"
+};
+const char *const store_report_categories[STORE_CATEGORIES] = {
+	"left_behind", "disabled", "orphan", "unsupported", "distress",
+	"registered_poor", "low_income", "learning_difficulty", "single_parent"
+};
+
+static void
+store_bind_scope(sqlite3_stmt *st, const char *scope, int64_t from,
+    int64_t to)
+{
+	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+}
+
+enum store_rc
+store_digest(struct store *s, const char *scope, int64_t from, int64_t to,
+    struct store_digest *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(d, 0, sizeof *d);
+	st = store_stmt(s, STMT_DIGEST_ABSENT);
+	store_bind_scope(st, scope, from, to);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return store_fail(s, st, rc);
+	d->absent = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+
+	st = store_stmt(s, STMT_DIGEST_OPEN);
+	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int lv = sqlite3_column_int(st, 0);
+		int64_t n = sqlite3_column_int64(st, 1);
+
+		if (lv >= 1 && lv <= 4)
+			d->level[lv] = n;
+		d->open += n;
+	}
+	if (rc != SQLITE_DONE)
+		return store_fail(s, st, rc);
+	sqlite3_reset(st);
+
+	st = store_stmt(s, STMT_DIGEST_CLOSED);
+	store_bind_scope(st, scope, from, to);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return store_fail(s, st, rc);
+	d->closed = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+
+	st = store_stmt(s, STMT_DIGEST_OVERDUE);
+	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, to);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(st, 1);
+
+		d->overdue += n;
+		if (d->nowers < STORE_DIGEST_OWERS) {
+			store_col_text(st, 0, d->owers[d->nowers].name,
+			    sizeof d->owers[0].name);
+			d->owers[d->nowers++].n = n;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		return store_fail(s, st, rc);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+static struct store_report_row *
+store_row_of(struct store_report_row *rows, size_t n, const char *code)
+{
+	size_t lo = 0, hi = n;
+
+	/* rows are sorted by code (REPORT_GROUPS orders them). */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(rows[mid].code, code);
+
+		if (c == 0)
+			return &rows[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int
+store_index(const char *const *list, int n, const char *word)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], word))
+			return i;
+	return -1;
+}
+
+static void
+store_report_bind(sqlite3_stmt *st, const char *kind, int64_t from,
+    int64_t to, int threshold, int special)
+{
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	sqlite3_bind_int(st, 4, threshold);
+	sqlite3_bind_int(st, 5, special);
+}
+
+enum store_rc
+store_report(struct store *s, const char *kind, const char *township,
+    int64_t from, int64_t to, int threshold, int special,
+    struct store_report_row **rowsp, size_t *np)
+{
+	static const enum store_stmt metrics[] = {
+		STMT_REPORT_ENROLLED, STMT_REPORT_ABSENT, STMT_REPORT_CASES,
+		STMT_REPORT_REASONS, STMT_REPORT_CATEGORIES
+	};
+	struct store_report_row *rows = NULL, *r;
+	size_t n = 0, cap = 0, m;
+	sqlite3_stmt *st;
+	char code[STORE_CODE_MAX], word[32];
+	int rc, i;
+
+	*rowsp = NULL;
+	*np = 0;
+	st = store_stmt(s, STMT_REPORT_GROUPS);
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	if (township)
+		sqlite3_bind_text(st, 2, township, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((r = realloc(rows, cap * sizeof *rows)) == NULL) {
+				free(rows);
+				return store_fail(s, st, SQLITE_NOMEM);
+			}
+			rows = r;
+		}
+		memset(&rows[n], 0, sizeof rows[n]);
+		store_col_text(st, 0, rows[n].code, sizeof rows[n].code);
+		store_col_text(st, 1, rows[n].name, sizeof rows[n].name);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		free(rows);
+		return store_fail(s, st, rc);
+	}
+	sqlite3_reset(st);
+	for (m = 0; m < sizeof metrics / sizeof metrics[0]; m++) {
+		st = store_stmt(s, metrics[m]);
+		store_report_bind(st, kind, from, to, threshold, special);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			store_col_text(st, 0, code, sizeof code);
+			if ((r = store_row_of(rows, n, code)) == NULL)
+				continue;	/* another township's */
+			switch (metrics[m]) {
+			case STMT_REPORT_ENROLLED:
+				r->enrolled = sqlite3_column_int64(st, 1);
+				break;
+			case STMT_REPORT_ABSENT:
+				r->absent = sqlite3_column_int64(st, 1);
+				break;
+			case STMT_REPORT_CASES:
+				r->opened = sqlite3_column_int64(st, 1);
+				r->dropouts = sqlite3_column_int64(st, 2);
+				r->returned = sqlite3_column_int64(st, 3);
+				r->still_out = sqlite3_column_int64(st, 4);
+				break;
+			case STMT_REPORT_REASONS:
+				store_col_text(st, 1, word, sizeof word);
+				if ((i = store_index(store_report_reasons,
+				    STORE_REASONS, word)) >= 0)
+					r->reason[i] = sqlite3_column_int64(st, 2);
+				break;
+			default:
+				store_col_text(st, 1, word, sizeof word);
+				if ((i = store_index(store_report_categories,
+				    STORE_CATEGORIES, word)) >= 0)
+					r->category[i] =
+					    sqlite3_column_int64(st, 2);
+				break;
+			}
+		}
+		if (rc != SQLITE_DONE) {
+			free(rows);
+			return store_fail(s, st, rc);
+		}
+		sqlite3_reset(st);
+	}
+	*rowsp = rows;
+	*np = n;
+	return STORE_OK;
+}
+
+enum store_rc
+store_digest_run_get(struct store *s, int64_t week)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_DIGEST_RUN_GET);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, week);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(s, st, rc);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : STORE_NOTFOUND;
+}
+
+enum store_rc
+store_digest_run_put(struct store *s, int64_t week, int64_t at)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_DIGEST_RUN_PUT);
+
+	sqlite3_bind_int64(st, 1, week);
+	sqlite3_bind_int64(st, 2, at);
+	return store_exec(s, st);
+}
+
+enum store_rc
+store_cases_list(struct store *s, int open_only, const char *village,
+    const char *school, void (*fn)(void *, const struct store_case_line *),
+    void *arg)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_CASES_LIST);
+	struct store_case_line l;
+	int rc;
+
+	sqlite3_bind_int(st, 1, open_only);
+	if (village)
+		sqlite3_bind_text(st, 2, village, -1, SQLITE_STATIC);
+	if (school)
+		sqlite3_bind_text(st, 3, school, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&l, 0, sizeof l);
+		l.id = sqlite3_column_int64(st, 0);
+		store_col_text(st, 1, l.status, sizeof l.status);
+		l.level = sqlite3_column_int(st, 2);
+		l.dropout = sqlite3_column_int(st, 3);
+		store_col_text(st, 4, l.reason, sizeof l.reason);
+		l.opened_at = sqlite3_column_int64(st, 5);
+		l.closed_at = sqlite3_column_int64(st, 6);
+		store_col_text(st, 7, l.student_no, sizeof l.student_no);
+		store_col_text(st, 8, l.name, sizeof l.name);
+		store_col_text(st, 9, l.class_name, sizeof l.class_name);
+		store_col_text(st, 10, l.village, sizeof l.village);
+		fn(arg, &l);
+	}
+	if (rc != SQLITE_DONE)
+		return store_fail(s, st, rc);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
+store_digest_run_last(struct store *s, int64_t *week)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_DIGEST_RUN_LAST);
+	int rc;
+
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return store_fail(s, st, rc);
+	if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+		sqlite3_reset(st);
+		return STORE_NOTFOUND;
+	}
+	*week = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
