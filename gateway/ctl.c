@@ -1,30 +1,49 @@
 /*
  * baoxuectl: the operator's tool.
  *   baoxuectl -d DB import DIR       load the roster CSVs (one transaction)
+ *   baoxuectl -d DB report --from DATE --to DATE [--township CODE]
+ *       [--format xlsx|csv] [--threshold N] [--special-threshold N]
+ *       [--templates DIR] -o FILE    the statistics table (辍学情况统计表)
+ *   baoxuectl -d DB cases [--open] [--village CODE] [--school CODE] [--full]
+ *                                    the ledger, aligned, names masked
  *   baoxuectl sim [-u URL] [-t TOKEN] [-i ID] FROM TEXT
  *                                    send an SMS to a running baoxued as a
  *                                    gateway would, and print its answer
+ * Dates are local (TZ, default Asia/Shanghai); --to is inclusive.
  */
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gateway/import.h"
+#include "gateway/report.h"
+#include "gateway/timefmt.h"
+#include "parsers/mask.h"
+#include "parsers/utf8.h"
 #include "store/store.h"
+#include "templates/render.h"
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: baoxuectl -d DB import DIR\n"
+	    "       baoxuectl -d DB report --from DATE --to DATE [--township "
+	    "CODE]\n"
+	    "           [--format xlsx|csv] [--threshold N] "
+	    "[--special-threshold N]\n"
+	    "           [--templates DIR] -o FILE\n"
+	    "       baoxuectl -d DB cases [--open] [--village CODE] "
+	    "[--school CODE] [--full]\n"
 	    "       baoxuectl sim [-u URL] [-t TOKEN] [-i ID] FROM TEXT\n"
 	    "       baoxuectl --version\n"
 	    "  sim defaults: -u http://127.0.0.1:8080/sms/inbound -t demo\n");
 }
 
 static void
-ctl_report(void *arg, int error, const char *line)
+ctl_import_say(void *arg, int error, const char *line)
 {
 	(void)arg;
 	fprintf(stderr, "%s%s\n", error ? "" : "note: ", line);
@@ -42,7 +61,7 @@ ctl_import(const char *db, const char *dir)
 		fprintf(stderr, "baoxuectl: %s\n", err);
 		return 1;
 	}
-	if ((rc = roster_import(st, dir, &n, ctl_report, NULL)) != 0) {
+	if ((rc = roster_import(st, dir, &n, ctl_import_say, NULL)) != 0) {
 		if (rc > 0)
 			fprintf(stderr, "baoxuectl: import refused: %d "
 			    "problem(s), nothing changed\n", rc);
@@ -125,6 +144,208 @@ ctl_sim(int argc, char **argv)
 	return rc == CURLE_OK && code == 200 ? 0 : 1;
 }
 
+/* YYYY-MM-DD at local midnight; -1 if not a date. */
+static int64_t
+ctl_date(const char *s)
+{
+	char buf[32];
+	int64_t t;
+
+	if (strlen(s) != 10)
+		return -1;
+	snprintf(buf, sizeof buf, "%sT00:00:00", s);
+	return timefmt_parse(buf, &t) == 0 ? t : -1;
+}
+
+static int
+ctl_report(const char *db, int argc, char **argv)
+{
+	struct report_opts o = { -1, -1, NULL, 2, 1, 1, NULL };
+	const char *tdir = "templates/zh-CN";
+	struct catalog *cat;
+	struct store *st;
+	char err[1024];
+	int i, rc;
+
+	for (i = 0; i < argc; i++) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (v == NULL)
+			return usage(stderr), 2;
+		if (!strcmp(argv[i], "--from"))
+			o.from = ctl_date(v);
+		else if (!strcmp(argv[i], "--to"))
+			o.to = ctl_date(v);
+		else if (!strcmp(argv[i], "--township"))
+			o.township = v;
+		else if (!strcmp(argv[i], "--format")) {
+			if (strcmp(v, "xlsx") && strcmp(v, "csv"))
+				return usage(stderr), 2;
+			o.xlsx = !strcmp(v, "xlsx");
+		} else if (!strcmp(argv[i], "--threshold"))
+			o.threshold = atoi(v);
+		else if (!strcmp(argv[i], "--special-threshold"))
+			o.special_threshold = atoi(v);
+		else if (!strcmp(argv[i], "--templates"))
+			tdir = v;
+		else if (!strcmp(argv[i], "-o"))
+			o.path = v;
+		else
+			return usage(stderr), 2;
+		i++;
+	}
+	if (o.from < 0 || o.to < 0 || o.path == NULL || o.threshold < 1 ||
+	    o.special_threshold < 1) {
+		fprintf(stderr, "baoxuectl: report needs --from and --to as "
+		    "YYYY-MM-DD and -o FILE\n");
+		return 2;
+	}
+	o.to += 86400;		/* --to is the last day, inclusive */
+	if ((cat = catalog_load(tdir, err, sizeof err)) == NULL ||
+	    (st = store_open(db, err, sizeof err)) == NULL) {
+		fprintf(stderr, "baoxuectl: %s\n", err);
+		catalog_free(cat);
+		return 1;
+	}
+	rc = report_write(st, cat, &o, err, sizeof err);
+	if (rc != 0)
+		fprintf(stderr, "baoxuectl: %s\n", err);
+	else
+		printf("wrote %s\n", o.path);
+	store_close(st);
+	catalog_free(cat);
+	return rc == 0 ? 0 : 1;
+}
+
+/* The ledger, gathered then printed aligned (CJK counts double). */
+struct ctl_cases {
+	const struct catalog *cat;
+	int full;
+	char (*cells)[9][128];
+	size_t n, cap;
+};
+
+static double
+ctl_width(const char *s)
+{
+	size_t i = 0, len = strlen(s);
+	double w = 0;
+	int32_t cp;
+	int k;
+
+	while (i < len && (k = utf8_next(s + i, len - i, &cp)) > 0) {
+		w += cp >= 0x1100 ? 2 : 1;
+		i += (size_t)k;
+	}
+	return w;
+}
+
+static void
+ctl_case_cb(void *arg, const struct store_case_line *l)
+{
+	struct ctl_cases *c = arg;
+	char key[32];
+	char (*row)[128];
+
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->cells = realloc(c->cells, c->cap * sizeof *c->cells);
+		if (c->cells == NULL)
+			exit(1);
+	}
+	row = c->cells[c->n++];
+	snprintf(row[0], 128, "#%lld", (long long)l->id);
+	snprintf(row[1], 128, "%s", l->student_no);
+	if (c->full)
+		snprintf(row[2], 128, "%s", l->name);
+	else
+		mask_name(l->name, row[2], 128);
+	snprintf(row[3], 128, "%s", l->class_name);
+	snprintf(row[4], 128, "%s", l->village);
+	snprintf(key, sizeof key, "status_%s%s", l->status,
+	    l->dropout && !strcmp(l->status, "open") ? "_dropout" : "");
+	if (render(c->cat, key, NULL, 0, row[5], 128) != 0)
+		snprintf(row[5], 128, "%s", l->status);
+	snprintf(row[6], 128, "%d", l->level);
+	timefmt_format(l->opened_at, row[7], 128);
+	row[7][10] = '\0';
+	if (l->closed_at) {
+		timefmt_format(l->closed_at, row[8], 128);
+		row[8][10] = '\0';
+	} else {
+		row[8][0] = '\0';
+	}
+}
+
+static int
+ctl_cases(const char *db, int argc, char **argv)
+{
+	struct ctl_cases c = { NULL, 0, NULL, 0, 0 };
+	const char *village = NULL, *school = NULL, *tdir = "templates/zh-CN";
+	char err[1024], cols[512], *p, *save;
+	char head[9][128];
+	double w[9] = { 0 };
+	struct catalog *cat;
+	struct store *st;
+	int open_only = 0, i, k;
+	size_t r;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--open"))
+			open_only = 1;
+		else if (!strcmp(argv[i], "--full"))
+			c.full = 1;
+		else if (!strcmp(argv[i], "--village") && i + 1 < argc)
+			village = argv[++i];
+		else if (!strcmp(argv[i], "--school") && i + 1 < argc)
+			school = argv[++i];
+		else if (!strcmp(argv[i], "--templates") && i + 1 < argc)
+			tdir = argv[++i];
+		else
+			return usage(stderr), 2;
+	}
+	if ((cat = catalog_load(tdir, err, sizeof err)) == NULL ||
+	    render(cat, "cases_cols", NULL, 0, cols, sizeof cols) != 0 ||
+	    (st = store_open(db, err, sizeof err)) == NULL) {
+		fprintf(stderr, "baoxuectl: %s\n", cat ? err : err);
+		catalog_free(cat);
+		return 1;
+	}
+	if (c.full)
+		fprintf(stderr, "baoxuectl: full names of minors shown; do "
+		    "not share this output\n");
+	c.cat = cat;
+	for (k = 0, p = strtok_r(cols, ",", &save); p && k < 9;
+	    p = strtok_r(NULL, ",", &save))
+		snprintf(head[k++], 128, "%s", p);
+	if (store_cases_list(st, open_only, village, school, ctl_case_cb,
+	    &c) != STORE_OK) {
+		fprintf(stderr, "baoxuectl: %s\n", store_errmsg(st));
+		store_close(st);
+		catalog_free(cat);
+		return 1;
+	}
+	for (i = 0; i < 9; i++) {
+		w[i] = ctl_width(head[i]);
+		for (r = 0; r < c.n; r++)
+			if (ctl_width(c.cells[r][i]) > w[i])
+				w[i] = ctl_width(c.cells[r][i]);
+	}
+	for (r = 0; r <= c.n; r++) {
+		for (i = 0; i < 9; i++) {
+			const char *cell = r == 0 ? head[i] : c.cells[r - 1][i];
+
+			printf("%s%*s", cell, i < 8 ? (int)(w[i] -
+			    ctl_width(cell)) + 2 : 0, "");
+		}
+		printf("\n");
+	}
+	free(c.cells);
+	store_close(st);
+	catalog_free(cat);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -144,6 +365,13 @@ main(int argc, char **argv)
 			return usage(stderr), 2;
 		return ctl_import(db, argv[i + 1]);
 	}
+	if (getenv("TZ") == NULL)
+		setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
+	if (i < argc && !strcmp(argv[i], "report") && db)
+		return ctl_report(db, argc - i - 1, argv + i + 1);
+	if (i < argc && !strcmp(argv[i], "cases") && db)
+		return ctl_cases(db, argc - i - 1, argv + i + 1);
 	if (i < argc && !strcmp(argv[i], "sim"))
 		return ctl_sim(argc - i - 1, argv + i + 1);
 	usage(stderr);

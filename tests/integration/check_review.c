@@ -1,0 +1,284 @@
+/*
+ * Review through the real daemon and baoxuectl: a scripted week on the
+ * demo roster under the manual clock; the Monday digest for the township,
+ * a principal and the bureau; SUM for a village; the statistics table as
+ * CSV checked cell by cell, and as xlsx read back by LibreOffice (from
+ * Debian) and compared with the CSV; a missed digest sent once after a
+ * restart.
+ */
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/integration/harness.h"
+
+#define TOWNHEAD "+8613800000007"
+#define PRINCIPAL "+8613800000002"
+#define BUREAU "+8613800000008"
+#define VHEAD1 "+8613800000004"
+
+static void
+clock_set_iso(const char *iso)
+{
+	char body[96];
+	struct resp r;
+
+	snprintf(body, sizeof body, "set=%s", iso);
+	http(NULL, "/admin/clock", body, ADMIN, NULL, &r);
+	ck_assert_msg(r.code == 200, "%s", r.body);
+}
+
+static void
+sms(const char *from, const char *text)
+{
+	char body[512];
+	struct resp r;
+
+	snprintf(body, sizeof body, "from=%s&text=%s&token=" TOKEN, from, text);
+	post("/sms/inbound", body, &r);
+	ck_assert_int_eq(r.code, 200);
+	http(NULL, "/admin/clock", "advance=0", ADMIN, NULL, &r);
+}
+
+/* The week: Tuesday to Thursday, 2026-09-01 to 09-03. */
+static void
+script_week(void)
+{
+	sms("13800000001", "ABS+20240101+3");	/* case #1, left behind */
+	sms("13800000001", "ABS+20240102+1");	/* below the threshold */
+	sms("13800000002", "DROP+20241002+%E5%B7%A5");	/* case #2, 工 */
+	sms("13800000021", "ABS+20230701+1");	/* case #3, S02 */
+	clock_set_iso("2026-09-02T09:00:00%2B08:00");
+	sms("13800000004", "VIS+20240101+%E8%BF%94");	/* 返 */
+	clock_set_iso("2026-09-03T09:00:00%2B08:00");
+	sms("13800000001", "RET+20240101");	/* case #1 struck off */
+}
+
+static const char *
+digest_to(const char *to)
+{
+	static char buf[2048];
+	char q[256];
+
+	snprintf(q, sizeof q, "SELECT group_concat(text, '|') FROM outbound "
+	    "WHERE kind = 'digest' AND recipient = '%s'", to);
+	snprintf(buf, sizeof buf, "%s", tu_sql_text(db, q));
+	return buf;
+}
+
+START_TEST(test_monday_digest_and_sum)
+{
+	const char *t;
+
+	script_week();
+	clock_set_iso("2026-09-07T07:59:00%2B08:00");
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest'"), 0);
+	clock_set_iso("2026-09-07T08:00:00%2B08:00");
+	t = digest_to(TOWNHEAD);
+	/* #2 (上河村) is at level 2 with its home visit overdue; #3, special
+	 * (shorter deadlines), at level 3 with two of 石桥村's tasks overdue;
+	 * #1 was struck off. */
+	ck_assert_str_eq(t, SIG "后柳镇8月31日至9月6日周报：新报缺勤3人（上周0），"
+	    "在办2案（1级0/2级1/3级1/4级0），销号1，逾期任务3，石桥村2，上河村1。");
+	t = digest_to(PRINCIPAL);
+	ck_assert_str_eq(t, SIG "后柳镇中心小学8月31日至9月6日周报：新报缺勤2人"
+	    "（上周0），在办1案（1级0/2级1/3级0/4级0），销号1，逾期任务1，上河村1。");
+	t = digest_to(BUREAU);
+	ck_assert_str_eq(t, SIG "示范县8月31日至9月6日周报：新报缺勤3人（上周0），"
+	    "在办2案（1级0/2级1/3级1/4级0），销号1，逾期任务3，石桥村2，上河村1。");
+	/* Everyone who gets one got exactly one. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest'"), 7);
+	/* SUM for a village, this week so far. */
+	sms("13800000004", "SUM");
+	ck_assert_ptr_nonnull(strstr(tu_sql_text(db, "SELECT text FROM "
+	    "outbound WHERE recipient = '" VHEAD1 "' AND kind = 'reply' "
+	    "ORDER BY id DESC LIMIT 1"), "中坝村本周（9月7日至9月7日）"));
+}
+END_TEST
+
+/* A CSV file as rows of cells (BOM, CRLF and quotes understood). */
+static int
+csv_rows(const char *path, char cells[64][32][96], int maxrows)
+{
+	char *t = tu_read(path), *p;
+	int r = 0, c = 0, o = 0, q = 0;
+
+	ck_assert_ptr_nonnull(t);
+	p = t;
+	if (!strncmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;
+	memset(cells, 0, sizeof(char[64][32][96]));
+	for (; *p && r < maxrows; p++) {
+		if (q) {
+			if (*p == '"' && p[1] == '"')
+				cells[r][c][o++] = *++p;
+			else if (*p == '"')
+				q = 0;
+			else if (o < 95)
+				cells[r][c][o++] = *p;
+		} else if (*p == '"') {
+			q = 1;
+		} else if (*p == ',') {
+			c++;
+			o = 0;
+		} else if (*p == '\r') {
+			continue;
+		} else if (*p == '\n') {
+			r++;
+			c = o = 0;
+		} else if (o < 95 && c < 32) {
+			cells[r][c][o++] = *p;
+		}
+	}
+	free(t);
+	return r;
+}
+
+static char (*cells)[32][96];
+
+static void
+report(const char *format, const char *out)
+{
+	char *const argv[] = { (char *)env("BAOXUECTL"), "-d", db, "report",
+	    "--from", "2026-08-31", "--to", "2026-09-06", "--format",
+	    (char *)format, "--templates", (char *)tu_src("templates/zh-CN"),
+	    "-o", (char *)out, NULL };
+	char tmpl[1100], log[1200];
+
+	(void)tmpl;
+	snprintf(log, sizeof log, "%s/report.log", dir);
+	ck_assert_int_eq(proc_run(argv, log), 0);
+}
+
+START_TEST(test_report_csv_and_xlsx)
+{
+	char csv[1100], xlsx[1100], lo[1100], sheet[1200], prof[1200];
+	static char other[64][32][96];
+	int n, i, j, k, m;
+
+	script_week();
+	cells = calloc(64, sizeof *cells);
+	snprintf(csv, sizeof csv, "%s/report.csv", dir);
+	report("csv", csv);
+	n = csv_rows(csv, cells, 64);
+	/* 按学校, header, S01, S02, 合计, blank, 按户籍村, header, V01..V05,
+	 * 合计. */
+	ck_assert_int_eq(n, 14);
+	ck_assert_str_eq(cells[0][0], "按学校");
+	ck_assert_str_eq(cells[1][3], "缺勤达到立案天数");
+	ck_assert_str_eq(cells[1][12], "原因:外出务工");
+	/* S01: 142 enrolled; 20240101 absent over its threshold (20240102
+	 * under); cases #1 and #2; #2 a dropout (工); #1 back; #2 out. */
+	{
+		static const char *const s01[] = { "S01", "后柳镇中心小学",
+		    "142", "1", "2", "1", "1", "1", "0", "0", "0", "0", "1",
+		    "0", "0", "1", "1", "0", "0", "0", "0", "0", "0", "0",
+		    "0" };
+		static const char *const s02[] = { "S02", "后柳镇中学", "58",
+		    "1", "1", "0", "0", "1", "0", "0", "0", "0", "0", "0",
+		    "0", "1", "0", "0", "0", "0", "0", "0", "0", "1", "0" };
+		static const char *const tot[] = { "", "合计", "200", "2", "3",
+		    "1", "1", "2", "0", "0", "0", "0", "1", "0", "0", "2", "1",
+		    "0", "0", "0", "0", "0", "0", "1", "0" };
+
+		for (j = 0; j < 25; j++) {
+			ck_assert_msg(!strcmp(cells[2][j], s01[j]), "S01 col "
+			    "%d: %s, want %s", j, cells[2][j], s01[j]);
+			ck_assert_msg(!strcmp(cells[3][j], s02[j]), "S02 col "
+			    "%d: %s, want %s", j, cells[3][j], s02[j]);
+			ck_assert_msg(!strcmp(cells[4][j], tot[j]), "total col "
+			    "%d: %s, want %s", j, cells[4][j], tot[j]);
+		}
+	}
+	/* Villages: V01 #1 (returned), V02 #2 (dropout), V03 #3. */
+	ck_assert_str_eq(cells[8][0], "V01");
+	ck_assert_str_eq(cells[8][4], "1");
+	ck_assert_str_eq(cells[8][6], "1");
+	ck_assert_str_eq(cells[9][0], "V02");
+	ck_assert_str_eq(cells[9][5], "1");
+	ck_assert_str_eq(cells[10][0], "V03");
+	ck_assert_str_eq(cells[10][7], "1");
+	ck_assert_str_eq(cells[13][1], "合计");
+	ck_assert_str_eq(cells[13][2], "200");
+
+	/* The same numbers in the xlsx, as LibreOffice reads it. */
+	snprintf(xlsx, sizeof xlsx, "%s/report.xlsx", dir);
+	report("xlsx", xlsx);
+	snprintf(lo, sizeof lo, "%s/lo", dir);
+	snprintf(prof, sizeof prof, "-env:UserInstallation=file://%s/lo-prof",
+	    dir);
+	{
+		char *const argv[] = { "/usr/bin/soffice", prof, "--headless",
+		    "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,"
+		    "1,,0,false,true,false,false,false,-1", "--outdir", lo,
+		    xlsx, NULL };
+		char log[1200];
+
+		snprintf(log, sizeof log, "%s/soffice.log", dir);
+		ck_assert_msg(access(argv[0], X_OK) == 0, "LibreOffice is "
+		    "missing (Debian libreoffice-calc-nogui)");
+		ck_assert_int_eq(proc_run(argv, log), 0);
+	}
+	for (k = 0; k < 2; k++) {
+		int base = k == 0 ? 1 : 7, rowsn = k == 0 ? 4 : 7;
+
+		snprintf(sheet, sizeof sheet, "%s/report-%s.csv", lo,
+		    k == 0 ? "按学校" : "按户籍村");
+		m = csv_rows(sheet, other, 64);
+		ck_assert_int_eq(m, rowsn);
+		for (i = 0; i < rowsn; i++)
+			for (j = 0; j < 25; j++)
+				ck_assert_msg(!strcmp(other[i][j],
+				    cells[base + i][j]), "sheet %d row %d col "
+				    "%d: xlsx %s, csv %s", k, i, j, other[i][j],
+				    cells[base + i][j]);
+	}
+	free(cells);
+}
+END_TEST
+
+START_TEST(test_missed_digest_sent_once)
+{
+	long long before;
+
+	clock_set_iso("2026-09-13T20:00:00%2B08:00");	/* Sunday */
+	ck_assert_int_ge(proc_stop(&daemon_p, SIGTERM, 5000), 0);
+	before = rows("SELECT count(*) FROM outbound WHERE kind = 'digest'");
+	/* The Monday 7 September digests went out before; down over Monday
+	 * 14 September 08:00, back at 10:00. */
+	ck_assert_int_eq(before, 7);
+	write_conf_at("manual", "2026-09-14T10:00:00+08:00", "");
+	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
+	    10000) == 0);
+	wait_rows("SELECT count(*) FROM outbound WHERE kind = 'digest' AND "
+	    "text LIKE '%9月7日至9月13日周报%'", 7);
+	/* And only once. */
+	ck_assert_int_ge(proc_stop(&daemon_p, SIGTERM, 5000), 0);
+	write_conf_at("manual", "2026-09-14T11:00:00+08:00", "");
+	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
+	    10000) == 0);
+	http(NULL, "/admin/clock", "advance=0", ADMIN, NULL, &(struct resp){0});
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest'"), before + 7);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("review");
+	TCase *tc = tcase_create("review");
+
+	tcase_add_checked_fixture(tc, setup_manual, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_monday_digest_and_sum);
+	tcase_add_test(tc, test_report_csv_and_xlsx);
+	tcase_add_test(tc, test_missed_digest_sent_once);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
