@@ -54,6 +54,7 @@ fuzz: deps
 
 bench: build
 	$(BUILD)/bench/bench_parse bench/corpus.txt
+	$(BUILD)/bench/bench_review
 
 demo: build
 	@sh examples/demo/run.sh $(BUILD)

@@ -441,6 +441,75 @@ START_TEST(test_recipient_daily_limit)
 }
 END_TEST
 
+/* The counting behind digests, SUM and the statistics table. */
+START_TEST(test_counting_queries)
+{
+	struct store_digest d;
+	struct store_report_row *r;
+	size_t n, i;
+
+	sms(HT, "ABS 20240102 3");		/* case #1, V02, K0302 */
+	sms(HT, "ABS 20240201 1");		/* absent, no case */
+	sms(HT, "LEAVE 20241002 2");		/* excused: not counted */
+	at(4 * D);				/* #1 at level 2 */
+	sms(HT, "DROP 20240101");		/* case #2, V01 */
+	at(5 * D);
+	sms(HT, "RET 20240102");		/* #1 struck off */
+	/* The township over the first week. */
+	ck_assert_int_eq(store_digest(g->store, "T01", T0 - 9 * H,
+	    T0 - 9 * H + 7 * D, &d), STORE_OK);
+	ck_assert_int_eq(d.absent, 2);
+	ck_assert_int_eq(d.open, 1);		/* #2; #1 closed by then */
+	ck_assert_int_eq(d.level[1], 1);
+	ck_assert_int_eq(d.closed, 1);
+	/* A village sees only its own; a school by class. */
+	ck_assert_int_eq(store_digest(g->store, "V02", T0 - 9 * H,
+	    T0 - 9 * H + 7 * D, &d), STORE_OK);
+	ck_assert_int_eq(d.absent, 2);		/* both live in 上河村 */
+	ck_assert_int_eq(d.open, 0);
+	ck_assert_int_eq(store_digest(g->store, "V01", T0 - 9 * H,
+	    T0 - 9 * H + 7 * D, &d), STORE_OK);
+	ck_assert_int_eq(d.absent, 0);
+	ck_assert_int_eq(d.open, 1);		/* #2, 20240101 of 中坝村 */
+	ck_assert_int_eq(store_digest(g->store, "S01", T0 - 9 * H,
+	    T0 - 9 * H + 7 * D, &d), STORE_OK);
+	ck_assert_int_eq(d.absent, 2);
+	/* Before the RET, #1 was open and its visit overdue. */
+	ck_assert_int_eq(store_digest(g->store, "T01", T0, T0 + 4 * D + H,
+	    &d), STORE_OK);
+	ck_assert_int_eq(d.open, 2);
+	ck_assert_int_eq(d.overdue, 1);
+	ck_assert_str_eq(d.owers[0].name, "上河村");
+	/* The table, by school and by village. */
+	ck_assert_int_eq(store_report(g->store, "school", NULL, T0, T0 + 7 * D,
+	    2, 1, &r, &n), STORE_OK);
+	ck_assert_int_eq(n, 2);
+	ck_assert_str_eq(r[0].code, "S01");
+	ck_assert_int_eq(r[0].enrolled, 142);
+	ck_assert_int_eq(r[0].absent, 1);	/* 20240102; 20240201 too few */
+	ck_assert_int_eq(r[0].opened, 2);
+	ck_assert_int_eq(r[0].dropouts, 1);
+	ck_assert_int_eq(r[0].returned, 1);
+	ck_assert_int_eq(r[0].still_out, 1);
+	ck_assert_int_eq(r[0].reason[7], 2);	/* none given */
+	ck_assert_int_eq(r[0].category[0], 1);	/* left behind: 20240101 */
+	ck_assert_int_eq(r[1].opened, 0);
+	free(r);
+	ck_assert_int_eq(store_report(g->store, "village", "T01", T0,
+	    T0 + 7 * D, 2, 1, &r, &n), STORE_OK);
+	ck_assert_int_eq(n, 5);
+	for (i = 0; i < n; i++)
+		if (!strcmp(r[i].code, "V02"))
+			ck_assert_int_eq(r[i].returned, 1);
+	free(r);
+	/* Another township's filter gives none of these. */
+	ck_assert_int_eq(store_report(g->store, "village", "T99", T0,
+	    T0 + 7 * D, 2, 1, &r, &n), STORE_OK);
+	ck_assert_int_eq(n, 0);
+	free(r);
+}
+END_TEST
+
 START_TEST(test_ladder_config)
 {
 	struct ladder l;
@@ -489,6 +558,7 @@ main(void)
 	tcase_add_test(tc, test_school_calendar);
 	tcase_add_test(tc, test_quiet_hours);
 	tcase_add_test(tc, test_ladder_config);
+	tcase_add_test(tc, test_counting_queries);
 	tcase_add_test(tc, test_merge_and_limits);
 	tcase_add_test(tc, test_recipient_daily_limit);
 	suite_add_tcase(s, tc);

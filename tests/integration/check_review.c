@@ -242,6 +242,35 @@ START_TEST(test_report_csv_and_xlsx)
 }
 END_TEST
 
+START_TEST(test_cases_listing)
+{
+	char *const argv[] = { (char *)env("BAOXUECTL"), "-d", db, "cases",
+	    "--templates", (char *)tu_src("templates/zh-CN"), NULL };
+	char *const full[] = { (char *)env("BAOXUECTL"), "-d", db, "cases",
+	    "--open", "--full", "--templates",
+	    (char *)tu_src("templates/zh-CN"), NULL };
+	char out[1100], *t;
+
+	script_week();
+	snprintf(out, sizeof out, "%s/cases.out", dir);
+	ck_assert_int_eq(proc_run(argv, out), 0);
+	t = tu_read(out);
+	/* A header and three cases, names masked, columns aligned. */
+	ck_assert_ptr_nonnull(strstr(t, "案号  学号      姓名"));
+	ck_assert_ptr_nonnull(strstr(t, "#1    20240101  张*明"));
+	ck_assert_ptr_nonnull(strstr(t, "已销号"));
+	ck_assert_ptr_null(strstr(t, "张小明"));
+	free(t);
+	unlink(out);
+	ck_assert_int_eq(proc_run(full, out), 0);
+	t = tu_read(out);
+	ck_assert_ptr_null(strstr(t, "#1 "));		/* --open */
+	ck_assert_ptr_nonnull(strstr(t, "孙悟"));	/* --full */
+	ck_assert_ptr_nonnull(strstr(t, "do not share"));
+	free(t);
+}
+END_TEST
+
 START_TEST(test_missed_digest_sent_once)
 {
 	long long before;
@@ -279,6 +308,7 @@ main(void)
 	tcase_add_test(tc, test_monday_digest_and_sum);
 	tcase_add_test(tc, test_report_csv_and_xlsx);
 	tcase_add_test(tc, test_missed_digest_sent_once);
+	tcase_add_test(tc, test_cases_listing);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
