@@ -124,7 +124,7 @@ gw_new(struct event_base *base, const struct gw_config *cfg, char *err,
 	    g->nchannels);
 	g->scheduler = scheduler_new(base, g->store, &g->clock, g->casework,
 	    g->sender, cfg->digest_weekday, cfg->digest_minute);
-	g->pipeline = pipeline_new(g->store, g->casework, &g->clock,
+	g->pipeline = pipeline_new(base, g->store, g->casework, &g->clock,
 	    g->sender, g->scheduler, cfg->dedup_window, cfg->hmac_window);
 	return g;
 fail:

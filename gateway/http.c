@@ -246,6 +246,71 @@ http_text(struct evhttp_request *req, const struct form *f, char *buf,
 	return http_field(req, f, "text", FORM_MAX_BYTES, bad);
 }
 
+/*
+ * A request waiting for its group commit. If the client goes away first,
+ * the connection's close callback forgets the request (the provider's
+ * retry then meets the dedup key).
+ */
+struct http_wait {
+	struct evhttp_request *req;
+	struct evhttp_connection *conn;
+};
+
+static void
+http_wait_closed_cb(struct evhttp_connection *conn, void *arg)
+{
+	struct http_wait *w = arg;
+
+	(void)conn;
+	w->req = NULL;
+	w->conn = NULL;
+}
+
+static void
+http_done_cb(void *arg, enum pipeline_rc rc, int64_t inbound_id)
+{
+	struct http_wait *w = arg;
+	struct evhttp_request *req = w->req;
+
+	if (req == NULL) {
+		free(w);
+		return;
+	}
+	evhttp_connection_set_closecb(w->conn, NULL, NULL);
+	if (rc == PIPELINE_FAILED)
+		http_error(req, 503, "Service Unavailable",
+		    "not stored; retry later");
+	else if (rc == PIPELINE_REPLAY)
+		http_error(req, 401, "Unauthorized", "replayed signature");
+	else
+		http_json(req, 200, "OK", json_pack("{ss sI}", "status",
+		    rc == PIPELINE_ACCEPTED ? "accepted" : "duplicate",
+		    "inbound_id", (json_int_t)inbound_id));
+	free(w);
+}
+
+/* Hands a checked message to the group commit, or refuses it when the
+ * queue is full (back-pressure: the provider retries later). */
+static void
+http_submit(struct http *h, struct evhttp_request *req,
+    const struct pipeline_in *in)
+{
+	struct http_wait *w = xcalloc(1, sizeof *w);
+
+	w->req = req;
+	w->conn = evhttp_request_get_connection(req);
+	if (pipeline_submit(h->g->pipeline, in, http_done_cb, w) != 0) {
+		free(w);
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Retry-After", "1");
+		http_error(req, 503, "Service Unavailable",
+		    "too busy; retry later");
+		return;
+	}
+	if (w->conn)
+		evhttp_connection_set_closecb(w->conn, http_wait_closed_cb, w);
+}
+
 static void
 http_inbound(struct http *h, struct evhttp_request *req)
 {
@@ -314,16 +379,9 @@ http_inbound(struct http *h, struct evhttp_request *req)
 	in = (struct pipeline_in){ "http", id && *id ? id : NULL, from164,
 	    to && *to ? to164 : NULL, text, strlen(text),
 	    sig[0] ? sig : NULL };
-	rc = pipeline_inbound(h->g->pipeline, &in, &inbound_id);
-	if (rc == PIPELINE_FAILED)
-		http_error(req, 503, "Service Unavailable",
-		    "not stored; retry later");
-	else if (rc == PIPELINE_REPLAY)
-		http_error(req, 401, "Unauthorized", "replayed signature");
-	else
-		http_json(req, 200, "OK", json_pack("{ss sI}", "status",
-		    rc == PIPELINE_ACCEPTED ? "accepted" : "duplicate",
-		    "inbound_id", (json_int_t)inbound_id));
+	(void)rc;
+	(void)inbound_id;
+	http_submit(h, req, &in);
 out:
 	free(textbuf);
 	free(f);

@@ -1,7 +1,10 @@
-/* Inbound message → one transaction; see pipeline.h. */
+/* Inbound message → one transaction, grouped; see pipeline.h. */
 #include "gateway/pipeline.h"
 
+#include <event2/event.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "gateway/casework/casework.h"
 #include "gateway/clock.h"
@@ -12,7 +15,21 @@
 #include "parsers/mask.h"
 #include "store/store.h"
 
+/* A submitted message: its fields copied into one allocation. */
+struct pipeline_job {
+	struct pipeline_in in;
+	pipeline_done_fn *done;
+	void *arg;
+	enum pipeline_rc rc;
+	int64_t id;
+	struct pipeline_job *next;
+	char data[];
+};
+
 struct pipeline {
+	struct event *batch;
+	struct pipeline_job *head, **tail;
+	size_t pending;
 	struct store *store;
 	struct casework *cw;
 	const struct clock *clock;
@@ -22,13 +39,19 @@ struct pipeline {
 	int hmac_window;
 };
 
+static void pipeline_batch_cb(evutil_socket_t, short, void *);
+
 struct pipeline *
-pipeline_new(struct store *st, struct casework *cw, const struct clock *clk,
-    struct sender *sender, struct scheduler *sched, int dedup_window,
-    int hmac_window)
+pipeline_new(struct event_base *base, struct store *st, struct casework *cw,
+    const struct clock *clk, struct sender *sender, struct scheduler *sched,
+    int dedup_window, int hmac_window)
 {
 	struct pipeline *p = xcalloc(1, sizeof *p);
 
+	p->tail = &p->head;
+	if (base && (p->batch = evtimer_new(base, pipeline_batch_cb, p)) ==
+	    NULL)
+		fatalx("pipeline: evtimer_new");
 	p->store = st;
 	p->cw = cw;
 	p->clock = clk;
@@ -42,11 +65,32 @@ pipeline_new(struct store *st, struct casework *cw, const struct clock *clk,
 void
 pipeline_free(struct pipeline *p)
 {
+	struct pipeline_job *j;
+
+	if (p == NULL)
+		return;
+	/* Never acknowledged: the providers send them again. */
+	while ((j = p->head) != NULL) {
+		p->head = j->next;
+		free(j);
+	}
+	if (p->batch)
+		event_free(p->batch);
 	free(p);
 }
 
-enum pipeline_rc
-pipeline_inbound(struct pipeline *p, const struct pipeline_in *in,
+size_t
+pipeline_pending(const struct pipeline *p)
+{
+	return p->pending;
+}
+
+/*
+ * One message's effects inside the caller's transaction; on
+ * PIPELINE_FAILED the caller undoes them.
+ */
+static enum pipeline_rc
+pipeline_apply(struct pipeline *p, const struct pipeline_in *in,
     int64_t *inbound_id)
 {
 	struct store_inbound rec = {
@@ -57,13 +101,10 @@ pipeline_inbound(struct pipeline *p, const struct pipeline_in *in,
 	char masked[32];
 
 	*inbound_id = 0;
-	if (store_begin(p->store) != STORE_OK)
-		goto fail;
 	if (in->signature) {
 		rc = store_webhook_seen(p->store, in->signature,
 		    rec.received_at, rec.received_at - 2 * p->hmac_window);
 		if (rc == STORE_DUP) {
-			store_rollback(p->store);
 			log_warnx("inbound on %s refused: a replayed signature",
 			    in->channel);
 			return PIPELINE_REPLAY;
@@ -77,7 +118,6 @@ pipeline_inbound(struct pipeline *p, const struct pipeline_in *in,
 		rc = store_inbound_recent(p->store, in->channel, in->from,
 		    in->text, rec.received_at - p->dedup_window, inbound_id);
 		if (rc == STORE_OK) {
-			store_rollback(p->store);
 			log_info("inbound duplicate of %lld on %s (same text "
 			    "within %d s)", (long long)*inbound_id,
 			    in->channel, p->dedup_window);
@@ -88,7 +128,6 @@ pipeline_inbound(struct pipeline *p, const struct pipeline_in *in,
 	}
 	rc = store_inbound_record(p->store, &rec, inbound_id);
 	if (rc == STORE_DUP) {
-		store_rollback(p->store);
 		log_info("inbound duplicate of %lld on %s (provider id seen)",
 		    (long long)*inbound_id, in->channel);
 		return PIPELINE_DUPLICATE;
@@ -103,17 +142,164 @@ pipeline_inbound(struct pipeline *p, const struct pipeline_in *in,
 	if (casework_inbound(p->cw, *inbound_id, in->from, in->text,
 	    in->textlen, rec.received_at) != 0)
 		goto fail;
-	if (store_commit(p->store) != STORE_OK)
-		goto fail;
-	if (p->sender)
-		sender_wake(p->sender);
-	if (p->scheduler)
-		scheduler_wake(p->scheduler);
 	return PIPELINE_ACCEPTED;
 fail:
 	log_warnx("inbound on %s not stored: %s", in->channel,
 	    store_errmsg(p->store));
-	store_rollback(p->store);
 	*inbound_id = 0;
 	return PIPELINE_FAILED;
+}
+
+static void
+pipeline_woke(struct pipeline *p)
+{
+	if (p->sender)
+		sender_wake(p->sender);
+	if (p->scheduler)
+		scheduler_wake(p->scheduler);
+}
+
+enum pipeline_rc
+pipeline_inbound(struct pipeline *p, const struct pipeline_in *in,
+    int64_t *inbound_id)
+{
+	enum pipeline_rc rc;
+
+	*inbound_id = 0;
+	if (store_begin(p->store) != STORE_OK) {
+		log_warnx("inbound on %s not stored: %s", in->channel,
+		    store_errmsg(p->store));
+		return PIPELINE_FAILED;
+	}
+	rc = pipeline_apply(p, in, inbound_id);
+	if (rc != PIPELINE_ACCEPTED) {
+		store_rollback(p->store);
+		return rc;
+	}
+	if (store_commit(p->store) != STORE_OK) {
+		log_warnx("inbound on %s not stored: %s", in->channel,
+		    store_errmsg(p->store));
+		store_rollback(p->store);
+		*inbound_id = 0;
+		return PIPELINE_FAILED;
+	}
+	pipeline_woke(p);
+	return PIPELINE_ACCEPTED;
+}
+
+static char *
+pipeline_dup(char **at, const char *s, size_t len)
+{
+	char *d = *at;
+
+	if (s == NULL)
+		return NULL;
+	memcpy(d, s, len);
+	d[len] = '\0';
+	*at += len + 1;
+	return d;
+}
+
+int
+pipeline_submit(struct pipeline *p, const struct pipeline_in *in,
+    pipeline_done_fn *done, void *arg)
+{
+	const char *f[6] = { in->channel, in->provider_id, in->from, in->to,
+	    in->text, in->signature };
+	size_t l[6], need = 0;
+	struct pipeline_job *j;
+	struct timeval now = { 0, 0 };
+	char *at;
+	int i;
+
+	if (p->pending >= PIPELINE_MAX_QUEUE)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		l[i] = f[i] ? (i == 4 ? in->textlen : strlen(f[i])) : 0;
+		need += l[i] + 1;
+	}
+	j = xcalloc(1, sizeof *j + need);
+	at = j->data;
+	j->in.channel = pipeline_dup(&at, f[0], l[0]);
+	j->in.provider_id = pipeline_dup(&at, f[1], l[1]);
+	j->in.from = pipeline_dup(&at, f[2], l[2]);
+	j->in.to = pipeline_dup(&at, f[3], l[3]);
+	j->in.text = pipeline_dup(&at, f[4], l[4]);
+	j->in.textlen = in->textlen;
+	j->in.signature = pipeline_dup(&at, f[5], l[5]);
+	j->done = done;
+	j->arg = arg;
+	*p->tail = j;
+	p->tail = &j->next;
+	p->pending++;
+	/* The first of a burst arms the batch; the rest join it. */
+	if (!evtimer_pending(p->batch, NULL))
+		evtimer_add(p->batch, &now);
+	return 0;
+}
+
+/* The group commit: up to PIPELINE_MAX_BATCH messages, one transaction. */
+static void
+pipeline_batch_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct pipeline *p = arg;
+	struct pipeline_job *batch = p->head, *j, **tail = &p->head;
+	struct timespec t0, t1;
+	size_t n = 0;
+	int ok;
+
+	(void)fd;
+	(void)what;
+	/* Detach the batch: what arrives meanwhile goes in the next one. */
+	for (j = p->head; j && n < PIPELINE_MAX_BATCH; j = j->next) {
+		tail = &j->next;
+		n++;
+	}
+	p->head = *tail;
+	*tail = NULL;
+	if (p->head == NULL)
+		p->tail = &p->head;
+	p->pending -= n;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ok = store_begin(p->store) == STORE_OK;
+	for (j = batch; j; j = j->next) {
+		j->rc = PIPELINE_FAILED;
+		if (!ok || store_savepoint(p->store) != STORE_OK)
+			continue;
+		j->rc = pipeline_apply(p, &j->in, &j->id);
+		if (j->rc != PIPELINE_ACCEPTED)
+			store_rollback_to(p->store);
+		if (store_release(p->store) != STORE_OK)
+			ok = 0;
+	}
+	if (ok && store_commit(p->store) != STORE_OK) {
+		log_warnx("group commit of %zu message(s) failed: %s", n,
+		    store_errmsg(p->store));
+		ok = 0;
+	}
+	if (!ok)
+		store_rollback(p->store);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) /
+	    1000000 > 50)
+		log_info("group commit of %zu message(s) took %ld ms", n,
+		    (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000000));
+	/* Answers only now, after the commit. */
+	while ((j = batch) != NULL) {
+		batch = j->next;
+		if (!ok && j->rc == PIPELINE_ACCEPTED) {
+			j->rc = PIPELINE_FAILED;
+			j->id = 0;
+		}
+		j->done(j->arg, j->rc, j->id);
+		free(j);
+	}
+	if (ok)
+		pipeline_woke(p);
+	if (p->head) {
+		struct timeval now = { 0, 0 };
+
+		evtimer_add(p->batch, &now);
+	}
 }

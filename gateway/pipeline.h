@@ -2,6 +2,12 @@
  * The one inbound flow: record (dedup), parse, apply, render, enqueue, all
  * in ONE transaction; only after COMMIT is the message acknowledged, and
  * the sender woken. A crash at any point loses nothing and repeats nothing.
+ *
+ * Group commit: messages submitted while the loop is busy (a commit's fsync
+ * included) are applied together in the next transaction, each inside its
+ * own savepoint so that one failing message does not undo its neighbours;
+ * each one's callback runs after the COMMIT. A queue deeper than max_queue
+ * is refused (the caller answers 503 and the provider retries).
  */
 #ifndef BX_PIPELINE_H
 #define BX_PIPELINE_H
@@ -34,15 +40,30 @@ enum pipeline_rc {
 };
 
 struct pipeline;
+struct event_base;
+
+/* The result of a submitted message, after its transaction. */
+typedef void pipeline_done_fn(void *arg, enum pipeline_rc, int64_t inbound_id);
 
 /* dedup_window: seconds within which a message with no provider id and
  * the same sender and text is a duplicate (0: off). hmac_window: how long
  * a webhook signature is remembered against replays. */
-struct pipeline *pipeline_new(struct store *, struct casework *,
-    const struct clock *, struct sender *, struct scheduler *,
-    int dedup_window, int hmac_window);
+struct pipeline *pipeline_new(struct event_base *, struct store *,
+    struct casework *, const struct clock *, struct sender *,
+    struct scheduler *, int dedup_window, int hmac_window);
 void pipeline_free(struct pipeline *);
+/* One message in its own transaction, now (modems, tests). */
 enum pipeline_rc pipeline_inbound(struct pipeline *,
     const struct pipeline_in *, int64_t *inbound_id);
+/*
+ * Queues a message (copied) for the next group commit; done runs once,
+ * after it. 0, or -1 when the queue is full (done is not called).
+ */
+int pipeline_submit(struct pipeline *, const struct pipeline_in *,
+    pipeline_done_fn *done, void *arg);
+/* Messages waiting for the next commit. */
+size_t pipeline_pending(const struct pipeline *);
+#define PIPELINE_MAX_QUEUE 4096
+#define PIPELINE_MAX_BATCH 512
 
 #endif

@@ -156,3 +156,21 @@ store_rollback(struct store *s)
 	if (!sqlite3_get_autocommit(s->db))
 		(void)store_exec(s, store_stmt(s, STMT_ROLLBACK));
 }
+
+enum store_rc
+store_savepoint(struct store *s)
+{
+	return store_exec(s, store_stmt(s, STMT_SAVEPOINT));
+}
+
+enum store_rc
+store_release(struct store *s)
+{
+	return store_exec(s, store_stmt(s, STMT_RELEASE));
+}
+
+void
+store_rollback_to(struct store *s)
+{
+	(void)store_exec(s, store_stmt(s, STMT_ROLLBACK_TO));
+}

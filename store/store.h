@@ -172,6 +172,11 @@ int store_schema_version(const struct store *);
 enum store_rc store_begin(struct store *);	/* BEGIN IMMEDIATE */
 enum store_rc store_commit(struct store *);
 void store_rollback(struct store *);		/* safe outside a transaction */
+/* Inside a transaction: one message's effects, kept or undone on their own
+ * (group commit). */
+enum store_rc store_savepoint(struct store *);
+enum store_rc store_release(struct store *);
+void store_rollback_to(struct store *);	/* then store_release() */
 
 /* Roster. Puts are upserts keyed by code / (phone, role, scope) / 学号. */
 enum store_rc store_place_put(struct store *, const struct store_place *);

@@ -72,7 +72,10 @@ init_ok(void)
 	size_t i;
 
 	modem_sess_open(s, now);
-	for (i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+	/* ESC first: a modem left at the "> " prompt drops that message. */
+	ck_assert_str_eq(written(), "\x1b" "AT\r");
+	feed(answers[0][1]);
+	for (i = 1; i < sizeof answers / sizeof answers[0]; i++) {
 		ck_assert_str_eq(written(), answers[i][0]);
 		feed(answers[i][1]);
 	}
@@ -389,7 +392,7 @@ START_TEST(test_probe_answered_restarts_init)
 	ck_assert_str_eq(written(), "AT\r");
 	feed("\r\nOK\r\n");
 	ck_assert_int_eq(modem_sess_state(s), MODEM_INIT);
-	ck_assert_str_eq(written(), "AT\r");	/* the init table again */
+	ck_assert_str_eq(written(), "\x1b" "AT\r");	/* init again */
 }
 END_TEST
 

@@ -257,6 +257,10 @@ modem_sess_open(struct modem_sess *s, int64_t now)
 	s->expect = PDU_NONE;
 	s->probes = 0;
 	s->npending = 0;	/* re-read after a reopen, dedup downstream */
+	/* A modem left waiting for a PDU after "> " (its previous owner died
+	 * there) takes our commands as PDU text: ESC cancels that (27.005
+	 * §3.5.1). */
+	ms_write(s, "\x1b", 1);
 	ms_queue_init(s);
 	s->next_poll = now + s->cfg.poll_interval;
 	ms_start_next(s, now);

@@ -236,6 +236,11 @@ main(int argc, char **argv)
 			char c = buf[i];
 
 			if (cmgs) {
+				if (c == 0x1b) {	/* ESC: cancelled */
+					cmgs = 0;
+					pl = 0;
+					continue;
+				}
 				if (c == 0x1a) {
 					pdu[pl] = '\0';
 					logf_("SENT %s%.0d", pdu, 0);
@@ -252,6 +257,8 @@ main(int argc, char **argv)
 				}
 				continue;
 			}
+			if (c == 0x1b)
+				continue;	/* ESC outside a PDU: nothing */
 			if (c == '\r' || c == '\n') {
 				if (ll) {
 					line[ll] = '\0';

@@ -241,7 +241,14 @@ START_TEST(test_crash_between_read_and_delete)
 	    10000) == 0);
 	for (int i = 0; i < 1500 && log_count("DEL ") < 1; i++)
 		usleep(10000);
-	ck_assert_int_eq(log_count("DEL "), 1);
+	{
+		char *ml = tu_read(mlog), *dl = tu_read(logpath);
+
+		ck_assert_msg(log_count("DEL ") == 1, "modem log:\n%s\n"
+		    "daemon log:\n%s", ml, dl);
+		free(ml);
+		free(dl);
+	}
 	ck_assert_int_ge(log_count("CMD AT+CMGD="), 2);
 	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 1);
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 1);
