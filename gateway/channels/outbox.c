@@ -4,6 +4,10 @@
  * and by every test that needs to see what would reach a phone:
  * {"id":..,"to":"+86...","text":"...","segments":N,"kind":"reply","at":"..."}
  * Each line is flushed and fsync'ed before the message counts as sent.
+ * After a crash between writing a line and recording it as sent, the
+ * message is offered again: the ids already in the file are read at open,
+ * so it is recorded as sent without a second line (delivery checked
+ * against the queue: nothing sent twice).
  */
 #include <errno.h>
 #include <jansson.h>
@@ -20,7 +24,47 @@
 struct outbox {
 	FILE *f;
 	int console;
+	int64_t *seen;		/* ids in the file when it was opened, sorted */
+	size_t nseen;
 };
+
+static int
+outbox_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The ids already written (lines start with {"id":N). */
+static void
+outbox_load(struct outbox *ob, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+	size_t cap = 0;
+	long long id;
+	int64_t *p;
+
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof line, f)) {
+		if (sscanf(line, "{\"id\":%lld,", &id) != 1)
+			continue;
+		if (ob->nseen == cap) {
+			cap = cap ? cap * 2 : 256;
+			if ((p = realloc(ob->seen, cap * sizeof *p)) == NULL)
+				break;
+			ob->seen = p;
+		}
+		ob->seen[ob->nseen++] = id;
+		/* Skip the rest of a long line. */
+		while (!strchr(line, '\n') && fgets(line, sizeof line, f))
+			;
+	}
+	fclose(f);
+	qsort(ob->seen, ob->nseen, sizeof *ob->seen, outbox_cmp);
+}
 
 static int
 outbox_send(struct channel *ch, const struct chan_msg *m)
@@ -31,6 +75,13 @@ outbox_send(struct channel *ch, const struct chan_msg *m)
 	char *line;
 	int ok;
 
+	snprintf(ref, sizeof ref, "outbox-%lld", (long long)m->id);
+	if (ob->nseen && bsearch(&m->id, ob->seen, ob->nseen,
+	    sizeof *ob->seen, outbox_cmp)) {
+		/* Written before a crash kept it from being recorded. */
+		channel_report(ch, m->id, CHAN_SENT, ref, NULL);
+		return 0;
+	}
 	timefmt_format(m->now, at, sizeof at);
 	o = json_pack("{sI ss ss si ss ss}", "id", (json_int_t)m->id,
 	    "to", m->to, "text", m->text, "segments", m->segments,
@@ -49,7 +100,6 @@ outbox_send(struct channel *ch, const struct chan_msg *m)
 		fflush(stdout);
 	}
 	free(line);
-	snprintf(ref, sizeof ref, "outbox-%lld", (long long)m->id);
 	if (ok)
 		channel_report(ch, m->id, CHAN_SENT, ref, NULL);
 	else
@@ -73,6 +123,7 @@ outbox_free(struct channel *ch)
 		return;
 	if (ob->f)
 		fclose(ob->f);
+	free(ob->seen);
 	free(ob);
 }
 
@@ -91,6 +142,7 @@ outbox_new(const char *name, const char *path, int console, char *err,
 	ch->ops = &outbox_ops;
 	ch->impl = ob;
 	ob->console = console;
+	outbox_load(ob, path);
 	if ((ob->f = fopen(path, "a")) == NULL) {
 		snprintf(err, errsz, "channel %s: %s: %s", name, path,
 		    strerror(errno));
