@@ -38,6 +38,25 @@ struct sender_flight {
 	int chan;
 };
 
+#define SENDER_BATCH 32		/* messages claimed per transaction */
+
+/* A claimed message, its channel and its final (maybe merged) text. */
+struct sender_go {
+	struct store_outbound m;
+	int chan;
+	char text[STORE_TEXT_MAX];
+};
+
+/* A result not yet written (sender_flush). */
+struct sender_result {
+	struct sender_flight flight;
+	enum chan_result r;
+	int expired;			/* RETRY past max_age: failed */
+	int64_t at, due;
+	char ref[STORE_REF_MAX];
+	char err[128];
+};
+
 struct sender {
 	struct store *store;
 	const struct clock *clock;
@@ -46,6 +65,9 @@ struct sender {
 	size_t nchans;
 	struct sender_flight *flights;
 	size_t nflights, capflights;
+	struct sender_result *results;
+	size_t nresults, capresults;
+	struct sender_go *go;		/* SENDER_BATCH, reused each pass */
 	struct event *wake;
 	unsigned int seed;		/* jitter */
 	int running;
@@ -154,132 +176,163 @@ sender_flight_find(struct sender *s, int64_t id, size_t *at)
 	return NULL;
 }
 
+/*
+ * A channel's verdict, kept in memory until sender_flush records it: the
+ * results of a pass are written in one transaction (one fsync, not one per
+ * message), and a result whose write failed is kept and written later
+ * rather than forgotten with its row left 'sending'.
+ */
 static void
 sender_result_cb(void *arg, int64_t id, enum chan_result r, const char *ref,
     const char *err)
 {
 	struct sender_chan *c = arg;
-	struct sender *s = NULL;
-	struct sender_flight *f, fl;
-	int64_t now, due;
-	enum store_rc rc;
+	struct sender *s = (struct sender *)c->r.ch->result_arg2;
+	struct sender_flight *f;
+	struct sender_result *res;
+	int64_t now = clock_now(s->clock);
 	size_t at;
 
-	s = (struct sender *)c->r.ch->result_arg2;
-	now = clock_now(s->clock);
 	if ((f = sender_flight_find(s, id, &at)) == NULL) {
 		log_warnx("sender: result for outbound %lld, which is not in "
 		    "flight; ignored", (long long)id);
 		return;
 	}
-	fl = *f;
+	if (s->nresults == s->capresults) {
+		s->capresults = s->capresults ? s->capresults * 2 : 16;
+		s->results = realloc(s->results, s->capresults *
+		    sizeof *s->results);
+		if (s->results == NULL)
+			fatal("sender: realloc");
+	}
+	res = &s->results[s->nresults++];
+	*res = (struct sender_result){ .flight = *f, .r = r, .at = now };
 	s->flights[at] = s->flights[--s->nflights];
-	if (store_begin(s->store) != STORE_OK)
-		goto fail;
-	switch (r) {
-	case CHAN_SENT:
+	snprintf(res->ref, sizeof res->ref, "%s", ref ? ref : "");
+	snprintf(res->err, sizeof res->err, "%s", err ? err : "");
+	/* The channel's health is memory, not the database: decided now. */
+	if (r == CHAN_SENT) {
 		c->fails = 0;
 		c->down_until = 0;
-		rc = store_outbound_sent(s->store, id, now, ref, c->r.ch->name);
-		if (rc == STORE_OK && store_outbound_merged_result(s->store, id,
-		    1, now, ref, c->r.ch->name) != STORE_OK)
-			rc = STORE_ERR;
-		log_info("outbound %lld sent via %s (%s)", (long long)id,
-		    c->r.ch->name, ref ? ref : "-");
-		break;
-	case CHAN_RETRY:
-		if (++c->fails >= SENDER_DOWN_AFTER) {
-			int64_t d = SENDER_DOWN_MIN;
-			int k;
+	} else if (r == CHAN_RETRY && ++c->fails >= SENDER_DOWN_AFTER) {
+		int64_t d = SENDER_DOWN_MIN;
+		int k;
 
-			for (k = SENDER_DOWN_AFTER; k < c->fails &&
-			    d < SENDER_DOWN_MAX; k++)
-				d *= 2;
-			c->down_until = now + (d < SENDER_DOWN_MAX ? d :
-			    SENDER_DOWN_MAX);
-			log_warnx("channel %s: %d failures in a row, skipped "
-			    "for %lld s", c->r.ch->name, c->fails,
-			    (long long)(c->down_until - now));
-		}
-		due = now + sender_backoff(fl.attempts,
-		    (double)rand_r(&s->seed) / ((double)RAND_MAX + 1));
-		if (due - fl.created_at > s->cfg.max_age) {
-			rc = store_outbound_failed(s->store, id,
-			    err ? err : "not accepted in time");
-			if (rc == STORE_OK && store_outbound_merged_result(
-			    s->store, id, -1, 0, "not accepted in time",
-			    NULL) != STORE_OK)
-				rc = STORE_ERR;
-			log_warnx("outbound %lld failed: not accepted within "
-			    "%lld h (%s)", (long long)id,
-			    (long long)(s->cfg.max_age / 3600), err ? err : "-");
-		} else {
-			rc = store_outbound_retry(s->store, id, due,
-			    err ? err : "temporary failure");
-			/* Merged messages wait again on their own. */
-			if (rc == STORE_OK && store_outbound_merged_result(
-			    s->store, id, 0, due, NULL, NULL) != STORE_OK)
-				rc = STORE_ERR;
-			log_warnx("outbound %lld via %s will be retried in "
-			    "%lld s: %s", (long long)id, c->r.ch->name,
-			    (long long)(due - now), err ? err : "-");
-		}
-		break;
-	case CHAN_FAILED:
-	default:
-		rc = store_outbound_failed(s->store, id, err ? err : "rejected");
-		if (rc == STORE_OK && store_outbound_merged_result(s->store, id,
-		    -1, 0, err, NULL) != STORE_OK)
-			rc = STORE_ERR;
-		log_warnx("outbound %lld rejected by %s: %s", (long long)id,
-		    c->r.ch->name, err ? err : "-");
-		break;
+		for (k = SENDER_DOWN_AFTER; k < c->fails && d < SENDER_DOWN_MAX;
+		    k++)
+			d *= 2;
+		c->down_until = now + (d < SENDER_DOWN_MAX ? d :
+		    SENDER_DOWN_MAX);
+		log_warnx("channel %s: %d failures in a row, skipped for %lld "
+		    "s", c->r.ch->name, c->fails,
+		    (long long)(c->down_until - now));
 	}
-	if (rc == STORE_ERR || rc == STORE_BUSY ||
-	    store_commit(s->store) != STORE_OK)
-		goto fail;
-	sender_wake(s);
-	return;
-fail:
-	/* The row stays 'sending' and is queued again at the next start. */
-	log_warnx("sender: outbound %lld: %s", (long long)id,
-	    store_errmsg(s->store));
-	store_rollback(s->store);
-	sender_wake(s);
+	if (r == CHAN_RETRY) {
+		res->due = now + sender_backoff(f->attempts,
+		    (double)rand_r(&s->seed) / ((double)RAND_MAX + 1));
+		if (res->due - f->created_at > s->cfg.max_age)
+			res->r = CHAN_FAILED, res->expired = 1;
+	}
+	if (!s->running)
+		sender_wake(s);
 }
 
-/* Claims one due message; 1 claimed, 0 none, -1 error. */
-static int
-sender_claim(struct sender *s, int64_t now, struct store_outbound *m)
+/* Writes one result inside the caller's transaction. */
+static enum store_rc
+sender_record(struct sender *s, const struct sender_result *res)
 {
+	const char *name = s->chans[res->flight.chan].r.ch->name;
+	const char *ref = res->ref[0] ? res->ref : NULL;
+	const char *err = res->err[0] ? res->err : NULL;
+	int64_t id = res->flight.id;
 	enum store_rc rc;
 
-	if (store_begin(s->store) != STORE_OK)
-		return -1;
-	rc = store_outbound_claim(s->store, now, "",
-	    s->cfg.quiet && quiet_is(s->cfg.quiet, now), m);
-	if (rc == STORE_NOTFOUND) {
-		store_rollback(s->store);
-		return 0;
+	switch (res->r) {
+	case CHAN_SENT:
+		rc = store_outbound_sent(s->store, id, res->at, ref, name);
+		if (rc == STORE_OK)
+			rc = store_outbound_merged_result(s->store, id, 1,
+			    res->at, ref, name);
+		log_info("outbound %lld sent via %s (%s)", (long long)id, name,
+		    ref ? ref : "-");
+		return rc;
+	case CHAN_RETRY:
+		rc = store_outbound_retry(s->store, id, res->due,
+		    err ? err : "temporary failure");
+		/* Merged messages wait again on their own. */
+		if (rc == STORE_OK)
+			rc = store_outbound_merged_result(s->store, id, 0,
+			    res->due, NULL, NULL);
+		log_warnx("outbound %lld via %s will be retried in %lld s: %s",
+		    (long long)id, name, (long long)(res->due - res->at),
+		    err ? err : "-");
+		return rc;
+	case CHAN_FAILED:
+	default:
+		if (res->expired) {
+			err = "not accepted in time";
+			log_warnx("outbound %lld failed: not accepted within "
+			    "%lld h (%s)", (long long)id,
+			    (long long)(s->cfg.max_age / 3600),
+			    res->err[0] ? res->err : "-");
+		} else
+			log_warnx("outbound %lld rejected by %s: %s",
+			    (long long)id, name, err ? err : "-");
+		rc = store_outbound_failed(s->store, id, err ? err : "rejected");
+		if (rc == STORE_OK)
+			rc = store_outbound_merged_result(s->store, id, -1, 0,
+			    err, NULL);
+		return rc;
 	}
-	if (rc != STORE_OK || store_commit(s->store) != STORE_OK) {
-		log_warnx("sender: claim: %s", store_errmsg(s->store));
-		store_rollback(s->store);
-		return -1;
-	}
-	return 1;
 }
 
-/* Puts a claimed message back, not counting the attempt. */
+/* Records the results held in memory in one transaction; 0 or -1 (they
+ * are kept and tried again at the next wake). */
 static int
-sender_defer(struct sender *s, int64_t id, int64_t due)
+sender_flush(struct sender *s)
 {
-	if (store_begin(s->store) == STORE_OK &&
-	    store_outbound_defer(s->store, id, due) == STORE_OK &&
-	    store_commit(s->store) == STORE_OK)
+	size_t i;
+
+	if (s->nresults == 0)
 		return 0;
+	if (store_begin(s->store) != STORE_OK)
+		goto fail;
+	for (i = 0; i < s->nresults; i++)
+		if (sender_record(s, &s->results[i]) != STORE_OK)
+			goto fail;
+	if (store_commit(s->store) != STORE_OK)
+		goto fail;
+	s->nresults = 0;
+	return 0;
+fail:
+	log_warnx("sender: recording %zu result(s): %s; kept, tried again "
+	    "shortly", s->nresults, store_errmsg(s->store));
 	store_rollback(s->store);
 	return -1;
+}
+
+/* Puts claimed messages back, not counting the attempt, with whatever
+ * was merged into them: one transaction. */
+static void
+sender_unclaim(struct sender *s, const struct sender_go *go, size_t n,
+    int64_t due)
+{
+	size_t i;
+
+	if (store_begin(s->store) != STORE_OK)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (store_outbound_defer(s->store, go[i].m.id, due) !=
+		    STORE_OK || store_outbound_merged_result(s->store,
+		    go[i].m.id, 0, due, NULL, NULL) != STORE_OK)
+			goto fail;
+	if (store_commit(s->store) == STORE_OK)
+		return;
+fail:
+	/* They stay 'sending' and are queued again at the next start. */
+	log_warnx("sender: putting back %zu message(s): %s", n,
+	    store_errmsg(s->store));
+	store_rollback(s->store);
 }
 
 /* One timer for the next message due (system clock only). */
@@ -289,6 +342,12 @@ sender_arm(struct sender *s)
 	struct timeval tv = { 0, 0 };
 	int64_t now = clock_now(s->clock), due = INT64_MAX, d;
 
+	if (s->nresults > 0) {
+		/* Results whose write failed: try again in a second. */
+		tv.tv_sec = 1;
+		evtimer_add(s->wake, &tv);
+		return;
+	}
 	if (s->clock->manual)
 		return;
 	if (s->cfg.quiet && quiet_is(s->cfg.quiet, now)) {
@@ -337,8 +396,9 @@ sender_limited(struct sender *s, const struct sender_chan *c,
 /*
  * Other notices to the same number that are due now join m as one SMS,
  * as long as it stays within max_segments; text gets the joined text.
+ * Runs inside the caller's transaction; 0 or -1.
  */
-static void
+static int
 sender_merge(struct sender *s, struct store_outbound *m, int64_t now,
     char *text, size_t textsz)
 {
@@ -347,9 +407,9 @@ sender_merge(struct sender *s, struct store_outbound *m, int64_t now,
 	char *joined = xcalloc(1, textsz);
 	struct smslen len;
 
+	int rc = -1;
+
 	snprintf(text, textsz, "%s", m->text);
-	if (store_begin(s->store) != STORE_OK)
-		goto out;
 	if (store_outbound_mergeable(s->store, now, m->to, m->id, others, 8,
 	    &n) != STORE_OK)
 		goto fail;
@@ -369,90 +429,163 @@ sender_merge(struct sender *s, struct store_outbound *m, int64_t now,
 		log_debug("outbound %lld joins %lld in one SMS",
 		    (long long)others[i].id, (long long)m->id);
 	}
-	if (store_commit(s->store) == STORE_OK)
-		goto out;
+	rc = 0;
 fail:
-	store_rollback(s->store);
-	snprintf(text, textsz, "%s", m->text);
-out:
 	free(joined);
 	free(others);
+	return rc;
 }
 
-int
-sender_run(struct sender *s)
+/*
+ * Claims up to SENDER_BATCH due messages in one transaction, each with its
+ * channel and final text; those that must wait are put back in the same
+ * transaction. *last is 1 when nothing more is due (or nothing can go).
+ * Returns 0 or -1.
+ */
+static int
+sender_claim_batch(struct sender *s, int64_t now, struct sender_go *go,
+    size_t *ngo, int *last)
 {
-	struct store_outbound *m;
-	struct smslen len;
-	struct chan_msg cm;
-	char masked[32], *text;
+	int quiet = s->cfg.quiet && quiet_is(s->cfg.quiet, now);
+	char masked[32];
+	enum store_rc rc;
 	int64_t wait;
-	int n = 0, r, ci, serves;
+	int ci, serves;
+	size_t k;
 
-	if (s->running)
-		return 0;
-	s->running = 1;
-	m = xcalloc(1, sizeof *m);
-	text = xcalloc(1, STORE_TEXT_MAX);
-	for (;;) {
-		int64_t now = clock_now(s->clock);
+	*ngo = 0;
+	*last = 1;
+	if (store_begin(s->store) != STORE_OK)
+		goto fail;
+	while (*ngo < SENDER_BATCH) {
+		struct sender_go *g = &go[*ngo];
+		struct store_outbound *m = &g->m;
 
-		if ((r = sender_claim(s, now, m)) <= 0)
+		rc = store_outbound_claim(s->store, now, "", quiet, m);
+		if (rc == STORE_NOTFOUND)
 			break;
+		if (rc != STORE_OK)
+			goto fail;
+		/* Limits and merging count what was sent to a number: one
+		 * message per number in a batch, the next one in the next. */
+		for (k = 0; k < *ngo && strcmp(go[k].m.to, m->to) != 0; k++)
+			;
+		if (k < *ngo) {
+			if (store_outbound_defer(s->store, m->id, m->due_at) !=
+			    STORE_OK)
+				goto fail;
+			*last = 0;
+			break;
+		}
 		if ((ci = sender_route(s, m->to, now, &serves)) < 0) {
 			/* No channel free for it now: it waits, and the
-			 * loop stops (what is behind it mostly waits too). */
-			if (!serves)
+			 * batch stops (what is behind it mostly waits too).
+			 * Alone in the batch, the claim is simply undone:
+			 * no commit while a channel is busy or down. */
+			if (!serves) {
+				mask_phone(m->to, masked, sizeof masked);
 				log_warnx("outbound %lld: no channel serves "
-				    "%s", (long long)m->id, m->to);
-			(void)sender_defer(s, m->id, serves ? m->due_at :
-			    now + SENDER_NO_ROUTE_WAIT);
+				    "%s", (long long)m->id, masked);
+			}
+			if (*ngo == 0 && serves) {
+				store_rollback(s->store);
+				return 0;
+			}
+			if (store_outbound_defer(s->store, m->id, serves ?
+			    m->due_at : now + SENDER_NO_ROUTE_WAIT) != STORE_OK)
+				goto fail;
 			break;
 		}
 		if ((wait = sender_limited(s, &s->chans[ci], m, now)) != 0) {
 			log_info("outbound %lld waits until %lld: number at "
 			    "its limit on %s", (long long)m->id,
 			    (long long)wait, s->chans[ci].r.ch->name);
-			(void)sender_defer(s, m->id, wait);
+			if (store_outbound_defer(s->store, m->id, wait) !=
+			    STORE_OK)
+				goto fail;
 			continue;
 		}
-		if (s->chans[ci].r.merge && strcmp(m->kind, "reply") != 0)
-			sender_merge(s, m, now, text, STORE_TEXT_MAX);
-		else
-			snprintf(text, STORE_TEXT_MAX, "%s", m->text);
-		if (smslen_measure(text, strlen(text), &len) != 0)
-			len.segments = 0;
-		cm = (struct chan_msg){ m->id, m->to, text, m->kind,
-		    (int)len.segments, now };
-		mask_phone(m->to, masked, sizeof masked);
-		log_debug("outbound %lld %s to %s via %s, %zu segment(s), "
-		    "attempt %d", (long long)m->id, m->kind, masked,
-		    s->chans[ci].r.ch->name, len.segments, m->attempts);
-		if (s->nflights == s->capflights) {
-			s->capflights = s->capflights ? s->capflights * 2 : 16;
-			s->flights = realloc(s->flights, s->capflights *
-			    sizeof *s->flights);
-			if (s->flights == NULL)
-				fatal("sender: realloc");
-		}
-		s->flights[s->nflights++] = (struct sender_flight){ m->id,
-		    m->created_at, m->attempts, ci };
+		if (s->chans[ci].r.merge && strcmp(m->kind, "reply") != 0) {
+			if (sender_merge(s, m, now, g->text, sizeof g->text))
+				goto fail;
+		} else
+			snprintf(g->text, sizeof g->text, "%s", m->text);
 		s->chans[ci].tokens -= 1.0;
-		if (s->chans[ci].r.ch->ops->send(s->chans[ci].r.ch, &cm) != 0) {
-			size_t at;
-
-			if (sender_flight_find(s, m->id, &at))
-				s->flights[at] = s->flights[--s->nflights];
-			(void)sender_defer(s, m->id, now +
-			    SENDER_NO_ROUTE_WAIT);
-			(void)store_outbound_merged_result(s->store, m->id, 0,
-			    now + SENDER_NO_ROUTE_WAIT, NULL, NULL);
-			break;
-		}
-		n++;
+		g->chan = ci;
+		(*ngo)++;
 	}
-	free(text);
-	free(m);
+	if (*ngo == SENDER_BATCH)
+		*last = 0;
+	if (store_commit(s->store) != STORE_OK)
+		goto fail;
+	return 0;
+fail:
+	log_warnx("sender: claim: %s", store_errmsg(s->store));
+	store_rollback(s->store);
+	*ngo = 0;
+	return -1;
+}
+
+/* Hands one claimed message to its channel; 0 or -1 (not taken). */
+static int
+sender_send(struct sender *s, const struct sender_go *g, int64_t now)
+{
+	const struct store_outbound *m = &g->m;
+	struct sender_chan *c = &s->chans[g->chan];
+	struct smslen len;
+	struct chan_msg cm;
+	char masked[32];
+	size_t at;
+
+	if (smslen_measure(g->text, strlen(g->text), &len) != 0)
+		len.segments = 0;
+	cm = (struct chan_msg){ m->id, m->to, g->text, m->kind,
+	    (int)len.segments, now };
+	mask_phone(m->to, masked, sizeof masked);
+	log_debug("outbound %lld %s to %s via %s, %zu segment(s), attempt %d",
+	    (long long)m->id, m->kind, masked, c->r.ch->name, len.segments,
+	    m->attempts);
+	if (s->nflights == s->capflights) {
+		s->capflights = s->capflights ? s->capflights * 2 : 16;
+		s->flights = realloc(s->flights, s->capflights *
+		    sizeof *s->flights);
+		if (s->flights == NULL)
+			fatal("sender: realloc");
+	}
+	s->flights[s->nflights++] = (struct sender_flight){ m->id,
+	    m->created_at, m->attempts, g->chan };
+	if (c->r.ch->ops->send(c->r.ch, &cm) == 0)
+		return 0;
+	if (sender_flight_find(s, m->id, &at))
+		s->flights[at] = s->flights[--s->nflights];
+	return -1;
+}
+
+int
+sender_run(struct sender *s)
+{
+	size_t ngo, i;
+	int n = 0, last = 0;
+
+	if (s->running)
+		return 0;
+	s->running = 1;
+	(void)sender_flush(s);
+	while (!last) {
+		int64_t now = clock_now(s->clock);
+
+		if (sender_claim_batch(s, now, s->go, &ngo, &last) != 0)
+			break;
+		for (i = 0; i < ngo; i++, n++)
+			if (sender_send(s, &s->go[i], now) != 0) {
+				sender_unclaim(s, &s->go[i], ngo - i,
+				    now + SENDER_NO_ROUTE_WAIT);
+				last = 1;
+				break;
+			}
+		/* Results a channel gave at once (outbox) in one commit. */
+		(void)sender_flush(s);
+	}
 	s->running = 0;
 	sender_arm(s);
 	return n;
@@ -491,6 +624,7 @@ sender_new(struct event_base *base, struct store *st, const struct clock *clk,
 	if (s->cfg.max_segments <= 0)
 		s->cfg.max_segments = 3;
 	s->seed = (unsigned int)time(NULL);
+	s->go = xcalloc(SENDER_BATCH, sizeof *s->go);
 	if ((s->wake = evtimer_new(base, sender_wake_cb, s)) == NULL)
 		fatalx("sender: evtimer_new");
 	for (i = 0; i < n && i < SENDER_MAX_ROUTES; i++) {
@@ -516,7 +650,11 @@ sender_free(struct sender *s)
 {
 	if (s == NULL)
 		return;
+	/* Results already given must not be lost with the process. */
+	(void)sender_flush(s);
 	event_free(s->wake);
+	free(s->go);
+	free(s->results);
 	free(s->flights);
 	free(s);
 }

@@ -49,6 +49,8 @@ store_open(const char *path, char *err, size_t errsz)
 	if (store_pragma(s, "PRAGMA journal_mode=WAL", err, errsz) ||
 	    store_pragma(s, "PRAGMA synchronous=FULL", err, errsz) ||
 	    store_pragma(s, "PRAGMA foreign_keys=ON", err, errsz) ||
+	    /* Savepoint journals in memory: no temp file per group commit. */
+	    store_pragma(s, "PRAGMA temp_store=MEMORY", err, errsz) ||
 	    store_pragma(s, "PRAGMA busy_timeout=2000", err, errsz))
 		goto fail;
 	if (store_migrate(s, err, errsz) != 0)

@@ -65,8 +65,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 6);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 6);
+	ck_assert_int_eq(store_schema_version(st), 7);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 7);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);

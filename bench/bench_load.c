@@ -1,0 +1,632 @@
+/*
+ * Load benchmark (not a test) for POST /sms/inbound; bench/load.sh runs it.
+ *
+ *   bench_load freeport
+ *	prints a free loopback TCP port.
+ *   bench_load roster DIR
+ *	writes DIR/places.csv, people.csv, students.csv: a county of 100,000
+ *	students and 8,000 people, for `baoxuectl import DIR`.
+ *   bench_load drive -p PORT -t TOKEN -d DB -P PID [-n COUNT] [-c CONNS]
+ *       [-r RATE]
+ *	sends COUNT messages over CONNS keep-alive connections, as fast as the
+ *	daemon answers (closed loop) or at RATE per second (open loop: latency
+ *	counts from the moment a message was due, so a stall is not hidden),
+ *	then prints msgs/s, latency p50/p99, the daemon's peak RSS, and the
+ *	rows it finds in DB checked against what the daemon acknowledged.
+ *
+ * The mix is what a Monday morning looks like: mostly ABS from the class's
+ * head teacher and RET for students with an open case, some commands the
+ * daemon must refuse, and some provider retries (the same id again).  A
+ * student is never in two requests at once, so the expected effect of each
+ * acknowledged message is known exactly.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TOWNSHIPS 20
+#define VILLAGES 20		/* per township */
+#define SCHOOLS 10		/* per township */
+#define CLASSES 6		/* per school */
+#define NCLASS (TOWNSHIPS * SCHOOLS * CLASSES)
+#define STUDENTS 100000
+#define PEOPLE 8000
+#define TEACHERS_PER_SCHOOL \
+	((PEOPLE - NCLASS - TOWNSHIPS * SCHOOLS - TOWNSHIPS * VILLAGES * 2 - \
+	    TOWNSHIPS * 2 - 2) / (TOWNSHIPS * SCHOOLS))
+
+/* Deterministic roster: both subcommands derive the same numbers. */
+static void
+student_no(int i, char *buf, size_t len)
+{
+	snprintf(buf, len, "3%07d", i);
+}
+
+static int
+student_class(int i)
+{
+	return i % NCLASS;
+}
+
+static void
+head_teacher_phone(int cls, char *buf, size_t len)
+{
+	snprintf(buf, len, "1370%07d", cls);
+}
+
+static void
+class_code(int cls, char *buf, size_t len)
+{
+	int t = cls / (SCHOOLS * CLASSES), s = cls / CLASSES % SCHOOLS;
+
+	snprintf(buf, len, "K%02d%02d%d", t, s, cls % CLASSES);
+}
+
+static FILE *
+create(const char *dir, const char *name)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL) {
+		perror(path);
+		exit(1);
+	}
+	return f;
+}
+
+static int
+roster(const char *dir)
+{
+	FILE *pl = create(dir, "places.csv"), *pe = create(dir, "people.csv"),
+	    *st = create(dir, "students.csv");
+	char no[16], ph[16], k[16];
+	int t, v, s, c, i, n = 0, phone = 0;
+
+	fprintf(pl, "code,name,kind,parent\nC,县,county,\n");
+	fprintf(pe, "phone,name,role,scope\n");
+	fprintf(pe, "1360%07d,局,bureau,C\n1360%07d,县,county,C\n",
+	    phone, phone + 1);
+	phone += 2, n += 2;
+	for (t = 0; t < TOWNSHIPS; t++) {
+		fprintf(pl, "T%02d,镇%d,township,C\n", t, t);
+		fprintf(pe, "1360%07d,镇长,township_head,T%02d\n", phone++, t);
+		fprintf(pe, "1360%07d,干部,township_official,T%02d\n",
+		    phone++, t);
+		n += 2;
+		for (v = 0; v < VILLAGES; v++) {
+			fprintf(pl, "V%02d%02d,村%d,village,T%02d\n", t, v, v,
+			    t);
+			fprintf(pe, "1360%07d,村长,village_head,V%02d%02d\n",
+			    phone++, t, v);
+			fprintf(pe, "1360%07d,村干部,village_cadre,V%02d%02d\n",
+			    phone++, t, v);
+			n += 2;
+		}
+		for (s = 0; s < SCHOOLS; s++) {
+			fprintf(pl, "S%02d%02d,校%d,school,T%02d\n", t, s, s, t);
+			fprintf(pe, "1360%07d,校长,principal,S%02d%02d\n",
+			    phone++, t, s);
+			n++;
+			for (i = 0; i < TEACHERS_PER_SCHOOL; i++, n++)
+				fprintf(pe, "1360%07d,教师,teacher,S%02d%02d\n",
+				    phone++, t, s);
+			for (c = 0; c < CLASSES; c++)
+				fprintf(pl, "K%02d%02d%d,班%d,class,S%02d%02d\n",
+				    t, s, c, c, t, s);
+		}
+	}
+	for (c = 0; c < NCLASS; c++, n++) {
+		head_teacher_phone(c, ph, sizeof ph);
+		class_code(c, k, sizeof k);
+		fprintf(pe, "%s,班主任,head_teacher,%s\n", ph, k);
+	}
+	fprintf(st, "student_no,name,gender,class,village,guardian_phone,"
+	    "categories\n");
+	for (i = 0; i < STUDENTS; i++) {
+		int cls = student_class(i), tw = cls / (SCHOOLS * CLASSES);
+
+		student_no(i, no, sizeof no);
+		class_code(cls, k, sizeof k);
+		fprintf(st, "%s,学生,%s,%s,V%02d%02d,1390%07d,%s\n", no,
+		    i % 2 ? "男" : "女", k, tw, i / NCLASS % VILLAGES, i,
+		    i % 10 == 0 ? "left_behind" : "");
+	}
+	if (fclose(pl) || fclose(pe) || fclose(st)) {
+		perror("write");
+		return 1;
+	}
+	fprintf(stderr, "roster: %d places, %d people, %d students in %s\n",
+	    1 + TOWNSHIPS * (1 + VILLAGES + SCHOOLS * (1 + CLASSES)), n,
+	    STUDENTS, dir);
+	return 0;
+}
+
+/* ---- drive ---- */
+
+enum kind { K_ABS_NEW, K_ABS_AGAIN, K_RET, K_BAD, K_DUP, K_N };
+static const char *const kind_names[K_N] = {
+	"ABS (opens a case)", "ABS (case already open)", "RET",
+	"refused (bad command)", "provider retry (same id)"
+};
+
+struct conn;
+
+struct msg {
+	struct conn *conn;
+	enum kind kind;
+	int student;		/* -1: none */
+	double due;		/* ms: when it was sent (closed) or due (open) */
+	char body[256];
+};
+
+struct conn {
+	struct evhttp_connection *evcon;
+	struct drive *d;
+	int inflight;
+};
+
+struct drive {
+	struct event_base *base;
+	struct conn *conns;
+	int nconns, next_conn;
+	const char *token;
+	long count, sent, done;
+	double rate;		/* 0: closed loop */
+	double t0;
+	struct event *tick;
+	unsigned seed;
+	unsigned char *state;	/* per student: 0 fresh, 1 open, 2 busy */
+	int *open_list;		/* students with an open case */
+	int nopen;
+	double *lat;
+	long nlat;
+	long sent_kind[K_N], ok_kind[K_N], dup_200, dup_ok, rejected503, failed;
+	long last_id;
+	char last_body[256];	/* the last acknowledged message, for DUP */
+	int have_last;
+};
+
+static double
+ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static unsigned
+rnd(struct drive *d)
+{
+	d->seed = d->seed * 1103515245u + 12345u;
+	return d->seed >> 8;
+}
+
+static void send_one(struct drive *d, double due);
+
+static void
+open_remove(struct drive *d, int i)
+{
+	int k;
+
+	for (k = 0; k < d->nopen; k++)
+		if (d->open_list[k] == i) {
+			d->open_list[k] = d->open_list[--d->nopen];
+			return;
+		}
+}
+
+static void
+response(struct evhttp_request *req, void *arg)
+{
+	struct msg *m = arg;
+	struct drive *d = m->conn->d;
+	int code = req ? evhttp_request_get_response_code(req) : 0;
+	char body[128] = "";
+
+	if (req) {
+		struct evbuffer *b = evhttp_request_get_input_buffer(req);
+		size_t n = evbuffer_get_length(b);
+
+		if (n >= sizeof body)
+			n = sizeof body - 1;
+		evbuffer_copyout(b, body, n);
+		body[n] = '\0';
+	}
+	m->conn->inflight--;
+	d->done++;
+	if (code == 200) {
+		d->lat[d->nlat++] = ms_now() - m->due;
+		if (m->kind == K_DUP) {
+			d->dup_200++;
+			if (strstr(body, "\"duplicate\""))
+				d->dup_ok++;
+		} else if (strstr(body, "\"accepted\"")) {
+			d->ok_kind[m->kind]++;
+			memcpy(d->last_body, m->body, sizeof d->last_body);
+			d->have_last = 1;
+		}
+	} else if (code == 503)
+		d->rejected503++;
+	else {
+		d->failed++;
+		if (d->failed <= 3)
+			fprintf(stderr, "bench_load: HTTP %d %s\n", code, body);
+	}
+	if (m->student >= 0) {
+		int opened = code == 200 && (m->kind == K_ABS_NEW);
+		int closed = code == 200 && m->kind == K_RET;
+
+		if (m->kind == K_ABS_NEW)
+			d->state[m->student] = opened ? 1 : 0;
+		else if (m->kind == K_RET)
+			d->state[m->student] = closed ? 0 : 1;
+		else
+			d->state[m->student] = 1;
+		if (opened)
+			d->open_list[d->nopen++] = m->student;
+		if (closed)
+			open_remove(d, m->student);
+	}
+	free(m);
+	if (d->done == d->count) {
+		event_base_loopexit(d->base, NULL);
+		return;
+	}
+	if (d->rate == 0 && d->sent < d->count)
+		send_one(d, ms_now());
+}
+
+/* Picks the next message; students in flight are never picked twice. */
+static void
+compose(struct drive *d, struct msg *m)
+{
+	unsigned r = rnd(d) % 100;
+	char no[16], ph[16];
+	int i, tries;
+
+	m->student = -1;
+	if (r < 5 && d->have_last) {
+		m->kind = K_DUP;
+		memcpy(m->body, d->last_body, sizeof m->body);
+		return;
+	}
+	if (r < 12) {
+		static const char *const bad[] = {
+			"ABS 39999999 3", "HELLO", "ABS 30000001 99", "RET",
+			"ABS 30000002 0"
+		};
+
+		m->kind = K_BAD;
+		head_teacher_phone(rnd(d) % NCLASS, ph, sizeof ph);
+		snprintf(m->body, sizeof m->body, "from=%s&text=%s&id=b%ld&"
+		    "token=%s", ph, bad[rnd(d) % 5], ++d->last_id, d->token);
+		for (i = 0; m->body[i]; i++)	/* form encoding */
+			if (m->body[i] == ' ')
+				m->body[i] = '+';
+		return;
+	}
+	if (r < 42 && d->nopen > 0) {
+		for (tries = 0; tries < 8; tries++) {
+			i = d->open_list[rnd(d) % (unsigned)d->nopen];
+			if (d->state[i] == 1)
+				break;
+		}
+		if (d->state[i] == 1) {
+			m->kind = r < 32 ? K_RET : K_ABS_AGAIN;
+			m->student = i;
+		}
+	}
+	if (m->student < 0) {
+		do
+			i = (int)(rnd(d) % STUDENTS);
+		while (d->state[i] != 0);
+		m->kind = K_ABS_NEW;
+		m->student = i;
+	}
+	d->state[m->student] = 2;
+	student_no(m->student, no, sizeof no);
+	head_teacher_phone(student_class(m->student), ph, sizeof ph);
+	if (m->kind == K_RET)
+		snprintf(m->body, sizeof m->body, "from=%s&text=RET+%s&id=m%ld&"
+		    "token=%s", ph, no, ++d->last_id, d->token);
+	else
+		snprintf(m->body, sizeof m->body, "from=%s&text=ABS+%s+%u&"
+		    "id=m%ld&token=%s", ph, no, 2 + rnd(d) % 4, ++d->last_id,
+		    d->token);
+}
+
+static void
+send_one(struct drive *d, double due)
+{
+	struct msg *m = calloc(1, sizeof *m);
+	struct evhttp_request *req;
+	struct conn *c;
+
+	if (m == NULL)
+		abort();
+	c = &d->conns[d->next_conn];
+	d->next_conn = (d->next_conn + 1) % d->nconns;
+	m->conn = c;
+	m->due = due;
+	compose(d, m);
+	if ((req = evhttp_request_new(response, m)) == NULL)
+		abort();
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Host",
+	    "127.0.0.1");
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "application/x-www-form-urlencoded");
+	evbuffer_add(evhttp_request_get_output_buffer(req), m->body,
+	    strlen(m->body));
+	d->sent++;
+	d->sent_kind[m->kind]++;
+	c->inflight++;
+	if (evhttp_make_request(c->evcon, req, EVHTTP_REQ_POST,
+	    "/sms/inbound") != 0)
+		abort();
+}
+
+/* Open loop: every millisecond, send what has fallen due since t0. */
+static void
+tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct drive *d = arg;
+	double now = ms_now();
+	long want = (long)((now - d->t0) * d->rate / 1000.0);
+
+	(void)fd, (void)what;
+	if (want > d->count)
+		want = d->count;
+	while (d->sent < want)
+		send_one(d, d->t0 + (double)d->sent * 1000.0 / d->rate);
+	if (d->sent >= d->count)
+		event_del(d->tick);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static long
+peak_rss_kb(long pid)
+{
+	char path[64], line[256];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%ld/status", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "VmHWM: %ld", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+struct counts { long inbound, open, update, ret, replies, outbound; };
+
+static long
+count(sqlite3 *h, const char *sql)
+{
+	sqlite3_stmt *st;
+	long n = -1;
+
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(h));
+		exit(1);
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void
+db_counts(const char *path, struct counts *c)
+{
+	sqlite3 *h;
+
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		fprintf(stderr, "%s: %s\n", path, sqlite3_errmsg(h));
+		exit(1);
+	}
+	sqlite3_busy_timeout(h, 5000);
+	c->inbound = count(h, "SELECT count(*) FROM inbound");
+	c->open = count(h, "SELECT count(*) FROM events WHERE what = 'open'");
+	c->update = count(h, "SELECT count(*) FROM events "
+	    "WHERE what = 'update'");
+	c->ret = count(h, "SELECT count(*) FROM events WHERE what = 'return'");
+	c->replies = count(h, "SELECT count(*) FROM outbound "
+	    "WHERE kind = 'reply'");
+	c->outbound = count(h, "SELECT count(*) FROM outbound");
+	sqlite3_close(h);
+}
+
+/* Students with a case left open by an earlier run start as open. */
+static void
+db_open_cases(const char *path, struct drive *d)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(h, "SELECT s.student_no FROM "
+	    "cases c JOIN students s ON s.id = c.student_id "
+	    "WHERE c.status = 'open'", -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "%s: %s\n", path, sqlite3_errmsg(h));
+		exit(1);
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int i = atoi((const char *)sqlite3_column_text(st, 0) + 1);
+
+		if (i >= 0 && i < STUDENTS && d->state[i] == 0) {
+			d->state[i] = 1;
+			d->open_list[d->nopen++] = i;
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
+static int
+check(const char *what, long got, long want)
+{
+	printf("  %-34s %8ld  (expected %ld)%s\n", what, got, want,
+	    got == want ? "" : "  MISMATCH");
+	return got == want ? 0 : 1;
+}
+
+static int
+drive(int argc, char **argv)
+{
+	struct drive d = { .nconns = 32, .count = 100000, .seed = 1 };
+	const char *db = NULL, *host = "127.0.0.1";
+	struct counts before, after;
+	long pid = 0, acked;
+	int port = 0, ch, i, bad = 0;
+	double secs;
+
+	while ((ch = getopt(argc, argv, "p:t:d:P:n:c:r:s:")) != -1)
+		switch (ch) {
+		case 'p': port = atoi(optarg); break;
+		case 't': d.token = optarg; break;
+		case 'd': db = optarg; break;
+		case 'P': pid = atol(optarg); break;
+		case 'n': d.count = atol(optarg); break;
+		case 'c': d.nconns = atoi(optarg); break;
+		case 'r': d.rate = atof(optarg); break;
+		case 's': d.seed = (unsigned)atol(optarg); break;
+		default: return 2;
+		}
+	if (port <= 0 || d.token == NULL || db == NULL || pid <= 0 ||
+	    d.count <= 0 || d.nconns <= 0 || d.nconns > 1024) {
+		fprintf(stderr, "usage: bench_load drive -p PORT -t TOKEN "
+		    "-d DB -P PID [-n COUNT] [-c CONNS] [-r RATE]\n");
+		return 2;
+	}
+	d.base = event_base_new();
+	d.state = calloc(STUDENTS, 1);
+	d.open_list = calloc(STUDENTS, sizeof *d.open_list);
+	d.lat = calloc((size_t)d.count, sizeof *d.lat);
+	d.conns = calloc((size_t)d.nconns, sizeof *d.conns);
+	if (!d.base || !d.state || !d.open_list || !d.lat || !d.conns)
+		abort();
+	/* The id prefix makes runs against one database distinct. */
+	d.last_id = (long)time(NULL) % 100000 * 10000000L;
+	db_open_cases(db, &d);
+	db_counts(db, &before);
+	for (i = 0; i < d.nconns; i++) {
+		d.conns[i].d = &d;
+		d.conns[i].evcon = evhttp_connection_base_new(d.base, NULL,
+		    host, (unsigned short)port);
+		if (d.conns[i].evcon == NULL)
+			abort();
+	}
+	d.t0 = ms_now();
+	if (d.rate > 0) {
+		struct timeval ms = { 0, 1000 };
+
+		d.tick = event_new(d.base, -1, EV_PERSIST, tick, &d);
+		event_add(d.tick, &ms);
+	} else
+		for (i = 0; i < d.nconns && d.sent < d.count; i++)
+			send_one(&d, ms_now());
+	event_base_dispatch(d.base);
+	secs = (ms_now() - d.t0) / 1000.0;
+
+	acked = 0;
+	for (i = 0; i < K_N; i++)
+		acked += d.ok_kind[i];
+	qsort(d.lat, (size_t)d.nlat, sizeof *d.lat, cmp_double);
+	printf("%s: %ld messages over %d connections in %.2f s\n",
+	    d.rate > 0 ? "open loop" : "closed loop", d.count, d.nconns, secs);
+	if (d.rate > 0)
+		printf("  offered rate                       %8.0f msg/s\n",
+		    d.rate);
+	printf("  answered 200                       %8.0f msg/s\n",
+	    (double)d.nlat / secs);
+	if (d.nlat > 0)
+		printf("  latency p50 / p99 / max            %8.2f / %.2f / "
+		    "%.2f ms\n", d.lat[d.nlat / 2], d.lat[d.nlat * 99 / 100],
+		    d.lat[d.nlat - 1]);
+	printf("  503 (back-pressure) / other errors %8ld / %ld\n",
+	    d.rejected503, d.failed);
+	printf("  daemon peak RSS (VmHWM)            %8.1f MB\n",
+	    peak_rss_kb(pid) / 1024.0);
+	for (i = 0; i < K_N; i++)
+		printf("  sent %-29s %8ld\n", kind_names[i], d.sent_kind[i]);
+	db_counts(db, &after);
+	printf("database, this run:\n");
+	bad |= check("inbound rows", after.inbound - before.inbound, acked);
+	bad |= check("provider retries answered duplicate", d.dup_ok,
+	    d.dup_200);
+	bad |= check("cases opened", after.open - before.open,
+	    d.ok_kind[K_ABS_NEW]);
+	bad |= check("case updates (ABS on open case)",
+	    after.update - before.update, d.ok_kind[K_ABS_AGAIN]);
+	bad |= check("cases returned", after.ret - before.ret,
+	    d.ok_kind[K_RET]);
+	bad |= check("replies (one per inbound)",
+	    after.replies - before.replies, acked);
+	printf("  %-34s %8ld\n", "outbound rows (replies + notices)",
+	    after.outbound - before.outbound);
+	for (i = 0; i < d.nconns; i++)
+		evhttp_connection_free(d.conns[i].evcon);
+	if (d.tick)
+		event_free(d.tick);
+	event_base_free(d.base);
+	free(d.state), free(d.open_list), free(d.lat), free(d.conns);
+	return bad;
+}
+
+/* A loopback port nobody listens on now: bind to 0, read the choice. */
+static int
+freeport(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &len) != 0) {
+		perror("freeport");
+		return 1;
+	}
+	printf("%d\n", ntohs(a.sin_port));
+	close(fd);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "freeport") == 0)
+		return freeport();
+	if (argc >= 3 && strcmp(argv[1], "roster") == 0)
+		return roster(argv[2]);
+	if (argc >= 2 && strcmp(argv[1], "drive") == 0)
+		return drive(argc - 1, argv + 1);
+	fprintf(stderr, "usage: bench_load roster DIR | bench_load drive ...\n");
+	return 2;
+}

@@ -1,0 +1,65 @@
+#!/bin/sh
+# Load benchmark: a generated county (100,000 students, 8,000 people) in a
+# fresh database, the real baoxued on a free loopback port, and bench_load
+# driving POST /sms/inbound from a separate process:
+#   1. closed loop, CONNS connections, as fast as the daemon answers;
+#   2. open loop at RATE msg/s, for latency at a realistic rate.
+# Usage: bench/load.sh [BUILD_DIR] (default build); env COUNT, CONNS, RATE.
+set -eu
+build=${1:-build}
+count=${COUNT:-200000}
+conns=${CONNS:-32}
+rate=${RATE:-5000}
+src=$(cd "$(dirname "$0")/.." && pwd)
+dir=$(mktemp -d /tmp/bx-load.XXXXXX)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
+
+"$build/bench/bench_load" roster "$dir"
+t0=$(date +%s.%N)
+"$build/baoxuectl" -d "$dir/county.db" import "$dir" >/dev/null
+echo "import: $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $t0 }") s"
+
+port=$("$build/bench/bench_load" freeport)
+cat > "$dir/baoxued.conf" <<CONF
+[daemon]
+listen = 127.0.0.1:$port
+database = $dir/county.db
+templates = $src/templates/zh-CN
+timezone = Asia/Shanghai
+signature = 【保学】
+[clock]
+mode = system
+[inbound.http]
+token = bench
+[channel.outbox]
+type = outbox
+path = $dir/outbox.txt
+; A real provider accepts tens to hundreds of SMS a second; the queue
+; absorbs the burst and drains at this rate.
+rate = ${OUT_RATE:-100}
+CONF
+"$build/baoxued" -c "$dir/baoxued.conf" 2>"$dir/baoxued.log" &
+pid=$!
+i=0
+until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do
+	i=$((i + 1)); [ $i -lt 100 ] || { cat "$dir/baoxued.log"; exit 1; }
+	sleep 0.1
+done
+
+# PERF=1: a profile of the daemon during the closed-loop run.
+[ -n "${STRACE:-}" ] && { strace -c -f -p "$pid" -o "$STRACE" & perfpid=$!; }
+[ -n "${PERF:-}" ] && { perf record -g -p "$pid" -o "${PERF_OUT:-perf.data}" \
+    2>/dev/null & perfpid=$!; }
+"$build/bench/bench_load" drive -p "$port" -t bench -d "$dir/county.db" \
+    -P "$pid" -n "$count" -c "$conns"
+if [ -n "${PERF:-}${STRACE:-}" ]; then kill -INT "$perfpid"; wait "$perfpid" || true; fi
+"$build/bench/bench_load" drive -p "$port" -t bench -d "$dir/county.db" \
+    -P "$pid" -n $((rate * ${SECS:-10})) -c "$conns" -r "$rate" -s 2
+kill -TERM "$pid"
+wait "$pid"
+pid=
