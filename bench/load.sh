@@ -53,7 +53,7 @@ done
 
 # PERF=1: a profile of the daemon during the closed-loop run.
 [ -n "${STRACE:-}" ] && { strace -c -f -p "$pid" -o "$STRACE" & perfpid=$!; }
-[ -n "${PERF:-}" ] && { perf record -g -p "$pid" -o "${PERF_OUT:-perf.data}" \
+[ -n "${PERF:-}" ] && { perf record ${PERF_ARGS:--g} -p "$pid" -o "${PERF_OUT:-perf.data}" \
     2>/dev/null & perfpid=$!; }
 "$build/bench/bench_load" drive -p "$port" -t bench -d "$dir/county.db" \
     -P "$pid" -n "$count" -c "$conns"

@@ -180,7 +180,15 @@ static const char *const store_steps[] = {
 	"CREATE INDEX outbound_queue_to ON outbound(recipient) "
 	" WHERE status = 'queued';"
 	"CREATE INDEX outbound_sending ON outbound(id) "
-	" WHERE status = 'sending';",
+	" WHERE status = 'sending';"
+	/* A row is queued without a provider ref or a send time: indexing
+	 * only the rows that have one makes every enqueue cheaper. */
+	"DROP INDEX outbound_sent_to;"
+	"CREATE INDEX outbound_sent_to ON outbound(recipient, sent_at) "
+	" WHERE sent_at IS NOT NULL;"
+	"DROP INDEX outbound_ref;"
+	"CREATE INDEX outbound_ref ON outbound(provider_ref, channel) "
+	" WHERE provider_ref IS NOT NULL;",
 };
 
 #define STORE_NSTEPS ((int)(sizeof store_steps / sizeof store_steps[0]))

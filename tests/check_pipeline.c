@@ -290,6 +290,102 @@ START_TEST(test_failure_rolls_back_everything)
 }
 END_TEST
 
+/* What a done callback saw: the result, and whether the inbound row was
+ * already visible to another connection (i.e. committed). */
+struct seen {
+	int called;
+	enum pipeline_rc rc;
+	long long committed;
+};
+
+static void
+done_cb(void *arg, enum pipeline_rc rc, int64_t inbound_id)
+{
+	struct seen *w = arg;
+	char sql[128];
+
+	w->called++;
+	w->rc = rc;
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM inbound WHERE id = %lld",
+	    (long long)inbound_id);
+	w->committed = rows(sql);
+}
+
+static int
+submit(const char *text, const char *id, struct seen *w)
+{
+	struct pipeline_in in = { "http", id, TEACHER, NULL, text,
+	    strlen(text), NULL };
+
+	return pipeline_submit(g->pipeline, &in, done_cb, w);
+}
+
+START_TEST(test_group_commit_isolates_a_bad_neighbour)
+{
+	struct seen w[3] = { { 0 } };
+	sqlite3 *h;
+
+	/* The middle message's effect fails half-way through. */
+	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "CREATE TRIGGER boom BEFORE INSERT ON "
+	    "absences WHEN NEW.days = 7 BEGIN SELECT RAISE(ABORT, 'no'); END",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	ck_assert_int_eq(submit("ABS 20240101 3", "g1", &w[0]), 0);
+	ck_assert_int_eq(submit("ABS 20240102 7", "g2", &w[1]), 0);
+	ck_assert_int_eq(submit("ABS 20240103 3", "g3", &w[2]), 0);
+	/* Nothing is answered before the commit. */
+	ck_assert_int_eq(w[0].called + w[1].called + w[2].called, 0);
+	ck_assert_int_eq(pipeline_pending(g->pipeline), 3);
+	ck_assert_int_eq(event_base_loop(base, EVLOOP_ONCE), 0);
+	ck_assert_int_eq(pipeline_pending(g->pipeline), 0);
+	ck_assert_int_eq(w[0].called, 1);
+	ck_assert_int_eq(w[0].rc, PIPELINE_ACCEPTED);
+	ck_assert_int_eq(w[0].committed, 1);
+	ck_assert_int_eq(w[1].called, 1);
+	ck_assert_int_eq(w[1].rc, PIPELINE_FAILED);
+	ck_assert_int_eq(w[2].called, 1);
+	ck_assert_int_eq(w[2].rc, PIPELINE_ACCEPTED);
+	ck_assert_int_eq(w[2].committed, 1);
+	/* The neighbours keep their whole effect; the bad one left nothing. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound "
+	    "WHERE provider_id = 'g2'"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'reply' AND inbound_id IS NOT NULL"), 2);
+}
+END_TEST
+
+START_TEST(test_full_queue_refuses_then_recovers)
+{
+	static struct seen w[PIPELINE_MAX_QUEUE + 1];
+	char id[32];
+	size_t i;
+
+	memset(w, 0, sizeof w);
+	for (i = 0; i < PIPELINE_MAX_QUEUE; i++) {
+		snprintf(id, sizeof id, "q%zu", i);
+		ck_assert_int_eq(submit("HELP", id, &w[i]), 0);
+	}
+	/* Full: refused (the HTTP layer answers 503 + Retry-After), and
+	 * memory does not grow. */
+	ck_assert_int_eq(submit("HELP", "over", &w[i]), -1);
+	ck_assert_int_eq(pipeline_pending(g->pipeline), PIPELINE_MAX_QUEUE);
+	/* One pass applies at most one batch; then there is room again. */
+	ck_assert_int_eq(event_base_loop(base, EVLOOP_ONCE), 0);
+	ck_assert_uint_le(pipeline_pending(g->pipeline),
+	    PIPELINE_MAX_QUEUE - PIPELINE_MAX_BATCH);
+	ck_assert_int_eq(submit("HELP", "over", &w[i]), 0);
+	while (pipeline_pending(g->pipeline) > 0)
+		ck_assert_int_eq(event_base_loop(base, EVLOOP_ONCE), 0);
+	for (i = 0; i <= PIPELINE_MAX_QUEUE; i++)
+		ck_assert_int_eq(w[i].called, 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"),
+	    PIPELINE_MAX_QUEUE + 1);
+}
+END_TEST
+
 START_TEST(test_sender_requeues_after_crash)
 {
 	char err[256];
@@ -318,6 +414,7 @@ main(void)
 	TCase *tc = tcase_create("pipeline");
 	int failed;
 
+	tcase_set_timeout(tc, 120);	/* a full queue is 4096 messages */
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_abs_one_transaction);
 	tcase_add_test(tc, test_duplicate);
@@ -330,6 +427,8 @@ main(void)
 	tcase_add_test(tc, test_unregistered_once_a_day);
 	tcase_add_test(tc, test_failure_rolls_back_everything);
 	tcase_add_test(tc, test_sender_requeues_after_crash);
+	tcase_add_test(tc, test_group_commit_isolates_a_bad_neighbour);
+	tcase_add_test(tc, test_full_queue_refuses_then_recovers);
 	suite_add_tcase(s, tc);
 	failed = tu_run(s);
 	return failed;
