@@ -282,8 +282,8 @@ ctl_cases(const char *db, int argc, char **argv)
 {
 	struct ctl_cases c = { NULL, 0, NULL, 0, 0 };
 	const char *village = NULL, *school = NULL, *tdir = "templates/zh-CN";
-	char err[1024], cols[512], *p, *save;
-	char head[9][128];
+	char err[1024] = "", cols[512], *p, *save;
+	char head[9][128] = { "" };
 	double w[9] = { 0 };
 	struct catalog *cat;
 	struct store *st;
@@ -307,7 +307,8 @@ ctl_cases(const char *db, int argc, char **argv)
 	if ((cat = catalog_load(tdir, err, sizeof err)) == NULL ||
 	    render(cat, "cases_cols", NULL, 0, cols, sizeof cols) != 0 ||
 	    (st = store_open(db, err, sizeof err)) == NULL) {
-		fprintf(stderr, "baoxuectl: %s\n", cat ? err : err);
+		fprintf(stderr, "baoxuectl: %s\n", err[0] ? err :
+		    "template cases_cols missing");
 		catalog_free(cat);
 		return 1;
 	}

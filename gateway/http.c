@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -190,8 +191,9 @@ http_hmac_check(struct http *h, struct evhttp_request *req, const char *raw,
 	if (!strncmp(given, "sha256=", 7))
 		given += 7;
 	t = strtoll(ts, &end, 10);
-	if (*ts == '\0' || *end || llabs(t - clock_now(&h->g->clock)) >
-	    cfg->hmac_window)
+	/* Range first: the subtraction must not overflow on hostile input. */
+	if (*ts == '\0' || *end || t < 0 || t > INT64_MAX / 2 ||
+	    llabs(t - clock_now(&h->g->clock)) > cfg->hmac_window)
 		return "stale or bad timestamp";
 	if (hmac_sign(cfg->hmac_secret, ts, raw, rawlen, hex) != 0)
 		return "signature could not be computed";

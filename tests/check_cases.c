@@ -359,6 +359,13 @@ START_TEST(test_privacy)
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE text LIKE "
 	    "'%张*明%'"), rows("SELECT count(*) FROM outbound WHERE text LIKE "
 	    "'%20240101%'"));
+	/* A national 学籍号 is G + the child's ID-card number: texts to the
+	 * teacher and to both lines show only its last four characters. */
+	sms(HT, "ABS G51012320130101123X 3");
+	ck_assert_int_gt(rows("SELECT count(*) FROM outbound WHERE text LIKE "
+	    "'%G**************123X%'"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE text LIKE "
+	    "'%5101232013%'"), 0);
 }
 END_TEST
 

@@ -23,7 +23,8 @@ cw_view(struct casework *cw, const struct store_student *s, struct cw_view *v)
 		return -1;
 	snprintf(v->county_code, sizeof v->county_code, "%s", township.parent);
 	v->special = s->categories[0] != '\0';
-	snprintf(v->student_no, sizeof v->student_no, "%s", s->student_no);
+	/* Texts reach officials' phones: never an ID number inside. */
+	mask_student_no(s->student_no, v->student_no, sizeof v->student_no);
 	mask_name(s->name, v->name, sizeof v->name);
 	snprintf(v->class_name, sizeof v->class_name, "%s", cls.name);
 	snprintf(v->school_code, sizeof v->school_code, "%s", school.code);
