@@ -140,6 +140,19 @@ START_TEST(test_receive_announced)
 	modem_sess_inbound_done(s, 0, now);
 	ck_assert_str_eq(written(), "AT+CMGD=3\r");
 	feed("\r\nOK\r\n");
+	/* The SIM reuses slot 3 for the next SMS: it is read, not skipped. */
+	feed("\r\n+CMTI: \"SM\",3\r\n");
+	ck_assert_str_eq(written(), "AT+CMGL=4\r");
+	feed(buf);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	/* Not committed (database busy): offered again at the next listing,
+	 * and the token is free again. */
+	modem_sess_inbound_failed(s, e.token);
+	feed("\r\n+CMTI: \"SM\",4\r\n");
+	ck_assert_str_eq(written(), "AT+CMGL=4\r");
+	feed(buf);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_str_eq(e.text, "缺 20240001 3天");
 }
 END_TEST
 

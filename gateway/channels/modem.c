@@ -191,6 +191,8 @@ modem_pump(struct modem *m)
 			if (m->inbound(m->arg, m->ch->name, e) == 0)
 				modem_sess_inbound_done(m->sess, e->token,
 				    modem_now());
+			else
+				modem_sess_inbound_failed(m->sess, e->token);
 			break;
 		case MODEM_EV_SENT:
 			snprintf(ref, sizeof ref, "mr-%u", e->mr);

@@ -257,6 +257,7 @@ modem_sess_open(struct modem_sess *s, int64_t now)
 	s->expect = PDU_NONE;
 	s->probes = 0;
 	s->npending = 0;	/* re-read after a reopen, dedup downstream */
+	memset(s->tokens, 0, sizeof s->tokens);
 	/* A modem left waiting for a PDU after "> " (its previous owner died
 	 * there) takes our commands as PDU text: ESC cancels that (27.005
 	 * §3.5.1). */
@@ -316,6 +317,20 @@ ms_slot_pending(const struct modem_sess *s, int slot)
 		if (s->pending[i] == slot)
 			return 1;
 	return 0;
+}
+
+/* A slot is no longer handed out: a later listing may deliver what it
+ * holds (the SIM reuses the lowest free index for the next SMS). */
+static void
+ms_unpend(struct modem_sess *s, int slot)
+{
+	size_t i;
+
+	for (i = 0; i < s->npending; i++)
+		if (s->pending[i] == slot) {
+			s->pending[i] = s->pending[--s->npending];
+			return;
+		}
 }
 
 /* Hands a whole (or timed-out partial) message to the owner. */
@@ -705,9 +720,28 @@ modem_sess_inbound_done(struct modem_sess *s, int token, int64_t now)
 			continue;
 		snprintf(cmd, sizeof cmd, "AT+CMGD=%d", t->slots[i]);
 		ms_queue(s, CMD_CMGD, cmd, t->slots[i], 0);
+		/* Commands run in order: the delete precedes any later
+		 * listing, so the slot may be read again for the next SMS. */
+		ms_unpend(s, t->slots[i]);
 	}
 	t->used = 0;
 	ms_start_next(s, now);
+}
+
+void
+modem_sess_inbound_failed(struct modem_sess *s, int token)
+{
+	struct ms_token *t;
+	int i;
+
+	if (token < 0 || token >= MS_TOKENS || !s->tokens[token].used)
+		return;
+	t = &s->tokens[token];
+	/* Still stored on the SIM: the next listing (poll) offers it again. */
+	for (i = 0; i < t->nslots; i++)
+		if (t->slots[i] >= 0)
+			ms_unpend(s, t->slots[i]);
+	t->used = 0;
 }
 
 size_t

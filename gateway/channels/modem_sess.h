@@ -85,6 +85,9 @@ int modem_sess_submit(struct modem_sess *, int64_t msg_id, const char *dest,
     const char *text, int64_t now);
 /* The inbound message of token is committed: delete its slots. */
 void modem_sess_inbound_done(struct modem_sess *, int token, int64_t now);
+/* It could not be committed: it stays on the SIM and is offered again at
+ * the next listing. */
+void modem_sess_inbound_failed(struct modem_sess *, int token);
 
 size_t modem_sess_output(struct modem_sess *, const uint8_t **);
 void modem_sess_consumed(struct modem_sess *, size_t);
