@@ -6,7 +6,7 @@ FUZZ_BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build asan test fuzz bench demo clean
+.PHONY: all deps build asan test fuzz bench bench-load demo clean
 
 all: build
 
@@ -55,6 +55,10 @@ fuzz: deps
 bench: build
 	$(BUILD)/bench/bench_parse bench/corpus.txt
 	$(BUILD)/bench/bench_review
+
+# The daemon under load on loopback (about two minutes; see README).
+bench-load: build
+	bench/load.sh $(BUILD)
 
 demo: build
 	@sh examples/demo/run.sh $(BUILD)

@@ -1,6 +1,8 @@
 /*
  * Load benchmark (not a test) for POST /sms/inbound; bench/load.sh runs it.
  *
+ *   bench_load ready PORT
+ *	waits (10 s at most) until the daemon listens.
  *   bench_load freeport
  *	prints a free loopback TCP port.
  *   bench_load roster DIR
@@ -618,9 +620,33 @@ freeport(void)
 	return 0;
 }
 
+/* Waits until something accepts on the loopback port (10 s at most). */
+static int
+ready(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int i, fd, ok;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons((unsigned short)port);
+	for (i = 0; i < 100; i++) {
+		if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+			return 1;
+		ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+		close(fd);
+		if (ok)
+			return 0;
+		usleep(100000);
+	}
+	fprintf(stderr, "bench_load: nothing listens on port %d\n", port);
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "ready") == 0)
+		return ready(atoi(argv[2]));
 	if (argc == 2 && strcmp(argv[1], "freeport") == 0)
 		return freeport();
 	if (argc >= 3 && strcmp(argv[1], "roster") == 0)

@@ -45,11 +45,7 @@ rate = ${OUT_RATE:-100}
 CONF
 "$build/baoxued" -c "$dir/baoxued.conf" 2>"$dir/baoxued.log" &
 pid=$!
-i=0
-until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do
-	i=$((i + 1)); [ $i -lt 100 ] || { cat "$dir/baoxued.log"; exit 1; }
-	sleep 0.1
-done
+"$build/bench/bench_load" ready "$port" || { cat "$dir/baoxued.log"; exit 1; }
 
 # PERF=1: a profile of the daemon during the closed-loop run.
 [ -n "${STRACE:-}" ] && { strace -c -f -p "$pid" -o "$STRACE" & perfpid=$!; }
