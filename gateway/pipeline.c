@@ -104,7 +104,18 @@ pipeline_apply(struct pipeline *p, const struct pipeline_in *in,
 	if (in->signature) {
 		rc = store_webhook_seen(p->store, in->signature,
 		    rec.received_at, rec.received_at - 2 * p->hmac_window);
+		/* A provider re-sending a request whose 200 it lost is a
+		 * duplicate, not an attack: answered as one (anything this
+		 * lookup wrote is rolled back with the refusal). */
+		if (rc == STORE_DUP && in->provider_id &&
+		    store_inbound_record(p->store, &rec, inbound_id) ==
+		    STORE_DUP) {
+			log_info("inbound duplicate of %lld on %s (signed "
+			    "retry)", (long long)*inbound_id, in->channel);
+			return PIPELINE_DUPLICATE;
+		}
 		if (rc == STORE_DUP) {
+			*inbound_id = 0;
 			log_warnx("inbound on %s refused: a replayed signature",
 			    in->channel);
 			return PIPELINE_REPLAY;

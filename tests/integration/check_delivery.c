@@ -418,6 +418,16 @@ START_TEST(test_hmac)
 	signed_post(T0 + 200, "from=13800000001&text=ABS+20240201+1",
 	    "s3cr3t", &r);
 	ck_assert_int_eq(r.code, 200);
+	/* A provider re-sending a signed message it has an id for (its 200
+	 * was lost): a duplicate, not a replay, and nothing changes. */
+	signed_post(T0 + 201, "from=13800000001&text=ABS+20240103+1&id=p-9",
+	    "s3cr3t", &r);
+	ck_assert_int_eq(r.code, 200);
+	signed_post(T0 + 201, "from=13800000001&text=ABS+20240103+1&id=p-9",
+	    "s3cr3t", &r);
+	ck_assert_msg(r.code == 200, "%s", r.body);
+	ck_assert_ptr_nonnull(strstr(r.body, "duplicate"));
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 3);
 }
 END_TEST
 
