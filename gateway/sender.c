@@ -321,11 +321,25 @@ sender_unclaim(struct sender *s, const struct sender_go *go, size_t n,
 
 	if (store_begin(s->store) != STORE_OK)
 		goto fail;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		/* A channel that keeps refusing it (too long for a modem,
+		 * say) must not keep it forever: max_age holds here too. */
+		if (due - go[i].m.created_at > s->cfg.max_age) {
+			log_warnx("outbound %lld failed: no channel took it "
+			    "within %lld h", (long long)go[i].m.id,
+			    (long long)(s->cfg.max_age / 3600));
+			if (store_outbound_failed(s->store, go[i].m.id,
+			    "not accepted in time") != STORE_OK ||
+			    store_outbound_merged_result(s->store, go[i].m.id,
+			    -1, 0, "not accepted in time", NULL) != STORE_OK)
+				goto fail;
+			continue;
+		}
 		if (store_outbound_defer(s->store, go[i].m.id, due) !=
 		    STORE_OK || store_outbound_merged_result(s->store,
 		    go[i].m.id, 0, due, NULL, NULL) != STORE_OK)
 			goto fail;
+	}
 	if (store_commit(s->store) == STORE_OK)
 		return;
 fail:

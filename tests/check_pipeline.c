@@ -407,6 +407,33 @@ START_TEST(test_sender_requeues_after_crash)
 }
 END_TEST
 
+START_TEST(test_refused_by_every_channel_expires)
+{
+	char sql[512];
+	sqlite3 *h;
+
+	/* A text no channel can take (not UTF-8: the outbox cannot encode
+	 * it): one fresh, one queued three days ago. */
+	snprintf(sql, sizeof sql, "INSERT INTO outbound(recipient, text, kind, "
+	    "priority, created_at, due_at) VALUES"
+	    "('" VHEAD "', CAST(X'FF41' AS TEXT), 'notice', 2, %lld, %lld),"
+	    "('" PRINCIPAL "', CAST(X'FF42' AS TEXT), 'notice', 2, %lld, %lld)",
+	    (long long)T0, (long long)T0, (long long)T0 - 3 * 86400,
+	    (long long)T0);
+	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	gw_run_due(g);
+	gw_run_due(g);
+	/* The old one fails (max_age, 48 h); the fresh one waits. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient = '"
+	    PRINCIPAL "' AND status = 'failed'"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient = '"
+	    VHEAD "' AND status = 'queued'"), 1);
+	ck_assert_int_eq(tu_lines(outbox), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -429,6 +456,7 @@ main(void)
 	tcase_add_test(tc, test_sender_requeues_after_crash);
 	tcase_add_test(tc, test_group_commit_isolates_a_bad_neighbour);
 	tcase_add_test(tc, test_full_queue_refuses_then_recovers);
+	tcase_add_test(tc, test_refused_by_every_channel_expires);
 	suite_add_tcase(s, tc);
 	failed = tu_run(s);
 	return failed;
