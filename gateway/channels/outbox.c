@@ -63,7 +63,8 @@ outbox_load(struct outbox *ob, const char *path)
 			;
 	}
 	fclose(f);
-	qsort(ob->seen, ob->nseen, sizeof *ob->seen, outbox_cmp);
+	if (ob->nseen > 1)
+		qsort(ob->seen, ob->nseen, sizeof *ob->seen, outbox_cmp);
 }
 
 static int
