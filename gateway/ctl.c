@@ -167,7 +167,8 @@ ctl_report(const char *db, int argc, char **argv)
 	char err[1024];
 	int i, rc;
 
-	for (i = 0; i < argc; i++) {
+	/* Every option takes a value: they come in pairs. */
+	for (i = 0; i < argc; i += 2) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (v == NULL)
@@ -192,7 +193,6 @@ ctl_report(const char *db, int argc, char **argv)
 			o.path = v;
 		else
 			return usage(stderr), 2;
-		i++;
 	}
 	if (o.from < 0 || o.to < 0 || o.path == NULL || o.threshold < 1 ||
 	    o.special_threshold < 1) {
