@@ -172,6 +172,35 @@ START_TEST(test_pushed_cmt)
 }
 END_TEST
 
+START_TEST(test_same_second_texts_distinct)
+{
+	struct modem_event e;
+	char buf[1024], first[128];
+
+	/* Two different SMS from one phone with one SMSC second (both
+	 * vectors carry the same timestamp): two messages, not a duplicate;
+	 * the same SMS read again keeps its id. */
+	init_ok();
+	snprintf(buf, sizeof buf, "\r\n+CMT: ,26\r\n%s\r\n",
+	    vec("GSM-7, international sender"));
+	feed(buf);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	snprintf(first, sizeof first, "%s", e.provider_id);
+	modem_sess_inbound_done(s, e.token, now);
+	snprintf(buf, sizeof buf, "\r\n+CMT: ,26\r\n%s\r\n",
+	    vec("UCS-2 Chinese"));
+	feed(buf);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_str_ne(e.provider_id, first);
+	modem_sess_inbound_done(s, e.token, now);
+	snprintf(buf, sizeof buf, "\r\n+CMT: ,26\r\n%s\r\n",
+	    vec("GSM-7, international sender"));
+	feed(buf);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_str_eq(e.provider_id, first);
+}
+END_TEST
+
 START_TEST(test_multipart_any_order)
 {
 	struct modem_event e;
@@ -453,6 +482,7 @@ main(void)
 	tcase_add_test(tc, test_receive_announced);
 	tcase_add_test(tc, test_pushed_cmt);
 	tcase_add_test(tc, test_multipart_any_order);
+	tcase_add_test(tc, test_same_second_texts_distinct);
 	tcase_add_test(tc, test_concat_timeout);
 	tcase_add_test(tc, test_send_with_prompt_and_urc_inside);
 	tcase_add_test(tc, test_send_multipart);

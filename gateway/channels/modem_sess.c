@@ -397,8 +397,16 @@ ms_got_deliver(struct modem_sess *s, const struct sms_pdu *p, int slot,
 
 	if (!p->concat || p->total <= 1 || p->total > MS_PARTS ||
 	    p->seq < 1 || p->seq > p->total) {
-		snprintf(pid, sizeof pid, "%s/%lld/0/1", p->addr,
-		    (long long)p->scts);
+		/* The SMSC timestamp has one-second resolution: two texts
+		 * sent in one second differ by their content (FNV-1a), a
+		 * re-read of the same stored SMS does not. */
+		uint32_t h = 2166136261u;
+		const unsigned char *u;
+
+		for (u = (const unsigned char *)p->text; *u; u++)
+			h = (h ^ *u) * 16777619u;
+		snprintf(pid, sizeof pid, "%s/%lld/%08x/1", p->addr,
+		    (long long)p->scts, (unsigned)h);
 		ms_deliver(s, p->addr, p->text, pid, &slot, 1, 0);
 		return;
 	}
