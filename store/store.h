@@ -231,9 +231,10 @@ enum store_rc store_task_update(struct store *, const struct store_task *);
 /* Open tasks of a case (all assignees if assignee is 0), oldest first. */
 enum store_rc store_tasks_of_case(struct store *, int64_t case_id,
     int64_t assignee, struct store_task *out, size_t max, size_t *n);
-/* Open tasks of one person, soonest deadline first. */
+/* Open tasks of one person, soonest deadline first: at most max in out,
+ * how many there are in *total (may be NULL). */
 enum store_rc store_tasks_of_person(struct store *, int64_t assignee,
-    struct store_task *out, size_t max, size_t *n);
+    struct store_task *out, size_t max, size_t *n, size_t *total);
 /* The earliest reminder or case deadline; STORE_NOTFOUND if none. */
 enum store_rc store_next_due(struct store *, struct store_due *);
 

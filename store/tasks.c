@@ -78,7 +78,7 @@ store_task_update(struct store *s, const struct store_task *t)
 /* Reads up to max task ids from st, then each task. */
 static enum store_rc
 store_task_list(struct store *s, sqlite3_stmt *st, struct store_task *out,
-    size_t max, size_t *n)
+    size_t max, size_t *n, size_t *total)
 {
 	int64_t ids[64];
 	size_t k = 0, i;
@@ -87,11 +87,18 @@ store_task_list(struct store *s, sqlite3_stmt *st, struct store_task *out,
 
 	if (max > 64)
 		max = 64;
-	while (k < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		ids[k++] = sqlite3_column_int64(st, 0);
-	if (k < max && rc != SQLITE_DONE)
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (k < max)
+			ids[k] = sqlite3_column_int64(st, 0);
+		k++;		/* the rest are counted, not read */
+	}
+	if (rc != SQLITE_DONE)
 		return store_fail(s, st, rc);
 	sqlite3_reset(st);
+	if (total)
+		*total = k;
+	if (k > max)
+		k = max;
 	*n = 0;
 	for (i = 0; i < k; i++) {
 		if ((r = store_task_get(s, ids[i], &out[i])) != STORE_OK)
@@ -109,17 +116,17 @@ store_tasks_of_case(struct store *s, int64_t case_id, int64_t assignee,
 
 	sqlite3_bind_int64(st, 1, case_id);
 	sqlite3_bind_int64(st, 2, assignee);
-	return store_task_list(s, st, out, max, n);
+	return store_task_list(s, st, out, max, n, NULL);
 }
 
 enum store_rc
 store_tasks_of_person(struct store *s, int64_t assignee,
-    struct store_task *out, size_t max, size_t *n)
+    struct store_task *out, size_t max, size_t *n, size_t *total)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_TASKS_OF_PERSON);
 
 	sqlite3_bind_int64(st, 1, assignee);
-	return store_task_list(s, st, out, max, n);
+	return store_task_list(s, st, out, max, n, total);
 }
 
 enum store_rc

@@ -295,6 +295,23 @@ START_TEST(test_tasks_list)
 	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT text FROM outbound WHERE "
 	    "recipient = '" VHEAD2 "' AND kind = 'reply'"),
 	    "您有1项任务：#1家访20240102(9月4日前)；");
+	/* Twenty open tasks: all are counted, the first few are listed. */
+	{
+		sqlite3 *h;
+
+		ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_exec(h, "WITH RECURSIVE k(i) AS "
+		    "(SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 19) "
+		    "INSERT INTO tasks(case_id, level, kind, assignee_id, "
+		    "status, created_at, due_at) SELECT case_id, level, kind, "
+		    "assignee_id, status, created_at, due_at FROM tasks, k "
+		    "WHERE tasks.id = 1", NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(h);
+	}
+	sms(VHEAD2, "TASKS");
+	ck_assert_ptr_nonnull(strstr(tu_sql_text(dbpath, "SELECT text FROM "
+	    "outbound WHERE recipient = '" VHEAD2 "' AND kind = 'reply' "
+	    "ORDER BY id DESC"), "您有20项任务"));
 	sms(PRINCIPAL, "任务");
 	ck_assert_ptr_nonnull(strstr(tu_sql_text(dbpath, "SELECT text FROM "
 	    "outbound WHERE recipient = '" PRINCIPAL "' AND kind = 'reply' "

@@ -536,16 +536,17 @@ cw_tasks(struct casework *cw, struct cw_msg *m)
 	struct render_var hv[1] = { { "n", count } };
 	struct cw_lvars x;
 	struct cw_view v;
-	size_t n, i, r, total = 0, shown = 0, o = 0;
+	size_t n, all, i, r, total = 0, shown = 0, o = 0;
 
 	line[0] = '\0';
 	for (r = 0; r < m->nroles; r++) {
 		if (store_tasks_of_person(cw->store, m->roles[r].id, t,
-		    CW_MAX_TASKS, &n) != STORE_OK)
+		    CW_MAX_TASKS, &n, &all) != STORE_OK)
 			return -1;
-		for (i = 0; i < n; i++, total++) {
+		total += all;	/* all are counted; four are listed */
+		for (i = 0; i < n; i++) {
 			if (shown == 4)
-				continue;	/* the rest are counted */
+				break;
 			snprintf(key, sizeof key, "task_what_%s", t[i].kind);
 			if (store_case_get(cw->store, t[i].case_id, &cs) !=
 			    STORE_OK ||
