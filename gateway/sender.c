@@ -27,6 +27,7 @@ struct sender_chan {
 	int fails;			/* temporary failures in a row */
 	int64_t down_until;		/* clock time; 0 when up */
 	double tokens;			/* rate limit bucket */
+	int reserved;			/* claimed in this batch, not yet sent */
 	struct timespec refilled;
 };
 
@@ -145,8 +146,9 @@ sender_route(struct sender *s, const char *to, int64_t now, int *serves)
 			    !sender_prefix_ok(c, to))
 				continue;
 			*serves = 1;
-			if (c->down_until <= now && c->r.ch->ops->ready(c->r.ch)
-			    && sender_rate_ok(c))
+			if (c->down_until <= now &&
+			    c->r.ch->ops->ready(c->r.ch) > c->reserved &&
+			    sender_rate_ok(c))
 				return (int)i;
 		}
 	for (i = 0; i < s->nchans; i++) {
@@ -157,7 +159,8 @@ sender_route(struct sender *s, const char *to, int64_t now, int *serves)
 		*serves = 1;
 		if (c->down_until > now)
 			continue;
-		if (c->r.ch->ops->ready(c->r.ch) && sender_rate_ok(c))
+		if (c->r.ch->ops->ready(c->r.ch) > c->reserved &&
+		    sender_rate_ok(c))
 			return (int)i;
 	}
 	return -1;
@@ -469,6 +472,8 @@ sender_claim_batch(struct sender *s, int64_t now, struct sender_go *go,
 
 	*ngo = 0;
 	*last = 1;
+	for (k = 0; k < s->nchans; k++)
+		s->chans[k].reserved = 0;
 	if (store_begin(s->store) != STORE_OK)
 		goto fail;
 	while (*ngo < SENDER_BATCH) {
@@ -525,6 +530,7 @@ sender_claim_batch(struct sender *s, int64_t now, struct sender_go *go,
 		} else
 			snprintf(g->text, sizeof g->text, "%s", m->text);
 		s->chans[ci].tokens -= 1.0;
+		s->chans[ci].reserved++;
 		g->chan = ci;
 		(*ngo)++;
 	}

@@ -37,7 +37,8 @@ struct channel_ops {
 	const char *type;
 	/* 0 if the message was taken (its result will be reported), -1 if not. */
 	int (*send)(struct channel *, const struct chan_msg *);
-	/* Can the channel take another message now? */
+	/* How many more messages the channel can take now (0: none); the
+	 * sender claims a batch before sending it and counts against this. */
 	int (*ready)(const struct channel *);
 	void (*free)(struct channel *);
 	/* A short state for /healthz; may be NULL. */

@@ -303,7 +303,8 @@ httpprov_ready(const struct channel *ch)
 {
 	const struct httpprov *hp = ch->impl;
 
-	return hp->inflight < hp->cfg.max_inflight;
+	return hp->inflight < hp->cfg.max_inflight ?
+	    (int)(hp->cfg.max_inflight - hp->inflight) : 0;
 }
 
 static void
