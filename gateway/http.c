@@ -692,7 +692,7 @@ http_new(struct gw *g, char *err, size_t errsz)
 	evhttp_set_max_headers_size(h->eh, HTTP_MAX_HEADERS);
 	evhttp_set_timeout(h->eh, HTTP_TIMEOUT);
 	/* Let every common method reach the router, which answers 405 with a
-	 * reason (evhttp itself would answer 501 Not Implemented). */
+	 * reason (evhttp itself would answer a bare 501). */
 	evhttp_set_allowed_methods(h->eh, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
 	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_PATCH | EVHTTP_REQ_OPTIONS);

@@ -18,11 +18,10 @@
 #define IMPORT_MAX_FIELDS 7
 #define IMPORT_PROGRESS 10000
 
-/* A column: its canonical name, the Chinese headers a clerk may use, and
+/* A column: its canonical name (Chinese headers: vocab_column), and
  * whether the file must have it. */
 struct import_col {
 	const char *name;
-	const char *cn[3];
 	int required;
 };
 
@@ -118,6 +117,18 @@ import_place_of_kind(struct store *st, const char *code, int kind,
 	return 0;
 }
 
+/* "WHAT 'WORD' is not one of: the list" (the list from parsers/vocab). */
+static int
+import_not_one_of(char *why, size_t whysz, const char *what,
+    const char *word, size_t (*words)(char *, size_t))
+{
+	char list[400];
+
+	words(list, sizeof list);
+	snprintf(why, whysz, "%s '%s' is not one of: %s", what, word, list);
+	return -1;
+}
+
 static int
 import_place(struct store *st, const char *const *f, char *why, size_t whysz)
 {
@@ -129,9 +140,8 @@ import_place(struct store *st, const char *const *f, char *why, size_t whysz)
 		return snprintf(why, whysz, "code '%s' must be 1-31 of "
 		    "A-Z a-z 0-9 _ -", f[0]), -1;
 	if ((kind = vocab_kind_cn(f[2])) < 0)
-		return snprintf(why, whysz, "kind '%s' is not county, "
-		    "township, village, school or class (县 镇 村 学校 班级)",
-		    f[2]), -1;
+		return import_not_one_of(why, whysz, "kind", f[2],
+		    vocab_kind_words);
 	if (f[1][0] == '\0')
 		return snprintf(why, whysz, "name is empty"), -1;
 	if (import_copy(p.code, sizeof p.code, f[0], "code", why, whysz) ||
@@ -167,9 +177,8 @@ import_person(struct store *st, const char *const *f, char *why, size_t whysz)
 	if (f[1][0] == '\0')
 		return snprintf(why, whysz, "name is empty"), -1;
 	if ((role = vocab_role_cn(f[2])) < 0)
-		return snprintf(why, whysz, "role '%s' is not a role (teacher, "
-		    "head_teacher, principal, ... or 班主任, 村长, ...)", f[2]),
-		    -1;
+		return import_not_one_of(why, whysz, "role", f[2],
+		    vocab_role_words);
 	if (import_copy(p.name, sizeof p.name, f[1], "name", why, whysz) ||
 	    import_copy(p.scope, sizeof p.scope, f[3], "scope", why, whysz))
 		return -1;
@@ -183,54 +192,25 @@ import_person(struct store *st, const char *const *f, char *why, size_t whysz)
 	return 0;
 }
 
-static int
-import_student_no_ok(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 19 && s[0] == 'G') {
-		for (i = 1; i < 18; i++)
-			if (s[i] < '0' || s[i] > '9')
-				return 0;
-		return (s[18] >= '0' && s[18] <= '9') || s[18] == 'X';
-	}
-	if (n < 4 || n > 20)
-		return 0;
-	return strspn(s, "0123456789") == n;
-}
-
 /* Categories as codes or Chinese names, separated by | 、 , ， ; ； or
  * spaces; written to out as '|'-separated codes. */
 static int
 import_categories(const char *in, char *out, size_t outsz, char *why,
     size_t whysz)
 {
-	static const char *const seps[] = {
-		"|", ",", ";", " ", "、", "，", "；", NULL
-	};
 	char word[64];
 	const char *p = in;
-	size_t o = 0, l, i, sl;
+	size_t o = 0, l, sl;
 	int cat;
 
 	out[0] = '\0';
 	while (*p) {
-		for (i = 0; seps[i]; i++)
-			if (!strncmp(p, seps[i], strlen(seps[i])))
-				break;
-		if (seps[i]) {
-			p += strlen(seps[i]);
+		if ((sl = vocab_category_sep(p)) > 0) {
+			p += sl;
 			continue;
 		}
-		for (l = 0; p[l]; l++) {
-			for (i = 0; seps[i]; i++) {
-				sl = strlen(seps[i]);
-				if (!strncmp(p + l, seps[i], sl))
-					break;
-			}
-			if (seps[i])
-				break;
-		}
+		for (l = 0; p[l] && vocab_category_sep(p + l) == 0; l++)
+			;
 		if (l >= sizeof word)
 			return snprintf(why, whysz, "categories: overlong "
 			    "word"), -1;
@@ -238,9 +218,8 @@ import_categories(const char *in, char *out, size_t outsz, char *why,
 		word[l] = '\0';
 		p += l;
 		if ((cat = vocab_category_cn(word)) < 0)
-			return snprintf(why, whysz, "category '%s' is not a "
-			    "category (left_behind, ... or 留守儿童, ...)", word),
-			    -1;
+			return import_not_one_of(why, whysz, "category", word,
+			    vocab_category_words);
 		l = strlen(vocab_category_name(cat));
 		if (o + l + 2 > outsz)
 			return snprintf(why, whysz, "too many categories"), -1;
@@ -258,29 +237,26 @@ import_student(struct store *st, const char *const *f, char *why,
 {
 	struct store_student s;
 	char *p;
+	int g;
 
 	memset(&s, 0, sizeof s);
-	if (import_copy(s.student_no, sizeof s.student_no, f[0], "学号",
+	if (import_copy(s.student_no, sizeof s.student_no, f[0], "student_no",
 	    why, whysz))
 		return -1;
 	for (p = s.student_no; *p; p++)
 		if (*p == 'g' || *p == 'x')
 			*p = (char)(*p - 'a' + 'A');
-	if (!import_student_no_ok(s.student_no))
-		return snprintf(why, whysz, "学号 '%s' must be 4-20 digits or "
-		    "G + 17 digits + digit or X", f[0]), -1;
+	if (!vocab_student_no_ok(s.student_no))
+		return snprintf(why, whysz, "student_no '%s' must be 4-20 "
+		    "digits or G + 17 digits + digit or X", f[0]), -1;
 	if (f[1][0] == '\0')
 		return snprintf(why, whysz, "name is empty"), -1;
 	if (import_copy(s.name, sizeof s.name, f[1], "name", why, whysz))
 		return -1;
-	if (!strcmp(f[2], "M") || !strcmp(f[2], "m") || !strcmp(f[2], "男"))
-		snprintf(s.gender, sizeof s.gender, "M");
-	else if (!strcmp(f[2], "F") || !strcmp(f[2], "f") ||
-	    !strcmp(f[2], "女"))
-		snprintf(s.gender, sizeof s.gender, "F");
-	else
-		return snprintf(why, whysz, "gender '%s' is not M, F, 男 or 女",
-		    f[2]), -1;
+	if ((g = vocab_gender(f[2])) < 0)
+		return snprintf(why, whysz, "gender '%s' is not M or F (or "
+		    "%s)", f[2], vocab_column_cn("gender")), -1;
+	snprintf(s.gender, sizeof s.gender, "%c", g);
 	if (import_copy(s.class_code, sizeof s.class_code, f[3], "class",
 	    why, whysz) ||
 	    import_place_of_kind(st, s.class_code, VOCAB_CLASS, "class", why,
@@ -305,25 +281,25 @@ import_student(struct store *st, const char *const *f, char *why,
 
 static const struct import_file import_files[] = {
 	{ "places.csv", {
-		{ "code", { "代码", "编码", NULL }, 1 },
-		{ "name", { "名称", NULL, NULL }, 1 },
-		{ "kind", { "类型", NULL, NULL }, 1 },
-		{ "parent", { "上级", "上级代码", NULL }, 1 },
+		{ "code", 1 },
+		{ "name", 1 },
+		{ "kind", 1 },
+		{ "parent", 1 },
 	  }, 4, import_place, 0 },
 	{ "people.csv", {
-		{ "phone", { "电话", "手机", "手机号" }, 1 },
-		{ "name", { "姓名", NULL, NULL }, 1 },
-		{ "role", { "角色", NULL, NULL }, 1 },
-		{ "scope", { "范围", "范围代码", NULL }, 1 },
+		{ "phone", 1 },
+		{ "name", 1 },
+		{ "role", 1 },
+		{ "scope", 1 },
 	  }, 4, import_person, -1 },
 	{ "students.csv", {
-		{ "student_no", { "学号", "学籍号", NULL }, 1 },
-		{ "name", { "姓名", NULL, NULL }, 1 },
-		{ "gender", { "性别", NULL, NULL }, 1 },
-		{ "class", { "班级", "班级代码", NULL }, 1 },
-		{ "village", { "户籍村", "村", NULL }, 1 },
-		{ "guardian_phone", { "监护人电话", "家长电话", NULL }, 0 },
-		{ "categories", { "类别", NULL, NULL }, 0 },
+		{ "student_no", 1 },
+		{ "name", 1 },
+		{ "gender", 1 },
+		{ "class", 1 },
+		{ "village", 1 },
+		{ "guardian_phone", 0 },
+		{ "categories", 0 },
 	  }, 7, import_student, 0 },
 };
 
@@ -331,14 +307,13 @@ static const struct import_file import_files[] = {
 static int
 import_header_field(const struct import_file *spec, const char *h)
 {
-	size_t i, j;
+	const char *cn = vocab_column(h);
+	size_t i;
 
 	for (i = 0; i < spec->ncols; i++) {
-		if (!strcmp(h, spec->cols[i].name))
+		if (!strcmp(h, spec->cols[i].name) ||
+		    (cn && !strcmp(cn, spec->cols[i].name)))
 			return (int)i;
-		for (j = 0; j < 3 && spec->cols[i].cn[j]; j++)
-			if (!strcmp(h, spec->cols[i].cn[j]))
-				return (int)i;
 	}
 	return -1;
 }
@@ -371,7 +346,7 @@ import_header(struct import_ctx *x, const char *path,
 		if (map[i] < 0 && spec->cols[i].required) {
 			import_say(x, 1, "%s:%zu: no column '%s' (or '%s')",
 			    path, row->line, spec->cols[i].name,
-			    spec->cols[i].cn[0]);
+			    vocab_column_cn(spec->cols[i].name));
 			ok = -1;
 		}
 	return ok;

@@ -1,5 +1,6 @@
 /* Masking of names and phone numbers; see mask.h. */
 #include "parsers/mask.h"
+#include "parsers/vocab.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -50,15 +51,7 @@ mask_phone(const char *p, char *out, size_t outsz)
 void
 mask_student_no(const char *no, char *out, size_t outsz)
 {
-	size_t i, len = strlen(no);
-	int id = len == 19 && (no[0] == 'G' || no[0] == 'g');
-
-	for (i = 1; id && i < 18; i++)
-		id = no[i] >= '0' && no[i] <= '9';
-	if (id && !((no[18] >= '0' && no[18] <= '9') || no[18] == 'X' ||
-	    no[18] == 'x'))
-		id = 0;
-	if (id)
+	if (vocab_student_no_national(no))
 		snprintf(out, outsz, "G**************%s", no + 15);
 	else
 		snprintf(out, outsz, "%s", no);

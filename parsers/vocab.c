@@ -1,6 +1,7 @@
 /* Domain vocabulary tables; see vocab.h and DOMAIN.md. */
 #include "parsers/vocab.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const vocab_kinds[] = {
@@ -164,3 +165,119 @@ fn(const char *word)							\
 VOCAB_CN(vocab_kind_cn, vocab_kind_names, vocab_kind)
 VOCAB_CN(vocab_role_cn, vocab_role_names, vocab_role)
 VOCAB_CN(vocab_category_cn, vocab_category_names, vocab_category)
+
+/* "code (中文), ..." for an error message: each code with the first
+ * Chinese name that means it. */
+#define VOCAB_WORDS(fn, table, name_fn)					\
+size_t									\
+fn(char *buf, size_t sz)						\
+{									\
+	size_t o = 0, i;						\
+	const char *code, *cn;						\
+	int v, n;							\
+									\
+	if (sz)								\
+		buf[0] = '\0';						\
+	for (v = 0; (code = name_fn(v)) != NULL; v++) {			\
+		for (cn = NULL, i = 0; !cn && i < NELEM(table); i++)	\
+			if (table[i].value == v)			\
+				cn = table[i].word;			\
+		n = snprintf(buf + o, sz > o ? sz - o : 0, "%s%s (%s)",	\
+		    v ? ", " : "", code, cn ? cn : "-");		\
+		if (n > 0)						\
+			o += (size_t)n;					\
+	}								\
+	return o;							\
+}
+
+VOCAB_WORDS(vocab_kind_words, vocab_kind_names, vocab_kind_name)
+VOCAB_WORDS(vocab_role_words, vocab_role_names, vocab_role_name)
+VOCAB_WORDS(vocab_category_words, vocab_category_names, vocab_category_name)
+
+/* Roster column headers as clerks write them. */
+static const struct {
+	const char *word;
+	const char *column;
+} vocab_columns[] = {
+	{ "代码", "code" }, { "编码", "code" }, { "名称", "name" },
+	{ "类型", "kind" }, { "上级", "parent" }, { "上级代码", "parent" },
+	{ "电话", "phone" }, { "手机", "phone" }, { "手机号", "phone" },
+	{ "姓名", "name" }, { "角色", "role" }, { "范围", "scope" },
+	{ "范围代码", "scope" }, { "学号", "student_no" },
+	{ "学籍号", "student_no" }, { "性别", "gender" }, { "班级", "class" },
+	{ "班级代码", "class" }, { "户籍村", "village" }, { "村", "village" },
+	{ "监护人电话", "guardian_phone" }, { "家长电话", "guardian_phone" },
+	{ "类别", "categories" },
+};
+
+const char *
+vocab_column(const char *header)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(vocab_columns); i++)
+		if (strcmp(vocab_columns[i].word, header) == 0)
+			return vocab_columns[i].column;
+	return NULL;
+}
+
+const char *
+vocab_column_cn(const char *column)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(vocab_columns); i++)
+		if (strcmp(vocab_columns[i].column, column) == 0)
+			return vocab_columns[i].word;
+	return column;
+}
+
+int
+vocab_gender(const char *word)
+{
+	static const char *const m[] = { "M", "m", "男" }, *const f[] = {
+		"F", "f", "女" };
+
+	if (vocab_find(m, NELEM(m), word) >= 0)
+		return 'M';
+	if (vocab_find(f, NELEM(f), word) >= 0)
+		return 'F';
+	return -1;
+}
+
+size_t
+vocab_category_sep(const char *p)
+{
+	static const char *const seps[] = {
+		"|", ",", ";", " ", "、", "，", "；"
+	};
+	size_t i, l;
+
+	for (i = 0; i < NELEM(seps); i++)
+		if (strncmp(p, seps[i], (l = strlen(seps[i]))) == 0)
+			return l;
+	return 0;
+}
+
+int
+vocab_student_no_national(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 19 || s[0] != 'G')
+		return 0;
+	for (i = 1; i < 18; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return (s[18] >= '0' && s[18] <= '9') || s[18] == 'X';
+}
+
+int
+vocab_student_no_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (vocab_student_no_national(s))
+		return 1;
+	return n >= 4 && n <= 20 && strspn(s, "0123456789") == n;
+}

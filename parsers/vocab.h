@@ -6,6 +6,8 @@
 #ifndef BX_VOCAB_H
 #define BX_VOCAB_H
 
+#include <stddef.h>
+
 enum vocab_kind {
 	VOCAB_COUNTY, VOCAB_TOWNSHIP, VOCAB_VILLAGE, VOCAB_SCHOOL, VOCAB_CLASS
 };
@@ -35,5 +37,24 @@ int vocab_kind_cn(const char *word);
 int vocab_role_cn(const char *word);
 int vocab_category_cn(const char *word);
 const char *vocab_category_name(int cat);
+
+/* "code (中文), ..." of every kind, role or category, for error messages;
+ * always NUL-terminated, returns the length wanted (like snprintf). */
+size_t vocab_kind_words(char *buf, size_t sz);
+size_t vocab_role_words(char *buf, size_t sz);
+size_t vocab_category_words(char *buf, size_t sz);
+
+/* The canonical roster column a Chinese header names, or NULL; and the
+ * first Chinese header of a column (the column itself if none). */
+const char *vocab_column(const char *header);
+const char *vocab_column_cn(const char *column);
+/* 'M' or 'F' for M/m/男 and F/f/女, else -1. */
+int vocab_gender(const char *word);
+/* Bytes of a category-list separator (| , ; space 、 ， ；) at p, or 0. */
+size_t vocab_category_sep(const char *p);
+/* A 学号: 4-20 digits, or the national 学籍号 G + 17 digits + digit or X
+ * (upper case), which holds the child's ID-card number. */
+int vocab_student_no_ok(const char *s);
+int vocab_student_no_national(const char *s);
 
 #endif

@@ -160,7 +160,8 @@ static const struct bad_case bad_cases[] = {
 	{ "people", "phone,name,role,scope\n12345,王,teacher,S\n",
 	    "people.csv:2", "not a phone number" },
 	{ "people", "phone,name,role,scope\n13800000001,王,boss,S\n",
-	    "people.csv:2", "role 'boss'" },
+	    "people.csv:2", "role 'boss' is not one of: teacher (任课教师), "
+	    "head_teacher (班主任)" },
 	{ "people", "phone,name,role,scope\n13800000001,王,head_teacher,S\n",
 	    "people.csv:2", "is a school, not a class" },
 	{ "people", "phone,name,role,scope\n13800000001,,teacher,S\n",
@@ -169,7 +170,7 @@ static const struct bad_case bad_cases[] = {
 	    "categories\n20240101,张,X,K,V,,\n", "students.csv:2", "gender" },
 	{ "students", "student_no,name,gender,class,village,guardian_phone,"
 	    "categories\n\n\n12,张,M,K,V,,\n", "students.csv:4",
-	    "学号 '12'" },
+	    "student_no '12'" },
 	{ "students", "student_no,name,gender,class,village,guardian_phone,"
 	    "categories\n20240101,张,M,K,V,,rich\n", "students.csv:2",
 	    "category 'rich'" },
