@@ -650,3 +650,24 @@ perr_name(enum perr_code c)
 
 	return (unsigned)c < PERR_COUNT && names[c] ? names[c] : "unknown";
 }
+
+enum cmd_kind
+cmd_keyword_kind(const char *s, size_t len)
+{
+	size_t i;
+	int k;
+
+	for (k = 1; k < CMD_KIND_COUNT; k++) {
+		const char *kw = command_defs[k].keyword;
+
+		if (strlen(kw) != len)
+			continue;
+		for (i = 0; i < len; i++)
+			if ((s[i] >= 'a' && s[i] <= 'z' ? s[i] - 'a' + 'A' :
+			    s[i]) != kw[i])
+				break;
+		if (i == len)
+			return (enum cmd_kind)k;
+	}
+	return CMD_NONE;
+}

@@ -73,6 +73,8 @@ enum perr_code command_parse(const struct command_parser *, const char *text,
 int command_days_value(const char *s, size_t len);
 /* "ABS", "LEAVE", ...; "" for CMD_NONE. */
 const char *cmd_kind_name(enum cmd_kind);
+/* The kind whose ASCII keyword s[0..len) is (any case), or CMD_NONE. */
+enum cmd_kind cmd_keyword_kind(const char *s, size_t len);
 /* Lower-case name for template keys: "abs", "leave", ... */
 const char *cmd_kind_key(enum cmd_kind);
 

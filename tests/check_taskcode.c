@@ -1,0 +1,200 @@
+/*
+ * Task codes and menu replies (taskcode.h, reply.h): every code reads back
+ * to its value, every single-character typo and every swap of two
+ * different neighbours is caught, codes never spell a keyword, and the
+ * reply shapes a village head sends are read as replies while commands
+ * are not.
+ */
+#include "parsers/reply.h"
+#include "parsers/taskcode.h"
+#include "tests/testutil.h"
+
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char alphabet[] = "23456789BCDFGHJKMNPQRSTVWXYZ";
+
+START_TEST(test_every_code_reads_back)
+{
+	char code[TASKCODE_LEN + 1];
+	uint32_t v, seen = 0;
+	int64_t id;
+
+	for (id = 0; id < (int64_t)TASKCODE_SPACE; id++) {
+		taskcode_make(id, code);
+		ck_assert_uint_eq(strlen(code), TASKCODE_LEN);
+		ck_assert_int_eq(strspn(code, alphabet), TASKCODE_LEN);
+		ck_assert_msg(taskcode_read(code, TASKCODE_LEN, &v) ==
+		    TASKCODE_OK, "%lld: %s", (long long)id, code);
+		ck_assert_uint_eq(v, (uint32_t)id);
+		seen++;
+	}
+	ck_assert_uint_eq(seen, TASKCODE_SPACE);
+	/* Past the space the codes wrap: the value is the id modulo it. */
+	taskcode_make(TASKCODE_SPACE + 5, code);
+	ck_assert_int_eq(taskcode_read(code, 4, &v), TASKCODE_OK);
+	ck_assert_uint_eq(v, 5);
+	ck_assert_uint_eq(taskcode_value(TASKCODE_SPACE + 5), 5);
+	/* Lower case is the same code. */
+	taskcode_make(1234, code);
+	code[0] = (char)(code[0] >= 'A' ? code[0] - 'A' + 'a' : code[0]);
+	code[3] = (char)(code[3] >= 'A' ? code[3] - 'A' + 'a' : code[3]);
+	ck_assert_int_eq(taskcode_read(code, 4, &v), TASKCODE_OK);
+	ck_assert_uint_eq(v, 1234);
+}
+END_TEST
+
+START_TEST(test_typos_are_caught)
+{
+	char code[TASKCODE_LEN + 1], bad[TASKCODE_LEN + 1];
+	uint32_t v;
+	int64_t id;
+	size_t i, j;
+	long caught = 0;
+
+	for (id = 0; id < (int64_t)TASKCODE_SPACE; id += 7) {
+		taskcode_make(id, code);
+		/* Every single substitution by any other alphabet character. */
+		for (i = 0; i < TASKCODE_LEN; i++)
+			for (j = 0; alphabet[j]; j++) {
+				if (alphabet[j] == code[i])
+					continue;
+				memcpy(bad, code, sizeof bad);
+				bad[i] = alphabet[j];
+				ck_assert_msg(taskcode_read(bad, 4, &v) ==
+				    TASKCODE_BAD, "%s read as valid", bad);
+				caught++;
+			}
+		/* Every swap of two different neighbours. */
+		for (i = 0; i + 1 < TASKCODE_LEN; i++) {
+			if (code[i] == code[i + 1])
+				continue;
+			memcpy(bad, code, sizeof bad);
+			bad[i] = code[i + 1];
+			bad[i + 1] = code[i];
+			if (taskcode_read(bad, 4, &v) == TASKCODE_BAD)
+				caught++;
+			else
+				/* Luhn mod N misses one pair of values. */
+				ck_assert_msg((strchr(alphabet, bad[i]) -
+				    alphabet) + (strchr(alphabet, bad[i + 1]) -
+				    alphabet) == 28 - 1, "swap %s of %s", bad,
+				    code);
+		}
+	}
+	ck_assert_int_gt(caught, 0);
+}
+END_TEST
+
+START_TEST(test_look_alikes_and_shapes)
+{
+	uint32_t v;
+
+	/* 0/O, 1/I/L and vowels are not in the alphabet. */
+	ck_assert_int_eq(taskcode_read("K0QX", 4, &v), TASKCODE_BAD);
+	ck_assert_int_eq(taskcode_read("KOQX", 4, &v), TASKCODE_BAD);
+	ck_assert_int_eq(taskcode_read("K1QX", 4, &v), TASKCODE_BAD);
+	ck_assert_int_eq(taskcode_read("KIQX", 4, &v), TASKCODE_BAD);
+	ck_assert_int_eq(taskcode_read("KLQX", 4, &v), TASKCODE_BAD);
+	ck_assert_int_eq(taskcode_read("HELP", 4, &v), TASKCODE_BAD);
+	ck_assert_int_eq(taskcode_read("K7Q", 3, &v), TASKCODE_BAD);
+	ck_assert_int_eq(taskcode_read("K7QXX", 5, &v), TASKCODE_BAD);
+	ck_assert_int_eq(taskcode_read("K7\xe4X", 4, &v), TASKCODE_BAD);
+}
+END_TEST
+
+struct reply_case {
+	const char *text;
+	int is_reply;
+	const char *code;
+	int choice;
+	const char *note;
+};
+
+static const struct reply_case reply_cases[] = {
+	{ "3", 1, "", 3, "" },
+	{ "3 家长说要去打工", 1, "", 3, "家长说要去打工" },
+	{ "3家长说要去打工", 1, "", 3, "家长说要去打工" },
+	{ "K7QX 3", 1, "K7QX", 3, "" },
+	{ "k7qx 3", 1, "K7QX", 3, "" },
+	{ "K7QX,3 外出打工", 1, "K7QX", 3, "外出打工" },
+	{ "K7QX：3", 1, "K7QX", 3, "" },
+	{ "任务K7QX 5", 1, "K7QX", 5, "" },
+	{ "任务 K7QX 5", 1, "K7QX", 5, "" },
+	{ "12", 1, "", 12, "" },
+	{ "0", 1, "", 0, "" },
+	{ "3\n第二行", 1, "", 3, "第二行" },
+	{ "K0QX 3", 1, "K0QX", 3, "" },	/* read; the check refuses it */
+	/* Not replies: commands, numbers that are not a choice. */
+	{ "HELP 3", 0, NULL, 0, NULL },
+	{ "case 3", 0, NULL, 0, NULL },
+	{ "TASKS", 0, NULL, 0, NULL },
+	{ "任务", 0, NULL, 0, NULL },
+	{ "任务3", 0, NULL, 0, NULL },
+	{ "ABS 20240101 3", 0, NULL, 0, NULL },
+	{ "缺 20240101 3", 0, NULL, 0, NULL },
+	{ "20240101", 0, NULL, 0, NULL },
+	{ "123", 0, NULL, 0, NULL },
+	{ "202401 3", 0, NULL, 0, NULL },
+	{ "K7QX3", 0, NULL, 0, NULL },
+	{ "K7QX", 0, NULL, 0, NULL },
+	{ "K7QX ", 0, NULL, 0, NULL },
+	{ "", 0, NULL, 0, NULL },
+	{ "好的", 0, NULL, 0, NULL },
+};
+
+START_TEST(test_reply_shapes)
+{
+	const struct reply_case *c = &reply_cases[_i];
+	struct menu_reply r;
+	int got = reply_parse(c->text, strlen(c->text), &r);
+
+	ck_assert_msg(got == c->is_reply, "'%s': %d", c->text, got);
+	if (!got)
+		return;
+	ck_assert_str_eq(r.code, c->code);
+	ck_assert_int_eq(r.choice, c->choice);
+	ck_assert_str_eq(r.note, c->note);
+}
+END_TEST
+
+START_TEST(test_reply_note_is_bounded)
+{
+	char text[1024];
+	struct menu_reply r;
+	size_t i;
+
+	text[0] = '3';
+	text[1] = ' ';
+	for (i = 2; i + 3 < sizeof text; i += 3)
+		memcpy(text + i, "\xe5\xae\xb6", 3);	/* 家 */
+	text[i] = '\0';
+	ck_assert_int_eq(reply_parse(text, i, &r), 1);
+	ck_assert_uint_lt(strlen(r.note), CMD_NOTE_MAX);
+	ck_assert_uint_eq(strlen(r.note) % 3, 0);	/* whole characters */
+}
+END_TEST
+
+static Suite *
+taskcode_suite(void)
+{
+	Suite *s = suite_create("taskcode");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_every_code_reads_back);
+	tcase_add_test(tc, test_typos_are_caught);
+	tcase_add_test(tc, test_look_alikes_and_shapes);
+	tcase_add_loop_test(tc, test_reply_shapes, 0,
+	    (int)(sizeof reply_cases / sizeof reply_cases[0]));
+	tcase_add_test(tc, test_reply_note_is_bounded);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return tu_run(taskcode_suite());
+}
