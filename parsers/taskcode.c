@@ -3,6 +3,14 @@
 
 #include <string.h>
 
+/*
+ * The value is spread over the space (v * K mod N^3, K coprime to it) so
+ * that tasks made one after the other get codes that look nothing alike:
+ * a village head with two tasks cannot confuse 223Y with 224W.
+ */
+#define TC_SPREAD 7919u		/* prime, coprime to 28^3 = 2^6 * 7^3 */
+#define TC_UNSPREAD 19471u	/* its inverse mod 28^3 */
+
 static const char taskcode_alphabet[] = "23456789BCDFGHJKMNPQRSTVWXYZ";
 #define TC_N 28u
 
@@ -46,7 +54,8 @@ taskcode_value(int64_t id)
 void
 taskcode_make(int64_t id, char out[TASKCODE_LEN + 1])
 {
-	uint32_t v = taskcode_value(id);
+	uint32_t v = (uint32_t)((uint64_t)taskcode_value(id) * TC_SPREAD %
+	    TASKCODE_SPACE);
 	int d[TASKCODE_LEN - 1];
 	int i;
 
@@ -77,6 +86,6 @@ taskcode_read(const char *s, size_t len, uint32_t *value)
 		return TASKCODE_BAD;
 	for (i = 0; i < TASKCODE_LEN - 1; i++)
 		v = v * TC_N + (uint32_t)d[i];
-	*value = v;
+	*value = (uint32_t)((uint64_t)v * TC_UNSPREAD % TASKCODE_SPACE);
 	return TASKCODE_OK;
 }

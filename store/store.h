@@ -235,6 +235,11 @@ enum store_rc store_tasks_of_case(struct store *, int64_t case_id,
  * how many there are in *total (may be NULL). */
 enum store_rc store_tasks_of_person(struct store *, int64_t assignee,
     struct store_task *out, size_t max, size_t *n, size_t *total);
+/* Open tasks of one person whose id % space is value (a task code,
+ * parsers/taskcode.h), soonest deadline first. */
+enum store_rc store_tasks_by_code(struct store *, int64_t assignee,
+    uint32_t space, uint32_t value, struct store_task *out, size_t max,
+    size_t *n);
 /* The earliest reminder or case deadline; STORE_NOTFOUND if none. */
 enum store_rc store_next_due(struct store *, struct store_due *);
 

@@ -130,6 +130,18 @@ store_tasks_of_person(struct store *s, int64_t assignee,
 }
 
 enum store_rc
+store_tasks_by_code(struct store *s, int64_t assignee, uint32_t space,
+    uint32_t value, struct store_task *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_TASKS_BY_CODE);
+
+	sqlite3_bind_int64(st, 1, assignee);
+	sqlite3_bind_int64(st, 2, space);
+	sqlite3_bind_int64(st, 3, value);
+	return store_task_list(s, st, out, max, n, NULL);
+}
+
+enum store_rc
 store_next_due(struct store *s, struct store_due *d)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_NEXT_DUE);

@@ -294,7 +294,7 @@ START_TEST(test_tasks_list)
 	sms(VHEAD2, "TASKS");
 	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT text FROM outbound WHERE "
 	    "recipient = '" VHEAD2 "' AND kind = 'reply'"),
-	    "您有1项任务：#1家访20240102(9月4日前)；");
+	    "您有1项任务：D4VK:#1家访20240102(9月4日前)；");
 	/* Twenty open tasks: all are counted, the first few are listed. */
 	{
 		sqlite3 *h;

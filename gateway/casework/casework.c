@@ -42,8 +42,16 @@ static const char *const cw_v_ladder[] = {
 };
 static const char *const cw_v_item[] = {
 	"case", "student_no", "name", "class", "school", "village", "due",
-	"what", NULL
+	"what", "code", NULL
 };
+static const char *const cw_v_task[] = {
+	"case", "student_no", "name", "class", "school", "village", "due",
+	"level", "code", "choices", NULL
+};
+static const char *const cw_v_code[] = { "code", NULL };
+static const char *const cw_v_code_student[] = { "code", "student_no", NULL };
+static const char *const cw_v_which[] = { "n", "example", NULL };
+static const char *const cw_v_choice[] = { "choice", "choices", NULL };
 static const char *const cw_v_vis[] = { "case", "student_no", "outcome",
 	NULL };
 static const char *const cw_v_digest[] = {
@@ -155,6 +163,13 @@ const struct cw_template cw_templates[] = {
 	{ "reason_marriage", cw_v_none },
 	{ "reason_distance", cw_v_none },
 	{ "reason_none", cw_v_none },
+	{ "choice_ack", cw_v_none },
+	{ "choice_notice", cw_v_none },
+	{ "menu_which", cw_v_which },
+	{ "menu_item", cw_v_code_student },
+	{ "menu_bad_code", cw_v_code },
+	{ "menu_no_task", cw_v_code },
+	{ "menu_bad_choice", cw_v_choice },
 	{ NULL, NULL }
 };
 
@@ -189,7 +204,7 @@ casework_new(struct store *st, const struct catalog *cat,
 		for (f = 0; lv->task[0] && f < 3; f++) {
 			snprintf(key, sizeof key, forms[f], lv->task);
 			if (catalog_require(cat, key, f == 2 ? cw_v_none :
-			    cw_v_ladder, err, errsz) != 0)
+			    cw_v_task, err, errsz) != 0)
 				return NULL;
 		}
 		snprintf(key, sizeof key, "escalation_%d", i + 1);
@@ -404,7 +419,7 @@ cw_help(struct casework *cw, struct cw_msg *m)
 	return 0;
 }
 
-static int
+int
 cw_command(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 {
 	struct render_var v = { "cmd", cmd_kind_name(c->kind) };
@@ -502,7 +517,7 @@ casework_inbound(struct casework *cw, int64_t inbound_id, const char *from,
 	struct perr e;
 	enum perr_code prc;
 	int64_t recent;
-	int rc = -1;
+	int rc = -1, r;
 	char masked[32];
 
 	if ((m = calloc(1, sizeof *m)) == NULL)
@@ -525,6 +540,12 @@ casework_inbound(struct casework *cw, int64_t inbound_id, const char *from,
 		if (recent == 0 && cw_reply(cw, m, "unregistered", NULL, 0) == 0)
 			rc = cw_enqueue(cw, from, "reply", m->reply,
 			    inbound_id, now);
+		goto out;
+	}
+	if ((r = cw_menu_reply(cw, m, text, len)) < 0)
+		goto out;
+	if (r == 1) {
+		rc = cw_enqueue(cw, from, "reply", m->reply, inbound_id, now);
 		goto out;
 	}
 	prc = command_parse(cw->parser, text, len, l, &e);

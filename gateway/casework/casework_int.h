@@ -137,6 +137,32 @@ int cw_drop(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_ret(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_case(struct casework *, struct cw_msg *, const struct cmd *);
 
+/* Menus (menu.c): the numbered choices of a kind of task. */
+struct cw_choice {
+	int digit;			/* 1..9; 0 ends a table */
+	enum cmd_kind kind;		/* VIS, ACK or NOTICE */
+	const char *outcome;		/* VIS: the outcome code */
+	const char *word_key;		/* the choice's word (template) */
+};
+/* The table for a task kind (visit, joint_visit, serve_notice). */
+const struct cw_choice *cw_choices(const char *task_kind);
+/* One choice, or NULL if digit is not on the kind's menu. */
+const struct cw_choice *cw_choice(const char *task_kind, int digit);
+int cw_choice_word(struct casework *, const struct cw_choice *, char *buf,
+    size_t sz);
+/* "1同意返校 2拒绝返校 ..." for a task kind. */
+int cw_choices_text(struct casework *, const char *task_kind, char *buf,
+    size_t sz);
+/* Applies choice c on task t as the command it stands for. */
+int cw_task_apply(struct casework *, struct cw_msg *,
+    const struct store_task *t, const struct cw_choice *c, const char *note);
+/* A numbered reply: 1 handled (applied or refused with a reply), 0 not a
+ * reply, -1 on a store error. */
+int cw_menu_reply(struct casework *, struct cw_msg *, const char *text,
+    size_t len);
+/* One understood command (casework.c). */
+int cw_command(struct casework *, struct cw_msg *, const struct cmd *);
+
 /* Template keys and the placeholders each may use. */
 struct cw_template {
 	const char *key;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "gateway/log.h"
+#include "parsers/taskcode.h"
 #include "parsers/vocab.h"
 
 #define CW_MAX_TASKS 16
@@ -70,7 +71,8 @@ cw_who_all(struct casework *cw, const struct store_student *s,
 /* Placeholders of ladder texts. */
 struct cw_lvars {
 	char label[32], due[32], level[16];
-	struct render_var v[8];
+	char code[TASKCODE_LEN + 1], choices[256];
+	struct render_var v[10];	/* 8, and 10 with cw_lvars_task() */
 };
 
 static int
@@ -90,6 +92,19 @@ cw_lvars(struct casework *cw, struct cw_lvars *x, const struct cw_view *v,
 	x->v[5] = (struct render_var){ "village", v->village };
 	x->v[6] = (struct render_var){ "due", x->due };
 	x->v[7] = (struct render_var){ "level", x->level };
+	return 0;
+}
+
+/* The task's code and numbered choices, as v[8] and v[9]. */
+static int
+cw_lvars_task(struct casework *cw, struct cw_lvars *x,
+    const struct store_task *t)
+{
+	taskcode_make(t->id, x->code);
+	if (cw_choices_text(cw, t->kind, x->choices, sizeof x->choices) != 0)
+		return -1;
+	x->v[8] = (struct render_var){ "code", x->code };
+	x->v[9] = (struct render_var){ "choices", x->choices };
 	return 0;
 }
 
@@ -189,7 +204,8 @@ cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 			snprintf(key, sizeof key, "task_%s", lv->task);
 			if (store_task_add(cw->store, &task) != STORE_OK ||
 			    cw_lvars(cw, &x, v, cs->id, k, task.due_at) != 0 ||
-			    cw_send(cw, m, who.phone, "task", key, x.v, 8) != 0 ||
+			    cw_lvars_task(cw, &x, &task) != 0 ||
+			    cw_send(cw, m, who.phone, "task", key, x.v, 10) != 0 ||
 			    store_watcher_add(cw->store, cs->id, who.phone) !=
 			    STORE_OK)
 				return -1;
@@ -273,7 +289,8 @@ cw_remind(struct casework *cw, struct cw_msg *m, int64_t task_id, int64_t at)
 	snprintf(detail, sizeof detail, "task=%lld", (long long)t.id);
 	if (store_task_update(cw->store, &t) != STORE_OK ||
 	    cw_lvars(cw, &x, &v, cs.id, t.level, t.due_at) != 0 ||
-	    cw_send(cw, m, who.phone, "reminder", key, x.v, 8) != 0 ||
+	    cw_lvars_task(cw, &x, &t) != 0 ||
+	    cw_send(cw, m, who.phone, "reminder", key, x.v, 10) != 0 ||
 	    cw_event_at(cw, m, at, cs.id, s.id, 0, "remind", detail) != 0)
 		return -1;
 	log_info("case %lld: task %lld reminded", (long long)cs.id,
@@ -558,7 +575,9 @@ cw_tasks(struct casework *cw, struct cw_msg *m)
 			    sizeof what) != 0)
 				return -1;
 			x.v[7] = (struct render_var){ "what", what };
-			if (render(cw->cat, "task_list_item", x.v, 8, item,
+			taskcode_make(t[i].id, x.code);
+			x.v[8] = (struct render_var){ "code", x.code };
+			if (render(cw->cat, "task_list_item", x.v, 9, item,
 			    sizeof item) != 0 || o + strlen(item) + 1 >=
 			    sizeof line)
 				return -1;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 
@@ -315,3 +316,63 @@ outbox_recipients(const char *needle, const char *kind, char *out,
 		    i ? "," : "", list[i]);
 }
 
+
+void
+form_escape(const char *in, char *out, size_t outsz)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	for (; *in && o + 4 < outsz; in++) {
+		unsigned char c = (unsigned char)*in;
+
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')
+			out[o++] = (char)c;
+		else if (c == ' ')
+			out[o++] = '+';
+		else {
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	ck_assert_msg(*in == '\0', "form_escape: %s too long", in);
+	out[o] = '\0';
+}
+
+void
+sms_text(const char *from, const char *text)
+{
+	char body[2048], esc[1800];
+	struct resp r;
+
+	form_escape(text, esc, sizeof esc);
+	snprintf(body, sizeof body, "from=%s&text=%s&token=" TOKEN, from, esc);
+	post("/sms/inbound", body, &r);
+	ck_assert_msg(r.code == 200, "sms: %ld %s", r.code, r.body);
+}
+
+void
+clock_to(int hours)
+{
+	long long t = 1788224400LL + hours * 3600LL;	/* 2026-09-01T09:00+08 */
+	time_t tt = (time_t)t;
+	char body[64];
+	struct resp r;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(body, sizeof body, "set=%Y-%m-%dT%H:%M:%SZ", &tm);
+	http(NULL, "/admin/clock", body, ADMIN, NULL, &r);
+	ck_assert_msg(r.code == 200, "clock: %ld %s", r.code, r.body);
+}
+
+void
+settle(void)
+{
+	struct resp r;
+
+	http(NULL, "/admin/clock", "advance=0", ADMIN, NULL, &r);
+	ck_assert_int_eq(r.code, 200);
+}

@@ -58,4 +58,17 @@ void wait_rows(const char *sql, long long n);
 void outbox_recipients(const char *needle, const char *kind, char *out,
     size_t outsz);
 
+/* x-www-form-urlencoded escaping of UTF-8 text. */
+void form_escape(const char *in, char *out, size_t outsz);
+/* POST /sms/inbound from a number with plain UTF-8 text; asserts 200. */
+void sms_text(const char *from, const char *text);
+/* Moves the daemon's manual clock to 2026-09-01T09:00+08:00 + hours. */
+void clock_to(int hours);
+/*
+ * Brings the outbox up to date: moving the clock by nothing makes the
+ * daemon run everything due before it answers, and the outbox channel
+ * writes synchronously.
+ */
+void settle(void);
+
 #endif

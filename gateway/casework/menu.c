@@ -1,0 +1,218 @@
+/*
+ * Menus: what a numbered answer means. Each kind of task has one table of
+ * numbered choices, shown at the end of its SMS, offered on the USSD
+ * outcome page, and read back from a reply ("3", "K7QX 3"). A choice is
+ * turned into the same command a typed VIS, ACK or NOTICE would be and
+ * applied by the same code, so the ledger differs only in the source.
+ */
+#include "gateway/casework/casework_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/log.h"
+#include "parsers/normalize.h"
+#include "parsers/reply.h"
+#include "parsers/taskcode.h"
+
+/* Tasks listed when a bare number cannot tell which one is meant. */
+#define CW_MENU_LIST 4
+
+static const struct cw_choice cw_visit_choices[] = {
+	{ 1, CMD_VIS, "return", "outcome_return" },
+	{ 2, CMD_VIS, "refuse", "outcome_refuse" },
+	{ 3, CMD_VIS, "away", "outcome_away" },
+	{ 4, CMD_VIS, "ill", "outcome_ill" },
+	{ 5, CMD_VIS, "unreachable", "outcome_unreachable" },
+	{ 6, CMD_VIS, "transfer", "outcome_transfer" },
+	{ 7, CMD_ACK, NULL, "choice_ack" },
+	{ 0, CMD_NONE, NULL, NULL }
+};
+
+static const struct cw_choice cw_notice_choices[] = {
+	{ 1, CMD_NOTICE, NULL, "choice_notice" },
+	{ 2, CMD_ACK, NULL, "choice_ack" },
+	{ 0, CMD_NONE, NULL, NULL }
+};
+
+const struct cw_choice *
+cw_choices(const char *task_kind)
+{
+	if (!strcmp(task_kind, "serve_notice"))
+		return cw_notice_choices;
+	return cw_visit_choices;	/* visit, joint_visit */
+}
+
+const struct cw_choice *
+cw_choice(const char *task_kind, int digit)
+{
+	const struct cw_choice *c;
+
+	for (c = cw_choices(task_kind); c->digit; c++)
+		if (c->digit == digit)
+			return c;
+	return NULL;
+}
+
+int
+cw_choice_word(struct casework *cw, const struct cw_choice *c, char *buf,
+    size_t sz)
+{
+	return render(cw->cat, c->word_key, NULL, 0, buf, sz);
+}
+
+int
+cw_choices_text(struct casework *cw, const char *task_kind, char *buf,
+    size_t sz)
+{
+	const struct cw_choice *c;
+	char word[64];
+	size_t o = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (c = cw_choices(task_kind); c->digit; c++) {
+		if (cw_choice_word(cw, c, word, sizeof word) != 0)
+			return -1;
+		n = snprintf(buf + o, sz - o, "%s%d%s", o ? " " : "", c->digit,
+		    word);
+		if (n < 0 || (size_t)n >= sz - o)
+			return -1;
+		o += (size_t)n;
+	}
+	return 0;
+}
+
+int
+cw_task_apply(struct casework *cw, struct cw_msg *m,
+    const struct store_task *t, const struct cw_choice *c, const char *note)
+{
+	struct cmd cmd;
+
+	memset(&cmd, 0, sizeof cmd);
+	cmd.kind = c->kind;
+	cmd.case_no = (uint32_t)t->case_id;
+	cmd.outcome = c->outcome;
+	snprintf(cmd.note, sizeof cmd.note, "%s", note ? note : "");
+	log_info("inbound %lld: menu choice %d on task %lld (%s)",
+	    (long long)m->inbound_id, c->digit, (long long)t->id,
+	    cmd_kind_name(c->kind));
+	return cw_command(cw, m, &cmd);
+}
+
+/* "K7QX(20240101)" for each task, after the menu_which head. */
+static int
+cw_menu_which(struct casework *cw, struct cw_msg *m,
+    const struct store_task *t, size_t n, size_t total)
+{
+	char line[CW_REPLY_MAX], item[128], code[TASKCODE_LEN + 1];
+	char count[24], example[TASKCODE_LEN + 1];
+	struct render_var hv[2] = { { "n", count }, { "example", example } };
+	struct render_var iv[2] = { { "code", code }, { "student_no", NULL } };
+	struct store_case cs;
+	struct store_student s;
+	struct cw_view v;
+	size_t i, o = 0;
+
+	snprintf(count, sizeof count, "%zu", total);
+	taskcode_make(t[0].id, example);
+	if (render(cw->cat, "menu_which", hv, 2, line, sizeof line) != 0)
+		return -1;
+	o = strlen(line);
+	for (i = 0; i < n; i++) {
+		if (store_case_get(cw->store, t[i].case_id, &cs) != STORE_OK ||
+		    store_student_get_id(cw->store, cs.student_id, &s) !=
+		    STORE_OK || cw_view(cw, &s, &v) != 0)
+			return -1;
+		taskcode_make(t[i].id, code);
+		iv[1].value = v.student_no;
+		if (render(cw->cat, "menu_item", iv, 2, item, sizeof item) !=
+		    0 || o + strlen(item) + 1 > sizeof line)
+			return -1;
+		memcpy(line + o, item, strlen(item) + 1);
+		o += strlen(item);
+	}
+	return cw_reply_text(cw, m, line);
+}
+
+/*
+ * The open tasks of every role row of the sender, those matching code
+ * (value) if has_code: at most max in t, how many in all in *total.
+ */
+static int
+cw_menu_tasks(struct casework *cw, struct cw_msg *m, int has_code,
+    uint32_t value, struct store_task *t, size_t max, size_t *n,
+    size_t *total)
+{
+	size_t r, k, all;
+
+	*n = *total = 0;
+	for (r = 0; r < m->nroles; r++) {
+		if ((has_code ? store_tasks_by_code(cw->store, m->roles[r].id,
+		    TASKCODE_SPACE, value, t + *n, max - *n, &k) :
+		    store_tasks_of_person(cw->store, m->roles[r].id, t + *n,
+		    max - *n, &k, &all)) != STORE_OK)
+			return -1;
+		*n += k;
+		*total += has_code ? k : all;
+	}
+	return 0;
+}
+
+int
+cw_menu_reply(struct casework *cw, struct cw_msg *m, const char *text,
+    size_t len)
+{
+	char *norm, choices[256], digit[24];
+	struct store_task t[CW_MENU_LIST];
+	const struct cw_choice *c;
+	struct menu_reply r;
+	struct render_var v[2];
+	size_t nlen, n, total;
+	uint32_t value = 0;
+	int rc = -1;
+
+	if ((norm = malloc(NORMALIZE_MAX_IN + 1)) == NULL)
+		return -1;
+	if (normalize_text(text, len, norm, NORMALIZE_MAX_IN + 1, &nlen) !=
+	    PERR_NONE || !reply_parse(norm, nlen, &r)) {
+		rc = 0;		/* not a reply: the command parser says why */
+		goto out;
+	}
+	v[0] = (struct render_var){ "code", r.code };
+	if (r.code[0] && taskcode_read(r.code, strlen(r.code), &value) !=
+	    TASKCODE_OK) {
+		log_info("inbound %lld: menu reply with a mistyped task code",
+		    (long long)m->inbound_id);
+		rc = cw_reply(cw, m, "menu_bad_code", v, 1) == 0 ? 1 : -1;
+		goto out;
+	}
+	if (cw_menu_tasks(cw, m, r.code[0] != '\0', value, t, CW_MENU_LIST,
+	    &n, &total) != 0)
+		goto out;
+	if (total == 0) {
+		rc = cw_reply(cw, m, r.code[0] ? "menu_no_task" : "tasks_none",
+		    v, 1) == 0 ? 1 : -1;
+		goto out;
+	}
+	if (total > 1) {
+		/* Which one? Applying a guess could close the wrong case. */
+		rc = cw_menu_which(cw, m, t, n, total) == 0 ? 1 : -1;
+		goto out;
+	}
+	if ((c = cw_choice(t[0].kind, r.choice)) == NULL) {
+		snprintf(digit, sizeof digit, "%d", r.choice);
+		if (cw_choices_text(cw, t[0].kind, choices, sizeof choices) !=
+		    0)
+			goto out;
+		v[0] = (struct render_var){ "choice", digit };
+		v[1] = (struct render_var){ "choices", choices };
+		rc = cw_reply(cw, m, "menu_bad_choice", v, 2) == 0 ? 1 : -1;
+		goto out;
+	}
+	rc = cw_task_apply(cw, m, &t[0], c, r.note) == 0 ? 1 : -1;
+out:
+	free(norm);
+	return rc;
+}
