@@ -671,3 +671,25 @@ cmd_keyword_kind(const char *s, size_t len)
 	}
 	return CMD_NONE;
 }
+
+/* The first (canonical) word of a table for a code, or NULL. */
+static const char *
+command_word_of(const struct command_word *t, const char *code)
+{
+	for (; t->word; t++)
+		if (!strcmp(t->code, code))
+			return t->word;
+	return NULL;
+}
+
+const char *
+cmd_reason_word(const char *code)
+{
+	return command_word_of(command_reasons, code);
+}
+
+const char *
+cmd_outcome_word(const char *code)
+{
+	return command_word_of(command_outcomes, code);
+}

@@ -75,6 +75,10 @@ int command_days_value(const char *s, size_t len);
 const char *cmd_kind_name(enum cmd_kind);
 /* The kind whose ASCII keyword s[0..len) is (any case), or CMD_NONE. */
 enum cmd_kind cmd_keyword_kind(const char *s, size_t len);
+/* A word this parser reads as the reason / outcome code ("illness" ->
+ * "生病"), for building command texts; NULL for an unknown code. */
+const char *cmd_reason_word(const char *code);
+const char *cmd_outcome_word(const char *code);
 /* Lower-case name for template keys: "abs", "leave", ... */
 const char *cmd_kind_key(enum cmd_kind);
 

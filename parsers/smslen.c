@@ -136,3 +136,14 @@ smslen_fit(const char *s, size_t len, enum smslen_enc enc, size_t max_units)
 		return best1;
 	return last;
 }
+
+int
+smslen_ussd_fits(const char *utf8, size_t len)
+{
+	struct smslen r;
+
+	if (smslen_measure(utf8, len, &r) != 0)
+		return 0;
+	return r.units <= (r.enc == SMSLEN_GSM7 ? SMSLEN_USSD_GSM7 :
+	    SMSLEN_USSD_UCS2);
+}

@@ -17,6 +17,10 @@ enum smslen_enc { SMSLEN_GSM7, SMSLEN_UCS2 };
 #define SMSLEN_UCS2_SINGLE 70
 #define SMSLEN_UCS2_PART 67
 #define SMSLEN_MAX_SEGMENTS 255
+/* One USSD screen: 160 octets, so 182 GSM-7 septets or 80 UCS-2 units
+ * (PROTOCOLS.md §4.3). */
+#define SMSLEN_USSD_GSM7 182
+#define SMSLEN_USSD_UCS2 80
 
 struct smslen {
 	enum smslen_enc enc;
@@ -27,6 +31,8 @@ struct smslen {
 
 /* Returns 0, or -1 for invalid UTF-8 or more than 255 segments. */
 int smslen_measure(const char *utf8, size_t len, struct smslen *r);
+/* 1 if the text fits one USSD screen in the alphabet it needs, else 0. */
+int smslen_ussd_fits(const char *utf8, size_t len);
 /*
  * How many bytes of s[0..len) fit in max_units units of the given alphabet
  * (never splitting a character, an escape or a surrogate pair), preferring

@@ -318,6 +318,26 @@ store_outbound_count_since(struct store *s, const char *to, const char *kind,
 }
 
 enum store_rc
+store_outbound_reply_of(struct store *s, const char *to, int64_t inbound_id,
+    char *text, size_t sz)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_REPLY_OF);
+	int rc;
+
+	sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, inbound_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return STORE_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return store_fail(s, st, rc);
+	store_col_text(st, 0, text, sz);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
 store_outbound_mergeable(struct store *s, int64_t now, const char *to,
     int64_t carrier, struct store_outbound *out, size_t max, size_t *n)
 {

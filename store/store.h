@@ -369,6 +369,9 @@ enum store_rc store_outbound_requeue_sending(struct store *, int *n);
 enum store_rc store_outbound_next_due(struct store *, int replies_only,
     int64_t *due);
 enum store_rc store_outbound_stats(struct store *, struct store_queue_stats *);
+/* The (first part of the) reply an inbound message got; NOTFOUND if none. */
+enum store_rc store_outbound_reply_of(struct store *, const char *to,
+    int64_t inbound_id, char *text, size_t sz);
 /* Messages of kind to one number created at or after since. */
 enum store_rc store_outbound_count_since(struct store *, const char *to,
     const char *kind, int64_t since, int64_t *n);

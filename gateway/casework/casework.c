@@ -52,6 +52,24 @@ static const char *const cw_v_code[] = { "code", NULL };
 static const char *const cw_v_code_student[] = { "code", "student_no", NULL };
 static const char *const cw_v_which[] = { "n", "example", NULL };
 static const char *const cw_v_choice[] = { "choice", "choices", NULL };
+static const char *const cw_v_items[] = { "items", NULL };
+static const char *const cw_v_what[] = { "what", NULL };
+static const char *const cw_v_ask_days[] = { "student_no", "name", "class",
+	"what", NULL };
+static const char *const cw_v_student_choices[] = { "student_no", "choices",
+	NULL };
+static const char *const cw_v_confirm[] = { "student_no", "name", "days",
+	"reason", NULL };
+static const char *const cw_v_case_item[] = { "student_no", "name", "level",
+	NULL };
+static const char *const cw_v_task_item[] = { "i", "student_no", "what",
+	"due", NULL };
+static const char *const cw_v_task_choice[] = { "student_no", "name", "what",
+	"choices", NULL };
+static const char *const cw_v_confirm_task[] = { "student_no", "name",
+	"choice", NULL };
+static const char *const cw_v_sum[] = { "place", "absent", "open", "l1", "l2",
+	"l3", "l4", "closed", "overdue", NULL };
 static const char *const cw_v_vis[] = { "case", "student_no", "outcome",
 	NULL };
 static const char *const cw_v_digest[] = {
@@ -170,6 +188,44 @@ const struct cw_template cw_templates[] = {
 	{ "menu_bad_code", cw_v_code },
 	{ "menu_no_task", cw_v_code },
 	{ "menu_bad_choice", cw_v_choice },
+	{ "ussd_main", cw_v_items },
+	{ "ussd_item_abs", cw_v_none },
+	{ "ussd_item_ret", cw_v_none },
+	{ "ussd_item_leave", cw_v_none },
+	{ "ussd_item_cases", cw_v_none },
+	{ "ussd_item_tasks", cw_v_none },
+	{ "ussd_item_sum", cw_v_none },
+	{ "ussd_item_overdue", cw_v_none },
+	{ "ussd_unregistered", cw_v_none },
+	{ "ussd_restart", cw_v_none },
+	{ "ussd_err_choice", cw_v_none },
+	{ "ussd_err_no_more", cw_v_none },
+	{ "ussd_err_student", cw_v_none },
+	{ "ussd_err_days", cw_v_none },
+	{ "ussd_err_note", cw_v_none },
+	{ "ussd_nav", cw_v_none },
+	{ "ussd_nav_more", cw_v_none },
+	{ "ussd_ask_student", cw_v_what },
+	{ "ussd_ask_days", cw_v_ask_days },
+	{ "ussd_ask_reason", cw_v_student_choices },
+	{ "ussd_confirm_abs", cw_v_confirm },
+	{ "ussd_confirm_ret", cw_v_confirm },
+	{ "ussd_confirm_leave", cw_v_confirm },
+	{ "ussd_cases_head", cw_v_n },
+	{ "ussd_cases_item", cw_v_case_item },
+	{ "ussd_cases_none", cw_v_none },
+	{ "ussd_tasks_head", cw_v_n },
+	{ "ussd_tasks_item", cw_v_task_item },
+	{ "ussd_tasks_none", cw_v_none },
+	{ "ussd_task_choice", cw_v_task_choice },
+	{ "ussd_ask_note", cw_v_none },
+	{ "ussd_confirm_task", cw_v_confirm_task },
+	{ "ussd_sum", cw_v_sum },
+	{ "ussd_overdue_head", cw_v_none },
+	{ "ussd_overdue_item", cw_v_ower },
+	{ "ussd_overdue_none", cw_v_none },
+	{ "ussd_done", cw_v_none },
+	{ "ussd_failed", cw_v_none },
 	{ NULL, NULL }
 };
 

@@ -50,4 +50,62 @@ int64_t casework_week_start(int64_t t);
 int casework_inbound(struct casework *, int64_t inbound_id, const char *from,
     const char *text, size_t len, int64_t now);
 
+/*
+ * USSD menus (ussd.c). The transport keeps one menu_state per session
+ * (plain data, no pointers: it may be copied or dropped at any time) and
+ * calls casework_menu_step() with each new input; the page comes back in
+ * menu_page. When submit is set, the page is not ready: command must first
+ * go through the pipeline as an inbound message of channel "ussd", and
+ * casework_menu_result() then gives the final page.
+ */
+#define MENU_DEPTH 8
+#define MENU_LIST 8
+#define MENU_PAGE_MAX 640
+#define MENU_COMMAND_MAX 320
+
+struct menu_frame {
+	int page;			/* private to the engine */
+	int offset;			/* first list item shown */
+	int shown;			/* list items on the page */
+	int more;			/* items after them */
+};
+
+struct menu_state {
+	struct menu_frame stack[MENU_DEPTH];
+	int depth;			/* stack[depth - 1] is on screen */
+	int action;			/* the main menu item chosen */
+	char student_no[24];
+	int days;
+	int reason;
+	int64_t task_id;
+	int choice;
+	int64_t list[MENU_LIST];	/* task ids on the task page */
+	char note[192];
+};
+
+struct menu_page {
+	int end;			/* END (final) rather than CON */
+	int submit;			/* command must be applied first */
+	int cut;			/* shortened to fit a screen (a bug) */
+	char text[MENU_PAGE_MAX];	/* without "CON " / "END " */
+	char command[MENU_COMMAND_MAX];
+};
+
+void casework_menu_start(struct menu_state *);
+/*
+ * One step for phone (E.164): input is the user's new input, NULL on the
+ * first request of a session; restarted says the session was lost (a
+ * daemon restart) and the user starts again. 0, or -1 on a store error.
+ */
+int casework_menu_step(struct casework *, struct menu_state *,
+    const char *phone, const char *input, int restarted, int64_t now,
+    struct menu_page *);
+/*
+ * The final page after the command went through the pipeline: the reply
+ * the message got (as the SMS says it) if it fits one screen, else a
+ * short "done, see the SMS" page; ok 0 for a message that was not stored.
+ */
+int casework_menu_result(struct casework *, const char *phone,
+    int64_t inbound_id, int ok, struct menu_page *);
+
 #endif
