@@ -263,6 +263,12 @@ config_inbound_http(struct config_ctx *c, const char *key, const char *val)
 	if (!strcmp(key, "dedup_window"))
 		return config_int(c, "inbound.http", key, val, 0, 86400,
 		    &c->cfg->dedup_window);
+	if (!strcmp(key, "ussd_sessions"))
+		return config_int(c, "inbound.http", key, val, 1, 65536,
+		    &c->cfg->ussd_sessions);
+	if (!strcmp(key, "ussd_timeout"))
+		return config_int(c, "inbound.http", key, val, 10, 3600,
+		    &c->cfg->ussd_timeout);
 	if (!strcmp(key, "max_body")) {
 		errno = 0;
 		v = strtol(val, &end, 10);
@@ -560,6 +566,8 @@ config_defaults(struct gw_config *cfg)
 	cfg->quiet_end = 7 * 60 + 30;
 	cfg->hmac_window = 300;
 	cfg->dedup_window = 600;
+	cfg->ussd_sessions = 1024;
+	cfg->ussd_timeout = 180;
 	cfg->max_age = 48 * 3600;
 	cfg->max_segments = 3;
 	cfg->digest_weekday = 1;

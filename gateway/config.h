@@ -95,6 +95,8 @@ struct gw_config {
 	char hmac_secret[CONFIG_TOKEN_MAX];	/* "" = token auth only */
 	int hmac_window;			/* seconds either way */
 	int dedup_window;			/* no-id inbound, seconds */
+	int ussd_sessions;			/* USSD sessions kept at once */
+	int ussd_timeout;			/* idle seconds before one ends */
 
 	/* [digest] */
 	int digest_weekday;		/* 1 Monday .. 7 Sunday */

@@ -26,7 +26,9 @@
 #include "gateway/hmac.h"
 #include "gateway/log.h"
 #include "gateway/pipeline.h"
+#include "gateway/http_int.h"
 #include "gateway/timefmt.h"
+#include "gateway/ussd.h"
 #include "gateway/xmalloc.h"
 #include "parsers/form.h"
 #include "parsers/phone.h"
@@ -43,6 +45,7 @@ struct http {
 	struct gw *g;
 	struct evhttp *eh;
 	int port;
+	struct ussd *ussd;		/* USSD sessions */
 };
 
 static void
@@ -66,7 +69,7 @@ http_json(struct evhttp_request *req, int code, const char *reason,
 	json_decref(o);
 }
 
-static void
+void
 http_error(struct evhttp_request *req, int code, const char *reason,
     const char *why)
 {
@@ -104,7 +107,7 @@ http_bearer(struct evhttp_request *req)
  * Reads the form of req: the body of a POST, the query of a GET. Answers
  * the request itself and returns -1 when it is refused.
  */
-static int
+int
 http_read_form(struct http *h, struct evhttp_request *req, struct form *f)
 {
 	size_t max = h->g->cfg->http_max_body, len;
@@ -144,7 +147,7 @@ http_read_form(struct http *h, struct evhttp_request *req, struct form *f)
 }
 
 /* A form field that must be valid text of at most max bytes; NULL if absent. */
-static const char *
+const char *
 http_field(struct evhttp_request *req, const struct form *f, const char *key,
     size_t max, int *bad)
 {
@@ -219,6 +222,42 @@ http_raw(struct evhttp_request *req, size_t *len)
 	b = evhttp_request_get_input_buffer(req);
 	*len = evbuffer_get_length(b);
 	return *len ? (const char *)evbuffer_pullup(b, -1) : "";
+}
+
+int
+http_authorized(struct http *h, struct evhttp_request *req,
+    const struct form *f, char *sig, size_t sigsz)
+{
+	const char *token, *why, *raw;
+	size_t rawlen;
+
+	sig[0] = '\0';
+	if (h->g->cfg->hmac_secret[0]) {
+		/* A signed webhook: the signature is the authentication. */
+		raw = http_raw(req, &rawlen);
+		if ((why = http_hmac_check(h, req, raw, rawlen, sig,
+		    sigsz)) != NULL) {
+			log_info("inbound refused: %s", why);
+			http_error(req, 401, "Unauthorized", why);
+			return -1;
+		}
+		return 0;
+	}
+	if ((token = form_get(f, "token", NULL)) == NULL)
+		token = http_bearer(req);
+	if (token == NULL || !http_secret_ok(token, h->g->cfg->http_token)) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "WWW-Authenticate", "Bearer");
+		http_error(req, 401, "Unauthorized", "bad or missing token");
+		return -1;
+	}
+	return 0;
+}
+
+struct gw *
+http_gw(const struct http *h)
+{
+	return h->g;
 }
 
 /* The text field, decoded from UTF-16BE when Kannel says coding=2 (UCS-2)
@@ -317,38 +356,15 @@ static void
 http_inbound(struct http *h, struct evhttp_request *req)
 {
 	struct form *f = xcalloc(1, sizeof *f);
-	const char *token, *from, *text, *id, *to, *why, *raw;
+	const char *from, *text, *id, *to;
 	char from164[PHONE_MAX], to164[24], sig[160] = "";
 	char *textbuf = xcalloc(1, 2 * FORM_MAX_BYTES);
 	struct pipeline_in in;
-	enum pipeline_rc rc;
-	int64_t inbound_id;
-	size_t rawlen;
 	int bad;
 
-	if (http_read_form(h, req, f) != 0)
+	if (http_read_form(h, req, f) != 0 ||
+	    http_authorized(h, req, f, sig, sizeof sig) != 0)
 		goto out;
-	if (h->g->cfg->hmac_secret[0]) {
-		/* A signed webhook: the signature is the authentication. */
-		raw = http_raw(req, &rawlen);
-		if ((why = http_hmac_check(h, req, raw, rawlen, sig,
-		    sizeof sig)) != NULL) {
-			log_info("inbound refused: %s", why);
-			http_error(req, 401, "Unauthorized", why);
-			goto out;
-		}
-	} else {
-		if ((token = form_get(f, "token", NULL)) == NULL)
-			token = http_bearer(req);
-		if (token == NULL ||
-		    !http_secret_ok(token, h->g->cfg->http_token)) {
-			evhttp_add_header(evhttp_request_get_output_headers(req),
-			    "WWW-Authenticate", "Bearer");
-			http_error(req, 401, "Unauthorized",
-			    "bad or missing token");
-			goto out;
-		}
-	}
 	if ((from = http_field(req, f, "from", PHONE_INPUT_MAX, &bad)),
 	    bad)
 		goto out;
@@ -381,8 +397,6 @@ http_inbound(struct http *h, struct evhttp_request *req)
 	in = (struct pipeline_in){ "http", id && *id ? id : NULL, from164,
 	    to && *to ? to164 : NULL, text, strlen(text),
 	    sig[0] ? sig : NULL };
-	(void)rc;
-	(void)inbound_id;
 	http_submit(h, req, &in);
 out:
 	free(textbuf);
@@ -663,6 +677,9 @@ http_route_cb(struct evhttp_request *req, void *arg)
 	} else if (!strcmp(path, "/sms/dlr")) {
 		if (m == EVHTTP_REQ_POST || m == EVHTTP_REQ_GET)
 			return http_dlr(h, req);
+	} else if (!strcmp(path, "/ussd")) {
+		if (m == EVHTTP_REQ_POST)
+			return ussd_request(h->ussd, h, req);
 	} else if (!strcmp(path, "/admin/clock")) {
 		if (m == EVHTTP_REQ_POST)
 			return http_admin_clock(h, req);
@@ -684,6 +701,7 @@ http_new(struct gw *g, char *err, size_t errsz)
 	socklen_t sl = sizeof ss;
 
 	h->g = g;
+	h->ussd = ussd_new(g);
 	if ((h->eh = evhttp_new(g->base)) == NULL) {
 		snprintf(err, errsz, "evhttp_new failed");
 		goto fail;
@@ -729,5 +747,6 @@ http_free(struct http *h)
 		return;
 	if (h->eh)
 		evhttp_free(h->eh);
+	ussd_free(h->ussd);
 	free(h);
 }

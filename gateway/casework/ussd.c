@@ -983,8 +983,9 @@ casework_menu_result(struct casework *cw, const char *phone,
 				body = NULL;
 		}
 	}
-	if (body) {
-		snprintf(out->text, sizeof out->text, "%s", body);
+	/* One screen is at most 364 bytes of UTF-8: it always fits. */
+	if (body && strlen(body) < sizeof out->text) {
+		memcpy(out->text, body, strlen(body) + 1);
 		return 0;
 	}
 	return render(cw->cat, ok ? "ussd_done" : "ussd_failed", NULL, 0,

@@ -1,0 +1,30 @@
+/*
+ * What the HTTP routes share (http.c), for the routes kept in their own
+ * files (ussd.c). Each function that refuses a request answers it itself
+ * (a one-line JSON reason) and returns -1.
+ */
+#ifndef BX_HTTP_INT_H
+#define BX_HTTP_INT_H
+
+#include <stddef.h>
+
+struct evhttp_request;
+struct form;
+struct gw;
+struct http;
+
+struct gw *http_gw(const struct http *);
+void http_error(struct evhttp_request *, int code, const char *reason,
+    const char *why);
+/* The form of a POST body or GET query, bounded by [inbound.http]. */
+int http_read_form(struct http *, struct evhttp_request *, struct form *);
+/* The webhook's authentication: the HMAC signature when a secret is set
+ * (sig gets it, for the replay check), else the token. */
+int http_authorized(struct http *, struct evhttp_request *,
+    const struct form *, char *sig, size_t sigsz);
+/* A field of valid UTF-8 text of at most max bytes; NULL if absent, *bad
+ * set (and the request answered) if refused. */
+const char *http_field(struct evhttp_request *, const struct form *,
+    const char *key, size_t max, int *bad);
+
+#endif

@@ -1,0 +1,338 @@
+/*
+ * USSD sessions over HTTP (ussd.h). The menus themselves are the
+ * casework's (casework/ussd.c); this file keeps the sessions, works out
+ * the user's new input from the aggregator's accumulated text, and hands
+ * a final action to the pipeline, answering only after it is committed.
+ */
+#include "gateway/ussd.h"
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/casework/casework.h"
+#include "gateway/gw.h"
+#include "gateway/http_int.h"
+#include "gateway/log.h"
+#include "gateway/pipeline.h"
+#include "gateway/xmalloc.h"
+#include "parsers/form.h"
+#include "parsers/phone.h"
+
+#define USSD_ID_MAX 64		/* sessionId */
+#define USSD_TEXT_MAX 1024	/* every input of a session, joined by '*' */
+#define USSD_PROVIDER_MAX (USSD_ID_MAX + 24)
+
+struct ussd_session {
+	char id[USSD_ID_MAX + 1];	/* "" for a free slot */
+	char phone[PHONE_MAX];
+	int64_t seen;			/* the last request, daemon clock */
+	uint64_t gen;			/* changes when the slot is reused */
+	char text[USSD_TEXT_MAX + 1];	/* the aggregator's text so far */
+	struct menu_state st;
+	int final;			/* the action was handed over */
+	char command[MENU_COMMAND_MAX];	/* ... this one, */
+	char provider_id[USSD_PROVIDER_MAX];	/* ... under this key */
+};
+
+struct ussd {
+	struct gw *g;
+	struct ussd_session *s;
+	size_t n;
+	int timeout;
+	uint64_t gen;
+};
+
+struct ussd *
+ussd_new(struct gw *g)
+{
+	struct ussd *u = xcalloc(1, sizeof *u);
+
+	u->g = g;
+	u->n = g->cfg->ussd_sessions > 0 ? (size_t)g->cfg->ussd_sessions :
+	    1024;
+	u->timeout = g->cfg->ussd_timeout > 0 ? g->cfg->ussd_timeout : 180;
+	u->s = xcalloc(u->n, sizeof *u->s);
+	return u;
+}
+
+void
+ussd_free(struct ussd *u)
+{
+	if (u == NULL)
+		return;
+	free(u->s);
+	free(u);
+}
+
+static void
+ussd_answer(struct evhttp_request *req, const struct menu_page *p)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	if (b == NULL) {
+		evhttp_send_error(req, 500, "out of memory");
+		return;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/plain; charset=utf-8");
+	evbuffer_add_printf(b, "%s %s", p->end ? "END" : "CON", p->text);
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}
+
+/* The session with this id, or NULL. */
+static struct ussd_session *
+ussd_find(struct ussd *u, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		if (u->s[i].id[0] && !strcmp(u->s[i].id, id))
+			return &u->s[i];
+	return NULL;
+}
+
+/* A slot for a new session: a free or idle one, else the least recent. */
+static struct ussd_session *
+ussd_slot(struct ussd *u, int64_t now)
+{
+	struct ussd_session *old = &u->s[0];
+	size_t i;
+
+	for (i = 0; i < u->n; i++) {
+		struct ussd_session *s = &u->s[i];
+
+		if (s->id[0] == '\0' || now - s->seen > u->timeout)
+			return s;
+		if (s->seen < old->seen)
+			old = s;
+	}
+	log_info("ussd: %zu sessions open, the least recent is dropped",
+	    u->n);
+	return old;
+}
+
+static void
+ussd_open(struct ussd *u, struct ussd_session *s, const char *id,
+    const char *phone, int64_t now)
+{
+	memset(s, 0, sizeof *s);
+	snprintf(s->id, sizeof s->id, "%s", id);
+	snprintf(s->phone, sizeof s->phone, "%s", phone);
+	s->seen = now;
+	s->gen = ++u->gen;
+	casework_menu_start(&s->st);
+}
+
+static void
+ussd_close(struct ussd_session *s)
+{
+	s->id[0] = '\0';
+}
+
+/* A sessionId is an opaque token: letters, digits and _ . : - only. */
+static int
+ussd_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+
+	return n > 0 && n <= USSD_ID_MAX && strspn(id,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789_.:-") == n;
+}
+
+/* FNV-1a 64 of the session's text: the final input's dedup key. */
+static uint64_t
+ussd_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* A final request waiting for its commit. */
+struct ussd_wait {
+	struct ussd *u;
+	struct evhttp_request *req;
+	struct evhttp_connection *conn;
+	struct ussd_session *s;
+	uint64_t gen;
+	char phone[PHONE_MAX];
+};
+
+static void
+ussd_wait_closed_cb(struct evhttp_connection *conn, void *arg)
+{
+	struct ussd_wait *w = arg;
+
+	(void)conn;
+	w->req = NULL;
+	w->conn = NULL;
+}
+
+static void
+ussd_done_cb(void *arg, enum pipeline_rc rc, int64_t inbound_id)
+{
+	struct ussd_wait *w = arg;
+	struct menu_page p;
+	int ok = rc == PIPELINE_ACCEPTED || rc == PIPELINE_DUPLICATE;
+
+	if (w->req) {
+		evhttp_connection_set_closecb(w->conn, NULL, NULL);
+		memset(&p, 0, sizeof p);
+		if (casework_menu_result(w->u->g->casework, w->phone,
+		    inbound_id, ok, &p) != 0) {
+			p.end = 1;
+			snprintf(p.text, sizeof p.text, "%s", "");
+		}
+		ussd_answer(w->req, &p);
+	}
+	/* A failed action may be tried again from its page. */
+	if (!ok && w->s->gen == w->gen)
+		w->s->final = 0;
+	free(w);
+}
+
+/* Hands the session's action to the pipeline; answers after the commit. */
+static void
+ussd_submit(struct ussd *u, struct evhttp_request *req,
+    struct ussd_session *s, const char *sig)
+{
+	struct ussd_wait *w = xcalloc(1, sizeof *w);
+	struct pipeline_in in = { "ussd", s->provider_id, s->phone, NULL,
+	    s->command, strlen(s->command), sig[0] ? sig : NULL };
+	struct menu_page p;
+
+	w->u = u;
+	w->req = req;
+	w->conn = evhttp_request_get_connection(req);
+	w->s = s;
+	w->gen = s->gen;
+	snprintf(w->phone, sizeof w->phone, "%s", s->phone);
+	if (pipeline_submit(u->g->pipeline, &in, ussd_done_cb, w) != 0) {
+		free(w);
+		s->final = 0;
+		memset(&p, 0, sizeof p);
+		if (casework_menu_result(u->g->casework, s->phone, 0, 0,
+		    &p) != 0)
+			snprintf(p.text, sizeof p.text, "%s", "");
+		p.end = 1;
+		ussd_answer(req, &p);
+		return;
+	}
+	if (w->conn)
+		evhttp_connection_set_closecb(w->conn, ussd_wait_closed_cb, w);
+}
+
+/*
+ * The user's new input: what the aggregator's text adds to the text of
+ * the last request. *input is NULL for "nothing new" (the first request,
+ * or a retry of the last one); returns 0, or -1 when the texts do not
+ * follow on (a session that lost its way: start again).
+ */
+static int
+ussd_input(const struct ussd_session *s, const char *text,
+    const char **input)
+{
+	size_t l = strlen(s->text);
+
+	*input = NULL;
+	if (!strcmp(text, s->text))
+		return 0;
+	if (l == 0) {
+		*input = text;
+		return 0;
+	}
+	if (!strncmp(text, s->text, l) && text[l] == '*') {
+		*input = text + l + 1;
+		return 0;
+	}
+	return -1;
+}
+
+void
+ussd_request(struct ussd *u, struct http *h, struct evhttp_request *req)
+{
+	struct form *f = xcalloc(1, sizeof *f);
+	const char *id, *phone, *text, *input = NULL;
+	char phone164[PHONE_MAX], sig[160];
+	struct ussd_session *s;
+	struct menu_page *p = xcalloc(1, sizeof *p);
+	int64_t now = clock_now(&u->g->clock);
+	int bad, restarted = 0;
+
+	if (http_read_form(h, req, f) != 0 ||
+	    http_authorized(h, req, f, sig, sizeof sig) != 0)
+		goto out;
+	if ((id = http_field(req, f, "sessionId", USSD_ID_MAX, &bad)), bad)
+		goto out;
+	if ((phone = http_field(req, f, "phoneNumber", PHONE_INPUT_MAX,
+	    &bad)), bad)
+		goto out;
+	if ((text = http_field(req, f, "text", USSD_TEXT_MAX, &bad)), bad)
+		goto out;
+	if (id == NULL || !ussd_id_ok(id)) {
+		http_error(req, 400, "Bad Request", id == NULL ?
+		    "missing field: sessionId" : "field sessionId is not a "
+		    "session id (letters, digits, _.:- up to 64)");
+		goto out;
+	}
+	if (phone == NULL || phone_normalize(phone, phone164,
+	    sizeof phone164) != 0) {
+		http_error(req, 400, "Bad Request", phone == NULL ?
+		    "missing field: phoneNumber" : "field phoneNumber is not "
+		    "a phone number");
+		goto out;
+	}
+	if (text == NULL)
+		text = "";
+	s = ussd_find(u, id);
+	if (s && (strcmp(s->phone, phone164) != 0 ||
+	    now - s->seen > u->timeout)) {
+		ussd_close(s);	/* another phone's, or stale: not this one */
+		s = NULL;
+	}
+	if (s == NULL) {
+		s = ussd_slot(u, now);
+		ussd_open(u, s, id, phone164, now);
+		restarted = text[0] != '\0';
+	} else if (ussd_input(s, text, &input) != 0) {
+		ussd_open(u, s, id, phone164, now);
+		restarted = 1;
+	}
+	s->seen = now;
+	snprintf(s->text, sizeof s->text, "%s", text);
+	if (s->final && input == NULL && !restarted) {
+		/* The final request again: the same key, so a duplicate. */
+		ussd_submit(u, req, s, sig);
+		goto out;
+	}
+	s->final = 0;
+	if (casework_menu_step(u->g->casework, &s->st, phone164, input,
+	    restarted, now, p) != 0) {
+		ussd_close(s);
+		http_error(req, 503, "Service Unavailable", "menu unavailable");
+		goto out;
+	}
+	if (p->submit) {
+		s->final = 1;
+		snprintf(s->command, sizeof s->command, "%s", p->command);
+		snprintf(s->provider_id, sizeof s->provider_id, "%s:%016llx",
+		    s->id, (unsigned long long)ussd_hash(s->text));
+		ussd_submit(u, req, s, sig);
+		goto out;
+	}
+	if (p->end)
+		ussd_close(s);
+	ussd_answer(req, p);
+out:
+	free(p);
+	free(f);
+}
