@@ -15,6 +15,7 @@
 #include "gateway/import.h"
 #include "gateway/pipeline.h"
 #include "store/store.h"
+#include "tests/gwfix.h"
 #include "tests/testutil.h"
 
 #define T0 1788224400	/* 2026-09-01T09:00:00+08:00 */
@@ -30,53 +31,29 @@
 
 /* 20240101 张小明 K0302 V01 left_behind; 20240102 李四 K0302 V02 none. */
 
-static char *dir;
-static char dbpath[1024], outbox[1024];
-static struct gw_config cfg;
-static struct event_base *base;
-static struct gw *g;
+static struct gwfix F;
 
 static void
 start(int threshold, int special)
 {
-	struct import_counts n;
-	char err[512];
-
-	cfg.case_threshold = threshold;
-	cfg.case_special_threshold = special;
-	base = event_base_new();
-	g = gw_new(base, &cfg, err, sizeof err);
-	ck_assert_msg(g != NULL, "%s", err);
-	ck_assert_msg(roster_import(g->store, tu_src("examples/demo"), &n,
-	    NULL, NULL) == 0, "demo roster");
+	F.cfg.case_threshold = threshold;
+	F.cfg.case_special_threshold = special;
+	gwfix_start(&F, 1);
 }
 
 static void
 setup(void)
 {
-	dir = tu_tmpdir();
-	memset(&cfg, 0, sizeof cfg);
-	snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
-	snprintf(outbox, sizeof outbox, "%s/outbox.jsonl", dir);
-	snprintf(cfg.database, sizeof cfg.database, "%s", dbpath);
-	snprintf(cfg.templates, sizeof cfg.templates, "%s",
-	    tu_src("templates/zh-CN"));
-	cfg.clock_manual = 1;
-	cfg.clock_start = T0;
-	cfg.nchannels = 1;
-	snprintf(cfg.channels[0].name, sizeof cfg.channels[0].name, "outbox");
-	cfg.channels[0].type = CHAN_TYPE_OUTBOX;
-	snprintf(cfg.channels[0].path, sizeof cfg.channels[0].path, "%s",
-	    outbox);
+	gwfix_config(&F, T0);
+	/* No ladder: cases, their notices and the ledger only. */
+	memset(&F.cfg.ladder, 0, sizeof F.cfg.ladder);
 	start(2, 1);
 }
 
 static void
 teardown(void)
 {
-	gw_free(g);
-	event_base_free(base);
-	tu_rmdir(dir);
+	gwfix_free(&F);
 }
 
 static void
@@ -86,14 +63,14 @@ sms(const char *from, const char *text)
 	    strlen(text), NULL };
 	int64_t id;
 
-	ck_assert_int_eq(pipeline_inbound(g->pipeline, &in, &id),
+	ck_assert_int_eq(pipeline_inbound(F.g->pipeline, &in, &id),
 	    PIPELINE_ACCEPTED);
 }
 
 static long long
 rows(const char *sql)
 {
-	return tu_sql_int(dbpath, sql);
+	return tu_sql_int(F.db, sql);
 }
 
 /* Newest outbound text to a number ("" if none). */
@@ -105,7 +82,7 @@ last_to(const char *to)
 	sqlite3_stmt *st;
 
 	buf[0] = '\0';
-	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
 	sqlite3_prepare_v2(h, "SELECT text FROM outbound WHERE recipient = ?1 "
 	    "ORDER BY id DESC LIMIT 1", -1, &st, NULL);
 	sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC);
@@ -125,7 +102,7 @@ notified(long long after, const char *like)
 	sqlite3_stmt *st;
 
 	buf[0] = '\0';
-	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
 	sqlite3_prepare_v2(h, "SELECT group_concat(recipient, ',') FROM "
 	    "(SELECT recipient FROM outbound WHERE kind = 'notice' AND id > ?1 "
 	    "AND text LIKE ?2 ORDER BY recipient)", -1, &st, NULL);
@@ -141,7 +118,7 @@ notified(long long after, const char *like)
 static void
 advance(int64_t secs)
 {
-	ck_assert_int_eq(clock_set(&g->clock, clock_now(&g->clock) + secs), 0);
+	ck_assert_int_eq(clock_set(&F.g->clock, clock_now(&F.g->clock) + secs), 0);
 }
 
 START_TEST(test_threshold)
@@ -166,8 +143,7 @@ END_TEST
 
 START_TEST(test_threshold_configurable)
 {
-	gw_free(g);
-	event_base_free(base);
+	gwfix_stop(&F);
 	start(3, 2);
 	sms(HT, "ABS 20240102 2");
 	sms(HT, "ABS 20240101 1");
@@ -220,7 +196,7 @@ START_TEST(test_one_sms_per_person)
 	sqlite3 *h;
 
 	/* The principal is also the school's inspector. */
-	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(h, "INSERT INTO people(phone, name, role, "
 	    "scope) VALUES('" PRINCIPAL "', '刘建国', 'inspector', 'S01')",
 	    NULL, NULL, NULL), SQLITE_OK);
@@ -378,7 +354,7 @@ START_TEST(test_ledger_replays)
 	/* Every change is an event with who, when and from which message. */
 	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE case_id = 1 "
 	    "AND actor_id IS NOT NULL AND inbound_id IS NOT NULL"), 4);
-	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT group_concat(what, ',') "
+	ck_assert_str_eq(tu_sql_text(F.db, "SELECT group_concat(what, ',') "
 	    "FROM (SELECT what FROM events WHERE case_id = 1 ORDER BY id)"),
 	    "open,update,dropout,return");
 }

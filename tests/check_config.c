@@ -129,6 +129,8 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(cfg.clock_start, 0);
 	ck_assert_str_eq(cfg.http_token, "s3cret");
 	ck_assert_uint_eq(cfg.http_max_body, 8192);
+	ck_assert_int_eq(cfg.ussd_sessions, 1024);
+	ck_assert_int_eq(cfg.ussd_timeout, 180);
 	ck_assert_uint_eq(cfg.nchannels, 1);
 	ck_assert_str_eq(cfg.channels[0].name, "out");
 	ck_assert_str_eq(cfg.channels[0].path, "/tmp/out.jsonl");
@@ -241,6 +243,10 @@ static const struct bad_case bad_cases[] = {
 	    { ":5:", "max_body", "100000" } },
 	{ DAEMON "[inbound.http]\ntoken = t\nmax_body = 4k\n" CHAN,
 	    { ":5:", "max_body", "4k" } },
+	{ DAEMON "[inbound.http]\ntoken = t\nussd_timeout = 5\n" CHAN,
+	    { ":5:", "ussd_timeout", "10 to 3600" } },
+	{ DAEMON "[inbound.http]\ntoken = t\nussd_sessions = 0\n" CHAN,
+	    { ":5:", "ussd_sessions", "1 to 65536" } },
 	{ "[daemon]\nlisten = 127.0.0.1:8080\n" HTTP CHAN,
 	    { "database", "missing", NULL } },
 	{ DAEMON "[inbound.http]\nmax_body = 4096\n" CHAN,

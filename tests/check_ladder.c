@@ -17,6 +17,7 @@
 #include "gateway/import.h"
 #include "gateway/pipeline.h"
 #include "store/store.h"
+#include "tests/gwfix.h"
 #include "tests/testutil.h"
 
 #define T0 1788224400	/* Tuesday 2026-09-01 09:00 +08:00 */
@@ -34,67 +35,34 @@
 
 /* 20240102 李四: K0302, V02, no category. 20240101: left behind. */
 
-static char *dir;
-static char dbpath[1024], outbox[1024], calpath[1024];
-static struct gw_config cfg;
-static struct event_base *base;
-static struct gw *g;
+static struct gwfix F;
+static char calpath[1024];
 
+/* start() after stop(): the same database, as after a restart. */
 static void
 start(void)
 {
-	char err[512];
-
-	base = event_base_new();
-	g = gw_new(base, &cfg, err, sizeof err);
-	ck_assert_msg(g != NULL, "%s", err);
+	gwfix_start(&F, 0);
 }
 
 static void
 stop(void)
 {
-	gw_free(g);
-	event_base_free(base);
-	g = NULL;
+	gwfix_stop(&F);
 }
 
 static void
 setup(void)
 {
-	struct import_counts n;
-
-	/* Texts and quiet hours are in the township's local time. */
-	setenv("TZ", "Asia/Shanghai", 1);
-	tzset();
-	dir = tu_tmpdir();
-	memset(&cfg, 0, sizeof cfg);
-	snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
-	snprintf(outbox, sizeof outbox, "%s/outbox.jsonl", dir);
-	snprintf(calpath, sizeof calpath, "%s/calendar.txt", dir);
-	snprintf(cfg.database, sizeof cfg.database, "%s", dbpath);
-	snprintf(cfg.templates, sizeof cfg.templates, "%s",
-	    tu_src("templates/zh-CN"));
-	cfg.clock_manual = 1;
-	cfg.clock_start = T0;
-	cfg.case_threshold = 2;
-	cfg.case_special_threshold = 1;
-	ladder_defaults(&cfg.ladder);
-	cfg.nchannels = 1;
-	snprintf(cfg.channels[0].name, sizeof cfg.channels[0].name, "outbox");
-	cfg.channels[0].type = CHAN_TYPE_OUTBOX;
-	snprintf(cfg.channels[0].path, sizeof cfg.channels[0].path, "%s",
-	    outbox);
-	start();
-	ck_assert_int_eq(roster_import(g->store, tu_src("examples/demo"), &n,
-	    NULL, NULL), 0);
+	gwfix_config(&F, T0);
+	snprintf(calpath, sizeof calpath, "%s/calendar.txt", F.dir);
+	gwfix_start(&F, 1);
 }
 
 static void
 teardown(void)
 {
-	if (g)
-		stop();
-	tu_rmdir(dir);
+	gwfix_free(&F);
 }
 
 static void
@@ -104,23 +72,23 @@ sms(const char *from, const char *text)
 	    strlen(text), NULL };
 	int64_t id;
 
-	ck_assert_int_eq(pipeline_inbound(g->pipeline, &in, &id),
+	ck_assert_int_eq(pipeline_inbound(F.g->pipeline, &in, &id),
 	    PIPELINE_ACCEPTED);
-	ck_assert_int_ge(gw_run_due(g), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
 }
 
 /* Moves the clock to T0 + secs and runs what became due. */
 static void
 at(int64_t secs)
 {
-	ck_assert_int_eq(clock_set(&g->clock, T0 + secs), 0);
-	ck_assert_int_ge(gw_run_due(g), 0);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + secs), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
 }
 
 static long long
 rows(const char *sql)
 {
-	return tu_sql_int(dbpath, sql);
+	return tu_sql_int(F.db, sql);
 }
 
 /* Outbound rows of a kind to a number whose text contains needle. */
@@ -181,7 +149,7 @@ START_TEST(test_walk_to_level_4)
 	sms(OFFICIAL, "NOTICE #1");
 	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE kind = "
 	    "'serve_notice' AND status = 'done'"), 1);
-	ck_assert_ptr_nonnull(strstr(tu_sql_text(dbpath, "SELECT text FROM "
+	ck_assert_ptr_nonnull(strstr(tu_sql_text(F.db, "SELECT text FROM "
 	    "outbound WHERE recipient = '" OFFICIAL "' AND kind = 'reply'"),
 	    "期限至9月27日"));
 	at(26 * D - 1);
@@ -196,7 +164,7 @@ START_TEST(test_walk_to_level_4)
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound"), before);
 	ck_assert_int_eq(rows("SELECT next_at IS NULL FROM cases"), 1);
 	/* The ledger has each climb at its time. */
-	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT group_concat(what || '@' "
+	ck_assert_str_eq(tu_sql_text(F.db, "SELECT group_concat(what || '@' "
 	    "|| ((at - 1788224400) / 3600), ',') FROM (SELECT what, at FROM events "
 	    "WHERE case_id = 1 ORDER BY id)"), "open@0,remind@36,level@72,"
 	    "remind@108,level@240,notice@264,level@624");
@@ -277,7 +245,7 @@ START_TEST(test_ack_cancels_reminder)
 	sms(HT, "ABS 20240102 3");
 	at(H);
 	sms(VHEAD2, "收到 20240102");
-	ck_assert_ptr_nonnull(strstr(tu_sql_text(dbpath, "SELECT text FROM "
+	ck_assert_ptr_nonnull(strstr(tu_sql_text(F.db, "SELECT text FROM "
 	    "outbound WHERE recipient = '" VHEAD2 "' AND kind = 'reply'"),
 	    "已确认收到案#1"));
 	at(2 * D);
@@ -292,14 +260,14 @@ START_TEST(test_tasks_list)
 {
 	sms(HT, "ABS 20240102 3");
 	sms(VHEAD2, "TASKS");
-	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT text FROM outbound WHERE "
+	ck_assert_str_eq(tu_sql_text(F.db, "SELECT text FROM outbound WHERE "
 	    "recipient = '" VHEAD2 "' AND kind = 'reply'"),
 	    "您有1项任务：D4VK:#1家访20240102(9月4日前)；");
 	/* Twenty open tasks: all are counted, the first few are listed. */
 	{
 		sqlite3 *h;
 
-		ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
 		ck_assert_int_eq(sqlite3_exec(h, "WITH RECURSIVE k(i) AS "
 		    "(SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 19) "
 		    "INSERT INTO tasks(case_id, level, kind, assignee_id, "
@@ -309,11 +277,11 @@ START_TEST(test_tasks_list)
 		sqlite3_close(h);
 	}
 	sms(VHEAD2, "TASKS");
-	ck_assert_ptr_nonnull(strstr(tu_sql_text(dbpath, "SELECT text FROM "
+	ck_assert_ptr_nonnull(strstr(tu_sql_text(F.db, "SELECT text FROM "
 	    "outbound WHERE recipient = '" VHEAD2 "' AND kind = 'reply' "
 	    "ORDER BY id DESC"), "您有20项任务"));
 	sms(PRINCIPAL, "任务");
-	ck_assert_ptr_nonnull(strstr(tu_sql_text(dbpath, "SELECT text FROM "
+	ck_assert_ptr_nonnull(strstr(tu_sql_text(F.db, "SELECT text FROM "
 	    "outbound WHERE recipient = '" PRINCIPAL "' AND kind = 'reply' "
 	    "ORDER BY id DESC"), "没有待办任务"));
 }
@@ -340,7 +308,7 @@ START_TEST(test_catch_up_in_order_once)
 	    "'reminder'"), 3);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
 	    "'task'"), 3);
-	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT group_concat(what || '@' "
+	ck_assert_str_eq(tu_sql_text(F.db, "SELECT group_concat(what || '@' "
 	    "|| ((at - 1788224400) / 3600), ',') FROM (SELECT what, at FROM events "
 	    "WHERE case_id = 1 ORDER BY id)"),
 	    "open@0,remind@36,level@72,remind@108,level@240,remind@276");
@@ -362,7 +330,7 @@ START_TEST(test_school_calendar)
 	ck_assert_int_eq(tu_write(calpath, "# 2026 autumn\nweekends\n"
 	    "2026-09-03\n"), 0);
 	stop();
-	ck_assert_msg(ladder_load_calendar(&cfg.ladder, calpath, why,
+	ck_assert_msg(ladder_load_calendar(&F.cfg.ladder, calpath, why,
 	    sizeof why) == 0, "%s", why);
 	start();
 	sms(HT, "ABS 20240102 3");
@@ -374,9 +342,9 @@ END_TEST
 START_TEST(test_quiet_hours)
 {
 	stop();
-	cfg.quiet_start = 21 * 60;
-	cfg.quiet_end = 7 * 60 + 30;
-	cfg.clock_start = T0 + 13 * H;	/* 22:00 */
+	F.cfg.quiet_start = 21 * 60;
+	F.cfg.quiet_end = 7 * 60 + 30;
+	F.cfg.clock_start = T0 + 13 * H;	/* 22:00 */
 	start();
 	sms(HT, "ABS 20240102 3");
 	/* The teacher who just texted gets the reply at once ... */
@@ -385,15 +353,15 @@ START_TEST(test_quiet_hours)
 	/* ... the village head's task and the notices wait for morning. */
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
 	    "'queued'"), 4);
-	ck_assert_int_eq(clock_set(&g->clock, T0 + 22 * H + 29 * 60), 0);
-	gw_run_due(g);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 22 * H + 29 * 60), 0);
+	gw_run_due(F.g);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
 	    "'queued'"), 4);
-	ck_assert_int_eq(clock_set(&g->clock, T0 + 22 * H + 30 * 60), 0);
-	gw_run_due(g);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 22 * H + 30 * 60), 0);
+	gw_run_due(F.g);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
 	    "'queued'"), 0);
-	ck_assert_int_eq(tu_lines(outbox), 5);
+	ck_assert_int_eq(tu_lines(F.outbox), 5);
 }
 END_TEST
 
@@ -402,24 +370,24 @@ END_TEST
 START_TEST(test_merge_and_limits)
 {
 	stop();
-	cfg.quiet_start = 21 * 60;
-	cfg.quiet_end = 7 * 60 + 30;
-	cfg.clock_start = T0 + 13 * H;	/* 22:00 */
-	cfg.channels[0].merge = 1;
+	F.cfg.quiet_start = 21 * 60;
+	F.cfg.quiet_end = 7 * 60 + 30;
+	F.cfg.clock_start = T0 + 13 * H;	/* 22:00 */
+	F.cfg.channels[0].merge = 1;
 	start();
 	sms(HT, "ABS 20240101 1");
 	sms(HT, "ABS 20240103 1");
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
 	    "= '" PRINCIPAL "' AND status = 'queued'"), 2);
-	ck_assert_int_eq(clock_set(&g->clock, T0 + 22 * H + 30 * 60), 0);
-	gw_run_due(g);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 22 * H + 30 * 60), 0);
+	gw_run_due(F.g);
 	/* One SMS for the principal with both cases, two rows sent. */
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
 	    "= '" PRINCIPAL "' AND status = 'sent'"), 2);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
 	    "= '" PRINCIPAL "' AND merged_into IS NOT NULL"), 1);
 	{
-		char *all = tu_read(outbox), *p = all, *line;
+		char *all = tu_read(F.outbox), *p = all, *line;
 		int lines = 0;
 
 		while ((line = strstr(p, "\"to\":\"" PRINCIPAL "\"")) != NULL) {
@@ -437,7 +405,7 @@ END_TEST
 START_TEST(test_recipient_daily_limit)
 {
 	stop();
-	cfg.channels[0].recipient_daily = 5;
+	F.cfg.channels[0].recipient_daily = 5;
 	start();
 	/* Replies to the head teacher: four go at once; at four fifths of
 	 * the cap, notices would wait but replies still go; at the cap,
@@ -473,32 +441,32 @@ START_TEST(test_counting_queries)
 	at(5 * D);
 	sms(HT, "RET 20240102");		/* #1 struck off */
 	/* The township over the first week. */
-	ck_assert_int_eq(store_digest(g->store, "T01", T0 - 9 * H,
+	ck_assert_int_eq(store_digest(F.g->store, "T01", T0 - 9 * H,
 	    T0 - 9 * H + 7 * D, &d), STORE_OK);
 	ck_assert_int_eq(d.absent, 2);
 	ck_assert_int_eq(d.open, 1);		/* #2; #1 closed by then */
 	ck_assert_int_eq(d.level[1], 1);
 	ck_assert_int_eq(d.closed, 1);
 	/* A village sees only its own; a school by class. */
-	ck_assert_int_eq(store_digest(g->store, "V02", T0 - 9 * H,
+	ck_assert_int_eq(store_digest(F.g->store, "V02", T0 - 9 * H,
 	    T0 - 9 * H + 7 * D, &d), STORE_OK);
 	ck_assert_int_eq(d.absent, 2);		/* both live in 上河村 */
 	ck_assert_int_eq(d.open, 0);
-	ck_assert_int_eq(store_digest(g->store, "V01", T0 - 9 * H,
+	ck_assert_int_eq(store_digest(F.g->store, "V01", T0 - 9 * H,
 	    T0 - 9 * H + 7 * D, &d), STORE_OK);
 	ck_assert_int_eq(d.absent, 0);
 	ck_assert_int_eq(d.open, 1);		/* #2, 20240101 of 中坝村 */
-	ck_assert_int_eq(store_digest(g->store, "S01", T0 - 9 * H,
+	ck_assert_int_eq(store_digest(F.g->store, "S01", T0 - 9 * H,
 	    T0 - 9 * H + 7 * D, &d), STORE_OK);
 	ck_assert_int_eq(d.absent, 2);
 	/* Before the RET, #1 was open and its visit overdue. */
-	ck_assert_int_eq(store_digest(g->store, "T01", T0, T0 + 4 * D + H,
+	ck_assert_int_eq(store_digest(F.g->store, "T01", T0, T0 + 4 * D + H,
 	    &d), STORE_OK);
 	ck_assert_int_eq(d.open, 2);
 	ck_assert_int_eq(d.overdue, 1);
 	ck_assert_str_eq(d.owers[0].name, "上河村");
 	/* The table, by school and by village. */
-	ck_assert_int_eq(store_report(g->store, "school", NULL, T0, T0 + 7 * D,
+	ck_assert_int_eq(store_report(F.g->store, "school", NULL, T0, T0 + 7 * D,
 	    2, 1, &r, &n), STORE_OK);
 	ck_assert_int_eq(n, 2);
 	ck_assert_str_eq(r[0].code, "S01");
@@ -512,7 +480,7 @@ START_TEST(test_counting_queries)
 	ck_assert_int_eq(r[0].category[0], 1);	/* left behind: 20240101 */
 	ck_assert_int_eq(r[1].opened, 0);
 	free(r);
-	ck_assert_int_eq(store_report(g->store, "village", "T01", T0,
+	ck_assert_int_eq(store_report(F.g->store, "village", "T01", T0,
 	    T0 + 7 * D, 2, 1, &r, &n), STORE_OK);
 	ck_assert_int_eq(n, 5);
 	for (i = 0; i < n; i++)
@@ -520,7 +488,7 @@ START_TEST(test_counting_queries)
 			ck_assert_int_eq(r[i].returned, 1);
 	free(r);
 	/* Another township's filter gives none of these. */
-	ck_assert_int_eq(store_report(g->store, "village", "T99", T0,
+	ck_assert_int_eq(store_report(F.g->store, "village", "T99", T0,
 	    T0 + 7 * D, 2, 1, &r, &n), STORE_OK);
 	ck_assert_int_eq(n, 0);
 	free(r);

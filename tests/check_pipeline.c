@@ -1,6 +1,6 @@
 /*
  * The inbound pipeline and casework on a temp database with the manual
- * clock and the outbox channel: one transaction per message, the replies
+ * clock and the F.outbox channel: one transaction per message, the replies
  * it queues, and who may report what.
  */
 #include <check.h>
@@ -15,50 +15,29 @@
 #include "gateway/import.h"
 #include "gateway/pipeline.h"
 #include "store/store.h"
+#include "tests/gwfix.h"
 #include "tests/testutil.h"
 
 #define T0 1788224400	/* 2026-09-01T09:00:00+08:00 */
 
-static char *dir;
-static char dbpath[1024], outbox[1024];
-static struct gw_config cfg;
-static struct event_base *base;
-static struct gw *g;
+static struct gwfix F;
 
 static void
 setup(void)
 {
-	struct import_counts n;
-	char err[512];
-
-	dir = tu_tmpdir();
-	memset(&cfg, 0, sizeof cfg);
-	snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
-	snprintf(outbox, sizeof outbox, "%s/outbox.jsonl", dir);
-	snprintf(cfg.database, sizeof cfg.database, "%s", dbpath);
-	snprintf(cfg.templates, sizeof cfg.templates, "%s",
-	    tu_src("templates/zh-CN"));
-	snprintf(cfg.signature, sizeof cfg.signature, "【测试】");
-	cfg.clock_manual = 1;
-	cfg.clock_start = T0;
-	cfg.nchannels = 1;
-	snprintf(cfg.channels[0].name, sizeof cfg.channels[0].name, "outbox");
-	cfg.channels[0].type = CHAN_TYPE_OUTBOX;
-	snprintf(cfg.channels[0].path, sizeof cfg.channels[0].path, "%s",
-	    outbox);
-	base = event_base_new();
-	g = gw_new(base, &cfg, err, sizeof err);
-	ck_assert_msg(g != NULL, "%s", err);
-	ck_assert_int_eq(roster_import(g->store, tu_src("examples/demo"), &n,
-	    NULL, NULL), 0);
+	gwfix_config(&F, T0);
+	snprintf(F.cfg.signature, sizeof F.cfg.signature, "【测试】");
+	/* No ladder: these suites look at replies and notices only. */
+	memset(&F.cfg.ladder, 0, sizeof F.cfg.ladder);
+	F.cfg.case_threshold = 0;
+	F.cfg.case_special_threshold = 0;
+	gwfix_start(&F, 1);
 }
 
 static void
 teardown(void)
 {
-	gw_free(g);
-	event_base_free(base);
-	tu_rmdir(dir);
+	gwfix_free(&F);
 }
 
 static enum pipeline_rc
@@ -68,13 +47,13 @@ inbound(const char *from, const char *text, const char *id)
 	    strlen(text), NULL };
 	int64_t iid;
 
-	return pipeline_inbound(g->pipeline, &in, &iid);
+	return pipeline_inbound(F.g->pipeline, &in, &iid);
 }
 
 static long long
 rows(const char *sql)
 {
-	return tu_sql_int(dbpath, sql);
+	return tu_sql_int(F.db, sql);
 }
 
 /* The text of the newest queued or sent reply to a number. */
@@ -86,7 +65,7 @@ last_text(const char *to)
 	sqlite3_stmt *st;
 
 	buf[0] = '\0';
-	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT text FROM outbound "
 	    "WHERE recipient = ?1 ORDER BY id DESC LIMIT 1", -1, &st, NULL),
 	    SQLITE_OK);
@@ -112,9 +91,9 @@ START_TEST(test_abs_one_transaction)
 	    "ON a.inbound_id = i.id WHERE a.days = 1"), 1);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
 	    "'queued' AND kind = 'reply' AND inbound_id = 1"), 1);
-	ck_assert_int_eq(tu_lines(outbox), 0);	/* queued, not yet sent */
-	ck_assert_int_eq(gw_run_due(g), 1);
-	ck_assert_int_eq(tu_lines(outbox), 1);
+	ck_assert_int_eq(tu_lines(F.outbox), 0);	/* queued, not yet sent */
+	ck_assert_int_eq(gw_run_due(F.g), 1);
+	ck_assert_int_eq(tu_lines(F.outbox), 1);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
 	    "'sent'"), 1);
 	ck_assert_str_eq(last_text(TEACHER),
@@ -213,7 +192,7 @@ START_TEST(test_every_reply_fits_one_segment)
 
 	for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 		inbound(TEACHER, texts[i], NULL);
-		ck_assert_msg(tu_sql_int(dbpath, "SELECT length(text) FROM "
+		ck_assert_msg(tu_sql_int(F.db, "SELECT length(text) FROM "
 		    "outbound ORDER BY id DESC LIMIT 1") <= 65,
 		    "reply to '%s' is over 65: %s", texts[i],
 		    last_text(TEACHER));
@@ -259,7 +238,7 @@ START_TEST(test_unregistered_once_a_day)
 	    "recipient = '+8613700000001'"), 1);
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 2);
 	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 0);
-	ck_assert_int_eq(clock_set(&g->clock, T0 + 24 * 3600), 0);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 24 * 3600), 0);
 	inbound(stranger, "hello?", NULL);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE "
 	    "recipient = '+8613700000001'"), 2);
@@ -271,7 +250,7 @@ START_TEST(test_failure_rolls_back_everything)
 	sqlite3 *h;
 
 	/* Make the casework step fail after the inbound row is written. */
-	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(h, "CREATE TRIGGER boom BEFORE INSERT ON "
 	    "absences BEGIN SELECT RAISE(ABORT, 'disk on fire'); END", NULL,
 	    NULL, NULL), SQLITE_OK);
@@ -281,7 +260,7 @@ START_TEST(test_failure_rolls_back_everything)
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 0);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound"), 0);
 	/* The provider's retry, once the fault is gone, is a new message. */
-	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
 	sqlite3_exec(h, "DROP TRIGGER boom", NULL, NULL, NULL);
 	sqlite3_close(h);
 	ck_assert_int_eq(inbound(TEACHER, "ABS 20240101 3", "x"),
@@ -317,7 +296,7 @@ submit(const char *text, const char *id, struct seen *w)
 	struct pipeline_in in = { "http", id, TEACHER, NULL, text,
 	    strlen(text), NULL };
 
-	return pipeline_submit(g->pipeline, &in, done_cb, w);
+	return pipeline_submit(F.g->pipeline, &in, done_cb, w);
 }
 
 START_TEST(test_group_commit_isolates_a_bad_neighbour)
@@ -326,7 +305,7 @@ START_TEST(test_group_commit_isolates_a_bad_neighbour)
 	sqlite3 *h;
 
 	/* The middle message's effect fails half-way through. */
-	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(h, "CREATE TRIGGER boom BEFORE INSERT ON "
 	    "absences WHEN NEW.days = 7 BEGIN SELECT RAISE(ABORT, 'no'); END",
 	    NULL, NULL, NULL), SQLITE_OK);
@@ -336,9 +315,9 @@ START_TEST(test_group_commit_isolates_a_bad_neighbour)
 	ck_assert_int_eq(submit("ABS 20240103 3", "g3", &w[2]), 0);
 	/* Nothing is answered before the commit. */
 	ck_assert_int_eq(w[0].called + w[1].called + w[2].called, 0);
-	ck_assert_int_eq(pipeline_pending(g->pipeline), 3);
-	ck_assert_int_eq(event_base_loop(base, EVLOOP_ONCE), 0);
-	ck_assert_int_eq(pipeline_pending(g->pipeline), 0);
+	ck_assert_int_eq(pipeline_pending(F.g->pipeline), 3);
+	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	ck_assert_int_eq(pipeline_pending(F.g->pipeline), 0);
 	ck_assert_int_eq(w[0].called, 1);
 	ck_assert_int_eq(w[0].rc, PIPELINE_ACCEPTED);
 	ck_assert_int_eq(w[0].committed, 1);
@@ -371,14 +350,14 @@ START_TEST(test_full_queue_refuses_then_recovers)
 	/* Full: refused (the HTTP layer answers 503 + Retry-After), and
 	 * memory does not grow. */
 	ck_assert_int_eq(submit("HELP", "over", &w[i]), -1);
-	ck_assert_int_eq(pipeline_pending(g->pipeline), PIPELINE_MAX_QUEUE);
+	ck_assert_int_eq(pipeline_pending(F.g->pipeline), PIPELINE_MAX_QUEUE);
 	/* One pass applies at most one batch; then there is room again. */
-	ck_assert_int_eq(event_base_loop(base, EVLOOP_ONCE), 0);
-	ck_assert_uint_le(pipeline_pending(g->pipeline),
+	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	ck_assert_uint_le(pipeline_pending(F.g->pipeline),
 	    PIPELINE_MAX_QUEUE - PIPELINE_MAX_BATCH);
 	ck_assert_int_eq(submit("HELP", "over", &w[i]), 0);
-	while (pipeline_pending(g->pipeline) > 0)
-		ck_assert_int_eq(event_base_loop(base, EVLOOP_ONCE), 0);
+	while (pipeline_pending(F.g->pipeline) > 0)
+		ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
 	for (i = 0; i <= PIPELINE_MAX_QUEUE; i++)
 		ck_assert_int_eq(w[i].called, 1);
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"),
@@ -394,16 +373,16 @@ START_TEST(test_sender_requeues_after_crash)
 	/* A claim that never got its result, as after a crash. */
 	{
 		sqlite3 *h;
-		ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
 		sqlite3_exec(h, "UPDATE outbound SET status = 'sending'", NULL,
 		    NULL, NULL);
 		sqlite3_close(h);
 	}
-	gw_free(g);
-	g = gw_new(base, &cfg, err, sizeof err);
-	ck_assert_msg(g != NULL, "%s", err);
-	ck_assert_int_eq(gw_run_due(g), 1);
-	ck_assert_int_eq(tu_lines(outbox), 1);
+	gw_free(F.g);
+	F.g = gw_new(F.base, &F.cfg, err, sizeof err);
+	ck_assert_msg(F.g != NULL, "%s", err);
+	ck_assert_int_eq(gw_run_due(F.g), 1);
+	ck_assert_int_eq(tu_lines(F.outbox), 1);
 }
 END_TEST
 
@@ -412,7 +391,7 @@ START_TEST(test_refused_by_every_channel_expires)
 	char sql[512];
 	sqlite3 *h;
 
-	/* A text no channel can take (not UTF-8: the outbox cannot encode
+	/* A text no channel can take (not UTF-8: the F.outbox cannot encode
 	 * it): one fresh, one queued three days ago. */
 	snprintf(sql, sizeof sql, "INSERT INTO outbound(recipient, text, kind, "
 	    "priority, created_at, due_at) VALUES"
@@ -420,17 +399,17 @@ START_TEST(test_refused_by_every_channel_expires)
 	    "('" PRINCIPAL "', CAST(X'FF42' AS TEXT), 'notice', 2, %lld, %lld)",
 	    (long long)T0, (long long)T0, (long long)T0 - 3 * 86400,
 	    (long long)T0);
-	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
-	gw_run_due(g);
-	gw_run_due(g);
+	gw_run_due(F.g);
+	gw_run_due(F.g);
 	/* The old one fails (max_age, 48 h); the fresh one waits. */
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient = '"
 	    PRINCIPAL "' AND status = 'failed'"), 1);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient = '"
 	    VHEAD "' AND status = 'queued'"), 1);
-	ck_assert_int_eq(tu_lines(outbox), 0);
+	ck_assert_int_eq(tu_lines(F.outbox), 0);
 }
 END_TEST
 

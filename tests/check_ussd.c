@@ -7,19 +7,17 @@
  * when it fits.
  */
 #include <check.h>
-#include <event2/event.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gateway/casework/casework.h"
-#include "gateway/config.h"
 #include "gateway/gw.h"
-#include "gateway/import.h"
 #include "gateway/pipeline.h"
 #include "parsers/smslen.h"
 #include "store/store.h"
+#include "tests/gwfix.h"
 #include "tests/testutil.h"
 
 #define T0 1788224400	/* Tuesday 2026-09-01 09:00 +08:00 */
@@ -34,62 +32,20 @@
 #define COUNTY "+8613800000009"
 #define STRANGER "+8613999999999"
 
-static char *dir;
-static char dbpath[1024], outbox[1024];
-static struct gw_config cfg;
-static struct event_base *base;
-static struct gw *g;
-
-static void
-sms(const char *from, const char *text)
-{
-	struct pipeline_in in = { "http", NULL, from, NULL, text,
-	    strlen(text), NULL };
-	int64_t id;
-
-	ck_assert_int_eq(pipeline_inbound(g->pipeline, &in, &id),
-	    PIPELINE_ACCEPTED);
-}
+static struct gwfix F;
 
 static void
 setup(void)
 {
-	struct import_counts n;
-	char err[512];
-
-	setenv("TZ", "Asia/Shanghai", 1);
-	tzset();
-	dir = tu_tmpdir();
-	memset(&cfg, 0, sizeof cfg);
-	snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
-	snprintf(outbox, sizeof outbox, "%s/outbox.jsonl", dir);
-	snprintf(cfg.database, sizeof cfg.database, "%s", dbpath);
-	snprintf(cfg.templates, sizeof cfg.templates, "%s",
-	    tu_src("templates/zh-CN"));
-	snprintf(cfg.signature, sizeof cfg.signature, "【后柳镇控辍保学】");
-	cfg.clock_manual = 1;
-	cfg.clock_start = T0;
-	cfg.case_threshold = 2;
-	cfg.case_special_threshold = 1;
-	ladder_defaults(&cfg.ladder);
-	cfg.nchannels = 1;
-	snprintf(cfg.channels[0].name, sizeof cfg.channels[0].name, "outbox");
-	cfg.channels[0].type = CHAN_TYPE_OUTBOX;
-	snprintf(cfg.channels[0].path, sizeof cfg.channels[0].path, "%s",
-	    outbox);
-	base = event_base_new();
-	g = gw_new(base, &cfg, err, sizeof err);
-	ck_assert_msg(g != NULL, "%s", err);
-	ck_assert_int_eq(roster_import(g->store, tu_src("examples/demo"), &n,
-	    NULL, NULL), 0);
+	gwfix_config(&F, T0);
+	snprintf(F.cfg.signature, sizeof F.cfg.signature, "【后柳镇控辍保学】");
+	gwfix_start(&F, 1);
 }
 
 static void
 teardown(void)
 {
-	gw_free(g);
-	event_base_free(base);
-	tu_rmdir(dir);
+	gwfix_free(&F);
 }
 
 /* Cases in the principal's school with village V02 tasks: enough for
@@ -106,15 +62,15 @@ open_many_cases(void)
 	    "s.class WHERE s.village = 'V02' AND c.parent = (SELECT scope "
 	    "FROM people WHERE phone = '%s') ORDER BY s.student_no LIMIT 5)",
 	    PRINCIPAL);
-	list = tu_sql_text(dbpath, q);
+	list = tu_sql_text(F.db, q);
 	copy = strdup(list);
 	for (tok = strtok_r(copy, " ", &save); tok;
 	    tok = strtok_r(NULL, " ", &save)) {
 		snprintf(text, sizeof text, "ABS %s 3", tok);
-		sms(PRINCIPAL, text);
+		gwfix_sms(&F, PRINCIPAL, text);
 	}
 	free(copy);
-	ck_assert_int_ge(tu_sql_int(dbpath, "SELECT count(*) FROM tasks WHERE "
+	ck_assert_int_ge(tu_sql_int(F.db, "SELECT count(*) FROM tasks WHERE "
 	    "status = 'open'"), 5);
 }
 
@@ -123,7 +79,7 @@ static struct menu_page page;
 static void
 step(struct menu_state *st, const char *phone, const char *in)
 {
-	ck_assert_int_eq(casework_menu_step(g->casework, st, phone, in, 0,
+	ck_assert_int_eq(casework_menu_step(F.g->casework, st, phone, in, 0,
 	    T0 + 3600, &page), 0);
 }
 
@@ -234,7 +190,7 @@ walk(const char *phone, const char *const *inputs, struct walk *w)
 	{
 		struct menu_state r = st;
 
-		ck_assert_int_eq(casework_menu_step(g->casework, &r, phone,
+		ck_assert_int_eq(casework_menu_step(F.g->casework, &r, phone,
 		    "1*2", 1, T0, &page), 0);
 		check_page(phone, "(restarted)", &page);
 		ck_assert_ptr_nonnull(strstr(page.text, "会话已中断"));
@@ -368,7 +324,7 @@ START_TEST(test_flows_build_commands)
 	ck_assert_str_eq(page.command, "ABS 20240102 3 生病");
 
 	/* Village head: 5 我的任务 → 1 → 3 外出 → note with '*' → 1. */
-	sms(HT, "ABS 20240102 3");
+	gwfix_sms(&F, HT, "ABS 20240102 3");
 	casework_menu_start(&st);
 	step(&st, VHEAD2, NULL);
 	ck_assert_str_eq(page.text, "保学菜单：5我的任务");
@@ -406,21 +362,21 @@ START_TEST(test_result_page)
 	    12, NULL };
 	int64_t id;
 
-	sms(HT, "ABS 20240102 3");
-	ck_assert_int_eq(pipeline_inbound(g->pipeline, &in, &id),
+	gwfix_sms(&F, HT, "ABS 20240102 3");
+	ck_assert_int_eq(pipeline_inbound(F.g->pipeline, &in, &id),
 	    PIPELINE_ACCEPTED);
-	ck_assert_int_eq(casework_menu_result(g->casework, HT, id, 1, &page),
+	ck_assert_int_eq(casework_menu_result(F.g->casework, HT, id, 1, &page),
 	    0);
 	ck_assert_int_eq(page.end, 1);
 	/* The SMS reply, without the signature. */
 	ck_assert_ptr_nonnull(strstr(page.text, "#1"));
 	ck_assert_ptr_null(strstr(page.text, "【"));
 	ck_assert(smslen_ussd_fits(page.text, strlen(page.text)));
-	ck_assert_int_eq(casework_menu_result(g->casework, HT, id, 0, &page),
+	ck_assert_int_eq(casework_menu_result(F.g->casework, HT, id, 0, &page),
 	    0);
 	ck_assert_str_eq(page.text, "系统忙，未记录，请稍后重拨。");
 	/* No reply found (or too long): the short page. */
-	ck_assert_int_eq(casework_menu_result(g->casework, HT, 999, 1, &page),
+	ck_assert_int_eq(casework_menu_result(F.g->casework, HT, 999, 1, &page),
 	    0);
 	ck_assert_str_eq(page.text, "已记录，确认短信将发到您的手机。");
 }

@@ -221,7 +221,7 @@ const struct cw_template cw_templates[] = {
 	{ "ussd_ask_note", cw_v_none },
 	{ "ussd_confirm_task", cw_v_confirm_task },
 	{ "ussd_sum", cw_v_sum },
-	{ "ussd_overdue_head", cw_v_none },
+	{ "ussd_overdue_head", cw_v_n },
 	{ "ussd_overdue_item", cw_v_ower },
 	{ "ussd_overdue_none", cw_v_none },
 	{ "ussd_done", cw_v_none },

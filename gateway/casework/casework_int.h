@@ -58,6 +58,9 @@ struct cw_view {
 };
 int cw_view(struct casework *, const struct store_student *,
     struct cw_view *);
+/* A case and its student as texts show it (tasks name a case). */
+int cw_case_view(struct casework *, int64_t case_id, struct store_case *,
+    struct cw_view *);
 
 enum cw_auth {
 	CW_AUTH_OK,

@@ -548,7 +548,6 @@ cw_tasks(struct casework *cw, struct cw_msg *m)
 {
 	struct store_task t[CW_MAX_TASKS];
 	struct store_case cs;
-	struct store_student s;
 	char line[CW_REPLY_MAX], item[256], what[64], key[48], count[24];
 	struct render_var hv[1] = { { "n", count } };
 	struct cw_lvars x;
@@ -565,10 +564,7 @@ cw_tasks(struct casework *cw, struct cw_msg *m)
 			if (shown == 4)
 				break;
 			snprintf(key, sizeof key, "task_what_%s", t[i].kind);
-			if (store_case_get(cw->store, t[i].case_id, &cs) !=
-			    STORE_OK ||
-			    store_student_get_id(cw->store, cs.student_id,
-			    &s) != STORE_OK || cw_view(cw, &s, &v) != 0 ||
+			if (cw_case_view(cw, t[i].case_id, &cs, &v) != 0 ||
 			    cw_lvars(cw, &x, &v, cs.id, t[i].level,
 			    t[i].due_at) != 0 ||
 			    render(cw->cat, key, NULL, 0, what,

@@ -111,7 +111,6 @@ cw_menu_which(struct casework *cw, struct cw_msg *m,
 	struct render_var hv[2] = { { "n", count }, { "example", example } };
 	struct render_var iv[2] = { { "code", code }, { "student_no", NULL } };
 	struct store_case cs;
-	struct store_student s;
 	struct cw_view v;
 	size_t i, o = 0;
 
@@ -121,9 +120,7 @@ cw_menu_which(struct casework *cw, struct cw_msg *m,
 		return -1;
 	o = strlen(line);
 	for (i = 0; i < n; i++) {
-		if (store_case_get(cw->store, t[i].case_id, &cs) != STORE_OK ||
-		    store_student_get_id(cw->store, cs.student_id, &s) !=
-		    STORE_OK || cw_view(cw, &s, &v) != 0)
+		if (cw_case_view(cw, t[i].case_id, &cs, &v) != 0)
 			return -1;
 		taskcode_make(t[i].id, code);
 		iv[1].value = v.student_no;

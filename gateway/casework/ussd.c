@@ -309,6 +309,28 @@ mu_list(struct mu_ctx *x, char *body, size_t sz, size_t total,
 	return f->more ? 2 : 1;
 }
 
+/*
+ * A list page: none_key when it is empty, else head_key (given {n}, the
+ * count) and as many items as fit. *nav gets the navigation line.
+ */
+static int
+mu_list_page(struct mu_ctx *x, char *body, size_t sz, size_t count,
+    size_t n, const char *none_key, const char *head_key, mu_item_fn *item,
+    void *arg, int *nav)
+{
+	char num[24];
+	struct render_var v = { "n", num };
+
+	*nav = 1;
+	if (count == 0)
+		return render(x->cw->cat, none_key, NULL, 0, body, sz);
+	snprintf(num, sizeof num, "%zu", count);
+	if (render(x->cw->cat, head_key, &v, 1, body, sz) != 0 ||
+	    (*nav = mu_list(x, body, sz, n, item, arg)) < 0)
+		return -1;
+	return 0;
+}
+
 struct mu_tasklist {
 	struct store_task t[MU_MAX_TASKS];
 	size_t n;
@@ -321,7 +343,6 @@ mu_task_item(struct mu_ctx *x, void *arg, size_t i, char *buf, size_t sz)
 	const struct store_task *t = &l->t[i];
 	char num[8], due[32], what[64], key[48];
 	struct store_case cs;
-	struct store_student s;
 	struct cw_view v;
 	struct render_var rv[4] = { { "i", num }, { "student_no", v.student_no },
 	    { "what", what }, { "due", due } };
@@ -333,9 +354,7 @@ mu_task_item(struct mu_ctx *x, void *arg, size_t i, char *buf, size_t sz)
 	snprintf(key, sizeof key, "task_what_%s", t->kind);
 	if (k < MENU_LIST)
 		x->st->list[k] = t->id;
-	if (store_case_get(x->cw->store, t->case_id, &cs) != STORE_OK ||
-	    store_student_get_id(x->cw->store, cs.student_id, &s) !=
-	    STORE_OK || cw_view(x->cw, &s, &v) != 0 ||
+	if (cw_case_view(x->cw, t->case_id, &cs, &v) != 0 ||
 	    cw_date(x->cw, t->due_at, due, sizeof due) != 0 ||
 	    render(x->cw->cat, key, NULL, 0, what, sizeof what) != 0)
 		return -1;
@@ -430,6 +449,7 @@ mu_confirm(struct mu_ctx *x, char *body, size_t sz)
 	struct render_var rv[4];
 	struct cw_view v;
 	struct store_task t;
+	struct store_case cs;
 	const struct cw_choice *c;
 
 	if (st->action == MU_TASKS_ITEM) {
@@ -437,16 +457,8 @@ mu_confirm(struct mu_ctx *x, char *body, size_t sz)
 		    (c = cw_choice(t.kind, st->choice)) == NULL ||
 		    cw_choice_word(x->cw, c, word, sizeof word) != 0)
 			return -1;
-		{
-			struct store_case cs;
-			struct store_student s;
-
-			if (store_case_get(x->cw->store, t.case_id, &cs) !=
-			    STORE_OK || store_student_get_id(x->cw->store,
-			    cs.student_id, &s) != STORE_OK ||
-			    cw_view(x->cw, &s, &v) != 0)
-				return -1;
-		}
+		if (cw_case_view(x->cw, t.case_id, &cs, &v) != 0)
+			return -1;
 		rv[0] = (struct render_var){ "student_no", v.student_no };
 		rv[1] = (struct render_var){ "name", v.name };
 		rv[2] = (struct render_var){ "choice", word };
@@ -475,7 +487,7 @@ mu_render(struct mu_ctx *x)
 {
 	struct menu_state *st = x->st;
 	struct casework *cw = x->cw;
-	char *body, word[64], count[24], choices[256], place_name[STORE_NAME_MAX];
+	char *body, word[64], choices[256], place_name[STORE_NAME_MAX];
 	struct render_var rv[12];
 	struct cw_view v;
 	int nav = 1, rc = -1, end = 0;
@@ -518,13 +530,10 @@ mu_render(struct mu_ctx *x)
 	case MU_TASK_CHOICE: {
 		struct store_task t;
 		struct store_case cs;
-		struct store_student s;
 		char key[48];
 
 		if (store_task_get(cw->store, st->task_id, &t) != STORE_OK ||
-		    store_case_get(cw->store, t.case_id, &cs) != STORE_OK ||
-		    store_student_get_id(cw->store, cs.student_id, &s) !=
-		    STORE_OK || cw_view(cw, &s, &v) != 0 ||
+		    cw_case_view(cw, t.case_id, &cs, &v) != 0 ||
 		    cw_choices_text(cw, t.kind, choices, sizeof choices) != 0)
 			break;
 		snprintf(key, sizeof key, "task_what_%s", t.kind);
@@ -549,17 +558,9 @@ mu_render(struct mu_ctx *x)
 			free(l);
 			break;
 		}
-		if (l->n == 0)
-			rc = render(cw->cat, "ussd_tasks_none", NULL, 0, body,
-			    MU_BODY_MAX);
-		else {
-			snprintf(count, sizeof count, "%zu", l->n);
-			rv[0] = (struct render_var){ "n", count };
-			if ((rc = render(cw->cat, "ussd_tasks_head", rv, 1,
-			    body, MU_BODY_MAX)) == 0 && (nav = mu_list(x,
-			    body, MU_BODY_MAX, l->n, mu_task_item, l)) < 0)
-				rc = -1;
-		}
+		rc = mu_list_page(x, body, MU_BODY_MAX, l->n, l->n,
+		    "ussd_tasks_none", "ussd_tasks_head", mu_task_item, l,
+		    &nav);
 		free(l);
 		break;
 	}
@@ -574,17 +575,9 @@ mu_render(struct mu_ctx *x)
 			free(l);
 			break;
 		}
-		if (l->total == 0)
-			rc = render(cw->cat, "ussd_cases_none", NULL, 0, body,
-			    MU_BODY_MAX);
-		else {
-			snprintf(count, sizeof count, "%zu", l->total);
-			rv[0] = (struct render_var){ "n", count };
-			if ((rc = render(cw->cat, "ussd_cases_head", rv, 1,
-			    body, MU_BODY_MAX)) == 0 && (nav = mu_list(x,
-			    body, MU_BODY_MAX, l->n, mu_case_item, l)) < 0)
-				rc = -1;
-		}
+		rc = mu_list_page(x, body, MU_BODY_MAX, l->total, l->n,
+		    "ussd_cases_none", "ussd_cases_head", mu_case_item, l,
+		    &nav);
 		free(l);
 		break;
 	}
@@ -605,14 +598,9 @@ mu_render(struct mu_ctx *x)
 		}
 		snprintf(place_name, sizeof place_name, "%s", p.name);
 		if (mu_top(st)->page == MU_OVERDUE) {
-			if (d->nowers == 0)
-				rc = render(cw->cat, "ussd_overdue_none", NULL,
-				    0, body, MU_BODY_MAX);
-			else if ((rc = render(cw->cat, "ussd_overdue_head",
-			    NULL, 0, body, MU_BODY_MAX)) == 0 &&
-			    (nav = mu_list(x, body, MU_BODY_MAX, d->nowers,
-			    mu_ower_item, d)) < 0)
-				rc = -1;
+			rc = mu_list_page(x, body, MU_BODY_MAX, d->nowers,
+			    d->nowers, "ussd_overdue_none", "ussd_overdue_head",
+			    mu_ower_item, d, &nav);
 			free(d);
 			break;
 		}

@@ -153,3 +153,15 @@ cw_event_at(struct casework *cw, struct cw_msg *m, int64_t at,
 	}
 	return 0;
 }
+
+int
+cw_case_view(struct casework *cw, int64_t case_id, struct store_case *cs,
+    struct cw_view *v)
+{
+	struct store_student s;
+
+	if (store_case_get(cw->store, case_id, cs) != STORE_OK ||
+	    store_student_get_id(cw->store, cs->student_id, &s) != STORE_OK)
+		return -1;
+	return cw_view(cw, &s, v);
+}

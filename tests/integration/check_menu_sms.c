@@ -83,6 +83,14 @@ START_TEST(test_bare_digit_closes_the_only_task)
 	ck_assert_str_eq(last_to_vhead("reply"), "【后柳镇控辍保学】"
 	    "已记录家访#1：20240102，结果：外出。");
 	ck_assert_int_eq(open_tasks(), 0);
+	/* Sent, once, through the outbox channel. */
+	{
+		char to[256];
+
+		outbox_recipients("已记录家访#1：20240102，结果：外出", "reply",
+		    to, sizeof to);
+		ck_assert_str_eq(to, VHEAD2);
+	}
 	ck_assert_str_eq(tu_sql_text(db, "SELECT outcome FROM tasks"), "away");
 	ck_assert_str_eq(event_of(1, "visit"),
 	    "outcome=away note=家长说要去广东打工");
