@@ -76,6 +76,22 @@ import_copy(char *dst, size_t dstsz, const char *src, const char *what,
 	return 0;
 }
 
+/* A place code, upper-cased: the command language reads codes in any case
+ * (SUM t01) and upper-cases them, so the roster must hold them so. */
+static int
+import_code_copy(char *dst, size_t dstsz, const char *src, const char *what,
+    char *why, size_t whysz)
+{
+	char *c;
+
+	if (import_copy(dst, dstsz, src, what, why, whysz) != 0)
+		return -1;
+	for (c = dst; *c; c++)
+		if (*c >= 'a' && *c <= 'z')
+			*c = (char)(*c - 'a' + 'A');
+	return 0;
+}
+
 static int
 import_code_ok(const char *code)
 {
@@ -133,6 +149,7 @@ static int
 import_place(struct store *st, const char *const *f, char *why, size_t whysz)
 {
 	struct store_place p;
+	enum store_rc rc;
 	int kind, pk;
 
 	memset(&p, 0, sizeof p);
@@ -144,9 +161,11 @@ import_place(struct store *st, const char *const *f, char *why, size_t whysz)
 		    vocab_kind_words);
 	if (f[1][0] == '\0')
 		return snprintf(why, whysz, "name is empty"), -1;
-	if (import_copy(p.code, sizeof p.code, f[0], "code", why, whysz) ||
+	if (import_code_copy(p.code, sizeof p.code, f[0], "code", why,
+	    whysz) ||
 	    import_copy(p.name, sizeof p.name, f[1], "name", why, whysz) ||
-	    import_copy(p.parent, sizeof p.parent, f[3], "parent", why, whysz))
+	    import_code_copy(p.parent, sizeof p.parent, f[3], "parent", why,
+	    whysz))
 		return -1;
 	snprintf(p.kind, sizeof p.kind, "%s", vocab_kind_name(kind));
 	pk = vocab_kind_parent(kind);
@@ -158,6 +177,13 @@ import_place(struct store *st, const char *const *f, char *why, size_t whysz)
 	if (pk >= 0 && import_place_of_kind(st, p.parent, pk,
 	    "parent (list parents before their children)", why, whysz))
 		return -1;
+	/* A place whose kind changes on a re-import could otherwise come
+	 * under one of its own children: a cycle. */
+	if (pk >= 0 && (rc = store_place_within(st, p.parent, p.code)) !=
+	    STORE_NOTFOUND)
+		return rc == STORE_OK ? snprintf(why, whysz, "parent '%s' is "
+		    "inside '%s' (a cycle)", p.parent, p.code), -1 :
+		    (snprintf(why, whysz, "database: %s", store_errmsg(st)), -1);
 	if (store_place_put(st, &p) != STORE_OK)
 		return snprintf(why, whysz, "database: %s",
 		    store_errmsg(st)), -1;
@@ -180,7 +206,8 @@ import_person(struct store *st, const char *const *f, char *why, size_t whysz)
 		return import_not_one_of(why, whysz, "role", f[2],
 		    vocab_role_words);
 	if (import_copy(p.name, sizeof p.name, f[1], "name", why, whysz) ||
-	    import_copy(p.scope, sizeof p.scope, f[3], "scope", why, whysz))
+	    import_code_copy(p.scope, sizeof p.scope, f[3], "scope", why,
+	    whysz))
 		return -1;
 	snprintf(p.role, sizeof p.role, "%s", vocab_role_name(role));
 	if (import_place_of_kind(st, p.scope, vocab_role_scope_kind(role),
@@ -257,11 +284,11 @@ import_student(struct store *st, const char *const *f, char *why,
 		return snprintf(why, whysz, "gender '%s' is not M or F (or "
 		    "%s)", f[2], vocab_column_cn("gender")), -1;
 	snprintf(s.gender, sizeof s.gender, "%c", g);
-	if (import_copy(s.class_code, sizeof s.class_code, f[3], "class",
+	if (import_code_copy(s.class_code, sizeof s.class_code, f[3], "class",
 	    why, whysz) ||
 	    import_place_of_kind(st, s.class_code, VOCAB_CLASS, "class", why,
 	    whysz) ||
-	    import_copy(s.village, sizeof s.village, f[4], "village", why,
+	    import_code_copy(s.village, sizeof s.village, f[4], "village", why,
 	    whysz) ||
 	    import_place_of_kind(st, s.village, VOCAB_VILLAGE, "village", why,
 	    whysz))

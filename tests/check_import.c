@@ -3,6 +3,7 @@
  * whole import with file:line and leaves the database as it was.
  */
 #include <check.h>
+#include <sqlite3.h>
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -377,6 +378,74 @@ START_TEST(test_reimport_keeps_cases)
 }
 END_TEST
 
+/* Place codes are held upper-case (the command language upper-cases
+ * what it reads), whatever case the clerk typed. */
+START_TEST(test_codes_upper_case)
+{
+	struct import_counts n;
+	struct store_place p;
+	struct store_student s;
+
+	write_roster(
+	    "code,name,kind,parent\n"
+	    "c,示范县,county,\n"
+	    "t01,后柳镇,township,c\n"
+	    "v,中坝村,village,T01\n"
+	    "s,中心小学,school,t01\n"
+	    "k,三年级二班,class,s\n",
+	    "phone,name,role,scope\n"
+	    "13800000001,王丽,head_teacher,k\n",
+	    "student_no,name,gender,class,village,guardian_phone,categories\n"
+	    "20240101,张小明,男,k,v,,\n");
+	ck_assert_msg(roster_import(st, rdir, &n, collect, NULL) == 0, "%s",
+	    said);
+	ck_assert_int_eq(store_place_get(st, "T01", &p), STORE_OK);
+	ck_assert_str_eq(p.parent, "C");
+	ck_assert_int_eq(store_place_get(st, "t01", &p), STORE_NOTFOUND);
+	ck_assert_int_eq(store_student_get(st, "20240101", &s), STORE_OK);
+	ck_assert_str_eq(s.class_code, "K");
+	ck_assert_str_eq(s.village, "V");
+	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT scope FROM people"), "K");
+}
+END_TEST
+
+/*
+ * A re-import that would put a place under its own child is refused; and
+ * should a damaged database hold a cycle anyway, the review queries that
+ * walk down from a place still end.
+ */
+START_TEST(test_place_cycles)
+{
+	struct import_counts n;
+	struct store_digest d;
+	struct store_place p;
+
+	write_roster(places, people, students);
+	ck_assert_int_eq(roster_import(st, rdir, &n, collect, NULL), 0);
+	said[0] = '\0';
+	/* The county C becomes a village under its own township T. */
+	write_roster("code,name,kind,parent\nC,示范县,village,T\n", NULL,
+	    NULL);
+	ck_assert_int_ne(roster_import(st, rdir, &n, collect, NULL), 0);
+	ck_assert_msg(strstr(said, "parent 'T' is inside 'C' (a cycle)") !=
+	    NULL, "%s", said);
+	ck_assert_int_eq(store_place_get(st, "C", &p), STORE_OK);
+	ck_assert_str_eq(p.kind, "county");
+	/* Damage the roster by hand: T -> C -> T. */
+	{
+		sqlite3 *h;
+
+		ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_exec(h, "UPDATE places SET parent = "
+		    "'T', kind = 'village' WHERE code = 'C'", NULL, NULL, NULL),
+		    SQLITE_OK);
+		sqlite3_close(h);
+	}
+	ck_assert_int_eq(store_digest(st, "C", 0, 2000000000, &d), STORE_OK);
+	ck_assert_int_eq(store_digest(st, "T", 0, 2000000000, &d), STORE_OK);
+}
+END_TEST
+
 /* Big files say how far they are. */
 START_TEST(test_progress)
 {
@@ -419,6 +488,8 @@ main(void)
 	tcase_add_test(tc, test_clerk_spreadsheet);
 	tcase_add_test(tc, test_reimport_keeps_ids);
 	tcase_add_test(tc, test_reimport_keeps_cases);
+	tcase_add_test(tc, test_codes_upper_case);
+	tcase_add_test(tc, test_place_cycles);
 	tcase_add_test(tc, test_progress);
 	suite_add_tcase(s, tc);
 	failed = tu_run(s);
