@@ -283,6 +283,16 @@ enum store_rc store_digest_run_get(struct store *, int64_t week);
 enum store_rc store_digest_run_put(struct store *, int64_t week, int64_t at);
 /* The latest week marked; STORE_NOTFOUND before the first. */
 enum store_rc store_digest_run_last(struct store *, int64_t *week);
+/*
+ * Who gets a weekly digest: one row per (phone, scope) among the holders
+ * of roles (NULL-terminated, at most 8), so that a person with two such
+ * roles on one place gets one digest. Pages of max rows after the pair
+ * (after_phone, after_scope), "" "" for the first.
+ */
+enum store_rc store_digest_recipients(struct store *,
+    const char *const *roles, const char *after_phone,
+    const char *after_scope, struct store_person *out, size_t max,
+    size_t *n);
 /* Everyone holding a role, up to max (id order). */
 enum store_rc store_people_with_role(struct store *, const char *role,
     struct store_person *out, size_t max, size_t *n);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "gateway/casework/casework.h"
 #include "gateway/config.h"
 #include "gateway/gw.h"
 #include "gateway/import.h"
@@ -523,6 +524,45 @@ START_TEST(test_ladder_config)
 }
 END_TEST
 
+/*
+ * The weekly digest goes to every holder of a reviewing role, however
+ * many (more than one page of them), once per phone and place even when
+ * the phone holds two such roles there.
+ */
+START_TEST(test_digest_recipients)
+{
+	struct store_person p;
+	int i;
+
+	memset(&p, 0, sizeof p);
+	snprintf(p.phone, sizeof p.phone, "%s", TOWNHEAD);
+	snprintf(p.name, sizeof p.name, "镇长");
+	snprintf(p.role, sizeof p.role, "township_official");
+	snprintf(p.scope, sizeof p.scope, "T01");
+	ck_assert_int_eq(store_person_put(F.g->store, &p), STORE_OK);
+	for (i = 0; i < 300; i++) {
+		snprintf(p.phone, sizeof p.phone, "+86137%08d", i);
+		snprintf(p.role, sizeof p.role, "principal");
+		snprintf(p.scope, sizeof p.scope, "S01");
+		ck_assert_int_eq(store_person_put(F.g->store, &p), STORE_OK);
+	}
+	ck_assert_int_eq(casework_digest(F.g->casework, T0 - 7 * D, T0, T0),
+	    0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest' AND recipient = '" TOWNHEAD "'"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest' AND recipient LIKE '+86137%'"), 300);
+	/* One per (phone, place) of every reviewing role, nobody twice. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest'"), rows("SELECT count(*) FROM (SELECT DISTINCT phone, "
+	    "scope FROM people WHERE role IN ('township_head', "
+	    "'township_official', 'principal', 'bureau', 'county'))"));
+	ck_assert_int_eq(rows("SELECT count(*) FROM (SELECT recipient FROM "
+	    "outbound WHERE kind = 'digest' GROUP BY recipient HAVING "
+	    "count(*) > 1)"), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -546,6 +586,7 @@ main(void)
 	tcase_add_test(tc, test_counting_queries);
 	tcase_add_test(tc, test_merge_and_limits);
 	tcase_add_test(tc, test_recipient_daily_limit);
+	tcase_add_test(tc, test_digest_recipients);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -119,27 +119,28 @@ cw_digest_text(struct casework *cw, const char *scope, int64_t from,
 
 /* Who gets which digest: the role and whose scope it covers. */
 static const char *const cw_digest_roles[] = {
-	"township_head", "township_official", "principal", "bureau", "county"
+	"township_head", "township_official", "principal", "bureau", "county",
+	NULL
 };
+
+#define CW_DIGEST_PAGE 256
 
 int
 casework_digest(struct casework *cw, int64_t from, int64_t to, int64_t now)
 {
-	struct store_person *p = calloc(256, sizeof *p);
-	struct cw_msg m;
+	struct store_person *p = calloc(CW_DIGEST_PAGE, sizeof *p);
 	char *text = malloc(CW_REPLY_MAX);
-	size_t n, i, r;
+	char after_phone[STORE_PHONE_MAX] = "", after_scope[STORE_CODE_MAX] = "";
+	size_t n, i;
 	int rc = -1, sent = 0;
 
 	if (p == NULL || text == NULL)
 		goto out;
-	memset(&m, 0, sizeof m);
-	m.from = "";
-	m.now = now;
-	for (r = 0; r < sizeof cw_digest_roles / sizeof cw_digest_roles[0];
-	    r++) {
-		if (store_people_with_role(cw->store, cw_digest_roles[r], p,
-		    256, &n) != STORE_OK)
+	/* Everyone, a page at a time: a province has more than a page. */
+	do {
+		if (store_digest_recipients(cw->store, cw_digest_roles,
+		    after_phone, after_scope, p, CW_DIGEST_PAGE, &n) !=
+		    STORE_OK)
 			goto out;
 		for (i = 0; i < n; i++) {
 			if (cw_digest_text(cw, p[i].scope, from, to,
@@ -149,7 +150,13 @@ casework_digest(struct casework *cw, int64_t from, int64_t to, int64_t now)
 				goto out;
 			sent++;
 		}
-	}
+		if (n > 0) {
+			snprintf(after_phone, sizeof after_phone, "%s",
+			    p[n - 1].phone);
+			snprintf(after_scope, sizeof after_scope, "%s",
+			    p[n - 1].scope);
+		}
+	} while (n == CW_DIGEST_PAGE);
 	log_info("weekly digest: %d sent", sent);
 	rc = 0;
 out:
