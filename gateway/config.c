@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "gateway/channels/modem_sess.h"
 #include "gateway/log.h"
 #include "gateway/timefmt.h"
 #include "parsers/utf8.h"
@@ -628,6 +629,14 @@ config_finish(struct config_ctx *c)
 			return snprintf(c->err, c->errsz, "%s:%d: "
 			    "[channel.%s] device: required for type = modem",
 			    cfg->file, ch->line, ch->name), -1;
+		/* Texts are cut to max_segments SMS before any channel is
+		 * chosen; a modem sends at most MODEM_MAX_PARTS of them. */
+		if (ch->type == CHAN_TYPE_MODEM &&
+		    cfg->max_segments > MODEM_MAX_PARTS)
+			return snprintf(c->err, c->errsz, "%s:%d: "
+			    "[channel.%s]: a modem sends at most %d parts, but "
+			    "[sender] max_segments is %d", cfg->file, ch->line,
+			    ch->name, MODEM_MAX_PARTS, cfg->max_segments), -1;
 		if (ch->baud == 0)
 			ch->baud = 115200;
 		if (ch->type == CHAN_TYPE_HTTP && ch->url[0] == '\0')

@@ -13,7 +13,7 @@
 #define MS_LINE_MAX 2048
 #define MS_OUT_MAX 8192
 #define MS_CONCAT 16
-#define MS_PARTS 8
+#define MS_PARTS MODEM_MAX_PARTS
 #define MS_TOKENS 32
 #define MS_PROBES 3
 

@@ -19,6 +19,9 @@
 #ifndef BX_MODEM_SESS_H
 #define BX_MODEM_SESS_H
 
+/* Parts of one long SMS the modem sends or reassembles. */
+#define MODEM_MAX_PARTS 8
+
 #include <stddef.h>
 #include <stdint.h>
 
