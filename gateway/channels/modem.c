@@ -78,17 +78,26 @@ modem_close(struct modem *m)
 	}
 }
 
+/* Bytes fed to the session between two pumps: every event comes from a
+ * line of 16 bytes or more (a PDU, +CMGS with its OK), so one chunk makes
+ * at most 8 of the MODEM_EVENTS the session keeps. */
+#define MODEM_FEED_CHUNK 128
+
 static void
 modem_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct modem *m = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	uint8_t buf[4096];
+	uint8_t buf[MODEM_FEED_CHUNK];
 	int n;
 
-	while ((n = evbuffer_remove(in, buf, sizeof buf)) > 0)
+	/* Small pieces, each followed by its events: the session keeps only
+	 * a few, and a long listing or a burst of reports would overflow
+	 * them if fed at once. */
+	while (m->bev && (n = evbuffer_remove(in, buf, sizeof buf)) > 0) {
 		modem_sess_feed(m->sess, buf, (size_t)n, modem_now());
-	modem_pump(m);
+		modem_pump(m);
+	}
 }
 
 static void

@@ -9,7 +9,7 @@
 #include "parsers/sms_pdu.h"
 
 #define MS_QUEUE 64
-#define MS_EVENTS 16
+#define MS_EVENTS MODEM_EVENTS
 #define MS_LINE_MAX 2048
 #define MS_OUT_MAX 8192
 #define MS_CONCAT 16

@@ -21,6 +21,10 @@
 
 /* Parts of one long SMS the modem sends or reassembles. */
 #define MODEM_MAX_PARTS 8
+/* Events kept between two modem_sess_event() drains: feed at most a few
+ * hundred bytes between drains (a full queue drops SENT and DLR events;
+ * an inbound message stays on the SIM and is offered again). */
+#define MODEM_EVENTS 16
 
 #include <stddef.h>
 #include <stdint.h>

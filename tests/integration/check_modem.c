@@ -219,6 +219,54 @@ START_TEST(test_stored_while_down)
 }
 END_TEST
 
+/* hex, a SMS-DELIVER, with the SMSC time's seconds set to sec (0-59):
+ * the same text, another message. */
+static void
+with_second(const char *hex, int sec, char *out, size_t outsz)
+{
+	unsigned smsc, oalen;
+	size_t at;
+
+	ck_assert_uint_lt(strlen(hex), outsz);
+	memcpy(out, hex, strlen(hex) + 1);
+	ck_assert_int_eq(sscanf(out, "%2x", &smsc), 1);
+	at = 2 * (1 + smsc) + 2;		/* the first TPDU octet */
+	ck_assert_int_eq(sscanf(out + at, "%2x", &oalen), 1);
+	at += 2 + 2 + 2 * ((oalen + 1) / 2);	/* OA: length, type, digits */
+	at += 4;				/* PID, DCS */
+	at += 2 * 5;				/* year .. minute */
+	/* Semi-octets swapped: 37 seconds is "73". */
+	out[at] = (char)('0' + sec % 10);
+	out[at + 1] = (char)('0' + sec / 10);
+}
+
+/* A SIM full of messages when the daemon starts: the one listing brings
+ * more events than the session keeps at once, and none is lost. */
+START_TEST(test_full_sim_at_start)
+{
+	char cmd[1100], pdu[1024], roster[1100], implog[1200];
+	char *const imp[] = { (char *)env("BAOXUECTL"), "-d", db, "import",
+	    roster, NULL };
+	int i;
+
+	for (i = 0; i < 24; i++) {
+		with_second(vector("UCS-2 Chinese"), i, pdu, sizeof pdu);
+		snprintf(cmd, sizeof cmd, "store-quiet %s", pdu);
+		order(cmd);
+	}
+	snprintf(roster, sizeof roster, "%s", tu_src("examples/demo"));
+	snprintf(implog, sizeof implog, "%s/import.log", dir);
+	ck_assert_int_eq(proc_run(imp, implog), 0);
+	import_teacher();
+	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
+	    10000) == 0);
+	until("SELECT count(*) FROM inbound", 24);
+	for (i = 0; i < 1500 && log_count("DEL ") < 24; i++)
+		usleep(10000);
+	ck_assert_int_eq(log_count("DEL "), 24);
+}
+END_TEST
+
 START_TEST(test_crash_between_read_and_delete)
 {
 	char cmd[1100];
@@ -284,6 +332,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_multipart_out_of_order);
 	tcase_add_test(tc, test_stored_while_down);
+	tcase_add_test(tc, test_full_sim_at_start);
 	tcase_add_test(tc, test_crash_between_read_and_delete);
 	tcase_add_test(tc, test_unplug_and_replug);
 	suite_add_tcase(s, tc);
