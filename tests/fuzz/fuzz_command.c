@@ -1,15 +1,17 @@
 /*
  * libFuzzer harness for the SMS command parser (issue 3): any bytes in,
  * no crash, leak or undefined behaviour out, and the result keeps its
- * invariants. Also drives normalize_text() and smslen_measure() on the same
- * input. The parser is compiled once, lazily, and kept for the process.
+ * invariants. Also drives normalize_text(), smslen_measure(), the menu
+ * reply scanner and the task-code reader on the same input. The parser is compiled once, lazily, and kept for the process.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "parsers/command.h"
 #include "parsers/normalize.h"
+#include "parsers/reply.h"
 #include "parsers/smslen.h"
 #include "parsers/utf8.h"
 
@@ -172,6 +174,31 @@ fuzz_smslen(const char *in, size_t size)
 		    r.segments >= 2);
 }
 
+/* Menu replies (on the normalized text, as the casework reads them) and
+ * task codes: bounded fields, and a code that reads back is one we make. */
+static void
+fuzz_reply(const char *in, size_t size)
+{
+	static char norm[NORMALIZE_MAX_IN + 1];
+	struct menu_reply r;
+	char code[TASKCODE_LEN + 1];
+	uint32_t v;
+	size_t nlen;
+
+	if (size >= TASKCODE_LEN && taskcode_read(in, TASKCODE_LEN, &v) ==
+	    TASKCODE_OK) {
+		FUZZ_CHECK(v < TASKCODE_SPACE);
+		taskcode_make((int64_t)v, code);
+		FUZZ_CHECK(strncasecmp(code, in, TASKCODE_LEN) == 0);
+	}
+	if (normalize_text(in, size, norm, sizeof norm, &nlen) != PERR_NONE ||
+	    !reply_parse(norm, nlen, &r))
+		return;
+	FUZZ_CHECK(r.choice >= 0 && r.choice <= 99);
+	fuzz_check_str(r.note, sizeof r.note);
+	FUZZ_CHECK(strlen(r.code) == 0 || strlen(r.code) == TASKCODE_LEN);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -183,5 +210,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_parse(in, size);
 	fuzz_normalize(in, size);
 	fuzz_smslen(in, size);
+	fuzz_reply(in, size);
 	return 0;
 }
