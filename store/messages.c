@@ -139,6 +139,10 @@ store_outbound_sent(struct store *s, int64_t id, int64_t now,
 		while (sqlite3_step(st) == SQLITE_ROW)
 			;
 		sqlite3_reset(st);
+		/* Held too long to be this message's: an earlier one's with a
+		 * reference that came round again. */
+		if (at < now - STORE_DLR_HOLD)
+			return STORE_OK;
 		return store_outbound_dlr(s, id, status, at);
 	}
 	if (r != SQLITE_DONE)
@@ -194,7 +198,11 @@ store_outbound_dlr_ref(struct store *s, const char *channel, const char *ref,
 	if (r != SQLITE_DONE)
 		return store_fail(s, st, r);
 	sqlite3_reset(st);
-	/* Not known yet: hold it for store_outbound_sent(). */
+	/* Not known yet: hold it for store_outbound_sent(), for a while. */
+	st = store_stmt(s, STMT_DLR_PURGE);
+	sqlite3_bind_int64(st, 1, at - STORE_DLR_HOLD);
+	if (store_exec(s, st) != STORE_OK)
+		return STORE_ERR;
 	st = store_stmt(s, STMT_DLR_HOLD);
 	sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);

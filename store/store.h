@@ -339,7 +339,10 @@ enum store_rc store_outbound_defer(struct store *, int64_t id, int64_t due_at);
 enum store_rc store_outbound_dlr(struct store *, int64_t id,
     const char *status, int64_t at);
 /* A delivery report by the provider's id: applied, or held (STORE_DUP)
- * until store_outbound_sent() learns the id. */
+ * until store_outbound_sent() learns the id, at most STORE_DLR_HOLD
+ * seconds (a provider's answer is never that late; a reference that comes
+ * round again later belongs to another message). */
+#define STORE_DLR_HOLD 3600
 enum store_rc store_outbound_dlr_ref(struct store *, const char *channel,
     const char *ref, const char *status, int64_t at);
 /* The channel a number last wrote in on; STORE_NOTFOUND if never. */

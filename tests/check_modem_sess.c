@@ -295,6 +295,29 @@ START_TEST(test_send_multipart)
 	ck_assert_int_eq(modem_sess_event(s, &e), 1);
 	ck_assert_int_eq(e.kind, MODEM_EV_SENT);
 	ck_assert_int_eq(e.mr, 1);
+	/* The second part's report (MR 2) is not the message's: dropped,
+	 * not left to meet the next message that gets MR 2. */
+	feed("\r\n+CDS: 25\r\n0006020D91683109000030F1"
+	    "62101191000023" "62101191000523" "00\r\n");
+	ck_assert_int_eq(modem_sess_event(s, &e), 0);
+	/* The first part's (MR 1) is the message's report. */
+	feed("\r\n+CDS: 25\r\n0006010D91683109000030F1"
+	    "62101191000023" "62101191000523" "00\r\n");
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_DLR);
+	ck_assert_int_eq(e.mr, 1);
+	/* A single SMS later given MR 2 gets its own report again. */
+	ck_assert_int_eq(modem_sess_submit(s, 8, "+8613900000031", "好",
+	    now), 0);
+	feed("\r\n> ");
+	feed("\r\n+CMGS: 2\r\n\r\nOK\r\n");
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_SENT);
+	feed("\r\n+CDS: 25\r\n0006020D91683109000030F1"
+	    "62101191000023" "62101191000523" "00\r\n");
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_DLR);
+	ck_assert_int_eq(e.mr, 2);
 }
 END_TEST
 

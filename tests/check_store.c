@@ -296,6 +296,32 @@ START_TEST(test_dlr)
 }
 END_TEST
 
+/* A held report too old to be the provider's late answer belongs to an
+ * earlier message whose reference came round again (a modem's MR wraps
+ * at 256): it is not applied, and the next hold clears such leftovers. */
+START_TEST(test_dlr_held_expires)
+{
+	struct store_outbound m;
+	int64_t a;
+
+	ck_assert_int_eq(store_outbound_dlr_ref(st, "modem", "mr-7",
+	    "delivered", 1000), STORE_DUP);
+	a = enqueue("+861", "reply", 0, 1000 + STORE_DLR_HOLD + 5);
+	ck_assert_int_eq(store_outbound_claim(st, 1000 + STORE_DLR_HOLD + 5, "",
+	    0, &m), STORE_OK);
+	ck_assert_int_eq(store_outbound_sent(st, a, 1000 + STORE_DLR_HOLD + 6,
+	    "mr-7", "modem"), STORE_OK);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM outbound "
+	    "WHERE dlr_status IS NOT NULL"), 0);
+	ck_assert_int_eq(store_outbound_dlr_ref(st, "modem", "mr-8", "failed",
+	    2000), STORE_DUP);
+	ck_assert_int_eq(store_outbound_dlr_ref(st, "modem", "mr-9", "failed",
+	    2000 + STORE_DLR_HOLD + 1), STORE_DUP);
+	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT group_concat(provider_ref) "
+	    "FROM dlr_pending"), "mr-9");
+}
+END_TEST
+
 START_TEST(test_webhook_replay)
 {
 	ck_assert_int_eq(store_webhook_seen(st, "sig1", 100, 0), STORE_OK);
@@ -423,6 +449,7 @@ main(void)
 	tcase_add_test(tc, test_queue_states);
 	tcase_add_test(tc, test_rollback);
 	tcase_add_test(tc, test_dlr);
+	tcase_add_test(tc, test_dlr_held_expires);
 	tcase_add_test(tc, test_webhook_replay);
 	tcase_add_test(tc, test_absence);
 	tcase_add_test(tc, test_cases);

@@ -87,6 +87,11 @@ struct modem_sess {
 	int nparts, part;
 	int prompted;
 	unsigned first_mr, mr;
+	/* MRs last used by a second or later part of a long SMS: their
+	 * reports are not the message's (its ref is the first part's MR),
+	 * and left alone they would wait for a later message with that
+	 * MR (23.040 MRs wrap at 256). */
+	uint8_t later_mr[256 / 8];
 	/* Output and events. */
 	uint8_t out[MS_OUT_MAX];
 	size_t outlen;
@@ -462,7 +467,8 @@ ms_pdu_line(struct modem_sess *s, const char *line, size_t len, int64_t now)
 	if (sms_pdu_decode(line, len, p) != 0)
 		goto out;	/* garbage: ignored, slot left alone */
 	if (p->type == SMS_PDU_STATUS_REPORT) {
-		if ((e = ms_event(s, MODEM_EV_DLR)) != NULL) {
+		if (!(s->later_mr[(p->mr & 0xff) / 8] & (1u << (p->mr % 8))) &&
+		    (e = ms_event(s, MODEM_EV_DLR)) != NULL) {
 			e->mr = p->mr;
 			e->status = p->status;
 		}
@@ -498,8 +504,13 @@ ms_complete(struct modem_sess *s, const struct at_line *l, int64_t now)
 			    ms_cms_permanent(l->code));
 			break;
 		}
-		if (s->part == 0)
+		if (s->part == 0) {
 			s->first_mr = s->mr;
+			s->later_mr[(s->mr & 0xff) / 8] &=
+			    (uint8_t)~(1u << (s->mr % 8));
+		} else
+			s->later_mr[(s->mr & 0xff) / 8] |=
+			    (uint8_t)(1u << (s->mr % 8));
 		if (++s->part < s->nparts) {
 			snprintf(buf, sizeof buf, "AT+CMGS=%d",
 			    s->parts[s->part].tpdu_octets);
