@@ -424,6 +424,29 @@ peak_rss_kb(long pid)
 	return kb;
 }
 
+/* CPU seconds (user + system) the daemon has used so far. */
+static double
+cpu_secs(long pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long ut = 0, st = 0;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* After "(comm)": state is field 3, utime 14 and stime 15. */
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+	    &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
 struct counts { long inbound, open, update, ret, replies, outbound; };
 
 static long
@@ -506,7 +529,7 @@ drive(int argc, char **argv)
 	struct counts before, after;
 	long pid = 0, acked;
 	int port = 0, ch, i, bad = 0;
-	double secs;
+	double secs, cpu0;
 
 	while ((ch = getopt(argc, argv, "p:t:d:P:n:c:r:s:")) != -1)
 		switch (ch) {
@@ -544,6 +567,7 @@ drive(int argc, char **argv)
 		if (d.conns[i].evcon == NULL)
 			abort();
 	}
+	cpu0 = cpu_secs(pid);
 	d.t0 = ms_now();
 	if (d.rate > 0) {
 		struct timeval ms = { 0, 1000 };
@@ -575,6 +599,10 @@ drive(int argc, char **argv)
 	    d.rejected503, d.failed);
 	printf("  daemon peak RSS (VmHWM)            %8.1f MB\n",
 	    peak_rss_kb(pid) / 1024.0);
+	if (d.nlat > 0)
+		printf("  daemon CPU per message             %8.3f ms (%.0f%% "
+		    "of a core)\n", (cpu_secs(pid) - cpu0) * 1000 / d.nlat,
+		    (cpu_secs(pid) - cpu0) * 100 / secs);
 	for (i = 0; i < K_N; i++)
 		printf("  sent %-29s %8ld\n", kind_names[i], d.sent_kind[i]);
 	db_counts(db, &after);

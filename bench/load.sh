@@ -4,7 +4,8 @@
 # driving POST /sms/inbound from a separate process:
 #   1. closed loop, CONNS connections, as fast as the daemon answers;
 #   2. open loop at RATE msg/s, for latency at a realistic rate.
-# Usage: bench/load.sh [BUILD_DIR] (default build); env COUNT, CONNS, RATE.
+# Usage: bench/load.sh [BUILD_DIR] (default build); env COUNT, CONNS, RATE,
+# SECS, OUT_RATE, PERF=1, STRACE=FILE, KEEPLOG=FILE.
 set -eu
 build=${1:-build}
 count=${COUNT:-200000}
@@ -58,4 +59,6 @@ if [ -n "${PERF:-}${STRACE:-}" ]; then kill -INT "$perfpid"; wait "$perfpid" || 
     -P "$pid" -n $((rate * ${SECS:-10})) -c "$conns" -r "$rate" -s 2
 kill -TERM "$pid"
 wait "$pid"
+# KEEPLOG=FILE: the daemon's log is kept there.
+[ -n "${KEEPLOG:-}" ] && cp "$dir/baoxued.log" "$KEEPLOG"; true
 pid=

@@ -56,7 +56,8 @@ store_open(const char *path, char *err, size_t errsz)
 	    store_pragma(s, "PRAGMA cache_size=-16384", err, errsz) ||
 	    store_pragma(s, "PRAGMA busy_timeout=2000", err, errsz))
 		goto fail;
-	if (store_migrate(s, err, errsz) != 0)
+	if (store_migrate(s, err, errsz) != 0 ||
+	    store_ckpt_start(s, path, err, errsz) != 0)
 		goto fail;
 	for (i = 0; i < STMT_COUNT; i++) {
 		if (sqlite3_prepare_v3(s->db, store_sql[i], -1,
@@ -79,6 +80,7 @@ store_close(struct store *s)
 
 	if (s == NULL)
 		return;
+	store_ckpt_stop(s);
 	for (i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	if (s->db && sqlite3_close(s->db) != SQLITE_OK)

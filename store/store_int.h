@@ -13,8 +13,11 @@ enum store_stmt {
 	STMT_COUNT
 };
 
+struct store_ckpt;
+
 struct store {
 	sqlite3 *db;
+	struct store_ckpt *ckpt;	/* checkpoint.c; NULL if none */
 	sqlite3_stmt *st[STMT_COUNT];
 	char err[256];
 	int version;
@@ -28,5 +31,10 @@ enum store_rc store_fail(struct store *, sqlite3_stmt *, int rc);
 enum store_rc store_exec(struct store *, sqlite3_stmt *);
 void store_col_text(sqlite3_stmt *, int col, char *dst, size_t dstsz);
 int store_migrate(struct store *, char *err, size_t errsz);
+/* Checkpoints in a thread of their own (checkpoint.c), after the WAL
+ * hook says enough frames have piled up. */
+int store_ckpt_start(struct store *, const char *path, char *err,
+    size_t errsz);
+void store_ckpt_stop(struct store *);
 
 #endif

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "store/store.h"
 #include "tests/testutil.h"
@@ -322,6 +324,37 @@ START_TEST(test_dlr_held_expires)
 }
 END_TEST
 
+/*
+ * Checkpoints run in their own thread: after a commit that leaves more
+ * than a thousand pages in the WAL, they reach the database file without
+ * the writer doing anything more.
+ */
+START_TEST(test_checkpoints_happen)
+{
+	struct store_outbound m;
+	struct stat sb;
+	int i;
+
+	memset(&m, 0, sizeof m);
+	snprintf(m.to, sizeof m.to, "+8613800000001");
+	snprintf(m.kind, sizeof m.kind, "notice");
+	memset(m.text, 'x', 1500);
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	for (i = 0; i < 4000; i++)
+		ck_assert_int_eq(store_outbound_enqueue(st, &m, NULL),
+		    STORE_OK);
+	ck_assert_int_eq(store_commit(st), STORE_OK);
+	for (i = 0; i < 1000; i++) {
+		ck_assert_int_eq(stat(dbpath, &sb), 0);
+		if (sb.st_size > 4000 * 1500)
+			break;
+		usleep(10000);
+	}
+	ck_assert_msg(sb.st_size > 4000 * 1500, "database file %lld bytes: "
+	    "no checkpoint", (long long)sb.st_size);
+}
+END_TEST
+
 START_TEST(test_webhook_replay)
 {
 	ck_assert_int_eq(store_webhook_seen(st, "sig1", 100, 0), STORE_OK);
@@ -450,6 +483,7 @@ main(void)
 	tcase_add_test(tc, test_rollback);
 	tcase_add_test(tc, test_dlr);
 	tcase_add_test(tc, test_dlr_held_expires);
+	tcase_add_test(tc, test_checkpoints_happen);
 	tcase_add_test(tc, test_webhook_replay);
 	tcase_add_test(tc, test_absence);
 	tcase_add_test(tc, test_cases);
