@@ -224,11 +224,39 @@ http_raw(struct evhttp_request *req, size_t *len)
 	return *len ? (const char *)evbuffer_pullup(b, -1) : "";
 }
 
+/*
+ * The shared token: the form's token field, a Bearer header, or for a
+ * POST the token in its URL (many providers, USSD aggregators among them,
+ * let one configure only a URL). Compared in constant time.
+ */
+static int
+http_token_ok(struct http *h, struct evhttp_request *req,
+    const struct form *f)
+{
+	const char *token, *q;
+	struct form *qf = NULL;
+	int ok;
+
+	if ((token = form_get(f, "token", NULL)) == NULL)
+		token = http_bearer(req);
+	if (token == NULL && evhttp_request_get_command(req) ==
+	    EVHTTP_REQ_POST && (q = evhttp_uri_get_query(
+	    evhttp_request_get_evhttp_uri(req))) != NULL &&
+	    strlen(q) <= FORM_MAX_BYTES) {
+		qf = xcalloc(1, sizeof *qf);
+		if (form_decode(qf, q, strlen(q)) == FORM_OK)
+			token = form_get(qf, "token", NULL);
+	}
+	ok = token != NULL && http_secret_ok(token, h->g->cfg->http_token);
+	free(qf);
+	return ok;
+}
+
 int
 http_authorized(struct http *h, struct evhttp_request *req,
     const struct form *f, char *sig, size_t sigsz)
 {
-	const char *token, *why, *raw;
+	const char *why, *raw;
 	size_t rawlen;
 
 	sig[0] = '\0';
@@ -243,9 +271,7 @@ http_authorized(struct http *h, struct evhttp_request *req,
 		}
 		return 0;
 	}
-	if ((token = form_get(f, "token", NULL)) == NULL)
-		token = http_bearer(req);
-	if (token == NULL || !http_secret_ok(token, h->g->cfg->http_token)) {
+	if (!http_token_ok(h, req, f)) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "WWW-Authenticate", "Bearer");
 		http_error(req, 401, "Unauthorized", "bad or missing token");
@@ -470,7 +496,7 @@ static void
 http_dlr(struct http *h, struct evhttp_request *req)
 {
 	struct form *f = xcalloc(1, sizeof *f);
-	const char *token, *ct, *channel, *ids;
+	const char *ct, *channel, *ids;
 	size_t rawlen, i;
 	json_t *root = NULL, *o;
 	int applied = 0, r;
@@ -491,9 +517,7 @@ http_dlr(struct http *h, struct evhttp_request *req)
 	} else if (http_read_form(h, req, f) != 0) {
 		goto out;
 	}
-	if ((token = form_get(f, "token", NULL)) == NULL)
-		token = http_bearer(req);
-	if (token == NULL || !http_secret_ok(token, h->g->cfg->http_token)) {
+	if (!http_token_ok(h, req, f)) {
 		http_error(req, 401, "Unauthorized", "bad or missing token");
 		goto out;
 	}

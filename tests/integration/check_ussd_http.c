@@ -270,6 +270,14 @@ START_TEST(test_refusals)
 	ck_assert_int_eq(r.code, 400);
 	http("GET", "/ussd", NULL, NULL, NULL, &r);
 	ck_assert_int_eq(r.code, 405);
+	/* An aggregator that lets one set only the callback URL. */
+	post("/ussd?token=" TOKEN, "sessionId=u1&phoneNumber=13800000001&"
+	    "text=", &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_msg(!strncmp(r.body, "CON ", 4), "%s", r.body);
+	post("/ussd?token=bad", "sessionId=u2&phoneNumber=13800000001&text=",
+	    &r);
+	ck_assert_int_eq(r.code, 401);
 	/* A session id belongs to its phone: another phone starts afresh. */
 	ussd("shared", HT, "");
 	ussd("shared", HT, "1");
