@@ -249,7 +249,7 @@ static const struct bad_case bad_cases[] = {
 	{ DAEMON "[inbound.http]\ntoken = t\nussd_timeout = 5\n" CHAN,
 	    { ":5:", "ussd_timeout", "10 to 3600" } },
 	{ DAEMON "[inbound.http]\ntoken = t\nussd_sessions = 0\n" CHAN,
-	    { ":5:", "ussd_sessions", "1 to 65536" } },
+	    { ":5:", "ussd_sessions", "1 to 8192" } },
 	{ "[daemon]\nlisten = 127.0.0.1:8080\n" HTTP CHAN,
 	    { "database", "missing", NULL } },
 	{ DAEMON "[inbound.http]\nmax_body = 4096\n" CHAN,
