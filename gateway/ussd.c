@@ -24,15 +24,22 @@
 #include "parsers/phone.h"
 
 #define USSD_ID_MAX 64		/* sessionId */
-#define USSD_TEXT_MAX 1024	/* every input of a session, joined by '*' */
-#define USSD_PROVIDER_MAX (USSD_ID_MAX + 24)
+#define USSD_PROVIDER_MAX (USSD_ID_MAX + 64)
 
+/*
+ * One session. The aggregator's text (every input so far) is kept as its
+ * length and hash only: the next request's text must start with it, and
+ * what follows the '*' after it is the new input. A session of long
+ * Chinese notes costs no more memory than one of digits.
+ */
 struct ussd_session {
 	char id[USSD_ID_MAX + 1];	/* "" for a free slot */
 	char phone[PHONE_MAX];
+	int64_t opened;			/* when the session began */
 	int64_t seen;			/* the last request, daemon clock */
 	uint64_t gen;			/* changes when the slot is reused */
-	char text[USSD_TEXT_MAX + 1];	/* the aggregator's text so far */
+	size_t textlen;			/* the aggregator's text so far */
+	uint64_t texthash;
 	struct menu_state st;
 	int final;			/* the action was handed over */
 	char command[MENU_COMMAND_MAX];	/* ... this one, */
@@ -117,6 +124,18 @@ ussd_slot(struct ussd *u, int64_t now)
 	return old;
 }
 
+/* FNV-1a 64 of s[0..len): texts are compared by it. */
+static uint64_t
+ussd_hash(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
 static void
 ussd_open(struct ussd *u, struct ussd_session *s, const char *id,
     const char *phone, int64_t now)
@@ -124,8 +143,10 @@ ussd_open(struct ussd *u, struct ussd_session *s, const char *id,
 	memset(s, 0, sizeof *s);
 	snprintf(s->id, sizeof s->id, "%s", id);
 	snprintf(s->phone, sizeof s->phone, "%s", phone);
+	s->opened = now;
 	s->seen = now;
 	s->gen = ++u->gen;
+	s->texthash = ussd_hash("", 0);
 	casework_menu_start(&s->st);
 }
 
@@ -146,16 +167,6 @@ ussd_id_ok(const char *id)
 	    "0123456789_.:-") == n;
 }
 
-/* FNV-1a 64 of the session's text: the final input's dedup key. */
-static uint64_t
-ussd_hash(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
 
 /* A final request waiting for its commit. */
 struct ussd_wait {
@@ -194,9 +205,12 @@ ussd_done_cb(void *arg, enum pipeline_rc rc, int64_t inbound_id)
 		}
 		ussd_answer(w->req, &p);
 	}
-	/* A failed action may be tried again from its page. */
-	if (!ok && w->s->gen == w->gen)
+	/* Not applied: not done either. The aggregator's retry of this
+	 * request shows the confirm page again. */
+	if (!ok && w->s->gen == w->gen) {
 		w->s->final = 0;
+		casework_menu_undo(&w->s->st);
+	}
 	free(w);
 }
 
@@ -219,6 +233,7 @@ ussd_submit(struct ussd *u, struct evhttp_request *req,
 	if (pipeline_submit(u->g->pipeline, &in, ussd_done_cb, w) != 0) {
 		free(w);
 		s->final = 0;
+		casework_menu_undo(&s->st);
 		memset(&p, 0, sizeof p);
 		if (casework_menu_result(u->g->casework, s->phone, 0, 0,
 		    &p) != 0)
@@ -241,16 +256,16 @@ static int
 ussd_input(const struct ussd_session *s, const char *text,
     const char **input)
 {
-	size_t l = strlen(s->text);
+	size_t n = strlen(text), l = s->textlen;
 
 	*input = NULL;
-	if (!strcmp(text, s->text))
+	if (n == l && ussd_hash(text, n) == s->texthash)
 		return 0;
 	if (l == 0) {
 		*input = text;
 		return 0;
 	}
-	if (!strncmp(text, s->text, l) && text[l] == '*') {
+	if (n > l && text[l] == '*' && ussd_hash(text, l) == s->texthash) {
 		*input = text + l + 1;
 		return 0;
 	}
@@ -276,7 +291,7 @@ ussd_request(struct ussd *u, struct http *h, struct evhttp_request *req)
 	if ((phone = http_field(req, f, "phoneNumber", PHONE_INPUT_MAX,
 	    &bad)), bad)
 		goto out;
-	if ((text = http_field(req, f, "text", USSD_TEXT_MAX, &bad)), bad)
+	if ((text = http_field(req, f, "text", FORM_MAX_BYTES, &bad)), bad)
 		goto out;
 	if (id == NULL || !ussd_id_ok(id)) {
 		http_error(req, 400, "Bad Request", id == NULL ?
@@ -303,12 +318,16 @@ ussd_request(struct ussd *u, struct http *h, struct evhttp_request *req)
 		s = ussd_slot(u, now);
 		ussd_open(u, s, id, phone164, now);
 		restarted = text[0] != '\0';
+	} else if (text[0] == '\0' && s->textlen > 0) {
+		/* The first request of a new session under a reused id. */
+		ussd_open(u, s, id, phone164, now);
 	} else if (ussd_input(s, text, &input) != 0) {
 		ussd_open(u, s, id, phone164, now);
 		restarted = 1;
 	}
 	s->seen = now;
-	snprintf(s->text, sizeof s->text, "%s", text);
+	s->textlen = strlen(text);
+	s->texthash = ussd_hash(text, s->textlen);
 	if (s->final && input == NULL && !restarted) {
 		/* The final request again: the same key, so a duplicate. */
 		ussd_submit(u, req, s, sig);
@@ -324,8 +343,13 @@ ussd_request(struct ussd *u, struct http *h, struct evhttp_request *req)
 	if (p->submit) {
 		s->final = 1;
 		snprintf(s->command, sizeof s->command, "%s", p->command);
-		snprintf(s->provider_id, sizeof s->provider_id, "%s:%016llx",
-		    s->id, (unsigned long long)ussd_hash(s->text));
+		/* The same session (its id, phone, start and slot) and the
+		 * same inputs: a retry. An aggregator that reuses session ids
+		 * does not make a later session's action a duplicate. */
+		snprintf(s->provider_id, sizeof s->provider_id,
+		    "%s:%lld.%llu:%016llx", s->id, (long long)s->opened,
+		    (unsigned long long)s->gen, (unsigned long long)(s->texthash ^
+		    ussd_hash(s->phone, strlen(s->phone))));
 		ussd_submit(u, req, s, sig);
 		goto out;
 	}

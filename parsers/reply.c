@@ -99,6 +99,10 @@ reply_parse(const char *text, size_t len, struct menu_reply *out)
 		pos++;
 	if (pos == start || pos - start > 2)
 		return 0;
+	/* The number ends the text or a separator follows: "3天后回来" and
+	 * "12月3日" are words, not choices. */
+	if (pos < len && rp_sep(text + pos, len - pos) == 0)
+		return 0;
 	out->choice = text[start] - '0';
 	if (pos - start == 2)
 		out->choice = out->choice * 10 + (text[start + 1] - '0');

@@ -2,8 +2,9 @@
  * Numbered replies to a menu SMS (a task text ends "回复 1同意返校 2拒绝
  * ..."): "3", "K7QX 3", "任务K7QX：3", "3 家长说要去打工". Read from text
  * already normalized (normalize.h), before the command parser: a reply
- * opens with a digit, or with a four-character code that is not a command
- * keyword followed by a separator and a digit. Whether the code is right
+ * opens with a number of one or two digits, or with a four-character code
+ * that is not a command keyword and a separator before the number; the
+ * number ends the text or a separator follows it ("3天后回来" is words). Whether the code is right
  * and the choice is on the menu is for the caller to say (taskcode.h).
  * Pure.
  */

@@ -2,10 +2,11 @@
  * Task codes: the short name a task carries in SMS ("任务K7QX"), so that a
  * village head can answer "K7QX 3" instead of a command. Three data
  * characters and a check character (Luhn mod N), from an alphabet without
- * look-alikes (0/O, 1/I/L) and without the vowels A E I O U, so a code is never a word
- * and never a command keyword. A single mistyped character or a swap of
- * two neighbours is caught by the check rather than applied to the wrong
- * case.
+ * look-alikes (0/O, 1/I/L) and without the vowels A E I O U, so a code is
+ * never a word and never a command keyword. Every single mistyped character, and every
+ * swap of two different neighbours but 2<->Z (values 0 and 27, the blind
+ * spot of Luhn mod N), is caught by the check rather than applied to the
+ * wrong case; and a code is only looked up among the sender's own tasks.
  *
  * A code names a task id modulo TASKCODE_SPACE; it is resolved among the
  * open tasks of the person who answers, who sees it in their own SMS.

@@ -116,7 +116,8 @@ struct reply_case {
 static const struct reply_case reply_cases[] = {
 	{ "3", 1, "", 3, "" },
 	{ "3 家长说要去打工", 1, "", 3, "家长说要去打工" },
-	{ "3家长说要去打工", 1, "", 3, "家长说要去打工" },
+	{ "3,家长说要去打工", 1, "", 3, "家长说要去打工" },
+	{ "3。", 1, "", 3, "" },
 	{ "K7QX 3", 1, "K7QX", 3, "" },
 	{ "k7qx 3", 1, "K7QX", 3, "" },
 	{ "K7QX,3 外出打工", 1, "K7QX", 3, "外出打工" },
@@ -143,6 +144,12 @@ static const struct reply_case reply_cases[] = {
 	{ "K7QX ", 0, NULL, 0, NULL },
 	{ "", 0, NULL, 0, NULL },
 	{ "好的", 0, NULL, 0, NULL },
+	/* Words that start with a number are not choices. */
+	{ "3家长说要去打工", 0, NULL, 0, NULL },
+	{ "3天后回来", 0, NULL, 0, NULL },
+	{ "12月3日回校", 0, NULL, 0, NULL },
+	{ "2个学生没来", 0, NULL, 0, NULL },
+	{ "K7QX 3天", 0, NULL, 0, NULL },
 };
 
 START_TEST(test_reply_shapes)

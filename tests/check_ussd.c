@@ -7,12 +7,14 @@
  * when it fits.
  */
 #include <check.h>
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gateway/casework/casework.h"
+#include "gateway/clock.h"
 #include "gateway/gw.h"
 #include "gateway/pipeline.h"
 #include "parsers/smslen.h"
@@ -76,6 +78,22 @@ open_many_cases(void)
 
 static struct menu_page page;
 
+/* Place names as long as a county clerk might type them. */
+static void
+long_names(void)
+{
+	sqlite3 *h;
+
+	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "UPDATE places SET name = CASE kind "
+	    "WHEN 'township' THEN '后柳镇人民政府教育管理办公室' "
+	    "WHEN 'village' THEN name || '村民委员会第一村民小组' "
+	    "WHEN 'school' THEN name || '九年一贯制寄宿学校' "
+	    "WHEN 'class' THEN name || '（寄宿班）' ELSE name END", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
 static void
 step(struct menu_state *st, const char *phone, const char *in)
 {
@@ -111,7 +129,9 @@ walk_key(const struct menu_state *st, struct menu_state *key)
 	key->reason = st->reason;
 	key->task_id = st->task_id;
 	key->choice = st->choice;
-	memcpy(key->note, st->note, sizeof key->note);
+	/* No page shows the note (only the command carries it): whether
+	 * there is one is all that matters to the pages after it. */
+	key->note[0] = st->note[0] ? 'x' : '\0';
 }
 
 /* A set of keys: open addressing over FNV-1a hashes. */
@@ -245,7 +265,8 @@ START_TEST(test_every_page_fits)
 {
 	static const char *const phones[] = {
 		HT, PRINCIPAL, INSPECTOR, VHEAD2, OFFICIAL, TOWNHEAD, BUREAU,
-		COUNTY, "+8613800000005", STRANGER, NULL
+		COUNTY, "+8613800000004", "+8613800000005", "+8613800000119",
+		STRANGER, NULL
 	};
 	const char *inputs[24];
 	char ok_student[32], national[32];
@@ -253,6 +274,18 @@ START_TEST(test_every_page_fits)
 	size_t i, k = 0;
 
 	open_many_cases();
+	/* A national 学号 (the longest a page shows), long place names, and
+	 * every kind of task: the cases climb to levels 2 and 3. */
+	gwfix_sms(&F, PRINCIPAL, "ABS G51012320130101123X 3");
+	long_names();
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 4 * 86400), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 11 * 86400), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_gt(tu_sql_int(F.db, "SELECT count(*) FROM tasks WHERE "
+	    "kind = 'joint_visit' AND status = 'open'"), 0);
+	ck_assert_int_gt(tu_sql_int(F.db, "SELECT count(*) FROM tasks WHERE "
+	    "kind = 'serve_notice' AND status = 'open'"), 0);
 	snprintf(ok_student, sizeof ok_student, "%s", "20240102");
 	snprintf(national, sizeof national, "%s", "g51012320130101123x");
 	inputs[k++] = "0";
@@ -338,6 +371,50 @@ START_TEST(test_flows_build_commands)
 	step(&st, VHEAD2, "1");
 	ck_assert_int_eq(page.submit, 1);
 	ck_assert_str_eq(page.command, "VIS #1 外出 家长说*下周回");
+
+	/* A note in Chinese punctuation, or with a keyword after a comma,
+	 * is still one command: what separates commands becomes a space. */
+	casework_menu_start(&st);
+	step(&st, VHEAD2, NULL);
+	step(&st, VHEAD2, "5");
+	step(&st, VHEAD2, "1");
+	step(&st, VHEAD2, "2");
+	step(&st, VHEAD2, "家长说；下周回，RET了");
+	ck_assert_ptr_nonnull(strstr(page.text, "确认"));
+	step(&st, VHEAD2, "1");
+	ck_assert_int_eq(page.submit, 1);
+	ck_assert_str_eq(page.command, "VIS #1 拒绝 家长说 下周回 RET了");
+	/* A note too long for the ledger: said so, asked again. */
+	casework_menu_start(&st);
+	step(&st, VHEAD2, NULL);
+	step(&st, VHEAD2, "5");
+	step(&st, VHEAD2, "1");
+	step(&st, VHEAD2, "2");
+	{
+		char note[700];
+		int i;
+
+		for (i = 0; i < 200; i++)
+			memcpy(note + 3 * i, "说", 3);
+		note[600] = '\0';
+		step(&st, VHEAD2, note);
+	}
+	ck_assert_ptr_nonnull(strstr(page.text, "说明有误或太长"));
+	ck_assert_ptr_nonnull(strstr(page.text, "可输入说明"));
+
+	/* The national 学号 is masked on every page, the reason page too. */
+	casework_menu_start(&st);
+	step(&st, PRINCIPAL, NULL);
+	step(&st, PRINCIPAL, "1");
+	step(&st, PRINCIPAL, "g51012320130101123x");
+	ck_assert_ptr_nonnull(strstr(page.text, "G**************123X"));
+	step(&st, PRINCIPAL, "2");
+	ck_assert_ptr_nonnull(strstr(page.text, "G**************123X缺勤原因"));
+	ck_assert_ptr_null(strstr(page.text, "51012320130101"));
+	step(&st, PRINCIPAL, "3");
+	ck_assert_ptr_null(strstr(page.text, "51012320130101"));
+	step(&st, PRINCIPAL, "1");
+	ck_assert_str_eq(page.command, "ABS G51012320130101123X 2 厌学");
 
 	/* Leader: summary and overdue tasks. */
 	casework_menu_start(&st);

@@ -200,6 +200,7 @@ const struct cw_template cw_templates[] = {
 	{ "ussd_restart", cw_v_none },
 	{ "ussd_err_choice", cw_v_none },
 	{ "ussd_err_no_more", cw_v_none },
+	{ "ussd_err_short", cw_v_none },
 	{ "ussd_err_student", cw_v_none },
 	{ "ussd_err_days", cw_v_none },
 	{ "ussd_err_note", cw_v_none },

@@ -92,6 +92,9 @@ struct menu_page {
 };
 
 void casework_menu_start(struct menu_state *);
+/* The submitted command was not applied: back on its confirm page, so
+ * that "1" tries again. */
+void casework_menu_undo(struct menu_state *);
 /*
  * One step for phone (E.164): input is the user's new input, NULL on the
  * first request of a session; restarted says the session was lost (a

@@ -16,6 +16,7 @@
 
 #include "gateway/log.h"
 #include "parsers/mask.h"
+#include "parsers/normalize.h"
 #include "parsers/smslen.h"
 #include "parsers/taskcode.h"
 #include "parsers/vocab.h"
@@ -164,9 +165,20 @@ mu_compose(struct mu_ctx *x, const char *body, int nav, char *out,
 	return smslen_ussd_fits(out, strlen(out));
 }
 
+/* Error line from a template. */
+static void
+mu_error(struct mu_ctx *x, const char *key)
+{
+	if (render(x->cw->cat, key, NULL, 0, x->errbuf, sizeof x->errbuf) ==
+	    0)
+		x->err = x->errbuf;
+}
+
 /*
- * The page into x->out. A page that does not fit is cut at a character
- * boundary (and flagged: the exhaustive page test must never see one).
+ * The page into x->out. A page that fits without its error line may not
+ * with it: the error then shrinks to the short one, then the hint line
+ * goes (the keys still work). Only then is the page cut at a character
+ * boundary, and flagged: the exhaustive page test must never see one.
  */
 static int
 mu_emit(struct mu_ctx *x, char *body, int nav, int end)
@@ -176,13 +188,24 @@ mu_emit(struct mu_ctx *x, char *body, int nav, int end)
 	int f;
 
 	p->end = end;
-	while ((f = mu_compose(x, body, end ? 0 : nav, p->text,
-	    sizeof p->text)) == 0 && len > 0) {
+	if (end)
+		nav = 0;
+	if ((f = mu_compose(x, body, nav, p->text, sizeof p->text)) == 0 &&
+	    x->err && x->err[0]) {
+		mu_error(x, "ussd_err_short");
+		f = mu_compose(x, body, nav, p->text, sizeof p->text);
+	}
+	if (f == 0 && nav) {
+		nav = 0;
+		f = mu_compose(x, body, nav, p->text, sizeof p->text);
+	}
+	while (f == 0 && len > 0) {
 		p->cut = 1;
 		do
 			len--;
 		while (len > 0 && ((unsigned char)body[len] & 0xC0) == 0x80);
 		body[len] = '\0';
+		f = mu_compose(x, body, nav, p->text, sizeof p->text);
 	}
 	if (p->cut)
 		log_warnx("ussd: a page was too long for one screen and was "
@@ -207,6 +230,8 @@ mu_main(struct mu_ctx *x, char *body, size_t sz)
 			return -1;
 		o += (size_t)snprintf(items + o, sizeof items - o, "%s%d%s",
 		    o ? " " : "", i, word);
+		if (o >= sizeof items)
+			return -1;
 	}
 	return render(x->cw->cat, "ussd_main", &v, 1, body, sz);
 }
@@ -519,7 +544,9 @@ mu_render(struct mu_ctx *x)
 	case MU_ASK_REASON:
 		if ((rc = mu_reasons_text(cw, choices, sizeof choices)) != 0)
 			break;
-		rv[0] = (struct render_var){ "student_no", st->student_no };
+		if ((rc = mu_student(x, &v)) != 0)
+			break;
+		rv[0] = (struct render_var){ "student_no", v.student_no };
 		rv[1] = (struct render_var){ "choices", choices };
 		rc = render(cw->cat, "ussd_ask_reason", rv, 2, body,
 		    MU_BODY_MAX);
@@ -635,14 +662,6 @@ mu_render(struct mu_ctx *x)
 	return rc;
 }
 
-/* Error line from a template. */
-static void
-mu_error(struct mu_ctx *x, const char *key)
-{
-	if (render(x->cw->cat, key, NULL, 0, x->errbuf, sizeof x->errbuf) ==
-	    0)
-		x->err = x->errbuf;
-}
 
 /* A 学号 typed on the student page: well-formed, and the sender's. */
 static int
@@ -693,7 +712,8 @@ mu_take_student(struct mu_ctx *x, const char *in, size_t len)
 }
 
 /* The command text of the session's action, checked by parsing it back
- * (so that what is logged reads as what is applied). */
+ * (so that what is logged reads as what is applied): 0, 1 if it does not
+ * read back (a note the parser reads otherwise), -1 on error. */
 static int
 mu_command(struct mu_ctx *x)
 {
@@ -703,15 +723,9 @@ mu_command(struct mu_ctx *x)
 	const struct cw_choice *c = NULL;
 	struct cmd_list *l;
 	struct perr e;
-	char note[CMD_NOTE_MAX];
-	size_t i;
+	const char *note = st->note;
 	int ok;
 
-	/* A note is one line of words: no part separators in it. */
-	snprintf(note, sizeof note, "%s", st->note);
-	for (i = 0; note[i]; i++)
-		if (strchr(";,\n\r\t", note[i]))
-			note[i] = ' ';
 	switch (st->action) {
 	case MU_ABS:
 		snprintf(p->command, sizeof p->command, "ABS %s %d %s",
@@ -748,11 +762,33 @@ mu_command(struct mu_ctx *x)
 	    (c->outcome == NULL || !strcmp(l->v[0].outcome, c->outcome))));
 	free(l);
 	if (!ok) {
-		log_warnx("ussd: the command built for a menu action does not "
+		log_info("ussd: the command built for a menu action does not "
 		    "read back");
-		return -1;
+		p->command[0] = '\0';
+		return 1;
 	}
 	p->submit = 1;
+	return 0;
+}
+
+/*
+ * A note as the ledger keeps it: normalized as an SMS would be, on one
+ * line, without the characters that separate commands (so it cannot be
+ * read as a second command). 0, or -1 if it is not text or too long.
+ */
+static int
+mu_take_note(struct menu_state *st, const char *in, size_t len)
+{
+	char norm[NORMALIZE_MAX_IN + 1];
+	size_t n, i;
+
+	if (len > NORMALIZE_MAX_IN || normalize_text(in, len, norm,
+	    sizeof norm, &n) != PERR_NONE || n >= sizeof st->note)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strchr(";,\n", norm[i]))
+			norm[i] = ' ';
+	memcpy(st->note, norm, n + 1);
 	return 0;
 }
 
@@ -819,18 +855,26 @@ mu_input(struct mu_ctx *x, const char *in, size_t len)
 		return 1;
 	}
 	case MU_ASK_NOTE:
-		if (len >= sizeof st->note) {
+		if (d == 1)
+			st->note[0] = '\0';
+		else if (mu_take_note(st, in, len) != 0) {
 			mu_error(x, "ussd_err_note");
 			return 0;
 		}
-		snprintf(st->note, sizeof st->note, "%s", d == 1 ? "" : in);
 		mu_push(st, MU_CONFIRM, 0);
 		return 1;
 	case MU_CONFIRM:
 		if (d != 1)
 			break;
-		if (mu_command(x) != 0)
+		if ((r = mu_command(x)) < 0)
 			return -1;
+		if (r == 1) {
+			/* Only a note can make it read otherwise: ask again. */
+			st->depth--;
+			st->note[0] = '\0';
+			mu_error(x, "ussd_err_note");
+			return 0;
+		}
 		mu_push(st, MU_DONE, 0);
 		return 2;
 	default:
@@ -869,6 +913,13 @@ mu_forget(struct menu_state *st)
 	default:
 		break;
 	}
+}
+
+void
+casework_menu_undo(struct menu_state *st)
+{
+	if (st->depth > 1 && mu_top(st)->page == MU_DONE)
+		st->depth--;
 }
 
 void

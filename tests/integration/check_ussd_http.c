@@ -28,7 +28,7 @@ static struct resp r;
 static const char *
 ussd(const char *session, const char *phone, const char *text)
 {
-	char body[2048], esc[1600];
+	static char body[8192], esc[7800];
 
 	form_escape(text, esc, sizeof esc);
 	snprintf(body, sizeof body, "sessionId=%s&serviceCode=" SVC
@@ -95,6 +95,16 @@ START_TEST(test_teacher_reports_absence)
 	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 1);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
 	    "'reply'"), 1);
+	/* The aggregator reuses the session id for a new session with the
+	 * same inputs: a new report, not a duplicate of the old one. */
+	starts(ussd("s1", HT, ""), "CON 保学菜单");
+	ussd("s1", HT, "1");
+	ussd("s1", HT, "1*20240102");
+	ussd("s1", HT, "1*20240102*3");
+	ussd("s1", HT, "1*20240102*3*1");
+	starts(ussd("s1", HT, "1*20240102*3*1*1"), "END ");
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 2);
 }
 END_TEST
 
@@ -173,6 +183,32 @@ START_TEST(test_village_head_closes_a_task)
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
 	    "'reply' AND recipient = '+8613800000014' AND text LIKE "
 	    "'%已记录家访#1%'"), 1);
+}
+END_TEST
+
+/* A session whose text outgrows a kilobyte (a long Chinese note) goes on
+ * as before: the note is refused on its page, not the request. */
+START_TEST(test_long_session)
+{
+	char text[2400], note[1900];
+	int i;
+
+	sms_text(HT, "ABS 20240102 3");
+	for (i = 0; i < 600; i++)
+		memcpy(note + 3 * i, "说", 3);
+	note[1800] = '\0';
+	ussd("L1", VHEAD2, "");
+	ussd("L1", VHEAD2, "5");
+	ussd("L1", VHEAD2, "5*1");
+	ussd("L1", VHEAD2, "5*1*3");
+	snprintf(text, sizeof text, "5*1*3*%s", note);
+	starts(ussd("L1", VHEAD2, text), "CON 说明有误或太长，请重新输入。\n可输入说明");
+	snprintf(text, sizeof text, "5*1*3*%s*1", note);
+	starts(ussd("L1", VHEAD2, text), "CON 确认：20240102 李*，外出。");
+	snprintf(text, sizeof text, "5*1*3*%s*1*1", note);
+	starts(ussd("L1", VHEAD2, text), "END 已记录家访#1");
+	ck_assert_str_eq(tu_sql_text(db, "SELECT text FROM inbound WHERE "
+	    "channel = 'ussd'"), "VIS #1 外出");
 }
 END_TEST
 
@@ -336,6 +372,7 @@ main(void)
 	tcase_add_test(tc, test_teacher_reports_absence);
 	tcase_add_test(tc, test_teacher_return_leave_cases);
 	tcase_add_test(tc, test_village_head_closes_a_task);
+	tcase_add_test(tc, test_long_session);
 	tcase_add_test(tc, test_paging_back_and_main);
 	tcase_add_test(tc, test_leaders_and_strangers);
 	tcase_add_test(tc, test_refusals);
