@@ -85,6 +85,23 @@ import_teacher(void)
 	ck_assert_int_eq(proc_run(imp, implog), 0);
 }
 
+/* The demo roster and the extra teacher imported, then baoxued started
+ * (for tests that fill the SIM first). */
+static void
+start_with_roster(void)
+{
+	char roster[1100], implog[1200];
+	char *const imp[] = { (char *)env("BAOXUECTL"), "-d", db, "import",
+	    roster, NULL };
+
+	snprintf(roster, sizeof roster, "%s", tu_src("examples/demo"));
+	snprintf(implog, sizeof implog, "%s/import.log", dir);
+	ck_assert_int_eq(proc_run(imp, implog), 0);
+	import_teacher();
+	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
+	    10000) == 0);
+}
+
 static void
 setup_modem(void)
 {
@@ -198,18 +215,9 @@ START_TEST(test_stored_while_down)
 	char cmd[1100];
 
 	/* The SIM holds a message before the daemon starts. */
-	char roster[1100], implog[1200];
-	char *const imp[] = { (char *)env("BAOXUECTL"), "-d", db, "import",
-	    roster, NULL };
-
 	snprintf(cmd, sizeof cmd, "store-quiet %s", vector("UCS-2 Chinese"));
 	order(cmd);
-	snprintf(roster, sizeof roster, "%s", tu_src("examples/demo"));
-	snprintf(implog, sizeof implog, "%s/import.log", dir);
-	ck_assert_int_eq(proc_run(imp, implog), 0);
-	import_teacher();
-	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
-	    10000) == 0);
+	start_with_roster();
 	/* 缺 20240001 3天, found on the SIM at start. */
 	until("SELECT count(*) FROM cases", 1);
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 1);
@@ -244,9 +252,7 @@ with_second(const char *hex, int sec, char *out, size_t outsz)
  * more events than the session keeps at once, and none is lost. */
 START_TEST(test_full_sim_at_start)
 {
-	char cmd[1100], pdu[1024], roster[1100], implog[1200];
-	char *const imp[] = { (char *)env("BAOXUECTL"), "-d", db, "import",
-	    roster, NULL };
+	char cmd[1100], pdu[1024];
 	int i;
 
 	for (i = 0; i < 24; i++) {
@@ -254,12 +260,7 @@ START_TEST(test_full_sim_at_start)
 		snprintf(cmd, sizeof cmd, "store-quiet %s", pdu);
 		order(cmd);
 	}
-	snprintf(roster, sizeof roster, "%s", tu_src("examples/demo"));
-	snprintf(implog, sizeof implog, "%s/import.log", dir);
-	ck_assert_int_eq(proc_run(imp, implog), 0);
-	import_teacher();
-	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
-	    10000) == 0);
+	start_with_roster();
 	until("SELECT count(*) FROM inbound", 24);
 	for (i = 0; i < 1500 && log_count("DEL ") < 24; i++)
 		usleep(10000);
