@@ -16,5 +16,14 @@ In a second terminal, send a teacher's SMS:
 
 or: $build/baoxuectl sim 13800000001 'ABS 20240101 3'
 
+The village head of 中坝村 answers the task SMS by its number:
+
+  $build/baoxuectl sim 13800000004 '3 家长说要去打工'
+
+and a USSD session (add 1, 1*20240101, ... to text, one request each):
+
+  curl -s -d 'sessionId=demo1&phoneNumber=13800000001&text=&token=demo' \\
+       http://127.0.0.1:8080/ussd
+
 MSG
 exec "$build/baoxued" -c examples/demo/baoxued.conf
