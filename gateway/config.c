@@ -264,7 +264,7 @@ config_inbound_http(struct config_ctx *c, const char *key, const char *val)
 	if (!strcmp(key, "dedup_window"))
 		return config_int(c, "inbound.http", key, val, 0, 86400,
 		    &c->cfg->dedup_window);
-	/* About 2 KB each: 8192 sessions are 16 MB of the daemon's 64. */
+	/* About 1 KB each: 8192 sessions are 8 MB of the daemon's 64. */
 	if (!strcmp(key, "ussd_sessions"))
 		return config_int(c, "inbound.http", key, val, 1, 8192,
 		    &c->cfg->ussd_sessions);
