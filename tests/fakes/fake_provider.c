@@ -92,6 +92,7 @@ stop_cb(evutil_socket_t sig, short what, void *arg)
 int
 main(int argc, char **argv)
 {
+	char tmp[4096];
 	struct event_base *base;
 	struct evhttp *http;
 	struct evhttp_bound_socket *bs;
@@ -115,10 +116,13 @@ main(int argc, char **argv)
 		return 1;
 	getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&sin,
 	    &sl);
-	if ((f = fopen(argv[1], "w")) == NULL)
+	/* Written whole, then renamed: a reader never sees half a port. */
+	snprintf(tmp, sizeof tmp, "%s.tmp", argv[1]);
+	if ((f = fopen(tmp, "w")) == NULL)
 		return 1;
 	fprintf(f, "%d\n", ntohs(sin.sin_port));
-	fclose(f);
+	if (fclose(f) != 0 || rename(tmp, argv[1]) != 0)
+		return 1;
 	ev = evsignal_new(base, SIGTERM, stop_cb, base);
 	evsignal_add(ev, NULL);
 	event_base_dispatch(base);

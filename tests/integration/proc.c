@@ -61,7 +61,10 @@ proc_start(struct proc *p, const char *bin, const char *conf,
 
 		l = log && strlen(log) > skip ? strstr(log + skip,
 		    "listening on ") : NULL;
-		if (l && (l = strchr(l + 13, ':')) != NULL) {
+		/* The whole line: a port read before its last digit is
+		 * written would be another port. */
+		if (l && (l = strchr(l + 13, ':')) != NULL &&
+		    strchr(l, '\n') != NULL) {
 			p->port = atoi(l + 1);
 			free(log);
 			return p->port > 0 ? 0 : -1;
