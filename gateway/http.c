@@ -681,6 +681,17 @@ http_healthz(struct http *h, struct evhttp_request *req)
 			json_object_set_new(chans, ch->name, json_string(st));
 		}
 		json_object_set_new(o, "channels", chans);
+		/* A WAL that only grows means checkpoints fail: say so. */
+		{
+			char why[128];
+			int frames;
+
+			json_object_set_new(o, "checkpoint", json_string(
+			    store_checkpoint_status(h->g->store, &frames, why,
+			    sizeof why) == STORE_OK ? "ok" : why));
+			json_object_set_new(o, "wal_frames",
+			    json_integer(frames));
+		}
 		http_json(req, 200, "OK", o);
 	}
 }

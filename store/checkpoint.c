@@ -27,16 +27,19 @@
 struct store_ckpt {
 	sqlite3 *db;			/* the thread's own connection */
 	pthread_t thread;
-	pthread_mutex_t mu;
+	pthread_mutex_t mu;		/* guards what follows */
 	pthread_cond_t cv;
 	int want, stop;
+	int frames;			/* WAL frames after the last commit */
+	int rc;				/* the last checkpoint's result */
+	char err[128];			/* and its message, "" when fine */
 };
 
 static void *
 ckpt_main(void *arg)
 {
 	struct store_ckpt *c = arg;
-	int logn, done;
+	int logn, done, rc;
 
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
@@ -46,10 +49,13 @@ ckpt_main(void *arg)
 			break;
 		c->want = 0;
 		pthread_mutex_unlock(&c->mu);
-		/* SQLITE_BUSY only means "not all of it this time". */
-		(void)sqlite3_wal_checkpoint_v2(c->db, "main",
+		rc = sqlite3_wal_checkpoint_v2(c->db, "main",
 		    SQLITE_CHECKPOINT_PASSIVE, &logn, &done);
 		pthread_mutex_lock(&c->mu);
+		/* SQLITE_BUSY only means "not all of it this time". */
+		c->rc = rc == SQLITE_BUSY ? SQLITE_OK : rc;
+		snprintf(c->err, sizeof c->err, "%s", c->rc == SQLITE_OK ? "" :
+		    sqlite3_errmsg(c->db));
 	}
 	pthread_mutex_unlock(&c->mu);
 	return NULL;
@@ -67,12 +73,13 @@ ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		return SQLITE_OK;
 	}
+	pthread_mutex_lock(&c->mu);
+	c->frames = frames;
 	if (frames >= CKPT_FRAMES) {
-		pthread_mutex_lock(&c->mu);
 		c->want = 1;
 		pthread_cond_signal(&c->cv);
-		pthread_mutex_unlock(&c->mu);
 	}
+	pthread_mutex_unlock(&c->mu);
 	return SQLITE_OK;
 }
 
@@ -128,4 +135,23 @@ store_ckpt_stop(struct store *s)
 	pthread_cond_destroy(&c->cv);
 	free(c);
 	s->ckpt = NULL;
+}
+
+enum store_rc
+store_checkpoint_status(struct store *s, int *frames, char *err,
+    size_t errsz)
+{
+	struct store_ckpt *c = s->ckpt;
+	int rc;
+
+	*frames = 0;
+	err[0] = '\0';
+	if (c == NULL)
+		return STORE_OK;
+	pthread_mutex_lock(&c->mu);
+	*frames = c->frames;
+	rc = c->rc;
+	snprintf(err, errsz, "%s", c->err);
+	pthread_mutex_unlock(&c->mu);
+	return rc == SQLITE_OK ? STORE_OK : STORE_ERR;
 }

@@ -382,6 +382,10 @@ enum store_rc store_outbound_requeue_sending(struct store *, int *n);
 enum store_rc store_outbound_next_due(struct store *, int replies_only,
     int64_t *due);
 enum store_rc store_outbound_stats(struct store *, struct store_queue_stats *);
+/* The WAL: frames after the last commit, and whether the last background
+ * checkpoint failed (STORE_ERR, with its message in err). */
+enum store_rc store_checkpoint_status(struct store *, int *frames, char *err,
+    size_t errsz);
 /* The (first part of the) reply an inbound message got; NOTFOUND if none. */
 enum store_rc store_outbound_reply_of(struct store *, const char *to,
     int64_t inbound_id, char *text, size_t sz);

@@ -352,6 +352,15 @@ START_TEST(test_checkpoints_happen)
 	}
 	ck_assert_msg(sb.st_size > 4000 * 1500, "database file %lld bytes: "
 	    "no checkpoint", (long long)sb.st_size);
+	{
+		char why[128];
+		int frames;
+
+		ck_assert_int_eq(store_checkpoint_status(st, &frames, why,
+		    sizeof why), STORE_OK);
+		ck_assert_int_gt(frames, 1000);
+		ck_assert_str_eq(why, "");
+	}
 }
 END_TEST
 

@@ -237,6 +237,9 @@ START_TEST(test_clock_and_health)
 	ck_assert_int_eq(jint(r.body, "queue_depth"), 0);
 	ck_assert_int_eq(jint(r.body, "sent"), 1);
 	ck_assert_ptr_nonnull(strstr(r.body, "2026-09-02T08:00:00+08:00"));
+	/* The WAL and its checkpoints. */
+	ck_assert_ptr_nonnull(strstr(r.body, "\"checkpoint\":\"ok\""));
+	ck_assert_int_gt(jint(r.body, "wal_frames"), 0);
 }
 END_TEST
 
