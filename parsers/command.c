@@ -569,10 +569,8 @@ command_parse(const struct command_parser *p, const char *text, size_t len,
     struct cmd_list *out, struct perr *err)
 {
 	char norm[COMMAND_NORM_MAX + 1];	/* + NUL: 4096 bytes in are read */
-	size_t nlen, ls, le;
-	pcre2_match_data *md;
+	size_t nlen;
 	enum perr_code rc;
-	int after_blank = 0;
 
 	out->n = out->nerr = out->dropped = 0;
 	err->code = PERR_NONE;
@@ -582,6 +580,20 @@ command_parse(const struct command_parser *p, const char *text, size_t len,
 		err->code = rc;
 		return rc;
 	}
+	return command_parse_normalized(p, norm, nlen, out, err);
+}
+
+enum perr_code
+command_parse_normalized(const struct command_parser *p, const char *norm,
+    size_t nlen, struct cmd_list *out, struct perr *err)
+{
+	size_t ls, le;
+	pcre2_match_data *md;
+	int after_blank = 0;
+
+	out->n = out->nerr = out->dropped = 0;
+	err->code = PERR_NONE;
+	err->off = 0;
 	if ((md = pcre2_match_data_create(CMD_KIND_COUNT + 1, NULL)) == NULL) {
 		err->code = PERR_NOMEM;
 		return PERR_NOMEM;

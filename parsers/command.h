@@ -69,6 +69,11 @@ void command_parser_free(struct command_parser *);
 enum perr_code command_parse(const struct command_parser *, const char *text,
     size_t len, struct cmd_list *out, struct perr *err);
 
+/* The same for text already normalized (normalize_text() gave it
+ * PERR_NONE): for a caller that looks at the text first itself. */
+enum perr_code command_parse_normalized(const struct command_parser *,
+    const char *norm, size_t nlen, struct cmd_list *out, struct perr *err);
+
 /* 1..60 from "3", "十二", "两"; -1 if not a number, -2 if out of range. */
 int command_days_value(const char *s, size_t len);
 /* "ABS", "LEAVE", ...; "" for CMD_NONE. */

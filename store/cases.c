@@ -66,12 +66,8 @@ store_case_get(struct store *s, int64_t id, struct store_case *c)
 	int rc;
 
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return STORE_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return store_fail(s, st, rc);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return (enum store_rc)rc;
 	c->id = sqlite3_column_int64(st, 0);
 	c->student_id = sqlite3_column_int64(st, 1);
 	store_col_text(st, 2, c->status, sizeof c->status);
@@ -106,12 +102,8 @@ store_case_of_student(struct store *s, int64_t student_id, int open_only,
 
 	sqlite3_bind_int64(st, 1, student_id);
 	sqlite3_bind_int(st, 2, open_only);
-	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return STORE_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return store_fail(s, st, rc);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return (enum store_rc)rc;
 	id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return store_case_get(s, id, out);
@@ -163,12 +155,8 @@ store_event_last(struct store *s, int64_t case_id, char *what, size_t whatsz,
 	int rc;
 
 	sqlite3_bind_int64(st, 1, case_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return STORE_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return store_fail(s, st, rc);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return (enum store_rc)rc;
 	store_col_text(st, 0, what, whatsz);
 	*at = sqlite3_column_int64(st, 1);
 	sqlite3_reset(st);

@@ -135,6 +135,20 @@ store_exec(struct store *s, sqlite3_stmt *st)
 	return STORE_OK;
 }
 
+enum store_rc
+store_row(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return STORE_NOTFOUND;
+	}
+	return store_fail(s, st, rc);
+}
+
 void
 store_col_text(sqlite3_stmt *st, int col, char *dst, size_t dstsz)
 {

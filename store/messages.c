@@ -64,12 +64,8 @@ store_outbound_claim(struct store *s, int64_t now, const char *channel,
 
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int(st, 2, replies_only);
-	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return STORE_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return store_fail(s, st, rc);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return (enum store_rc)rc;
 	out->id = sqlite3_column_int64(st, 0);
 	store_col_text(st, 1, out->to, sizeof out->to);
 	store_col_text(st, 2, out->text, sizeof out->text);
@@ -334,12 +330,8 @@ store_outbound_reply_of(struct store *s, const char *to, int64_t inbound_id,
 
 	sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, inbound_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return STORE_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return store_fail(s, st, rc);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return (enum store_rc)rc;
 	store_col_text(st, 0, text, sz);
 	sqlite3_reset(st);
 	return STORE_OK;

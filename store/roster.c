@@ -31,12 +31,8 @@ store_place_get(struct store *s, const char *code, struct store_place *out)
 	int rc;
 
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return STORE_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return store_fail(s, st, rc);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return (enum store_rc)rc;
 	store_col_text(st, 0, out->code, sizeof out->code);
 	store_col_text(st, 1, out->name, sizeof out->name);
 	store_col_text(st, 2, out->kind, sizeof out->kind);
@@ -172,12 +168,8 @@ store_student_row(struct store *s, sqlite3_stmt *st, struct store_student *out)
 {
 	int rc;
 
-	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return STORE_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return store_fail(s, st, rc);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return (enum store_rc)rc;
 	out->id = sqlite3_column_int64(st, 0);
 	store_col_text(st, 1, out->student_no, sizeof out->student_no);
 	store_col_text(st, 2, out->name, sizeof out->name);

@@ -29,6 +29,9 @@ sqlite3_stmt *store_stmt(struct store *, enum store_stmt);
 enum store_rc store_fail(struct store *, sqlite3_stmt *, int rc);
 /* Steps a statement that returns no row; STORE_OK or an error. */
 enum store_rc store_exec(struct store *, sqlite3_stmt *);
+/* Steps a statement that returns at most one row: STORE_OK with the row
+ * ready to read (the caller resets), STORE_NOTFOUND (reset), or an error. */
+enum store_rc store_row(struct store *, sqlite3_stmt *);
 void store_col_text(sqlite3_stmt *, int col, char *dst, size_t dstsz);
 int store_migrate(struct store *, char *err, size_t errsz);
 /* Checkpoints in a thread of their own (checkpoint.c), after the WAL

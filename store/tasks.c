@@ -35,12 +35,8 @@ store_task_get(struct store *s, int64_t id, struct store_task *t)
 	int rc;
 
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return STORE_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return store_fail(s, st, rc);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return (enum store_rc)rc;
 	t->id = sqlite3_column_int64(st, 0);
 	t->case_id = sqlite3_column_int64(st, 1);
 	t->level = sqlite3_column_int(st, 2);
@@ -147,12 +143,8 @@ store_next_due(struct store *s, struct store_due *d)
 	sqlite3_stmt *st = store_stmt(s, STMT_NEXT_DUE);
 	int rc;
 
-	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return STORE_NOTFOUND;
-	}
-	if (rc != SQLITE_ROW)
-		return store_fail(s, st, rc);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return (enum store_rc)rc;
 	d->kind = sqlite3_column_int(st, 0) == 0 ? STORE_DUE_TASK_REMIND :
 	    STORE_DUE_CASE;
 	d->id = sqlite3_column_int64(st, 1);

@@ -10,6 +10,7 @@
 
 #include "gateway/log.h"
 #include "parsers/mask.h"
+#include "parsers/normalize.h"
 #include "parsers/smslen.h"
 #include "parsers/vocab.h"
 
@@ -140,7 +141,6 @@ const struct cw_template cw_templates[] = {
 	{ "sum_period", cw_v_period },
 	{ "sum_refused", cw_v_place },
 	{ "part_prefix", cw_v_n },
-	{ "not_yet", cw_v_cmd },
 	{ "err_empty", cw_v_none },
 	{ "err_too_long", cw_v_none },
 	{ "err_bad_utf8", cw_v_none },
@@ -479,8 +479,6 @@ cw_help(struct casework *cw, struct cw_msg *m)
 int
 cw_command(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 {
-	struct render_var v = { "cmd", cmd_kind_name(c->kind) };
-
 	switch (c->kind) {
 	case CMD_ABS:
 		return cw_abs(cw, m, c);
@@ -504,10 +502,13 @@ cw_command(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 		return cw_sum(cw, m, c);
 	case CMD_HELP:
 		return cw_help(cw, m);
-	default:
-		/* Cases, tasks and summaries arrive with their own issues. */
-		return cw_reply(cw, m, "not_yet", &v, 1);
+	case CMD_NONE:
+	case CMD_KIND_COUNT:
+		break;	/* an unknown keyword is a parse error, never here */
 	}
+	/* No default: -Wswitch names a kind added without its handler. */
+	log_warnx("casework: no handler for command kind %d", (int)c->kind);
+	return -1;
 }
 
 /* The reply to a whole message: one line (or more) per part. */
@@ -575,7 +576,8 @@ casework_inbound(struct casework *cw, int64_t inbound_id, const char *from,
 	enum perr_code prc;
 	int64_t recent;
 	int rc = -1, r;
-	char masked[32];
+	char masked[32], *norm = NULL;
+	size_t nlen;
 
 	if ((m = calloc(1, sizeof *m)) == NULL)
 		return -1;
@@ -599,13 +601,21 @@ casework_inbound(struct casework *cw, int64_t inbound_id, const char *from,
 			    inbound_id, now);
 		goto out;
 	}
-	if ((r = cw_menu_reply(cw, m, text, len)) < 0)
+	/* Normalized once: read as a numbered reply, else as commands. */
+	if ((norm = malloc(NORMALIZE_MAX_IN + 1)) == NULL)
 		goto out;
-	if (r == 1) {
-		rc = cw_enqueue(cw, from, "reply", m->reply, inbound_id, now);
-		goto out;
-	}
-	prc = command_parse(cw->parser, text, len, l, &e);
+	prc = normalize_text(text, len, norm, NORMALIZE_MAX_IN + 1, &nlen);
+	if (prc == PERR_NONE) {
+		if ((r = cw_menu_reply(cw, m, norm, nlen)) < 0)
+			goto out;
+		if (r == 1) {
+			rc = cw_enqueue(cw, from, "reply", m->reply,
+			    inbound_id, now);
+			goto out;
+		}
+		prc = command_parse_normalized(cw->parser, norm, nlen, l, &e);
+	} else
+		l->n = l->nerr = l->dropped = 0;
 	if (prc != PERR_NONE || l->nerr)
 		log_info("inbound %lld from %s: %zu of %zu part(s) not "
 		    "understood (%s)", (long long)inbound_id, masked,
@@ -615,6 +625,7 @@ casework_inbound(struct casework *cw, int64_t inbound_id, const char *from,
 		goto out;
 	rc = cw_enqueue(cw, from, "reply", m->reply, inbound_id, now);
 out:
+	free(norm);
 	free(m);
 	return rc;
 }

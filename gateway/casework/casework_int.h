@@ -159,10 +159,10 @@ int cw_choices_text(struct casework *, const char *task_kind, char *buf,
 /* Applies choice c on task t as the command it stands for. */
 int cw_task_apply(struct casework *, struct cw_msg *,
     const struct store_task *t, const struct cw_choice *c, const char *note);
-/* A numbered reply: 1 handled (applied or refused with a reply), 0 not a
- * reply, -1 on a store error. */
-int cw_menu_reply(struct casework *, struct cw_msg *, const char *text,
-    size_t len);
+/* A numbered reply, in normalized text: 1 handled (applied or refused
+ * with a reply), 0 not a reply, -1 on a store error. */
+int cw_menu_reply(struct casework *, struct cw_msg *, const char *norm,
+    size_t nlen);
 /* One understood command (casework.c). */
 int cw_command(struct casework *, struct cw_msg *, const struct cmd *);
 

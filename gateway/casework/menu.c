@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "gateway/log.h"
-#include "parsers/normalize.h"
 #include "parsers/reply.h"
 #include "parsers/taskcode.h"
 
@@ -158,25 +157,20 @@ cw_menu_tasks(struct casework *cw, struct cw_msg *m, int has_code,
 }
 
 int
-cw_menu_reply(struct casework *cw, struct cw_msg *m, const char *text,
-    size_t len)
+cw_menu_reply(struct casework *cw, struct cw_msg *m, const char *norm,
+    size_t nlen)
 {
-	char *norm, choices[256], digit[24];
+	char choices[256], digit[24];
 	struct store_task t[CW_MENU_LIST];
 	const struct cw_choice *c;
 	struct menu_reply r;
 	struct render_var v[2];
-	size_t nlen, n, total;
+	size_t n, total;
 	uint32_t value = 0;
 	int rc = -1;
 
-	if ((norm = malloc(NORMALIZE_MAX_IN + 1)) == NULL)
-		return -1;
-	if (normalize_text(text, len, norm, NORMALIZE_MAX_IN + 1, &nlen) !=
-	    PERR_NONE || !reply_parse(norm, nlen, &r)) {
-		rc = 0;		/* not a reply: the command parser says why */
-		goto out;
-	}
+	if (!reply_parse(norm, nlen, &r))
+		return 0;	/* not a reply: the command parser says why */
 	v[0] = (struct render_var){ "code", r.code };
 	if (r.code[0] && taskcode_read(r.code, strlen(r.code), &value) !=
 	    TASKCODE_OK) {
@@ -210,6 +204,5 @@ cw_menu_reply(struct casework *cw, struct cw_msg *m, const char *text,
 	}
 	rc = cw_task_apply(cw, m, &t[0], c, r.note) == 0 ? 1 : -1;
 out:
-	free(norm);
 	return rc;
 }
