@@ -447,6 +447,24 @@ cpu_secs(long pid)
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* Bytes the daemon has asked the kernel to write so far (WAL, database). */
+static double
+write_mb(long pid)
+{
+	char path[64], line[256];
+	unsigned long long b = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%ld/io", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "wchar: %llu", &b) == 1)
+			break;
+	fclose(f);
+	return (double)b / 1e6;
+}
+
 struct counts { long inbound, open, update, ret, replies, outbound; };
 
 static long
@@ -529,7 +547,7 @@ drive(int argc, char **argv)
 	struct counts before, after;
 	long pid = 0, acked;
 	int port = 0, ch, i, bad = 0;
-	double secs, cpu0;
+	double secs, cpu0, wmb0;
 
 	while ((ch = getopt(argc, argv, "p:t:d:P:n:c:r:s:")) != -1)
 		switch (ch) {
@@ -568,6 +586,7 @@ drive(int argc, char **argv)
 			abort();
 	}
 	cpu0 = cpu_secs(pid);
+	wmb0 = write_mb(pid);
 	d.t0 = ms_now();
 	if (d.rate > 0) {
 		struct timeval ms = { 0, 1000 };
@@ -603,6 +622,9 @@ drive(int argc, char **argv)
 		printf("  daemon CPU per message             %8.3f ms (%.0f%% "
 		    "of a core)\n", (cpu_secs(pid) - cpu0) * 1000 / d.nlat,
 		    (cpu_secs(pid) - cpu0) * 100 / secs);
+	if (d.nlat > 0)
+		printf("  daemon writes per message          %8.1f kB\n",
+		    (write_mb(pid) - wmb0) * 1000 / d.nlat);
 	for (i = 0; i < K_N; i++)
 		printf("  sent %-29s %8ld\n", kind_names[i], d.sent_kind[i]);
 	db_counts(db, &after);

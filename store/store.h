@@ -389,7 +389,8 @@ enum store_rc store_checkpoint_status(struct store *, int *frames, char *err,
 /* The (first part of the) reply an inbound message got; NOTFOUND if none. */
 enum store_rc store_outbound_reply_of(struct store *, const char *to,
     int64_t inbound_id, char *text, size_t sz);
-/* Messages of kind to one number created at or after since. */
+/* Messages of kind to one number, answering what that number sent, created
+ * at or after since (the unregistered sender's quiet period). */
 enum store_rc store_outbound_count_since(struct store *, const char *to,
     const char *kind, int64_t since, int64_t *n);
 

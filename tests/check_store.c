@@ -67,8 +67,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 7);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 7);
+	ck_assert_int_eq(store_schema_version(st), 8);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 8);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -218,7 +218,7 @@ START_TEST(test_queue_states)
 {
 	struct store_outbound m;
 	struct store_queue_stats q;
-	int64_t id, due, n;
+	int64_t id, due;
 	int requeued;
 
 	id = enqueue("+8613800000001", "reply", 0, 1000);
@@ -255,12 +255,59 @@ START_TEST(test_queue_states)
 	    STORE_OK);
 	ck_assert_int_eq(store_outbound_stats(st, &q), STORE_OK);
 	ck_assert_int_eq(q.failed, 1);
-	ck_assert_int_eq(store_outbound_count_since(st, "+8613800000001",
-	    "reply", 0, &n), STORE_OK);
+}
+END_TEST
+
+/* The unregistered sender's quiet period counts the replies to what that
+ * number sent, whatever became of them. */
+START_TEST(test_replies_since)
+{
+	const char *who = "+8613800000001", *other = "+8613800000002";
+	struct store_inbound in = { "http", NULL, NULL, "106", "hi", 0 };
+	struct store_outbound m;
+	int64_t first, second, elsewhere, id, n;
+
+	in.sender = who;
+	in.received_at = 1000;
+	ck_assert_int_eq(store_inbound_record(st, &in, &first), STORE_OK);
+	in.received_at = 2000;
+	ck_assert_int_eq(store_inbound_record(st, &in, &second), STORE_OK);
+	in.sender = other;
+	ck_assert_int_eq(store_inbound_record(st, &in, &elsewhere), STORE_OK);
+	memset(&m, 0, sizeof m);
+	snprintf(m.text, sizeof m.text, "answer");
+	snprintf(m.kind, sizeof m.kind, "reply");
+	snprintf(m.to, sizeof m.to, "%s", who);
+	m.inbound_id = first;
+	m.created_at = m.due_at = 1000;
+	ck_assert_int_eq(store_outbound_enqueue(st, &m, &id), STORE_OK);
+	/* Sent and failed count alike. */
+	ck_assert_int_eq(store_outbound_claim(st, 1000, "c", 0, &m), STORE_OK);
+	ck_assert_int_eq(store_outbound_failed(st, id, "x"), STORE_OK);
+	snprintf(m.to, sizeof m.to, "%s", who);
+	m.inbound_id = second;
+	m.created_at = m.due_at = 2000;
+	ck_assert_int_eq(store_outbound_enqueue(st, &m, &id), STORE_OK);
+	/* Not counted: a notice, another number's reply. */
+	snprintf(m.kind, sizeof m.kind, "notice");
+	ck_assert_int_eq(store_outbound_enqueue(st, &m, &id), STORE_OK);
+	snprintf(m.kind, sizeof m.kind, "reply");
+	snprintf(m.to, sizeof m.to, "%s", other);
+	m.inbound_id = elsewhere;
+	ck_assert_int_eq(store_outbound_enqueue(st, &m, &id), STORE_OK);
+
+	ck_assert_int_eq(store_outbound_count_since(st, who, "reply", 0, &n),
+	    STORE_OK);
 	ck_assert_int_eq(n, 2);
-	ck_assert_int_eq(store_outbound_count_since(st, "+8613800000001",
-	    "reply", 1001, &n), STORE_OK);
+	ck_assert_int_eq(store_outbound_count_since(st, who, "reply", 1001,
+	    &n), STORE_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(store_outbound_count_since(st, who, "reply", 2001,
+	    &n), STORE_OK);
 	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(store_outbound_count_since(st, other, "reply", 0,
+	    &n), STORE_OK);
+	ck_assert_int_eq(n, 1);
 }
 END_TEST
 
@@ -489,6 +536,7 @@ main(void)
 	tcase_add_test(tc, test_inbound_dedup);
 	tcase_add_test(tc, test_queue_order);
 	tcase_add_test(tc, test_queue_states);
+	tcase_add_test(tc, test_replies_since);
 	tcase_add_test(tc, test_rollback);
 	tcase_add_test(tc, test_dlr);
 	tcase_add_test(tc, test_dlr_held_expires);
