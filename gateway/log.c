@@ -10,8 +10,30 @@
 #include <time.h>
 
 static enum log_level log_level = LOGL_INFO;
+static int log_held;		/* info lines wait for log_release() */
 
 static const char *const log_names[] = { "ERROR", "WARN", "INFO", "DEBUG" };
+
+void
+log_buffered(void)
+{
+	static char buf[16384];
+
+	(void)setvbuf(stderr, buf, _IOFBF, sizeof buf);
+}
+
+void
+log_hold(void)
+{
+	log_held = 1;
+}
+
+void
+log_release(void)
+{
+	log_held = 0;
+	fflush(stderr);
+}
 
 void
 log_set_level(enum log_level l)
@@ -55,7 +77,8 @@ log_vwrite(enum log_level l, const char *err, const char *fmt, va_list ap)
 	else
 		fprintf(stderr, "%s.%03dZ %-5s %s\n", ts,
 		    (int)(tv.tv_usec / 1000), log_names[l], msg);
-	fflush(stderr);
+	if (!log_held || l < LOGL_INFO)
+		fflush(stderr);
 }
 
 #define LOG_FN(fn, level, witherr)					\

@@ -35,6 +35,7 @@ int
 main(int argc, char **argv)
 {
 	struct gw_config *cfg;
+	struct event_config *evcfg;
 	struct event_base *base;
 	struct event *ev_term, *ev_int;
 	struct http *http;
@@ -43,6 +44,7 @@ main(int argc, char **argv)
 	char err[1024];
 	int i, check = 0;
 
+	log_buffered();
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-c") && i + 1 < argc) {
 			file = argv[++i];
@@ -77,8 +79,15 @@ main(int argc, char **argv)
 	}
 	log_set_level(cfg->log_level);
 	signal(SIGPIPE, SIG_IGN);
-	if ((base = event_base_new()) == NULL)
+	/* epoll's changelist: a connection that stops and starts reading
+	 * within one loop pass costs no epoll_ctl (evhttp does this on
+	 * every request). */
+	if ((evcfg = event_config_new()) == NULL ||
+	    event_config_set_flag(evcfg,
+	    EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) != 0 ||
+	    (base = event_base_new_with_config(evcfg)) == NULL)
 		fatalx("event_base_new failed");
+	event_config_free(evcfg);
 	if ((g = gw_new(base, cfg, err, sizeof err)) == NULL)
 		fatalx("%s", err);
 	if ((http = http_new(g, err, sizeof err)) == NULL)

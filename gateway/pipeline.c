@@ -272,6 +272,7 @@ pipeline_batch_cb(evutil_socket_t fd, short what, void *arg)
 		p->tail = &p->head;
 	p->pending -= n;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	log_hold();
 	ok = store_begin(p->store) == STORE_OK;
 	for (j = batch; j; j = j->next) {
 		j->rc = PIPELINE_FAILED;
@@ -306,6 +307,7 @@ pipeline_batch_cb(evutil_socket_t fd, short what, void *arg)
 		j->done(j->arg, j->rc, j->id);
 		free(j);
 	}
+	log_release();
 	if (ok)
 		pipeline_woke(p);
 	if (p->head) {
