@@ -63,6 +63,65 @@ put_roster(void)
 	ck_assert_int_eq(store_student_put(st, &s), STORE_OK);
 }
 
+/* A version-7 database, queue and tasks in every state, migrates with its
+ * rows, its CHECKs and its queue order intact. */
+START_TEST(test_migrate_v7)
+{
+	char path[4200], err[256], *sql;
+	struct store_outbound m;
+	sqlite3 *h;
+
+	snprintf(path, sizeof path, "%s/v7.db", dir);
+	ck_assert_ptr_nonnull(sql = tu_read(tu_src("tests/data/schema-v7.sql")));
+	ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	free(sql);
+	ck_assert_int_eq(tu_sql_int(path, "PRAGMA user_version"), 7);
+
+	store_close(st);
+	st = store_open(path, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_schema_version(st), 8);
+	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
+	    "status || ':' || coalesce(merged_into, '-') || ':' || "
+	    "coalesce(dlr_status, '-') || ':' || coalesce(inbound_id, '-'), "
+	    "' ') FROM (SELECT * FROM outbound ORDER BY id)"),
+	    "1:queued:-:-:1 2:sending:-:-:1 3:sent:-:delivered:1 "
+	    "4:sent:3:-:1 5:failed:-:-:- 6:queued:-:-:-");
+	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
+	    "status || ':' || coalesce(outcome, '-'), ' ') FROM "
+	    "(SELECT * FROM tasks ORDER BY id)"),
+	    "1:open:- 2:done:return 3:cancelled:-");
+	ck_assert_int_eq(tu_sql_int(path, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE name IN ('outbound_recipient', 'events_student', "
+	    "'outbound_v8', 'tasks_v8')"), 0);
+	ck_assert_int_eq(tu_sql_int(path, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE type = 'index' AND tbl_name IN ('outbound', 'tasks')"), 11);
+	ck_assert_int_eq(tu_sql_int(path, "SELECT count(*) FROM "
+	    "pragma_foreign_key_check"), 0);
+	/* The CHECKs still refuse what they refused. */
+	ck_assert_int_ne(tu_sql_int(path, "SELECT count(*) FROM outbound"), 0);
+	ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "UPDATE outbound SET kind = 'spam' "
+	    "WHERE id = 1", NULL, NULL, NULL), SQLITE_CONSTRAINT);
+	ck_assert_int_eq(sqlite3_exec(h, "UPDATE outbound SET status = 'gone' "
+	    "WHERE id = 1", NULL, NULL, NULL), SQLITE_CONSTRAINT);
+	ck_assert_int_eq(sqlite3_exec(h, "UPDATE tasks SET status = 'lost' "
+	    "WHERE id = 1", NULL, NULL, NULL), SQLITE_CONSTRAINT);
+	sqlite3_close(h);
+	/* The queue goes on where it was: the reply, then the digest. */
+	ck_assert_int_eq(store_outbound_claim(st, 1700000000, "c", 0, &m),
+	    STORE_OK);
+	ck_assert_int_eq(m.id, 1);
+	ck_assert_int_eq(store_outbound_claim(st, 1700000000, "c", 0, &m),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(store_outbound_claim(st, 1700600000, "c", 0, &m),
+	    STORE_OK);
+	ck_assert_int_eq(m.id, 6);
+}
+END_TEST
+
 START_TEST(test_schema)
 {
 	char err[256];
@@ -536,6 +595,7 @@ main(void)
 	tcase_add_test(tc, test_inbound_dedup);
 	tcase_add_test(tc, test_queue_order);
 	tcase_add_test(tc, test_queue_states);
+	tcase_add_test(tc, test_migrate_v7);
 	tcase_add_test(tc, test_replies_since);
 	tcase_add_test(tc, test_rollback);
 	tcase_add_test(tc, test_dlr);
