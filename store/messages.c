@@ -59,11 +59,11 @@ enum store_rc
 store_outbound_claim(struct store *s, int64_t now, const char *channel,
     int replies_only, struct store_outbound *out)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_NEXT);
+	sqlite3_stmt *st = store_stmt(s, replies_only ?
+	    STMT_OUTBOUND_NEXT_REPLY : STMT_OUTBOUND_NEXT);
 	int rc;
 
 	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int(st, 2, replies_only);
 	if ((rc = store_row(s, st)) != STORE_OK)
 		return (enum store_rc)rc;
 	out->id = sqlite3_column_int64(st, 0);
@@ -281,11 +281,11 @@ store_ints(struct store *s, sqlite3_stmt *st, int64_t *v, int n, int *null0)
 enum store_rc
 store_outbound_next_due(struct store *s, int replies_only, int64_t *due)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_NEXT_DUE);
+	sqlite3_stmt *st = store_stmt(s, replies_only ?
+	    STMT_OUTBOUND_NEXT_DUE_REPLY : STMT_OUTBOUND_NEXT_DUE);
 	enum store_rc rc;
 	int isnull;
 
-	sqlite3_bind_int(st, 1, replies_only);
 	rc = store_ints(s, st, due, 1, &isnull);
 	if (rc == STORE_OK && isnull)
 		return STORE_NOTFOUND;

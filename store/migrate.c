@@ -245,6 +245,10 @@ static const char *const store_steps[] = {
 	" WHERE merged_into IS NOT NULL;"
 	"CREATE INDEX outbound_inbound ON outbound(inbound_id) "
 	" WHERE inbound_id IS NOT NULL;"
+	/* (c) In quiet hours only replies go; the index that ordered the
+	 * whole queue made each claim walk the night's notices. */
+	"CREATE INDEX outbound_queue_reply ON outbound(priority, created_at, id)"
+	" WHERE status = 'queued' AND kind = 'reply';"
 	"CREATE TABLE tasks_v8 ("
 	" id INTEGER PRIMARY KEY,"
 	" case_id INTEGER NOT NULL REFERENCES cases(id),"

@@ -97,7 +97,7 @@ START_TEST(test_migrate_v7)
 	    "WHERE name IN ('outbound_recipient', 'events_student', "
 	    "'outbound_v8', 'tasks_v8')"), 0);
 	ck_assert_int_eq(tu_sql_int(path, "SELECT count(*) FROM sqlite_schema "
-	    "WHERE type = 'index' AND tbl_name IN ('outbound', 'tasks')"), 11);
+	    "WHERE type = 'index' AND tbl_name IN ('outbound', 'tasks')"), 12);
 	ck_assert_int_eq(tu_sql_int(path, "SELECT count(*) FROM "
 	    "pragma_foreign_key_check"), 0);
 	/* The CHECKs still refuse what they refused. */
