@@ -99,6 +99,7 @@ store_close(struct store *s)
 	if (s == NULL)
 		return;
 	store_ckpt_stop(s);
+	store_rcache_free(s);
 	for (i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	if (s->db && sqlite3_close(s->db) != SQLITE_OK)
@@ -180,13 +181,18 @@ store_col_text(sqlite3_stmt *st, int col, char *dst, size_t dstsz)
 enum store_rc
 store_begin(struct store *s)
 {
+	store_rcache_txend(s);
 	return store_exec(s, store_stmt(s, STMT_BEGIN));
 }
 
 enum store_rc
 store_commit(struct store *s)
 {
-	return store_exec(s, store_stmt(s, STMT_COMMIT));
+	enum store_rc rc = store_exec(s, store_stmt(s, STMT_COMMIT));
+
+	if (rc == STORE_OK)
+		store_rcache_txend(s);
+	return rc;
 }
 
 void
@@ -194,6 +200,7 @@ store_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		(void)store_exec(s, store_stmt(s, STMT_ROLLBACK));
+	store_rcache_txend(s);
 }
 
 enum store_rc

@@ -246,8 +246,9 @@ static const char *const store_steps[] = {
 	"CREATE INDEX outbound_inbound ON outbound(inbound_id) "
 	" WHERE inbound_id IS NOT NULL;"
 	/* (c) In quiet hours only replies go; the index that ordered the
-	 * whole queue made each claim walk the night's notices. */
-	"CREATE INDEX outbound_queue_reply ON outbound(priority, created_at, id)"
+	 * whole queue made each claim, and each wake-up, walk the night's
+	 * notices. Replies have their own, by due time. */
+	"CREATE INDEX outbound_queue_reply ON outbound(due_at, id)"
 	" WHERE status = 'queued' AND kind = 'reply';"
 	"CREATE TABLE tasks_v8 ("
 	" id INTEGER PRIMARY KEY,"

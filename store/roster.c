@@ -21,38 +21,52 @@ store_place_put(struct store *s, const struct store_place *p)
 	sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, p->kind, -1, SQLITE_STATIC);
 	store_bind_text(st, 4, p->parent);
+	store_rcache_wrote(s);
 	return store_exec(s, st);
 }
 
 enum store_rc
 store_place_get(struct store *s, const char *code, struct store_place *out)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_PLACE_GET);
+	sqlite3_stmt *st;
+	enum store_rc cached;
 	int rc;
 
+	if (store_rcache_place(s, code, out, &cached))
+		return cached;
+	st = store_stmt(s, STMT_PLACE_GET);
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	if ((rc = store_row(s, st)) != STORE_OK)
+	if ((rc = store_row(s, st)) != STORE_OK) {
+		if (rc == STORE_NOTFOUND)
+			store_rcache_place_put(s, code, NULL);
 		return (enum store_rc)rc;
+	}
 	store_col_text(st, 0, out->code, sizeof out->code);
 	store_col_text(st, 1, out->name, sizeof out->name);
 	store_col_text(st, 2, out->kind, sizeof out->kind);
 	store_col_text(st, 3, out->parent, sizeof out->parent);
 	sqlite3_reset(st);
+	store_rcache_place_put(s, code, out);
 	return STORE_OK;
 }
 
 enum store_rc
 store_place_within(struct store *s, const char *place, const char *ancestor)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_PLACE_WITHIN);
+	sqlite3_stmt *st;
+	enum store_rc cached;
 	int rc;
 
+	if (store_rcache_within(s, place, ancestor, &cached))
+		return cached;
+	st = store_stmt(s, STMT_PLACE_WITHIN);
 	sqlite3_bind_text(st, 1, place, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, ancestor, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return store_fail(s, st, rc);
 	sqlite3_reset(st);
+	store_rcache_within_put(s, place, ancestor, rc == SQLITE_ROW);
 	return rc == SQLITE_ROW ? STORE_OK : STORE_NOTFOUND;
 }
 
@@ -65,6 +79,7 @@ store_person_put(struct store *s, const struct store_person *p)
 	sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, p->role, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, p->scope, -1, SQLITE_STATIC);
+	store_rcache_wrote(s);
 	return store_exec(s, st);
 }
 
@@ -105,11 +120,26 @@ enum store_rc
 store_people_in(struct store *s, const char *role, const char *scope,
     struct store_person *out, size_t max, size_t *n)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_PEOPLE_IN);
+	struct store_person all[STORE_RCACHE_PEOPLE];
+	sqlite3_stmt *st;
+	enum store_rc rc;
 
+	if (store_rcache_people(s, role, scope, out, max, n))
+		return STORE_OK;
+	st = store_stmt(s, STMT_PEOPLE_IN);
 	sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
-	return store_person_rows(s, st, out, max, n);
+	if (max > STORE_RCACHE_PEOPLE)
+		return store_person_rows(s, st, out, max, n);
+	/* The first STORE_RCACHE_PEOPLE, kept for any later max. */
+	if ((rc = store_person_rows(s, st, all, STORE_RCACHE_PEOPLE, n)) !=
+	    STORE_OK)
+		return rc;
+	store_rcache_people_put(s, role, scope, all, *n);
+	if (*n > max)
+		*n = max;
+	memcpy(out, all, *n * sizeof *out);
+	return STORE_OK;
 }
 
 enum store_rc

@@ -14,10 +14,12 @@ enum store_stmt {
 };
 
 struct store_ckpt;
+struct store_rcache;
 
 struct store {
 	sqlite3 *db;
 	struct store_ckpt *ckpt;	/* checkpoint.c; NULL if none */
+	struct store_rcache *rcache;	/* rcache.c; NULL until first used */
 	sqlite3_stmt *st[STMT_COUNT];
 	char err[256];
 	int version;
@@ -39,5 +41,28 @@ int store_migrate(struct store *, char *err, size_t errsz);
 int store_ckpt_start(struct store *, const char *path, char *err,
     size_t errsz);
 void store_ckpt_stop(struct store *);
+
+/*
+ * The roster cache (rcache.c). A look-up returns 1 with the answer (rc
+ * STORE_OK or STORE_NOTFOUND) or 0: ask the database, then _put what it
+ * said. store_rcache_wrote after any write to places or people;
+ * store_rcache_txend when a transaction ends or begins.
+ */
+#define STORE_RCACHE_PEOPLE 8	/* people kept per (role, scope) */
+int store_rcache_place(struct store *, const char *code,
+    struct store_place *, enum store_rc *rc);
+void store_rcache_place_put(struct store *, const char *code,
+    const struct store_place *);	/* NULL: no such place */
+int store_rcache_within(struct store *, const char *place,
+    const char *ancestor, enum store_rc *rc);
+void store_rcache_within_put(struct store *, const char *place,
+    const char *ancestor, int inside);
+int store_rcache_people(struct store *, const char *role, const char *scope,
+    struct store_person *, size_t max, size_t *n);
+void store_rcache_people_put(struct store *, const char *role,
+    const char *scope, const struct store_person *, size_t n);
+void store_rcache_wrote(struct store *);
+void store_rcache_txend(struct store *);
+void store_rcache_free(struct store *);
 
 #endif

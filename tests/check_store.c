@@ -122,6 +122,80 @@ START_TEST(test_migrate_v7)
 }
 END_TEST
 
+/* Another connection's write, as baoxuectl import makes. */
+static void
+other_exec(const char *sql)
+{
+	sqlite3 *h;
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	sqlite3_busy_timeout(h, 2000);
+	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+/* The roster cache answers as the database would, whoever changed it. */
+START_TEST(test_roster_cache)
+{
+	struct store_place pl;
+	struct store_person p[8];
+	size_t n;
+
+	put_roster();
+	/* A place, read twice, then renamed by another process. */
+	ck_assert_int_eq(store_place_get(st, "V1", &pl), STORE_OK);
+	ck_assert_int_eq(store_place_get(st, "V1", &pl), STORE_OK);
+	ck_assert_str_eq(pl.name, "名V1");
+	other_exec("UPDATE places SET name = '新名' WHERE code = 'V1'");
+	ck_assert_int_eq(store_place_get(st, "V1", &pl), STORE_OK);
+	ck_assert_str_eq(pl.name, "新名");
+	/* Not there, then there. */
+	ck_assert_int_eq(store_place_get(st, "V2", &pl), STORE_NOTFOUND);
+	other_exec("INSERT INTO places VALUES('V2', 'v2', 'village', 'T')");
+	ck_assert_int_eq(store_place_get(st, "V2", &pl), STORE_OK);
+	/* Within: moved by another process. */
+	ck_assert_int_eq(store_place_within(st, "K1", "S"), STORE_OK);
+	ck_assert_int_eq(store_place_within(st, "K1", "V2"), STORE_NOTFOUND);
+	other_exec("INSERT INTO places VALUES('S2', 's2', 'school', 'V2');"
+	    "UPDATE places SET parent = 'S2' WHERE code = 'K1'");
+	ck_assert_int_eq(store_place_within(st, "K1", "S"), STORE_NOTFOUND);
+	ck_assert_int_eq(store_place_within(st, "K1", "V2"), STORE_OK);
+
+	/* People: any max up to what was cached, and a newcomer. */
+	other_exec("INSERT INTO people(phone, name, role, scope) VALUES"
+	    "('+8613800000002', 'b', 'head_teacher', 'K1'),"
+	    "('+8613800000003', 'c', 'head_teacher', 'K1')");
+	ck_assert_int_eq(store_people_in(st, "head_teacher", "K1", p, 1, &n),
+	    STORE_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_str_eq(p[0].phone, "+8613800000001");
+	ck_assert_int_eq(store_people_in(st, "head_teacher", "K1", p, 8, &n),
+	    STORE_OK);
+	ck_assert_int_eq(n, 3);
+	ck_assert_str_eq(p[2].phone, "+8613800000003");
+	other_exec("INSERT INTO people(phone, name, role, scope) VALUES"
+	    "('+8613800000004', 'd', 'head_teacher', 'K1')");
+	ck_assert_int_eq(store_people_in(st, "head_teacher", "K1", p, 8, &n),
+	    STORE_OK);
+	ck_assert_int_eq(n, 4);
+
+	/* This connection's own write, rolled back, leaves nothing cached. */
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	put_place("V3", "village", "T");
+	ck_assert_int_eq(store_place_get(st, "V3", &pl), STORE_OK);
+	ck_assert_int_eq(store_place_within(st, "V3", "T"), STORE_OK);
+	store_rollback(st);
+	ck_assert_int_eq(store_place_get(st, "V3", &pl), STORE_NOTFOUND);
+	ck_assert_int_eq(store_place_within(st, "V3", "T"), STORE_NOTFOUND);
+	/* ... and committed, is seen at once. */
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	put_place("V3", "village", "T");
+	ck_assert_int_eq(store_commit(st), STORE_OK);
+	ck_assert_int_eq(store_place_get(st, "V3", &pl), STORE_OK);
+	ck_assert_int_eq(store_place_within(st, "V3", "T"), STORE_OK);
+}
+END_TEST
+
 START_TEST(test_schema)
 {
 	char err[256];
@@ -596,6 +670,7 @@ main(void)
 	tcase_add_test(tc, test_queue_order);
 	tcase_add_test(tc, test_queue_states);
 	tcase_add_test(tc, test_migrate_v7);
+	tcase_add_test(tc, test_roster_cache);
 	tcase_add_test(tc, test_replies_since);
 	tcase_add_test(tc, test_rollback);
 	tcase_add_test(tc, test_dlr);
