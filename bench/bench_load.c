@@ -198,6 +198,7 @@ struct drive {
 	long nlat;
 	long sent_kind[K_N], ok_kind[K_N], dup_200, dup_ok, rejected503, failed;
 	long last_id;
+	long run;		/* this run's id prefix: time and pid */
 	char last_body[256];	/* the last acknowledged message, for DUP */
 	int have_last;
 };
@@ -270,8 +271,11 @@ response(struct evhttp_request *req, void *arg)
 			fprintf(stderr, "bench_load: HTTP %d %s\n", code, body);
 	}
 	if (m->student >= 0) {
-		int opened = code == 200 && (m->kind == K_ABS_NEW);
-		int closed = code == 200 && m->kind == K_RET;
+		/* What the daemon did: "accepted" (a 200 "duplicate" did
+		 * nothing). */
+		int applied = code == 200 && strstr(body, "\"accepted\"");
+		int opened = applied && m->kind == K_ABS_NEW;
+		int closed = applied && m->kind == K_RET;
 
 		if (m->kind == K_ABS_NEW)
 			d->state[m->student] = opened ? 1 : 0;
@@ -315,8 +319,9 @@ compose(struct drive *d, struct msg *m)
 
 		m->kind = K_BAD;
 		head_teacher_phone(rnd(d) % NCLASS, ph, sizeof ph);
-		snprintf(m->body, sizeof m->body, "from=%s&text=%s&id=b%ld&"
-		    "token=%s", ph, bad[rnd(d) % 5], ++d->last_id, d->token);
+		snprintf(m->body, sizeof m->body, "from=%s&text=%s&id=b%ld-%ld&"
+		    "token=%s", ph, bad[rnd(d) % 5], d->run, ++d->last_id,
+		    d->token);
 		for (i = 0; m->body[i]; i++)	/* form encoding */
 			if (m->body[i] == ' ')
 				m->body[i] = '+';
@@ -344,11 +349,13 @@ compose(struct drive *d, struct msg *m)
 	student_no(m->student, no, sizeof no);
 	head_teacher_phone(student_class(m->student), ph, sizeof ph);
 	if (m->kind == K_RET)
-		snprintf(m->body, sizeof m->body, "from=%s&text=RET+%s&id=m%ld&"
-		    "token=%s", ph, no, ++d->last_id, d->token);
+		snprintf(m->body, sizeof m->body, "from=%s&text=RET+%s&"
+		    "id=m%ld-%ld&token=%s", ph, no, d->run, ++d->last_id,
+		    d->token);
 	else
 		snprintf(m->body, sizeof m->body, "from=%s&text=ABS+%s+%u&"
-		    "id=m%ld&token=%s", ph, no, 2 + rnd(d) % 4, ++d->last_id,
+		    "id=m%ld-%ld&token=%s", ph, no, 2 + rnd(d) % 4, d->run,
+		    ++d->last_id,
 		    d->token);
 }
 
@@ -574,8 +581,10 @@ drive(int argc, char **argv)
 	d.conns = calloc((size_t)d.nconns, sizeof *d.conns);
 	if (!d.base || !d.state || !d.open_list || !d.lat || !d.conns)
 		abort();
-	/* The id prefix makes runs against one database distinct. */
-	d.last_id = (long)time(NULL) % 100000 * 10000000L;
+	/* The id prefix makes runs against one database distinct, also two
+	 * started within the same second (they once shared ids, and the
+	 * second run's messages were answered "duplicate"). */
+	d.run = (long)time(NULL) % 100000 * 100000L + (long)getpid() % 100000;
 	db_open_cases(db, &d);
 	db_counts(db, &before);
 	for (i = 0; i < d.nconns; i++) {

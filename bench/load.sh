@@ -5,7 +5,7 @@
 #   1. closed loop, CONNS connections, as fast as the daemon answers;
 #   2. open loop at RATE msg/s, for latency at a realistic rate.
 # Usage: bench/load.sh [BUILD_DIR] (default build); env COUNT, CONNS, RATE,
-# SECS, OUT_RATE, PERF=1, STRACE=FILE, KEEPLOG=FILE.
+# SECS, OUT_RATE, PERF=1, STRACE=FILE, KEEPLOG=FILE, KEEPDIR=1.
 set -eu
 build=${1:-build}
 count=${COUNT:-200000}
@@ -16,7 +16,8 @@ dir=$(mktemp -d /tmp/bx-load.XXXXXX)
 pid=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$dir"
+	# KEEPDIR=1: the database, the log and the outbox stay for a look.
+	if [ -n "${KEEPDIR:-}" ]; then echo "kept: $dir"; else rm -rf "$dir"; fi
 }
 trap cleanup EXIT INT TERM
 
