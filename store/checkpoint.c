@@ -15,11 +15,21 @@
 
 #include "store/store_int.h"
 
-/* Frames (pages) in the WAL that call for a checkpoint: SQLite's own
- * default. Larger ones (8,000) gave more messages/s on a fresh database
- * but longer fsyncs that the commits then queue behind (open-loop p99 49
- * ms instead of 26 ms over a 330,000-row queue in bench/load.sh). */
-#define CKPT_FRAMES 1000
+/*
+ * Frames (pages) in the WAL that call for a checkpoint. A checkpoint
+ * copies the newest version of each page once, so the fewer there are
+ * the fewer copies of pages that every group commit touches again (index
+ * edges, the queue's head): at SQLite's default of 1,000 the thread ran
+ * after nearly every commit. Measured with bench/load.sh (COUNT=20000
+ * CONNS=128 RATE=5000, back to back, twice): 1,000 frames 5,207-5,286
+ * msg/s closed loop, and 3,888-3,976 msg/s with p99 1.5 s at 5,000/s
+ * offered; 4,000: 5,810-6,004 and 4,400-4,515, p99 0.7-0.8 s; 16,000:
+ * 6,224-6,275 and 4,883-4,886, p99 0.15-0.17 s. The price: each
+ * checkpoint's fsync is larger, and commits wait behind it; at 1,000
+ * msg/s after 100,000 messages the p99 went from 17 to 33 ms (max 44
+ * and 45 ms). 64 MB of WAL: journal_size_limit in db.c.
+ */
+#define CKPT_FRAMES 16000
 /* If the thread cannot keep up (or a reader holds it back) and the WAL
  * grows past this, the writer checkpoints itself, as SQLite would. */
 #define CKPT_FRAMES_INLINE 40000

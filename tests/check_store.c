@@ -506,8 +506,8 @@ END_TEST
 
 /*
  * Checkpoints run in their own thread: after a commit that leaves more
- * than a thousand pages in the WAL, they reach the database file without
- * the writer doing anything more.
+ * than CKPT_FRAMES (16,000) pages in the WAL, they reach the database file
+ * without the writer doing anything more.
  */
 START_TEST(test_checkpoints_happen)
 {
@@ -518,19 +518,19 @@ START_TEST(test_checkpoints_happen)
 	memset(&m, 0, sizeof m);
 	snprintf(m.to, sizeof m.to, "+8613800000001");
 	snprintf(m.kind, sizeof m.kind, "notice");
-	memset(m.text, 'x', 1500);
+	memset(m.text, 'x', 2000);
 	ck_assert_int_eq(store_begin(st), STORE_OK);
-	for (i = 0; i < 4000; i++)
+	for (i = 0; i < 36000; i++)
 		ck_assert_int_eq(store_outbound_enqueue(st, &m, NULL),
 		    STORE_OK);
 	ck_assert_int_eq(store_commit(st), STORE_OK);
 	for (i = 0; i < 1000; i++) {
 		ck_assert_int_eq(stat(dbpath, &sb), 0);
-		if (sb.st_size > 4000 * 1500)
+		if (sb.st_size > 36000 * 2000)
 			break;
 		usleep(10000);
 	}
-	ck_assert_msg(sb.st_size > 4000 * 1500, "database file %lld bytes: "
+	ck_assert_msg(sb.st_size > 36000 * 2000, "database file %lld bytes: "
 	    "no checkpoint", (long long)sb.st_size);
 	{
 		char why[128];
@@ -538,7 +538,7 @@ START_TEST(test_checkpoints_happen)
 
 		ck_assert_int_eq(store_checkpoint_status(st, &frames, why,
 		    sizeof why), STORE_OK);
-		ck_assert_int_gt(frames, 1000);
+		ck_assert_int_gt(frames, 16000);
 		ck_assert_str_eq(why, "");
 	}
 }
