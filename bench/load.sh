@@ -49,15 +49,25 @@ CONF
 pid=$!
 "$build/bench/bench_load" ready "$port" || { cat "$dir/baoxued.log"; exit 1; }
 
-# PERF=1: a profile of the daemon during the closed-loop run.
-[ -n "${STRACE:-}" ] && { strace -c -f -p "$pid" -o "$STRACE" & perfpid=$!; }
-[ -n "${PERF:-}" ] && { perf record ${PERF_ARGS:--g} -p "$pid" -o "${PERF_OUT:-perf.data}" \
-    2>/dev/null & perfpid=$!; }
+# PERF=1 (or PERF=open): a profile of the daemon during the closed-loop
+# (open-loop) run; STRACE=FILE: its system calls, counted.
+profile_start() {
+	[ -n "${STRACE:-}" ] && { strace -c -f -p "$pid" -o "$STRACE" & perfpid=$!; }
+	[ -n "${PERF:-}" ] && { perf record ${PERF_ARGS:--g} -p "$pid" \
+	    -o "${PERF_OUT:-perf.data}" 2>/dev/null & perfpid=$!; }
+	true
+}
+profile_stop() {
+	if [ -n "${PERF:-}${STRACE:-}" ]; then kill -INT "$perfpid"; wait "$perfpid" || true; fi
+}
+[ "${PERF:-}" = open ] || profile_start
 "$build/bench/bench_load" drive -p "$port" -t bench -d "$dir/county.db" \
     -P "$pid" -n "$count" -c "$conns"
-if [ -n "${PERF:-}${STRACE:-}" ]; then kill -INT "$perfpid"; wait "$perfpid" || true; fi
+[ "${PERF:-}" = open ] || profile_stop
+[ "${PERF:-}" = open ] && profile_start
 "$build/bench/bench_load" drive -p "$port" -t bench -d "$dir/county.db" \
     -P "$pid" -n $((rate * ${SECS:-10})) -c "$conns" -r "$rate" -s 2
+[ "${PERF:-}" = open ] && profile_stop
 kill -TERM "$pid"
 wait "$pid"
 # KEEPLOG=FILE: the daemon's log is kept there.

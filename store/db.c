@@ -34,10 +34,14 @@ store_pragma(struct store *s, const char *sql, char *err, size_t errsz)
  * off: with them on, every allocation SQLite makes takes a global mutex
  * (measured: 5 % of the daemon's CPU under load), and nothing reads them.
  */
+static int store_walvfs_ok;
+
 static void
 store_configure_once(void)
 {
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* Without it the default VFS serves, only slower. */
+	store_walvfs_ok = store_walvfs_register() == 0;
 }
 
 struct store *
@@ -54,7 +58,8 @@ store_open(const char *path, char *err, size_t errsz)
 		return NULL;
 	}
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    store_walvfs_ok ? STORE_WALVFS : NULL) != SQLITE_OK) {
 		snprintf(err, errsz, "%s: %s", path, s->db ?
 		    sqlite3_errmsg(s->db) : "cannot open");
 		goto fail;

@@ -42,6 +42,10 @@ int store_ckpt_start(struct store *, const char *path, char *err,
     size_t errsz);
 void store_ckpt_stop(struct store *);
 
+/* The VFS that writes a commit's WAL frames in one call (walvfs.c). */
+#define STORE_WALVFS "bx-wal"
+int store_walvfs_register(void);	/* once, before any open; 0 or -1 */
+
 /*
  * The roster cache (rcache.c). A look-up returns 1 with the answer (rc
  * STORE_OK or STORE_NOTFOUND) or 0: ask the database, then _put what it

@@ -544,6 +544,55 @@ START_TEST(test_checkpoints_happen)
 }
 END_TEST
 
+/*
+ * The WAL writer (walvfs.c) gathers a commit's frames: what COMMIT
+ * returned for is in the file, whole, for any other connection, also
+ * after a transaction larger than the page cache (pages spilled to the
+ * WAL and read back before the commit).
+ */
+START_TEST(test_wal_writes_whole)
+{
+	struct store_queue_stats q;
+	struct store_outbound m;
+	char sql[256];
+	long long want = 0;
+	int i;
+
+	memset(&m, 0, sizeof m);
+	snprintf(m.to, sizeof m.to, "+8613800000001");
+	snprintf(m.kind, sizeof m.kind, "notice");
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	for (i = 0; i < 12000; i++) {
+		/* 1,500 to 2,000 bytes, each row its own text. */
+		memset(m.text, 'a' + i % 26, sizeof m.text);
+		m.text[1500 + i % 500] = '\0';
+		want += 1500 + i % 500;
+		ck_assert_int_eq(store_outbound_enqueue(st, &m, NULL),
+		    STORE_OK);
+	}
+	/* Every page read back inside the transaction, spilled ones too. */
+	ck_assert_int_eq(store_outbound_stats(st, &q), STORE_OK);
+	ck_assert_int_eq(q.queued, 12000);
+	ck_assert_int_eq(store_commit(st), STORE_OK);
+	/* Another connection, its own descriptors: no flush of ours helps. */
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM outbound"),
+	    12000);
+	snprintf(sql, sizeof sql, "SELECT sum(length(text)) + sum(unicode("
+	    "text) - 97 = (id - 1) %% 26) FROM outbound");
+	ck_assert_int_eq(tu_sql_int(dbpath, sql), want + 12000);
+	ck_assert_str_eq(tu_sql_text(dbpath, "PRAGMA integrity_check"), "ok");
+	/* And small commits, one after another. */
+	for (i = 0; i < 50; i++) {
+		ck_assert_int_eq(store_begin(st), STORE_OK);
+		ck_assert_int_eq(store_outbound_enqueue(st, &m, NULL),
+		    STORE_OK);
+		ck_assert_int_eq(store_commit(st), STORE_OK);
+		ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
+		    "outbound"), 12001 + i);
+	}
+}
+END_TEST
+
 START_TEST(test_webhook_replay)
 {
 	ck_assert_int_eq(store_webhook_seen(st, "sig1", 100, 0), STORE_OK);
@@ -676,6 +725,7 @@ main(void)
 	tcase_add_test(tc, test_dlr);
 	tcase_add_test(tc, test_dlr_held_expires);
 	tcase_add_test(tc, test_checkpoints_happen);
+	tcase_add_test(tc, test_wal_writes_whole);
 	tcase_add_test(tc, test_webhook_replay);
 	tcase_add_test(tc, test_absence);
 	tcase_add_test(tc, test_cases);
