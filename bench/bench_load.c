@@ -554,7 +554,7 @@ drive(int argc, char **argv)
 	struct counts before, after;
 	long pid = 0, acked;
 	int port = 0, ch, i, bad = 0;
-	double secs, cpu0, wmb0;
+	double secs, cpu0, wmb0, self0;
 
 	while ((ch = getopt(argc, argv, "p:t:d:P:n:c:r:s:")) != -1)
 		switch (ch) {
@@ -595,6 +595,7 @@ drive(int argc, char **argv)
 			abort();
 	}
 	cpu0 = cpu_secs(pid);
+	self0 = cpu_secs((long)getpid());
 	wmb0 = write_mb(pid);
 	d.t0 = ms_now();
 	if (d.rate > 0) {
@@ -631,6 +632,10 @@ drive(int argc, char **argv)
 		printf("  daemon CPU per message             %8.3f ms (%.0f%% "
 		    "of a core)\n", (cpu_secs(pid) - cpu0) * 1000 / d.nlat,
 		    (cpu_secs(pid) - cpu0) * 100 / secs);
+	if (d.nlat > 0)
+		printf("  this driver's CPU per message      %8.3f ms (%.0f%% "
+		    "of a core)\n", (cpu_secs((long)getpid()) - self0) * 1000 /
+		    d.nlat, (cpu_secs((long)getpid()) - self0) * 100 / secs);
 	if (d.nlat > 0)
 		printf("  daemon writes per message          %8.1f kB\n",
 		    (write_mb(pid) - wmb0) * 1000 / d.nlat);
