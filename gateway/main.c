@@ -19,6 +19,19 @@ usage(FILE *f)
 	    "       baoxued --version\n");
 }
 
+/* libevent's own messages, through our log: timestamped, and written at
+ * once even while the log holds a group's lines. */
+static void
+main_evlog(int severity, const char *msg)
+{
+	if (severity >= EVENT_LOG_WARN)
+		log_warnx("libevent: %s", msg);
+	else if (severity == EVENT_LOG_MSG)
+		log_info("libevent: %s", msg);
+	else
+		log_debug("libevent: %s", msg);
+}
+
 /* SIGTERM/SIGINT: stop accepting and leave the loop. Callbacks run to the
  * end, so the transaction in flight is committed before we get here. */
 static void
@@ -45,6 +58,7 @@ main(int argc, char **argv)
 	int i, check = 0;
 
 	log_buffered();
+	event_set_log_callback(main_evlog);
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-c") && i + 1 < argc) {
 			file = argv[++i];

@@ -8,12 +8,16 @@
  * there is nothing to evict.
  *
  * Correctness rests on three rules:
+ *  - it serves only inside a transaction, which here always holds the
+ *    write lock (BEGIN IMMEDIATE), so no other connection commits while
+ *    an answer is read and kept; outside one (USSD pages, reports) the
+ *    database answers;
  *  - another connection's commit (baoxuectl import) changes PRAGMA
  *    data_version: checked before the first cached read of each
- *    transaction, and before every cached read outside one;
- *  - this connection's own roster writes empty the cache and turn it off
- *    until their transaction ends (committed or rolled back);
- *  - only rows the database returned are cached, never a guess.
+ *    transaction;
+ *  - this connection's own roster writes (store->roster_dirty, kept even
+ *    before the cache exists) empty it and turn it off until their
+ *    transaction ends, committed or rolled back.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,7 +49,6 @@ struct rc_people {
 struct store_rcache {
 	sqlite3_int64 version;		/* data_version the entries are from */
 	int checked;			/* version checked in this transaction */
-	int writing;			/* this transaction wrote the roster */
 	struct rc_place place[RC_PLACES];
 	struct rc_within within[RC_WITHIN];
 	struct rc_people people[RC_PEOPLE];
@@ -96,18 +99,17 @@ static struct store_rcache *
 rc_ready(struct store *s)
 {
 	struct store_rcache *c = s->rcache;
-	int intx = !sqlite3_get_autocommit(s->db);
 	sqlite3_int64 v;
 
+	if (sqlite3_get_autocommit(s->db) || s->roster_dirty)
+		return NULL;
 	if (c == NULL) {
 		if ((c = calloc(1, sizeof *c)) == NULL)
 			return NULL;
 		c->version = -1;
 		s->rcache = c;
 	}
-	if (c->writing)
-		return NULL;
-	if (intx && c->checked)
+	if (c->checked)
 		return c;
 	if (rc_data_version(s, &v) != 0)
 		return NULL;
@@ -115,7 +117,7 @@ rc_ready(struct store *s)
 		rc_clear(c);
 		c->version = v;
 	}
-	c->checked = intx;
+	c->checked = 1;
 	return c;
 }
 
@@ -124,24 +126,21 @@ store_rcache_txend(struct store *s)
 {
 	struct store_rcache *c = s->rcache;
 
-	if (c == NULL)
-		return;
-	if (c->writing)
-		rc_clear(c);
-	c->writing = 0;
-	c->checked = 0;
+	if (c != NULL) {
+		if (s->roster_dirty)
+			rc_clear(c);
+		c->checked = 0;
+	}
+	s->roster_dirty = 0;
 }
 
 void
 store_rcache_wrote(struct store *s)
 {
-	struct store_rcache *c = s->rcache;
-
-	if (c == NULL)
-		return;
-	rc_clear(c);
+	if (s->rcache != NULL)
+		rc_clear(s->rcache);
 	/* Outside a transaction the write is already committed. */
-	c->writing = !sqlite3_get_autocommit(s->db);
+	s->roster_dirty = !sqlite3_get_autocommit(s->db);
 }
 
 void

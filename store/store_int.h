@@ -23,6 +23,7 @@ struct store {
 	sqlite3_stmt *st[STMT_COUNT];
 	char err[256];
 	int version;
+	int roster_dirty;		/* this transaction wrote the roster */
 };
 
 /* Resets and clears bindings; returns the statement ready to bind. */

@@ -7,7 +7,13 @@
  * writes to a WAL file are gathered in memory and written together when
  * anything else happens to the file: before every sync (so a commit is on
  * disk exactly when SQLite believes it is), read, truncate, size query,
- * lock change or close, and when the buffer is full.
+ * file control or close, and when the buffer is full.
+ *
+ * Held bytes are dropped only once written. If writing them fails (a full
+ * disk), they stay held, reads are answered from them, the call that
+ * needed them written fails (a sync always does), and the next attempt
+ * writes them again: SQLite never reads back anything but what it wrote,
+ * and never hears that a commit is on disk when it is not.
  *
  * Every other file (the database, its shared memory, temporary files) is
  * opened by the default VFS straight into the caller's sqlite3_file, so
@@ -45,7 +51,8 @@ walvfs_flush(struct walvfs_file *f)
 	if (f->len == 0)
 		return SQLITE_OK;
 	rc = f->real->pMethods->xWrite(f->real, f->buf, (int)f->len, f->off);
-	f->len = 0;
+	if (rc == SQLITE_OK)
+		f->len = 0;
 	return rc;
 }
 
@@ -65,11 +72,27 @@ static int
 walvfs_read(sqlite3_file *pf, void *p, int n, sqlite3_int64 off)
 {
 	struct walvfs_file *f = (struct walvfs_file *)pf;
+	sqlite3_int64 lo, hi, size;
 	int rc;
 
-	if ((rc = walvfs_flush(f)) != SQLITE_OK)
+	if (walvfs_flush(f) == SQLITE_OK)
+		return f->real->pMethods->xRead(f->real, p, n, off);
+	/* Not written: the file, with what is held laid over it. */
+	rc = f->real->pMethods->xRead(f->real, p, n, off);
+	if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ)
 		return rc;
-	return f->real->pMethods->xRead(f->real, p, n, off);
+	lo = off > f->off ? off : f->off;
+	hi = off + n < f->off + (sqlite3_int64)f->len ? off + n :
+	    f->off + (sqlite3_int64)f->len;
+	if (lo < hi)
+		memcpy((unsigned char *)p + (lo - off), f->buf + (lo - f->off),
+		    (size_t)(hi - lo));
+	/* Short only if the held bytes do not reach the end asked for. */
+	if (rc == SQLITE_IOERR_SHORT_READ &&
+	    f->real->pMethods->xFileSize(f->real, &size) == SQLITE_OK &&
+	    f->off <= size && f->off + (sqlite3_int64)f->len >= off + n)
+		rc = SQLITE_OK;
+	return rc;
 }
 
 static int
@@ -101,8 +124,11 @@ walvfs_truncate(sqlite3_file *pf, sqlite3_int64 size)
 	struct walvfs_file *f = (struct walvfs_file *)pf;
 	int rc;
 
-	if ((rc = walvfs_flush(f)) != SQLITE_OK)
-		return rc;
+	if ((rc = walvfs_flush(f)) != SQLITE_OK) {
+		if (f->off < size)
+			return rc;
+		f->len = 0;		/* all of it cut away */
+	}
 	return f->real->pMethods->xTruncate(f->real, size);
 }
 
@@ -123,19 +149,21 @@ walvfs_size(sqlite3_file *pf, sqlite3_int64 *size)
 	struct walvfs_file *f = (struct walvfs_file *)pf;
 	int rc;
 
-	if ((rc = walvfs_flush(f)) != SQLITE_OK)
-		return rc;
-	return f->real->pMethods->xFileSize(f->real, size);
+	if ((rc = walvfs_flush(f)) == SQLITE_OK)
+		return f->real->pMethods->xFileSize(f->real, size);
+	/* The file as SQLite wrote it: held bytes included. */
+	if ((rc = f->real->pMethods->xFileSize(f->real, size)) == SQLITE_OK &&
+	    *size < f->off + (sqlite3_int64)f->len)
+		*size = f->off + (sqlite3_int64)f->len;
+	return rc;
 }
 
+/* SQLite locks the database and its shared memory, never the WAL. */
 static int
 walvfs_lock(sqlite3_file *pf, int lock)
 {
 	struct walvfs_file *f = (struct walvfs_file *)pf;
-	int rc;
 
-	if ((rc = walvfs_flush(f)) != SQLITE_OK)
-		return rc;
 	return f->real->pMethods->xLock(f->real, lock);
 }
 
@@ -143,10 +171,7 @@ static int
 walvfs_unlock(sqlite3_file *pf, int lock)
 {
 	struct walvfs_file *f = (struct walvfs_file *)pf;
-	int rc;
 
-	if ((rc = walvfs_flush(f)) != SQLITE_OK)
-		return rc;
 	return f->real->pMethods->xUnlock(f->real, lock);
 }
 
@@ -162,11 +187,10 @@ static int
 walvfs_fcntl(sqlite3_file *pf, int op, void *arg)
 {
 	struct walvfs_file *f = (struct walvfs_file *)pf;
-	int rc;
 
-	/* Whatever the control does, it sees the file as written. */
-	if ((rc = walvfs_flush(f)) != SQLITE_OK)
-		return rc;
+	/* Whatever the control does, it sees the file as written, if the
+	 * disk lets it (the bytes stay held if not). */
+	(void)walvfs_flush(f);
 	return f->real->pMethods->xFileControl(f->real, op, arg);
 }
 

@@ -1,5 +1,6 @@
 /* The store on a temporary database file: schema, roster, inbound, queue. */
 #include <check.h>
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,65 +135,107 @@ other_exec(const char *sql)
 	sqlite3_close(h);
 }
 
-/* The roster cache answers as the database would, whoever changed it. */
+/*
+ * The roster cache answers as the database would, whoever changed it. It
+ * serves inside transactions (the pipeline's), so each look-up here runs
+ * in one; another connection writes between them, as baoxuectl import
+ * would.
+ */
+static enum store_rc
+tx_place(const char *code, struct store_place *pl)
+{
+	enum store_rc rc;
+
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	rc = store_place_get(st, code, pl);
+	ck_assert_int_eq(store_commit(st), STORE_OK);
+	return rc;
+}
+
+static enum store_rc
+tx_within(const char *place, const char *ancestor)
+{
+	enum store_rc rc;
+
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	rc = store_place_within(st, place, ancestor);
+	ck_assert_int_eq(store_commit(st), STORE_OK);
+	return rc;
+}
+
+static size_t
+tx_people(const char *role, const char *scope, struct store_person *p,
+    size_t max)
+{
+	size_t n;
+
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	ck_assert_int_eq(store_people_in(st, role, scope, p, max, &n),
+	    STORE_OK);
+	ck_assert_int_eq(store_commit(st), STORE_OK);
+	return n;
+}
+
 START_TEST(test_roster_cache)
 {
 	struct store_place pl;
 	struct store_person p[8];
-	size_t n;
+	char err[256];
 
 	put_roster();
 	/* A place, read twice, then renamed by another process. */
-	ck_assert_int_eq(store_place_get(st, "V1", &pl), STORE_OK);
-	ck_assert_int_eq(store_place_get(st, "V1", &pl), STORE_OK);
+	ck_assert_int_eq(tx_place("V1", &pl), STORE_OK);
+	ck_assert_int_eq(tx_place("V1", &pl), STORE_OK);
 	ck_assert_str_eq(pl.name, "名V1");
 	other_exec("UPDATE places SET name = '新名' WHERE code = 'V1'");
-	ck_assert_int_eq(store_place_get(st, "V1", &pl), STORE_OK);
+	ck_assert_int_eq(tx_place("V1", &pl), STORE_OK);
 	ck_assert_str_eq(pl.name, "新名");
 	/* Not there, then there. */
-	ck_assert_int_eq(store_place_get(st, "V2", &pl), STORE_NOTFOUND);
+	ck_assert_int_eq(tx_place("V2", &pl), STORE_NOTFOUND);
 	other_exec("INSERT INTO places VALUES('V2', 'v2', 'village', 'T')");
-	ck_assert_int_eq(store_place_get(st, "V2", &pl), STORE_OK);
+	ck_assert_int_eq(tx_place("V2", &pl), STORE_OK);
 	/* Within: moved by another process. */
-	ck_assert_int_eq(store_place_within(st, "K1", "S"), STORE_OK);
-	ck_assert_int_eq(store_place_within(st, "K1", "V2"), STORE_NOTFOUND);
+	ck_assert_int_eq(tx_within("K1", "S"), STORE_OK);
+	ck_assert_int_eq(tx_within("K1", "V2"), STORE_NOTFOUND);
 	other_exec("INSERT INTO places VALUES('S2', 's2', 'school', 'V2');"
 	    "UPDATE places SET parent = 'S2' WHERE code = 'K1'");
-	ck_assert_int_eq(store_place_within(st, "K1", "S"), STORE_NOTFOUND);
-	ck_assert_int_eq(store_place_within(st, "K1", "V2"), STORE_OK);
+	ck_assert_int_eq(tx_within("K1", "S"), STORE_NOTFOUND);
+	ck_assert_int_eq(tx_within("K1", "V2"), STORE_OK);
 
 	/* People: any max up to what was cached, and a newcomer. */
 	other_exec("INSERT INTO people(phone, name, role, scope) VALUES"
 	    "('+8613800000002', 'b', 'head_teacher', 'K1'),"
 	    "('+8613800000003', 'c', 'head_teacher', 'K1')");
-	ck_assert_int_eq(store_people_in(st, "head_teacher", "K1", p, 1, &n),
-	    STORE_OK);
-	ck_assert_int_eq(n, 1);
+	ck_assert_uint_eq(tx_people("head_teacher", "K1", p, 1), 1);
 	ck_assert_str_eq(p[0].phone, "+8613800000001");
-	ck_assert_int_eq(store_people_in(st, "head_teacher", "K1", p, 8, &n),
-	    STORE_OK);
-	ck_assert_int_eq(n, 3);
+	ck_assert_uint_eq(tx_people("head_teacher", "K1", p, 8), 3);
 	ck_assert_str_eq(p[2].phone, "+8613800000003");
 	other_exec("INSERT INTO people(phone, name, role, scope) VALUES"
 	    "('+8613800000004', 'd', 'head_teacher', 'K1')");
-	ck_assert_int_eq(store_people_in(st, "head_teacher", "K1", p, 8, &n),
-	    STORE_OK);
-	ck_assert_int_eq(n, 4);
+	ck_assert_uint_eq(tx_people("head_teacher", "K1", p, 8), 4);
 
-	/* This connection's own write, rolled back, leaves nothing cached. */
+	/* This connection's own write, read back and rolled back, leaves
+	 * nothing cached; also when the write came first of all. */
+	store_close(st);
+	st = store_open(dbpath, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
 	ck_assert_int_eq(store_begin(st), STORE_OK);
 	put_place("V3", "village", "T");
 	ck_assert_int_eq(store_place_get(st, "V3", &pl), STORE_OK);
 	ck_assert_int_eq(store_place_within(st, "V3", "T"), STORE_OK);
 	store_rollback(st);
-	ck_assert_int_eq(store_place_get(st, "V3", &pl), STORE_NOTFOUND);
-	ck_assert_int_eq(store_place_within(st, "V3", "T"), STORE_NOTFOUND);
+	ck_assert_int_eq(tx_place("V3", &pl), STORE_NOTFOUND);
+	ck_assert_int_eq(tx_within("V3", "T"), STORE_NOTFOUND);
 	/* ... and committed, is seen at once. */
 	ck_assert_int_eq(store_begin(st), STORE_OK);
 	put_place("V3", "village", "T");
 	ck_assert_int_eq(store_commit(st), STORE_OK);
-	ck_assert_int_eq(store_place_get(st, "V3", &pl), STORE_OK);
-	ck_assert_int_eq(store_place_within(st, "V3", "T"), STORE_OK);
+	ck_assert_int_eq(tx_place("V3", &pl), STORE_OK);
+	ck_assert_int_eq(tx_within("V3", "T"), STORE_OK);
+	/* Outside a transaction the database answers. */
+	other_exec("UPDATE places SET name = '又名' WHERE code = 'V1'");
+	ck_assert_int_eq(store_place_get(st, "V1", &pl), STORE_OK);
+	ck_assert_str_eq(pl.name, "又名");
 }
 END_TEST
 
@@ -593,6 +636,167 @@ START_TEST(test_wal_writes_whole)
 }
 END_TEST
 
+/*
+ * A full disk under the WAL writer: writes to the WAL fail (the unix VFS's
+ * pwrite replaced). What SQLite wrote is still what it reads back, a
+ * commit is never reported done unless written, and the database stays
+ * whole. (A first version dropped the held bytes when writing them failed:
+ * a later COMMIT succeeded over frames never written, and the database
+ * was corrupt.)
+ */
+static int wal_full;
+static sqlite3_syscall_ptr real_pwrite, real_pwrite64, real_write;
+
+static int
+fd_is_wal(int fd)
+{
+	char p[64], b[4096];
+	ssize_t n;
+
+	snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
+	if ((n = readlink(p, b, sizeof b - 1)) < 4)
+		return 0;
+	b[n] = '\0';
+	return strcmp(b + n - 4, "-wal") == 0;
+}
+
+static ssize_t
+full_pwrite(int fd, const void *b, size_t n, off_t off)
+{
+	if (wal_full && fd_is_wal(fd)) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return ((ssize_t (*)(int, const void *, size_t, off_t))real_pwrite)(fd,
+	    b, n, off);
+}
+
+static ssize_t
+full_pwrite64(int fd, const void *b, size_t n, off64_t off)
+{
+	if (wal_full && fd_is_wal(fd)) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return ((ssize_t (*)(int, const void *, size_t,
+	    off64_t))real_pwrite64)(fd, b, n, off);
+}
+
+static ssize_t
+full_write(int fd, const void *b, size_t n)
+{
+	if (wal_full && fd_is_wal(fd)) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return ((ssize_t (*)(int, const void *, size_t))real_write)(fd, b, n);
+}
+
+/* Whichever of its write calls this SQLite's unix VFS uses. */
+static void
+full_install(sqlite3_vfs *u, int on)
+{
+	if (on) {
+		real_pwrite = u->xGetSystemCall(u, "pwrite");
+		real_pwrite64 = u->xGetSystemCall(u, "pwrite64");
+		real_write = u->xGetSystemCall(u, "write");
+	}
+	if (real_pwrite)
+		u->xSetSystemCall(u, "pwrite", on ?
+		    (sqlite3_syscall_ptr)full_pwrite : real_pwrite);
+	if (real_pwrite64)
+		u->xSetSystemCall(u, "pwrite64", on ?
+		    (sqlite3_syscall_ptr)full_pwrite64 : real_pwrite64);
+	if (real_write)
+		u->xSetSystemCall(u, "write", on ?
+		    (sqlite3_syscall_ptr)full_write : real_write);
+}
+
+static int
+exec_rc(sqlite3 *h, const char *sql)
+{
+	return sqlite3_exec(h, sql, NULL, NULL, NULL);
+}
+
+/* A few bytes of every row, as this connection reads them. */
+static char *
+row_bytes(sqlite3 *h)
+{
+	sqlite3_stmt *q;
+	char *s = NULL;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT group_concat("
+	    "hex(substr(v, 700, 8)), '') FROM t", -1, &q, NULL), SQLITE_OK);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		s = strdup((const char *)sqlite3_column_text(q, 0));
+	ck_assert_int_eq(sqlite3_finalize(q), SQLITE_OK);
+	ck_assert_ptr_nonnull(s);
+	return s;
+}
+
+START_TEST(test_wal_full_disk)
+{
+	sqlite3_vfs *unix_vfs = sqlite3_vfs_find("unix");
+	char path[4200], *held, *written;
+	sqlite3 *h;
+	int rc;
+
+	ck_assert_ptr_nonnull(unix_vfs);
+	full_install(unix_vfs, 1);
+	ck_assert(real_pwrite || real_pwrite64);
+	snprintf(path, sizeof path, "%s/full.db", dir);
+	/* store_open (setup) registered the WAL writer. */
+	ck_assert_int_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, "bx-wal"), SQLITE_OK);
+	ck_assert_int_eq(exec_rc(h, "PRAGMA journal_mode=WAL; "
+	    "PRAGMA synchronous=FULL; PRAGMA cache_size=10; "
+	    "CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)"), SQLITE_OK);
+
+	/* Pages spilled to the WAL, then the disk fills mid-transaction. */
+	ck_assert_int_eq(exec_rc(h, "BEGIN IMMEDIATE; WITH RECURSIVE c(i) AS "
+	    "(SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 205) "
+	    "INSERT INTO t SELECT i, randomblob(1500) FROM c"), SQLITE_OK);
+	/* Read back while the held frames cannot be written, then after. */
+	wal_full = 1;
+	held = row_bytes(h);
+	wal_full = 0;
+	written = row_bytes(h);
+	ck_assert_uint_eq(strlen(written), 205 * 16);
+	ck_assert_str_eq(held, written);
+	free(held);
+	free(written);
+	wal_full = 1;
+	rc = exec_rc(h, "UPDATE t SET v = zeroblob(1500) WHERE id <= 3");
+	wal_full = 0;
+	ck_assert_int_eq(exec_rc(h, "INSERT INTO t VALUES(1000, "
+	    "randomblob(1500))"), SQLITE_OK);
+	ck_assert_int_eq(exec_rc(h, "COMMIT"), SQLITE_OK);
+	ck_assert_str_eq(tu_sql_text(path, "PRAGMA integrity_check"), "ok");
+	ck_assert_int_eq(tu_sql_int(path, "SELECT count(*) FROM t"), 206);
+	/* The update is there if and only if SQLite was told it was. */
+	ck_assert_int_eq(tu_sql_int(path, "SELECT count(*) FROM t WHERE "
+	    "v = zeroblob(1500)"), rc == SQLITE_OK ? 3 : 0);
+
+	/* Full at the commit: reported, rolled back, nothing half there. */
+	ck_assert_int_eq(exec_rc(h, "BEGIN IMMEDIATE; WITH RECURSIVE c(i) AS "
+	    "(SELECT 2000 UNION ALL SELECT i + 1 FROM c WHERE i < 2049) "
+	    "INSERT INTO t SELECT i, randomblob(1500) FROM c"), SQLITE_OK);
+	wal_full = 1;
+	ck_assert_int_ne(exec_rc(h, "COMMIT"), SQLITE_OK);
+	wal_full = 0;
+	(void)exec_rc(h, "ROLLBACK");
+	ck_assert_int_eq(tu_sql_int(path, "SELECT count(*) FROM t"), 206);
+	ck_assert_str_eq(tu_sql_text(path, "PRAGMA integrity_check"), "ok");
+	/* And once there is room again, the next commit goes through. */
+	ck_assert_int_eq(exec_rc(h, "INSERT INTO t VALUES(3000, "
+	    "randomblob(1500))"), SQLITE_OK);
+	ck_assert_int_eq(tu_sql_int(path, "SELECT count(*) FROM t"), 207);
+	ck_assert_str_eq(tu_sql_text(path, "PRAGMA integrity_check"), "ok");
+	sqlite3_close(h);
+	full_install(unix_vfs, 0);
+}
+END_TEST
+
 START_TEST(test_webhook_replay)
 {
 	ck_assert_int_eq(store_webhook_seen(st, "sig1", 100, 0), STORE_OK);
@@ -726,6 +930,7 @@ main(void)
 	tcase_add_test(tc, test_dlr_held_expires);
 	tcase_add_test(tc, test_checkpoints_happen);
 	tcase_add_test(tc, test_wal_writes_whole);
+	tcase_add_test(tc, test_wal_full_disk);
 	tcase_add_test(tc, test_webhook_replay);
 	tcase_add_test(tc, test_absence);
 	tcase_add_test(tc, test_cases);
