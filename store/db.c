@@ -65,7 +65,8 @@ store_open(const char *path, char *err, size_t errsz)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	/* An acknowledged commit must survive power loss: synchronous=FULL. */
+	/* An acknowledged commit must survive power loss: synchronous=FULL
+	 * (walvfs.c relies on it too: each commit ends in a sync). */
 	if (store_pragma(s, "PRAGMA journal_mode=WAL", err, errsz) ||
 	    store_pragma(s, "PRAGMA synchronous=FULL", err, errsz) ||
 	    store_pragma(s, "PRAGMA foreign_keys=ON", err, errsz) ||

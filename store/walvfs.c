@@ -15,6 +15,11 @@
  * writes them again: SQLite never reads back anything but what it wrote,
  * and never hears that a commit is on disk when it is not.
  *
+ * It relies on every commit ending in a sync, i.e. synchronous=FULL on
+ * the connection that uses it (db.c): under NORMAL a committed frame could
+ * stay here while other connections already read the WAL index that
+ * points at it. The checkpoint connection does not use it.
+ *
  * Every other file (the database, its shared memory, temporary files) is
  * opened by the default VFS straight into the caller's sqlite3_file, so
  * it runs the default code unchanged.
