@@ -193,6 +193,7 @@ struct drive {
 	unsigned seed;
 	unsigned char *state;	/* per student: 0 fresh, 1 open, 2 busy */
 	int *open_list;		/* students with an open case */
+	int *open_at;		/* per student: its index there, or -1 */
 	int nopen;
 	double *lat;
 	long nlat;
@@ -224,13 +225,23 @@ static void send_one(struct drive *d, double due);
 static void
 open_remove(struct drive *d, int i)
 {
-	int k;
+	int k = d->open_at[i], last;
 
-	for (k = 0; k < d->nopen; k++)
-		if (d->open_list[k] == i) {
-			d->open_list[k] = d->open_list[--d->nopen];
-			return;
-		}
+	/* O(1): a linear search here made the driver, not the daemon, the
+	 * bottleneck once some 100,000 cases were open. */
+	if (k < 0)
+		return;
+	last = d->open_list[--d->nopen];
+	d->open_list[k] = last;
+	d->open_at[last] = k;
+	d->open_at[i] = -1;
+}
+
+static void
+open_add(struct drive *d, int i)
+{
+	d->open_at[i] = d->nopen;
+	d->open_list[d->nopen++] = i;
 }
 
 static void
@@ -284,7 +295,7 @@ response(struct evhttp_request *req, void *arg)
 		else
 			d->state[m->student] = 1;
 		if (opened)
-			d->open_list[d->nopen++] = m->student;
+			open_add(d, m->student);
 		if (closed)
 			open_remove(d, m->student);
 	}
@@ -532,7 +543,7 @@ db_open_cases(const char *path, struct drive *d)
 
 		if (i >= 0 && i < STUDENTS && d->state[i] == 0) {
 			d->state[i] = 1;
-			d->open_list[d->nopen++] = i;
+			open_add(d, i);
 		}
 	}
 	sqlite3_finalize(st);
@@ -578,9 +589,13 @@ drive(int argc, char **argv)
 	d.base = event_base_new();
 	d.state = calloc(STUDENTS, 1);
 	d.open_list = calloc(STUDENTS, sizeof *d.open_list);
+	d.open_at = malloc(STUDENTS * sizeof *d.open_at);
+	if (d.open_at)
+		memset(d.open_at, 0xff, STUDENTS * sizeof *d.open_at);
 	d.lat = calloc((size_t)d.count, sizeof *d.lat);
 	d.conns = calloc((size_t)d.nconns, sizeof *d.conns);
-	if (!d.base || !d.state || !d.open_list || !d.lat || !d.conns)
+	if (!d.base || !d.state || !d.open_list || !d.open_at || !d.lat ||
+	    !d.conns)
 		abort();
 	/* The id prefix makes runs against one database distinct, also two
 	 * started within the same second (they once shared ids, and the
@@ -662,7 +677,8 @@ drive(int argc, char **argv)
 	if (d.tick)
 		event_free(d.tick);
 	event_base_free(d.base);
-	free(d.state), free(d.open_list), free(d.lat), free(d.conns);
+	free(d.state), free(d.open_list), free(d.open_at), free(d.lat);
+	free(d.conns);
 	return bad;
 }
 
