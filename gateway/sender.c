@@ -72,6 +72,7 @@ struct sender {
 	struct event *wake;
 	unsigned int seed;		/* jitter */
 	int running;
+	size_t claims;			/* claim transactions begun */
 };
 
 int64_t
@@ -476,6 +477,7 @@ sender_claim_batch(struct sender *s, int64_t now, struct sender_go *go,
 		s->chans[k].reserved = 0;
 	if (store_begin(s->store) != STORE_OK)
 		goto fail;
+	s->claims++;
 	while (*ngo < SENDER_BATCH) {
 		struct sender_go *g = &go[*ngo];
 		struct store_outbound *m = &g->m;
@@ -581,16 +583,63 @@ sender_send(struct sender *s, const struct sender_go *g, int64_t now)
 	return -1;
 }
 
+size_t
+sender_claims(const struct sender *s)
+{
+	return s->claims;
+}
+
+/*
+ * Whether any channel could take a message now. When none can (down, its
+ * rate spent, or as many in flight as it takes), a pass would begin a
+ * transaction only to find that out for every message, and under load the
+ * sender is woken after every group commit. *wait_us: when one may again
+ * (a channel at its in-flight limit wakes the sender with its results).
+ */
+static int
+sender_any_free(struct sender *s, int64_t now, long *wait_us)
+{
+	long w = 1000000, d;
+	size_t i;
+
+	for (i = 0; i < s->nchans; i++) {
+		struct sender_chan *c = &s->chans[i];
+
+		if (c->down_until > now) {
+			d = (long)(c->down_until - now) * 1000000;
+		} else if (c->r.ch->ops->ready(c->r.ch) <= 0) {
+			continue;
+		} else if (!sender_rate_ok(c)) {
+			d = (long)((1.0 - c->tokens) / c->r.rate * 1e6) + 1;
+		} else
+			return 1;
+		if (d < w)
+			w = d;
+	}
+	*wait_us = w;
+	return 0;
+}
+
 int
 sender_run(struct sender *s)
 {
 	size_t ngo, i;
 	int n = 0, last = 0;
+	long wait;
 
 	if (s->running)
 		return 0;
 	s->running = 1;
 	(void)sender_flush(s);
+	if (s->nresults == 0 && !sender_any_free(s, clock_now(s->clock),
+	    &wait)) {
+		struct timeval tv = { wait / 1000000, wait % 1000000 };
+
+		s->running = 0;
+		if (!s->clock->manual)
+			evtimer_add(s->wake, &tv);
+		return 0;
+	}
 	while (!last) {
 		int64_t now = clock_now(s->clock);
 

@@ -52,6 +52,9 @@ void sender_free(struct sender *);
 void sender_wake(struct sender *);
 /* Hands over everything due now; returns how many were handed over. */
 int sender_run(struct sender *);
+/* Claim transactions begun so far (a pass with no channel free begins
+ * none). */
+size_t sender_claims(const struct sender *);
 /* Backoff before attempt n+1: 30 s doubling, at most 1 h, plus up to 20 %
  * jitter from r in [0, 1). */
 int64_t sender_backoff(int attempts, double r);

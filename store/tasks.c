@@ -137,18 +137,39 @@ store_tasks_by_code(struct store *s, int64_t assignee, uint32_t space,
 	return store_task_list(s, st, out, max, n, NULL);
 }
 
+/* The head of one of the two queues of due times into d. */
+static enum store_rc
+store_due_head(struct store *s, enum store_stmt id, enum store_due_kind kind,
+    struct store_due *d)
+{
+	sqlite3_stmt *st = store_stmt(s, id);
+	enum store_rc rc;
+
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return rc;
+	d->kind = kind;
+	d->id = sqlite3_column_int64(st, 0);
+	d->at = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
 enum store_rc
 store_next_due(struct store *s, struct store_due *d)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_NEXT_DUE);
-	int rc;
+	struct store_due c;
+	enum store_rc rc, rc2;
 
-	if ((rc = store_row(s, st)) != STORE_OK)
-		return (enum store_rc)rc;
-	d->kind = sqlite3_column_int(st, 0) == 0 ? STORE_DUE_TASK_REMIND :
-	    STORE_DUE_CASE;
-	d->id = sqlite3_column_int64(st, 1);
-	d->at = sqlite3_column_int64(st, 2);
-	sqlite3_reset(st);
+	rc = store_due_head(s, STMT_NEXT_REMIND, STORE_DUE_TASK_REMIND, d);
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		return rc;
+	rc2 = store_due_head(s, STMT_NEXT_CASE_STEP, STORE_DUE_CASE, &c);
+	if (rc2 == STORE_NOTFOUND)
+		return rc;
+	if (rc2 != STORE_OK)
+		return rc2;
+	/* A reminder goes first at the same time. */
+	if (rc == STORE_NOTFOUND || c.at < d->at)
+		*d = c;
 	return STORE_OK;
 }

@@ -5,15 +5,19 @@
  */
 #include <check.h>
 #include <event2/event.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "gateway/clock.h"
 #include "gateway/config.h"
 #include "gateway/gw.h"
 #include "gateway/import.h"
 #include "gateway/pipeline.h"
+#include "gateway/sender.h"
 #include "store/store.h"
 #include "tests/gwfix.h"
 #include "tests/testutil.h"
@@ -365,6 +369,51 @@ START_TEST(test_full_queue_refuses_then_recovers)
 }
 END_TEST
 
+/*
+ * With every channel down, a sender pass leaves the store alone: it does
+ * not begin a transaction only to find that nothing can go (under load
+ * the sender is woken after every group commit).
+ */
+START_TEST(test_sender_idle_while_channels_down)
+{
+	size_t claims;
+	long long queued;
+	char link[64], target[1024];
+	ssize_t n;
+	int fd, full;
+
+	/* The outbox's own descriptor now writes to a full disk. */
+	ck_assert_int_ge(full = open("/dev/full", O_WRONLY), 0);
+	for (fd = 0; fd < 1024; fd++) {
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		if ((n = readlink(link, target, sizeof target - 1)) > 0 &&
+		    (size_t)n == strlen(F.outbox) &&
+		    memcmp(target, F.outbox, (size_t)n) == 0)
+			ck_assert_int_eq(dup2(full, fd), fd);
+	}
+	close(full);
+	ck_assert_int_eq(inbound(TEACHER, "ABS 20240101 3", "d1"),
+	    PIPELINE_ACCEPTED);
+	queued = rows("SELECT count(*) FROM outbound");
+	ck_assert_int_ge(queued, 3);
+	/* Each one fails: three in a row, and the channel is down a while. */
+	ck_assert_int_eq(gw_run_due(F.g), queued);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE "
+	    "attempts = 1 AND status = 'queued'"), queued);
+	claims = sender_claims(F.g->sender);
+	ck_assert_uint_gt(claims, 0);
+	ck_assert_int_eq(gw_run_due(F.g), 0);
+	ck_assert_int_eq(gw_run_due(F.g), 0);
+	ck_assert_uint_eq(sender_claims(F.g->sender), claims);
+	/* Once it may be tried again, so is the queue. */
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 3600), 0);
+	ck_assert_int_eq(gw_run_due(F.g), queued);
+	ck_assert_uint_gt(sender_claims(F.g->sender), claims);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE "
+	    "attempts = 2"), queued);
+}
+END_TEST
+
 START_TEST(test_sender_requeues_after_crash)
 {
 	char err[256];
@@ -433,6 +482,7 @@ main(void)
 	tcase_add_test(tc, test_unregistered_once_a_day);
 	tcase_add_test(tc, test_failure_rolls_back_everything);
 	tcase_add_test(tc, test_sender_requeues_after_crash);
+	tcase_add_test(tc, test_sender_idle_while_channels_down);
 	tcase_add_test(tc, test_group_commit_isolates_a_bad_neighbour);
 	tcase_add_test(tc, test_full_queue_refuses_then_recovers);
 	tcase_add_test(tc, test_refused_by_every_channel_expires);

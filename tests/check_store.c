@@ -848,6 +848,64 @@ START_TEST(test_absence)
 }
 END_TEST
 
+/* The scheduler's next wake: the earliest reminder or case step; on a
+ * tie the reminder, then the smaller id. */
+START_TEST(test_next_due)
+{
+	struct store_case c;
+	struct store_task t;
+	struct store_due d;
+	int64_t b;
+
+	put_roster();
+	ck_assert_int_eq(store_next_due(st, &d), STORE_NOTFOUND);
+	memset(&c, 0, sizeof c);
+	c.student_id = 1;
+	c.level = 1;
+	c.absent_since = 100;
+	c.opened_at = 400;
+	c.next_at = 500;
+	snprintf(c.last_action, sizeof c.last_action, "open");
+	c.last_action_at = 400;
+	ck_assert_int_eq(store_case_open(st, &c), STORE_OK);
+	ck_assert_int_eq(store_case_update(st, &c), STORE_OK);
+	memset(&t, 0, sizeof t);
+	t.case_id = c.id;
+	t.level = 1;
+	snprintf(t.kind, sizeof t.kind, "visit");
+	t.assignee_id = 1;
+	t.created_at = 400;
+	t.due_at = 900;
+	t.remind_at = 700;
+	ck_assert_int_eq(store_task_add(st, &t), STORE_OK);
+	t.remind_at = 600;
+	ck_assert_int_eq(store_task_add(st, &t), STORE_OK);
+	b = t.id;
+	ck_assert_int_eq(store_next_due(st, &d), STORE_OK);
+	ck_assert_int_eq(d.kind, STORE_DUE_CASE);
+	ck_assert_int_eq(d.id, c.id);
+	ck_assert_int_eq(d.at, 500);
+	c.next_at = 600;
+	ck_assert_int_eq(store_case_update(st, &c), STORE_OK);
+	ck_assert_int_eq(store_next_due(st, &d), STORE_OK);
+	ck_assert_int_eq(d.kind, STORE_DUE_TASK_REMIND);
+	ck_assert_int_eq(d.id, b);
+	ck_assert_int_eq(d.at, 600);
+	/* Reminded: the case step, then the other reminder. */
+	t.remind_at = 0;
+	snprintf(t.status, sizeof t.status, "open");
+	ck_assert_int_eq(store_task_update(st, &t), STORE_OK);
+	ck_assert_int_eq(store_next_due(st, &d), STORE_OK);
+	ck_assert_int_eq(d.kind, STORE_DUE_CASE);
+	ck_assert_int_eq(d.at, 600);
+	c.next_at = 0;
+	ck_assert_int_eq(store_case_update(st, &c), STORE_OK);
+	ck_assert_int_eq(store_next_due(st, &d), STORE_OK);
+	ck_assert_int_eq(d.kind, STORE_DUE_TASK_REMIND);
+	ck_assert_int_eq(d.at, 700);
+}
+END_TEST
+
 START_TEST(test_cases)
 {
 	struct store_case c, got;
@@ -934,6 +992,7 @@ main(void)
 	tcase_add_test(tc, test_webhook_replay);
 	tcase_add_test(tc, test_absence);
 	tcase_add_test(tc, test_cases);
+	tcase_add_test(tc, test_next_due);
 	suite_add_tcase(s, tc);
 	failed = tu_run(s);
 	return failed;
