@@ -414,6 +414,22 @@ START_TEST(test_sender_idle_while_channels_down)
 }
 END_TEST
 
+/* An outbox is a file: a device there (an endless /dev/zero to read back
+ * at start) is a clear error, not a daemon that never starts. */
+START_TEST(test_outbox_must_be_a_file)
+{
+	char err[512];
+	struct gw *g;
+
+	snprintf(F.cfg.channels[0].path, sizeof F.cfg.channels[0].path,
+	    "/dev/zero");
+	g = gw_new(F.base, &F.cfg, err, sizeof err);
+	ck_assert_ptr_null(g);
+	ck_assert_msg(strstr(err, "/dev/zero: not a regular file") != NULL,
+	    "%s", err);
+}
+END_TEST
+
 START_TEST(test_sender_requeues_after_crash)
 {
 	char err[256];
@@ -483,6 +499,7 @@ main(void)
 	tcase_add_test(tc, test_failure_rolls_back_everything);
 	tcase_add_test(tc, test_sender_requeues_after_crash);
 	tcase_add_test(tc, test_sender_idle_while_channels_down);
+	tcase_add_test(tc, test_outbox_must_be_a_file);
 	tcase_add_test(tc, test_group_commit_isolates_a_bad_neighbour);
 	tcase_add_test(tc, test_full_queue_refuses_then_recovers);
 	tcase_add_test(tc, test_refused_by_every_channel_expires);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gateway/channels/channel.h"
@@ -36,18 +37,17 @@ outbox_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The ids already written (lines start with {"id":N). */
+/* The ids already written (lines start with {"id":N), read from the
+ * start of f; writes still go to its end. */
 static void
-outbox_load(struct outbox *ob, const char *path)
+outbox_load(struct outbox *ob, FILE *f)
 {
-	FILE *f = fopen(path, "r");
 	char line[256];
 	size_t cap = 0;
 	long long id;
 	int64_t *p;
 
-	if (f == NULL)
-		return;
+	rewind(f);
 	while (fgets(line, sizeof line, f)) {
 		if (sscanf(line, "{\"id\":%lld,", &id) != 1)
 			continue;
@@ -62,7 +62,8 @@ outbox_load(struct outbox *ob, const char *path)
 		while (!strchr(line, '\n') && fgets(line, sizeof line, f))
 			;
 	}
-	fclose(f);
+	/* From reading to appending: C asks for a seek in between. */
+	(void)fseek(f, 0, SEEK_END);
 	if (ob->nseen > 1)
 		qsort(ob->seen, ob->nseen, sizeof *ob->seen, outbox_cmp);
 }
@@ -138,17 +139,26 @@ outbox_new(const char *name, const char *path, int console, char *err,
 {
 	struct channel *ch = xcalloc(1, sizeof *ch);
 	struct outbox *ob = xcalloc(1, sizeof *ob);
+	struct stat sb;
 
 	snprintf(ch->name, sizeof ch->name, "%s", name);
 	ch->ops = &outbox_ops;
 	ch->impl = ob;
 	ob->console = console;
-	outbox_load(ob, path);
-	if ((ob->f = fopen(path, "a")) == NULL) {
+	if ((ob->f = fopen(path, "a+")) == NULL) {
 		snprintf(err, errsz, "channel %s: %s: %s", name, path,
 		    strerror(errno));
 		channel_free(ch);
 		return NULL;
 	}
+	/* Read back whole at start: a device (/dev/zero never ends) or a
+	 * pipe would not do. */
+	if (fstat(fileno(ob->f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		snprintf(err, errsz, "channel %s: %s: not a regular file",
+		    name, path);
+		channel_free(ch);
+		return NULL;
+	}
+	outbox_load(ob, ob->f);
 	return ch;
 }
