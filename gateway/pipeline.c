@@ -37,6 +37,7 @@ struct pipeline {
 	struct scheduler *scheduler;
 	int dedup_window;
 	int hmac_window;
+	int ckpt_failing;		/* as last said in the log */
 };
 
 static void pipeline_batch_cb(evutil_socket_t, short, void *);
@@ -161,9 +162,33 @@ fail:
 	return PIPELINE_FAILED;
 }
 
+/*
+ * The background checkpoint (store/checkpoint.c) reports only through
+ * store_checkpoint_status, and while it fails the WAL grows without
+ * bound: said in the log as it starts failing and as it succeeds again,
+ * looked at after the commits that ask it to run.
+ */
+static void
+pipeline_watch_checkpoint(struct pipeline *p)
+{
+	char why[128];
+	int frames, failing;
+
+	failing = store_checkpoint_status(p->store, &frames, why,
+	    sizeof why) != STORE_OK;
+	if (failing && !p->ckpt_failing)
+		log_warnx("background checkpoint failing: %s; the WAL holds "
+		    "%d pages and grows until one succeeds", why, frames);
+	else if (!failing && p->ckpt_failing)
+		log_info("background checkpoint succeeds again (%d pages in "
+		    "the WAL)", frames);
+	p->ckpt_failing = failing;
+}
+
 static void
 pipeline_woke(struct pipeline *p)
 {
+	pipeline_watch_checkpoint(p);
 	if (p->sender)
 		sender_wake(p->sender);
 	if (p->scheduler)

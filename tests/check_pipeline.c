@@ -4,6 +4,7 @@
  * it queues, and who may report what.
  */
 #include <check.h>
+#include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -430,6 +431,127 @@ START_TEST(test_outbox_must_be_a_file)
 }
 END_TEST
 
+/*
+ * A background checkpoint that fails is said in the log as it starts
+ * failing and as it succeeds again: otherwise only /healthz would tell,
+ * while the WAL grows. The database file's writes fail (the unix VFS's
+ * pwrite replaced); the WAL's do not.
+ */
+static sqlite3_syscall_ptr real_pwrite, real_pwrite64;
+static int db_full;
+
+static int
+fd_is_db(int fd)
+{
+	char p[64], b[1024];
+	ssize_t n;
+
+	snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
+	if ((n = readlink(p, b, sizeof b - 1)) < 0)
+		return 0;
+	b[n] = '\0';
+	return strcmp(b, F.db) == 0;
+}
+
+static ssize_t
+db_pwrite(int fd, const void *b, size_t n, off_t off)
+{
+	if (db_full && fd_is_db(fd))
+		return errno = ENOSPC, -1;
+	return ((ssize_t (*)(int, const void *, size_t, off_t))real_pwrite)(fd,
+	    b, n, off);
+}
+
+static ssize_t
+db_pwrite64(int fd, const void *b, size_t n, off64_t off)
+{
+	if (db_full && fd_is_db(fd))
+		return errno = ENOSPC, -1;
+	return ((ssize_t (*)(int, const void *, size_t,
+	    off64_t))real_pwrite64)(fd, b, n, off);
+}
+
+/* Waits (at most 10 s) for the checkpoint thread's last result to be rc. */
+static void
+checkpoint_becomes(enum store_rc rc)
+{
+	char why[128];
+	int frames, i;
+
+	for (i = 0; i < 1000; i++) {
+		if (store_checkpoint_status(F.g->store, &frames, why,
+		    sizeof why) == rc)
+			return;
+		usleep(10000);
+	}
+	ck_abort_msg("checkpoint status never became %d", rc);
+}
+
+START_TEST(test_checkpoint_failure_logged)
+{
+	sqlite3_vfs *u = sqlite3_vfs_find("unix");
+	struct store_outbound m;
+	char *log, *at, path[1100];
+	int fd, saved, i, n;
+
+	ck_assert_ptr_nonnull(u);
+	real_pwrite = u->xGetSystemCall(u, "pwrite");
+	real_pwrite64 = u->xGetSystemCall(u, "pwrite64");
+	if (real_pwrite)
+		u->xSetSystemCall(u, "pwrite", (sqlite3_syscall_ptr)db_pwrite);
+	if (real_pwrite64)
+		u->xSetSystemCall(u, "pwrite64",
+		    (sqlite3_syscall_ptr)db_pwrite64);
+	db_full = 1;
+	/* More than 16,000 pages in the WAL: the thread checkpoints. */
+	memset(&m, 0, sizeof m);
+	snprintf(m.to, sizeof m.to, "%s", VHEAD);
+	snprintf(m.kind, sizeof m.kind, "digest");
+	memset(m.text, 'x', 2000);
+	ck_assert_int_eq(store_begin(F.g->store), STORE_OK);
+	for (i = 0; i < 36000; i++)
+		ck_assert_int_eq(store_outbound_enqueue(F.g->store, &m, NULL),
+		    STORE_OK);
+	ck_assert_int_eq(store_commit(F.g->store), STORE_OK);
+	checkpoint_becomes(STORE_ERR);
+
+	snprintf(path, sizeof path, "%s.log", F.db);
+	fflush(stderr);
+	ck_assert_int_ge(saved = dup(2), 0);
+	ck_assert_int_ge(fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600),
+	    0);
+	ck_assert_int_eq(dup2(fd, 2), 2);
+	close(fd);
+	/* Said once, however many commits see it failing. */
+	ck_assert_int_eq(inbound(TEACHER, "HELP", "c1"), PIPELINE_ACCEPTED);
+	ck_assert_int_eq(inbound(TEACHER, "HELP", "c2"), PIPELINE_ACCEPTED);
+	db_full = 0;
+	/* The next commit asks the thread again; it succeeds. */
+	ck_assert_int_eq(inbound(TEACHER, "HELP", "c3"), PIPELINE_ACCEPTED);
+	checkpoint_becomes(STORE_OK);
+	ck_assert_int_eq(inbound(TEACHER, "HELP", "c4"), PIPELINE_ACCEPTED);
+	ck_assert_int_eq(inbound(TEACHER, "HELP", "c5"), PIPELINE_ACCEPTED);
+	fflush(stderr);
+	ck_assert_int_eq(dup2(saved, 2), 2);
+	close(saved);
+	if (real_pwrite)
+		u->xSetSystemCall(u, "pwrite", real_pwrite);
+	if (real_pwrite64)
+		u->xSetSystemCall(u, "pwrite64", real_pwrite64);
+
+	ck_assert_ptr_nonnull(log = tu_read(path));
+	for (n = 0, at = log; (at = strstr(at, "checkpoint failing")); at++)
+		n++;
+	ck_assert_msg(n == 1, "%d failure lines in: %s", n, log);
+	ck_assert_msg(strstr(log, "disk is full") != NULL, "%s", log);
+	for (n = 0, at = log; (at = strstr(at, "checkpoint succeeds again"));
+	    at++)
+		n++;
+	ck_assert_msg(n == 1, "%d recovery lines in: %s", n, log);
+	free(log);
+}
+END_TEST
+
 START_TEST(test_sender_requeues_after_crash)
 {
 	char err[256];
@@ -500,6 +622,7 @@ main(void)
 	tcase_add_test(tc, test_sender_requeues_after_crash);
 	tcase_add_test(tc, test_sender_idle_while_channels_down);
 	tcase_add_test(tc, test_outbox_must_be_a_file);
+	tcase_add_test(tc, test_checkpoint_failure_logged);
 	tcase_add_test(tc, test_group_commit_isolates_a_bad_neighbour);
 	tcase_add_test(tc, test_full_queue_refuses_then_recovers);
 	tcase_add_test(tc, test_refused_by_every_channel_expires);
