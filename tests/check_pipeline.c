@@ -379,19 +379,15 @@ START_TEST(test_sender_idle_while_channels_down)
 {
 	size_t claims;
 	long long queued;
-	char link[64], target[1024];
-	ssize_t n;
+	char target[1024];
 	int fd, full;
 
 	/* The outbox's own descriptor now writes to a full disk. */
 	ck_assert_int_ge(full = open("/dev/full", O_WRONLY), 0);
-	for (fd = 0; fd < 1024; fd++) {
-		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-		if ((n = readlink(link, target, sizeof target - 1)) > 0 &&
-		    (size_t)n == strlen(F.outbox) &&
-		    memcmp(target, F.outbox, (size_t)n) == 0)
+	for (fd = 0; fd < 1024; fd++)
+		if (tu_fd_path(fd, target, sizeof target) == 0 &&
+		    strcmp(target, F.outbox) == 0)
 			ck_assert_int_eq(dup2(full, fd), fd);
-	}
 	close(full);
 	ck_assert_int_eq(inbound(TEACHER, "ABS 20240101 3", "d1"),
 	    PIPELINE_ACCEPTED);
@@ -437,38 +433,10 @@ END_TEST
  * while the WAL grows. The database file's writes fail (the unix VFS's
  * pwrite replaced); the WAL's do not.
  */
-static sqlite3_syscall_ptr real_pwrite, real_pwrite64;
-static int db_full;
-
 static int
-fd_is_db(int fd)
+is_db(const char *path)
 {
-	char p[64], b[1024];
-	ssize_t n;
-
-	snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
-	if ((n = readlink(p, b, sizeof b - 1)) < 0)
-		return 0;
-	b[n] = '\0';
-	return strcmp(b, F.db) == 0;
-}
-
-static ssize_t
-db_pwrite(int fd, const void *b, size_t n, off_t off)
-{
-	if (db_full && fd_is_db(fd))
-		return errno = ENOSPC, -1;
-	return ((ssize_t (*)(int, const void *, size_t, off_t))real_pwrite)(fd,
-	    b, n, off);
-}
-
-static ssize_t
-db_pwrite64(int fd, const void *b, size_t n, off64_t off)
-{
-	if (db_full && fd_is_db(fd))
-		return errno = ENOSPC, -1;
-	return ((ssize_t (*)(int, const void *, size_t,
-	    off64_t))real_pwrite64)(fd, b, n, off);
+	return strcmp(path, F.db) == 0;
 }
 
 /* Waits (at most 10 s) for the checkpoint thread's last result to be rc. */
@@ -489,20 +457,11 @@ checkpoint_becomes(enum store_rc rc)
 
 START_TEST(test_checkpoint_failure_logged)
 {
-	sqlite3_vfs *u = sqlite3_vfs_find("unix");
 	struct store_outbound m;
 	char *log, *at, path[1100];
 	int fd, saved, i, n;
 
-	ck_assert_ptr_nonnull(u);
-	real_pwrite = u->xGetSystemCall(u, "pwrite");
-	real_pwrite64 = u->xGetSystemCall(u, "pwrite64");
-	if (real_pwrite)
-		u->xSetSystemCall(u, "pwrite", (sqlite3_syscall_ptr)db_pwrite);
-	if (real_pwrite64)
-		u->xSetSystemCall(u, "pwrite64",
-		    (sqlite3_syscall_ptr)db_pwrite64);
-	db_full = 1;
+	tu_disk_full(is_db);
 	/* More than 16,000 pages in the WAL: the thread checkpoints. */
 	memset(&m, 0, sizeof m);
 	snprintf(m.to, sizeof m.to, "%s", VHEAD);
@@ -525,7 +484,7 @@ START_TEST(test_checkpoint_failure_logged)
 	/* Said once, however many commits see it failing. */
 	ck_assert_int_eq(inbound(TEACHER, "HELP", "c1"), PIPELINE_ACCEPTED);
 	ck_assert_int_eq(inbound(TEACHER, "HELP", "c2"), PIPELINE_ACCEPTED);
-	db_full = 0;
+	tu_disk_full(NULL);
 	/* The next commit asks the thread again; it succeeds. */
 	ck_assert_int_eq(inbound(TEACHER, "HELP", "c3"), PIPELINE_ACCEPTED);
 	checkpoint_becomes(STORE_OK);
@@ -534,10 +493,6 @@ START_TEST(test_checkpoint_failure_logged)
 	fflush(stderr);
 	ck_assert_int_eq(dup2(saved, 2), 2);
 	close(saved);
-	if (real_pwrite)
-		u->xSetSystemCall(u, "pwrite", real_pwrite);
-	if (real_pwrite64)
-		u->xSetSystemCall(u, "pwrite64", real_pwrite64);
 
 	ck_assert_ptr_nonnull(log = tu_read(path));
 	for (n = 0, at = log; (at = strstr(at, "checkpoint failing")); at++)

@@ -644,72 +644,12 @@ END_TEST
  * a later COMMIT succeeded over frames never written, and the database
  * was corrupt.)
  */
-static int wal_full;
-static sqlite3_syscall_ptr real_pwrite, real_pwrite64, real_write;
-
 static int
-fd_is_wal(int fd)
+is_wal(const char *path)
 {
-	char p[64], b[4096];
-	ssize_t n;
+	size_t n = strlen(path);
 
-	snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
-	if ((n = readlink(p, b, sizeof b - 1)) < 4)
-		return 0;
-	b[n] = '\0';
-	return strcmp(b + n - 4, "-wal") == 0;
-}
-
-static ssize_t
-full_pwrite(int fd, const void *b, size_t n, off_t off)
-{
-	if (wal_full && fd_is_wal(fd)) {
-		errno = ENOSPC;
-		return -1;
-	}
-	return ((ssize_t (*)(int, const void *, size_t, off_t))real_pwrite)(fd,
-	    b, n, off);
-}
-
-static ssize_t
-full_pwrite64(int fd, const void *b, size_t n, off64_t off)
-{
-	if (wal_full && fd_is_wal(fd)) {
-		errno = ENOSPC;
-		return -1;
-	}
-	return ((ssize_t (*)(int, const void *, size_t,
-	    off64_t))real_pwrite64)(fd, b, n, off);
-}
-
-static ssize_t
-full_write(int fd, const void *b, size_t n)
-{
-	if (wal_full && fd_is_wal(fd)) {
-		errno = ENOSPC;
-		return -1;
-	}
-	return ((ssize_t (*)(int, const void *, size_t))real_write)(fd, b, n);
-}
-
-/* Whichever of its write calls this SQLite's unix VFS uses. */
-static void
-full_install(sqlite3_vfs *u, int on)
-{
-	if (on) {
-		real_pwrite = u->xGetSystemCall(u, "pwrite");
-		real_pwrite64 = u->xGetSystemCall(u, "pwrite64");
-		real_write = u->xGetSystemCall(u, "write");
-	}
-	if (real_pwrite)
-		u->xSetSystemCall(u, "pwrite", on ?
-		    (sqlite3_syscall_ptr)full_pwrite : real_pwrite);
-	if (real_pwrite64)
-		u->xSetSystemCall(u, "pwrite64", on ?
-		    (sqlite3_syscall_ptr)full_pwrite64 : real_pwrite64);
-	if (real_write)
-		u->xSetSystemCall(u, "write", on ?
-		    (sqlite3_syscall_ptr)full_write : real_write);
+	return n > 4 && strcmp(path + n - 4, "-wal") == 0;
 }
 
 static int
@@ -736,14 +676,10 @@ row_bytes(sqlite3 *h)
 
 START_TEST(test_wal_full_disk)
 {
-	sqlite3_vfs *unix_vfs = sqlite3_vfs_find("unix");
 	char path[4200], *held, *written;
 	sqlite3 *h;
 	int rc;
 
-	ck_assert_ptr_nonnull(unix_vfs);
-	full_install(unix_vfs, 1);
-	ck_assert(real_pwrite || real_pwrite64);
 	snprintf(path, sizeof path, "%s/full.db", dir);
 	/* store_open (setup) registered the WAL writer. */
 	ck_assert_int_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE |
@@ -757,17 +693,17 @@ START_TEST(test_wal_full_disk)
 	    "(SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 205) "
 	    "INSERT INTO t SELECT i, randomblob(1500) FROM c"), SQLITE_OK);
 	/* Read back while the held frames cannot be written, then after. */
-	wal_full = 1;
+	tu_disk_full(is_wal);
 	held = row_bytes(h);
-	wal_full = 0;
+	tu_disk_full(NULL);
 	written = row_bytes(h);
 	ck_assert_uint_eq(strlen(written), 205 * 16);
 	ck_assert_str_eq(held, written);
 	free(held);
 	free(written);
-	wal_full = 1;
+	tu_disk_full(is_wal);
 	rc = exec_rc(h, "UPDATE t SET v = zeroblob(1500) WHERE id <= 3");
-	wal_full = 0;
+	tu_disk_full(NULL);
 	ck_assert_int_eq(exec_rc(h, "INSERT INTO t VALUES(1000, "
 	    "randomblob(1500))"), SQLITE_OK);
 	ck_assert_int_eq(exec_rc(h, "COMMIT"), SQLITE_OK);
@@ -781,9 +717,9 @@ START_TEST(test_wal_full_disk)
 	ck_assert_int_eq(exec_rc(h, "BEGIN IMMEDIATE; WITH RECURSIVE c(i) AS "
 	    "(SELECT 2000 UNION ALL SELECT i + 1 FROM c WHERE i < 2049) "
 	    "INSERT INTO t SELECT i, randomblob(1500) FROM c"), SQLITE_OK);
-	wal_full = 1;
+	tu_disk_full(is_wal);
 	ck_assert_int_ne(exec_rc(h, "COMMIT"), SQLITE_OK);
-	wal_full = 0;
+	tu_disk_full(NULL);
 	(void)exec_rc(h, "ROLLBACK");
 	ck_assert_int_eq(tu_sql_int(path, "SELECT count(*) FROM t"), 206);
 	ck_assert_str_eq(tu_sql_text(path, "PRAGMA integrity_check"), "ok");
@@ -793,7 +729,6 @@ START_TEST(test_wal_full_disk)
 	ck_assert_int_eq(tu_sql_int(path, "SELECT count(*) FROM t"), 207);
 	ck_assert_str_eq(tu_sql_text(path, "PRAGMA integrity_check"), "ok");
 	sqlite3_close(h);
-	full_install(unix_vfs, 0);
 }
 END_TEST
 

@@ -1,5 +1,6 @@
 #include "tests/testutil.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,4 +144,81 @@ tu_run(Suite *s)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+int
+tu_fd_path(int fd, char *buf, size_t bufsz)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	if (bufsz == 0 || (n = readlink(link, buf, bufsz - 1)) < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+static int (*tu_full)(const char *);
+static sqlite3_syscall_ptr tu_real_pwrite, tu_real_pwrite64, tu_real_write;
+
+static int
+tu_fd_full(int fd)
+{
+	char path[4096];
+
+	return tu_full && tu_fd_path(fd, path, sizeof path) == 0 &&
+	    tu_full(path);
+}
+
+static ssize_t
+tu_full_pwrite(int fd, const void *b, size_t n, off_t off)
+{
+	if (tu_fd_full(fd))
+		return errno = ENOSPC, -1;
+	return ((ssize_t (*)(int, const void *, size_t,
+	    off_t))tu_real_pwrite)(fd, b, n, off);
+}
+
+static ssize_t
+tu_full_pwrite64(int fd, const void *b, size_t n, off64_t off)
+{
+	if (tu_fd_full(fd))
+		return errno = ENOSPC, -1;
+	return ((ssize_t (*)(int, const void *, size_t,
+	    off64_t))tu_real_pwrite64)(fd, b, n, off);
+}
+
+static ssize_t
+tu_full_write(int fd, const void *b, size_t n)
+{
+	if (tu_fd_full(fd))
+		return errno = ENOSPC, -1;
+	return ((ssize_t (*)(int, const void *, size_t))tu_real_write)(fd, b,
+	    n);
+}
+
+void
+tu_disk_full(int (*full)(const char *path))
+{
+	sqlite3_vfs *u = sqlite3_vfs_find("unix");
+
+	ck_assert_ptr_nonnull(u);
+	if (tu_real_pwrite == NULL && tu_real_pwrite64 == NULL) {
+		tu_real_pwrite = u->xGetSystemCall(u, "pwrite");
+		tu_real_pwrite64 = u->xGetSystemCall(u, "pwrite64");
+		tu_real_write = u->xGetSystemCall(u, "write");
+		ck_assert(tu_real_pwrite || tu_real_pwrite64);
+	}
+	tu_full = full;
+	/* Whichever of them this SQLite's unix VFS uses. */
+	if (tu_real_pwrite)
+		u->xSetSystemCall(u, "pwrite", full ?
+		    (sqlite3_syscall_ptr)tu_full_pwrite : tu_real_pwrite);
+	if (tu_real_pwrite64)
+		u->xSetSystemCall(u, "pwrite64", full ?
+		    (sqlite3_syscall_ptr)tu_full_pwrite64 : tu_real_pwrite64);
+	if (tu_real_write)
+		u->xSetSystemCall(u, "write", full ?
+		    (sqlite3_syscall_ptr)tu_full_write : tu_real_write);
 }

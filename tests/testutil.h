@@ -23,5 +23,14 @@ int tu_run(Suite *);
 const char *tu_sql_text(const char *db, const char *sql);
 /* $BX_SOURCE_DIR/rel into a static buffer. */
 const char *tu_src(const char *rel);
+/*
+ * A full disk for SQLite: while a test has it on, every write (pwrite,
+ * pwrite64, write) through the unix VFS to a file whose path full(path)
+ * accepts fails with ENOSPC; tu_disk_full(NULL) puts the real calls back.
+ * The process's own descriptors, whichever thread writes.
+ */
+void tu_disk_full(int (*full)(const char *path));
+/* The path an open descriptor of this process refers to; -1 if none. */
+int tu_fd_path(int fd, char *buf, size_t bufsz);
 
 #endif
