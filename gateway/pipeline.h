@@ -4,9 +4,10 @@
  * the sender woken. A crash at any point loses nothing and repeats nothing.
  *
  * Group commit: messages submitted while the loop is busy (a commit's fsync
- * included) are applied together in the next transaction, each inside its
- * own savepoint so that one failing message does not undo its neighbours;
- * each one's callback runs after the COMMIT. A queue deeper than max_queue
+ * included) are applied together in the next transaction; should one of
+ * them fail, the group is applied again with each message inside its own
+ * savepoint, so that one failing message does not undo its neighbours.
+ * Each one's callback runs after the COMMIT. A queue deeper than max_queue
  * is refused (the caller answers 503 and the provider retries).
  */
 #ifndef BX_PIPELINE_H
@@ -63,6 +64,9 @@ int pipeline_submit(struct pipeline *, const struct pipeline_in *,
     pipeline_done_fn *done, void *arg);
 /* Messages waiting for the next commit. */
 size_t pipeline_pending(const struct pipeline *);
+/* Groups in which a message failed, so that all of them were applied
+ * again each in its own savepoint (a counter for tests and /healthz). */
+size_t pipeline_regroups(const struct pipeline *);
 #define PIPELINE_MAX_QUEUE 4096
 #define PIPELINE_MAX_BATCH 512
 

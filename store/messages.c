@@ -10,7 +10,6 @@ store_inbound_record(struct store *s, const struct store_inbound *in,
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_INBOUND_PUT);
 	enum store_rc rc;
-	int r;
 
 	sqlite3_bind_text(st, 1, in->channel, -1, SQLITE_STATIC);
 	if (in->provider_id)
@@ -26,14 +25,29 @@ store_inbound_record(struct store *s, const struct store_inbound *in,
 		*id = sqlite3_last_insert_rowid(s->db);
 		return STORE_OK;
 	}
-	st = store_stmt(s, STMT_INBOUND_FIND);
-	sqlite3_bind_text(st, 1, in->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, in->provider_id, -1, SQLITE_STATIC);
-	if ((r = sqlite3_step(st)) != SQLITE_ROW)
+	rc = store_inbound_find(s, in->channel, in->provider_id, id);
+	return rc == STORE_OK ? STORE_DUP : rc == STORE_NOTFOUND ?
+	    STORE_ERR : rc;
+}
+
+enum store_rc
+store_inbound_find(struct store *s, const char *channel,
+    const char *provider_id, int64_t *id)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_INBOUND_FIND);
+	int r;
+
+	sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, provider_id, -1, SQLITE_STATIC);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return STORE_OK;
+	}
+	if (r != SQLITE_DONE)
 		return store_fail(s, st, r);
-	*id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	return STORE_DUP;
+	return STORE_NOTFOUND;
 }
 
 enum store_rc
@@ -230,16 +244,29 @@ store_inbound_recent(struct store *s, const char *channel, const char *sender,
 }
 
 enum store_rc
-store_webhook_seen(struct store *s, const char *sig, int64_t now,
-    int64_t purge_before)
+store_webhook_known(struct store *s, const char *sig, int64_t purge_before)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_WEBHOOK_PURGE);
 	enum store_rc rc;
+	int r;
 
 	sqlite3_bind_int64(st, 1, purge_before);
 	if ((rc = store_exec(s, st)) != STORE_OK)
 		return rc;
-	st = store_stmt(s, STMT_WEBHOOK_SEEN);
+	st = store_stmt(s, STMT_WEBHOOK_KNOWN);
+	sqlite3_bind_text(st, 1, sig, -1, SQLITE_STATIC);
+	if ((r = sqlite3_step(st)) != SQLITE_ROW && r != SQLITE_DONE)
+		return store_fail(s, st, r);
+	sqlite3_reset(st);
+	return r == SQLITE_ROW ? STORE_DUP : STORE_OK;
+}
+
+enum store_rc
+store_webhook_add(struct store *s, const char *sig, int64_t now)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_WEBHOOK_SEEN);
+	enum store_rc rc;
+
 	sqlite3_bind_text(st, 1, sig, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
 	if ((rc = store_exec(s, st)) != STORE_OK)

@@ -351,10 +351,16 @@ enum store_rc store_inbound_last_channel(struct store *, const char *sender,
 /* The first inbound from sender with this text since since, on channel. */
 enum store_rc store_inbound_recent(struct store *, const char *channel,
     const char *sender, const char *text, int64_t since, int64_t *id);
-/* Remembers a webhook signature; STORE_DUP if seen (a replay). Forgets
- * those older than purge_before. */
-enum store_rc store_webhook_seen(struct store *, const char *sig,
-    int64_t now, int64_t purge_before);
+/* The first inbound with this provider id on channel; STORE_NOTFOUND if
+ * none. */
+enum store_rc store_inbound_find(struct store *, const char *channel,
+    const char *provider_id, int64_t *id);
+/* STORE_DUP if the webhook signature was seen (a replay), else STORE_OK;
+ * first forgets those older than purge_before. Looks, never remembers. */
+enum store_rc store_webhook_known(struct store *, const char *sig,
+    int64_t purge_before);
+/* Remembers a signature; STORE_DUP if it was known already. */
+enum store_rc store_webhook_add(struct store *, const char *sig, int64_t now);
 enum store_rc store_outbound_failed(struct store *, int64_t id,
     const char *error);
 /*

@@ -331,6 +331,8 @@ START_TEST(test_group_commit_isolates_a_bad_neighbour)
 	ck_assert_int_eq(w[2].called, 1);
 	ck_assert_int_eq(w[2].rc, PIPELINE_ACCEPTED);
 	ck_assert_int_eq(w[2].committed, 1);
+	/* Found out in the first pass, applied again one by one. */
+	ck_assert_uint_eq(pipeline_regroups(F.g->pipeline), 1);
 	/* The neighbours keep their whole effect; the bad one left nothing. */
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 2);
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound "
@@ -338,6 +340,56 @@ START_TEST(test_group_commit_isolates_a_bad_neighbour)
 	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 2);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
 	    "'reply' AND inbound_id IS NOT NULL"), 2);
+}
+END_TEST
+
+static int
+submit_signed(const char *text, const char *id, const char *sig,
+    struct seen *w)
+{
+	struct pipeline_in in = { "http", id, TEACHER, NULL, text,
+	    strlen(text), sig };
+
+	return pipeline_submit(F.g->pipeline, &in, done_cb, w);
+}
+
+/*
+ * A group is applied without a savepoint per message, so a refusal must
+ * write nothing of its own: not the retry's fresh signature, not the
+ * replay's inbound row.
+ */
+START_TEST(test_group_refusals_write_nothing)
+{
+	struct seen w[4] = { { 0 } };
+	int i;
+
+	ck_assert_int_eq(submit_signed("ABS 20240101 3", "r1", "S1", &w[0]),
+	    0);
+	/* The provider's retry of r1, signed afresh: a duplicate. */
+	ck_assert_int_eq(submit_signed("ABS 20240101 3", "r1", "S2", &w[1]),
+	    0);
+	/* S1 again on another message: a replay. */
+	ck_assert_int_eq(submit_signed("ABS 20240102 3", "r2", "S1", &w[2]),
+	    0);
+	ck_assert_int_eq(submit_signed("ABS 20240103 3", "r3", "S3", &w[3]),
+	    0);
+	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(w[i].called, 1);
+	ck_assert_int_eq(w[0].rc, PIPELINE_ACCEPTED);
+	ck_assert_int_eq(w[1].rc, PIPELINE_DUPLICATE);
+	ck_assert_int_eq(w[2].rc, PIPELINE_REPLAY);
+	ck_assert_int_eq(w[3].rc, PIPELINE_ACCEPTED);
+	ck_assert_uint_eq(pipeline_regroups(F.g->pipeline), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound "
+	    "WHERE provider_id = 'r2'"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM webhook_seen "
+	    "WHERE sig IN ('S1', 'S3')"), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM webhook_seen"), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'reply'"), 2);
 }
 END_TEST
 
@@ -579,6 +631,7 @@ main(void)
 	tcase_add_test(tc, test_outbox_must_be_a_file);
 	tcase_add_test(tc, test_checkpoint_failure_logged);
 	tcase_add_test(tc, test_group_commit_isolates_a_bad_neighbour);
+	tcase_add_test(tc, test_group_refusals_write_nothing);
 	tcase_add_test(tc, test_full_queue_refuses_then_recovers);
 	tcase_add_test(tc, test_refused_by_every_channel_expires);
 	suite_add_tcase(s, tc);

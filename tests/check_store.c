@@ -734,11 +734,16 @@ END_TEST
 
 START_TEST(test_webhook_replay)
 {
-	ck_assert_int_eq(store_webhook_seen(st, "sig1", 100, 0), STORE_OK);
-	ck_assert_int_eq(store_webhook_seen(st, "sig1", 101, 0), STORE_DUP);
+	/* Looking remembers nothing; adding does. */
+	ck_assert_int_eq(store_webhook_known(st, "sig1", 0), STORE_OK);
+	ck_assert_int_eq(store_webhook_known(st, "sig1", 0), STORE_OK);
+	ck_assert_int_eq(store_webhook_add(st, "sig1", 100), STORE_OK);
+	ck_assert_int_eq(store_webhook_known(st, "sig1", 0), STORE_DUP);
+	ck_assert_int_eq(store_webhook_add(st, "sig1", 101), STORE_DUP);
 	/* Forgotten once out of the window. */
-	ck_assert_int_eq(store_webhook_seen(st, "sig2", 1000, 500), STORE_OK);
-	ck_assert_int_eq(store_webhook_seen(st, "sig1", 1001, 500), STORE_OK);
+	ck_assert_int_eq(store_webhook_add(st, "sig2", 1000), STORE_OK);
+	ck_assert_int_eq(store_webhook_known(st, "sig1", 500), STORE_OK);
+	ck_assert_int_eq(store_webhook_known(st, "sig2", 500), STORE_DUP);
 }
 END_TEST
 
