@@ -90,6 +90,13 @@ catalog_read(const char *path, char *text, size_t textsz, char *err,
 	return 0;
 }
 
+static int
+catalog_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct catalog_entry *)a)->key,
+	    ((const struct catalog_entry *)b)->key);
+}
+
 struct catalog *
 catalog_load(const char *dir, char *err, size_t errsz)
 {
@@ -128,6 +135,7 @@ catalog_load(const char *dir, char *err, size_t errsz)
 		c->n++;
 	}
 	closedir(d);
+	qsort(c->e, c->n, sizeof *c->e, catalog_cmp);
 	return c;
 fail:
 	closedir(d);
@@ -141,14 +149,23 @@ catalog_free(struct catalog *c)
 	free(c);
 }
 
+/* Every reply and notice looks its text up: a binary search over the keys
+ * sorted at load, not a scan of some two hundred entries of 1 kB each. */
 const char *
 catalog_text(const struct catalog *c, const char *key)
 {
-	size_t i;
+	size_t lo = 0, hi = c->n, mid;
+	int r;
 
-	for (i = 0; i < c->n; i++)
-		if (strcmp(c->e[i].key, key) == 0)
-			return c->e[i].text;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((r = strcmp(key, c->e[mid].key)) == 0)
+			return c->e[mid].text;
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return NULL;
 }
 

@@ -104,6 +104,37 @@ START_TEST(test_render_vars)
 }
 END_TEST
 
+/* The look-up is a binary search: every key is found, whatever order the
+ * directory lists them in, and keys between or beyond them are not. */
+START_TEST(test_lookup_every_key)
+{
+	static const char *const keys[] = {
+		"m", "a", "zz", "b_2", "b_10", "ab", "z", "a_b", "mm", "b",
+	};
+	struct catalog *c;
+	char name[32], text[32];
+	size_t i;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		snprintf(name, sizeof name, "%s.txt", keys[i]);
+		snprintf(text, sizeof text, "text of %s", keys[i]);
+		put(name, text);
+	}
+	c = load_ok();
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		snprintf(text, sizeof text, "text of %s", keys[i]);
+		ck_assert_ptr_nonnull(catalog_text(c, keys[i]));
+		ck_assert_str_eq(catalog_text(c, keys[i]), text);
+	}
+	ck_assert_ptr_null(catalog_text(c, ""));
+	ck_assert_ptr_null(catalog_text(c, "0"));
+	ck_assert_ptr_null(catalog_text(c, "aa"));
+	ck_assert_ptr_null(catalog_text(c, "b_1"));
+	ck_assert_ptr_null(catalog_text(c, "zzz"));
+	catalog_free(c);
+}
+END_TEST
+
 START_TEST(test_render_no_placeholders)
 {
 	struct catalog *c;
@@ -351,6 +382,7 @@ render_suite(void)
 	tcase_add_unchecked_fixture(tc, dir_create, dir_remove);
 	tcase_add_checked_fixture(tc, dir_empty, NULL);
 	tcase_add_test(tc, test_render_vars);
+	tcase_add_test(tc, test_lookup_every_key);
 	tcase_add_test(tc, test_render_no_placeholders);
 	tcase_add_test(tc, test_render_missing_var);
 	tcase_add_test(tc, test_render_unknown_key);
