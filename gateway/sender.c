@@ -590,11 +590,12 @@ sender_claims(const struct sender *s)
 }
 
 /*
- * Whether any channel could take a message now. When none can (down, its
- * rate spent, or as many in flight as it takes), a pass would begin a
- * transaction only to find that out for every message, and under load the
- * sender is woken after every group commit. *wait_us: when one may again
- * (a channel at its in-flight limit wakes the sender with its results).
+ * Whether any channel could take a message now. When none can (down, too
+ * few tokens for a pass, or as many in flight as it takes), a pass would
+ * begin a transaction only to find that out for every message, and under
+ * load the sender is woken after every group commit. *wait_us: when one
+ * may again (a channel at its in-flight limit wakes the sender with its
+ * results).
  */
 static int
 sender_any_free(struct sender *s, int64_t now, long *wait_us)
@@ -609,15 +610,31 @@ sender_any_free(struct sender *s, int64_t now, long *wait_us)
 			d = (long)(c->down_until - now) * 1000000;
 		} else if (c->r.ch->ops->ready(c->r.ch) <= 0) {
 			continue;
-		} else if (!sender_rate_ok(c)) {
-			d = (long)((1.0 - c->tokens) / c->r.rate * 1e6) + 1;
-		} else
-			return 1;
+		} else {
+			(void)sender_rate_ok(c);	/* refills the bucket */
+			if ((d = sender_pass_wait_us(c->tokens, c->r.rate)) ==
+			    0)
+				return 1;
+		}
 		if (d < w)
 			w = d;
 	}
 	*wait_us = w;
 	return 0;
+}
+
+long
+sender_pass_wait_us(double tokens, int rate)
+{
+	double burst;
+
+	if (rate <= 0)
+		return 0;
+	burst = rate / 10 < 1 ? 1 : rate / 10 > SENDER_BATCH ? SENDER_BATCH :
+	    rate / 10;
+	if (tokens >= burst)
+		return 0;
+	return (long)((burst - tokens) / rate * 1e6) + 1;
 }
 
 int

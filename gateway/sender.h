@@ -55,6 +55,14 @@ int sender_run(struct sender *);
 /* Claim transactions begun so far (a pass with no channel free begins
  * none). */
 size_t sender_claims(const struct sender *);
+/*
+ * When a pass may begin on a channel limited to rate messages a second
+ * that holds tokens: 0 now, else in how many microseconds. A pass waits
+ * for a tenth of a second's worth (1 to 32 messages): under a backlog the
+ * sender is woken after every group commit, and a pass per wake claimed
+ * one or two messages in two transactions, each with its fsync.
+ */
+long sender_pass_wait_us(double tokens, int rate);
 /* Backoff before attempt n+1: 30 s doubling, at most 1 h, plus up to 20 %
  * jitter from r in [0, 1). */
 int64_t sender_backoff(int attempts, double r);

@@ -465,6 +465,23 @@ END_TEST
 
 /* An outbox is a file: a device there (an endless /dev/zero to read back
  * at start) is a clear error, not a daemon that never starts. */
+/* A rate-limited channel's pass waits for a tenth of a second's worth of
+ * tokens (1 to 32), not for one: fewer, larger claims under a backlog. */
+START_TEST(test_sender_pass_waits_for_a_burst)
+{
+	ck_assert_int_eq(sender_pass_wait_us(0, 0), 0);	/* no limit */
+	ck_assert_int_eq(sender_pass_wait_us(1, 5), 0);	/* at least 1 */
+	ck_assert_int_eq(sender_pass_wait_us(0.5, 5), 100001);
+	ck_assert_int_eq(sender_pass_wait_us(1, 100), 90001);
+	ck_assert_int_eq(sender_pass_wait_us(9.5, 100), 5001);
+	ck_assert_int_eq(sender_pass_wait_us(10, 100), 0);
+	ck_assert_int_eq(sender_pass_wait_us(31, 1000), 1001);	/* at most 32 */
+	ck_assert_int_eq(sender_pass_wait_us(32, 1000), 0);
+	ck_assert_int_eq(sender_pass_wait_us(32, 10000), 0);
+	ck_assert_int_eq(sender_pass_wait_us(0, 10000), 3201);
+}
+END_TEST
+
 START_TEST(test_outbox_must_be_a_file)
 {
 	char err[512];
@@ -632,6 +649,7 @@ main(void)
 	tcase_add_test(tc, test_checkpoint_failure_logged);
 	tcase_add_test(tc, test_group_commit_isolates_a_bad_neighbour);
 	tcase_add_test(tc, test_group_refusals_write_nothing);
+	tcase_add_test(tc, test_sender_pass_waits_for_a_burst);
 	tcase_add_test(tc, test_full_queue_refuses_then_recovers);
 	tcase_add_test(tc, test_refused_by_every_channel_expires);
 	suite_add_tcase(s, tc);
