@@ -710,6 +710,10 @@ http_healthz(struct http *h, struct evhttp_request *req)
 			json_object_set_new(o, "wal_frames",
 			    json_integer(frames));
 		}
+		/* Messages whose effect failed made their group be applied
+		 * again: a count that grows says something keeps failing. */
+		json_object_set_new(o, "groups_reapplied", json_integer(
+		    (json_int_t)pipeline_regroups(h->g->pipeline)));
 		http_json(req, 200, "OK", o);
 	}
 }

@@ -91,8 +91,8 @@ pipeline_pending(const struct pipeline *p)
  * One message's effects inside the caller's transaction. A refusal
  * (duplicate, replay) is decided by look-ups alone and writes nothing of
  * its own (expired signatures are purged all the same), so a group needs
- * no savepoint per message; on PIPELINE_FAILED the caller
- * undoes what was written.
+ * no savepoint per message; on PIPELINE_FAILED the caller undoes what was
+ * written.
  */
 static enum pipeline_rc
 pipeline_apply(struct pipeline *p, const struct pipeline_in *in,

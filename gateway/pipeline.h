@@ -65,7 +65,7 @@ int pipeline_submit(struct pipeline *, const struct pipeline_in *,
 /* Messages waiting for the next commit. */
 size_t pipeline_pending(const struct pipeline *);
 /* Groups in which a message failed, so that all of them were applied
- * again each in its own savepoint (a counter for tests and /healthz). */
+ * again each in its own savepoint (shown by /healthz). */
 size_t pipeline_regroups(const struct pipeline *);
 #define PIPELINE_MAX_QUEUE 4096
 #define PIPELINE_MAX_BATCH 512

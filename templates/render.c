@@ -149,24 +149,21 @@ catalog_free(struct catalog *c)
 	free(c);
 }
 
+static int
+catalog_key_cmp(const void *key, const void *e)
+{
+	return strcmp(key, ((const struct catalog_entry *)e)->key);
+}
+
 /* Every reply and notice looks its text up: a binary search over the keys
  * sorted at load, not a scan of some two hundred entries of 1 kB each. */
 const char *
 catalog_text(const struct catalog *c, const char *key)
 {
-	size_t lo = 0, hi = c->n, mid;
-	int r;
+	const struct catalog_entry *e = bsearch(key, c->e, c->n, sizeof *c->e,
+	    catalog_key_cmp);
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((r = strcmp(key, c->e[mid].key)) == 0)
-			return c->e[mid].text;
-		if (r < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	return e ? e->text : NULL;
 }
 
 struct render_allowed {

@@ -240,6 +240,8 @@ START_TEST(test_clock_and_health)
 	/* The WAL and its checkpoints. */
 	ck_assert_ptr_nonnull(strstr(r.body, "\"checkpoint\":\"ok\""));
 	ck_assert_int_gt(jint(r.body, "wal_frames"), 0);
+	/* No message failed: no group was applied again. */
+	ck_assert_ptr_nonnull(strstr(r.body, "\"groups_reapplied\":0"));
 }
 END_TEST
 
