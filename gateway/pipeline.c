@@ -312,8 +312,8 @@ again:
 				continue;
 			store_rollback(p->store);
 			p->regroups++;
-			log_warnx("group of %zu message(s): one failed; applying "
-			    "them again, each on its own", n);
+			log_warnx("group of %zu message(s): one failed; "
+			    "applying them again, each on its own", n);
 			careful = 1;
 			goto again;
 		}

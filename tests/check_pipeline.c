@@ -475,7 +475,8 @@ START_TEST(test_sender_pass_waits_for_a_burst)
 	ck_assert_int_eq(sender_pass_wait_us(1, 100), 90001);
 	ck_assert_int_eq(sender_pass_wait_us(9.5, 100), 5001);
 	ck_assert_int_eq(sender_pass_wait_us(10, 100), 0);
-	ck_assert_int_eq(sender_pass_wait_us(31, 1000), 1001);	/* at most 32 */
+	/* At most 32. */
+	ck_assert_int_eq(sender_pass_wait_us(31, 1000), 1001);
 	ck_assert_int_eq(sender_pass_wait_us(32, 1000), 0);
 	ck_assert_int_eq(sender_pass_wait_us(32, 10000), 0);
 	ck_assert_int_eq(sender_pass_wait_us(0, 10000), 3201);

@@ -848,7 +848,8 @@ START_TEST(test_no_scan_or_sort)
 			    && !strstr(d, "USING") && !strstr(d, "SCAN up") &&
 			    !strstr(d, "(subquery")))
 				snprintf(bad + strlen(bad), sizeof bad -
-				    strlen(bad), "%s: %s; ", all_sql[i].name, d);
+				    strlen(bad), "%s: %s; ", all_sql[i].name,
+				    d);
 		}
 		sqlite3_finalize(q);
 	}
