@@ -9,12 +9,15 @@
  *	writes DIR/places.csv, people.csv, students.csv: a county of 100,000
  *	students and 8,000 people, for `baoxuectl import DIR`.
  *   bench_load drive -p PORT -t TOKEN -d DB -P PID [-n COUNT] [-c CONNS]
- *       [-r RATE]
+ *       [-r RATE] [-k SECRET]
  *	sends COUNT messages over CONNS keep-alive connections, as fast as the
  *	daemon answers (closed loop) or at RATE per second (open loop: latency
  *	counts from the moment a message was due, so a stall is not hidden),
  *	then prints msgs/s, latency p50/p99, the daemon's peak RSS, and the
  *	rows it finds in DB checked against what the daemon acknowledged.
+ *	With -k, every request is signed as a provider signs a webhook
+ *	(X-Baoxue-Timestamp, X-Baoxue-Signature: gateway/hmac.h); a retry
+ *	is signed afresh.
  *
  * The mix is what a Monday morning looks like: mostly ABS from the class's
  * head teacher and RET for students with an open case, some commands the
@@ -37,6 +40,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "gateway/hmac.h"
 
 #define TOWNSHIPS 20
 #define VILLAGES 20		/* per township */
@@ -186,6 +191,7 @@ struct drive {
 	struct conn *conns;
 	int nconns, next_conn;
 	const char *token;
+	const char *secret;	/* -k: sign every request */
 	long count, sent, done;
 	double rate;		/* 0: closed loop */
 	double t0;
@@ -392,6 +398,17 @@ send_one(struct drive *d, double due)
 	    "Content-Type", "application/x-www-form-urlencoded");
 	evbuffer_add(evhttp_request_get_output_buffer(req), m->body,
 	    strlen(m->body));
+	if (d->secret) {
+		char ts[24], sig[HMAC_HEX_MAX];
+
+		snprintf(ts, sizeof ts, "%lld", (long long)time(NULL));
+		if (hmac_sign(d->secret, ts, m->body, strlen(m->body), sig))
+			abort();
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "X-Baoxue-Timestamp", ts);
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "X-Baoxue-Signature", sig);
+	}
 	d->sent++;
 	d->sent_kind[m->kind]++;
 	c->inflight++;
@@ -568,7 +585,7 @@ drive(int argc, char **argv)
 	int port = 0, ch, i, bad = 0;
 	double secs, cpu0, wmb0, self0;
 
-	while ((ch = getopt(argc, argv, "p:t:d:P:n:c:r:s:")) != -1)
+	while ((ch = getopt(argc, argv, "p:t:d:P:n:c:r:s:k:")) != -1)
 		switch (ch) {
 		case 'p': port = atoi(optarg); break;
 		case 't': d.token = optarg; break;
@@ -578,12 +595,14 @@ drive(int argc, char **argv)
 		case 'c': d.nconns = atoi(optarg); break;
 		case 'r': d.rate = atof(optarg); break;
 		case 's': d.seed = (unsigned)atol(optarg); break;
+		case 'k': d.secret = optarg; break;
 		default: return 2;
 		}
 	if (port <= 0 || d.token == NULL || db == NULL || pid <= 0 ||
 	    d.count <= 0 || d.nconns <= 0 || d.nconns > 1024) {
 		fprintf(stderr, "usage: bench_load drive -p PORT -t TOKEN "
-		    "-d DB -P PID [-n COUNT] [-c CONNS] [-r RATE]\n");
+		    "-d DB -P PID [-n COUNT] [-c CONNS] [-r RATE] "
+		    "[-k SECRET]\n");
 		return 2;
 	}
 	d.base = event_base_new();

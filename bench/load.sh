@@ -5,7 +5,8 @@
 #   1. closed loop, CONNS connections, as fast as the daemon answers;
 #   2. open loop at RATE msg/s, for latency at a realistic rate.
 # Usage: bench/load.sh [BUILD_DIR] (default build); env COUNT, CONNS, RATE,
-# SECS, OUT_RATE, PERF=1, STRACE=FILE, KEEPLOG=FILE, KEEPDIR=1.
+# SECS, OUT_RATE, PERF=1, STRACE=FILE, KEEPLOG=FILE, KEEPDIR=1, and SIGN=1
+# (every request signed with HMAC-SHA256, as providers are asked to).
 set -eu
 build=${1:-build}
 count=${COUNT:-200000}
@@ -38,6 +39,7 @@ signature = 【保学】
 mode = system
 [inbound.http]
 token = bench
+${SIGN:+hmac_secret = bench-secret}
 [channel.outbox]
 type = outbox
 path = $dir/outbox.txt
@@ -62,11 +64,12 @@ profile_stop() {
 }
 [ "${PERF:-}" = open ] || profile_start
 "$build/bench/bench_load" drive -p "$port" -t bench -d "$dir/county.db" \
-    -P "$pid" -n "$count" -c "$conns"
+    -P "$pid" -n "$count" -c "$conns" ${SIGN:+-k bench-secret}
 [ "${PERF:-}" = open ] || profile_stop
 [ "${PERF:-}" = open ] && profile_start
 "$build/bench/bench_load" drive -p "$port" -t bench -d "$dir/county.db" \
-    -P "$pid" -n $((rate * ${SECS:-10})) -c "$conns" -r "$rate" -s 2
+    -P "$pid" -n $((rate * ${SECS:-10})) -c "$conns" -r "$rate" -s 2 \
+    ${SIGN:+-k bench-secret}
 [ "${PERF:-}" = open ] && profile_stop
 kill -TERM "$pid"
 wait "$pid"
