@@ -41,7 +41,7 @@ gw_modem_inbound(void *arg, const char *channel, const struct modem_event *e)
 		    "incomplete; processed with the parts received", channel,
 		    e->provider_id);
 	in = (struct pipeline_in){ channel, e->provider_id, from, NULL, e->text,
-	    strlen(e->text), NULL };
+	    strlen(e->text), NULL, 0 };
 	return pipeline_inbound(g->pipeline, &in, &id) == PIPELINE_FAILED ?
 	    -1 : 0;
 }

@@ -186,12 +186,12 @@ http_field(struct evhttp_request *req, const struct form *f, const char *key,
  * The signed-webhook check: X-Baoxue-Timestamp (Unix seconds, within the
  * window of the daemon's clock) and X-Baoxue-Signature, the hex
  * HMAC-SHA256 of "timestamp.raw" under the shared secret, compared in
- * constant time. sig gets the signature for the replay check. NULL when
- * good, else why not.
+ * constant time. sig gets the signature and its time for the replay
+ * check. NULL when good, else why not.
  */
 static const char *
 http_hmac_check(struct http *h, struct evhttp_request *req, const char *raw,
-    size_t rawlen, char *sig, size_t sigsz)
+    size_t rawlen, struct http_sig *sig)
 {
 	const struct gw_config *cfg = h->g->cfg;
 	struct evkeyvalq *hd = evhttp_request_get_input_headers(req);
@@ -214,7 +214,8 @@ http_hmac_check(struct http *h, struct evhttp_request *req, const char *raw,
 	if (strlen(given) != strlen(hex) ||
 	    CRYPTO_memcmp(hex, given, strlen(hex)) != 0)
 		return "bad signature";
-	snprintf(sig, sigsz, "%s", hex);
+	snprintf(sig->hex, sizeof sig->hex, "%s", hex);
+	sig->at = t;
 	return NULL;
 }
 
@@ -265,17 +266,18 @@ http_token_ok(struct http *h, struct evhttp_request *req,
 
 int
 http_authorized(struct http *h, struct evhttp_request *req,
-    const struct form *f, char *sig, size_t sigsz)
+    const struct form *f, struct http_sig *sig)
 {
 	const char *why, *raw;
 	size_t rawlen;
 
-	sig[0] = '\0';
+	sig->hex[0] = '\0';
+	sig->at = 0;
 	if (h->g->cfg->hmac_secret[0]) {
 		/* A signed webhook: the signature is the authentication. */
 		raw = http_raw(req, &rawlen);
-		if ((why = http_hmac_check(h, req, raw, rawlen, sig,
-		    sigsz)) != NULL) {
+		if ((why = http_hmac_check(h, req, raw, rawlen, sig)) !=
+		    NULL) {
 			log_info("inbound refused: %s", why);
 			http_error(req, 401, "Unauthorized", why);
 			return -1;
@@ -401,13 +403,14 @@ http_inbound(struct http *h, struct evhttp_request *req)
 {
 	struct form *f = xcalloc(1, sizeof *f);
 	const char *from, *text, *id, *to;
-	char from164[PHONE_MAX], to164[24], sig[160] = "";
+	char from164[PHONE_MAX], to164[24];
+	struct http_sig sig = { "", 0 };
 	char *textbuf = xcalloc(1, 2 * FORM_MAX_BYTES);
 	struct pipeline_in in;
 	int bad;
 
 	if (http_read_form(h, req, f) != 0 ||
-	    http_authorized(h, req, f, sig, sizeof sig) != 0)
+	    http_authorized(h, req, f, &sig) != 0)
 		goto out;
 	if ((from = http_field(req, f, "from", PHONE_INPUT_MAX, &bad)),
 	    bad)
@@ -440,7 +443,7 @@ http_inbound(struct http *h, struct evhttp_request *req)
 	}
 	in = (struct pipeline_in){ "http", id && *id ? id : NULL, from164,
 	    to && *to ? to164 : NULL, text, strlen(text),
-	    sig[0] ? sig : NULL };
+	    sig.hex[0] ? sig.hex : NULL, sig.at };
 	http_submit(h, req, &in);
 out:
 	free(textbuf);

@@ -7,6 +7,7 @@
 #define BX_HTTP_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct evhttp_request;
 struct form;
@@ -18,10 +19,15 @@ void http_error(struct evhttp_request *, int code, const char *reason,
     const char *why);
 /* The form of a POST body or GET query, bounded by [inbound.http]. */
 int http_read_form(struct http *, struct evhttp_request *, struct form *);
+/* A good webhook signature, for the replay check; hex "" if unsigned. */
+struct http_sig {
+	char hex[160];
+	int64_t at;			/* X-Baoxue-Timestamp */
+};
 /* The webhook's authentication: the HMAC signature when a secret is set
- * (sig gets it, for the replay check), else the token. */
+ * (sig gets it), else the token. */
 int http_authorized(struct http *, struct evhttp_request *,
-    const struct form *, char *sig, size_t sigsz);
+    const struct form *, struct http_sig *sig);
 /* A field of valid UTF-8 text of at most max bytes; NULL if absent, *bad
  * set (and the request answered) if refused. */
 const char *http_field(struct evhttp_request *, const struct form *,

@@ -107,8 +107,8 @@ pipeline_apply(struct pipeline *p, const struct pipeline_in *in,
 
 	*inbound_id = 0;
 	if (in->signature) {
-		rc = store_webhook_known(p->store, in->signature,
-		    rec.received_at - 2 * p->hmac_window);
+		rc = store_webhook_known(p->store, in->signed_at,
+		    in->signature, rec.received_at - 2 * p->hmac_window);
 		if (rc != STORE_OK && rc != STORE_DUP)
 			goto fail;
 		/* A provider re-sending a request whose 200 it lost is a
@@ -151,7 +151,7 @@ pipeline_apply(struct pipeline *p, const struct pipeline_in *in,
 		return PIPELINE_DUPLICATE;
 	}
 	if (rc != STORE_OK || (in->signature && store_webhook_add(p->store,
-	    in->signature, rec.received_at) != STORE_OK))
+	    in->signed_at, in->signature) != STORE_OK))
 		goto fail;
 	mask_phone(in->from, masked, sizeof masked);
 	log_info("inbound %lld on %s from %s, %zu bytes",
@@ -270,6 +270,7 @@ pipeline_submit(struct pipeline *p, const struct pipeline_in *in,
 	j->in.text = pipeline_dup(&at, f[4], l[4]);
 	j->in.textlen = in->textlen;
 	j->in.signature = pipeline_dup(&at, f[5], l[5]);
+	j->in.signed_at = in->signed_at;
 	j->done = done;
 	j->arg = arg;
 	*p->tail = j;

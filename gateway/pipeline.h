@@ -31,6 +31,7 @@ struct pipeline_in {
 	size_t textlen;
 	const char *signature;		/* HMAC of a signed webhook, or NULL:
 					 * a second use is a replay */
+	int64_t signed_at;		/* its timestamp (Unix seconds) */
 };
 
 enum pipeline_rc {

@@ -217,11 +217,12 @@ ussd_done_cb(void *arg, enum pipeline_rc rc, int64_t inbound_id)
 /* Hands the session's action to the pipeline; answers after the commit. */
 static void
 ussd_submit(struct ussd *u, struct evhttp_request *req,
-    struct ussd_session *s, const char *sig)
+    struct ussd_session *s, const struct http_sig *sig)
 {
 	struct ussd_wait *w = xcalloc(1, sizeof *w);
 	struct pipeline_in in = { "ussd", s->provider_id, s->phone, NULL,
-	    s->command, strlen(s->command), sig[0] ? sig : NULL };
+	    s->command, strlen(s->command), sig->hex[0] ? sig->hex : NULL,
+	    sig->at };
 	struct menu_page p;
 
 	w->u = u;
@@ -277,14 +278,15 @@ ussd_request(struct ussd *u, struct http *h, struct evhttp_request *req)
 {
 	struct form *f = xcalloc(1, sizeof *f);
 	const char *id, *phone, *text, *input = NULL;
-	char phone164[PHONE_MAX], sig[160];
+	char phone164[PHONE_MAX];
+	struct http_sig sig;
 	struct ussd_session *s;
 	struct menu_page *p = xcalloc(1, sizeof *p);
 	int64_t now = clock_now(&u->g->clock);
 	int bad, restarted = 0;
 
 	if (http_read_form(h, req, f) != 0 ||
-	    http_authorized(h, req, f, sig, sizeof sig) != 0)
+	    http_authorized(h, req, f, &sig) != 0)
 		goto out;
 	if ((id = http_field(req, f, "sessionId", USSD_ID_MAX, &bad)), bad)
 		goto out;
@@ -330,7 +332,7 @@ ussd_request(struct ussd *u, struct http *h, struct evhttp_request *req)
 	s->texthash = ussd_hash(text, s->textlen);
 	if (s->final && input == NULL && !restarted) {
 		/* The final request again: the same key, so a duplicate. */
-		ussd_submit(u, req, s, sig);
+		ussd_submit(u, req, s, &sig);
 		goto out;
 	}
 	s->final = 0;
@@ -350,7 +352,7 @@ ussd_request(struct ussd *u, struct http *h, struct evhttp_request *req)
 		    "%s:%lld.%llu:%016llx", s->id, (long long)s->opened,
 		    (unsigned long long)s->gen, (unsigned long long)(s->texthash ^
 		    ussd_hash(s->phone, strlen(s->phone))));
-		ussd_submit(u, req, s, sig);
+		ussd_submit(u, req, s, &sig);
 		goto out;
 	}
 	if (p->end)

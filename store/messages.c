@@ -244,7 +244,8 @@ store_inbound_recent(struct store *s, const char *channel, const char *sender,
 }
 
 enum store_rc
-store_webhook_known(struct store *s, const char *sig, int64_t purge_before)
+store_webhook_known(struct store *s, int64_t ts, const char *sig,
+    int64_t purge_before)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_WEBHOOK_PURGE);
 	enum store_rc rc;
@@ -254,7 +255,8 @@ store_webhook_known(struct store *s, const char *sig, int64_t purge_before)
 	if ((rc = store_exec(s, st)) != STORE_OK)
 		return rc;
 	st = store_stmt(s, STMT_WEBHOOK_KNOWN);
-	sqlite3_bind_text(st, 1, sig, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, ts);
+	sqlite3_bind_text(st, 2, sig, -1, SQLITE_STATIC);
 	if ((r = sqlite3_step(st)) != SQLITE_ROW && r != SQLITE_DONE)
 		return store_fail(s, st, r);
 	sqlite3_reset(st);
@@ -262,13 +264,13 @@ store_webhook_known(struct store *s, const char *sig, int64_t purge_before)
 }
 
 enum store_rc
-store_webhook_add(struct store *s, const char *sig, int64_t now)
+store_webhook_add(struct store *s, int64_t ts, const char *sig)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_WEBHOOK_SEEN);
 	enum store_rc rc;
 
-	sqlite3_bind_text(st, 1, sig, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 1, ts);
+	sqlite3_bind_text(st, 2, sig, -1, SQLITE_STATIC);
 	if ((rc = store_exec(s, st)) != STORE_OK)
 		return rc;
 	return sqlite3_changes(s->db) == 1 ? STORE_OK : STORE_DUP;

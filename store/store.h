@@ -355,12 +355,16 @@ enum store_rc store_inbound_recent(struct store *, const char *channel,
  * none. */
 enum store_rc store_inbound_find(struct store *, const char *channel,
     const char *provider_id, int64_t *id);
-/* STORE_DUP if the webhook signature was seen (a replay), else STORE_OK;
- * first forgets those older than purge_before. Looks, never remembers. */
-enum store_rc store_webhook_known(struct store *, const char *sig,
-    int64_t purge_before);
+/*
+ * STORE_DUP if the webhook signature sig, signed at ts, was seen (a
+ * replay), else STORE_OK; first forgets those signed before purge_before.
+ * Looks, never remembers. Keyed by (ts, sig): signatures are remembered
+ * in the order they are signed, not at random places of a large table.
+ */
+enum store_rc store_webhook_known(struct store *, int64_t ts,
+    const char *sig, int64_t purge_before);
 /* Remembers a signature; STORE_DUP if it was known already. */
-enum store_rc store_webhook_add(struct store *, const char *sig, int64_t now);
+enum store_rc store_webhook_add(struct store *, int64_t ts, const char *sig);
 enum store_rc store_outbound_failed(struct store *, int64_t id,
     const char *error);
 /*

@@ -70,7 +70,7 @@ static void
 sms(const char *from, const char *text)
 {
 	struct pipeline_in in = { "http", NULL, from, NULL, text,
-	    strlen(text), NULL };
+	    strlen(text), NULL, 0 };
 	int64_t id;
 
 	ck_assert_int_eq(pipeline_inbound(F.g->pipeline, &in, &id),

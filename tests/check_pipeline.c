@@ -49,7 +49,7 @@ static enum pipeline_rc
 inbound(const char *from, const char *text, const char *id)
 {
 	struct pipeline_in in = { "http", id, from, NULL, text,
-	    strlen(text), NULL };
+	    strlen(text), NULL, 0 };
 	int64_t iid;
 
 	return pipeline_inbound(F.g->pipeline, &in, &iid);
@@ -299,7 +299,7 @@ static int
 submit(const char *text, const char *id, struct seen *w)
 {
 	struct pipeline_in in = { "http", id, TEACHER, NULL, text,
-	    strlen(text), NULL };
+	    strlen(text), NULL, 0 };
 
 	return pipeline_submit(F.g->pipeline, &in, done_cb, w);
 }
@@ -347,8 +347,9 @@ static int
 submit_signed(const char *text, const char *id, const char *sig,
     struct seen *w)
 {
+	/* Signed now, as the HTTP layer requires. */
 	struct pipeline_in in = { "http", id, TEACHER, NULL, text,
-	    strlen(text), sig };
+	    strlen(text), sig, clock_now(&F.g->clock) };
 
 	return pipeline_submit(F.g->pipeline, &in, done_cb, w);
 }

@@ -436,7 +436,7 @@ END_TEST
 START_TEST(test_result_page)
 {
 	struct pipeline_in in = { "ussd", "s1:1", HT, NULL, "RET 20240102",
-	    12, NULL };
+	    12, NULL, 0 };
 	int64_t id;
 
 	gwfix_sms(&F, HT, "ABS 20240102 3");

@@ -78,7 +78,7 @@ void
 gwfix_sms(struct gwfix *f, const char *from, const char *text)
 {
 	struct pipeline_in in = { "http", NULL, from, NULL, text,
-	    strlen(text), NULL };
+	    strlen(text), NULL, 0 };
 	int64_t id;
 
 	ck_assert_int_eq(pipeline_inbound(f->g->pipeline, &in, &id),
