@@ -861,6 +861,19 @@ START_TEST(test_no_scan_or_sort)
 }
 END_TEST
 
+/* A case for student 1, opened at 400 after absences since 100. */
+static void
+case_new(struct store_case *c)
+{
+	memset(c, 0, sizeof *c);
+	c->student_id = 1;
+	c->level = 1;
+	c->absent_since = 100;
+	c->opened_at = 400;
+	snprintf(c->last_action, sizeof c->last_action, "open");
+	c->last_action_at = 400;
+}
+
 START_TEST(test_next_due)
 {
 	struct store_case c;
@@ -870,14 +883,8 @@ START_TEST(test_next_due)
 
 	put_roster();
 	ck_assert_int_eq(store_next_due(st, &d), STORE_NOTFOUND);
-	memset(&c, 0, sizeof c);
-	c.student_id = 1;
-	c.level = 1;
-	c.absent_since = 100;
-	c.opened_at = 400;
+	case_new(&c);
 	c.next_at = 500;
-	snprintf(c.last_action, sizeof c.last_action, "open");
-	c.last_action_at = 400;
 	ck_assert_int_eq(store_case_open(st, &c), STORE_OK);
 	ck_assert_int_eq(store_case_update(st, &c), STORE_OK);
 	memset(&t, 0, sizeof t);
@@ -926,16 +933,10 @@ START_TEST(test_cases)
 	int64_t at;
 
 	put_roster();
-	memset(&c, 0, sizeof c);
-	c.student_id = 1;
-	c.level = 1;
+	case_new(&c);
 	c.days_absent = 3;
-	c.absent_since = 100;
 	c.opened_by = 1;
-	c.opened_at = 400;
 	c.school_resp = 1;
-	snprintf(c.last_action, sizeof c.last_action, "open");
-	c.last_action_at = 400;
 	ck_assert_int_eq(store_case_open(st, &c), STORE_OK);
 	ck_assert_int_eq(c.id, 1);
 	/* One open case per student: the database refuses a second. */
