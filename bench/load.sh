@@ -5,8 +5,8 @@
 #   1. closed loop, CONNS connections, as fast as the daemon answers;
 #   2. open loop at RATE msg/s, for latency at a realistic rate.
 # Usage: bench/load.sh [BUILD_DIR] (default build); env COUNT, CONNS, RATE,
-# SECS, OUT_RATE, PERF=1, STRACE=FILE, KEEPLOG=FILE, KEEPDIR=1, and SIGN=1
-# (every request signed with HMAC-SHA256, as providers are asked to).
+# SECS, OUT_RATE, PERF=1, STRACE=FILE, TRACE=1, KEEPLOG=FILE, KEEPDIR=1, and
+# SIGN=1 (every request signed with HMAC-SHA256, as providers are asked to).
 set -eu
 build=${1:-build}
 count=${COUNT:-200000}
@@ -67,10 +67,34 @@ profile_stop() {
     -P "$pid" -n "$count" -c "$conns" ${SIGN:+-k bench-secret}
 [ "${PERF:-}" = open ] || profile_stop
 [ "${PERF:-}" = open ] && profile_start
+# TRACE=1: every call that blocks a thread on the disk (fdatasync, fsync,
+# ftruncate) during the open loop, timed by the kernel's tracepoints
+# (perf trace: no ptrace stop per call, so the run keeps its pace), and
+# summed up per thread. A p99 on this VM moves by tens of ms from run to
+# run; how long the event loop sat in such calls does not.
+[ -n "${TRACE:-}" ] && { perf trace -e fdatasync,fsync,ftruncate -p "$pid" \
+    -o "$dir/trace.txt" 2>/dev/null & tracepid=$!; }
 "$build/bench/bench_load" drive -p "$port" -t bench -d "$dir/county.db" \
     -P "$pid" -n $((rate * ${SECS:-10})) -c "$conns" -r "$rate" -s 2 \
     ${SIGN:+-k bench-secret}
 [ "${PERF:-}" = open ] && profile_stop
+if [ -n "${TRACE:-}" ]; then
+	kill -INT "$tracepid"; wait "$tracepid" || true
+	# The loop is the daemon's first thread: its tid is its pid.
+	awk -v loop="$pid" '
+	match($0, /\( *[0-9.]+ ms\): [^ ]*\/[0-9]+ [a-z]+\(/) {
+		s = substr($0, RSTART, RLENGTH); gsub(/[():\/]/, " ", s)
+		split(s, f, " "); ms = f[1]; tid = f[4]; call = f[5]
+		k = (tid == loop ? "loop" : "thread " tid) " " call
+		n[k]++; sum[k] += ms; if (ms > max[k]) max[k] = ms
+		if (ms >= 10) slow[k]++
+	}
+	END {
+		for (k in n)
+			printf "  %-28s %6d calls %8.0f ms in all, max %6.2f ms, %d of 10 ms or more\n",
+			    k, n[k], sum[k], max[k], slow[k] + 0
+	}' "$dir/trace.txt" | sort
+fi
 kill -TERM "$pid"
 wait "$pid"
 # KEEPLOG=FILE: the daemon's log is kept there.

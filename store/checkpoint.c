@@ -27,7 +27,7 @@
  * 6,224-6,275 and 4,883-4,886, p99 0.15-0.17 s. The price: each
  * checkpoint's fsync is larger, and commits wait behind it; at 1,000
  * msg/s after 100,000 messages the p99 went from 17 to 33 ms (max 44
- * and 45 ms). 64 MB of WAL: journal_size_limit in db.c.
+ * and 45 ms). The size the WAL file keeps: journal_size_limit in db.c.
  */
 #define CKPT_FRAMES 16000
 /* If the thread cannot keep up (or a reader holds it back) and the WAL
