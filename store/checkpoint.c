@@ -33,6 +33,18 @@
 /* If the thread cannot keep up (or a reader holds it back) and the WAL
  * grows past this, the writer checkpoints itself, as SQLite would. */
 #define CKPT_FRAMES_INLINE 40000
+/*
+ * SQLite starts the WAL again from its beginning only in a write that
+ * began when every frame had been copied. Under load the loop commits
+ * again within a millisecond, before the thread has copied the frames of
+ * the last commit, so that moment never came (it did in the pauses the
+ * outbox's fsync per SMS used to make): the WAL grew to
+ * CKPT_FRAMES_INLINE and the loop copied all of it itself. So once the
+ * thread has copied all but this many frames, the loop copies the rest
+ * itself, inside the commit (a few hundred pages and the database's
+ * fsync, about a millisecond), and its next write starts the WAL again.
+ */
+#define CKPT_TAIL 512
 
 struct store_ckpt {
 	sqlite3 *db;			/* the thread's own connection */
@@ -41,6 +53,8 @@ struct store_ckpt {
 	pthread_cond_t cv;
 	int want, stop;
 	int frames;			/* WAL frames after the last commit */
+	int running;			/* the thread is inside a checkpoint */
+	int log, copied;		/* its last one: WAL frames, copied */
 	int rc;				/* the last checkpoint's result */
 	char err[128];			/* and its message, "" when fine */
 };
@@ -58,10 +72,16 @@ ckpt_main(void *arg)
 		if (c->stop)
 			break;
 		c->want = 0;
+		c->running = 1;
 		pthread_mutex_unlock(&c->mu);
 		rc = sqlite3_wal_checkpoint_v2(c->db, "main",
 		    SQLITE_CHECKPOINT_PASSIVE, &logn, &done);
 		pthread_mutex_lock(&c->mu);
+		c->running = 0;
+		if (rc == SQLITE_OK || rc == SQLITE_BUSY) {
+			c->log = logn;
+			c->copied = done;
+		}
 		/* SQLITE_BUSY only means "not all of it this time". */
 		c->rc = rc == SQLITE_BUSY ? SQLITE_OK : rc;
 		snprintf(c->err, sizeof c->err, "%s", c->rc == SQLITE_OK ? "" :
@@ -75,6 +95,7 @@ static int
 ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
 	struct store_ckpt *c = arg;
+	int tail;
 
 	if (frames >= CKPT_FRAMES_INLINE) {
 		/* As SQLite's own automatic checkpoint: errors are not the
@@ -85,11 +106,19 @@ ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 	}
 	pthread_mutex_lock(&c->mu);
 	c->frames = frames;
-	if (frames >= CKPT_FRAMES) {
+	if (frames < c->log)		/* started again since */
+		c->log = c->copied = 0;
+	tail = frames >= CKPT_FRAMES && !c->running && !c->want &&
+	    c->copied > 0 && frames - c->copied <= CKPT_TAIL;
+	if (frames >= CKPT_FRAMES && !tail) {
 		c->want = 1;
 		pthread_cond_signal(&c->cv);
 	}
 	pthread_mutex_unlock(&c->mu);
+	/* Should the thread start one meanwhile, this one is simply BUSY. */
+	if (tail)
+		(void)sqlite3_wal_checkpoint_v2(db, name,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	return SQLITE_OK;
 }
 

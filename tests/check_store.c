@@ -637,6 +637,42 @@ START_TEST(test_wal_writes_whole)
 END_TEST
 
 /*
+ * Commits back to back, as under load, never leave the checkpoint thread
+ * a moment in which the WAL is wholly copied and no write has begun: the
+ * only moment SQLite starts the WAL again from its beginning. Without one
+ * the WAL grows to where the loop checkpoints all of it itself (40,000
+ * frames, 160 MB); the loop copies the short tail the thread left instead
+ * (checkpoint.c), so the WAL starts again soon after 16,000 frames.
+ */
+START_TEST(test_wal_restarts_under_steady_writes)
+{
+	struct store_outbound m;
+	int i, j, frames, top = 0, restarted = 0;
+	char err[128];
+
+	memset(&m, 0, sizeof m);
+	snprintf(m.to, sizeof m.to, "+8613800000001");
+	snprintf(m.kind, sizeof m.kind, "notice");
+	memset(m.text, 'a', 1800);
+	for (i = 0; i < 6000 && !restarted; i++) {
+		ck_assert_int_eq(store_begin(st), STORE_OK);
+		for (j = 0; j < 8; j++)
+			ck_assert_int_eq(store_outbound_enqueue(st, &m, NULL),
+			    STORE_OK);
+		ck_assert_int_eq(store_commit(st), STORE_OK);
+		ck_assert_int_eq(store_checkpoint_status(st, &frames, err,
+		    sizeof err), STORE_OK);
+		if (frames > top)
+			top = frames;
+		restarted = top > 16000 && frames < top;
+	}
+	ck_assert_msg(restarted, "WAL never restarted (%d frames at most)",
+	    top);
+	ck_assert_int_lt(top, 20000);
+}
+END_TEST
+
+/*
  * A full disk under the WAL writer: writes to the WAL fail (the unix VFS's
  * pwrite replaced). What SQLite wrote is still what it reads back, a
  * commit is never reported done unless written, and the database stays
@@ -1001,6 +1037,7 @@ main(void)
 	tcase_add_test(tc, test_checkpoints_happen);
 	tcase_add_test(tc, test_wal_writes_whole);
 	tcase_add_test(tc, test_wal_full_disk);
+	tcase_add_test(tc, test_wal_restarts_under_steady_writes);
 	tcase_add_test(tc, test_webhook_replay);
 	tcase_add_test(tc, test_absence);
 	tcase_add_test(tc, test_cases);
