@@ -669,6 +669,9 @@ sender_run(struct sender *s)
 				last = 1;
 				break;
 			}
+		for (i = 0; i < s->nchans; i++)
+			if (s->chans[i].reserved > 0)
+				channel_flush(s->chans[i].r.ch);
 		/* Results a channel gave at once (outbox) in one commit. */
 		(void)sender_flush(s);
 	}

@@ -11,6 +11,13 @@ channel_report(struct channel *ch, int64_t msg_id, enum chan_result r,
 }
 
 void
+channel_flush(struct channel *ch)
+{
+	if (ch->ops->flush)
+		ch->ops->flush(ch);
+}
+
+void
 channel_free(struct channel *ch)
 {
 	if (ch == NULL)

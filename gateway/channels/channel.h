@@ -43,6 +43,10 @@ struct channel_ops {
 	void (*free)(struct channel *);
 	/* A short state for /healthz; may be NULL. */
 	void (*status)(const struct channel *, char *buf, size_t sz);
+	/* After a batch's sends: a channel that holds results until what it
+	 * wrote is durable (the outbox: one fsync for the batch) reports
+	 * them here. May be NULL. */
+	void (*flush)(struct channel *);
 };
 
 struct channel {
@@ -57,6 +61,8 @@ struct channel {
 /* Reports a result to whoever listens (the sender). */
 void channel_report(struct channel *, int64_t msg_id, enum chan_result,
     const char *ref, const char *err);
+/* The channel's flush, if it has one. */
+void channel_flush(struct channel *);
 void channel_free(struct channel *);
 
 struct config_channel;

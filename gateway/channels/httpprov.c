@@ -321,7 +321,7 @@ httpprov_free(struct channel *ch)
 }
 
 static const struct channel_ops httpprov_ops = {
-	"http", httpprov_send, httpprov_ready, httpprov_free, NULL
+	"http", httpprov_send, httpprov_ready, httpprov_free, NULL, NULL
 };
 
 /* Fills the templates a preset stands for (explicit keys win). */

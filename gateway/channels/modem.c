@@ -286,7 +286,7 @@ modem_status(const struct channel *ch, char *buf, size_t sz)
 }
 
 static const struct channel_ops modem_ops = {
-	"modem", modem_send, modem_ready, modem_free, modem_status
+	"modem", modem_send, modem_ready, modem_free, modem_status, NULL
 };
 
 struct channel *

@@ -3,7 +3,8 @@
  * file (and, for the demo, printing it on the console). Used by the demo
  * and by every test that needs to see what would reach a phone:
  * {"id":..,"to":"+86...","text":"...","segments":N,"kind":"reply","at":"..."}
- * Each line is flushed and fsync'ed before the message counts as sent.
+ * A batch's lines are written as they come and fsync'ed once, at the
+ * batch's end (outbox_flush): only then do they count as sent.
  * After a crash between writing a line and recording it as sent, the
  * message is offered again: the ids already in the file are read at open,
  * so it is recorded as sent without a second line (delivery checked
@@ -27,6 +28,8 @@ struct outbox {
 	int console;
 	int64_t *seen;		/* ids in the file when it was opened, sorted */
 	size_t nseen;
+	int64_t *held;		/* written, not yet fsync'ed nor reported */
+	size_t nheld, capheld;
 };
 
 static int
@@ -94,8 +97,20 @@ outbox_send(struct channel *ch, const struct chan_msg *m)
 	json_decref(o);
 	if (line == NULL)
 		return -1;
-	ok = fprintf(ob->f, "%s\n", line) > 0 && fflush(ob->f) == 0 &&
-	    fsync(fileno(ob->f)) == 0;
+	if (ob->nheld == ob->capheld) {
+		size_t cap = ob->capheld ? ob->capheld * 2 : 32;
+		int64_t *p = realloc(ob->held, cap * sizeof *p);
+
+		if (p == NULL) {
+			free(line);
+			channel_report(ch, m->id, CHAN_RETRY, NULL,
+			    strerror(ENOMEM));
+			return 0;
+		}
+		ob->held = p;
+		ob->capheld = cap;
+	}
+	ok = fprintf(ob->f, "%s\n", line) > 0 && fflush(ob->f) == 0;
 	if (ok && ob->console) {
 		printf("[outbox %s] %s -> %s (%d seg): %s\n", at, m->kind,
 		    m->to, m->segments, m->text);
@@ -103,10 +118,32 @@ outbox_send(struct channel *ch, const struct chan_msg *m)
 	}
 	free(line);
 	if (ok)
-		channel_report(ch, m->id, CHAN_SENT, ref, NULL);
+		ob->held[ob->nheld++] = m->id;
 	else
 		channel_report(ch, m->id, CHAN_RETRY, NULL, strerror(errno));
 	return 0;
+}
+
+/* One fsync for the lines of a batch, then their results. */
+static void
+outbox_flush(struct channel *ch)
+{
+	struct outbox *ob = ch->impl;
+	const char *err = NULL;
+	char ref[32];
+	size_t i;
+
+	if (ob->nheld == 0)
+		return;
+	if (fsync(fileno(ob->f)) != 0)
+		err = strerror(errno);
+	for (i = 0; i < ob->nheld; i++) {
+		snprintf(ref, sizeof ref, "outbox-%lld",
+		    (long long)ob->held[i]);
+		channel_report(ch, ob->held[i], err ? CHAN_RETRY : CHAN_SENT,
+		    err ? NULL : ref, err);
+	}
+	ob->nheld = 0;
 }
 
 static int
@@ -123,14 +160,18 @@ outbox_free(struct channel *ch)
 
 	if (ob == NULL)
 		return;
+	/* Lines never flushed stay 'sending' in the queue: offered again at
+	 * the next start, and recognised there by their ids. */
 	if (ob->f)
 		fclose(ob->f);
+	free(ob->held);
 	free(ob->seen);
 	free(ob);
 }
 
 static const struct channel_ops outbox_ops = {
-	"outbox", outbox_send, outbox_ready, outbox_free, NULL
+	"outbox", outbox_send, outbox_ready, outbox_free, NULL,
+	outbox_flush
 };
 
 struct channel *
