@@ -1,6 +1,7 @@
 #include "tests/testutil.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,16 +160,20 @@ tu_fd_path(int fd, char *buf, size_t bufsz)
 	return 0;
 }
 
-static int (*tu_full)(const char *);
+/* Atomic: SQLite's checkpoint thread writes through these wrappers while
+ * the test thread turns the full disk off (read once per call: a NULL
+ * read between the test and the call was a crash, seen under ASan). */
+typedef int tu_full_fn(const char *);
+static _Atomic(tu_full_fn *) tu_full;
 static sqlite3_syscall_ptr tu_real_pwrite, tu_real_pwrite64, tu_real_write;
 
 static int
 tu_fd_full(int fd)
 {
+	tu_full_fn *full = atomic_load(&tu_full);
 	char path[4096];
 
-	return tu_full && tu_fd_path(fd, path, sizeof path) == 0 &&
-	    tu_full(path);
+	return full && tu_fd_path(fd, path, sizeof path) == 0 && full(path);
 }
 
 static ssize_t
@@ -210,7 +215,7 @@ tu_disk_full(int (*full)(const char *path))
 		tu_real_write = u->xGetSystemCall(u, "write");
 		ck_assert(tu_real_pwrite || tu_real_pwrite64);
 	}
-	tu_full = full;
+	atomic_store(&tu_full, full);
 	/* Whichever of them this SQLite's unix VFS uses. */
 	if (tu_real_pwrite)
 		u->xSetSystemCall(u, "pwrite", full ?
