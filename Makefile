@@ -54,6 +54,7 @@ fuzz: deps
 
 bench: build
 	$(BUILD)/bench/bench_parse bench/corpus.txt
+	$(BUILD)/bench/bench_smslen templates/zh-CN/*.txt
 	$(BUILD)/bench/bench_review
 
 # The daemon under load on loopback (about two minutes; see README).

@@ -47,7 +47,9 @@ smslen_measure(const char *s, size_t len, struct smslen *r)
 	for (i = 0; i < len; i += (size_t)n) {
 		if ((n = utf8_next(s + i, len - i, &cp)) < 0)
 			return -1;
-		if (smslen_gsm7_cost(cp) == 0)
+		/* Once UCS-2, the rest need not be looked up (each CJK
+		 * character walked the table of GSM's extra letters). */
+		if (gsm && smslen_gsm7_cost(cp) == 0)
 			gsm = 0;
 		r->chars++;
 	}
