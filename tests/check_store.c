@@ -83,7 +83,7 @@ START_TEST(test_migrate_v7)
 	store_close(st);
 	st = store_open(path, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 10);
+	ck_assert_int_eq(store_schema_version(st), 11);
 	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
 	    "status || ':' || coalesce(merged_into, '-') || ':' || "
 	    "coalesce(dlr_status, '-') || ':' || coalesce(inbound_id, '-'), "
@@ -243,8 +243,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 10);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 10);
+	ck_assert_int_eq(store_schema_version(st), 11);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 11);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -431,6 +431,81 @@ START_TEST(test_queue_states)
 	    STORE_OK);
 	ck_assert_int_eq(store_outbound_stats(st, &q), STORE_OK);
 	ck_assert_int_eq(q.failed, 1);
+}
+END_TEST
+
+/* store_outbound_stats against a count of every row. */
+static void
+stats_match(void)
+{
+	struct store_queue_stats q;
+
+	ck_assert_int_eq(store_outbound_stats(st, &q), STORE_OK);
+	ck_assert_int_eq(q.queued, tu_sql_int(dbpath, "SELECT count(*) FROM "
+	    "outbound WHERE status = 'queued' OR status = 'sending'"));
+	ck_assert_int_eq(q.sent, tu_sql_int(dbpath, "SELECT count(*) FROM "
+	    "outbound WHERE status = 'sent'"));
+	ck_assert_int_eq(q.failed, tu_sql_int(dbpath, "SELECT count(*) FROM "
+	    "outbound WHERE status = 'failed'"));
+	ck_assert_int_eq(q.delivered, tu_sql_int(dbpath, "SELECT count(*) "
+	    "FROM outbound WHERE dlr_status = 'delivered'"));
+	ck_assert_int_eq(q.undelivered, tu_sql_int(dbpath, "SELECT count(*) "
+	    "FROM outbound WHERE dlr_status = 'failed'"));
+}
+
+/*
+ * /healthz's counts are kept as rows change (migration 11), not counted
+ * over the whole table on the loop (0.3 s with a million rows): after
+ * every kind of change they still equal a count of every row.
+ */
+START_TEST(test_queue_stats_kept)
+{
+	struct store_outbound m;
+	int64_t a, b, c, d;
+	int requeued;
+
+	a = enqueue("+861", "notice", 0, 1000);
+	b = enqueue("+861", "notice", 0, 1000);
+	c = enqueue("+862", "reply", 0, 1000);
+	d = enqueue("+863", "reply", 0, 1000);
+	stats_match();
+	/* Claimed, merged, sent together; a report for each line. */
+	ck_assert_int_eq(store_outbound_claim(st, 1000, "k", 0, &m), STORE_OK);
+	ck_assert_int_eq(m.id, a);
+	ck_assert_int_eq(store_outbound_absorb(st, b, a), STORE_OK);
+	stats_match();
+	ck_assert_int_eq(store_outbound_sent(st, a, 1001, "P-A", "k"),
+	    STORE_OK);
+	ck_assert_int_eq(store_outbound_merged_result(st, a, 1, 1001, "P-A",
+	    "k"), STORE_OK);
+	stats_match();
+	ck_assert_int_eq(store_outbound_dlr(st, a, "failed", 1002), STORE_OK);
+	stats_match();
+	/* A later report says otherwise: counted once, where it now is. */
+	ck_assert_int_eq(store_outbound_dlr(st, a, "delivered", 1003),
+	    STORE_OK);
+	stats_match();
+	/* Retried, then refused for good; one lost in a crash. */
+	ck_assert_int_eq(store_outbound_claim(st, 1000, "k", 0, &m), STORE_OK);
+	ck_assert_int_eq(store_outbound_retry(st, m.id, 1000, "down"),
+	    STORE_OK);
+	ck_assert_int_eq(store_outbound_claim(st, 1000, "k", 0, &m), STORE_OK);
+	ck_assert_int_eq(store_outbound_failed(st, m.id, "invalid"), STORE_OK);
+	stats_match();
+	ck_assert_int_eq(store_outbound_claim(st, 1000, "k", 0, &m), STORE_OK);
+	ck_assert_int_eq(store_outbound_requeue_sending(st, &requeued),
+	    STORE_OK);
+	ck_assert_int_eq(requeued, 1);
+	stats_match();
+	/* Rows written or removed by hand (an operator's sqlite3) too. */
+	other_exec("DELETE FROM outbound WHERE id = 1");
+	stats_match();
+	other_exec("INSERT INTO outbound(recipient, text, kind, priority, "
+	    "status, created_at, due_at, sent_at, dlr_status) VALUES('+864', "
+	    "'x', 'reply', 0, 'sent', 1, 1, 1, 'delivered')");
+	stats_match();
+	(void)c;
+	(void)d;
 }
 END_TEST
 
@@ -851,7 +926,7 @@ static int
 plan_allowed(const char *name)
 {
 	static const char *const aggregates[] = {
-		"OUTBOUND_STATS", "OUTBOUND_MERGEABLE", "PEOPLE_BY_ROLE",
+		"OUTBOUND_MERGEABLE", "PEOPLE_BY_ROLE",
 		"CASES_LIST", "DIGEST_RECIPIENTS", NULL
 	};
 	size_t i;
@@ -986,8 +1061,12 @@ START_TEST(test_migrate_v10_cases)
 	ck_assert_int_eq(store_case_open(st, &c), STORE_OK);
 	ck_assert_int_eq(c.id, 2);
 	store_close(st);
-	/* Back to version 9's two indexes. */
-	other_exec("DROP INDEX cases_student;"
+	/* Back to version 9: its two indexes, and no step 11 either. */
+	other_exec("DROP TRIGGER outbound_totals_insert;"
+	    "DROP TRIGGER outbound_totals_update;"
+	    "DROP TRIGGER outbound_totals_delete;"
+	    "DROP TABLE outbound_totals;"
+	    "DROP INDEX cases_student;"
 	    "CREATE UNIQUE INDEX cases_one_open ON cases(student_id) "
 	    " WHERE status = 'open';"
 	    "CREATE INDEX cases_student ON cases(student_id);"
@@ -995,7 +1074,7 @@ START_TEST(test_migrate_v10_cases)
 	ck_assert_int_eq(tu_sql_int(dbpath, by_student), 2);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 10);
+	ck_assert_int_eq(store_schema_version(st), 11);
 	ck_assert_int_eq(tu_sql_int(dbpath, by_student), 1);
 	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
 	ck_assert_int_eq(got.id, 2);
@@ -1083,6 +1162,7 @@ main(void)
 	tcase_add_test(tc, test_wal_full_disk);
 	tcase_add_test(tc, test_wal_restarts_under_steady_writes);
 	tcase_add_test(tc, test_migrate_v10_cases);
+	tcase_add_test(tc, test_queue_stats_kept);
 	tcase_add_test(tc, test_webhook_replay);
 	tcase_add_test(tc, test_absence);
 	tcase_add_test(tc, test_cases);
