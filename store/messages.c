@@ -244,17 +244,20 @@ store_inbound_recent(struct store *s, const char *channel, const char *sender,
 }
 
 enum store_rc
-store_webhook_known(struct store *s, int64_t ts, const char *sig,
-    int64_t purge_before)
+store_webhook_purge(struct store *s, int64_t before)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_WEBHOOK_PURGE);
-	enum store_rc rc;
+
+	sqlite3_bind_int64(st, 1, before);
+	return store_exec(s, st);
+}
+
+enum store_rc
+store_webhook_known(struct store *s, int64_t ts, const char *sig)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_WEBHOOK_KNOWN);
 	int r;
 
-	sqlite3_bind_int64(st, 1, purge_before);
-	if ((rc = store_exec(s, st)) != STORE_OK)
-		return rc;
-	st = store_stmt(s, STMT_WEBHOOK_KNOWN);
 	sqlite3_bind_int64(st, 1, ts);
 	sqlite3_bind_text(st, 2, sig, -1, SQLITE_STATIC);
 	if ((r = sqlite3_step(st)) != SQLITE_ROW && r != SQLITE_DONE)

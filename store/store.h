@@ -357,12 +357,14 @@ enum store_rc store_inbound_find(struct store *, const char *channel,
     const char *provider_id, int64_t *id);
 /*
  * STORE_DUP if the webhook signature sig, signed at ts, was seen (a
- * replay), else STORE_OK; first forgets those signed before purge_before.
- * Looks, never remembers. Keyed by (ts, sig): signatures are remembered
- * in the order they are signed, not at random places of a large table.
+ * replay), else STORE_OK. Looks, never remembers. Keyed by (ts, sig):
+ * signatures are remembered in the order they are signed, not at random
+ * places of a large table.
  */
 enum store_rc store_webhook_known(struct store *, int64_t ts,
-    const char *sig, int64_t purge_before);
+    const char *sig);
+/* Forgets the signatures signed before before. */
+enum store_rc store_webhook_purge(struct store *, int64_t before);
 /* Remembers a signature; STORE_DUP if it was known already. */
 enum store_rc store_webhook_add(struct store *, int64_t ts, const char *sig);
 enum store_rc store_outbound_failed(struct store *, int64_t id,

@@ -406,6 +406,33 @@ START_TEST(test_group_refusals_write_nothing)
 }
 END_TEST
 
+/* Signatures out of the window are forgotten, once a second: the first
+ * signed message of a later second takes them; those of its own second
+ * stay until the next. */
+START_TEST(test_expired_signatures_forgotten)
+{
+	struct seen w[3] = { { 0 } };
+	int64_t window = 300;
+	char err[256];
+
+	/* The daemon again, with the window a provider's signing needs. */
+	F.cfg.hmac_window = (int)window;
+	gw_free(F.g);
+	F.g = gw_new(F.base, &F.cfg, err, sizeof err);
+	ck_assert_msg(F.g != NULL, "%s", err);
+	ck_assert_int_eq(submit_signed("HELP", "e1", "E1", &w[0]), 0);
+	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 2 * window + 1), 0);
+	ck_assert_int_eq(submit_signed("HELP", "e2", "E2", &w[1]), 0);
+	ck_assert_int_eq(submit_signed("HELP", "e3", "E3", &w[2]), 0);
+	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	ck_assert_int_eq(w[1].rc, PIPELINE_ACCEPTED);
+	ck_assert_int_eq(w[2].rc, PIPELINE_ACCEPTED);
+	ck_assert_str_eq(tu_sql_text(F.db, "SELECT group_concat(sig) FROM "
+	    "(SELECT sig FROM webhook_seen ORDER BY ts, sig)"), "E2,E3");
+}
+END_TEST
+
 START_TEST(test_full_queue_refuses_then_recovers)
 {
 	static struct seen w[PIPELINE_MAX_QUEUE + 1];
@@ -686,6 +713,7 @@ main(void)
 	tcase_add_test(tc, test_sender_idle_while_channels_down);
 	tcase_add_test(tc, test_outbox_must_be_a_file);
 	tcase_add_test(tc, test_outbox_one_fsync_per_pass);
+	tcase_add_test(tc, test_expired_signatures_forgotten);
 	tcase_add_test(tc, test_checkpoint_failure_logged);
 	tcase_add_test(tc, test_group_commit_isolates_a_bad_neighbour);
 	tcase_add_test(tc, test_group_refusals_write_nothing);

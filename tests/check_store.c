@@ -848,18 +848,18 @@ END_TEST
 START_TEST(test_webhook_replay)
 {
 	/* Looking remembers nothing; adding does. */
-	ck_assert_int_eq(store_webhook_known(st, 100, "sig1", 0), STORE_OK);
-	ck_assert_int_eq(store_webhook_known(st, 100, "sig1", 0), STORE_OK);
+	ck_assert_int_eq(store_webhook_known(st, 100, "sig1"), STORE_OK);
+	ck_assert_int_eq(store_webhook_known(st, 100, "sig1"), STORE_OK);
 	ck_assert_int_eq(store_webhook_add(st, 100, "sig1"), STORE_OK);
-	ck_assert_int_eq(store_webhook_known(st, 100, "sig1", 0), STORE_DUP);
+	ck_assert_int_eq(store_webhook_known(st, 100, "sig1"), STORE_DUP);
 	ck_assert_int_eq(store_webhook_add(st, 100, "sig1"), STORE_DUP);
 	/* A signature is known with the time it was signed at. */
-	ck_assert_int_eq(store_webhook_known(st, 101, "sig1", 0), STORE_OK);
+	ck_assert_int_eq(store_webhook_known(st, 101, "sig1"), STORE_OK);
 	/* Forgotten once out of the window. */
 	ck_assert_int_eq(store_webhook_add(st, 1000, "sig2"), STORE_OK);
-	ck_assert_int_eq(store_webhook_known(st, 100, "sig1", 500), STORE_OK);
-	ck_assert_int_eq(store_webhook_known(st, 1000, "sig2", 500),
-	    STORE_DUP);
+	ck_assert_int_eq(store_webhook_purge(st, 500), STORE_OK);
+	ck_assert_int_eq(store_webhook_known(st, 100, "sig1"), STORE_OK);
+	ck_assert_int_eq(store_webhook_known(st, 1000, "sig2"), STORE_DUP);
 }
 END_TEST
 
