@@ -91,7 +91,8 @@ if [ -n "${TRACE:-}" ]; then
 	}
 	END {
 		for (k in n)
-			printf "  %-28s %6d calls %8.0f ms in all, max %6.2f ms, %d of 10 ms or more\n",
+			printf "  %-28s %6d calls %8.0f ms in all, " \
+			    "max %6.2f ms, %d of 10 ms or more\n",
 			    k, n[k], sum[k], max[k], slow[k] + 0
 	}' "$dir/trace.txt" | sort
 fi

@@ -79,7 +79,8 @@ store_open(const char *path, char *err, size_t errsz)
 	     * SQLite shrinks it with an ftruncate in the first commit after
 	     * the reset, on the loop: under load (5,000 msg/s, the WAL at
 	     * 80-100 MB between checkpoints) a limit of 64 MB cost some
-	     * twenty stalls of 3-40 ms in 10 s (bench/load.sh TRACE=1);
+	     * twenty stalls of up to 9 ms in 10 s (bench/load.sh TRACE=1;
+	     * up to 40 ms timed with strace, which slows the run);
 	     * above the WAL's working size a reset file is written over
 	     * instead, and only a WAL that a long reader let grow past
 	     * 256 MB is cut back. */
