@@ -4,7 +4,12 @@
 set -eu
 build=${1:-build}
 mkdir -p build/demo
-rm -f build/demo/demo.db build/demo/demo.db-wal build/demo/demo.db-shm
+# The outbox goes with the database: its ids are the database's, and the
+# channel takes an id it finds in the file as already sent (its crash
+# recovery), so a new database beside an old outbox sent nothing the
+# second time round.
+rm -f build/demo/demo.db build/demo/demo.db-wal build/demo/demo.db-shm \
+    build/demo/outbox.jsonl
 "$build/baoxuectl" -d build/demo/demo.db import examples/demo
 cat <<MSG
 

@@ -201,5 +201,12 @@ outbox_new(const char *name, const char *path, int console, char *err,
 		return NULL;
 	}
 	outbox_load(ob, ob->f);
+	/* Said, because a new database beside an old file would have its
+	 * messages taken as sent and never written. */
+	if (ob->nseen > 0)
+		log_info("channel %s: %zu message id(s) already in %s (up to "
+		    "%lld) count as sent; start a new database with a new "
+		    "file", name, ob->nseen, path,
+		    (long long)ob->seen[ob->nseen - 1]);
 	return ch;
 }
