@@ -14,7 +14,8 @@
  *	daemon answers (closed loop) or at RATE per second (open loop: latency
  *	counts from the moment a message was due, so a stall is not hidden),
  *	then prints msgs/s, latency p50/p99, the daemon's peak RSS, and the
- *	rows it finds in DB checked against what the daemon acknowledged.
+ *	rows it finds in DB checked against what the daemon acknowledged:
+ *	inbound rows, case changes, and every reply, task and notice.
  *	With -k, every request is signed as a provider signs a webhook
  *	(X-Baoxue-Timestamp, X-Baoxue-Signature: gateway/hmac.h); a retry
  *	is signed afresh.
@@ -501,7 +502,20 @@ write_mb(long pid)
 	return (double)b / 1e6;
 }
 
-struct counts { long inbound, open, update, ret, replies, outbound; };
+struct counts {
+	long inbound, open, update, ret;
+	long replies, tasks, notices, outbound, unprompted;
+};
+
+/*
+ * Who is told of a case in the roster above (README, "Cases and the dual
+ * line"): the principal, the village head of the household village and the
+ * township official, each a person of their own; the head teacher is the
+ * reporter, and the roster has no inspector.  At the opening the village
+ * head's SMS is the level-1 task (one SMS a person, whatever roles), the
+ * others get a notice; RET tells all of them again.
+ */
+#define TOLD 3
 
 static long
 count(sqlite3 *h, const char *sql)
@@ -537,7 +551,15 @@ db_counts(const char *path, struct counts *c)
 	c->ret = count(h, "SELECT count(*) FROM events WHERE what = 'return'");
 	c->replies = count(h, "SELECT count(*) FROM outbound "
 	    "WHERE kind = 'reply'");
+	c->tasks = count(h, "SELECT count(*) FROM outbound "
+	    "WHERE kind = 'task' AND inbound_id IS NOT NULL");
+	c->notices = count(h, "SELECT count(*) FROM outbound "
+	    "WHERE kind = 'notice' AND inbound_id IS NOT NULL");
 	c->outbound = count(h, "SELECT count(*) FROM outbound");
+	/* Digests, reminders, escalations: due by the clock, not sent in
+	 * answer to a message. */
+	c->unprompted = count(h, "SELECT count(*) FROM outbound "
+	    "WHERE inbound_id IS NULL");
 	sqlite3_close(h);
 }
 
@@ -689,8 +711,16 @@ drive(int argc, char **argv)
 	    d.ok_kind[K_RET]);
 	bad |= check("replies (one per inbound)",
 	    after.replies - before.replies, acked);
-	printf("  %-34s %8ld\n", "outbound rows (replies + notices)",
-	    after.outbound - before.outbound);
+	bad |= check("tasks (one per case opened)", after.tasks - before.tasks,
+	    d.ok_kind[K_ABS_NEW]);
+	bad |= check("notices (dual line)", after.notices - before.notices,
+	    d.ok_kind[K_ABS_NEW] * (TOLD - 1) + d.ok_kind[K_RET] * TOLD);
+	bad |= check("outbound rows, answering a message",
+	    (after.outbound - after.unprompted) -
+	    (before.outbound - before.unprompted),
+	    acked + (d.ok_kind[K_ABS_NEW] + d.ok_kind[K_RET]) * TOLD);
+	printf("  %-34s %8ld\n", "outbound rows due by the clock",
+	    after.unprompted - before.unprompted);
 	for (i = 0; i < d.nconns; i++)
 		evhttp_connection_free(d.conns[i].evcon);
 	if (d.tick)
