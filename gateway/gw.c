@@ -102,7 +102,7 @@ gw_new(struct event_base *base, const struct gw_config *cfg, char *err,
 			    gw_modem_dlr, g, err, errsz);
 		else
 			g->channels[i] = outbox_new(cc->name, cc->path,
-			    cc->console, err, errsz);
+			    cc->console, store_instance(g->store), err, errsz);
 		if (g->channels[i] == NULL)
 			goto fail;
 		routes[i].ch = g->channels[i];

@@ -49,6 +49,7 @@ store_open(const char *path, char *err, size_t errsz)
 {
 	static pthread_once_t configured = PTHREAD_ONCE_INIT;
 
+	enum store_rc rc;
 	struct store *s;
 	int i;
 
@@ -99,6 +100,16 @@ store_open(const char *path, char *err, size_t errsz)
 			goto fail;
 		}
 	}
+	if ((rc = store_row(s, store_stmt(s, STMT_STORE_IDENTITY))) !=
+	    STORE_OK) {
+		snprintf(err, errsz, "%s: the database's name: %s", path,
+		    rc == STORE_NOTFOUND ? "missing from store_identity" :
+		    s->err);
+		goto fail;
+	}
+	store_col_text(s->st[STMT_STORE_IDENTITY], 0, s->instance,
+	    sizeof s->instance);
+	sqlite3_reset(s->st[STMT_STORE_IDENTITY]);
 	return s;
 fail:
 	store_close(s);
@@ -131,6 +142,12 @@ int
 store_schema_version(const struct store *s)
 {
 	return s->version;
+}
+
+const char *
+store_instance(const struct store *s)
+{
+	return s->instance;
 }
 
 sqlite3_stmt *

@@ -356,6 +356,15 @@ static const char *const store_steps[] = {
 	"  delivered = delivered - (old.dlr_status IS 'delivered'),"
 	"  undelivered = undelivered - (old.dlr_status IS 'failed');"
 	" END;",
+
+	/* 12: a name for the database, made once, at random: a file kept
+	 * beside it (the outbox's lines) says which database it belongs to,
+	 * so that a new database's message 1 is not taken for an old one's
+	 * (store_instance). */
+	"CREATE TABLE store_identity ("
+	" one INTEGER PRIMARY KEY CHECK (one = 1),"
+	" name TEXT NOT NULL);"
+	"INSERT INTO store_identity VALUES (1, lower(hex(randomblob(8))));",
 };
 
 #define STORE_NSTEPS ((int)(sizeof store_steps / sizeof store_steps[0]))

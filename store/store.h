@@ -168,6 +168,10 @@ struct store *store_open(const char *path, char *err, size_t errsz);
 void store_close(struct store *);
 const char *store_errmsg(const struct store *);
 int store_schema_version(const struct store *);
+/* This database's name: 16 hex digits made at its creation and kept. A
+ * file written beside it records it, so as not to be taken for another
+ * database's (the outbox). Owned by the store. */
+const char *store_instance(const struct store *);
 
 enum store_rc store_begin(struct store *);	/* BEGIN IMMEDIATE */
 enum store_rc store_commit(struct store *);

@@ -23,6 +23,7 @@ struct store {
 	sqlite3_stmt *st[STMT_COUNT];
 	char err[256];
 	int version;
+	char instance[17];		/* store_identity.name */
 	int roster_dirty;		/* this transaction wrote the roster */
 };
 

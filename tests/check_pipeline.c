@@ -528,6 +528,76 @@ START_TEST(test_outbox_one_fsync_per_pass)
 }
 END_TEST
 
+/*
+ * An outbox file kept beside a new database: the ids in it are the old
+ * database's. The new database's first messages carry the same ids and
+ * were taken as sent, and never written (a second `make demo` printed no
+ * SMS). Each line now names its database.
+ */
+START_TEST(test_outbox_other_database)
+{
+	long long n;
+	sqlite3 *h;
+	char *o;
+
+	ck_assert_int_eq(inbound(TEACHER, "ABS 20240101 3", "d1"),
+	    PIPELINE_ACCEPTED);
+	n = rows("SELECT count(*) FROM outbound");
+	ck_assert_int_eq(gw_run_due(F.g), n);
+	ck_assert_int_eq(tu_lines(F.outbox), n);
+	ck_assert_ptr_nonnull(o = tu_read(F.outbox));
+	ck_assert_ptr_nonnull(strstr(o, store_instance(F.g->store)));
+	free(o);
+
+	gwfix_stop(&F);
+	ck_assert_int_eq(unlink(F.db), 0);
+	gwfix_start(&F, 1);
+	ck_assert_int_eq(inbound(TEACHER, "ABS 20240101 3", "d1"),
+	    PIPELINE_ACCEPTED);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound"), n);
+	ck_assert_int_eq(gw_run_due(F.g), n);
+	ck_assert_int_eq(tu_lines(F.outbox), 2 * n);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE "
+	    "status = 'sent'"), n);
+	/* Within one database a line still stands for its message: the
+	 * same restart with the database kept writes nothing again. */
+	gwfix_stop(&F);
+	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "UPDATE outbound SET status = "
+	    "'sending'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	gwfix_start(&F, 0);
+	ck_assert_int_eq(gw_run_due(F.g), n);
+	ck_assert_int_eq(tu_lines(F.outbox), 2 * n);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE "
+	    "status = 'sent'"), n);
+}
+END_TEST
+
+/* A line written before lines named their database stands for this
+ * database's message: a message written just before the upgrade is not
+ * written twice. */
+START_TEST(test_outbox_line_without_database)
+{
+	char line[256];
+
+	gwfix_stop(&F);
+	snprintf(line, sizeof line, "{\"id\":1,\"to\":\"%s\",\"text\":"
+	    "\"x\",\"segments\":1,\"kind\":\"reply\",\"at\":"
+	    "\"2026-09-01T09:00:00+08:00\"}\n", TEACHER);
+	ck_assert_int_eq(tu_write(F.outbox, line), 0);
+	gwfix_start(&F, 0);
+	ck_assert_int_eq(inbound(TEACHER, "ABS 20240101 3", "d1"),
+	    PIPELINE_ACCEPTED);
+	ck_assert_int_eq(gw_run_due(F.g), rows("SELECT count(*) FROM "
+	    "outbound"));
+	ck_assert_int_eq(tu_lines(F.outbox),
+	    rows("SELECT count(*) FROM outbound"));
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE "
+	    "status = 'sent'"), rows("SELECT count(*) FROM outbound"));
+}
+END_TEST
+
 /* An outbox is a file: a device there (an endless /dev/zero to read back
  * at start) is a clear error, not a daemon that never starts. */
 /* A rate-limited channel's pass waits for a tenth of a second's worth of
@@ -713,6 +783,8 @@ main(void)
 	tcase_add_test(tc, test_sender_idle_while_channels_down);
 	tcase_add_test(tc, test_outbox_must_be_a_file);
 	tcase_add_test(tc, test_outbox_one_fsync_per_pass);
+	tcase_add_test(tc, test_outbox_other_database);
+	tcase_add_test(tc, test_outbox_line_without_database);
 	tcase_add_test(tc, test_expired_signatures_forgotten);
 	tcase_add_test(tc, test_checkpoint_failure_logged);
 	tcase_add_test(tc, test_group_commit_isolates_a_bad_neighbour);

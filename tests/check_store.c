@@ -83,7 +83,7 @@ START_TEST(test_migrate_v7)
 	store_close(st);
 	st = store_open(path, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 11);
+	ck_assert_int_eq(store_schema_version(st), 12);
 	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
 	    "status || ':' || coalesce(merged_into, '-') || ':' || "
 	    "coalesce(dlr_status, '-') || ':' || coalesce(inbound_id, '-'), "
@@ -239,12 +239,36 @@ START_TEST(test_roster_cache)
 }
 END_TEST
 
+/* Each database has a name of its own, made at its creation and kept: a
+ * file written beside it (the outbox) says which database it belongs to. */
+START_TEST(test_instance_names_the_database)
+{
+	char err[256], path[4200], name[32];
+	struct store *other;
+	const char *n;
+
+	n = store_instance(st);
+	ck_assert_uint_eq(strlen(n), 16);
+	ck_assert_uint_eq(strspn(n, "0123456789abcdef"), 16);
+	snprintf(name, sizeof name, "%s", n);
+	store_close(st);
+	st = store_open(dbpath, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_str_eq(store_instance(st), name);
+	snprintf(path, sizeof path, "%s/other.db", dir);
+	other = store_open(path, err, sizeof err);
+	ck_assert_msg(other != NULL, "%s", err);
+	ck_assert_str_ne(store_instance(other), name);
+	store_close(other);
+}
+END_TEST
+
 START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 11);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 11);
+	ck_assert_int_eq(store_schema_version(st), 12);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 12);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -1061,8 +1085,10 @@ START_TEST(test_migrate_v10_cases)
 	ck_assert_int_eq(store_case_open(st, &c), STORE_OK);
 	ck_assert_int_eq(c.id, 2);
 	store_close(st);
-	/* Back to version 9: its two indexes, and no step 11 either. */
-	other_exec("DROP TRIGGER outbound_totals_insert;"
+	/* Back to version 9: its two indexes, and no step 11 or 12
+	 * either. */
+	other_exec("DROP TABLE store_identity;"
+	    "DROP TRIGGER outbound_totals_insert;"
 	    "DROP TRIGGER outbound_totals_update;"
 	    "DROP TRIGGER outbound_totals_delete;"
 	    "DROP TABLE outbound_totals;"
@@ -1074,7 +1100,7 @@ START_TEST(test_migrate_v10_cases)
 	ck_assert_int_eq(tu_sql_int(dbpath, by_student), 2);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 11);
+	ck_assert_int_eq(store_schema_version(st), 12);
 	ck_assert_int_eq(tu_sql_int(dbpath, by_student), 1);
 	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
 	ck_assert_int_eq(got.id, 2);
@@ -1145,6 +1171,7 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_schema);
+	tcase_add_test(tc, test_instance_names_the_database);
 	tcase_add_test(tc, test_wal);
 	tcase_add_test(tc, test_roster);
 	tcase_add_test(tc, test_upsert_and_fk);

@@ -4,10 +4,9 @@
 set -eu
 build=${1:-build}
 mkdir -p build/demo
-# The outbox goes with the database: its ids are the database's, and the
-# channel takes an id it finds in the file as already sent (its crash
-# recovery), so a new database beside an old outbox sent nothing the
-# second time round.
+# A fresh demo: a new database and an empty outbox (each line names its
+# database, so an old file would only be passed over, but the demo's file
+# then shows this run alone).
 rm -f build/demo/demo.db build/demo/demo.db-wal build/demo/demo.db-shm \
     build/demo/outbox.jsonl
 "$build/baoxuectl" -d build/demo/demo.db import examples/demo

@@ -86,8 +86,11 @@ typedef void modem_dlr_fn(void *arg, const char *channel, const char *ref,
 struct channel *modem_new(const struct config_channel *, struct event_base *,
     modem_inbound_fn *, modem_dlr_fn *, void *arg, char *err, size_t errsz);
 
-/* The outbox: appends JSON lines to path, and to stdout with console. */
+/* The outbox: appends JSON lines to path, and to stdout with console.
+ * db names the database whose queue it carries (store_instance): each
+ * line records it, and a line of another database is not this one's.
+ * Copied. */
 struct channel *outbox_new(const char *name, const char *path, int console,
-    char *err, size_t errsz);
+    const char *db, char *err, size_t errsz);
 
 #endif

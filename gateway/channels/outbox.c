@@ -2,13 +2,19 @@
  * The outbox channel: "sends" by appending one JSON object per line to a
  * file (and, for the demo, printing it on the console). Used by the demo
  * and by every test that needs to see what would reach a phone:
- * {"id":..,"to":"+86...","text":"...","segments":N,"kind":"reply","at":"..."}
+ * {"id":..,"db":"..","to":"+86...","text":"...","segments":N,"kind":"reply",
+ *  "at":"..."}
  * A batch's lines are written as they come and fsync'ed once, at the
  * batch's end (outbox_flush): only then do they count as sent.
  * After a crash between writing a line and recording it as sent, the
  * message is offered again: the ids already in the file are read at open,
  * so it is recorded as sent without a second line (delivery checked
- * against the queue: nothing sent twice).
+ * against the queue: nothing sent twice). An id is a database's: "db" is
+ * the name of the database the line was written for (store_instance),
+ * and lines of another database are passed over, or a new database's
+ * first messages, beside an old file, would be taken as sent and never
+ * written. A line without "db" (written before lines named it) counts
+ * as this database's: at worst a message is not written again.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -26,6 +32,8 @@
 struct outbox {
 	FILE *f;
 	int console;
+	char db[17];		/* the database's name (store_instance) */
+	size_t nforeign;	/* lines of another database in the file */
 	int64_t *seen;		/* ids in the file when it was opened, sorted */
 	size_t nseen;
 	int64_t *held;		/* written, not yet fsync'ed nor reported */
@@ -40,8 +48,29 @@ outbox_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The ids already written (lines start with {"id":N), read from the
- * start of f; writes still go to its end. */
+/* A line's id, if the line is this database's: 1, 0 if another's (counted
+ * in nforeign), -1 if it is no message line. */
+static int
+outbox_line_id(struct outbox *ob, const char *line, long long *id)
+{
+	char db[17];
+
+	switch (sscanf(line, "{\"id\":%lld,\"db\":\"%16[0-9a-f]\"", id,
+	    db)) {
+	case 1:
+		return 1;	/* written before lines named their database */
+	case 2:
+		if (strcmp(db, ob->db) == 0)
+			return 1;
+		ob->nforeign++;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* The ids already written for this database, read from the start of f;
+ * writes still go to its end. */
 static void
 outbox_load(struct outbox *ob, FILE *f)
 {
@@ -52,15 +81,16 @@ outbox_load(struct outbox *ob, FILE *f)
 
 	rewind(f);
 	while (fgets(line, sizeof line, f)) {
-		if (sscanf(line, "{\"id\":%lld,", &id) != 1)
-			continue;
-		if (ob->nseen == cap) {
-			cap = cap ? cap * 2 : 256;
-			if ((p = realloc(ob->seen, cap * sizeof *p)) == NULL)
-				break;
-			ob->seen = p;
+		if (outbox_line_id(ob, line, &id) == 1) {
+			if (ob->nseen == cap) {
+				cap = cap ? cap * 2 : 256;
+				p = realloc(ob->seen, cap * sizeof *p);
+				if (p == NULL)
+					break;
+				ob->seen = p;
+			}
+			ob->seen[ob->nseen++] = id;
 		}
-		ob->seen[ob->nseen++] = id;
 		/* Skip the rest of a long line. */
 		while (!strchr(line, '\n') && fgets(line, sizeof line, f))
 			;
@@ -88,8 +118,8 @@ outbox_send(struct channel *ch, const struct chan_msg *m)
 		return 0;
 	}
 	timefmt_format(m->now, at, sizeof at);
-	o = json_pack("{sI ss ss si ss ss}", "id", (json_int_t)m->id,
-	    "to", m->to, "text", m->text, "segments", m->segments,
+	o = json_pack("{sI ss ss ss si ss ss}", "id", (json_int_t)m->id,
+	    "db", ob->db, "to", m->to, "text", m->text, "segments", m->segments,
 	    "kind", m->kind, "at", at);
 	if (o == NULL)
 		return -1;
@@ -175,8 +205,8 @@ static const struct channel_ops outbox_ops = {
 };
 
 struct channel *
-outbox_new(const char *name, const char *path, int console, char *err,
-    size_t errsz)
+outbox_new(const char *name, const char *path, int console, const char *db,
+    char *err, size_t errsz)
 {
 	struct channel *ch = xcalloc(1, sizeof *ch);
 	struct outbox *ob = xcalloc(1, sizeof *ob);
@@ -186,6 +216,7 @@ outbox_new(const char *name, const char *path, int console, char *err,
 	ch->ops = &outbox_ops;
 	ch->impl = ob;
 	ob->console = console;
+	snprintf(ob->db, sizeof ob->db, "%s", db);
 	if ((ob->f = fopen(path, "a+")) == NULL) {
 		snprintf(err, errsz, "channel %s: %s: %s", name, path,
 		    strerror(errno));
@@ -201,12 +232,14 @@ outbox_new(const char *name, const char *path, int console, char *err,
 		return NULL;
 	}
 	outbox_load(ob, ob->f);
-	/* Said, because a new database beside an old file would have its
-	 * messages taken as sent and never written. */
+	/* Said, so that an operator sees which lines stand for messages of
+	 * this database and which were passed over. */
+	if (ob->nforeign > 0)
+		log_info("channel %s: %zu line(s) in %s were written for "
+		    "another database: passed over", name, ob->nforeign, path);
 	if (ob->nseen > 0)
-		log_info("channel %s: %zu message id(s) already in %s (up to "
-		    "%lld) count as sent; start a new database with a new "
-		    "file", name, ob->nseen, path,
-		    (long long)ob->seen[ob->nseen - 1]);
+		log_info("channel %s: %zu message id(s) of this database "
+		    "already in %s (up to %lld) count as sent", name,
+		    ob->nseen, path, (long long)ob->seen[ob->nseen - 1]);
 	return ch;
 }
