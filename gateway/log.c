@@ -11,6 +11,10 @@
 
 static enum log_level log_level = LOGL_INFO;
 static int log_held;		/* info lines wait for log_release() */
+/* The held lines. log_out counts those written early (the buffer full),
+ * so that a mark stays a position in all that was held. */
+static char log_buf[128 * 1024];
+static size_t log_len, log_out;
 
 static const char *const log_names[] = { "ERROR", "WARN", "INFO", "DEBUG" };
 
@@ -26,13 +30,40 @@ void
 log_hold(void)
 {
 	log_held = 1;
+	log_len = log_out = 0;
+}
+
+size_t
+log_mark(void)
+{
+	return log_out + log_len;
+}
+
+void
+log_cut(size_t mark)
+{
+	/* What was written early stays written. */
+	if (mark < log_out)
+		mark = log_out;
+	if (mark - log_out < log_len)
+		log_len = mark - log_out;
+}
+
+static void
+log_flush_held(void)
+{
+	if (log_len > 0)
+		(void)fwrite(log_buf, 1, log_len, stderr);
+	log_out += log_len;
+	log_len = 0;
+	fflush(stderr);
 }
 
 void
 log_release(void)
 {
+	log_flush_held();
 	log_held = 0;
-	fflush(stderr);
 }
 
 void
@@ -61,9 +92,10 @@ log_debug_enabled(void)
 static void
 log_vwrite(enum log_level l, const char *err, const char *fmt, va_list ap)
 {
-	char ts[32], msg[1024];
+	char ts[32], msg[1024], line[1400];
 	struct timeval tv;
 	struct tm tm;
+	int n;
 
 	if (l > log_level)
 		return;
@@ -71,14 +103,24 @@ log_vwrite(enum log_level l, const char *err, const char *fmt, va_list ap)
 	gmtime_r(&tv.tv_sec, &tm);
 	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	if (err)
-		fprintf(stderr, "%s.%03dZ %-5s %s: %s\n", ts,
-		    (int)(tv.tv_usec / 1000), log_names[l], msg, err);
-	else
-		fprintf(stderr, "%s.%03dZ %-5s %s\n", ts,
-		    (int)(tv.tv_usec / 1000), log_names[l], msg);
-	if (!log_held || l < LOGL_INFO)
+	n = snprintf(line, sizeof line, "%s.%03dZ %-5s %s%s%s\n", ts,
+	    (int)(tv.tv_usec / 1000), log_names[l], msg, err ? ": " : "",
+	    err ? err : "");
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof line) {		/* cut, still one line */
+		n = sizeof line - 1;
+		line[n - 1] = '\n';
+	}
+	if (!log_held || l < LOGL_INFO) {
+		(void)fwrite(line, 1, (size_t)n, stderr);
 		fflush(stderr);
+		return;
+	}
+	if (log_len + (size_t)n > sizeof log_buf)
+		log_flush_held();
+	memcpy(log_buf + log_len, line, (size_t)n);
+	log_len += (size_t)n;
 }
 
 #define LOG_FN(fn, level, witherr)					\

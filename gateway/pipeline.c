@@ -175,10 +175,20 @@ pipeline_apply(struct pipeline *p, const struct pipeline_in *in,
 		goto fail;
 	return PIPELINE_ACCEPTED;
 fail:
-	log_warnx("inbound on %s not stored: %s", in->channel,
-	    store_errmsg(p->store));
 	*inbound_id = 0;
 	return PIPELINE_FAILED;
+}
+
+/* Said by the caller, which knows whether the message is tried again. */
+static void
+pipeline_not_stored(struct pipeline *p, const struct pipeline_in *in)
+{
+	char masked[32];
+
+	mask_phone(in->from, masked, sizeof masked);
+	log_warnx("inbound on %s from %s%s%s not stored: %s", in->channel,
+	    masked, in->provider_id ? ", provider id " : "",
+	    in->provider_id ? in->provider_id : "", store_errmsg(p->store));
 }
 
 /*
@@ -221,25 +231,25 @@ pipeline_inbound(struct pipeline *p, const struct pipeline_in *in,
 	enum pipeline_rc rc;
 
 	*inbound_id = 0;
-	if (store_begin(p->store) != STORE_OK) {
-		log_warnx("inbound on %s not stored: %s", in->channel,
-		    store_errmsg(p->store));
-		return PIPELINE_FAILED;
-	}
-	rc = pipeline_apply(p, in, inbound_id);
-	if (rc != PIPELINE_ACCEPTED) {
-		store_rollback(p->store);
-		return rc;
-	}
-	if (store_commit(p->store) != STORE_OK) {
-		log_warnx("inbound on %s not stored: %s", in->channel,
-		    store_errmsg(p->store));
-		store_rollback(p->store);
+	/* Held, so that a message rolled back leaves no line saying what it
+	 * did. */
+	log_hold();
+	if (store_begin(p->store) != STORE_OK)
+		rc = PIPELINE_FAILED;
+	else if ((rc = pipeline_apply(p, in, inbound_id)) ==
+	    PIPELINE_ACCEPTED && store_commit(p->store) != STORE_OK)
+		rc = PIPELINE_FAILED;
+	if (rc == PIPELINE_FAILED) {
+		log_cut(0);
+		pipeline_not_stored(p, in);
 		*inbound_id = 0;
-		return PIPELINE_FAILED;
 	}
-	pipeline_woke(p);
-	return PIPELINE_ACCEPTED;
+	if (rc != PIPELINE_ACCEPTED)
+		store_rollback(p->store);
+	log_release();
+	if (rc == PIPELINE_ACCEPTED)
+		pipeline_woke(p);
+	return rc;
 }
 
 static char *
@@ -309,6 +319,7 @@ pipeline_apply_group(struct pipeline *p, struct pipeline_job *batch,
 {
 	struct pipeline_job *j;
 	int careful = 0, ok;
+	size_t mark;
 
 again:
 	ok = store_begin(p->store) == STORE_OK;
@@ -319,16 +330,23 @@ again:
 			ok = 0;
 			continue;
 		}
+		mark = log_mark();
 		j->rc = pipeline_apply(p, &j->in, &j->id);
 		if (!careful) {
 			if (j->rc != PIPELINE_FAILED)
 				continue;
+			/* Nothing of this pass stays, nor its lines. */
 			store_rollback(p->store);
+			log_cut(0);
 			p->regroups++;
 			log_warnx("group of %zu message(s): one failed; "
 			    "applying them again, each on its own", n);
 			careful = 1;
 			goto again;
+		}
+		if (j->rc == PIPELINE_FAILED) {
+			log_cut(mark);
+			pipeline_not_stored(p, &j->in);
 		}
 		if (j->rc != PIPELINE_ACCEPTED)
 			store_rollback_to(p->store);
@@ -368,8 +386,10 @@ pipeline_batch_cb(evutil_socket_t fd, short what, void *arg)
 		    store_errmsg(p->store));
 		ok = 0;
 	}
-	if (!ok)
+	if (!ok) {
 		store_rollback(p->store);
+		log_cut(0);	/* none of it happened */
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) /
 	    1000000 > 50)

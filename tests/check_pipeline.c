@@ -316,17 +316,58 @@ submit(const char *text, const char *id, struct seen *w)
 	return pipeline_submit(F.g->pipeline, &in, done_cb, w);
 }
 
-START_TEST(test_group_commit_isolates_a_bad_neighbour)
+/* The daemon's log (stderr) into path until stderr_back(saved). */
+static int
+stderr_to(const char *path)
 {
-	struct seen w[3] = { { 0 } };
+	int fd, saved;
+
+	fflush(stderr);
+	ck_assert_int_ge(saved = dup(2), 0);
+	ck_assert_int_ge(fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600),
+	    0);
+	ck_assert_int_eq(dup2(fd, 2), 2);
+	close(fd);
+	return saved;
+}
+
+static void
+stderr_back(int saved)
+{
+	fflush(stderr);
+	ck_assert_int_eq(dup2(saved, 2), 2);
+	close(saved);
+}
+
+static int
+occurrences(const char *s, const char *what)
+{
+	int n = 0;
+
+	while ((s = strstr(s, what)) != NULL)
+		n++, s++;
+	return n;
+}
+
+/* Makes an ABS of 7 days fail half-way through its effect. */
+static void
+abs7_fails(void)
+{
 	sqlite3 *h;
 
-	/* The middle message's effect fails half-way through. */
 	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(h, "CREATE TRIGGER boom BEFORE INSERT ON "
 	    "absences WHEN NEW.days = 7 BEGIN SELECT RAISE(ABORT, 'no'); END",
 	    NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
+}
+
+START_TEST(test_group_commit_isolates_a_bad_neighbour)
+{
+	struct seen w[3] = { { 0 } };
+
+	/* The middle message's effect fails half-way through. */
+	abs7_fails();
 	ck_assert_int_eq(submit("ABS 20240101 3", "g1", &w[0]), 0);
 	ck_assert_int_eq(submit("ABS 20240102 7", "g2", &w[1]), 0);
 	ck_assert_int_eq(submit("ABS 20240103 3", "g3", &w[2]), 0);
@@ -352,6 +393,63 @@ START_TEST(test_group_commit_isolates_a_bad_neighbour)
 	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 2);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
 	    "'reply' AND inbound_id IS NOT NULL"), 2);
+}
+END_TEST
+
+/*
+ * The log says what committed. A group applied again after a failure
+ * logged its messages' lines twice (the first pass's, rolled back, were
+ * held in stdio's buffer and went out with the warning), the failing
+ * message's own lines too, and its "not stored" once for each pass.
+ */
+START_TEST(test_group_logs_what_committed)
+{
+	struct seen w[3] = { { 0 } };
+	char path[1100], *log;
+	int saved;
+
+	abs7_fails();
+	snprintf(path, sizeof path, "%s.log", F.db);
+	saved = stderr_to(path);
+	ck_assert_int_eq(submit("ABS 20240101 3", "l1", &w[0]), 0);
+	ck_assert_int_eq(submit("ABS 20240102 7", "l2", &w[1]), 0);
+	ck_assert_int_eq(submit("ABS 20240103 3", "l3", &w[2]), 0);
+	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	stderr_back(saved);
+	ck_assert_int_eq(w[1].rc, PIPELINE_FAILED);
+
+	ck_assert_ptr_nonnull(log = tu_read(path));
+	/* Two messages committed: two arrivals, two cases opened. */
+	ck_assert_msg(occurrences(log, " bytes\n") == 2, "%s", log);
+	ck_assert_msg(occurrences(log, " opened") == 2, "%s", log);
+	ck_assert_msg(occurrences(log, "applying them again") == 1, "%s", log);
+	ck_assert_msg(occurrences(log, "not stored") == 1, "%s", log);
+	ck_assert_msg(strstr(log, "applying them again") <
+	    strstr(log, "not stored"), "%s", log);
+	free(log);
+}
+END_TEST
+
+/* A message applied alone (a modem's, say) that fails leaves no line
+ * saying it arrived. */
+START_TEST(test_failed_message_logs_no_arrival)
+{
+	char path[1100], *log;
+	int64_t iid;
+	struct pipeline_in in = { "http", "a1", TEACHER, NULL,
+	    "ABS 20240102 7", 14, NULL, 0 };
+	int saved;
+
+	abs7_fails();
+	snprintf(path, sizeof path, "%s.log", F.db);
+	saved = stderr_to(path);
+	ck_assert_int_eq(pipeline_inbound(F.g->pipeline, &in, &iid),
+	    PIPELINE_FAILED);
+	stderr_back(saved);
+	ck_assert_ptr_nonnull(log = tu_read(path));
+	ck_assert_msg(occurrences(log, " bytes\n") == 0, "%s", log);
+	ck_assert_msg(occurrences(log, "not stored") == 1, "%s", log);
+	free(log);
 }
 END_TEST
 
@@ -663,8 +761,8 @@ checkpoint_becomes(enum store_rc rc)
 START_TEST(test_checkpoint_failure_logged)
 {
 	struct store_outbound m;
-	char *log, *at, path[1100];
-	int fd, saved, i, n;
+	char *log, path[1100];
+	int saved, i;
 
 	tu_disk_full(is_db);
 	/* More than 16,000 pages in the WAL: the thread checkpoints. */
@@ -680,12 +778,7 @@ START_TEST(test_checkpoint_failure_logged)
 	checkpoint_becomes(STORE_ERR);
 
 	snprintf(path, sizeof path, "%s.log", F.db);
-	fflush(stderr);
-	ck_assert_int_ge(saved = dup(2), 0);
-	ck_assert_int_ge(fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600),
-	    0);
-	ck_assert_int_eq(dup2(fd, 2), 2);
-	close(fd);
+	saved = stderr_to(path);
 	/* Said once, however many commits see it failing. */
 	ck_assert_int_eq(inbound(TEACHER, "HELP", "c1"), PIPELINE_ACCEPTED);
 	ck_assert_int_eq(inbound(TEACHER, "HELP", "c2"), PIPELINE_ACCEPTED);
@@ -695,19 +788,13 @@ START_TEST(test_checkpoint_failure_logged)
 	checkpoint_becomes(STORE_OK);
 	ck_assert_int_eq(inbound(TEACHER, "HELP", "c4"), PIPELINE_ACCEPTED);
 	ck_assert_int_eq(inbound(TEACHER, "HELP", "c5"), PIPELINE_ACCEPTED);
-	fflush(stderr);
-	ck_assert_int_eq(dup2(saved, 2), 2);
-	close(saved);
+	stderr_back(saved);
 
 	ck_assert_ptr_nonnull(log = tu_read(path));
-	for (n = 0, at = log; (at = strstr(at, "checkpoint failing")); at++)
-		n++;
-	ck_assert_msg(n == 1, "%d failure lines in: %s", n, log);
+	ck_assert_msg(occurrences(log, "checkpoint failing") == 1, "%s", log);
 	ck_assert_msg(strstr(log, "disk is full") != NULL, "%s", log);
-	for (n = 0, at = log; (at = strstr(at, "checkpoint succeeds again"));
-	    at++)
-		n++;
-	ck_assert_msg(n == 1, "%d recovery lines in: %s", n, log);
+	ck_assert_msg(occurrences(log, "checkpoint succeeds again") == 1, "%s",
+	    log);
 	free(log);
 }
 END_TEST
@@ -789,6 +876,8 @@ main(void)
 	tcase_add_test(tc, test_checkpoint_failure_logged);
 	tcase_add_test(tc, test_group_commit_isolates_a_bad_neighbour);
 	tcase_add_test(tc, test_group_refusals_write_nothing);
+	tcase_add_test(tc, test_group_logs_what_committed);
+	tcase_add_test(tc, test_failed_message_logs_no_arrival);
 	tcase_add_test(tc, test_sender_pass_waits_for_a_burst);
 	tcase_add_test(tc, test_full_queue_refuses_then_recovers);
 	tcase_add_test(tc, test_refused_by_every_channel_expires);
