@@ -179,16 +179,17 @@ fail:
 	return PIPELINE_FAILED;
 }
 
-/* Said by the caller, which knows whether the message is tried again. */
+/* Said by the caller, which knows whether the message is tried again.
+ * Not the provider's id: a field from outside, which may hold a newline
+ * (a forged log line). */
 static void
 pipeline_not_stored(struct pipeline *p, const struct pipeline_in *in)
 {
 	char masked[32];
 
 	mask_phone(in->from, masked, sizeof masked);
-	log_warnx("inbound on %s from %s%s%s not stored: %s", in->channel,
-	    masked, in->provider_id ? ", provider id " : "",
-	    in->provider_id ? in->provider_id : "", store_errmsg(p->store));
+	log_warnx("inbound on %s from %s not stored: %s", in->channel,
+	    masked, store_errmsg(p->store));
 }
 
 /*
