@@ -89,6 +89,35 @@ log_debug_enabled(void)
 	return log_level >= LOGL_DEBUG;
 }
 
+/*
+ * Appends s to line[len..max), each control character escaped: a field
+ * from outside (a provider's reference, a text at debug level) cannot
+ * start a line of its own. Returns the new length; what does not fit is
+ * cut.
+ */
+static int
+log_escape(char *line, size_t len, size_t max, const char *s)
+{
+	const char *esc;
+	unsigned char c;
+
+	for (; (c = (unsigned char)*s) != '\0'; s++) {
+		esc = c == '\n' ? "\\n" : c == '\r' ? "\\r" :
+		    c == '\t' ? "\\t" : c < 0x20 || c == 0x7f ? "?" : NULL;
+		if (esc == NULL) {
+			if (len + 1 > max)
+				break;
+			line[len++] = (char)c;
+		} else {
+			if (len + strlen(esc) > max)
+				break;
+			memcpy(line + len, esc, strlen(esc));
+			len += strlen(esc);
+		}
+	}
+	return (int)len;
+}
+
 static void
 log_vwrite(enum log_level l, const char *err, const char *fmt, va_list ap)
 {
@@ -103,15 +132,14 @@ log_vwrite(enum log_level l, const char *err, const char *fmt, va_list ap)
 	gmtime_r(&tv.tv_sec, &tm);
 	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	n = snprintf(line, sizeof line, "%s.%03dZ %-5s %s%s%s\n", ts,
-	    (int)(tv.tv_usec / 1000), log_names[l], msg, err ? ": " : "",
-	    err ? err : "");
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof line) {		/* cut, still one line */
-		n = sizeof line - 1;
-		line[n - 1] = '\n';
+	n = snprintf(line, sizeof line, "%s.%03dZ %-5s ", ts,
+	    (int)(tv.tv_usec / 1000), log_names[l]);
+	n = log_escape(line, (size_t)n, sizeof line - 1, msg);
+	if (err) {
+		n = log_escape(line, (size_t)n, sizeof line - 1, ": ");
+		n = log_escape(line, (size_t)n, sizeof line - 1, err);
 	}
+	line[n++] = '\n';
 	if (!log_held || l < LOGL_INFO) {
 		(void)fwrite(line, 1, (size_t)n, stderr);
 		fflush(stderr);
