@@ -715,6 +715,12 @@ http_healthz(struct http *h, struct evhttp_request *req)
 		 * again: a count that grows says something keeps failing. */
 		json_object_set_new(o, "groups_reapplied", json_integer(
 		    (json_int_t)pipeline_regroups(h->g->pipeline)));
+		/* Back-pressure: messages waiting for a commit now, and
+		 * those refused with 503 since start. */
+		json_object_set_new(o, "inbound_waiting", json_integer(
+		    (json_int_t)pipeline_pending(h->g->pipeline)));
+		json_object_set_new(o, "inbound_refused_busy", json_integer(
+		    (json_int_t)pipeline_refused(h->g->pipeline)));
 		http_json(req, 200, "OK", o);
 	}
 }

@@ -40,6 +40,9 @@ struct pipeline {
 	int64_t webhook_purged;		/* when expired signatures last went */
 	int ckpt_failing;		/* as last said in the log */
 	size_t regroups;		/* groups applied again, one by one */
+	size_t refused;			/* refused, the queue full */
+	size_t refused_said;		/* ... when the log last said so */
+	int refusing;			/* since the queue was last full */
 };
 
 static void pipeline_batch_cb(evutil_socket_t, short, void *);
@@ -278,8 +281,16 @@ pipeline_submit(struct pipeline *p, const struct pipeline_in *in,
 	char *at;
 	int i;
 
-	if (p->pending >= PIPELINE_MAX_QUEUE)
+	if (p->pending >= PIPELINE_MAX_QUEUE) {
+		if (!p->refusing) {
+			p->refusing = 1;
+			p->refused_said = p->refused;
+			log_warnx("%d messages wait for a commit: answering 503 "
+			    "until there is room", PIPELINE_MAX_QUEUE);
+		}
+		p->refused++;
 		return -1;
+	}
 	for (i = 0; i < 6; i++) {
 		l[i] = f[i] ? (i == 4 ? in->textlen : strlen(f[i])) : 0;
 		need += l[i] + 1;
@@ -379,6 +390,11 @@ pipeline_batch_cb(evutil_socket_t fd, short what, void *arg)
 	if (p->head == NULL)
 		p->tail = &p->head;
 	p->pending -= n;
+	if (p->refusing) {
+		p->refusing = 0;
+		log_warnx("room again after %zu refused (503)",
+		    p->refused - p->refused_said);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	log_hold();
 	ok = pipeline_apply_group(p, batch, n) == 0;
@@ -421,4 +437,10 @@ size_t
 pipeline_regroups(const struct pipeline *p)
 {
 	return p->regroups;
+}
+
+size_t
+pipeline_refused(const struct pipeline *p)
+{
+	return p->refused;
 }

@@ -68,6 +68,10 @@ size_t pipeline_pending(const struct pipeline *);
 /* Groups in which a message failed, so that all of them were applied
  * again each in its own savepoint (shown by /healthz). */
 size_t pipeline_regroups(const struct pipeline *);
+/* Messages refused because the queue was full (answered 503), since
+ * start (shown by /healthz). The log says when refusing starts and
+ * when there is room again, not once a message. */
+size_t pipeline_refused(const struct pipeline *);
 #define PIPELINE_MAX_QUEUE 4096
 #define PIPELINE_MAX_BATCH 512
 

@@ -534,10 +534,13 @@ END_TEST
 START_TEST(test_full_queue_refuses_then_recovers)
 {
 	static struct seen w[PIPELINE_MAX_QUEUE + 1];
-	char id[32];
+	char id[32], path[1100], *log;
 	size_t i;
+	int saved;
 
 	memset(w, 0, sizeof w);
+	snprintf(path, sizeof path, "%s.log", F.db);
+	saved = stderr_to(path);
 	for (i = 0; i < PIPELINE_MAX_QUEUE; i++) {
 		snprintf(id, sizeof id, "q%zu", i);
 		ck_assert_int_eq(submit("HELP", id, &w[i]), 0);
@@ -545,12 +548,21 @@ START_TEST(test_full_queue_refuses_then_recovers)
 	/* Full: refused (the HTTP layer answers 503 + Retry-After), and
 	 * memory does not grow. */
 	ck_assert_int_eq(submit("HELP", "over", &w[i]), -1);
+	ck_assert_int_eq(submit("HELP", "over", &w[i]), -1);
 	ck_assert_int_eq(pipeline_pending(F.g->pipeline), PIPELINE_MAX_QUEUE);
+	ck_assert_uint_eq(pipeline_refused(F.g->pipeline), 2);
 	/* One pass applies at most one batch; then there is room again. */
 	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
 	ck_assert_uint_le(pipeline_pending(F.g->pipeline),
 	    PIPELINE_MAX_QUEUE - PIPELINE_MAX_BATCH);
 	ck_assert_int_eq(submit("HELP", "over", &w[i]), 0);
+	stderr_back(saved);
+	/* Said once as it starts, once as it ends: not once a request. */
+	ck_assert_ptr_nonnull(log = tu_read(path));
+	ck_assert_msg(occurrences(log, "answering 503") == 1, "%s", log);
+	ck_assert_msg(occurrences(log, "room again after 2 refused") == 1,
+	    "%s", log);
+	free(log);
 	while (pipeline_pending(F.g->pipeline) > 0)
 		ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
 	for (i = 0; i <= PIPELINE_MAX_QUEUE; i++)

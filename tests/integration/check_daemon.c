@@ -296,6 +296,9 @@ START_TEST(test_clock_and_health)
 	ck_assert_int_gt(jint(r.body, "wal_frames"), 0);
 	/* No message failed: no group was applied again. */
 	ck_assert_ptr_nonnull(strstr(r.body, "\"groups_reapplied\":0"));
+	/* Back-pressure, as it stands: none waiting, none refused. */
+	ck_assert_ptr_nonnull(strstr(r.body, "\"inbound_waiting\":0"));
+	ck_assert_ptr_nonnull(strstr(r.body, "\"inbound_refused_busy\":0"));
 }
 END_TEST
 
