@@ -264,6 +264,12 @@ config_inbound_http(struct config_ctx *c, const char *key, const char *val)
 	if (!strcmp(key, "dedup_window"))
 		return config_int(c, "inbound.http", key, val, 0, 86400,
 		    &c->cfg->dedup_window);
+	/* Each holds at most a request's headers and twice max_body (about
+	 * 20 kB with a request half sent): 512 are 10 MB of the daemon's
+	 * 64. */
+	if (!strcmp(key, "max_connections"))
+		return config_int(c, "inbound.http", key, val, 4, 16384,
+		    &c->cfg->http_max_conns);
 	/* About 1 KB each: 8192 sessions are 8 MB of the daemon's 64. */
 	if (!strcmp(key, "ussd_sessions"))
 		return config_int(c, "inbound.http", key, val, 1, 8192,
@@ -561,6 +567,7 @@ config_defaults(struct gw_config *cfg)
 	snprintf(cfg->timezone, sizeof cfg->timezone, "Asia/Shanghai");
 	cfg->log_level = LOGL_INFO;
 	cfg->http_max_body = 8192;
+	cfg->http_max_conns = 512;
 	cfg->case_threshold = 2;
 	cfg->case_special_threshold = 1;
 	ladder_defaults(&cfg->ladder);

@@ -97,6 +97,7 @@ struct gw_config {
 	int dedup_window;			/* no-id inbound, seconds */
 	int ussd_sessions;			/* USSD sessions kept at once */
 	int ussd_timeout;			/* idle seconds before one ends */
+	int http_max_conns;			/* connections open at once */
 
 	/* [digest] */
 	int digest_weekday;		/* 1 Monday .. 7 Sunday */

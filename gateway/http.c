@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 
 #include "gateway/channels/channel.h"
+#include "gateway/conncap.h"
 #include "gateway/gw.h"
 #include "gateway/hmac.h"
 #include "gateway/log.h"
@@ -44,6 +45,7 @@ struct http {
 	struct evhttp *eh;
 	int port;
 	struct ussd *ussd;		/* USSD sessions */
+	struct conncap *cap;		/* connections open at once */
 };
 
 /* A JSON answer already serialized (len bytes, a newline added). */
@@ -721,6 +723,10 @@ http_healthz(struct http *h, struct evhttp_request *req)
 		    (json_int_t)pipeline_pending(h->g->pipeline)));
 		json_object_set_new(o, "inbound_refused_busy", json_integer(
 		    (json_int_t)pipeline_refused(h->g->pipeline)));
+		json_object_set_new(o, "connections",
+		    json_integer(conncap_open(h->cap)));
+		json_object_set_new(o, "max_connections",
+		    json_integer(conncap_max(h->cap)));
 		http_json(req, 200, "OK", o);
 	}
 }
@@ -754,6 +760,19 @@ http_route_cb(struct evhttp_request *req, void *arg)
 		return http_error(req, 404, "Not Found", "no such path");
 	}
 	http_error(req, 405, "Method Not Allowed", "method not allowed here");
+}
+
+/* evhttp's bufferevent for a new connection: NULL, evhttp makes its own;
+ * called only to count the connection in. */
+static struct bufferevent *
+http_conn_new(struct event_base *base, void *arg)
+{
+	struct http *h = arg;
+
+	(void)base;
+	if (h->cap)
+		conncap_accepted(h->cap);
+	return NULL;
 }
 
 struct http *
@@ -796,6 +815,13 @@ http_new(struct gw *g, char *err, size_t errsz)
 		h->port = ntohs(ss.ss_family == AF_INET6 ?
 		    ((struct sockaddr_in6 *)&ss)->sin6_port :
 		    ((struct sockaddr_in *)&ss)->sin_port);
+	evhttp_set_bevcb(h->eh, http_conn_new, h);
+	h->cap = conncap_new(g->base, evhttp_bound_socket_get_listener(bs),
+	    h->port, g->cfg->http_max_conns);
+	if (h->cap == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto fail;
+	}
 	log_info("listening on %s:%d", g->cfg->listen_host, h->port);
 	return h;
 fail:
@@ -814,6 +840,8 @@ http_free(struct http *h)
 {
 	if (h == NULL)
 		return;
+	/* Its timer touches evhttp's listener. */
+	conncap_free(h->cap);
 	if (h->eh)
 		evhttp_free(h->eh);
 	ussd_free(h->ussd);

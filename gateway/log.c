@@ -26,9 +26,22 @@ log_buffered(void)
 	(void)setvbuf(stderr, buf, _IOFBF, sizeof buf);
 }
 
+static void
+log_flush_held(void)
+{
+	if (log_len > 0)
+		(void)fwrite(log_buf, 1, log_len, stderr);
+	log_out += log_len;
+	log_len = 0;
+	fflush(stderr);
+}
+
 void
 log_hold(void)
 {
+	/* Holds do not nest: what an earlier one left is written. */
+	if (log_held)
+		log_flush_held();
 	log_held = 1;
 	log_len = log_out = 0;
 }
@@ -47,16 +60,6 @@ log_cut(size_t mark)
 		mark = log_out;
 	if (mark - log_out < log_len)
 		log_len = mark - log_out;
-}
-
-static void
-log_flush_held(void)
-{
-	if (log_len > 0)
-		(void)fwrite(log_buf, 1, log_len, stderr);
-	log_out += log_len;
-	log_len = 0;
-	fflush(stderr);
 }
 
 void

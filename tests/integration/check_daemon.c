@@ -508,6 +508,62 @@ START_TEST(test_check_config)
 }
 END_TEST
 
+/*
+ * At most max_connections at once: a client beyond waits in the kernel's
+ * backlog until one closes. Memory then stays bounded however many
+ * clients hold a connection open with a request half sent (1,500 of them
+ * holding 60 kB each took the daemon to 110 MB).
+ */
+START_TEST(test_connections_bounded)
+{
+	static const char partial[] = "POST /sms/inbound HTTP/1.1\r\n"
+	    "Host: x\r\nContent-Length: 6000\r\n\r\nfrom=1380";
+	static const char health[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n";
+	int held[4], waiting, i;
+	struct resp r;
+	char buf[64];
+	char *log;
+
+	setup_dirs();
+	write_conf_at("manual", "2026-09-01T09:00:00+08:00",
+	    "[inbound.http]\nmax_connections = 4\n");
+	start_daemon_configured();
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_ge(held[i] = raw_connect(), 0);
+		ck_assert_int_eq(write(held[i], partial, sizeof partial - 1),
+		    (ssize_t)sizeof partial - 1);
+	}
+	/* The fourth is this request's own. */
+	http(NULL, "/healthz", NULL, NULL, NULL, &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(jint(r.body, "connections"), 4);
+	ck_assert_int_eq(jint(r.body, "max_connections"), 4);
+	ck_assert_int_ge(held[3] = raw_connect(), 0);
+	ck_assert_int_eq(write(held[3], partial, sizeof partial - 1),
+	    (ssize_t)sizeof partial - 1);
+	/* Four are open (curl's closed meanwhile): a fifth waits. */
+	ck_assert_int_ge(waiting = raw_connect(), 0);
+	ck_assert_int_eq(write(waiting, health, sizeof health - 1),
+	    (ssize_t)sizeof health - 1);
+	ck_assert_msg(!readable(waiting, 500), "a fifth connection was served");
+	/* One closes: the fifth is taken and answered. */
+	close(held[0]);
+	ck_assert_msg(readable(waiting, 5000), "the fifth never served");
+	ck_assert_int_gt(read(waiting, buf, sizeof buf - 1), 12);
+	ck_assert_int_eq(strncmp(buf, "HTTP/1.1 200", 12), 0);
+	close(waiting);
+	for (i = 1; i < 4; i++)
+		close(held[i]);
+	ck_assert_ptr_nonnull(log = tu_read(logpath));
+	ck_assert_msg(strstr(log, "4 connections open: no more accepted "
+	    "until one closes") != NULL, "%s", log);
+	ck_assert_msg(strstr(log, "accepting connections again") != NULL,
+	    "%s", log);
+	free(log);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -538,6 +594,7 @@ main(void)
 	tcase_set_timeout(tc2, 60);
 	tcase_add_test(tc2, test_clock_refused_in_system_mode);
 	tcase_add_test(tc2, test_check_config);
+	tcase_add_test(tc2, test_connections_bounded);
 	tcase_add_test(tc2, test_import_clerk_roster);
 	tcase_add_test(tc2, test_import_three_bad_lines);
 	suite_add_tcase(s, tc2);

@@ -1,0 +1,159 @@
+/* The cap on open HTTP connections; see conncap.h. */
+#include "gateway/conncap.h"
+
+#include <dirent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#include "gateway/log.h"
+#include "gateway/xmalloc.h"
+
+struct conncap {
+	struct evconnlistener *listener;
+	struct event *retry;	/* counts again while paused */
+	int port, max;
+	int est;		/* the last count, plus accepts since */
+	int paused;
+	int blind;		/* /proc/self/fd unreadable: no cap */
+};
+
+static int
+conncap_port_of(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return -1;
+}
+
+int
+conncap_count(int port)
+{
+	struct sockaddr_storage ss;
+	struct dirent *e;
+	socklen_t sl;
+	int n = 0, fd, type;
+	char *end;
+	long v;
+	DIR *d;
+
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		v = strtol(e->d_name, &end, 10);
+		if (end == e->d_name || *end != '\0' || v == dirfd(d))
+			continue;
+		fd = (int)v;
+		/* Not a socket: ENOTSOCK, one system call. */
+		sl = sizeof ss;
+		if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0 ||
+		    conncap_port_of(&ss) != port)
+			continue;
+		sl = sizeof type;
+		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &sl) != 0 ||
+		    type != SOCK_STREAM)
+			continue;
+		sl = sizeof ss;
+		if (getpeername(fd, (struct sockaddr *)&ss, &sl) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Counts now; -1 (and no cap from then on) if the count cannot be had. */
+static int
+conncap_recount(struct conncap *c)
+{
+	int n;
+
+	if (c->blind)
+		return -1;
+	if ((n = conncap_count(c->port)) < 0) {
+		c->blind = 1;
+		log_warnx("cannot count connections (/proc/self/fd): "
+		    "max_connections is not enforced");
+		return -1;
+	}
+	c->est = n;
+	return n;
+}
+
+static void
+conncap_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct conncap *c = arg;
+	struct timeval tv = { 0, 100 * 1000 };
+	int n;
+
+	(void)fd;
+	(void)what;
+	n = conncap_recount(c);
+	if (n >= c->max) {
+		evtimer_add(c->retry, &tv);
+		return;
+	}
+	c->paused = 0;
+	evconnlistener_enable(c->listener);
+	log_info("%d connections open: accepting connections again", n);
+}
+
+struct conncap *
+conncap_new(struct event_base *base, struct evconnlistener *l, int port,
+    int max)
+{
+	struct conncap *c = xcalloc(1, sizeof *c);
+
+	c->listener = l;
+	c->port = port;
+	c->max = max;
+	if ((c->retry = evtimer_new(base, conncap_retry_cb, c)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+conncap_free(struct conncap *c)
+{
+	if (c == NULL)
+		return;
+	event_free(c->retry);
+	free(c);
+}
+
+void
+conncap_accepted(struct conncap *c)
+{
+	struct timeval tv = { 0, 100 * 1000 };
+	int n;
+
+	/* Between counts, connections are only ever added: no count is
+	 * needed until they could have reached the cap. */
+	if (c->blind || ++c->est < c->max || c->paused)
+		return;
+	if ((n = conncap_recount(c)) < c->max)
+		return;
+	c->paused = 1;
+	evconnlistener_disable(c->listener);
+	evtimer_add(c->retry, &tv);
+	log_warnx("%d connections open: no more accepted until one closes",
+	    n);
+}
+
+int
+conncap_open(struct conncap *c)
+{
+	return conncap_recount(c);
+}
+
+int
+conncap_max(const struct conncap *c)
+{
+	return c->max;
+}

@@ -1,0 +1,36 @@
+/*
+ * A cap on the HTTP connections open at once, so that memory stays
+ * bounded however many clients connect (each may hold a request half
+ * sent). libevent 2.1's evhttp has no such limit and says nothing when a
+ * connection ends (the limit came in 2.2), so the connections are counted
+ * where the kernel keeps them: the process's sockets whose local port is
+ * the listener's and that have a peer. A count is taken only when the
+ * accepts since the last one could have reached the cap; at the cap the
+ * listener stops accepting (the kernel's backlog holds the next clients)
+ * and a timer counts again every 100 ms until one has closed.
+ *
+ * Owns its timer; the listener stays evhttp's, so conncap_free must come
+ * before evhttp_free.
+ */
+#ifndef BX_CONNCAP_H
+#define BX_CONNCAP_H
+
+struct conncap;
+struct event_base;
+struct evconnlistener;
+
+/* Connected TCP sockets of this process whose local port is port (the
+ * listener itself has no peer and is not one); -1 if /proc/self/fd
+ * cannot be read. */
+int conncap_count(int port);
+
+struct conncap *conncap_new(struct event_base *, struct evconnlistener *,
+    int port, int max);
+void conncap_free(struct conncap *);
+/* A connection was accepted (from evhttp's bufferevent callback). */
+void conncap_accepted(struct conncap *);
+/* Connections open now (counted), and the cap. */
+int conncap_open(struct conncap *);
+int conncap_max(const struct conncap *);
+
+#endif
