@@ -2,6 +2,8 @@
  * The inbound log (dedup by channel and provider id) and the outbound
  * queue: queued -> sending -> sent | queued (retry) | failed.
  */
+#include <stdio.h>
+
 #include "store/store_int.h"
 
 enum store_rc
@@ -26,8 +28,13 @@ store_inbound_record(struct store *s, const struct store_inbound *in,
 		return STORE_OK;
 	}
 	rc = store_inbound_find(s, in->channel, in->provider_id, id);
-	return rc == STORE_OK ? STORE_DUP : rc == STORE_NOTFOUND ?
-	    STORE_ERR : rc;
+	if (rc == STORE_NOTFOUND) {
+		/* Ignored, yet not there: say so, not an earlier error. */
+		snprintf(s->err, sizeof s->err, "inbound row neither stored "
+		    "nor found");
+		return STORE_ERR;
+	}
+	return rc == STORE_OK ? STORE_DUP : rc;
 }
 
 enum store_rc
