@@ -39,6 +39,8 @@ signature = 【保学】
 mode = system
 [inbound.http]
 token = bench
+; The driver keeps its connections open: all of them must get in.
+max_connections = $((conns + 16))
 ${SIGN:+hmac_secret = bench-secret}
 [channel.outbox]
 type = outbox
