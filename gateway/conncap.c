@@ -99,7 +99,9 @@ conncap_retry_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	c->paused = 0;
 	evconnlistener_enable(c->listener);
-	log_info("%d connections open: accepting connections again", n);
+	if (n >= 0)	/* else blind: said so once, and no cap */
+		log_info("%d connections open: accepting connections again",
+		    n);
 }
 
 struct conncap *
