@@ -392,7 +392,7 @@ pipeline_batch_cb(evutil_socket_t fd, short what, void *arg)
 	p->pending -= n;
 	if (p->refusing) {
 		p->refusing = 0;
-		log_warnx("room again after %zu refused (503)",
+		log_info("room again after %zu refused (503)",
 		    p->refused - p->refused_said);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
