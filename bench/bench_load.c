@@ -5,6 +5,9 @@
  *	waits (10 s at most) until the daemon listens.
  *   bench_load freeport
  *	prints a free loopback TCP port.
+ *   bench_load hold -p PORT -P PID [-n N] [-b BYTES]
+ *	N clients at once, each holding a request half sent (BYTES of its
+ *	body): the daemon's RSS before, while they hold, and at its peak.
  *   bench_load roster DIR
  *	writes DIR/places.csv, people.csv, students.csv: a county of 100,000
  *	students and 8,000 people, for `baoxuectl import DIR`.
@@ -28,12 +31,14 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -443,21 +448,30 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A size in kB from /proc/PID/status ("VmHWM:", "VmRSS:"), or -1. */
 static long
-peak_rss_kb(long pid)
+status_kb(long pid, const char *key)
 {
 	char path[64], line[256];
 	long kb = -1;
+	size_t k = strlen(key);
 	FILE *f;
 
 	snprintf(path, sizeof path, "/proc/%ld/status", pid);
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
 	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "VmHWM: %ld", &kb) == 1)
+		if (strncmp(line, key, k) == 0 &&
+		    sscanf(line + k, "%ld", &kb) == 1)
 			break;
 	fclose(f);
 	return kb;
+}
+
+static long
+peak_rss_kb(long pid)
+{
+	return status_kb(pid, "VmHWM:");
 }
 
 /* CPU seconds (user + system) the daemon has used so far. */
@@ -772,6 +786,88 @@ ready(int port)
 	return 1;
 }
 
+/*
+ * Many clients at once, each holding a request half sent (its headers and
+ * part of a body that never comes whole), as a flood or a very slow
+ * network would: the daemon's resident memory before, while they hold
+ * (after 2 s) and at its peak. Those beyond the daemon's max_connections
+ * wait in the kernel's backlog.
+ */
+static int
+hold(int argc, char **argv)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int port = 0, n = 1000, bytes = 15900, ch, i, up = 0, err;
+	long pid = 0, rss0, rss1;
+	socklen_t len;
+	struct pollfd *pf;
+	char head[256], *body;
+	double t0;
+
+	while ((ch = getopt(argc, argv, "p:n:b:P:")) != -1)
+		switch (ch) {
+		case 'p': port = atoi(optarg); break;
+		case 'n': n = atoi(optarg); break;
+		case 'b': bytes = atoi(optarg); break;
+		case 'P': pid = atol(optarg); break;
+		default: return 2;
+		}
+	if (port <= 0 || pid <= 0 || n <= 0 || n > 100000 || bytes < 0 ||
+	    bytes > 1 << 20) {
+		fprintf(stderr, "usage: bench_load hold -p PORT -P PID [-n N] "
+		    "[-b BYTES]\n");
+		return 2;
+	}
+	if ((pf = calloc((size_t)n, sizeof *pf)) == NULL ||
+	    (body = malloc((size_t)bytes + 1)) == NULL)
+		abort();
+	memset(body, 'x', (size_t)bytes);
+	snprintf(head, sizeof head, "POST /sms/inbound HTTP/1.1\r\n"
+	    "Host: bench\r\nContent-Type: application/x-www-form-urlencoded"
+	    "\r\nContent-Length: %d\r\n\r\n", bytes + 100);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons((unsigned short)port);
+	rss0 = status_kb(pid, "VmRSS:");
+	for (i = 0; i < n; i++) {
+		pf[i].fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		pf[i].events = POLLOUT;
+		if (pf[i].fd < 0 || (connect(pf[i].fd, (struct sockaddr *)&a,
+		    sizeof a) != 0 && errno != EINPROGRESS)) {
+			perror("hold: connect");
+			return 1;
+		}
+	}
+	/* Each connection that the kernel completes gets its half request;
+	 * 2 s for all of them. */
+	for (t0 = ms_now(); up < n && ms_now() - t0 < 2000;) {
+		if (poll(pf, (nfds_t)n, 100) < 0)
+			break;
+		for (i = 0; i < n; i++) {
+			if (!(pf[i].revents & POLLOUT))
+				continue;
+			len = sizeof err;
+			if (getsockopt(pf[i].fd, SOL_SOCKET, SO_ERROR, &err,
+			    &len) == 0 && err == 0) {
+				(void)!write(pf[i].fd, head, strlen(head));
+				(void)!write(pf[i].fd, body, (size_t)bytes);
+				up++;
+			}
+			pf[i].events = 0;	/* done with this one */
+		}
+	}
+	sleep(2);
+	rss1 = status_kb(pid, "VmRSS:");
+	printf("hold: %d clients, each a request half sent (%d bytes of "
+	    "body); %d connected\n", n, bytes, up);
+	printf("  daemon RSS before / holding / peak %6.1f / %.1f / %.1f MB\n",
+	    rss0 / 1024.0, rss1 / 1024.0, peak_rss_kb(pid) / 1024.0);
+	for (i = 0; i < n; i++)
+		close(pf[i].fd);
+	free(pf);
+	free(body);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -783,6 +879,8 @@ main(int argc, char **argv)
 		return roster(argv[2]);
 	if (argc >= 2 && strcmp(argv[1], "drive") == 0)
 		return drive(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "hold") == 0)
+		return hold(argc - 1, argv + 1);
 	fprintf(stderr, "usage: bench_load roster DIR | bench_load drive ...\n");
 	return 2;
 }

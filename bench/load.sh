@@ -5,8 +5,9 @@
 #   1. closed loop, CONNS connections, as fast as the daemon answers;
 #   2. open loop at RATE msg/s, for latency at a realistic rate.
 # Usage: bench/load.sh [BUILD_DIR] (default build); env COUNT, CONNS, RATE,
-# SECS, OUT_RATE, PERF=1, STRACE=FILE, TRACE=1, KEEPLOG=FILE, KEEPDIR=1, and
-# SIGN=1 (every request signed with HMAC-SHA256, as providers are asked to).
+# SECS, OUT_RATE, PERF=1, STRACE=FILE, TRACE=1, KEEPLOG=FILE, KEEPDIR=1,
+# SIGN=1 (every request signed with HMAC-SHA256, as providers are asked to),
+# HOLD=N and HOLD_BYTES (N clients holding a request half sent, at the end).
 set -eu
 build=${1:-build}
 count=${COUNT:-200000}
@@ -40,7 +41,7 @@ mode = system
 [inbound.http]
 token = bench
 ; The driver keeps its connections open: all of them must get in.
-max_connections = $((conns + 16))
+max_connections = ${MAXCONN:-$((conns + 16))}
 ${SIGN:+hmac_secret = bench-secret}
 [channel.outbox]
 type = outbox
@@ -98,6 +99,10 @@ if [ -n "${TRACE:-}" ]; then
 			    k, n[k], sum[k], max[k], slow[k] + 0
 	}' "$dir/trace.txt" | sort
 fi
+# HOLD=N: then N clients at once, each holding a request half sent
+# (HOLD_BYTES of body, default 15900): the daemon's memory under them.
+[ -n "${HOLD:-}" ] && "$build/bench/bench_load" hold -p "$port" -P "$pid" \
+    -n "$HOLD" -b "${HOLD_BYTES:-15900}"
 kill -TERM "$pid"
 wait "$pid"
 # KEEPLOG=FILE: the daemon's log is kept there.
