@@ -11,6 +11,7 @@
 
 static enum log_level log_level = LOGL_INFO;
 static int log_held;		/* info lines wait for log_release() */
+static int log_held_warn;	/* ... and warnings too */
 /* The held lines. log_out counts those written early (the buffer full),
  * so that a mark stays a position in all that was held. */
 static char log_buf[128 * 1024];
@@ -63,10 +64,17 @@ log_cut(size_t mark)
 }
 
 void
+log_hold_warnings(int on)
+{
+	log_held_warn = on;
+}
+
+void
 log_release(void)
 {
 	log_flush_held();
 	log_held = 0;
+	log_held_warn = 0;
 }
 
 void
@@ -143,7 +151,7 @@ log_vwrite(enum log_level l, const char *err, const char *fmt, va_list ap)
 		n = log_escape(line, (size_t)n, sizeof line - 1, err);
 	}
 	line[n++] = '\n';
-	if (!log_held || l < LOGL_INFO) {
+	if (!log_held || l < (log_held_warn ? LOGL_WARN : LOGL_INFO)) {
 		(void)fwrite(line, 1, (size_t)n, stderr);
 		fflush(stderr);
 		return;

@@ -20,12 +20,16 @@ void log_set_level(enum log_level);
  * line (measured: 3 % of the daemon's CPU at 4,000 msg/s), and only the
  * lines of what committed: log_cut drops the lines held since a mark
  * (log_mark) when what they tell is rolled back. Warnings and errors are
- * written at once; a kill -9 loses at most the held lines of the group
+ * written at once (warnings are held too in a pass that would be done
+ * again: log_hold_warnings); a kill -9 loses at most the held lines of the group
  * in hand, which was not acknowledged either. Held lines beyond 128 kB
  * are written early, and can no longer be cut.
  */
 void log_buffered(void);
 void log_hold(void);
+/* While on (inside a hold), warnings are held too: for work that will be
+ * done again, and say so again, should it fail. */
+void log_hold_warnings(int on);
 size_t log_mark(void);
 void log_cut(size_t mark);
 void log_release(void);

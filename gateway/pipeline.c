@@ -334,6 +334,8 @@ pipeline_apply_group(struct pipeline *p, struct pipeline_job *batch,
 	size_t mark;
 
 again:
+	/* A first pass that fails is done again, warnings and all. */
+	log_hold_warnings(!careful);
 	ok = store_begin(p->store) == STORE_OK;
 	for (j = batch; j; j = j->next) {
 		j->rc = PIPELINE_FAILED;
@@ -350,6 +352,7 @@ again:
 			/* Nothing of this pass stays, nor its lines. */
 			store_rollback(p->store);
 			log_cut(0);
+			log_hold_warnings(0);
 			p->regroups++;
 			log_warnx("group of %zu message(s): one failed; "
 			    "applying them again, each on its own", n);
@@ -365,6 +368,7 @@ again:
 		if (store_release(p->store) != STORE_OK)
 			ok = 0;
 	}
+	log_hold_warnings(0);
 	return ok ? 0 : -1;
 }
 

@@ -117,6 +117,31 @@ START_TEST(test_hold_mark_cut)
 }
 END_TEST
 
+/* A pass that will be done again holds its warnings too, and drops them
+ * with its other lines. */
+START_TEST(test_hold_warnings)
+{
+	char *s;
+
+	log_hold();
+	log_hold_warnings(1);
+	log_warnx("first pass");
+	s = written();
+	ck_assert_int_eq(count(s, "first pass"), 0);
+	free(s);
+	log_cut(0);
+	log_hold_warnings(0);
+	log_warnx("second pass");
+	s = written();
+	ck_assert_int_eq(count(s, "second pass"), 1);
+	free(s);
+	log_release();
+	s = written();
+	ck_assert_int_eq(count(s, "first pass"), 0);
+	free(s);
+}
+END_TEST
+
 /* A group that logs more than the buffer holds: the early lines go out
  * whole and stay; what is cut is only what was still held. */
 START_TEST(test_hold_overflow)
@@ -153,6 +178,7 @@ main(void)
 	tcase_add_test(tc, test_one_line_per_call);
 	tcase_add_test(tc, test_hold_mark_cut);
 	tcase_add_test(tc, test_hold_overflow);
+	tcase_add_test(tc, test_hold_warnings);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
