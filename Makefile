@@ -6,7 +6,7 @@ FUZZ_BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build asan test fuzz bench bench-load demo clean
+.PHONY: all deps build asan test fuzz bench bench-load bench-apply demo clean
 
 all: build
 
@@ -60,6 +60,10 @@ bench: build
 # The daemon under load on loopback (about two minutes; see README).
 bench-load: build
 	bench/load.sh $(BUILD)
+
+# The writer alone: the pipeline's group commit without HTTP (see README).
+bench-apply: build
+	bench/apply.sh $(BUILD)
 
 demo: build
 	@sh examples/demo/run.sh $(BUILD)
