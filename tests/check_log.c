@@ -4,7 +4,6 @@
  * they tell was rolled back.
  */
 #include <check.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,28 +19,18 @@ static int saved = -1;
 static void
 setup(void)
 {
-	int fd;
-
 	dir = tu_tmpdir();
 	snprintf(path, sizeof path, "%s/log", dir);
-	fflush(stderr);
-	ck_assert_int_ge(saved = dup(2), 0);
-	ck_assert_int_ge(fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600),
-	    0);
-	ck_assert_int_eq(dup2(fd, 2), 2);
-	close(fd);
+	saved = tu_stderr_to(path);
 	log_set_level(LOGL_INFO);
 }
 
 static void
 teardown(void)
 {
-	fflush(stderr);
-	if (saved >= 0) {
-		dup2(saved, 2);
-		close(saved);
-		saved = -1;
-	}
+	if (saved >= 0)
+		tu_stderr_back(saved);
+	saved = -1;
 	tu_rmdir(dir);
 }
 
@@ -54,16 +43,6 @@ written(void)
 	fflush(stderr);
 	ck_assert_ptr_nonnull(s = tu_read(path));
 	return s;
-}
-
-static int
-count(const char *s, const char *what)
-{
-	int n = 0;
-
-	while ((s = strstr(s, what)) != NULL)
-		n++, s++;
-	return n;
 }
 
 /* A field from outside (a provider's reference, a text at debug level)
@@ -97,22 +76,22 @@ START_TEST(test_hold_mark_cut)
 	log_info("second");
 	log_warnx("a warning");
 	s = written();
-	ck_assert_int_eq(count(s, "first"), 0);
-	ck_assert_int_eq(count(s, "a warning"), 1);
+	ck_assert_int_eq(tu_count(s, "first"), 0);
+	ck_assert_int_eq(tu_count(s, "a warning"), 1);
 	free(s);
 	log_cut(mark);
 	log_info("third");
 	log_release();
 	s = written();
-	ck_assert_int_eq(count(s, "first"), 1);
-	ck_assert_int_eq(count(s, "second"), 0);
-	ck_assert_int_eq(count(s, "third"), 1);
+	ck_assert_int_eq(tu_count(s, "first"), 1);
+	ck_assert_int_eq(tu_count(s, "second"), 0);
+	ck_assert_int_eq(tu_count(s, "third"), 1);
 	ck_assert(strstr(s, "a warning") < strstr(s, "first"));
 	free(s);
 	/* Not held: at once. */
 	log_info("fourth");
 	s = written();
-	ck_assert_int_eq(count(s, "fourth"), 1);
+	ck_assert_int_eq(tu_count(s, "fourth"), 1);
 	free(s);
 }
 END_TEST
@@ -127,17 +106,17 @@ START_TEST(test_hold_warnings)
 	log_hold_warnings(1);
 	log_warnx("first pass");
 	s = written();
-	ck_assert_int_eq(count(s, "first pass"), 0);
+	ck_assert_int_eq(tu_count(s, "first pass"), 0);
 	free(s);
 	log_cut(0);
 	log_hold_warnings(0);
 	log_warnx("second pass");
 	s = written();
-	ck_assert_int_eq(count(s, "second pass"), 1);
+	ck_assert_int_eq(tu_count(s, "second pass"), 1);
 	free(s);
 	log_release();
 	s = written();
-	ck_assert_int_eq(count(s, "first pass"), 0);
+	ck_assert_int_eq(tu_count(s, "first pass"), 0);
 	free(s);
 }
 END_TEST
@@ -162,8 +141,8 @@ START_TEST(test_hold_overflow)
 	 * whole, and the rest was dropped. */
 	ck_assert_int_gt(tu_lines(path), 0);
 	ck_assert_int_lt(tu_lines(path), n);
-	ck_assert_int_eq(count(s, pad), tu_lines(path));
-	ck_assert_int_eq(count(s, "line 0 "), 1);
+	ck_assert_int_eq(tu_count(s, pad), tu_lines(path));
+	ck_assert_int_eq(tu_count(s, "line 0 "), 1);
 	free(s);
 }
 END_TEST

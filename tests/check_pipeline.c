@@ -316,39 +316,6 @@ submit(const char *text, const char *id, struct seen *w)
 	return pipeline_submit(F.g->pipeline, &in, done_cb, w);
 }
 
-/* The daemon's log (stderr) into path until stderr_back(saved). */
-static int
-stderr_to(const char *path)
-{
-	int fd, saved;
-
-	fflush(stderr);
-	ck_assert_int_ge(saved = dup(2), 0);
-	ck_assert_int_ge(fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600),
-	    0);
-	ck_assert_int_eq(dup2(fd, 2), 2);
-	close(fd);
-	return saved;
-}
-
-static void
-stderr_back(int saved)
-{
-	fflush(stderr);
-	ck_assert_int_eq(dup2(saved, 2), 2);
-	close(saved);
-}
-
-static int
-occurrences(const char *s, const char *what)
-{
-	int n = 0;
-
-	while ((s = strstr(s, what)) != NULL)
-		n++, s++;
-	return n;
-}
-
 /* Makes an ABS of 7 days fail half-way through its effect. */
 static void
 abs7_fails(void)
@@ -410,22 +377,22 @@ START_TEST(test_group_logs_what_committed)
 
 	abs7_fails();
 	snprintf(path, sizeof path, "%s.log", F.db);
-	saved = stderr_to(path);
+	saved = tu_stderr_to(path);
 	ck_assert_int_eq(submit("ABS 20240101 3", "l1", &w[0]), 0);
 	ck_assert_int_eq(submit("ABS 20240102 7", "l2", &w[1]), 0);
 	ck_assert_int_eq(submit("ABS 20240103 3", "l3", &w[2]), 0);
 	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
-	stderr_back(saved);
+	tu_stderr_back(saved);
 	ck_assert_int_eq(w[1].rc, PIPELINE_FAILED);
 
 	ck_assert_ptr_nonnull(log = tu_read(path));
 	/* Two messages committed: two arrivals, two cases opened. */
-	ck_assert_msg(occurrences(log, " bytes\n") == 2, "%s", log);
-	ck_assert_msg(occurrences(log, " opened") == 2, "%s", log);
-	ck_assert_msg(occurrences(log, "applying them again") == 1, "%s", log);
+	ck_assert_msg(tu_count(log, " bytes\n") == 2, "%s", log);
+	ck_assert_msg(tu_count(log, " opened") == 2, "%s", log);
+	ck_assert_msg(tu_count(log, "applying them again") == 1, "%s", log);
 	/* Casework's own warning, once: the first pass's went with it. */
-	ck_assert_msg(occurrences(log, "absence: no") == 1, "%s", log);
-	ck_assert_msg(occurrences(log, "not stored") == 1, "%s", log);
+	ck_assert_msg(tu_count(log, "absence: no") == 1, "%s", log);
+	ck_assert_msg(tu_count(log, "not stored") == 1, "%s", log);
 	ck_assert_msg(strstr(log, "applying them again") <
 	    strstr(log, "not stored"), "%s", log);
 	free(log);
@@ -444,13 +411,13 @@ START_TEST(test_failed_message_logs_no_arrival)
 
 	abs7_fails();
 	snprintf(path, sizeof path, "%s.log", F.db);
-	saved = stderr_to(path);
+	saved = tu_stderr_to(path);
 	ck_assert_int_eq(pipeline_inbound(F.g->pipeline, &in, &iid),
 	    PIPELINE_FAILED);
-	stderr_back(saved);
+	tu_stderr_back(saved);
 	ck_assert_ptr_nonnull(log = tu_read(path));
-	ck_assert_msg(occurrences(log, " bytes\n") == 0, "%s", log);
-	ck_assert_msg(occurrences(log, "not stored") == 1, "%s", log);
+	ck_assert_msg(tu_count(log, " bytes\n") == 0, "%s", log);
+	ck_assert_msg(tu_count(log, "not stored") == 1, "%s", log);
 	free(log);
 }
 END_TEST
@@ -542,7 +509,7 @@ START_TEST(test_full_queue_refuses_then_recovers)
 
 	memset(w, 0, sizeof w);
 	snprintf(path, sizeof path, "%s.log", F.db);
-	saved = stderr_to(path);
+	saved = tu_stderr_to(path);
 	for (i = 0; i < PIPELINE_MAX_QUEUE; i++) {
 		snprintf(id, sizeof id, "q%zu", i);
 		ck_assert_int_eq(submit("HELP", id, &w[i]), 0);
@@ -558,11 +525,11 @@ START_TEST(test_full_queue_refuses_then_recovers)
 	ck_assert_uint_le(pipeline_pending(F.g->pipeline),
 	    PIPELINE_MAX_QUEUE - PIPELINE_MAX_BATCH);
 	ck_assert_int_eq(submit("HELP", "over", &w[i]), 0);
-	stderr_back(saved);
+	tu_stderr_back(saved);
 	/* Said once as it starts, once as it ends: not once a request. */
 	ck_assert_ptr_nonnull(log = tu_read(path));
-	ck_assert_msg(occurrences(log, "answering 503") == 1, "%s", log);
-	ck_assert_msg(occurrences(log, "room again after 2 refused") == 1,
+	ck_assert_msg(tu_count(log, "answering 503") == 1, "%s", log);
+	ck_assert_msg(tu_count(log, "room again after 2 refused") == 1,
 	    "%s", log);
 	free(log);
 	while (pipeline_pending(F.g->pipeline) > 0)
@@ -792,7 +759,7 @@ START_TEST(test_checkpoint_failure_logged)
 	checkpoint_becomes(STORE_ERR);
 
 	snprintf(path, sizeof path, "%s.log", F.db);
-	saved = stderr_to(path);
+	saved = tu_stderr_to(path);
 	/* Said once, however many commits see it failing. */
 	ck_assert_int_eq(inbound(TEACHER, "HELP", "c1"), PIPELINE_ACCEPTED);
 	ck_assert_int_eq(inbound(TEACHER, "HELP", "c2"), PIPELINE_ACCEPTED);
@@ -802,12 +769,12 @@ START_TEST(test_checkpoint_failure_logged)
 	checkpoint_becomes(STORE_OK);
 	ck_assert_int_eq(inbound(TEACHER, "HELP", "c4"), PIPELINE_ACCEPTED);
 	ck_assert_int_eq(inbound(TEACHER, "HELP", "c5"), PIPELINE_ACCEPTED);
-	stderr_back(saved);
+	tu_stderr_back(saved);
 
 	ck_assert_ptr_nonnull(log = tu_read(path));
-	ck_assert_msg(occurrences(log, "checkpoint failing") == 1, "%s", log);
+	ck_assert_msg(tu_count(log, "checkpoint failing") == 1, "%s", log);
 	ck_assert_msg(strstr(log, "disk is full") != NULL, "%s", log);
-	ck_assert_msg(occurrences(log, "checkpoint succeeds again") == 1, "%s",
+	ck_assert_msg(tu_count(log, "checkpoint succeeds again") == 1, "%s",
 	    log);
 	free(log);
 }

@@ -1,6 +1,7 @@
 #include "tests/testutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -226,4 +227,36 @@ tu_disk_full(int (*full)(const char *path))
 	if (tu_real_write)
 		u->xSetSystemCall(u, "write", full ?
 		    (sqlite3_syscall_ptr)tu_full_write : tu_real_write);
+}
+
+int
+tu_stderr_to(const char *path)
+{
+	int fd, saved;
+
+	fflush(stderr);
+	ck_assert_int_ge(saved = dup(2), 0);
+	ck_assert_int_ge(fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600),
+	    0);
+	ck_assert_int_eq(dup2(fd, 2), 2);
+	close(fd);
+	return saved;
+}
+
+void
+tu_stderr_back(int saved)
+{
+	fflush(stderr);
+	ck_assert_int_eq(dup2(saved, 2), 2);
+	close(saved);
+}
+
+int
+tu_count(const char *s, const char *what)
+{
+	int n = 0;
+
+	while ((s = strstr(s, what)) != NULL)
+		n++, s++;
+	return n;
 }

@@ -32,5 +32,10 @@ const char *tu_src(const char *rel);
 void tu_disk_full(int (*full)(const char *path));
 /* The path an open descriptor of this process refers to; -1 if none. */
 int tu_fd_path(int fd, char *buf, size_t bufsz);
+/* stderr (the log) into path, truncated, until tu_stderr_back(saved). */
+int tu_stderr_to(const char *path);
+void tu_stderr_back(int saved);
+/* How many times what occurs in s. */
+int tu_count(const char *s, const char *what);
 
 #endif
