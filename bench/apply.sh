@@ -13,22 +13,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$build/bench/bench_load" roster "$dir"
-"$build/baoxuectl" -d "$dir/county.db" import "$dir" >/dev/null
-cat > "$dir/baoxued.conf" <<CONF
-[daemon]
-database = $dir/county.db
-templates = $src/templates/zh-CN
-timezone = Asia/Shanghai
-signature = 【保学】
-[clock]
-mode = system
-[inbound.http]
-token = bench
-[channel.outbox]
-type = outbox
-path = $dir/outbox.txt
-rate = ${OUT_RATE:-100}
-CONF
+. "$src/bench/county.sh"
+county_make "$build" "$dir"
+county_conf "$dir" "$src" > "$dir/baoxued.conf"
 "$build/bench/bench_apply" -c "$dir/baoxued.conf" -n "${COUNT:-50000}" \
     -g "${GROUP:-64}" 2>"$dir/apply.log"

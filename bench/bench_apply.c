@@ -20,14 +20,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/county.h"
 #include "gateway/config.h"
 #include "gateway/gw.h"
 #include "gateway/log.h"
 #include "gateway/pipeline.h"
-
-/* bench_load's county (bench_load.c: the roster subcommand). */
-#define STUDENTS 100000
-#define NCLASS (20 * 10 * 6)
 
 struct apply {
 	unsigned seed;
@@ -83,6 +80,7 @@ next_message(struct apply *a, char *text, size_t textsz, char *from,
     size_t fromsz)
 {
 	unsigned r = rnd(a) % 100;
+	char no[16], ph[16];
 	int i, k;
 
 	if (r < 70 && (r < 60 || a->nopen == 0) &&
@@ -90,14 +88,16 @@ next_message(struct apply *a, char *text, size_t textsz, char *from,
 		i = a->next_fresh++;
 		a->state[i] = 1;
 		a->open[a->nopen++] = i;
-		snprintf(text, textsz, "ABS 3%07d 3", i);
+		student_no(i, no, sizeof no);
+		snprintf(text, textsz, "ABS %s 3", no);
 	} else if (r < 90 && a->nopen > 0) {
 		k = (int)(rnd(a) % (unsigned)a->nopen);
 		i = a->open[k];
+		student_no(i, no, sizeof no);
 		if (r < 70)
-			snprintf(text, textsz, "ABS 3%07d 4", i);
+			snprintf(text, textsz, "ABS %s 4", no);
 		else {
-			snprintf(text, textsz, "RET 3%07d", i);
+			snprintf(text, textsz, "RET %s", no);
 			a->state[i] = 2;
 			a->open[k] = a->open[--a->nopen];
 		}
@@ -105,7 +105,8 @@ next_message(struct apply *a, char *text, size_t textsz, char *from,
 		i = (int)(rnd(a) % STUDENTS);
 		snprintf(text, textsz, "HELLO");
 	}
-	snprintf(from, fromsz, "+861370%07d", i % NCLASS);
+	head_teacher_phone(student_class(i), ph, sizeof ph);
+	snprintf(from, fromsz, "+86%s", ph);
 }
 
 int

@@ -47,45 +47,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/county.h"
 #include "gateway/hmac.h"
-
-#define TOWNSHIPS 20
-#define VILLAGES 20		/* per township */
-#define SCHOOLS 10		/* per township */
-#define CLASSES 6		/* per school */
-#define NCLASS (TOWNSHIPS * SCHOOLS * CLASSES)
-#define STUDENTS 100000
-#define PEOPLE 8000
-#define TEACHERS_PER_SCHOOL \
-	((PEOPLE - NCLASS - TOWNSHIPS * SCHOOLS - TOWNSHIPS * VILLAGES * 2 - \
-	    TOWNSHIPS * 2 - 2) / (TOWNSHIPS * SCHOOLS))
-
-/* Deterministic roster: both subcommands derive the same numbers. */
-static void
-student_no(int i, char *buf, size_t len)
-{
-	snprintf(buf, len, "3%07d", i);
-}
-
-static int
-student_class(int i)
-{
-	return i % NCLASS;
-}
-
-static void
-head_teacher_phone(int cls, char *buf, size_t len)
-{
-	snprintf(buf, len, "1370%07d", cls);
-}
-
-static void
-class_code(int cls, char *buf, size_t len)
-{
-	int t = cls / (SCHOOLS * CLASSES), s = cls / CLASSES % SCHOOLS;
-
-	snprintf(buf, len, "K%02d%02d%d", t, s, cls % CLASSES);
-}
 
 static FILE *
 create(const char *dir, const char *name)

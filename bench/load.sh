@@ -23,33 +23,20 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$build/bench/bench_load" roster "$dir"
-t0=$(date +%s.%N)
-"$build/baoxuectl" -d "$dir/county.db" import "$dir" >/dev/null
-echo "import: $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $t0 }") s"
-
+. "$src/bench/county.sh"
+county_make "$build" "$dir"
 port=$("$build/bench/bench_load" freeport)
-cat > "$dir/baoxued.conf" <<CONF
+{
+	county_conf "$dir" "$src"
+	cat <<CONF
 [daemon]
 listen = 127.0.0.1:$port
-database = $dir/county.db
-templates = $src/templates/zh-CN
-timezone = Asia/Shanghai
-signature = 【保学】
-[clock]
-mode = system
 [inbound.http]
-token = bench
 ; The driver keeps its connections open: all of them must get in.
 max_connections = ${MAXCONN:-$((conns + 16))}
 ${SIGN:+hmac_secret = bench-secret}
-[channel.outbox]
-type = outbox
-path = $dir/outbox.txt
-; A real provider accepts tens to hundreds of SMS a second; the queue
-; absorbs the burst and drains at this rate.
-rate = ${OUT_RATE:-100}
 CONF
+} > "$dir/baoxued.conf"
 "$build/baoxued" -c "$dir/baoxued.conf" 2>"$dir/baoxued.log" &
 pid=$!
 "$build/bench/bench_load" ready "$port" || { cat "$dir/baoxued.log"; exit 1; }
