@@ -163,6 +163,9 @@ main(int argc, char **argv)
 		while (pipeline_pending(g->pipeline) > 0)
 			event_base_loop(base, EVLOOP_ONCE);
 	}
+	/* The last groups' answers wait for their commits' sync. */
+	while (pipeline_syncing(g->pipeline) > 0)
+		event_base_loop(base, EVLOOP_ONCE);
 	secs = now_s() - t0;
 	cpu = cpu_s() - c0;
 	printf("writer alone: %ld messages in groups of %d in %.2f s\n",

@@ -721,6 +721,10 @@ http_healthz(struct http *h, struct evhttp_request *req)
 		 * those refused with 503 since start. */
 		json_object_set_new(o, "inbound_waiting", json_integer(
 		    (json_int_t)pipeline_pending(h->g->pipeline)));
+		/* Committed, unanswered until the disk has them: a count
+		 * that stays up is a slow or failing disk. */
+		json_object_set_new(o, "inbound_syncing", json_integer(
+		    (json_int_t)pipeline_syncing(h->g->pipeline)));
 		json_object_set_new(o, "inbound_refused_busy", json_integer(
 		    (json_int_t)pipeline_refused(h->g->pipeline)));
 		json_object_set_new(o, "connections",

@@ -22,14 +22,19 @@ struct pipeline_job {
 	void *arg;
 	enum pipeline_rc rc;
 	int64_t id;
+	uint64_t ticket;		/* store_synced must reach it */
 	struct pipeline_job *next;
 	char data[];
 };
 
 struct pipeline {
 	struct event *batch;
+	struct event *synced;		/* the store's sync moved */
 	struct pipeline_job *head, **tail;
 	size_t pending;
+	/* Committed, answered once on disk: in commit (ticket) order. */
+	struct pipeline_job *wait, **wait_tail;
+	size_t syncing;
 	struct store *store;
 	struct casework *cw;
 	const struct clock *clock;
@@ -46,6 +51,7 @@ struct pipeline {
 };
 
 static void pipeline_batch_cb(evutil_socket_t, short, void *);
+static void pipeline_synced_cb(evutil_socket_t, short, void *);
 
 struct pipeline *
 pipeline_new(struct event_base *base, struct store *st, struct casework *cw,
@@ -55,9 +61,14 @@ pipeline_new(struct event_base *base, struct store *st, struct casework *cw,
 	struct pipeline *p = xcalloc(1, sizeof *p);
 
 	p->tail = &p->head;
+	p->wait_tail = &p->wait;
 	if (base && (p->batch = evtimer_new(base, pipeline_batch_cb, p)) ==
 	    NULL)
 		fatalx("pipeline: evtimer_new");
+	if (base && store_sync_fd(st) >= 0 && ((p->synced = event_new(base,
+	    store_sync_fd(st), EV_READ | EV_PERSIST, pipeline_synced_cb, p)) ==
+	    NULL || event_add(p->synced, NULL) != 0))
+		fatalx("pipeline: the store's sync event");
 	p->store = st;
 	p->cw = cw;
 	p->clock = clk;
@@ -80,8 +91,14 @@ pipeline_free(struct pipeline *p)
 		p->head = j->next;
 		free(j);
 	}
+	while ((j = p->wait) != NULL) {
+		p->wait = j->next;
+		free(j);
+	}
 	if (p->batch)
 		event_free(p->batch);
+	if (p->synced)
+		event_free(p->synced);
 	free(p);
 }
 
@@ -89,6 +106,48 @@ size_t
 pipeline_pending(const struct pipeline *p)
 {
 	return p->pending;
+}
+
+size_t
+pipeline_syncing(const struct pipeline *p)
+{
+	return p->syncing;
+}
+
+/*
+ * Answers the committed messages whose commit is now on disk. A failed
+ * sync stops the daemon, their answers unsent: the kernel may have
+ * dropped the pages it could not write, so what was committed since the
+ * last good sync may be gone, and a later sync that succeeds would not
+ * say otherwise. Nobody was told about it; the providers send it again,
+ * and the restart recovers whatever the WAL holds.
+ */
+static void
+pipeline_answer_synced(struct pipeline *p)
+{
+	struct pipeline_job *j;
+	uint64_t upto;
+
+	if (store_synced(p->store, &upto) != STORE_OK)
+		fatalx("stopping: the database's log could not be written to "
+		    "disk (%s); %zu message(s) committed since are not "
+		    "answered and will be sent again", store_errmsg(p->store),
+		    p->syncing);
+	while ((j = p->wait) != NULL && j->ticket <= upto) {
+		if ((p->wait = j->next) == NULL)
+			p->wait_tail = &p->wait;
+		p->syncing--;
+		j->done(j->arg, j->rc, j->id);
+		free(j);
+	}
+}
+
+static void
+pipeline_synced_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	pipeline_answer_synced(arg);
 }
 
 /*
@@ -379,6 +438,7 @@ pipeline_batch_cb(evutil_socket_t fd, short what, void *arg)
 	struct pipeline *p = arg;
 	struct pipeline_job *batch = p->head, *j, **tail = &p->head;
 	struct timespec t0, t1;
+	uint64_t ticket = 0;
 	size_t n = 0;
 	int ok;
 
@@ -402,7 +462,8 @@ pipeline_batch_cb(evutil_socket_t fd, short what, void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	log_hold();
 	ok = pipeline_apply_group(p, batch, n) == 0;
-	if (ok && store_commit(p->store) != STORE_OK) {
+	/* The loop goes on while the WAL's sync is made (store/walsync.c). */
+	if (ok && store_commit_deferred(p->store, &ticket) != STORE_OK) {
 		log_warnx("group commit of %zu message(s) failed: %s", n,
 		    store_errmsg(p->store));
 		ok = 0;
@@ -417,19 +478,30 @@ pipeline_batch_cb(evutil_socket_t fd, short what, void *arg)
 		log_info("group commit of %zu message(s) took %ld ms", n,
 		    (long)((t1.tv_sec - t0.tv_sec) * 1000 +
 		    (t1.tv_nsec - t0.tv_nsec) / 1000000));
-	/* Answers only now, after the commit. */
+	/*
+	 * Answered once the commit is on disk, and with it every earlier
+	 * one that a duplicate or a replay was found in. A group that did
+	 * not commit is answered now, all of it 503: what its refusals
+	 * point at may not be on disk either, and a retry is always safe.
+	 */
 	while ((j = batch) != NULL) {
 		batch = j->next;
-		if (!ok && j->rc == PIPELINE_ACCEPTED) {
-			j->rc = PIPELINE_FAILED;
-			j->id = 0;
+		j->next = NULL;
+		if (ok) {
+			j->ticket = ticket;
+			*p->wait_tail = j;
+			p->wait_tail = &j->next;
+			p->syncing++;
+			continue;
 		}
-		j->done(j->arg, j->rc, j->id);
+		j->done(j->arg, PIPELINE_FAILED, 0);
 		free(j);
 	}
 	log_release();
-	if (ok)
+	if (ok) {
+		pipeline_answer_synced(p);
 		pipeline_woke(p);
+	}
 	if (p->head) {
 		struct timeval now = { 0, 0 };
 

@@ -3,12 +3,14 @@
  * in ONE transaction; only after COMMIT is the message acknowledged, and
  * the sender woken. A crash at any point loses nothing and repeats nothing.
  *
- * Group commit: messages submitted while the loop is busy (a commit's fsync
- * included) are applied together in the next transaction; should one of
- * them fail, the group is applied again with each message inside its own
- * savepoint, so that one failing message does not undo its neighbours.
- * Each one's callback runs after the COMMIT. A queue deeper than max_queue
- * is refused (the caller answers 503 and the provider retries).
+ * Group commit: messages submitted while the loop is busy are applied
+ * together in the next transaction; should one of them fail, the group is
+ * applied again with each message inside its own savepoint, so that one
+ * failing message does not undo its neighbours. Each one's callback runs
+ * once the COMMIT is on disk: the WAL's sync is made by the store's sync
+ * thread while the loop applies the next group (store_commit_deferred).
+ * A queue deeper than max_queue is refused (the caller answers 503 and
+ * the provider retries).
  */
 #ifndef BX_PIPELINE_H
 #define BX_PIPELINE_H
@@ -65,6 +67,8 @@ int pipeline_submit(struct pipeline *, const struct pipeline_in *,
     pipeline_done_fn *done, void *arg);
 /* Messages waiting for the next commit. */
 size_t pipeline_pending(const struct pipeline *);
+/* Messages committed whose commit is not yet on disk, so not answered. */
+size_t pipeline_syncing(const struct pipeline *);
 /* Groups in which a message failed, so that all of them were applied
  * again each in its own savepoint (shown by /healthz). */
 size_t pipeline_regroups(const struct pipeline *);

@@ -181,6 +181,27 @@ void store_rollback(struct store *);		/* safe outside a transaction */
 enum store_rc store_savepoint(struct store *);
 enum store_rc store_release(struct store *);
 void store_rollback_to(struct store *);	/* then store_release() */
+/*
+ * COMMIT, with the WAL's fdatasync left to the store's sync thread: on
+ * return the transaction is seen by every connection, but may not be on
+ * disk. *ticket is what store_synced must reach for it (and all committed
+ * before it) to be on disk. Until then nothing it did may be told to
+ * anyone outside (an answer, an SMS): a power cut would take it back.
+ * A commit that wrote nothing gets the ticket of the last that did.
+ * Without the sync thread (its VFS missing) this is store_commit and the
+ * ticket is already reached.
+ */
+enum store_rc store_commit_deferred(struct store *, uint64_t *ticket);
+/*
+ * The tickets on disk: STORE_OK with *upto, every ticket up to it safe;
+ * STORE_ERR once a sync failed (store_errmsg says which file and why):
+ * what was committed since the last good sync may be lost, and no later
+ * sync can say otherwise, so this stays STORE_ERR. Cheap: no SQL.
+ */
+enum store_rc store_synced(struct store *, uint64_t *upto);
+/* Readable when store_synced may say more (which empties it); -1 when
+ * there is no sync thread. Owned by the store. */
+int store_sync_fd(const struct store *);
 
 /* Roster. Puts are upserts keyed by code / (phone, role, scope) / 学号. */
 enum store_rc store_place_put(struct store *, const struct store_place *);

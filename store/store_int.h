@@ -15,10 +15,12 @@ enum store_stmt {
 
 struct store_ckpt;
 struct store_rcache;
+struct store_walsync;
 
 struct store {
 	sqlite3 *db;
 	struct store_ckpt *ckpt;	/* checkpoint.c; NULL if none */
+	struct store_walsync *walsync;	/* walsync.c; NULL if none */
 	struct store_rcache *rcache;	/* rcache.c; NULL until first used */
 	sqlite3_stmt *st[STMT_COUNT];
 	char err[256];
@@ -47,6 +49,15 @@ void store_ckpt_stop(struct store *);
 /* The VFS that writes a commit's WAL frames in one call (walvfs.c). */
 #define STORE_WALVFS "bx-wal"
 int store_walvfs_register(void);	/* once, before any open; 0 or -1 */
+/* While ws is set on a WAL file of that VFS, its commit syncs are handed
+ * to ws (store_walsync_ask) instead of made; NULL puts them back. -1 if
+ * the file is not one of the VFS's. */
+int store_walvfs_defer(sqlite3_file *wal, struct store_walsync *ws);
+
+/* The WAL's sync thread (walsync.c), once the connection has read. */
+int store_walsync_start(struct store *, char *err, size_t errsz);
+void store_walsync_stop(struct store *);	/* after what was asked */
+void store_walsync_ask(struct store_walsync *);
 
 /*
  * The roster cache (rcache.c). A look-up returns 1 with the answer (rc

@@ -44,6 +44,7 @@ struct walvfs_file {
 	sqlite3_int64 off;		/* file offset of buf[0] */
 	size_t len;
 	unsigned char *buf;		/* WALVFS_BUF, allocated on first use */
+	struct store_walsync *defer;	/* takes the commit's sync, or NULL */
 };
 
 static sqlite3_vfs *walvfs_real;
@@ -145,6 +146,16 @@ walvfs_sync(sqlite3_file *pf, int flags)
 
 	if ((rc = walvfs_flush(f)) != SQLITE_OK)
 		return rc;
+	/*
+	 * A commit's sync comes with SQLITE_SYNC_NORMAL; the WAL header's
+	 * and a checkpoint's with SQLITE_SYNC_FULL (checkpoint_fullfsync,
+	 * db.c; the same fdatasync on Linux). Only the first is handed over:
+	 * the others must be on disk before SQLite writes on.
+	 */
+	if (f->defer != NULL && (flags & 0x0f) == SQLITE_SYNC_NORMAL) {
+		store_walsync_ask(f->defer);
+		return SQLITE_OK;
+	}
 	return f->real->pMethods->xSync(f->real, flags);
 }
 
@@ -306,6 +317,15 @@ static sqlite3_vfs walvfs = {
 	walvfs_random, walvfs_sleep, walvfs_time, walvfs_lasterror,
 	walvfs_time64, NULL, NULL, NULL
 };
+
+int
+store_walvfs_defer(sqlite3_file *wal, struct store_walsync *ws)
+{
+	if (wal == NULL || wal->pMethods != &walvfs_methods)
+		return -1;
+	((struct walvfs_file *)wal)->defer = ws;
+	return 0;
+}
 
 int
 store_walvfs_register(void)

@@ -21,6 +21,7 @@
 #include "gateway/sender.h"
 #include "store/store.h"
 #include "tests/gwfix.h"
+#include "tests/syncspy.h"
 #include "tests/testutil.h"
 
 #define T0 1788224400	/* 2026-09-01T09:00:00+08:00 */
@@ -316,6 +317,16 @@ submit(const char *text, const char *id, struct seen *w)
 	return pipeline_submit(F.g->pipeline, &in, done_cb, w);
 }
 
+/* Runs the loop until every submitted message is answered: applied,
+ * committed, and its commit on disk. */
+static void
+settle(void)
+{
+	while (pipeline_pending(F.g->pipeline) +
+	    pipeline_syncing(F.g->pipeline) > 0)
+		ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+}
+
 /* Makes an ABS of 7 days fail half-way through its effect. */
 static void
 abs7_fails(void)
@@ -341,8 +352,7 @@ START_TEST(test_group_commit_isolates_a_bad_neighbour)
 	/* Nothing is answered before the commit. */
 	ck_assert_int_eq(w[0].called + w[1].called + w[2].called, 0);
 	ck_assert_int_eq(pipeline_pending(F.g->pipeline), 3);
-	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
-	ck_assert_int_eq(pipeline_pending(F.g->pipeline), 0);
+	settle();
 	ck_assert_int_eq(w[0].called, 1);
 	ck_assert_int_eq(w[0].rc, PIPELINE_ACCEPTED);
 	ck_assert_int_eq(w[0].committed, 1);
@@ -381,7 +391,7 @@ START_TEST(test_group_logs_what_committed)
 	ck_assert_int_eq(submit("ABS 20240101 3", "l1", &w[0]), 0);
 	ck_assert_int_eq(submit("ABS 20240102 7", "l2", &w[1]), 0);
 	ck_assert_int_eq(submit("ABS 20240103 3", "l3", &w[2]), 0);
-	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	settle();
 	tu_stderr_back(saved);
 	ck_assert_int_eq(w[1].rc, PIPELINE_FAILED);
 
@@ -453,7 +463,7 @@ START_TEST(test_group_refusals_write_nothing)
 	    0);
 	ck_assert_int_eq(submit_signed("ABS 20240103 3", "r3", "S3", &w[3]),
 	    0);
-	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	settle();
 	for (i = 0; i < 4; i++)
 		ck_assert_int_eq(w[i].called, 1);
 	ck_assert_int_eq(w[0].rc, PIPELINE_ACCEPTED);
@@ -488,11 +498,11 @@ START_TEST(test_expired_signatures_forgotten)
 	F.g = gw_new(F.base, &F.cfg, err, sizeof err);
 	ck_assert_msg(F.g != NULL, "%s", err);
 	ck_assert_int_eq(submit_signed("HELP", "e1", "E1", &w[0]), 0);
-	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	settle();
 	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 2 * window + 1), 0);
 	ck_assert_int_eq(submit_signed("HELP", "e2", "E2", &w[1]), 0);
 	ck_assert_int_eq(submit_signed("HELP", "e3", "E3", &w[2]), 0);
-	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	settle();
 	ck_assert_int_eq(w[1].rc, PIPELINE_ACCEPTED);
 	ck_assert_int_eq(w[2].rc, PIPELINE_ACCEPTED);
 	ck_assert_str_eq(tu_sql_text(F.db, "SELECT group_concat(sig) FROM "
@@ -532,8 +542,7 @@ START_TEST(test_full_queue_refuses_then_recovers)
 	ck_assert_msg(tu_count(log, "room again after 2 refused") == 1,
 	    "%s", log);
 	free(log);
-	while (pipeline_pending(F.g->pipeline) > 0)
-		ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	settle();
 	for (i = 0; i <= PIPELINE_MAX_QUEUE; i++)
 		ck_assert_int_eq(w[i].called, 1);
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"),
@@ -828,6 +837,74 @@ START_TEST(test_refused_by_every_channel_expires)
 }
 END_TEST
 
+/*
+ * A group is answered only once its commit is on disk, and the loop does
+ * not wait for the disk meanwhile: with the WAL's sync held, the group is
+ * committed (seen by another connection) and the next one applied, and
+ * still nobody is answered; once the sync returns, all of them are.
+ */
+START_TEST(test_answers_wait_for_the_disk)
+{
+	struct seen w[4] = { { 0 } };
+	int i;
+
+	syncspy_hold(1);
+	ck_assert_int_eq(submit("ABS 20240101 3", "d1", &w[0]), 0);
+	ck_assert_int_eq(submit("ABS 20240102 3", "d2", &w[1]), 0);
+	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	ck_assert_int_eq(pipeline_pending(F.g->pipeline), 0);
+	ck_assert_int_eq(pipeline_syncing(F.g->pipeline), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 2);
+	ck_assert_int_eq(syncspy_await_held(), 0);
+	/* The next group, applied while the first one's sync waits. */
+	ck_assert_int_eq(submit("ABS 20240103 3", "d3", &w[2]), 0);
+	ck_assert_int_eq(submit("ABS 20240101 3", "d1", &w[3]), 0);
+	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	ck_assert_int_eq(pipeline_syncing(F.g->pipeline), 4);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 3);
+	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_NONBLOCK), 0);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(w[i].called, 0);
+	syncspy_hold(0);
+	settle();
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(w[i].called, 1);
+	ck_assert_int_eq(w[0].rc, PIPELINE_ACCEPTED);
+	ck_assert_int_eq(w[2].rc, PIPELINE_ACCEPTED);
+	/* The retry of d1: a duplicate of a commit that is now on disk. */
+	ck_assert_int_eq(w[3].rc, PIPELINE_DUPLICATE);
+}
+END_TEST
+
+static void
+never_answered(void *arg, enum pipeline_rc rc, int64_t inbound_id)
+{
+	(void)arg;
+	(void)inbound_id;
+	/* Not a check failure: that exits 1 too, as the test expects. */
+	fprintf(stderr, "answered (%d) after its commit's sync failed\n", rc);
+	_exit(2);
+}
+
+/*
+ * A failed sync of the WAL stops the daemon, unanswered: what was
+ * committed since the last good sync may be gone from the disk, and no
+ * later sync can tell (the kernel may have dropped the pages). The
+ * providers send it again; a restart recovers what the WAL holds.
+ */
+START_TEST(test_failed_sync_stops_unanswered)
+{
+	struct pipeline_in in = { "http", "f1", TEACHER, NULL,
+	    "ABS 20240101 3", 14, NULL, 0 };
+
+	syncspy_fail(EIO);
+	ck_assert_int_eq(pipeline_submit(F.g->pipeline, &in, never_answered,
+	    NULL), 0);
+	for (;;)
+		ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -861,6 +938,8 @@ main(void)
 	tcase_add_test(tc, test_failed_message_logs_no_arrival);
 	tcase_add_test(tc, test_sender_pass_waits_for_a_burst);
 	tcase_add_test(tc, test_full_queue_refuses_then_recovers);
+	tcase_add_test(tc, test_answers_wait_for_the_disk);
+	tcase_add_exit_test(tc, test_failed_sync_stops_unanswered, 1);
 	tcase_add_test(tc, test_refused_by_every_channel_expires);
 	suite_add_tcase(s, tc);
 	failed = tu_run(s);

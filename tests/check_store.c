@@ -1,6 +1,8 @@
 /* The store on a temporary database file: schema, roster, inbound, queue. */
 #include <check.h>
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "store/store.h"
+#include "tests/syncspy.h"
 #include "tests/testutil.h"
 
 static char *dir;
@@ -1162,6 +1165,137 @@ START_TEST(test_cases)
 }
 END_TEST
 
+/* Waits (5 s at most) for the sync thread to reach ticket; the last
+ * store_synced result. */
+static enum store_rc
+synced_upto(uint64_t ticket, uint64_t *upto)
+{
+	struct pollfd pfd = { store_sync_fd(st), POLLIN, 0 };
+	enum store_rc rc;
+	int i;
+
+	ck_assert_int_ge(pfd.fd, 0);
+	for (i = 0; i < 50; i++) {
+		if ((rc = store_synced(st, upto)) != STORE_OK ||
+		    *upto >= ticket)
+			return rc;
+		(void)poll(&pfd, 1, 100);
+	}
+	return store_synced(st, upto);
+}
+
+/*
+ * A deferred commit is seen at once and is on disk later: the WAL's sync
+ * is the sync thread's, and store_synced reaches the commit's ticket only
+ * once that fdatasync returned. One sync is left to the thread per
+ * commit: the WAL's header, written again when the WAL starts over, is
+ * still synced inside the commit (SQLite's ticket ff5be73dee: frames
+ * written after a header not on disk may corrupt the database), and so is
+ * a checkpoint's (it copies the WAL into the database).
+ */
+START_TEST(test_commit_deferred)
+{
+	uint64_t t1, t2, t3, upto = 99;
+	sqlite3 *h;
+	int calls;
+
+	ck_assert_int_eq(store_synced(st, &upto), STORE_OK);
+	ck_assert_uint_eq(upto, 0);
+	syncspy_hold(1);
+	calls = syncspy_calls();
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	put_place("C", "county", "");
+	ck_assert_int_eq(store_commit_deferred(st, &t1), STORE_OK);
+	ck_assert_uint_ge(t1, 1);
+	/* Committed: another connection sees it at once. */
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM places"),
+	    1);
+	/* Not yet said to be on disk while the thread's sync waits. */
+	ck_assert_int_eq(syncspy_await_held(), 0);
+	ck_assert_int_eq(store_synced(st, &upto), STORE_OK);
+	ck_assert_uint_lt(upto, t1);
+	syncspy_hold(0);
+	ck_assert_int_eq(synced_upto(t1, &upto), STORE_OK);
+	ck_assert_uint_ge(upto, t1);
+	ck_assert_int_gt(syncspy_calls(), calls);
+
+	/* Nothing written: the ticket of what came before. */
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	ck_assert_int_eq(store_commit_deferred(st, &t2), STORE_OK);
+	ck_assert_uint_eq(t2, t1);
+
+	/* The WAL copied and cut to nothing: the next commit writes its
+	 * header first, and still asks the thread for one sync only. */
+	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE)",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	put_place("T", "township", "C");
+	ck_assert_int_eq(store_commit_deferred(st, &t3), STORE_OK);
+	ck_assert_uint_eq(t3, t1 + 1);
+	ck_assert_int_eq(synced_upto(t3, &upto), STORE_OK);
+	ck_assert_uint_ge(upto, t3);
+}
+END_TEST
+
+/*
+ * A sync that fails leaves the commit's ticket never reached: the store
+ * says so, with the error, and keeps saying so (after a failed fsync the
+ * kernel may have dropped the pages; a later one that succeeds proves
+ * nothing about them).
+ */
+START_TEST(test_commit_deferred_sync_fails)
+{
+	uint64_t t, upto = 0;
+
+	syncspy_fail(EIO);
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	put_place("C", "county", "");
+	ck_assert_int_eq(store_commit_deferred(st, &t), STORE_OK);
+	ck_assert_int_eq(synced_upto(t, &upto), STORE_ERR);
+	ck_assert_uint_lt(upto, t);
+	ck_assert_msg(strstr(store_errmsg(st), "-wal") != NULL &&
+	    strstr(store_errmsg(st), strerror(EIO)) != NULL, "%s",
+	    store_errmsg(st));
+	syncspy_fail(0);
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	put_place("T", "township", "C");
+	ck_assert_int_eq(store_commit_deferred(st, &t), STORE_OK);
+	ck_assert_int_eq(synced_upto(t, &upto), STORE_ERR);
+	ck_assert_uint_lt(upto, t);
+}
+END_TEST
+
+/* Closing waits for a sync under way: nothing is left half said. */
+static void *
+release_later(void *arg)
+{
+	(void)arg;
+	usleep(200 * 1000);
+	syncspy_hold(0);
+	return NULL;
+}
+
+START_TEST(test_close_waits_for_the_sync)
+{
+	pthread_t th;
+	uint64_t t;
+	int calls = syncspy_calls();
+
+	syncspy_hold(1);
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	put_place("C", "county", "");
+	ck_assert_int_eq(store_commit_deferred(st, &t), STORE_OK);
+	ck_assert_int_eq(syncspy_await_held(), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, release_later, NULL), 0);
+	store_close(st);
+	st = NULL;
+	ck_assert_int_gt(syncspy_calls(), calls);
+	pthread_join(th, NULL);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1195,6 +1329,9 @@ main(void)
 	tcase_add_test(tc, test_cases);
 	tcase_add_test(tc, test_next_due);
 	tcase_add_test(tc, test_no_scan_or_sort);
+	tcase_add_test(tc, test_commit_deferred);
+	tcase_add_test(tc, test_commit_deferred_sync_fails);
+	tcase_add_test(tc, test_close_waits_for_the_sync);
 	suite_add_tcase(s, tc);
 	failed = tu_run(s);
 	return failed;

@@ -298,6 +298,7 @@ START_TEST(test_clock_and_health)
 	ck_assert_ptr_nonnull(strstr(r.body, "\"groups_reapplied\":0"));
 	/* Back-pressure, as it stands: none waiting, none refused. */
 	ck_assert_ptr_nonnull(strstr(r.body, "\"inbound_waiting\":0"));
+	ck_assert_ptr_nonnull(strstr(r.body, "\"inbound_syncing\":0"));
 	ck_assert_ptr_nonnull(strstr(r.body, "\"inbound_refused_busy\":0"));
 }
 END_TEST
