@@ -54,7 +54,7 @@ profile_stop() {
 }
 [ "${PERF:-}" = open ] || profile_start
 "$build/bench/bench_load" drive -p "$port" -t bench -d "$dir/county.db" \
-    -P "$pid" -n "$count" -c "$conns" ${SIGN:+-k bench-secret}
+    -P "$pid" -n "$count" -c "$conns" ${SIGN:+-k bench-secret} ${EVHTTP:+-E}
 [ "${PERF:-}" = open ] || profile_stop
 [ "${PERF:-}" = open ] && profile_start
 # TRACE=1: every call that blocks a thread on the disk (fdatasync, fsync,
@@ -66,7 +66,7 @@ profile_stop() {
     -o "$dir/trace.txt" 2>/dev/null & tracepid=$!; }
 "$build/bench/bench_load" drive -p "$port" -t bench -d "$dir/county.db" \
     -P "$pid" -n $((rate * ${SECS:-10})) -c "$conns" -r "$rate" -s 2 \
-    ${SIGN:+-k bench-secret}
+    ${SIGN:+-k bench-secret} ${EVHTTP:+-E}
 [ "${PERF:-}" = open ] && profile_stop
 if [ -n "${TRACE:-}" ]; then
 	kill -INT "$tracepid"; wait "$tracepid" || true
