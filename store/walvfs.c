@@ -18,7 +18,10 @@
  * It relies on every commit ending in a sync, i.e. synchronous=FULL on
  * the connection that uses it (db.c): under NORMAL a committed frame could
  * stay here while other connections already read the WAL index that
- * points at it. The checkpoint connection does not use it.
+ * points at it. The checkpoint connection does not use it. A commit's
+ * sync may be handed to the store's sync thread (store_walvfs_defer,
+ * walsync.c): the held bytes are written all the same before the call
+ * returns, only the fdatasync moves.
  *
  * Every other file (the database, its shared memory, temporary files) is
  * opened by the default VFS straight into the caller's sqlite3_file, so
