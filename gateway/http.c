@@ -6,6 +6,7 @@
 #include "gateway/http.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
@@ -20,6 +21,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <netdb.h>
+#include <unistd.h>
 
 #include "gateway/channels/channel.h"
 #include "gateway/conncap.h"
@@ -779,11 +782,52 @@ http_conn_new(struct event_base *base, void *arg)
 	return NULL;
 }
 
+/*
+ * The listening socket, made here rather than by evhttp_bind_socket: that
+ * one listens with a queue of 128, so a burst of clients past it (a
+ * provider's pool reconnecting, or any past max_connections, whom the
+ * paused listener leaves to the kernel) had SYNs dropped and waited a
+ * second or more to retry. SOMAXCONN: the kernel's own limit
+ * (net.core.somaxconn). -1 with *why set on failure.
+ */
+static int
+http_listen(const char *host, int port, const char **why)
+{
+	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
+	    .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res, *ai;
+	char serv[8];
+	int fd = -1, on = 1, rc;
+
+	snprintf(serv, sizeof serv, "%d", port);
+	if ((rc = getaddrinfo(host, serv, &hints, &res)) != 0) {
+		*why = gai_strerror(rc);
+		return -1;
+	}
+	*why = "no address";
+	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
+		if ((fd = socket(ai->ai_family, ai->ai_socktype |
+		    SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol)) < 0 ||
+		    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
+		    sizeof on) != 0 ||
+		    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
+		    listen(fd, SOMAXCONN) != 0) {
+			*why = strerror(errno);
+			if (fd >= 0)
+				close(fd);
+			fd = -1;
+		}
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
 struct http *
 http_new(struct gw *g, char *err, size_t errsz)
 {
 	struct http *h = xcalloc(1, sizeof *h);
-	struct evhttp_bound_socket *bs;
+	struct evhttp_bound_socket *bs = NULL;
+	const char *why = NULL;
+	int fd = -1;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
 
@@ -807,11 +851,15 @@ http_new(struct gw *g, char *err, size_t errsz)
 	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_PATCH | EVHTTP_REQ_OPTIONS);
 	evhttp_set_gencb(h->eh, http_route_cb, h);
-	bs = evhttp_bind_socket_with_handle(h->eh, g->cfg->listen_host,
-	    (ev_uint16_t)g->cfg->listen_port);
-	if (bs == NULL) {
-		snprintf(err, errsz, "cannot listen on %s:%d",
-		    g->cfg->listen_host, g->cfg->listen_port);
+	if ((fd = http_listen(g->cfg->listen_host, g->cfg->listen_port,
+	    &why)) < 0 || (bs = evhttp_accept_socket_with_handle(h->eh,
+	    fd)) == NULL) {
+		if (fd >= 0) {
+			why = "evhttp refused the socket";
+			close(fd);
+		}
+		snprintf(err, errsz, "cannot listen on %s:%d: %s",
+		    g->cfg->listen_host, g->cfg->listen_port, why);
 		goto fail;
 	}
 	if (getsockname(evhttp_bound_socket_get_fd(bs),
