@@ -43,9 +43,14 @@
  * thread has copied all but this many frames, the loop copies the rest
  * itself, inside the commit (a few hundred pages and the database's
  * fsync: 5-7 ms on average, at most 14 ms, twice a second at 5,000
- * msg/s), and its next write starts the WAL again.
+ * msg/s), and its next write starts the WAL again. Since commits no
+ * longer wait for their sync (walsync.c) the loop writes faster than a
+ * thread's pass (two fsyncs) takes to leave only 512 frames: at 9,000
+ * msg/s the WAL reached CKPT_FRAMES_INLINE in two runs of three (4 and
+ * 17 times). With 2,048, in none of three, the p99 unchanged
+ * (bench/load.sh COUNT=20000 CONNS=128 RATE=5000, back to back).
  */
-#define CKPT_TAIL 512
+#define CKPT_TAIL 2048
 
 struct store_ckpt {
 	sqlite3 *db;			/* the thread's own connection */
