@@ -600,12 +600,19 @@ START_TEST(test_connections_bounded)
 	 * listen() queue of 128 dropped the rest of the SYNs, and those
 	 * clients lost a second (a provider's pool reconnecting at once). */
 	{
-		int burst[BURST], n;
+		int burst[BURST], n, want = BURST, somax = 0;
+		FILE *f = fopen("/proc/sys/net/core/somaxconn", "r");
 
+		/* The kernel's cap on any listen() queue (4,096 since
+		 * Linux 5.4), less the fifth client's place in it. */
+		if (f && fscanf(f, "%d", &somax) == 1 && somax - 1 < want)
+			want = somax - 1;
+		if (f)
+			fclose(f);
 		n = connect_burst(burst, BURST, 700);
 		for (i = 0; i < BURST; i++)
 			close(burst[i]);
-		ck_assert_msg(n == BURST, "%d of %d connected at once", n,
+		ck_assert_msg(n >= want, "%d of %d connected at once", n,
 		    BURST);
 	}
 	/* One closes: the fifth is taken and answered. */
