@@ -50,6 +50,9 @@ struct pipeline {
 	int refusing;			/* since the queue was last full */
 };
 
+/* A group commit, or a sync of the WAL, longer than this is logged. */
+#define PIPELINE_SLOW_MS 50
+
 static void pipeline_batch_cb(evutil_socket_t, short, void *);
 static void pipeline_synced_cb(evutil_socket_t, short, void *);
 
@@ -127,12 +130,18 @@ pipeline_answer_synced(struct pipeline *p)
 {
 	struct pipeline_job *j;
 	uint64_t upto;
+	long ms;
 
 	if (store_synced(p->store, &upto) != STORE_OK)
 		fatalx("stopping: the database's log could not be written to "
 		    "disk (%s); %zu message(s) committed since are not "
 		    "answered and will be sent again", store_errmsg(p->store),
 		    p->syncing);
+	/* A slow disk, as a slow group commit is said (the time it
+	 * waited for the disk was the commit's before). */
+	if ((ms = store_sync_slowest(p->store)) > PIPELINE_SLOW_MS)
+		log_info("the database's log took %ld ms to reach the disk; "
+		    "%zu message(s) waited for it", ms, p->syncing);
 	while ((j = p->wait) != NULL && j->ticket <= upto) {
 		if ((p->wait = j->next) == NULL)
 			p->wait_tail = &p->wait;
@@ -474,7 +483,7 @@ pipeline_batch_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) /
-	    1000000 > 50)
+	    1000000 > PIPELINE_SLOW_MS)
 		log_info("group commit of %zu message(s) took %ld ms", n,
 		    (long)((t1.tv_sec - t0.tv_sec) * 1000 +
 		    (t1.tv_nsec - t0.tv_nsec) / 1000000));

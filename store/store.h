@@ -202,6 +202,8 @@ enum store_rc store_synced(struct store *, uint64_t *upto);
 /* Readable when store_synced may say more (which empties it); -1 when
  * there is no sync thread. Owned by the store. */
 int store_sync_fd(const struct store *);
+/* The longest of the syncs since the last call, in ms (0: none). */
+long store_sync_slowest(struct store *);
 
 /* Roster. Puts are upserts keyed by code / (phone, role, scope) / 学号. */
 enum store_rc store_place_put(struct store *, const struct store_place *);

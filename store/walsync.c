@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store/store_int.h"
@@ -39,6 +40,7 @@ struct store_walsync {
 	pthread_cond_t cv;
 	uint64_t asked;			/* commits handed over (tickets) */
 	uint64_t synced;		/* ... on disk, up to this one */
+	long slowest;			/* ms, the longest sync since asked */
 	int err;			/* errno of a failed sync, else 0 */
 	int stop;
 	int fd;				/* the WAL, read-only: for fdatasync */
@@ -50,7 +52,9 @@ static void *
 walsync_main(void *arg)
 {
 	struct store_walsync *w = arg;
+	struct timespec t0, t1;
 	uint64_t target;
+	long ms;
 	int rc;
 
 	pthread_mutex_lock(&w->mu);
@@ -62,10 +66,16 @@ walsync_main(void *arg)
 			break;
 		target = w->asked;
 		pthread_mutex_unlock(&w->mu);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		while ((rc = fdatasync(w->fd)) != 0 && errno == EINTR)
 			;
 		rc = rc == 0 ? 0 : errno;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000000;
 		pthread_mutex_lock(&w->mu);
+		if (ms > w->slowest)
+			w->slowest = ms;
 		if (rc == 0)
 			w->synced = target;
 		else
@@ -193,6 +203,21 @@ store_synced(struct store *s, uint64_t *upto)
 	snprintf(s->err, sizeof s->err, "%s: fdatasync: %s", w->path,
 	    strerror(err));
 	return STORE_ERR;
+}
+
+long
+store_sync_slowest(struct store *s)
+{
+	struct store_walsync *w = s->walsync;
+	long ms;
+
+	if (w == NULL)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	ms = w->slowest;
+	w->slowest = 0;
+	pthread_mutex_unlock(&w->mu);
+	return ms;
 }
 
 int
