@@ -40,7 +40,8 @@ struct store_walsync {
 	pthread_cond_t cv;
 	uint64_t asked;			/* commits handed over (tickets) */
 	uint64_t synced;		/* ... on disk, up to this one */
-	long slowest;			/* ms, the longest sync since asked */
+	long slowest;			/* ms: the longest sync since
+					 * store_sync_slowest last read it */
 	int err;			/* errno of a failed sync, else 0 */
 	int stop;
 	int fd;				/* the WAL, read-only: for fdatasync */

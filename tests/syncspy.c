@@ -61,17 +61,6 @@ syncspy_calls(void)
 }
 
 int
-syncspy_waiting(void)
-{
-	int n;
-
-	pthread_mutex_lock(&mu);
-	n = waiting;
-	pthread_mutex_unlock(&mu);
-	return n;
-}
-
-int
 syncspy_await_held(void)
 {
 	struct timespec until;

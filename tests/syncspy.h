@@ -11,9 +11,8 @@
 void syncspy_hold(int on);
 /* Calls fail with this errno (0: they go through). */
 void syncspy_fail(int err);
-/* Calls returned, and calls waiting now, since the program started. */
+/* Calls returned since the program started. */
 int syncspy_calls(void);
-int syncspy_waiting(void);
 /* Waits up to 5 s for a call to be waiting; 0 when one is, else -1. */
 int syncspy_await_held(void);
 
