@@ -3,6 +3,7 @@
  * queue: queued -> sending -> sent | queued (retry) | failed.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "store/store_int.h"
 
@@ -25,7 +26,12 @@ store_inbound_record(struct store *s, const struct store_inbound *in,
 		return rc;
 	if (sqlite3_changes(s->db) == 1) {
 		*id = sqlite3_last_insert_rowid(s->db);
-		return STORE_OK;
+		if (strcmp(in->channel, "ussd") == 0)
+			return STORE_OK;
+		st = store_stmt(s, STMT_LAST_CHANNEL_PUT);
+		sqlite3_bind_text(st, 1, in->sender, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, in->channel, -1, SQLITE_STATIC);
+		return store_exec(s, st);
 	}
 	rc = store_inbound_find(s, in->channel, in->provider_id, id);
 	if (rc == STORE_NOTFOUND) {

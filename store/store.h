@@ -340,7 +340,9 @@ enum store_rc store_cases_list(struct store *, int open_only,
     const char *village, const char *school,
     void (*fn)(void *, const struct store_case_line *), void *arg);
 
-/* Inbound log: STORE_DUP (with *id of the first) for a repeated provider id. */
+/* Inbound log: STORE_DUP (with *id of the first) for a repeated provider id.
+ * A stored message also records the number's channel (USSD aside) and
+ * whether the roster knew the number. */
 enum store_rc store_inbound_record(struct store *, const struct store_inbound *,
     int64_t *id);
 enum store_rc store_absence_add(struct store *, const struct store_absence *,
@@ -372,10 +374,12 @@ enum store_rc store_outbound_dlr(struct store *, int64_t id,
 #define STORE_DLR_HOLD 3600
 enum store_rc store_outbound_dlr_ref(struct store *, const char *channel,
     const char *ref, const char *status, int64_t at);
-/* The channel a number last wrote in on; STORE_NOTFOUND if never. */
+/* The channel a number last wrote in on (USSD aside); STORE_NOTFOUND if
+ * never. */
 enum store_rc store_inbound_last_channel(struct store *, const char *sender,
     char *channel, size_t sz);
-/* The first inbound from sender with this text since since, on channel. */
+/* The first inbound without a provider id from sender with this text
+ * since since, on channel (a message with an id is told apart by it). */
 enum store_rc store_inbound_recent(struct store *, const char *channel,
     const char *sender, const char *text, int64_t since, int64_t *id);
 /* The first inbound with this provider id on channel; STORE_NOTFOUND if
@@ -428,8 +432,9 @@ enum store_rc store_checkpoint_status(struct store *, int *frames, char *err,
 /* The (first part of the) reply an inbound message got; NOTFOUND if none. */
 enum store_rc store_outbound_reply_of(struct store *, const char *to,
     int64_t inbound_id, char *text, size_t sz);
-/* Messages of kind to one number, answering what that number sent, created
- * at or after since (the unregistered sender's quiet period). */
+/* Messages of kind to one number, answering what that number sent while
+ * the roster did not know it, created at or after since (the unregistered
+ * sender's quiet period). */
 enum store_rc store_outbound_count_since(struct store *, const char *to,
     const char *kind, int64_t since, int64_t *n);
 
