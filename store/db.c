@@ -94,6 +94,7 @@ store_open(const char *path, char *err, size_t errsz)
 	    store_pragma(s, "PRAGMA busy_timeout=2000", err, errsz))
 		goto fail;
 	if (store_migrate(s, err, errsz) != 0 ||
+	    store_outq_open(s, err, errsz) != 0 ||
 	    store_ckpt_start(s, path, err, errsz) != 0)
 		goto fail;
 	for (i = 0; i < STMT_COUNT; i++) {
@@ -136,6 +137,7 @@ store_close(struct store *s)
 		sqlite3_finalize(s->st[i]);
 	if (s->db && sqlite3_close(s->db) != SQLITE_OK)
 		fprintf(stderr, "store: close: %s\n", sqlite3_errmsg(s->db));
+	store_outq_free(s);
 	free(s);
 }
 
@@ -171,6 +173,8 @@ enum store_rc
 store_fail(struct store *s, sqlite3_stmt *st, int rc)
 {
 	snprintf(s->err, sizeof s->err, "%s (%d)", sqlite3_errmsg(s->db), rc);
+	/* What the statement changed before it failed is undone. */
+	store_outq_forget(s);
 	if (st)
 		sqlite3_reset(st);
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
@@ -220,6 +224,7 @@ enum store_rc
 store_begin(struct store *s)
 {
 	store_rcache_txend(s);
+	store_outq_begin(s);
 	return store_exec(s, store_stmt(s, STMT_BEGIN));
 }
 
@@ -257,4 +262,5 @@ void
 store_rollback_to(struct store *s)
 {
 	(void)store_exec(s, store_stmt(s, STMT_ROLLBACK_TO));
+	store_outq_rolled_back(s);
 }

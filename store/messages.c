@@ -3,6 +3,7 @@
  * queue: queued -> sending -> sent | queued (retry) | failed.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_int.h"
@@ -386,10 +387,16 @@ enum store_rc
 store_outbound_mergeable(struct store *s, int64_t now, const char *to,
     int64_t carrier, struct store_outbound *out, size_t max, size_t *n)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_MERGEABLE);
+	sqlite3_stmt *st;
+	enum store_rc qrc;
+	char *ids;
 	int rc = SQLITE_DONE;
 
 	*n = 0;
+	if ((qrc = store_outq_candidates(s, to, &ids)) != STORE_OK)
+		return qrc == STORE_NOTFOUND ? STORE_OK : qrc;
+	st = store_stmt(s, STMT_OUTBOUND_MERGEABLE);
+	sqlite3_bind_text(st, 4, ids, -1, free);
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, carrier);

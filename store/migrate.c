@@ -395,6 +395,15 @@ static const char *const store_steps[] = {
 	" WHERE provider_id IS NULL;"
 	"CREATE INDEX inbound_unknown ON inbound(sender, received_at)"
 	" WHERE unknown_sender = 1;",
+
+	/* 14: no index by recipient over the queued notices. Each notice
+	 * queued put an entry on a random page of it (one per number's
+	 * tail: some 600 numbers receive the county's notices), and every
+	 * group commit wrote those pages again: a quarter of the WAL's
+	 * frames under load (bench/load.sh, frames counted by index). Its
+	 * one reader, merging, now gets its candidates from lists kept in
+	 * memory (store/outq.c). */
+	"DROP INDEX outbound_queue_to;",
 };
 
 #define STORE_NSTEPS ((int)(sizeof store_steps / sizeof store_steps[0]))

@@ -15,6 +15,7 @@ enum store_stmt {
 
 struct store_ckpt;
 struct store_rcache;
+struct store_outq;
 struct store_walsync;
 
 struct store {
@@ -22,6 +23,7 @@ struct store {
 	struct store_ckpt *ckpt;	/* checkpoint.c; NULL if none */
 	struct store_walsync *walsync;	/* walsync.c; NULL if none */
 	struct store_rcache *rcache;	/* rcache.c; NULL until first used */
+	struct store_outq *outq;	/* outq.c */
 	sqlite3_stmt *st[STMT_COUNT];
 	char err[256];
 	int version;
@@ -81,5 +83,22 @@ void store_rcache_people_put(struct store *, const char *role,
 void store_rcache_wrote(struct store *);
 void store_rcache_txend(struct store *);
 void store_rcache_free(struct store *);
+
+/*
+ * The queued notices of each number, kept in memory for merging
+ * (outq.c): store_outq_open after the schema is migrated; the ids of
+ * to's queued notices as a JSON array (malloc'd, the caller frees), a
+ * superset that the caller's query checks row by row; NOTFOUND if none.
+ * store_outq_begin as a transaction begins, store_outq_rolled_back after
+ * a ROLLBACK TO (a whole rollback is seen by a hook), store_outq_forget
+ * after a failed statement.
+ */
+int store_outq_open(struct store *, char *err, size_t errsz);
+void store_outq_free(struct store *);
+enum store_rc store_outq_candidates(struct store *, const char *to,
+    char **json);
+void store_outq_begin(struct store *);
+void store_outq_rolled_back(struct store *);
+void store_outq_forget(struct store *);
 
 #endif

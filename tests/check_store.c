@@ -88,7 +88,7 @@ START_TEST(test_migrate_v7)
 	store_close(st);
 	st = store_open(path, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 13);
+	ck_assert_int_eq(store_schema_version(st), 14);
 	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
 	    "status || ':' || coalesce(merged_into, '-') || ':' || "
 	    "coalesce(dlr_status, '-') || ':' || coalesce(inbound_id, '-'), "
@@ -103,7 +103,7 @@ START_TEST(test_migrate_v7)
 	    "WHERE name IN ('outbound_recipient', 'events_student', "
 	    "'outbound_v8', 'tasks_v8')"), 0);
 	ck_assert_int_eq(tu_sql_int(path, "SELECT count(*) FROM sqlite_schema "
-	    "WHERE type = 'index' AND tbl_name IN ('outbound', 'tasks')"), 12);
+	    "WHERE type = 'index' AND tbl_name IN ('outbound', 'tasks')"), 11);
 	ck_assert_int_eq(tu_sql_int(path, "SELECT count(*) FROM "
 	    "pragma_foreign_key_check"), 0);
 	/* The CHECKs still refuse what they refused. */
@@ -129,8 +129,10 @@ START_TEST(test_migrate_v7)
 END_TEST
 
 /* Another connection's write, as baoxuectl import makes. */
-/* Undoes migration 13 (a database as version 12 left it). */
+/* Undoes migrations 14 and 13 (a database as version 12 left it). */
 #define V13_UNDO \
+	"CREATE INDEX outbound_queue_to ON outbound(recipient) " \
+	" WHERE status = 'queued' AND kind <> 'reply';" \
 	"DROP TABLE last_channel;" \
 	"DROP INDEX inbound_noid;" \
 	"DROP INDEX inbound_unknown;" \
@@ -280,8 +282,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 13);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 13);
+	ck_assert_int_eq(store_schema_version(st), 14);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 14);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -723,7 +725,7 @@ START_TEST(test_migrate_v12_inbound)
 	    "pragma_index_list('inbound') WHERE name = 'inbound_sender'"), 1);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 13);
+	ck_assert_int_eq(store_schema_version(st), 14);
 	ck_assert_int_eq(store_inbound_last_channel(st, "+8613800000001", ch,
 	    sizeof ch), STORE_OK);
 	ck_assert_str_eq(ch, "http");
@@ -734,6 +736,88 @@ START_TEST(test_migrate_v12_inbound)
 	    "reply", 0, &n), STORE_OK);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(tu_sql_text(dbpath, "PRAGMA integrity_check"), "ok");
+}
+END_TEST
+
+/*
+ * Merging finds every queued notice to a number, however it came to be
+ * queued (enqueued, put back by its carrier's retry, an absorb rolled
+ * back, another connection's insert, a restart), and only those; and the
+ * queue keeps no index keyed by recipient: an entry per notice on a
+ * random page of it, which every commit wrote again.
+ */
+START_TEST(test_merge_finds_every_queued_notice)
+{
+	const char *to = "+8613800000005";
+	struct store_outbound o[8];
+	int64_t a, b, c, d, e;
+	char err[256];
+	size_t n;
+
+	a = enqueue(to, "notice", 2, 1000);
+	b = enqueue(to, "notice", 2, 1000);
+	(void)enqueue(to, "reply", 0, 1000);	/* replies never join */
+	c = enqueue(to, "task", 1, 1000);
+	d = enqueue(to, "notice", 2, 5000);	/* not due at 1000 */
+	(void)enqueue("+8613800000006", "notice", 2, 1000);
+	ck_assert_int_eq(store_outbound_mergeable(st, 1000, to, a, o, 8, &n),
+	    STORE_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(o[0].id, c);
+	ck_assert_int_eq(o[1].id, b);
+
+	/* Absorbed, then rolled back: a candidate again. */
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	ck_assert_int_eq(store_outbound_absorb(st, b, a), STORE_OK);
+	ck_assert_int_eq(store_outbound_mergeable(st, 1000, to, a, o, 8, &n),
+	    STORE_OK);
+	ck_assert_uint_eq(n, 1);
+	store_rollback(st);
+	ck_assert_int_eq(store_outbound_mergeable(st, 1000, to, a, o, 8, &n),
+	    STORE_OK);
+	ck_assert_uint_eq(n, 2);
+	/* Absorbed for good, then queued again by its carrier's retry. */
+	ck_assert_int_eq(store_outbound_absorb(st, b, a), STORE_OK);
+	ck_assert_int_eq(store_outbound_mergeable(st, 1000, to, a, o, 8, &n),
+	    STORE_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(store_outbound_merged_result(st, a, 0, 1000, NULL,
+	    NULL), STORE_OK);
+	ck_assert_int_eq(store_outbound_mergeable(st, 1000, to, a, o, 8, &n),
+	    STORE_OK);
+	ck_assert_uint_eq(n, 2);
+
+	/* Another connection's notice (baoxuectl could queue one). */
+	other_exec("INSERT INTO outbound(recipient, text, kind, priority, "
+	    "created_at, due_at) VALUES('+8613800000005', 'x', 'notice', 2, "
+	    "900, 900)");
+	e = tu_sql_int(dbpath, "SELECT max(id) FROM outbound");
+	ck_assert_int_eq(store_outbound_mergeable(st, 1000, to, a, o, 8, &n),
+	    STORE_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(o[0].id, c);
+	ck_assert_int_eq(o[1].id, e);
+	ck_assert_int_eq(o[2].id, b);
+
+	/* After a restart, first asked inside a transaction that is then
+	 * rolled back. */
+	store_close(st);
+	st = store_open(dbpath, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	ck_assert_int_eq(store_outbound_absorb(st, b, a), STORE_OK);
+	ck_assert_int_eq(store_outbound_mergeable(st, 1000, to, a, o, 8, &n),
+	    STORE_OK);
+	ck_assert_uint_eq(n, 2);
+	store_rollback(st);
+	ck_assert_int_eq(store_outbound_mergeable(st, 5000, to, a, o, 8, &n),
+	    STORE_OK);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_int_eq(o[3].id, d);
+
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM sqlite_schema"
+	    " WHERE type = 'index' AND tbl_name = 'outbound' AND "
+	    "sql LIKE '%(recipient)%'"), 0);
 }
 END_TEST
 
@@ -1263,7 +1347,7 @@ START_TEST(test_migrate_v10_cases)
 	ck_assert_int_eq(tu_sql_int(dbpath, by_student), 2);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 13);
+	ck_assert_int_eq(store_schema_version(st), 14);
 	ck_assert_int_eq(tu_sql_int(dbpath, by_student), 1);
 	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
 	ck_assert_int_eq(got.id, 2);
@@ -1472,6 +1556,7 @@ main(void)
 	tcase_add_test(tc, test_inbound_dedup);
 	tcase_add_test(tc, test_queue_order);
 	tcase_add_test(tc, test_queue_states);
+	tcase_add_test(tc, test_merge_finds_every_queued_notice);
 	tcase_add_test(tc, test_migrate_v7);
 	tcase_add_test(tc, test_roster_cache);
 	tcase_add_test(tc, test_replies_since);
