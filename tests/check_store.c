@@ -618,6 +618,17 @@ START_TEST(test_replies_since)
 }
 END_TEST
 
+/* in, as received on channel with provider id pid (NULL: none) at at. */
+static enum store_rc
+record_as(struct store_inbound *in, const char *channel, const char *pid,
+    int64_t at, int64_t *id)
+{
+	in->channel = channel;
+	in->provider_id = pid;
+	in->received_at = at;
+	return store_inbound_record(st, in, id);
+}
+
 /*
  * What is looked up by a sender's number: the channel it last texted on,
  * the same text again from a gateway that gives no ids, the replies to a
@@ -644,19 +655,11 @@ START_TEST(test_inbound_by_sender)
 	ck_assert_int_eq(store_inbound_last_channel(st, in.sender, ch,
 	    sizeof ch), STORE_OK);
 	ck_assert_str_eq(ch, "modem");
-	in.channel = "http";
-	in.provider_id = "h-1";
-	in.received_at = 200;
-	ck_assert_int_eq(store_inbound_record(st, &in, &id), STORE_OK);
+	ck_assert_int_eq(record_as(&in, "http", "h-1", 200, &id), STORE_OK);
 	/* USSD is a session, not a channel an SMS goes back on; a retry
 	 * that is not stored is not a message either. */
-	in.channel = "ussd";
-	in.provider_id = "u-1";
-	in.received_at = 300;
-	ck_assert_int_eq(store_inbound_record(st, &in, &id), STORE_OK);
-	in.channel = "modem";
-	in.provider_id = "m-1";
-	ck_assert_int_eq(store_inbound_record(st, &in, &id), STORE_DUP);
+	ck_assert_int_eq(record_as(&in, "ussd", "u-1", 300, &id), STORE_OK);
+	ck_assert_int_eq(record_as(&in, "modem", "m-1", 300, &id), STORE_DUP);
 	ck_assert_int_eq(store_inbound_last_channel(st, in.sender, ch,
 	    sizeof ch), STORE_OK);
 	ck_assert_str_eq(ch, "http");
@@ -665,16 +668,11 @@ START_TEST(test_inbound_by_sender)
 
 	/* The same text again is a retry only from a gateway that gives no
 	 * ids: a message with an id is told apart by its id. */
-	in.channel = "http";
-	in.provider_id = "h-2";
 	in.text = "ABS 20240101 2";
-	in.received_at = 400;
-	ck_assert_int_eq(store_inbound_record(st, &in, &id), STORE_OK);
+	ck_assert_int_eq(record_as(&in, "http", "h-2", 400, &id), STORE_OK);
 	ck_assert_int_eq(store_inbound_recent(st, "http", in.sender, in.text,
 	    0, &id), STORE_NOTFOUND);
-	in.provider_id = NULL;
-	in.received_at = 500;
-	ck_assert_int_eq(store_inbound_record(st, &in, &first), STORE_OK);
+	ck_assert_int_eq(record_as(&in, "http", NULL, 500, &first), STORE_OK);
 	ck_assert_int_eq(store_inbound_recent(st, "http", in.sender, in.text,
 	    450, &id), STORE_OK);
 	ck_assert_int_eq(id, first);
@@ -697,20 +695,12 @@ START_TEST(test_migrate_v12_inbound)
 
 	put_roster();	/* knows +8613800000001 */
 	ck_assert_int_eq(store_inbound_record(st, &in, &id), STORE_OK);
-	in.channel = "http";
-	in.provider_id = "h-1";
-	in.received_at = 200;
-	ck_assert_int_eq(store_inbound_record(st, &in, &id), STORE_OK);
-	in.provider_id = "h-0";	/* the same time: the later row wins */
-	ck_assert_int_eq(store_inbound_record(st, &in, &id), STORE_OK);
-	in.channel = "ussd";
-	in.provider_id = "u-1";
-	in.received_at = 300;
-	ck_assert_int_eq(store_inbound_record(st, &in, &id), STORE_OK);
-	in.channel = "modem";
-	in.provider_id = "m-2";
+	ck_assert_int_eq(record_as(&in, "http", "h-1", 200, &id), STORE_OK);
+	/* The same time: the later row wins. */
+	ck_assert_int_eq(record_as(&in, "http", "h-0", 200, &id), STORE_OK);
+	ck_assert_int_eq(record_as(&in, "ussd", "u-1", 300, &id), STORE_OK);
 	in.sender = "+8613800000002";
-	ck_assert_int_eq(store_inbound_record(st, &in, &id), STORE_OK);
+	ck_assert_int_eq(record_as(&in, "modem", "m-2", 300, &id), STORE_OK);
 	memset(&m, 0, sizeof m);
 	snprintf(m.to, sizeof m.to, "%s", in.sender);
 	snprintf(m.text, sizeof m.text, "who?");
@@ -739,6 +729,18 @@ START_TEST(test_migrate_v12_inbound)
 }
 END_TEST
 
+/* How many queued notices would join carrier's SMS at now (into o). */
+static size_t
+joining(const char *to, int64_t now, int64_t carrier,
+    struct store_outbound *o)
+{
+	size_t n;
+
+	ck_assert_int_eq(store_outbound_mergeable(st, now, to, carrier, o, 8,
+	    &n), STORE_OK);
+	return n;
+}
+
 /*
  * Merging finds every queued notice to a number, however it came to be
  * queued (enqueued, put back by its carrier's retry, an absorb rolled
@@ -752,7 +754,6 @@ START_TEST(test_merge_finds_every_queued_notice)
 	struct store_outbound o[8];
 	int64_t a, b, c, d, e;
 	char err[256];
-	size_t n;
 
 	a = enqueue(to, "notice", 2, 1000);
 	b = enqueue(to, "notice", 2, 1000);
@@ -760,41 +761,29 @@ START_TEST(test_merge_finds_every_queued_notice)
 	c = enqueue(to, "task", 1, 1000);
 	d = enqueue(to, "notice", 2, 5000);	/* not due at 1000 */
 	(void)enqueue("+8613800000006", "notice", 2, 1000);
-	ck_assert_int_eq(store_outbound_mergeable(st, 1000, to, a, o, 8, &n),
-	    STORE_OK);
-	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(joining(to, 1000, a, o), 2);
 	ck_assert_int_eq(o[0].id, c);
 	ck_assert_int_eq(o[1].id, b);
 
 	/* Absorbed, then rolled back: a candidate again. */
 	ck_assert_int_eq(store_begin(st), STORE_OK);
 	ck_assert_int_eq(store_outbound_absorb(st, b, a), STORE_OK);
-	ck_assert_int_eq(store_outbound_mergeable(st, 1000, to, a, o, 8, &n),
-	    STORE_OK);
-	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(joining(to, 1000, a, o), 1);
 	store_rollback(st);
-	ck_assert_int_eq(store_outbound_mergeable(st, 1000, to, a, o, 8, &n),
-	    STORE_OK);
-	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(joining(to, 1000, a, o), 2);
 	/* Absorbed for good, then queued again by its carrier's retry. */
 	ck_assert_int_eq(store_outbound_absorb(st, b, a), STORE_OK);
-	ck_assert_int_eq(store_outbound_mergeable(st, 1000, to, a, o, 8, &n),
-	    STORE_OK);
-	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(joining(to, 1000, a, o), 1);
 	ck_assert_int_eq(store_outbound_merged_result(st, a, 0, 1000, NULL,
 	    NULL), STORE_OK);
-	ck_assert_int_eq(store_outbound_mergeable(st, 1000, to, a, o, 8, &n),
-	    STORE_OK);
-	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(joining(to, 1000, a, o), 2);
 
 	/* Another connection's notice (baoxuectl could queue one). */
 	other_exec("INSERT INTO outbound(recipient, text, kind, priority, "
 	    "created_at, due_at) VALUES('+8613800000005', 'x', 'notice', 2, "
 	    "900, 900)");
 	e = tu_sql_int(dbpath, "SELECT max(id) FROM outbound");
-	ck_assert_int_eq(store_outbound_mergeable(st, 1000, to, a, o, 8, &n),
-	    STORE_OK);
-	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(joining(to, 1000, a, o), 3);
 	ck_assert_int_eq(o[0].id, c);
 	ck_assert_int_eq(o[1].id, e);
 	ck_assert_int_eq(o[2].id, b);
@@ -806,13 +795,9 @@ START_TEST(test_merge_finds_every_queued_notice)
 	ck_assert_msg(st != NULL, "%s", err);
 	ck_assert_int_eq(store_begin(st), STORE_OK);
 	ck_assert_int_eq(store_outbound_absorb(st, b, a), STORE_OK);
-	ck_assert_int_eq(store_outbound_mergeable(st, 1000, to, a, o, 8, &n),
-	    STORE_OK);
-	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(joining(to, 1000, a, o), 2);
 	store_rollback(st);
-	ck_assert_int_eq(store_outbound_mergeable(st, 5000, to, a, o, 8, &n),
-	    STORE_OK);
-	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(joining(to, 5000, a, o), 4);
 	ck_assert_int_eq(o[3].id, d);
 
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM sqlite_schema"
