@@ -18,7 +18,12 @@
  *  - the lists are built from the queue at the first look-up, and built
  *    again when another connection committed (PRAGMA data_version:
  *    baoxuectl could queue a notice) or when a transaction that built
- *    them, or whose commit had begun, is rolled back.
+ *    them, or whose commit had begun, is rolled back;
+ *  - they hold at most max ids (store_merge_limit): the queue lives on
+ *    disk, and a long outage's backlog must not grow the daemon. Past it
+ *    they are partial (merging sees only the notices kept, each still
+ *    sent), until the sender has taken them below half of it and they
+ *    are built again.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +52,8 @@ struct store_outq {
 	int committing;			/* the commit hook ran, no end seen */
 	struct outq_drop *drop;		/* to take out once committed */
 	size_t ndrop, capdrop;
+	size_t total, max;		/* ids held, and the most held */
+	int partial;			/* an id was left out: max reached */
 };
 
 static uint32_t
@@ -73,6 +80,8 @@ outq_clear(struct store_outq *q)
 	q->nslot = q->used = 0;
 	q->built = 0;
 	q->ndrop = 0;
+	q->total = 0;
+	q->partial = 0;
 }
 
 /* The list of to, made if create; NULL if absent or out of memory. */
@@ -146,6 +155,10 @@ outq_add(struct store_outq *q, const char *to, int64_t id)
 	at = l->n && l->id[l->n - 1] < id ? l->n : outq_at(l, id);
 	if (at < l->n && l->id[at] == id)
 		return 0;
+	if (q->total >= q->max) {
+		q->partial = 1;
+		return 0;
+	}
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 8;
 		int64_t *p = realloc(l->id, cap * sizeof *p);
@@ -158,6 +171,7 @@ outq_add(struct store_outq *q, const char *to, int64_t id)
 	memmove(l->id + at + 1, l->id + at, (l->n - at) * sizeof *l->id);
 	l->id[at] = id;
 	l->n++;
+	q->total++;
 	return 0;
 fail:
 	outq_clear(q);
@@ -174,6 +188,7 @@ outq_take(struct store_outq *q, const char *to, int64_t id)
 		return;
 	memmove(l->id + at, l->id + at + 1, (l->n - at - 1) * sizeof *l->id);
 	l->n--;
+	q->total--;
 }
 
 /* bx_outq_add(recipient, id): the row is queued now. */
@@ -236,6 +251,10 @@ outq_commit_hook(void *arg)
 			outq_take(q, q->drop[i].to, q->drop[i].id);
 	q->ndrop = 0;
 	q->built_in_tx = 0;
+	/* Room again for what was left out: built whole at the next
+	 * look-up. */
+	if (q->partial && q->total < q->max / 2)
+		outq_clear(q);
 	/* The commit can still fail after this hook; a rollback then
 	 * follows, and finds this set. */
 	q->committing = 1;
@@ -304,6 +323,7 @@ store_outq_open(struct store *s, char *err, size_t errsz)
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
+	s->outq->max = STORE_MERGE_IDS;
 	if (sqlite3_create_function(s->db, "bx_outq_add", 2, flags, s,
 	    outq_add_fn, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_create_function(s->db, "bx_outq_drop", 2, flags, s,
@@ -317,6 +337,15 @@ store_outq_open(struct store *s, char *err, size_t errsz)
 	(void)sqlite3_commit_hook(s->db, outq_commit_hook, s);
 	(void)sqlite3_rollback_hook(s->db, outq_rollback_hook, s);
 	return 0;
+}
+
+void
+store_merge_limit(struct store *s, size_t ids)
+{
+	if (s->outq != NULL) {
+		outq_clear(s->outq);
+		s->outq->max = ids;
+	}
 }
 
 void

@@ -409,6 +409,11 @@ enum store_rc store_outbound_failed(struct store *, int64_t id,
 enum store_rc store_outbound_mergeable(struct store *, int64_t now,
     const char *to, int64_t carrier, struct store_outbound *out, size_t max,
     size_t *n);
+/* The candidates come from lists of the queued notices kept in memory
+ * (store/outq.c), at most this many ids (8-16 bytes each): past it,
+ * merging sees only those kept, and each notice is still sent. */
+#define STORE_MERGE_IDS (1u << 20)
+void store_merge_limit(struct store *, size_t ids);
 enum store_rc store_outbound_absorb(struct store *, int64_t id,
     int64_t carrier);
 enum store_rc store_outbound_merged_result(struct store *, int64_t carrier,

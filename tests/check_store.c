@@ -806,6 +806,34 @@ START_TEST(test_merge_finds_every_queued_notice)
 }
 END_TEST
 
+/*
+ * The lists merging reads are bounded: past the limit merging sees only
+ * the notices kept (a long outage's backlog grows the database, not the
+ * daemon), and once the sender has taken the lists below half of it they
+ * are built again, whole.
+ */
+START_TEST(test_merge_lists_bounded)
+{
+	const char *to = "+8613800000005";
+	struct store_outbound o[8];
+	int64_t id[6];
+	int i;
+
+	store_merge_limit(st, 4);
+	for (i = 0; i < 6; i++)
+		id[i] = enqueue(to, "notice", 2, 1000);
+	/* Five others are queued; four ids are kept, the carrier's among
+	 * them. */
+	ck_assert_uint_eq(joining(to, 1000, id[0], o), 3);
+	for (i = 1; i <= 3; i++)
+		ck_assert_int_eq(store_outbound_absorb(st, id[i], id[0]),
+		    STORE_OK);
+	ck_assert_uint_eq(joining(to, 1000, id[0], o), 2);
+	ck_assert_int_eq(o[0].id, id[4]);
+	ck_assert_int_eq(o[1].id, id[5]);
+}
+END_TEST
+
 START_TEST(test_dlr)
 {
 	struct store_outbound m;
@@ -1542,6 +1570,7 @@ main(void)
 	tcase_add_test(tc, test_queue_order);
 	tcase_add_test(tc, test_queue_states);
 	tcase_add_test(tc, test_merge_finds_every_queued_notice);
+	tcase_add_test(tc, test_merge_lists_bounded);
 	tcase_add_test(tc, test_migrate_v7);
 	tcase_add_test(tc, test_roster_cache);
 	tcase_add_test(tc, test_replies_since);
