@@ -128,9 +128,8 @@ START_TEST(test_migrate_v7)
 }
 END_TEST
 
-/* Another connection's write, as baoxuectl import makes. */
-/* Undoes migrations 14 and 13 (a database as version 12 left it). */
-#define V13_UNDO \
+/* Undoes migrations 14 and 13: the schema as version 12 left it. */
+#define UNDO_TO_V12 \
 	"CREATE INDEX outbound_queue_to ON outbound(recipient) " \
 	" WHERE status = 'queued' AND kind <> 'reply';" \
 	"DROP TABLE last_channel;" \
@@ -139,6 +138,7 @@ END_TEST
 	"ALTER TABLE inbound DROP COLUMN unknown_sender;" \
 	"CREATE INDEX inbound_sender ON inbound(sender, received_at);"
 
+/* Another connection's write, as baoxuectl import makes. */
 static void
 other_exec(const char *sql)
 {
@@ -710,7 +710,7 @@ START_TEST(test_migrate_v12_inbound)
 	ck_assert_int_eq(store_outbound_enqueue(st, &m, &id), STORE_OK);
 	store_close(st);
 	/* Back to version 12: the index by sender over every row. */
-	other_exec(V13_UNDO "PRAGMA user_version = 12");
+	other_exec(UNDO_TO_V12 "PRAGMA user_version = 12");
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
 	    "pragma_index_list('inbound') WHERE name = 'inbound_sender'"), 1);
 	st = store_open(dbpath, err, sizeof err);
@@ -1346,7 +1346,7 @@ START_TEST(test_migrate_v10_cases)
 	store_close(st);
 	/* Back to version 9: its two indexes, and no step 11 or 12
 	 * either. */
-	other_exec(V13_UNDO
+	other_exec(UNDO_TO_V12
 	    "DROP TABLE store_identity;"
 	    "DROP TRIGGER outbound_totals_insert;"
 	    "DROP TRIGGER outbound_totals_update;"
