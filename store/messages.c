@@ -330,7 +330,7 @@ store_outbound_next_due(struct store *s, int replies_only, int64_t *due)
 	sqlite3_stmt *st = store_stmt(s, replies_only ?
 	    STMT_OUTBOUND_NEXT_DUE_REPLY : STMT_OUTBOUND_NEXT_DUE);
 	enum store_rc rc;
-	int isnull;
+	int isnull = 0;	/* store_ints sets it only on STORE_OK */
 
 	rc = store_ints(s, st, due, 1, &isnull);
 	if (rc == STORE_OK && isnull)
