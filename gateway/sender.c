@@ -726,6 +726,9 @@ sender_new(struct event_base *base, struct store *st, const struct clock *clk,
 		c->r.ch->result_arg = c;
 		c->r.ch->result_arg2 = s;
 	}
+	/* Rows written by hand since the last run: in /healthz's totals. */
+	if (store_outbound_recount(st) != STORE_OK)
+		log_warnx("sender: the queue's totals: %s", store_errmsg(st));
 	if (store_outbound_requeue_sending(st, &requeued) != STORE_OK)
 		log_warnx("sender: requeue: %s", store_errmsg(st));
 	else if (requeued)

@@ -78,9 +78,15 @@ store_outbound_enqueue(struct store *s, const struct store_outbound *m,
 	sqlite3_bind_int64(st, 5, m->inbound_id);
 	sqlite3_bind_int64(st, 6, m->created_at);
 	sqlite3_bind_int64(st, 7, m->due_at);
-	if ((rc = store_exec(s, st)) == STORE_OK && id)
+	if ((rc = store_exec(s, st)) != STORE_OK)
+		return rc;
+	/* Born queued (no trigger sees it: migration 15); replies are
+	 * never merged. */
+	if (strcmp(m->kind, "reply") != 0)
+		store_outq_queued(s, m->to, sqlite3_last_insert_rowid(s->db));
+	if (id)
 		*id = sqlite3_last_insert_rowid(s->db);
-	return rc;
+	return STORE_OK;
 }
 
 enum store_rc
@@ -353,6 +359,12 @@ store_outbound_stats(struct store *s, struct store_queue_stats *q)
 		q->undelivered = v[4];
 	}
 	return rc;
+}
+
+enum store_rc
+store_outbound_recount(struct store *s)
+{
+	return store_exec(s, store_stmt(s, STMT_OUTBOUND_RECOUNT));
 }
 
 enum store_rc

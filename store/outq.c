@@ -9,8 +9,10 @@
  *  - the query that reads the candidates checks each row (queued, due,
  *    this number, not a reply), so an id too many costs a look-up, and
  *    one missing would cost a merge;
- *  - an id is added as its row becomes queued, seen by temporary triggers
- *    on this connection (every INSERT, every UPDATE back to 'queued');
+ *  - an id is added as its row becomes queued: an enqueue tells the lists
+ *    itself (store_outq_queued, from the one INSERT into the queue:
+ *    migration 15 says why no trigger runs there), and a temporary
+ *    trigger on this connection sees every UPDATE back to 'queued';
  *  - an id that leaves the queue is taken out only once that is
  *    committed (the commit hook); a rollback, whole or to a savepoint, or
  *    a failed statement forgets what was to be taken out, which only
@@ -191,17 +193,14 @@ outq_take(struct store_outq *q, const char *to, int64_t id)
 	q->total--;
 }
 
-/* bx_outq_add(recipient, id): the row is queued now. */
-static void
-outq_add_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+void
+store_outq_queued(struct store *s, const char *to, int64_t id)
 {
-	struct store *s = sqlite3_user_data(ctx);
 	struct store_outq *q = s->outq;
-	const char *to = (const char *)sqlite3_value_text(argv[0]);
-	int64_t id = sqlite3_value_int64(argv[1]);
 	size_t i;
 
-	(void)argc;
+	if (q == NULL)
+		return;
 	q->committing = 0;
 	if (!q->built || to == NULL)
 		return;
@@ -210,6 +209,16 @@ outq_add_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		if (q->drop[i].id == id && strcmp(q->drop[i].to, to) == 0)
 			q->drop[i].id = 0;
 	(void)outq_add(q, to, id);
+}
+
+/* bx_outq_add(recipient, id): the row is queued again. */
+static void
+outq_add_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	store_outq_queued(sqlite3_user_data(ctx),
+	    (const char *)sqlite3_value_text(argv[0]),
+	    sqlite3_value_int64(argv[1]));
 }
 
 /* bx_outq_drop(recipient, id): the row left the queue, if this commits. */
@@ -300,9 +309,6 @@ int
 store_outq_open(struct store *s, char *err, size_t errsz)
 {
 	static const char triggers[] =
-	    "CREATE TEMP TRIGGER outq_put AFTER INSERT ON main.outbound"
-	    " WHEN new.status = 'queued' AND new.kind <> 'reply' BEGIN"
-	    " SELECT bx_outq_add(new.recipient, new.id); END;"
 	    "CREATE TEMP TRIGGER outq_move AFTER UPDATE OF status, recipient,"
 	    " kind ON main.outbound"
 	    " WHEN (old.status = 'queued' AND old.kind <> 'reply') OR"

@@ -89,14 +89,15 @@ void store_rcache_free(struct store *);
  * (outq.c): store_outq_open after the schema is migrated; the ids of
  * to's queued notices as a JSON array (malloc'd, the caller frees), a
  * superset that the caller's query checks row by row; NOTFOUND if none.
- * store_outq_begin as a transaction begins, store_outq_rolled_back after
- * a ROLLBACK TO (a whole rollback is seen by a hook), store_outq_forget
- * after a failed statement.
+ * store_outq_queued after each notice queued, store_outq_begin as a
+ * transaction begins, store_outq_rolled_back after a ROLLBACK TO (a whole
+ * rollback is seen by a hook), store_outq_forget after a failed statement.
  */
 int store_outq_open(struct store *, char *err, size_t errsz);
 void store_outq_free(struct store *);
 enum store_rc store_outq_candidates(struct store *, const char *to,
     char **json);
+void store_outq_queued(struct store *, const char *to, int64_t id);
 void store_outq_begin(struct store *);
 void store_outq_rolled_back(struct store *);
 void store_outq_forget(struct store *);

@@ -88,7 +88,7 @@ START_TEST(test_migrate_v7)
 	store_close(st);
 	st = store_open(path, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 14);
+	ck_assert_int_eq(store_schema_version(st), 15);
 	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
 	    "status || ':' || coalesce(merged_into, '-') || ':' || "
 	    "coalesce(dlr_status, '-') || ':' || coalesce(inbound_id, '-'), "
@@ -282,8 +282,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 14);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 14);
+	ck_assert_int_eq(store_schema_version(st), 15);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 15);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -536,12 +536,20 @@ START_TEST(test_queue_stats_kept)
 	    STORE_OK);
 	ck_assert_int_eq(requeued, 1);
 	stats_match();
-	/* Rows written or removed by hand (an operator's sqlite3) too. */
+	/* Rows removed by hand (an operator's sqlite3) too. */
 	other_exec("DELETE FROM outbound WHERE id = 1");
 	stats_match();
+	/* A row is born queued, so no trigger runs on an enqueue (each
+	 * would give every INSERT a statement journal: a copy of each page
+	 * it touches, 2 µs of its 5). One written by hand already sent is
+	 * counted when the totals are counted again, as baoxued starts. */
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
+	    "sqlite_master WHERE type = 'trigger' AND tbl_name = 'outbound' "
+	    "AND sql LIKE '%AFTER INSERT%'"), 0);
 	other_exec("INSERT INTO outbound(recipient, text, kind, priority, "
 	    "status, created_at, due_at, sent_at, dlr_status) VALUES('+864', "
 	    "'x', 'reply', 0, 'sent', 1, 1, 1, 'delivered')");
+	ck_assert_int_eq(store_outbound_recount(st), STORE_OK);
 	stats_match();
 	(void)c;
 	(void)d;
@@ -715,7 +723,7 @@ START_TEST(test_migrate_v12_inbound)
 	    "pragma_index_list('inbound') WHERE name = 'inbound_sender'"), 1);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 14);
+	ck_assert_int_eq(store_schema_version(st), 15);
 	ck_assert_int_eq(store_inbound_last_channel(st, "+8613800000001", ch,
 	    sizeof ch), STORE_OK);
 	ck_assert_str_eq(ch, "http");
@@ -752,7 +760,7 @@ START_TEST(test_merge_finds_every_queued_notice)
 {
 	const char *to = "+8613800000005";
 	struct store_outbound o[8];
-	int64_t a, b, c, d, e;
+	int64_t a, b, c, d, e, f;
 	char err[256];
 
 	a = enqueue(to, "notice", 2, 1000);
@@ -799,6 +807,12 @@ START_TEST(test_merge_finds_every_queued_notice)
 	store_rollback(st);
 	ck_assert_uint_eq(joining(to, 5000, a, o), 4);
 	ck_assert_int_eq(o[3].id, d);
+	/* Queued once the lists are built; a reply still never joins. */
+	f = enqueue(to, "notice", 2, 1000);
+	(void)enqueue(to, "reply", 0, 1000);
+	ck_assert_uint_eq(joining(to, 5000, a, o), 5);
+	ck_assert_int_eq(o[3].id, d);
+	ck_assert_int_eq(o[4].id, f);
 
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM sqlite_schema"
 	    " WHERE type = 'index' AND tbl_name = 'outbound' AND "
@@ -1193,7 +1207,8 @@ END_TEST
  * Every statement the store prepares, planned on a migrated database: none
  * may read a whole table or sort into a temporary b-tree, except the
  * aggregates that do so by design (digests, reports, statistics, run a
- * few times a week or on request). A purge that scanned webhook_seen on
+ * few times a week or on request; the queue's totals, counted again as
+ * baoxued starts). A purge that scanned webhook_seen on
  * every signed message cost 42-45 ms at 1,000 signed messages a
  * second.
  */
@@ -1210,7 +1225,7 @@ plan_allowed(const char *name)
 {
 	static const char *const aggregates[] = {
 		"OUTBOUND_MERGEABLE", "PEOPLE_BY_ROLE",
-		"CASES_LIST", "DIGEST_RECIPIENTS", NULL
+		"CASES_LIST", "DIGEST_RECIPIENTS", "OUTBOUND_RECOUNT", NULL
 	};
 	size_t i;
 
@@ -1348,7 +1363,7 @@ START_TEST(test_migrate_v10_cases)
 	 * either. */
 	other_exec(UNDO_TO_V12
 	    "DROP TABLE store_identity;"
-	    "DROP TRIGGER outbound_totals_insert;"
+	    "DROP TRIGGER IF EXISTS outbound_totals_insert;"
 	    "DROP TRIGGER outbound_totals_update;"
 	    "DROP TRIGGER outbound_totals_delete;"
 	    "DROP TABLE outbound_totals;"
@@ -1360,7 +1375,7 @@ START_TEST(test_migrate_v10_cases)
 	ck_assert_int_eq(tu_sql_int(dbpath, by_student), 2);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 14);
+	ck_assert_int_eq(store_schema_version(st), 15);
 	ck_assert_int_eq(tu_sql_int(dbpath, by_student), 1);
 	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
 	ck_assert_int_eq(got.id, 2);
