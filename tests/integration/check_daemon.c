@@ -185,6 +185,44 @@ readable(int fd, int ms)
 }
 
 /*
+ * Clients that close their connection right after sending, so that the
+ * answer to their message is written to nobody (the HTTP thread then
+ * frees the request the loop answered): the daemon stays up, and the
+ * provider's retry of each id is answered, each message stored once.
+ */
+START_TEST(test_clients_leave_before_the_answer)
+{
+	enum { N = 40 };
+	char body[160], req[512];
+	struct resp r;
+	int fd[N], i, n;
+
+	for (i = 0; i < N; i++) {
+		snprintf(body, sizeof body, "from=13800000001&text=ABS+"
+		    "20240101+1&token=" TOKEN "&id=gone-%d", i);
+		n = snprintf(req, sizeof req, "POST /sms/inbound HTTP/1.1\r\n"
+		    "Host: x\r\nContent-Type: application/x-www-form-"
+		    "urlencoded\r\nContent-Length: %zu\r\n\r\n%s",
+		    strlen(body), body);
+		ck_assert_int_ge(fd[i] = raw_connect(), 0);
+		ck_assert_int_eq(write(fd[i], req, (size_t)n), n);
+	}
+	for (i = 0; i < N; i++)
+		close(fd[i]);
+	for (i = 0; i < N; i++) {
+		snprintf(body, sizeof body, "from=13800000001&text=ABS+"
+		    "20240101+1&token=" TOKEN "&id=gone-%d", i);
+		post("/sms/inbound", body, &r);
+		ck_assert_int_eq(r.code, 200);
+	}
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE "
+	    "provider_id LIKE 'gone-%'"), N);
+	http("GET", "/healthz", NULL, NULL, NULL, &r);
+	ck_assert_int_eq(r.code, 200);
+}
+END_TEST
+
+/*
  * A body declared larger than twice max_body is refused as soon as its
  * headers are read, before any of it is held in memory: a connection
  * sending a large body slowly held up to 64 kB (1,500 of them took the
@@ -651,6 +689,7 @@ main(void)
 	    sizeof bad_reqs / sizeof bad_reqs[0]);
 	tcase_add_test(tc, test_too_large);
 	tcase_add_test(tc, test_large_body_refused_unread);
+	tcase_add_test(tc, test_clients_leave_before_the_answer);
 	tcase_add_test(tc, test_malformed_gets_format);
 	tcase_add_test(tc, test_routes);
 	tcase_add_test(tc, test_clock_and_health);
