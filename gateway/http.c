@@ -31,6 +31,7 @@
 #include "gateway/log.h"
 #include "gateway/pipeline.h"
 #include "gateway/http_int.h"
+#include "gateway/httpfront.h"
 #include "gateway/timefmt.h"
 #include "gateway/ussd.h"
 #include "gateway/xmalloc.h"
@@ -45,50 +46,60 @@
 
 struct http {
 	struct gw *g;
-	struct evhttp *eh;
+	struct httpfront *front;	/* the HTTP thread */
+	struct evhttp *eh;		/* ... on its event base */
 	int port;
 	struct ussd *ussd;		/* USSD sessions */
 	struct conncap *cap;		/* connections open at once */
 };
 
 /* A JSON answer already serialized (len bytes, a newline added). */
+void
+http_send(struct http *h, struct evhttp_request *req, int code,
+    const char *reason, struct evbuffer *body)
+{
+	httpfront_reply(h->front, req, code, reason, body);
+}
+
+/* A JSON answer already serialized (len bytes, a newline added). */
 static void
-http_json_text(struct evhttp_request *req, int code, const char *reason,
-    const char *text, size_t len)
+http_json_text(struct http *h, struct evhttp_request *req, int code,
+    const char *reason, const char *text, size_t len)
 {
 	struct evbuffer *b = evbuffer_new();
 
+	if (b == NULL || evbuffer_add(b, text, len) != 0 ||
+	    evbuffer_add(b, "\n", 1) != 0) {
+		if (b)
+			evbuffer_free(b);
+		http_send(h, req, 500, "out of memory", NULL);
+		return;
+	}
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "application/json; charset=utf-8");
-	if (b && evbuffer_add(b, text, len) == 0 &&
-	    evbuffer_add(b, "\n", 1) == 0)
-		evhttp_send_reply(req, code, reason, b);
-	else
-		evhttp_send_error(req, 500, "out of memory");
-	if (b)
-		evbuffer_free(b);
+	http_send(h, req, code, reason, b);
 }
 
 static void
-http_json(struct evhttp_request *req, int code, const char *reason,
-    json_t *o)
+http_json(struct http *h, struct evhttp_request *req, int code,
+    const char *reason, json_t *o)
 {
 	char *s = json_dumps(o, JSON_COMPACT);
 
 	if (s)
-		http_json_text(req, code, reason, s, strlen(s));
+		http_json_text(h, req, code, reason, s, strlen(s));
 	else
-		evhttp_send_error(req, 500, "out of memory");
+		http_send(h, req, 500, "out of memory", NULL);
 	free(s);
 	json_decref(o);
 }
 
 void
-http_error(struct evhttp_request *req, int code, const char *reason,
-    const char *why)
+http_error(struct http *h, struct evhttp_request *req, int code,
+    const char *reason, const char *why)
 {
-	http_json(req, code, reason, json_pack("{ss ss}", "status", "error",
-	    "reason", why));
+	http_json(h, req, code, reason, json_pack("{ss ss}", "status",
+	    "error", "reason", why));
 }
 
 /* Constant-time comparison of a presented secret with the configured one. */
@@ -140,7 +151,7 @@ http_read_form(struct http *h, struct evhttp_request *req, struct form *f)
 		    "Content-Type");
 		if (ct && strncasecmp(ct, "application/x-www-form-urlencoded",
 		    33) != 0) {
-			http_error(req, 415, "Unsupported Media Type",
+			http_error(h, req, 415, "Unsupported Media Type",
 			    "body must be application/x-www-form-urlencoded");
 			return -1;
 		}
@@ -150,11 +161,11 @@ http_read_form(struct http *h, struct evhttp_request *req, struct form *f)
 	}
 	if (len > max) {
 		snprintf(why, sizeof why, "request over %zu bytes", max);
-		http_error(req, 413, "Payload Too Large", why);
+		http_error(h, req, 413, "Payload Too Large", why);
 		return -1;
 	}
 	if ((rc = form_decode(f, q ? q : "", q ? len : 0)) != FORM_OK) {
-		http_error(req, 400, "Bad Request", form_rc_str(rc));
+		http_error(h, req, 400, "Bad Request", form_rc_str(rc));
 		return -1;
 	}
 	return 0;
@@ -162,8 +173,8 @@ http_read_form(struct http *h, struct evhttp_request *req, struct form *f)
 
 /* A form field that must be valid text of at most max bytes; NULL if absent. */
 const char *
-http_field(struct evhttp_request *req, const struct form *f, const char *key,
-    size_t max, int *bad)
+http_field(struct http *h, struct evhttp_request *req, const struct form *f,
+    const char *key, size_t max, int *bad)
 {
 	char why[96];
 	size_t vlen;
@@ -174,12 +185,12 @@ http_field(struct evhttp_request *req, const struct form *f, const char *key,
 		return NULL;
 	if (vlen > max) {
 		snprintf(why, sizeof why, "field %s over %zu bytes", key, max);
-		http_error(req, 413, "Payload Too Large", why);
+		http_error(h, req, 413, "Payload Too Large", why);
 		*bad = 1;
 	} else if (!utf8_valid_text(v, vlen)) {
 		snprintf(why, sizeof why, "field %s is not valid UTF-8 text",
 		    key);
-		http_error(req, 400, "Bad Request", why);
+		http_error(h, req, 400, "Bad Request", why);
 		*bad = 1;
 	}
 	return v;
@@ -282,7 +293,7 @@ http_authorized(struct http *h, struct evhttp_request *req,
 		if ((why = http_hmac_check(h, req, raw, rawlen, sig)) !=
 		    NULL) {
 			log_info("inbound refused: %s", why);
-			http_error(req, 401, "Unauthorized", why);
+			http_error(h, req, 401, "Unauthorized", why);
 			return -1;
 		}
 		return 0;
@@ -290,7 +301,7 @@ http_authorized(struct http *h, struct evhttp_request *req,
 	if (!http_token_ok(h, req, f)) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "WWW-Authenticate", "Bearer");
-		http_error(req, 401, "Unauthorized", "bad or missing token");
+		http_error(h, req, 401, "Unauthorized", "bad or missing token");
 		return -1;
 	}
 	return 0;
@@ -305,8 +316,8 @@ http_gw(const struct http *h)
 /* The text field, decoded from UTF-16BE when Kannel says coding=2 (UCS-2)
  * and the bytes are not UTF-8 already (mo-recode). */
 static const char *
-http_text(struct evhttp_request *req, const struct form *f, char *buf,
-    size_t bufsz, int *bad)
+http_text(struct http *h, struct evhttp_request *req, const struct form *f,
+    char *buf, size_t bufsz, int *bad)
 {
 	const char *coding = form_get(f, "coding", NULL);
 	const char *charset = form_get(f, "charset", NULL);
@@ -319,52 +330,39 @@ http_text(struct evhttp_request *req, const struct form *f, char *buf,
 	    "UCS-2")))) && !utf8_valid_text(v, vlen)) {
 		if (utf16be_to_utf8(v, vlen, buf, bufsz, &outlen) != 0 ||
 		    !utf8_valid_text(buf, outlen)) {
-			http_error(req, 400, "Bad Request",
+			http_error(h, req, 400, "Bad Request",
 			    "field text is not valid UCS-2");
 			*bad = 1;
 			return NULL;
 		}
 		return buf;
 	}
-	return http_field(req, f, "text", FORM_MAX_BYTES, bad);
+	return http_field(h, req, f, "text", FORM_MAX_BYTES, bad);
 }
 
 /*
- * A request waiting for its group commit. If the client goes away first,
- * the connection's close callback forgets the request (the provider's
- * retry then meets the dedup key).
+ * A request waiting for its group commit. It is answered whatever
+ * happened to its client meanwhile: evhttp keeps a request it handed out
+ * until then, and frees it on the answer if the client went (the
+ * provider's retry then meets the dedup key).
  */
 struct http_wait {
+	struct http *h;
 	struct evhttp_request *req;
-	struct evhttp_connection *conn;
 };
-
-static void
-http_wait_closed_cb(struct evhttp_connection *conn, void *arg)
-{
-	struct http_wait *w = arg;
-
-	(void)conn;
-	w->req = NULL;
-	w->conn = NULL;
-}
 
 static void
 http_done_cb(void *arg, enum pipeline_rc rc, int64_t inbound_id)
 {
 	struct http_wait *w = arg;
+	struct http *h = w->h;
 	struct evhttp_request *req = w->req;
 
-	if (req == NULL) {
-		free(w);
-		return;
-	}
-	evhttp_connection_set_closecb(w->conn, NULL, NULL);
 	if (rc == PIPELINE_FAILED)
-		http_error(req, 503, "Service Unavailable",
+		http_error(h, req, 503, "Service Unavailable",
 		    "not stored; retry later");
 	else if (rc == PIPELINE_REPLAY)
-		http_error(req, 401, "Unauthorized", "replayed signature");
+		http_error(h, req, 401, "Unauthorized", "replayed signature");
 	else {
 		/* Every acknowledgement: two fixed words and a number, so
 		 * no JSON library allocations on the hot path. */
@@ -374,7 +372,7 @@ http_done_cb(void *arg, enum pipeline_rc rc, int64_t inbound_id)
 		    rc == PIPELINE_ACCEPTED ? "accepted" : "duplicate",
 		    (long long)inbound_id);
 
-		http_json_text(req, 200, "OK", body, (size_t)n);
+		http_json_text(h, req, 200, "OK", body, (size_t)n);
 	}
 	free(w);
 }
@@ -387,18 +385,15 @@ http_submit(struct http *h, struct evhttp_request *req,
 {
 	struct http_wait *w = xcalloc(1, sizeof *w);
 
+	w->h = h;
 	w->req = req;
-	w->conn = evhttp_request_get_connection(req);
 	if (pipeline_submit(h->g->pipeline, in, http_done_cb, w) != 0) {
 		free(w);
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Retry-After", "1");
-		http_error(req, 503, "Service Unavailable",
+		http_error(h, req, 503, "Service Unavailable",
 		    "too busy; retry later");
-		return;
 	}
-	if (w->conn)
-		evhttp_connection_set_closecb(w->conn, http_wait_closed_cb, w);
 }
 
 static void
@@ -415,30 +410,30 @@ http_inbound(struct http *h, struct evhttp_request *req)
 	if (http_read_form(h, req, f) != 0 ||
 	    http_authorized(h, req, f, &sig) != 0)
 		goto out;
-	if ((from = http_field(req, f, "from", PHONE_INPUT_MAX, &bad)),
+	if ((from = http_field(h, req, f, "from", PHONE_INPUT_MAX, &bad)),
 	    bad)
 		goto out;
-	if ((text = http_text(req, f, textbuf, 2 * FORM_MAX_BYTES, &bad)),
+	if ((text = http_text(h, req, f, textbuf, 2 * FORM_MAX_BYTES, &bad)),
 	    bad)
 		goto out;
-	if ((id = http_field(req, f, "id", HTTP_ID_MAX, &bad)), bad)
+	if ((id = http_field(h, req, f, "id", HTTP_ID_MAX, &bad)), bad)
 		goto out;
-	if ((to = http_field(req, f, "to", PHONE_INPUT_MAX, &bad)), bad)
+	if ((to = http_field(h, req, f, "to", PHONE_INPUT_MAX, &bad)), bad)
 		goto out;
 	if (from == NULL || text == NULL) {
-		http_error(req, 400, "Bad Request", from == NULL ?
+		http_error(h, req, 400, "Bad Request", from == NULL ?
 		    "missing field: from" : "missing field: text");
 		goto out;
 	}
 	if (phone_normalize(from, from164, sizeof from164) != 0) {
-		http_error(req, 400, "Bad Request",
+		http_error(h, req, 400, "Bad Request",
 		    "field from is not a phone number");
 		goto out;
 	}
 	if (to && *to && phone_normalize(to, to164, sizeof to164) != 0) {
 		/* Service numbers (10690...) are not E.164: keep digits only. */
 		if (strspn(to, "0123456789") != strlen(to) || strlen(to) > 20) {
-			http_error(req, 400, "Bad Request",
+			http_error(h, req, 400, "Bad Request",
 			    "field to is not a phone or service number");
 			goto out;
 		}
@@ -535,14 +530,14 @@ http_dlr(struct http *h, struct evhttp_request *req)
 		    evhttp_request_get_evhttp_uri(req));
 
 		if (form_decode(f, q ? q : "", q ? strlen(q) : 0) != FORM_OK) {
-			http_error(req, 400, "Bad Request", "bad query");
+			http_error(h, req, 400, "Bad Request", "bad query");
 			goto out;
 		}
 	} else if (http_read_form(h, req, f) != 0) {
 		goto out;
 	}
 	if (!http_token_ok(h, req, f)) {
-		http_error(req, 401, "Unauthorized", "bad or missing token");
+		http_error(h, req, 401, "Unauthorized", "bad or missing token");
 		goto out;
 	}
 	if (store_begin(h->g->store) != STORE_OK)
@@ -554,7 +549,7 @@ http_dlr(struct http *h, struct evhttp_request *req)
 		if (rawlen > h->g->cfg->http_max_body || channel == NULL ||
 		    (root = json_loadb(raw, rawlen, 0, NULL)) == NULL) {
 			store_rollback(h->g->store);
-			http_error(req, 400, "Bad Request", channel == NULL ?
+			http_error(h, req, 400, "Bad Request", channel == NULL ?
 			    "missing query field: channel" :
 			    "body is not a JSON report (or too large)");
 			goto out;
@@ -585,7 +580,7 @@ http_dlr(struct http *h, struct evhttp_request *req)
 		id = ids ? strtoll(ids, &end, 10) : 0;
 		if (ids == NULL || *end || id <= 0) {
 			store_rollback(h->g->store);
-			http_error(req, 400, "Bad Request",
+			http_error(h, req, 400, "Bad Request",
 			    "missing or bad field: id");
 			goto out;
 		}
@@ -596,12 +591,12 @@ http_dlr(struct http *h, struct evhttp_request *req)
 	}
 	if (store_commit(h->g->store) != STORE_OK)
 		goto fail;
-	http_json(req, 200, "OK", json_pack("{ss si}", "status", "ok",
+	http_json(h, req, 200, "OK", json_pack("{ss si}", "status", "ok",
 	    "applied", applied));
 	goto out;
 fail:
 	store_rollback(h->g->store);
-	http_error(req, 503, "Service Unavailable", "not stored; retry later");
+	http_error(h, req, 503, "Service Unavailable", "not stored; retry later");
 out:
 	json_decref(root);
 	free(f);
@@ -619,17 +614,17 @@ http_admin_clock(struct http *h, struct evhttp_request *req)
 	int sent;
 
 	if (g->cfg->admin_token[0] == '\0') {
-		http_error(req, 403, "Forbidden", "admin_token not configured");
+		http_error(h, req, 403, "Forbidden", "admin_token not configured");
 		goto out;
 	}
 	if (tok == NULL || !http_secret_ok(tok, g->cfg->admin_token)) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "WWW-Authenticate", "Bearer");
-		http_error(req, 401, "Unauthorized", "bad or missing token");
+		http_error(h, req, 401, "Unauthorized", "bad or missing token");
 		goto out;
 	}
 	if (!g->clock.manual) {
-		http_error(req, 403, "Forbidden",
+		http_error(h, req, 403, "Forbidden",
 		    "the clock is in system mode");
 		goto out;
 	}
@@ -638,46 +633,46 @@ http_admin_clock(struct http *h, struct evhttp_request *req)
 	adv = form_get(f, "advance", NULL);
 	set = form_get(f, "set", NULL);
 	if ((adv == NULL) == (set == NULL)) {
-		http_error(req, 400, "Bad Request",
+		http_error(h, req, 400, "Bad Request",
 		    "give exactly one of advance=SECONDS or set=ISO-8601");
 		goto out;
 	}
 	if (adv) {
 		secs = strtoll(adv, &end, 10);
 		if (*adv == '\0' || *end || secs < 0 || secs > 3650LL * 86400) {
-			http_error(req, 400, "Bad Request",
+			http_error(h, req, 400, "Bad Request",
 			    "advance must be 0 to 315360000 seconds");
 			goto out;
 		}
 		t = clock_now(&g->clock) + secs;
 	} else if (timefmt_parse(set, &t) != 0) {
-		http_error(req, 400, "Bad Request",
+		http_error(h, req, 400, "Bad Request",
 		    "set is not an ISO-8601 time");
 		goto out;
 	}
 	if (clock_set(&g->clock, t) != 0) {
-		http_error(req, 400, "Bad Request",
+		http_error(h, req, 400, "Bad Request",
 		    "the clock cannot go backwards");
 		goto out;
 	}
 	timefmt_format(t, now, sizeof now);
 	log_info("clock set to %s", now);
 	sent = gw_run_due(g);
-	http_json(req, 200, "OK", json_pack("{ss ss si}", "status", "ok",
+	http_json(h, req, 200, "OK", json_pack("{ss ss si}", "status", "ok",
 	    "now", now, "sent", sent));
 out:
 	free(f);
 }
 
 static void
-http_healthz(struct http *h, struct evhttp_request *req)
+http_healthz(struct http *h, struct evhttp_request *req, int connections)
 {
 	struct store_queue_stats q;
 	char now[TIMEFMT_MAX];
 
 	timefmt_format(clock_now(&h->g->clock), now, sizeof now);
 	if (store_outbound_stats(h->g->store, &q) != STORE_OK) {
-		http_json(req, 503, "Service Unavailable", json_pack(
+		http_json(h, req, 503, "Service Unavailable", json_pack(
 		    "{ss ss}", "status", "error", "database",
 		    store_errmsg(h->g->store)));
 		return;
@@ -730,16 +725,18 @@ http_healthz(struct http *h, struct evhttp_request *req)
 		    (json_int_t)pipeline_syncing(h->g->pipeline)));
 		json_object_set_new(o, "inbound_refused_busy", json_integer(
 		    (json_int_t)pipeline_refused(h->g->pipeline)));
+		/* Counted by the HTTP thread as the request came. */
 		json_object_set_new(o, "connections",
-		    json_integer(conncap_open(h->cap)));
+		    json_integer(connections));
 		json_object_set_new(o, "max_connections",
 		    json_integer(conncap_max(h->cap)));
-		http_json(req, 200, "OK", o);
+		http_json(h, req, 200, "OK", o);
 	}
 }
 
+/* On the loop: each request the HTTP thread hands over. */
 static void
-http_route_cb(struct evhttp_request *req, void *arg)
+http_route(void *arg, struct evhttp_request *req, int connections)
 {
 	struct http *h = arg;
 	const char *path = evhttp_uri_get_path(
@@ -762,11 +759,11 @@ http_route_cb(struct evhttp_request *req, void *arg)
 			return http_admin_clock(h, req);
 	} else if (!strcmp(path, "/healthz")) {
 		if (m == EVHTTP_REQ_GET)
-			return http_healthz(h, req);
+			return http_healthz(h, req, connections);
 	} else {
-		return http_error(req, 404, "Not Found", "no such path");
+		return http_error(h, req, 404, "Not Found", "no such path");
 	}
-	http_error(req, 405, "Method Not Allowed", "method not allowed here");
+	http_error(h, req, 405, "Method Not Allowed", "method not allowed here");
 }
 
 /* evhttp's bufferevent for a new connection: NULL, evhttp makes its own;
@@ -833,7 +830,10 @@ http_new(struct gw *g, char *err, size_t errsz)
 
 	h->g = g;
 	h->ussd = ussd_new(g);
-	if ((h->eh = evhttp_new(g->base)) == NULL) {
+	if ((h->front = httpfront_new(g->base, http_route, h, "/healthz", err,
+	    errsz)) == NULL)
+		goto fail;
+	if ((h->eh = evhttp_new(httpfront_base(h->front))) == NULL) {
 		snprintf(err, errsz, "evhttp_new failed");
 		goto fail;
 	}
@@ -850,7 +850,7 @@ http_new(struct gw *g, char *err, size_t errsz)
 	evhttp_set_allowed_methods(h->eh, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
 	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_PATCH | EVHTTP_REQ_OPTIONS);
-	evhttp_set_gencb(h->eh, http_route_cb, h);
+	evhttp_set_gencb(h->eh, httpfront_request_cb, h->front);
 	if ((fd = http_listen(g->cfg->listen_host, g->cfg->listen_port,
 	    &why)) < 0 || (bs = evhttp_accept_socket_with_handle(h->eh,
 	    fd)) == NULL) {
@@ -868,12 +868,16 @@ http_new(struct gw *g, char *err, size_t errsz)
 		    ((struct sockaddr_in6 *)&ss)->sin6_port :
 		    ((struct sockaddr_in *)&ss)->sin_port);
 	evhttp_set_bevcb(h->eh, http_conn_new, h);
-	h->cap = conncap_new(g->base, evhttp_bound_socket_get_listener(bs),
-	    h->port, g->cfg->http_max_conns);
+	h->cap = conncap_new(httpfront_base(h->front),
+	    evhttp_bound_socket_get_listener(bs), h->port,
+	    g->cfg->http_max_conns);
 	if (h->cap == NULL) {
 		snprintf(err, errsz, "out of memory");
 		goto fail;
 	}
+	/* From here on evhttp and the cap are the HTTP thread's. */
+	if (httpfront_start(h->front, h->cap, err, errsz) != 0)
+		goto fail;
 	log_info("listening on %s:%d", g->cfg->listen_host, h->port);
 	return h;
 fail:
@@ -892,10 +896,13 @@ http_free(struct http *h)
 {
 	if (h == NULL)
 		return;
+	/* The thread first: then evhttp and the cap are ours again. */
+	httpfront_stop(h->front);
 	/* Its timer touches evhttp's listener. */
 	conncap_free(h->cap);
 	if (h->eh)
 		evhttp_free(h->eh);
+	httpfront_free(h->front);
 	ussd_free(h->ussd);
 	free(h);
 }

@@ -9,14 +9,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct evbuffer;
 struct evhttp_request;
 struct form;
 struct gw;
 struct http;
 
 struct gw *http_gw(const struct http *);
-void http_error(struct evhttp_request *, int code, const char *reason,
-    const char *why);
+/*
+ * The answer to req, sent by the HTTP thread (gateway/httpfront.h): body
+ * taken (NULL: evhttp's own error page). After it, req is not the
+ * caller's any more. Output headers go on req before.
+ */
+void http_send(struct http *, struct evhttp_request *, int code,
+    const char *reason, struct evbuffer *body);
+void http_error(struct http *, struct evhttp_request *, int code,
+    const char *reason, const char *why);
 /* The form of a POST body or GET query, bounded by [inbound.http]. */
 int http_read_form(struct http *, struct evhttp_request *, struct form *);
 /* A good webhook signature, for the replay check; hex "" if unsigned. */
@@ -30,7 +38,7 @@ int http_authorized(struct http *, struct evhttp_request *,
     const struct form *, struct http_sig *sig);
 /* A field of valid UTF-8 text of at most max bytes; NULL if absent, *bad
  * set (and the request answered) if refused. */
-const char *http_field(struct evhttp_request *, const struct form *,
-    const char *key, size_t max, int *bad);
+const char *http_field(struct http *, struct evhttp_request *,
+    const struct form *, const char *key, size_t max, int *bad);
 
 #endif

@@ -10,10 +10,14 @@
 #include <time.h>
 
 static enum log_level log_level = LOGL_INFO;
-static int log_held;		/* info lines wait for log_release() */
-static int log_held_warn;	/* ... and warnings too */
-/* The held lines. log_out counts those written early (the buffer full),
- * so that a mark stays a position in all that was held. */
+/* Only the loop holds lines (its transactions); a line of another thread
+ * (the HTTP thread's, gateway/httpfront.c) is written at once, whole, by
+ * one fwrite, which stdio locks. */
+static _Thread_local int log_held;	/* info lines wait for log_release() */
+static _Thread_local int log_held_warn;	/* ... and warnings too */
+/* The held lines, the holding thread's. log_out counts those written
+ * early (the buffer full), so that a mark stays a position in all that
+ * was held. */
 static char log_buf[128 * 1024];
 static size_t log_len, log_out;
 

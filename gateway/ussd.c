@@ -77,19 +77,21 @@ ussd_free(struct ussd *u)
 }
 
 static void
-ussd_answer(struct evhttp_request *req, const struct menu_page *p)
+ussd_answer(struct http *h, struct evhttp_request *req,
+    const struct menu_page *p)
 {
 	struct evbuffer *b = evbuffer_new();
 
-	if (b == NULL) {
-		evhttp_send_error(req, 500, "out of memory");
+	if (b == NULL || evbuffer_add_printf(b, "%s %s", p->end ? "END" :
+	    "CON", p->text) < 0) {
+		if (b)
+			evbuffer_free(b);
+		http_send(h, req, 500, "out of memory", NULL);
 		return;
 	}
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "text/plain; charset=utf-8");
-	evbuffer_add_printf(b, "%s %s", p->end ? "END" : "CON", p->text);
-	evhttp_send_reply(req, 200, "OK", b);
-	evbuffer_free(b);
+	http_send(h, req, 200, "OK", b);
 }
 
 /* The session with this id, or NULL. */
@@ -168,25 +170,16 @@ ussd_id_ok(const char *id)
 }
 
 
-/* A final request waiting for its commit. */
+/* A final request waiting for its commit; answered whatever became of
+ * its client (see http.c's http_wait). */
 struct ussd_wait {
 	struct ussd *u;
+	struct http *h;
 	struct evhttp_request *req;
-	struct evhttp_connection *conn;
 	struct ussd_session *s;
 	uint64_t gen;
 	char phone[PHONE_MAX];
 };
-
-static void
-ussd_wait_closed_cb(struct evhttp_connection *conn, void *arg)
-{
-	struct ussd_wait *w = arg;
-
-	(void)conn;
-	w->req = NULL;
-	w->conn = NULL;
-}
 
 static void
 ussd_done_cb(void *arg, enum pipeline_rc rc, int64_t inbound_id)
@@ -195,16 +188,13 @@ ussd_done_cb(void *arg, enum pipeline_rc rc, int64_t inbound_id)
 	struct menu_page p;
 	int ok = rc == PIPELINE_ACCEPTED || rc == PIPELINE_DUPLICATE;
 
-	if (w->req) {
-		evhttp_connection_set_closecb(w->conn, NULL, NULL);
-		memset(&p, 0, sizeof p);
-		if (casework_menu_result(w->u->g->casework, w->phone,
-		    inbound_id, ok, &p) != 0) {
-			p.end = 1;
-			snprintf(p.text, sizeof p.text, "%s", "");
-		}
-		ussd_answer(w->req, &p);
+	memset(&p, 0, sizeof p);
+	if (casework_menu_result(w->u->g->casework, w->phone, inbound_id, ok,
+	    &p) != 0) {
+		p.end = 1;
+		snprintf(p.text, sizeof p.text, "%s", "");
 	}
+	ussd_answer(w->h, w->req, &p);
 	/* Not applied: not done either. The aggregator's retry of this
 	 * request shows the confirm page again. */
 	if (!ok && w->s->gen == w->gen) {
@@ -216,7 +206,7 @@ ussd_done_cb(void *arg, enum pipeline_rc rc, int64_t inbound_id)
 
 /* Hands the session's action to the pipeline; answers after the commit. */
 static void
-ussd_submit(struct ussd *u, struct evhttp_request *req,
+ussd_submit(struct ussd *u, struct http *h, struct evhttp_request *req,
     struct ussd_session *s, const struct http_sig *sig)
 {
 	struct ussd_wait *w = xcalloc(1, sizeof *w);
@@ -226,8 +216,8 @@ ussd_submit(struct ussd *u, struct evhttp_request *req,
 	struct menu_page p;
 
 	w->u = u;
+	w->h = h;
 	w->req = req;
-	w->conn = evhttp_request_get_connection(req);
 	w->s = s;
 	w->gen = s->gen;
 	snprintf(w->phone, sizeof w->phone, "%s", s->phone);
@@ -240,11 +230,8 @@ ussd_submit(struct ussd *u, struct evhttp_request *req,
 		    &p) != 0)
 			snprintf(p.text, sizeof p.text, "%s", "");
 		p.end = 1;
-		ussd_answer(req, &p);
-		return;
+		ussd_answer(h, req, &p);
 	}
-	if (w->conn)
-		evhttp_connection_set_closecb(w->conn, ussd_wait_closed_cb, w);
 }
 
 /*
@@ -288,22 +275,22 @@ ussd_request(struct ussd *u, struct http *h, struct evhttp_request *req)
 	if (http_read_form(h, req, f) != 0 ||
 	    http_authorized(h, req, f, &sig) != 0)
 		goto out;
-	if ((id = http_field(req, f, "sessionId", USSD_ID_MAX, &bad)), bad)
+	if ((id = http_field(h, req, f, "sessionId", USSD_ID_MAX, &bad)), bad)
 		goto out;
-	if ((phone = http_field(req, f, "phoneNumber", PHONE_INPUT_MAX,
+	if ((phone = http_field(h, req, f, "phoneNumber", PHONE_INPUT_MAX,
 	    &bad)), bad)
 		goto out;
-	if ((text = http_field(req, f, "text", FORM_MAX_BYTES, &bad)), bad)
+	if ((text = http_field(h, req, f, "text", FORM_MAX_BYTES, &bad)), bad)
 		goto out;
 	if (id == NULL || !ussd_id_ok(id)) {
-		http_error(req, 400, "Bad Request", id == NULL ?
+		http_error(h, req, 400, "Bad Request", id == NULL ?
 		    "missing field: sessionId" : "field sessionId is not a "
 		    "session id (letters, digits, _.:- up to 64)");
 		goto out;
 	}
 	if (phone == NULL || phone_normalize(phone, phone164,
 	    sizeof phone164) != 0) {
-		http_error(req, 400, "Bad Request", phone == NULL ?
+		http_error(h, req, 400, "Bad Request", phone == NULL ?
 		    "missing field: phoneNumber" : "field phoneNumber is not "
 		    "a phone number");
 		goto out;
@@ -332,14 +319,14 @@ ussd_request(struct ussd *u, struct http *h, struct evhttp_request *req)
 	s->texthash = ussd_hash(text, s->textlen);
 	if (s->final && input == NULL && !restarted) {
 		/* The final request again: the same key, so a duplicate. */
-		ussd_submit(u, req, s, &sig);
+		ussd_submit(u, h, req, s, &sig);
 		goto out;
 	}
 	s->final = 0;
 	if (casework_menu_step(u->g->casework, &s->st, phone164, input,
 	    restarted, now, p) != 0) {
 		ussd_close(s);
-		http_error(req, 503, "Service Unavailable", "menu unavailable");
+		http_error(h, req, 503, "Service Unavailable", "menu unavailable");
 		goto out;
 	}
 	if (p->submit) {
@@ -352,12 +339,12 @@ ussd_request(struct ussd *u, struct http *h, struct evhttp_request *req)
 		    "%s:%lld.%llu:%016llx", s->id, (long long)s->opened,
 		    (unsigned long long)s->gen, (unsigned long long)(s->texthash ^
 		    ussd_hash(s->phone, strlen(s->phone))));
-		ussd_submit(u, req, s, &sig);
+		ussd_submit(u, h, req, s, &sig);
 		goto out;
 	}
 	if (p->end)
 		ussd_close(s);
-	ussd_answer(req, p);
+	ussd_answer(h, req, p);
 out:
 	free(p);
 	free(f);

@@ -186,9 +186,9 @@ readable(int fd, int ms)
 
 /*
  * Clients that close their connection right after sending, so that the
- * answer to their message is written to a closed socket: the daemon stays
- * up, and the provider's retry of each id is answered, each message
- * stored once.
+ * answer to their message is written to nobody (the HTTP thread then
+ * frees the request the loop answered): the daemon stays up, and the
+ * provider's retry of each id is answered, each message stored once.
  */
 START_TEST(test_clients_leave_before_the_answer)
 {
