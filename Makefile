@@ -2,11 +2,12 @@
 MAKEFLAGS += --no-print-directory
 BUILD      ?= build
 ASAN_BUILD ?= build/asan
+TSAN_BUILD ?= build/tsan
 FUZZ_BUILD ?= build/fuzz
 FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build asan test fuzz bench bench-load bench-apply demo clean
+.PHONY: all deps build asan tsan test fuzz bench bench-load bench-apply demo clean
 
 all: build
 
@@ -21,12 +22,20 @@ asan: deps
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBAOXUE_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# Every test in the normal build, then again under ASan + UBSan (the unit
-# suites, and the integration suite against an ASan baoxued), then the
-# fuzzers for FUZZ_SECONDS each on a copy of their seed corpus.
-test: build asan
+tsan: deps
+	@cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBAOXUE_TSAN=ON >/dev/null
+	@cmake --build $(TSAN_BUILD) -j $(JOBS)
+
+# Every test in the normal build, then again under ASan + UBSan and under
+# ThreadSanitizer (the unit suites, and the integration suites against a
+# baoxued built the same way; a report fails the suite), then the fuzzers
+# for FUZZ_SECONDS each on a copy of their seed corpus.
+TSAN_OPTIONS_CI = suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 exitcode=66
+test: build asan tsan
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+	TSAN_OPTIONS="$(TSAN_OPTIONS_CI)" ctest --test-dir $(TSAN_BUILD) \
+	    --output-on-failure -j $(JOBS)
 	@$(MAKE) fuzz
 
 # Each fuzzer on a copy of its seed corpus: the command parser for
