@@ -959,11 +959,20 @@ never_answered(void *arg, enum pipeline_rc rc, int64_t inbound_id)
  * later sync can tell (the kernel may have dropped the pages). The
  * providers send it again; a restart recovers what the WAL holds.
  */
+/* The test below ends in exit(): no teardown runs, so its temp dir goes
+ * as the process ends. */
+static void
+remove_dir_at_exit(void)
+{
+	tu_rmdir(F.dir);
+}
+
 START_TEST(test_failed_sync_stops_unanswered)
 {
 	struct pipeline_in in = { "http", "f1", TEACHER, NULL,
 	    "ABS 20240101 3", 14, NULL, 0 };
 
+	ck_assert_int_eq(atexit(remove_dir_at_exit), 0);
 	syncspy_fail(EIO);
 	ck_assert_int_eq(pipeline_submit(F.g->pipeline, &in, never_answered,
 	    NULL), 0);
