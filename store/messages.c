@@ -70,6 +70,7 @@ store_outbound_enqueue(struct store *s, const struct store_outbound *m,
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_PUT);
 	enum store_rc rc;
+	int64_t row;
 
 	sqlite3_bind_text(st, 1, m->to, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, m->text, -1, SQLITE_STATIC);
@@ -80,12 +81,13 @@ store_outbound_enqueue(struct store *s, const struct store_outbound *m,
 	sqlite3_bind_int64(st, 7, m->due_at);
 	if ((rc = store_exec(s, st)) != STORE_OK)
 		return rc;
+	row = sqlite3_last_insert_rowid(s->db);
 	/* Born queued (no trigger sees it: migration 15); replies are
 	 * never merged. */
 	if (strcmp(m->kind, "reply") != 0)
-		store_outq_queued(s, m->to, sqlite3_last_insert_rowid(s->db));
+		store_outq_queued(s, m->to, row);
 	if (id)
-		*id = sqlite3_last_insert_rowid(s->db);
+		*id = row;
 	return STORE_OK;
 }
 
