@@ -44,6 +44,23 @@ store_configure_once(void)
 	store_walvfs_ok = store_walvfs_register() == 0;
 }
 
+/*
+ * A transaction ended without a commit (ROLLBACK, or SQLite's own after
+ * an error): what it left in memory goes. Called by SQLite once the
+ * write lock is released, before this connection does anything else.
+ */
+static void
+store_rolled_back_hook(void *arg)
+{
+	struct store *s = arg;
+	sqlite3_file *wal = NULL;
+
+	store_outq_rolled_back(s);
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_JOURNAL_POINTER,
+	    &wal) == SQLITE_OK)
+		store_walvfs_discard(wal);
+}
+
 struct store *
 store_open(const char *path, char *err, size_t errsz)
 {
@@ -66,6 +83,7 @@ store_open(const char *path, char *err, size_t errsz)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
+	(void)sqlite3_rollback_hook(s->db, store_rolled_back_hook, s);
 	/* An acknowledged commit must survive power loss: synchronous=FULL
 	 * (walvfs.c relies on it too: each commit ends in a sync). */
 	if (store_pragma(s, "PRAGMA journal_mode=WAL", err, errsz) ||

@@ -270,12 +270,6 @@ outq_commit_hook(void *arg)
 	return 0;
 }
 
-static void
-outq_rollback_hook(void *arg)
-{
-	store_outq_rolled_back(arg);
-}
-
 void
 store_outq_rolled_back(struct store *s)
 {
@@ -341,7 +335,6 @@ store_outq_open(struct store *s, char *err, size_t errsz)
 		return -1;
 	}
 	(void)sqlite3_commit_hook(s->db, outq_commit_hook, s);
-	(void)sqlite3_rollback_hook(s->db, outq_rollback_hook, s);
 	return 0;
 }
 

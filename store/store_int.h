@@ -55,6 +55,8 @@ int store_walvfs_register(void);	/* once, before any open; 0 or -1 */
  * to ws (store_walsync_ask) instead of made; NULL puts them back. -1 if
  * the file is not one of the VFS's. */
 int store_walvfs_defer(sqlite3_file *wal, struct store_walsync *ws);
+/* Drops what wal holds unwritten, once its transaction rolled back. */
+void store_walvfs_discard(sqlite3_file *wal);
 
 /* The WAL's sync thread (walsync.c), once the connection has read. */
 int store_walsync_start(struct store *, char *err, size_t errsz);
@@ -90,8 +92,9 @@ void store_rcache_free(struct store *);
  * to's queued notices as a JSON array (malloc'd, the caller frees), a
  * superset that the caller's query checks row by row; NOTFOUND if none.
  * store_outq_queued after each notice queued, store_outq_begin as a
- * transaction begins, store_outq_rolled_back after a ROLLBACK TO (a whole
- * rollback is seen by a hook), store_outq_forget after a failed statement.
+ * transaction begins, store_outq_rolled_back after a ROLLBACK TO and
+ * after a whole rollback (db.c's hook), store_outq_forget after a failed
+ * statement.
  */
 int store_outq_open(struct store *, char *err, size_t errsz);
 void store_outq_free(struct store *);

@@ -9,11 +9,20 @@
  * disk exactly when SQLite believes it is), read, truncate, size query,
  * file control or close, and when the buffer is full.
  *
- * Held bytes are dropped only once written. If writing them fails (a full
+ * Held bytes are dropped once written. If writing them fails (a full
  * disk), they stay held, reads are answered from them, the call that
  * needed them written fails (a sync always does), and the next attempt
  * writes them again: SQLite never reads back anything but what it wrote,
  * and never hears that a commit is on disk when it is not.
+ *
+ * They are dropped unwritten when their transaction ends without a
+ * commit (store_walvfs_discard, from the store's rollback hook in db.c)
+ * and when the file closes: a committed frame is never held (its sync
+ * wrote it), so what is left then is a rolled-back transaction's. Once
+ * its write lock is gone, another connection (baoxuectl import beside
+ * the daemon) may commit frames at the same offsets, and writing the
+ * stale bytes over them would corrupt what that one was told is on disk
+ * (check_store test_wal_rolled_back_bytes_dropped).
  *
  * It relies on every commit ending in a sync, i.e. synchronous=FULL on
  * the connection that uses it (db.c): under NORMAL a committed frame could
@@ -65,16 +74,17 @@ walvfs_flush(struct walvfs_file *f)
 	return rc;
 }
 
+/* Nothing held is written: see the top of this file. */
 static int
 walvfs_close(sqlite3_file *pf)
 {
 	struct walvfs_file *f = (struct walvfs_file *)pf;
-	int rc = walvfs_flush(f), rc2;
+	int rc = f->real->pMethods->xClose(f->real);
 
-	rc2 = f->real->pMethods->xClose(f->real);
 	free(f->buf);
 	f->buf = NULL;
-	return rc != SQLITE_OK ? rc : rc2;
+	f->len = 0;
+	return rc;
 }
 
 static int
@@ -328,6 +338,13 @@ store_walvfs_defer(sqlite3_file *wal, struct store_walsync *ws)
 		return -1;
 	((struct walvfs_file *)wal)->defer = ws;
 	return 0;
+}
+
+void
+store_walvfs_discard(sqlite3_file *wal)
+{
+	if (wal != NULL && wal->pMethods == &walvfs_methods)
+		((struct walvfs_file *)wal)->len = 0;
 }
 
 int

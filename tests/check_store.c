@@ -997,6 +997,63 @@ START_TEST(test_wal_writes_whole)
 }
 END_TEST
 
+/* 12,000 queued notices of 1,500 to 2,000 bytes: more than the page
+ * cache, so pages go to the WAL before any COMMIT. */
+static void
+enqueue_more_than_the_cache(struct store *s, char letter)
+{
+	struct store_outbound m;
+	int i;
+
+	memset(&m, 0, sizeof m);
+	snprintf(m.to, sizeof m.to, "+8613800000001");
+	snprintf(m.kind, sizeof m.kind, "notice");
+	for (i = 0; i < 12000; i++) {
+		memset(m.text, letter, sizeof m.text);
+		m.text[1500 + i % 500] = '\0';
+		ck_assert_int_eq(store_outbound_enqueue(s, &m, NULL),
+		    STORE_OK);
+	}
+}
+
+/*
+ * What the WAL writer held for a transaction that was rolled back is
+ * never written after it. Another connection (the daemon, while
+ * `baoxuectl import` refuses a file) may meanwhile have committed at the
+ * same offsets of the WAL, with the same salts: writing the stale bytes
+ * then would overwrite committed frames, and the database would lose
+ * them (or be unreadable).
+ */
+START_TEST(test_wal_rolled_back_bytes_dropped)
+{
+	struct store *b;
+	char err[256];
+	sqlite3 *h;
+
+	ck_assert_ptr_nonnull(b = store_open(dbpath, err, sizeof err));
+	/* All of the WAL copied: the rollback then reads nothing back from
+	 * it (which would write the held bytes while they are still its). */
+	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "PRAGMA wal_checkpoint", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(h);
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	enqueue_more_than_the_cache(st, 'a');
+	store_rollback(st);
+	ck_assert_int_eq(store_begin(b), STORE_OK);
+	enqueue_more_than_the_cache(b, 'b');
+	ck_assert_int_eq(store_commit(b), STORE_OK);
+	/* The first connection touches its WAL again. */
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	store_rollback(st);
+	/* Every row the second one committed, as it wrote it. */
+	ck_assert_str_eq(tu_sql_text(dbpath, "PRAGMA integrity_check"), "ok");
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM outbound "
+	    "WHERE text GLOB 'b*' AND NOT text GLOB '*[^b]*'"), 12000);
+	store_close(b);
+}
+END_TEST
+
 /*
  * Commits back to back, as under load, never leave the checkpoint thread
  * a moment in which the WAL is wholly copied and no write has begun: the
@@ -1596,6 +1653,7 @@ main(void)
 	tcase_add_test(tc, test_dlr_held_expires);
 	tcase_add_test(tc, test_checkpoints_happen);
 	tcase_add_test(tc, test_wal_writes_whole);
+	tcase_add_test(tc, test_wal_rolled_back_bytes_dropped);
 	tcase_add_test(tc, test_wal_full_disk);
 	tcase_add_test(tc, test_wal_restarts_under_steady_writes);
 	tcase_add_test(tc, test_migrate_v10_cases);
