@@ -157,7 +157,9 @@ main(int argc, char **argv)
 			next_message(&a, text, sizeof text, from, sizeof from);
 			snprintf(id, sizeof id, "a%ld", sent);
 			in.textlen = strlen(text);
-			if (pipeline_submit(g->pipeline, &in, done_cb, &a) != 0)
+			/* Plain, as the HTTP answers are. */
+			if (pipeline_submit(g->pipeline, &in,
+			    PIPELINE_DONE_PLAIN, done_cb, &a) != 0)
 				abort();	/* a group is far below the queue */
 		}
 		while (pipeline_pending(g->pipeline) > 0)

@@ -387,7 +387,8 @@ http_submit(struct http *h, struct evhttp_request *req,
 
 	w->h = h;
 	w->req = req;
-	if (pipeline_submit(h->g->pipeline, in, http_done_cb, w) != 0) {
+	if (pipeline_submit(h->g->pipeline, in,
+	    PIPELINE_DONE_PLAIN, http_done_cb, w) != 0) {
 		free(w);
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "Retry-After", "1");

@@ -11,6 +11,7 @@
 #include "gateway/gw.h"
 #include "gateway/http.h"
 #include "gateway/log.h"
+#include "gateway/pipeline.h"
 
 static void
 usage(FILE *f)
@@ -116,8 +117,11 @@ main(int argc, char **argv)
 	    cfg->timezone);
 	/* Whatever fell due while the daemon was down, in order, once. */
 	gw_run_due(g);
-	event_base_dispatch(base);
+	if (event_base_dispatch(base) < 0)
+		fatalx("the event loop failed");
 
+	/* Answered 503 while the HTTP thread is there to send it. */
+	pipeline_drop(g->pipeline);
 	http_free(http);
 	event_free(ev_term);
 	event_free(ev_int);

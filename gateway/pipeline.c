@@ -20,6 +20,7 @@ struct pipeline_job {
 	struct pipeline_in in;
 	pipeline_done_fn *done;
 	void *arg;
+	unsigned flags;			/* PIPELINE_DONE_* */
 	enum pipeline_rc rc;
 	int64_t id;
 	uint64_t ticket;		/* store_synced must reach it */
@@ -83,13 +84,36 @@ pipeline_new(struct event_base *base, struct store *st, struct casework *cw,
 }
 
 void
+pipeline_drop(struct pipeline *p)
+{
+	struct pipeline_job *j;
+
+	/* Never acknowledged: the providers send them again (those already
+	 * committed are then duplicates). */
+	while ((j = p->head) != NULL) {
+		p->head = j->next;
+		p->pending--;
+		j->done(j->arg, PIPELINE_FAILED, 0);
+		free(j);
+	}
+	p->tail = &p->head;
+	while ((j = p->wait) != NULL) {
+		p->wait = j->next;
+		p->syncing--;
+		j->done(j->arg, PIPELINE_FAILED, 0);
+		free(j);
+	}
+	p->wait_tail = &p->wait;
+}
+
+void
 pipeline_free(struct pipeline *p)
 {
 	struct pipeline_job *j;
 
 	if (p == NULL)
 		return;
-	/* Never acknowledged: the providers send them again. */
+	/* Whatever pipeline_drop did not answer goes unanswered. */
 	while ((j = p->head) != NULL) {
 		p->head = j->next;
 		free(j);
@@ -118,6 +142,28 @@ pipeline_syncing(const struct pipeline *p)
 }
 
 /*
+ * Answers the committed messages up to ticket upto (all, or those whose
+ * answer is plain), in commit order.
+ */
+static void
+pipeline_answer_upto(struct pipeline *p, uint64_t upto, int plain_only)
+{
+	struct pipeline_job *j, **at = &p->wait;
+
+	while ((j = *at) != NULL && j->ticket <= upto) {
+		if (plain_only && !(j->flags & PIPELINE_DONE_PLAIN)) {
+			at = &j->next;
+			continue;
+		}
+		if ((*at = j->next) == NULL)
+			p->wait_tail = at;
+		p->syncing--;
+		j->done(j->arg, j->rc, j->id);
+		free(j);
+	}
+}
+
+/*
  * Answers the committed messages whose commit is now on disk. A failed
  * sync stops the daemon, their answers unsent: the kernel may have
  * dropped the pages it could not write, so what was committed since the
@@ -128,7 +174,6 @@ pipeline_syncing(const struct pipeline *p)
 static void
 pipeline_answer_synced(struct pipeline *p)
 {
-	struct pipeline_job *j;
 	uint64_t upto;
 	long ms;
 
@@ -142,13 +187,23 @@ pipeline_answer_synced(struct pipeline *p)
 	if ((ms = store_sync_slowest(p->store)) > PIPELINE_SLOW_MS)
 		log_info("the database's log took %ld ms to reach the disk; "
 		    "%zu message(s) waited for it", ms, p->syncing);
-	while ((j = p->wait) != NULL && j->ticket <= upto) {
-		if ((p->wait = j->next) == NULL)
-			p->wait_tail = &p->wait;
-		p->syncing--;
-		j->done(j->arg, j->rc, j->id);
-		free(j);
-	}
+	pipeline_answer_upto(p, upto, 0);
+}
+
+/*
+ * While a group is applied, the plain answers of the groups before it
+ * whose sync has returned: not held until this group is done (a group
+ * of a few hundred messages takes milliseconds, as long as a sync).
+ * A failed sync answers nothing here; pipeline_answer_synced stops.
+ */
+static void
+pipeline_answer_early(struct pipeline *p)
+{
+	uint64_t upto;
+
+	if (p->wait != NULL && store_synced_peek(p->store, &upto) ==
+	    STORE_OK && upto >= p->wait->ticket)
+		pipeline_answer_upto(p, upto, 1);
 }
 
 static void
@@ -339,7 +394,7 @@ pipeline_dup(char **at, const char *s, size_t len)
 
 int
 pipeline_submit(struct pipeline *p, const struct pipeline_in *in,
-    pipeline_done_fn *done, void *arg)
+    unsigned flags, pipeline_done_fn *done, void *arg)
 {
 	const char *f[6] = { in->channel, in->provider_id, in->from, in->to,
 	    in->text, in->signature };
@@ -375,6 +430,7 @@ pipeline_submit(struct pipeline *p, const struct pipeline_in *in,
 	j->in.signed_at = in->signed_at;
 	j->done = done;
 	j->arg = arg;
+	j->flags = flags;
 	*p->tail = j;
 	p->tail = &j->next;
 	p->pending++;
@@ -412,6 +468,7 @@ again:
 			ok = 0;
 			continue;
 		}
+		pipeline_answer_early(p);
 		mark = log_mark();
 		j->rc = pipeline_apply(p, &j->in, &j->id);
 		if (!careful) {
@@ -431,9 +488,11 @@ again:
 			log_cut(mark);
 			pipeline_not_stored(p, &j->in);
 		}
-		if (j->rc != PIPELINE_ACCEPTED)
-			store_rollback_to(p->store);
-		if (store_release(p->store) != STORE_OK)
+		/* A failed ROLLBACK TO would leave half a message to
+		 * commit with its neighbours: none of the group then. */
+		if ((j->rc != PIPELINE_ACCEPTED &&
+		    store_rollback_to(p->store) != STORE_OK) ||
+		    store_release(p->store) != STORE_OK)
 			ok = 0;
 	}
 	log_hold_warnings(0);

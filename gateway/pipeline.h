@@ -55,6 +55,10 @@ typedef void pipeline_done_fn(void *arg, enum pipeline_rc, int64_t inbound_id);
 struct pipeline *pipeline_new(struct event_base *, struct store *,
     struct casework *, const struct clock *, struct sender *,
     struct scheduler *, int dedup_window, int hmac_window);
+/* Runs every waiting message's done with PIPELINE_FAILED, as the daemon
+ * stops (while whoever answers is still there, and frees what done
+ * owns). pipeline_free frees what is left without calling done. */
+void pipeline_drop(struct pipeline *);
 void pipeline_free(struct pipeline *);
 /* One message in its own transaction, now (modems, tests). */
 enum pipeline_rc pipeline_inbound(struct pipeline *,
@@ -62,9 +66,16 @@ enum pipeline_rc pipeline_inbound(struct pipeline *,
 /*
  * Queues a message (copied) for the next group commit; done runs once,
  * after it. 0, or -1 when the queue is full (done is not called).
+ *
+ * A done given PIPELINE_DONE_PLAIN touches neither the store nor the log
+ * (an HTTP answer): it runs as soon as its commit is seen on disk, even
+ * between two messages of the next group while that group is applied.
+ * Any other runs between groups only, where the store holds no
+ * transaction (a USSD answer reads the session's state).
  */
+#define PIPELINE_DONE_PLAIN 0x1
 int pipeline_submit(struct pipeline *, const struct pipeline_in *,
-    pipeline_done_fn *done, void *arg);
+    unsigned flags, pipeline_done_fn *done, void *arg);
 /* Messages waiting for the next commit. */
 size_t pipeline_pending(const struct pipeline *);
 /* Messages committed whose commit is not yet on disk, so not answered. */

@@ -221,7 +221,7 @@ ussd_submit(struct ussd *u, struct http *h, struct evhttp_request *req,
 	w->s = s;
 	w->gen = s->gen;
 	snprintf(w->phone, sizeof w->phone, "%s", s->phone);
-	if (pipeline_submit(u->g->pipeline, &in, ussd_done_cb, w) != 0) {
+	if (pipeline_submit(u->g->pipeline, &in, 0, ussd_done_cb, w) != 0) {
 		free(w);
 		s->final = 0;
 		casework_menu_undo(&s->st);

@@ -276,9 +276,11 @@ store_release(struct store *s)
 	return store_exec(s, store_stmt(s, STMT_RELEASE));
 }
 
-void
+enum store_rc
 store_rollback_to(struct store *s)
 {
-	(void)store_exec(s, store_stmt(s, STMT_ROLLBACK_TO));
+	enum store_rc rc = store_exec(s, store_stmt(s, STMT_ROLLBACK_TO));
+
 	store_outq_rolled_back(s);
+	return rc;
 }

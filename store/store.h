@@ -180,7 +180,9 @@ void store_rollback(struct store *);		/* safe outside a transaction */
  * (group commit). */
 enum store_rc store_savepoint(struct store *);
 enum store_rc store_release(struct store *);
-void store_rollback_to(struct store *);	/* then store_release() */
+/* Then store_release(). Failing, the savepoint's writes may remain: the
+ * caller must not commit. */
+enum store_rc store_rollback_to(struct store *);
 /*
  * COMMIT, with the WAL's fdatasync left to the store's sync thread: on
  * return the transaction is seen by every connection, but may not be on
@@ -199,6 +201,9 @@ enum store_rc store_commit_deferred(struct store *, uint64_t *ticket);
  * sync can say otherwise, so this stays STORE_ERR. Cheap: no SQL.
  */
 enum store_rc store_synced(struct store *, uint64_t *upto);
+/* store_synced without emptying store_sync_fd: no system call, for a
+ * caller in the middle of other work (the fd stays readable). */
+enum store_rc store_synced_peek(struct store *, uint64_t *upto);
 /* Readable when store_synced may say more (which empties it); -1 when
  * there is no sync thread. Owned by the store. */
 int store_sync_fd(const struct store *);

@@ -184,26 +184,35 @@ store_commit_deferred(struct store *s, uint64_t *ticket)
 }
 
 enum store_rc
-store_synced(struct store *s, uint64_t *upto)
+store_synced_peek(struct store *s, uint64_t *upto)
 {
 	struct store_walsync *w = s->walsync;
-	char buf[256];
 	int err;
 
 	*upto = 0;
 	if (w == NULL)
 		return STORE_OK;
-	while (read(w->pipe[0], buf, sizeof buf) > 0)
-		;
 	pthread_mutex_lock(&w->mu);
 	*upto = w->synced;
 	err = w->err;
 	pthread_mutex_unlock(&w->mu);
 	if (err == 0)
 		return STORE_OK;
+	*upto = 0;
 	snprintf(s->err, sizeof s->err, "%s: fdatasync: %s", w->path,
 	    strerror(err));
 	return STORE_ERR;
+}
+
+enum store_rc
+store_synced(struct store *s, uint64_t *upto)
+{
+	char buf[256];
+
+	/* Emptied first: a sync that returns meanwhile writes again. */
+	while (s->walsync && read(s->walsync->pipe[0], buf, sizeof buf) > 0)
+		;
+	return store_synced_peek(s, upto);
 }
 
 long

@@ -293,6 +293,7 @@ struct seen {
 	int called;
 	enum pipeline_rc rc;
 	long long committed;
+	long long inbound;	/* inbound rows committed by then */
 };
 
 static void
@@ -306,15 +307,23 @@ done_cb(void *arg, enum pipeline_rc rc, int64_t inbound_id)
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM inbound WHERE id = %lld",
 	    (long long)inbound_id);
 	w->committed = rows(sql);
+	w->inbound = rows("SELECT count(*) FROM inbound");
 }
 
 static int
-submit(const char *text, const char *id, struct seen *w)
+submit_as(const char *text, const char *id, unsigned flags, struct seen *w)
 {
 	struct pipeline_in in = { "http", id, TEACHER, NULL, text,
 	    strlen(text), NULL, 0 };
 
-	return pipeline_submit(F.g->pipeline, &in, done_cb, w);
+	return pipeline_submit(F.g->pipeline, &in, flags, done_cb, w);
+}
+
+/* As HTTP submits: done_cb uses a connection of its own, not the store. */
+static int
+submit(const char *text, const char *id, struct seen *w)
+{
+	return submit_as(text, id, PIPELINE_DONE_PLAIN, w);
 }
 
 /* Runs the loop until every submitted message is answered: applied,
@@ -440,7 +449,8 @@ submit_signed(const char *text, const char *id, const char *sig,
 	struct pipeline_in in = { "http", id, TEACHER, NULL, text,
 	    strlen(text), sig, clock_now(&F.g->clock) };
 
-	return pipeline_submit(F.g->pipeline, &in, done_cb, w);
+	return pipeline_submit(F.g->pipeline, &in, PIPELINE_DONE_PLAIN,
+	    done_cb, w);
 }
 
 /*
@@ -906,6 +916,36 @@ START_TEST(test_answers_wait_for_the_disk)
 END_TEST
 
 /*
+ * As the daemon stops, every message still waiting is answered (503, to
+ * be sent again), the queued one and the committed one alike, and what
+ * its answer owned is freed by it.
+ */
+START_TEST(test_drop_answers_what_waits)
+{
+	struct seen w[2] = { { 0 } };
+
+	syncspy_hold(1);
+	ck_assert_int_eq(submit("ABS 20240101 3", "w1", &w[0]), 0);
+	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	ck_assert_int_eq(syncspy_await_held(), 0);
+	ck_assert_int_eq(submit("ABS 20240102 3", "w2", &w[1]), 0);
+	ck_assert_int_eq(pipeline_syncing(F.g->pipeline), 1);
+	ck_assert_int_eq(pipeline_pending(F.g->pipeline), 1);
+	pipeline_drop(F.g->pipeline);
+	ck_assert_int_eq(w[0].called, 1);
+	ck_assert_int_eq(w[0].rc, PIPELINE_FAILED);
+	ck_assert_int_eq(w[1].called, 1);
+	ck_assert_int_eq(w[1].rc, PIPELINE_FAILED);
+	ck_assert_int_eq(pipeline_syncing(F.g->pipeline) +
+	    pipeline_pending(F.g->pipeline), 0);
+	syncspy_hold(0);
+	/* Nothing left to answer twice. */
+	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_NONBLOCK), 0);
+	ck_assert_int_eq(w[0].called + w[1].called, 2);
+}
+END_TEST
+
+/*
  * A slow disk is said in the log. The group's commit used to take the
  * sync's time and was logged when over 50 ms; the commit no longer
  * waits, so the sync says it itself, with the messages that waited.
@@ -943,6 +983,98 @@ START_TEST(test_slow_sync_logged)
 }
 END_TEST
 
+/*
+ * bx_hook(), on every connection this program opens (registered in
+ * main): a trigger on the loop's own connection calls it from inside a
+ * message's apply, where the test has no other way in.
+ */
+static void (*hook_fn)(void);
+
+static void
+hook_sql(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	if (hook_fn)
+		hook_fn();
+	sqlite3_result_null(ctx);
+}
+
+static int
+hook_register(sqlite3 *db, char **err, const sqlite3_api_routines *api)
+{
+	(void)err;
+	(void)api;
+	return sqlite3_create_function(db, "bx_hook", 0, SQLITE_UTF8, NULL,
+	    hook_sql, NULL, NULL);
+}
+
+/* The hook fires when the inbound row with this provider id goes in. */
+static void
+hook_on(const char *provider_id, void (*fn)(void))
+{
+	sqlite3 *h;
+	char *sql;
+
+	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
+	sql = sqlite3_mprintf("CREATE TRIGGER hook AFTER INSERT ON inbound "
+	    "WHEN NEW.provider_id = %Q BEGIN SELECT bx_hook(); END",
+	    provider_id);
+	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_free(sql);
+	sqlite3_close(h);
+	hook_fn = fn;
+}
+
+/* From inside a group: the held sync goes through, and the loop waits
+ * (it is this thread) until the store says so. */
+static void
+sync_returns_now(void)
+{
+	uint64_t before, upto;
+
+	ck_assert_int_eq(store_synced_peek(F.g->store, &before), STORE_OK);
+	syncspy_hold(0);
+	do {
+		usleep(1000);
+		ck_assert_int_eq(store_synced_peek(F.g->store, &upto),
+		    STORE_OK);
+	} while (upto == before);
+}
+
+/*
+ * A plain answer (HTTP's) goes as soon as its sync returns, even while
+ * the next group is being applied, not once that group is done; an
+ * answer that may read the store (USSD's) waits for the group's end.
+ */
+START_TEST(test_plain_answers_go_mid_group)
+{
+	struct seen a = { 0 }, u = { 0 }, b[2] = { { 0 } };
+
+	syncspy_hold(1);
+	ck_assert_int_eq(submit_as("ABS 20240101 3", "a1",
+	    PIPELINE_DONE_PLAIN, &a), 0);
+	ck_assert_int_eq(submit_as("ABS 20240102 3", "u1", 0, &u), 0);
+	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	ck_assert_int_eq(syncspy_await_held(), 0);
+	ck_assert_int_eq(pipeline_syncing(F.g->pipeline), 2);
+	/* The first group's sync returns inside the second group. */
+	hook_on("b1", sync_returns_now);
+	ck_assert_int_eq(submit("ABS 20240103 3", "b1", &b[0]), 0);
+	ck_assert_int_eq(submit("ABS 20240104 3", "b2", &b[1]), 0);
+	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	ck_assert_int_eq(a.called, 1);
+	ck_assert_int_eq(a.rc, PIPELINE_ACCEPTED);
+	/* Before the second group committed. */
+	ck_assert_int_eq(a.inbound, 2);
+	ck_assert_int_eq(u.called, 1);
+	ck_assert_int_eq(u.inbound, 4);
+	settle();
+	ck_assert_int_eq(b[0].called + b[1].called, 2);
+	ck_assert_int_eq(b[1].rc, PIPELINE_ACCEPTED);
+}
+END_TEST
+
 static void
 never_answered(void *arg, enum pipeline_rc rc, int64_t inbound_id)
 {
@@ -974,8 +1106,44 @@ START_TEST(test_failed_sync_stops_unanswered)
 
 	ck_assert_int_eq(atexit(remove_dir_at_exit), 0);
 	syncspy_fail(EIO);
-	ck_assert_int_eq(pipeline_submit(F.g->pipeline, &in, never_answered,
-	    NULL), 0);
+	ck_assert_int_eq(pipeline_submit(F.g->pipeline, &in,
+	    PIPELINE_DONE_PLAIN, never_answered, NULL), 0);
+	for (;;)
+		ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+}
+END_TEST
+
+/* From inside a group: the held sync fails, and the loop waits until
+ * the store says so. */
+static void
+sync_fails_now(void)
+{
+	uint64_t upto;
+
+	syncspy_hold(0);
+	while (store_synced_peek(F.g->store, &upto) == STORE_OK)
+		usleep(1000);
+}
+
+/* The same when the sync fails while the next group is applied: not
+ * answered in the middle of it either. */
+START_TEST(test_failed_sync_mid_group_unanswered)
+{
+	struct pipeline_in in = { "http", "f1", TEACHER, NULL,
+	    "ABS 20240101 3", 14, NULL, 0 };
+
+	ck_assert_int_eq(atexit(remove_dir_at_exit), 0);
+	syncspy_hold(1);
+	syncspy_fail(EIO);
+	ck_assert_int_eq(pipeline_submit(F.g->pipeline, &in,
+	    PIPELINE_DONE_PLAIN, never_answered, NULL), 0);
+	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	ck_assert_int_eq(syncspy_await_held(), 0);
+	hook_on("f2", sync_fails_now);
+	in.provider_id = "f2";
+	in.text = "ABS 20240102 3";
+	ck_assert_int_eq(pipeline_submit(F.g->pipeline, &in,
+	    PIPELINE_DONE_PLAIN, never_answered, NULL), 0);
 	for (;;)
 		ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
 }
@@ -988,6 +1156,10 @@ main(void)
 	TCase *tc = tcase_create("pipeline");
 	int failed;
 
+	/* Before any connection: every one gets bx_hook(). */
+	if (sqlite3_auto_extension((void (*)(void))hook_register) !=
+	    SQLITE_OK)
+		return 1;
 	tcase_set_timeout(tc, 120);	/* a full queue is 4096 messages */
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_abs_one_transaction);
@@ -1017,7 +1189,10 @@ main(void)
 	tcase_add_test(tc, test_full_queue_refuses_then_recovers);
 	tcase_add_test(tc, test_answers_wait_for_the_disk);
 	tcase_add_test(tc, test_slow_sync_logged);
+	tcase_add_test(tc, test_plain_answers_go_mid_group);
+	tcase_add_test(tc, test_drop_answers_what_waits);
 	tcase_add_exit_test(tc, test_failed_sync_stops_unanswered, 1);
+	tcase_add_exit_test(tc, test_failed_sync_mid_group_unanswered, 1);
 	tcase_add_test(tc, test_refused_by_every_channel_expires);
 	suite_add_tcase(s, tc);
 	failed = tu_run(s);
