@@ -3,8 +3,8 @@
  * bounded however many clients connect (each may hold a request half
  * sent). libevent 2.1's evhttp has no such limit and says nothing when a
  * connection ends (the limit came in 2.2), so the connections are counted
- * where the kernel keeps them: the process's sockets whose local port is
- * the listener's and that have a peer. A count is taken only when the
+ * where the kernel keeps them: the process's TCP sockets whose local port
+ * is the listener's, the listener aside. A count is taken only when the
  * accepts since the last one could have reached the cap; at the cap the
  * listener stops accepting (the kernel's backlog holds the next clients)
  * and a timer counts again every 100 ms until one has closed.
@@ -19,9 +19,9 @@ struct conncap;
 struct event_base;
 struct evconnlistener;
 
-/* Connected TCP sockets of this process whose local port is port (the
- * listener itself has no peer and is not one); -1 if /proc/self/fd
- * cannot be read. */
+/* Accepted TCP sockets of this process whose local port is port, those
+ * whose client has reset included (not the listener); -1 with errno if
+ * /proc/self/fd cannot be read. */
 int conncap_count(int port);
 
 struct conncap *conncap_new(struct event_base *, struct evconnlistener *,

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netdb.h>
 #include <unistd.h>
@@ -819,6 +820,41 @@ http_listen(const char *host, int port, const char **why)
 	return fd;
 }
 
+/*
+ * Room for max_connections sockets beside what else the daemon opens (the
+ * database, its WAL and shared memory, the checkpoint's connection,
+ * pipes, providers' and SMPP sockets, the modem): the soft limit on open
+ * files is raised to the hard one, and a cap that still does not fit is
+ * refused now, not met later as accept(2) failing under load.
+ */
+#define HTTP_FD_RESERVE 64
+
+static int
+http_fd_room(int max_conns, char *err, size_t errsz)
+{
+	struct rlimit rl;
+	rlim_t need = (rlim_t)max_conns + HTTP_FD_RESERVE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 0;	/* cannot tell: accept says so if it fails */
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need &&
+	    rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+			return 0;
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		snprintf(err, errsz, "[inbound.http] max_connections = %d "
+		    "needs %llu open files, and the limit is %llu (ulimit -n; "
+		    "LimitNOFILE= under systemd)", max_conns,
+		    (unsigned long long)need,
+		    (unsigned long long)rl.rlim_cur);
+		return -1;
+	}
+	return 0;
+}
+
 struct http *
 http_new(struct gw *g, char *err, size_t errsz)
 {
@@ -830,6 +866,10 @@ http_new(struct gw *g, char *err, size_t errsz)
 	socklen_t sl = sizeof ss;
 
 	h->g = g;
+	if (http_fd_room(g->cfg->http_max_conns, err, errsz) != 0) {
+		free(h);
+		return NULL;
+	}
 	h->ussd = ussd_new(g);
 	if ((h->front = httpfront_new(g->base, http_route, h, "/healthz", err,
 	    errsz)) == NULL)

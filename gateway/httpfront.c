@@ -174,7 +174,10 @@ hf_main(void *arg)
 {
 	struct httpfront *f = arg;
 
-	event_base_loop(f->base, EVLOOP_NO_EXIT_ON_EMPTY);
+	/* Without this thread nothing is accepted or answered, and
+	 * /healthz could not say so. */
+	if (event_base_loop(f->base, EVLOOP_NO_EXIT_ON_EMPTY) < 0)
+		fatalx("the HTTP thread's event loop failed");
 	return NULL;
 }
 

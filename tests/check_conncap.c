@@ -5,7 +5,13 @@
  */
 #include <arpa/inet.h>
 #include <check.h>
+#include <event2/event.h>
+#include <event2/listener.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -73,6 +79,106 @@ START_TEST(test_count_accepted_only)
 }
 END_TEST
 
+/*
+ * A connection whose client reset it still holds its socket (and the
+ * request the loop is answering) until it is closed here: counted, or
+ * clients that reset would slip past the cap.
+ */
+START_TEST(test_count_reset_connections)
+{
+	struct linger lg = { 1, 0 };
+	struct pollfd pfd;
+	int l, port, cl, srv;
+
+	l = tcp_listener(&port);
+	cl = tcp_client(port);
+	ck_assert_int_ge(srv = accept(l, NULL, NULL), 0);
+	ck_assert_int_eq(setsockopt(cl, SOL_SOCKET, SO_LINGER, &lg,
+	    sizeof lg), 0);
+	close(cl);		/* an RST, not a FIN */
+	pfd.fd = srv;
+	pfd.events = POLLIN;
+	ck_assert_int_eq(poll(&pfd, 1, 5000), 1);
+	ck_assert(pfd.revents & (POLLERR | POLLHUP));
+	ck_assert_int_eq(conncap_count(port), 1);
+	close(srv);
+	ck_assert_int_eq(conncap_count(port), 0);
+	close(l);
+}
+END_TEST
+
+static int accepted;
+
+static void
+accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int len, void *arg)
+{
+	(void)l;
+	(void)sa;
+	(void)len;
+	(void)arg;
+	accepted++;
+	close(fd);
+}
+
+static void
+run_for(struct event_base *base, long ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	ck_assert_int_eq(event_base_loopexit(base, &tv), 0);
+	ck_assert_int_eq(event_base_dispatch(base), 0);
+}
+
+/*
+ * Out of descriptors, accept(2) fails while a client waits, and the
+ * listening socket stays readable. The listener rests a second, said
+ * once, instead of trying again at once for ever (a line each time);
+ * then it takes the client.
+ */
+START_TEST(test_accept_failure_rests)
+{
+	struct event_base *base = event_base_new();
+	struct evconnlistener *lev;
+	struct rlimit was, low;
+	struct conncap *c;
+	int l, port, cl, fill[256], nfill = 0, saved, fd;
+	char *dir = tu_tmpdir(), path[1100], *log;
+
+	snprintf(path, sizeof path, "%s/log", dir);
+	l = tcp_listener(&port);
+	ck_assert_int_eq(evutil_make_socket_nonblocking(l), 0);
+	ck_assert_ptr_nonnull(lev = evconnlistener_new(base, accept_cb, NULL,
+	    LEV_OPT_CLOSE_ON_FREE, -1, l));
+	ck_assert_ptr_nonnull(c = conncap_new(base, lev, port, 100));
+	saved = tu_stderr_to(path);
+	cl = tcp_client(port);		/* waits in the backlog */
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &was), 0);
+	low = was;
+	low.rlim_cur = 64;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	while (nfill < 256 && (fd = dup(l)) >= 0)
+		fill[nfill++] = fd;
+	run_for(base, 300);
+	ck_assert_int_eq(accepted, 0);
+	while (nfill > 0)
+		close(fill[--nfill]);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &was), 0);
+	run_for(base, 1500);
+	tu_stderr_back(saved);
+	ck_assert_int_eq(accepted, 1);
+	ck_assert_ptr_nonnull(log = tu_read(path));
+	ck_assert_msg(tu_count(log, "cannot accept a connection: Too many "
+	    "open files; trying again in 1 s") == 1, "%s", log);
+	free(log);
+	close(cl);
+	conncap_free(c);
+	evconnlistener_free(lev);
+	event_base_free(base);
+	tu_rmdir(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -80,6 +186,8 @@ main(void)
 	TCase *tc = tcase_create("conncap");
 
 	tcase_add_test(tc, test_count_accepted_only);
+	tcase_add_test(tc, test_count_reset_connections);
+	tcase_add_test(tc, test_accept_failure_rests);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

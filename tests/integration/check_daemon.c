@@ -549,6 +549,41 @@ START_TEST(test_check_config)
 END_TEST
 
 /*
+ * max_connections must fit under the limit on open files, beside what
+ * else the daemon opens: refused at start, with the way out, rather than
+ * accept(2) failing once that many clients have come.
+ */
+START_TEST(test_connections_need_open_files)
+{
+	char cmd[9000], path[4200], *out;
+	char *const argv[] = { "/bin/sh", "-c", cmd, NULL };
+
+	setup_dirs();
+	write_conf_at("manual", "2026-09-01T09:00:00+08:00",
+	    "[inbound.http]\nmax_connections = 512\n");
+	snprintf(path, sizeof path, "%s/cmd.out", dir);
+	/* Hard and soft: nothing to raise. */
+	snprintf(cmd, sizeof cmd, "ulimit -n 256 && exec '%s' -c '%s'",
+	    env("BAOXUED"), conf);
+	ck_assert_int_eq(proc_run(argv, path), 1);
+	ck_assert_ptr_nonnull(out = tu_read(path));
+	ck_assert_msg(strstr(out, "[inbound.http] max_connections = 512 "
+	    "needs 576 open files, and the limit is 256") != NULL, "%s", out);
+	free(out);
+	/* Room enough with a smaller cap: it starts, and stops on TERM. */
+	write_conf_at("manual", "2026-09-01T09:00:00+08:00",
+	    "[inbound.http]\nmax_connections = 192\n");
+	snprintf(cmd, sizeof cmd, "ulimit -n 256 && exec timeout 2 '%s' "
+	    "-c '%s'", env("BAOXUED"), conf);
+	ck_assert_int_eq(proc_run(argv, path), 124);
+	ck_assert_ptr_nonnull(out = tu_read(path));
+	ck_assert_msg(strstr(out, "listening on") != NULL &&
+	    strstr(out, "stopped; database closed") != NULL, "%s", out);
+	free(out);
+}
+END_TEST
+
+/*
  * At most max_connections at once: a client beyond waits in the kernel's
  * backlog until one closes. Memory then stays bounded however many
  * clients hold a connection open with a request half sent (1,500 of them
@@ -701,6 +736,7 @@ main(void)
 	tcase_set_timeout(tc2, 60);
 	tcase_add_test(tc2, test_clock_refused_in_system_mode);
 	tcase_add_test(tc2, test_check_config);
+	tcase_add_test(tc2, test_connections_need_open_files);
 	tcase_add_test(tc2, test_connections_bounded);
 	tcase_add_test(tc2, test_import_clerk_roster);
 	tcase_add_test(tc2, test_import_three_bad_lines);
