@@ -344,8 +344,9 @@ http_text(struct http *h, struct evhttp_request *req, const struct form *f,
 /*
  * A request waiting for its group commit. It is answered whatever
  * happened to its client meanwhile: evhttp keeps a request it handed out
- * until then, and frees it on the answer if the client went (the
- * provider's retry then meets the dedup key).
+ * until then (httpfront.h), and frees it when the answer cannot be
+ * written to a client that went (the provider's retry then meets the
+ * dedup key).
  */
 struct http_wait {
 	struct http *h;

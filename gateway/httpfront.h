@@ -6,11 +6,15 @@
  * the answer is handed back, and the front sends it.
  *
  * The request object is shared, one thread at a time: evhttp leaves a
- * request it has handed out alone until it is answered (should the client
- * go, it only detaches the request from its connection, and sending the
- * answer then frees it). So the loop may read the request and add its
- * output headers, but must never send on it, nor touch its connection:
- * it answers only through httpfront_reply.
+ * request it has handed out alone until it is answered. libevent 2.1
+ * stops reading a connection while its request is out, so a client that
+ * goes (even with a reset) is noticed only when the answer is written,
+ * and that failed write frees the request and its connection
+ * (check_daemon test_clients_leave_before_the_answer). A libevent that
+ * noticed sooner would detach the request on this thread while the loop
+ * reads it: to check again on an upgrade. So the loop may read the
+ * request and add its output headers, but must never send on it, nor
+ * touch its connection: it answers only through httpfront_reply.
  *
  * Hand-overs go in batches: a queue each way under one mutex, and a pipe
  * that is written only when a queue was empty, so that a burst of

@@ -120,7 +120,9 @@ main(int argc, char **argv)
 	if (event_base_dispatch(base) < 0)
 		fatalx("the event loop failed");
 
-	/* Answered 503 while the HTTP thread is there to send it. */
+	/* What still waits is answered 503 (sent if the HTTP thread gets
+	 * to it before it stops; the provider retries either way), and
+	 * what each answer owned is freed. */
 	pipeline_drop(g->pipeline);
 	http_free(http);
 	event_free(ev_term);
