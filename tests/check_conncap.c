@@ -179,6 +179,38 @@ START_TEST(test_accept_failure_rests)
 }
 END_TEST
 
+/* /healthz's count, which anyone may ask for, is taken at most every
+ * 100 ms. */
+START_TEST(test_shown_count_kept_briefly)
+{
+	struct event_base *base = event_base_new();
+	struct evconnlistener *lev;
+	struct conncap *c;
+	int l, port, cl[2], srv[2], i;
+
+	l = tcp_listener(&port);
+	ck_assert_int_eq(evutil_make_socket_nonblocking(l), 0);
+	ck_assert_ptr_nonnull(lev = evconnlistener_new(base, accept_cb, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_DISABLED, -1, l));
+	ck_assert_ptr_nonnull(c = conncap_new(base, lev, port, 100));
+	for (i = 0; i < 2; i++) {
+		cl[i] = tcp_client(port);
+		ck_assert_int_ge(srv[i] = accept(l, NULL, NULL), 0);
+	}
+	ck_assert_int_eq(conncap_open(c), 2);
+	close(srv[0]);
+	ck_assert_int_eq(conncap_open(c), 2);
+	usleep(150 * 1000);
+	ck_assert_int_eq(conncap_open(c), 1);
+	close(srv[1]);
+	close(cl[0]);
+	close(cl[1]);
+	conncap_free(c);
+	evconnlistener_free(lev);
+	event_base_free(base);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -188,6 +220,7 @@ main(void)
 	tcase_add_test(tc, test_count_accepted_only);
 	tcase_add_test(tc, test_count_reset_connections);
 	tcase_add_test(tc, test_accept_failure_rests);
+	tcase_add_test(tc, test_shown_count_kept_briefly);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
