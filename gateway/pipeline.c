@@ -83,26 +83,28 @@ pipeline_new(struct event_base *base, struct store *st, struct casework *cw,
 	return p;
 }
 
-void
-pipeline_drop(struct pipeline *p)
+/* Every job of a list answered PIPELINE_FAILED, and freed. */
+static void
+pipeline_fail_list(struct pipeline_job **list, size_t *count)
 {
 	struct pipeline_job *j;
 
+	while ((j = *list) != NULL) {
+		*list = j->next;
+		(*count)--;
+		j->done(j->arg, PIPELINE_FAILED, 0);
+		free(j);
+	}
+}
+
+void
+pipeline_drop(struct pipeline *p)
+{
 	/* Never acknowledged: the providers send them again (those already
 	 * committed are then duplicates). */
-	while ((j = p->head) != NULL) {
-		p->head = j->next;
-		p->pending--;
-		j->done(j->arg, PIPELINE_FAILED, 0);
-		free(j);
-	}
+	pipeline_fail_list(&p->head, &p->pending);
 	p->tail = &p->head;
-	while ((j = p->wait) != NULL) {
-		p->wait = j->next;
-		p->syncing--;
-		j->done(j->arg, PIPELINE_FAILED, 0);
-		free(j);
-	}
+	pipeline_fail_list(&p->wait, &p->syncing);
 	p->wait_tail = &p->wait;
 }
 
