@@ -228,6 +228,14 @@ conncap_open(struct conncap *c)
 	return c->shown;
 }
 
+void
+conncap_stop(struct conncap *c)
+{
+	evconnlistener_disable(c->listener);
+	evtimer_del(c->retry);
+	c->paused = 1;
+}
+
 int
 conncap_max(const struct conncap *c)
 {

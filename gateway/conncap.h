@@ -29,6 +29,8 @@ struct conncap *conncap_new(struct event_base *, struct evconnlistener *,
 void conncap_free(struct conncap *);
 /* A connection was accepted (from evhttp's bufferevent callback). */
 void conncap_accepted(struct conncap *);
+/* No connection is accepted from now on (the daemon is stopping). */
+void conncap_stop(struct conncap *);
 /* Connections open now (counted, or as counted less than 100 ms ago),
  * and the cap. */
 int conncap_open(struct conncap *);

@@ -822,19 +822,26 @@ http_listen(const char *host, int port, const char **why)
 }
 
 /*
- * Room for max_connections sockets beside what else the daemon opens (the
- * database, its WAL and shared memory, the checkpoint's connection,
- * pipes, providers' and SMPP sockets, the modem): the soft limit on open
- * files is raised to the hard one, and a cap that still does not fit is
- * refused now, not met later as accept(2) failing under load.
+ * Room for max_connections sockets beside what else the daemon opens:
+ * the providers' connections (twice each HTTP channel's max_inflight: curl
+ * keeps idle ones for reuse), and 64 more for the database, its WAL and
+ * shared memory, the checkpoint's connection, pipes, SMPP and the modem.
+ * The soft limit on open files is raised to the hard one, and a cap that
+ * still does not fit is refused now, not met later as accept(2) failing
+ * under load.
  */
 #define HTTP_FD_RESERVE 64
 
 static int
-http_fd_room(int max_conns, char *err, size_t errsz)
+http_fd_room(const struct gw_config *cfg, char *err, size_t errsz)
 {
 	struct rlimit rl;
-	rlim_t need = (rlim_t)max_conns + HTTP_FD_RESERVE;
+	rlim_t need = (rlim_t)cfg->http_max_conns + HTTP_FD_RESERVE;
+	size_t i;
+
+	for (i = 0; i < cfg->nchannels; i++)
+		if (cfg->channels[i].type == CHAN_TYPE_HTTP)
+			need += 2 * (rlim_t)cfg->channels[i].max_inflight;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return 0;	/* cannot tell: accept says so if it fails */
@@ -848,9 +855,10 @@ http_fd_room(int max_conns, char *err, size_t errsz)
 	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
 		snprintf(err, errsz, "[inbound.http] max_connections = %d "
 		    "needs %llu open files, and the limit is %llu (ulimit -n; "
-		    "LimitNOFILE= under systemd)", max_conns,
-		    (unsigned long long)need,
-		    (unsigned long long)rl.rlim_cur);
+		    "LimitNOFILE= under systemd; counted: the connections, "
+		    "twice the channels' max_inflight, %d more)",
+		    cfg->http_max_conns, (unsigned long long)need,
+		    (unsigned long long)rl.rlim_cur, HTTP_FD_RESERVE);
 		return -1;
 	}
 	return 0;
@@ -867,7 +875,7 @@ http_new(struct gw *g, char *err, size_t errsz)
 	socklen_t sl = sizeof ss;
 
 	h->g = g;
-	if (http_fd_room(g->cfg->http_max_conns, err, errsz) != 0) {
+	if (http_fd_room(g->cfg, err, errsz) != 0) {
 		free(h);
 		return NULL;
 	}

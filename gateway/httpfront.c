@@ -143,6 +143,27 @@ httpfront_reply(struct httpfront *f, struct evhttp_request *req, int code,
 	hf_push(f, &f->out, it);
 }
 
+/*
+ * Stopping. The answers just handed to evhttp are still in their
+ * connections' buffers: evhttp writes them when the sockets say they
+ * can, on a later pass of this loop. So the loop runs a little longer
+ * to write them (the 503s of what the pipeline dropped, the last
+ * answers of all), taking no new connection; a request that comes
+ * meanwhile goes unanswered with the connection (the client retries).
+ */
+#define HF_STOP_GRACE_MS 100
+
+static void
+hf_stopping(struct httpfront *f)
+{
+	struct timeval tv = { 0, HF_STOP_GRACE_MS * 1000 };
+
+	if (f->cap)
+		conncap_stop(f->cap);
+	if (event_base_loopexit(f->base, &tv) != 0)
+		event_base_loopbreak(f->base);
+}
+
 /* On the front's thread: the answers, sent. */
 static void
 hf_out_cb(evutil_socket_t fd, short what, void *arg)
@@ -166,7 +187,7 @@ hf_out_cb(evutil_socket_t fd, short what, void *arg)
 		free(it);
 	}
 	if (stop)
-		event_base_loopbreak(f->base);
+		hf_stopping(f);
 }
 
 static void *

@@ -58,9 +58,10 @@ int httpfront_start(struct httpfront *, struct conncap *cap, char *err,
  */
 void httpfront_reply(struct httpfront *, struct evhttp_request *, int code,
     const char *reason, struct evbuffer *body);
-/* Stops the thread (answers not yet sent are dropped with their
- * requests: the clients retry). The evhttp and the cap are the caller's
- * again, to free before httpfront_free. */
+/* Stops the thread, once the answers handed over before are written
+ * (given 100 ms; no connection is taken meanwhile). A request still with
+ * the loop goes unanswered: its client retries. The evhttp and the cap
+ * are the caller's again, to free before httpfront_free. */
 void httpfront_stop(struct httpfront *);
 void httpfront_free(struct httpfront *);
 

@@ -580,6 +580,19 @@ START_TEST(test_connections_need_open_files)
 	ck_assert_msg(strstr(out, "listening on") != NULL &&
 	    strstr(out, "stopped; database closed") != NULL, "%s", out);
 	free(out);
+	/* A provider's connections count too, twice (curl keeps idle ones):
+	 * 64 + 2 x 100 + 64. */
+	write_conf_at("manual", "2026-09-01T09:00:00+08:00",
+	    "[inbound.http]\nmax_connections = 64\n[channel.prov]\n"
+	    "type = http\nurl = http://127.0.0.1:9/send\nbody = to={to}&"
+	    "text={text}\nmax_inflight = 100\n");
+	snprintf(cmd, sizeof cmd, "ulimit -n 256 && exec '%s' -c '%s'",
+	    env("BAOXUED"), conf);
+	ck_assert_int_eq(proc_run(argv, path), 1);
+	ck_assert_ptr_nonnull(out = tu_read(path));
+	ck_assert_msg(strstr(out, "max_connections = 64 needs 328 open "
+	    "files, and the limit is 256") != NULL, "%s", out);
+	free(out);
 }
 END_TEST
 
