@@ -253,7 +253,9 @@ sender_record(struct sender *s, const struct sender_result *res)
 
 	switch (res->r) {
 	case CHAN_SENT:
-		rc = store_outbound_sent(s->store, id, res->at, ref, name);
+		if ((rc = store_outbound_sent(s->store, id, res->at, ref,
+		    name)) == STORE_NOTFOUND)
+			return rc;
 		if (rc == STORE_OK)
 			rc = store_outbound_merged_result(s->store, id, 1,
 			    res->at, ref, name);
@@ -261,8 +263,9 @@ sender_record(struct sender *s, const struct sender_result *res)
 		    ref ? ref : "-");
 		return rc;
 	case CHAN_RETRY:
-		rc = store_outbound_retry(s->store, id, res->due,
-		    err ? err : "temporary failure");
+		if ((rc = store_outbound_retry(s->store, id, res->due,
+		    err ? err : "temporary failure")) == STORE_NOTFOUND)
+			return rc;
 		/* Merged messages wait again on their own. */
 		if (rc == STORE_OK)
 			rc = store_outbound_merged_result(s->store, id, 0,
@@ -295,15 +298,34 @@ sender_record(struct sender *s, const struct sender_result *res)
 static int
 sender_flush(struct sender *s)
 {
+	enum store_rc rc;
 	size_t i;
 
 	if (s->nresults == 0)
 		return 0;
 	if (store_begin(s->store) != STORE_OK)
 		goto fail;
-	for (i = 0; i < s->nresults; i++)
-		if (sender_record(s, &s->results[i]) != STORE_OK)
+	for (i = 0; i < s->nresults; i++) {
+		rc = sender_record(s, &s->results[i]);
+		/*
+		 * The row is no longer ours (changed by hand while in
+		 * flight, or by another process): its result is said, not
+		 * written, and the rest are. Kept, it would fail every
+		 * flush from now on, and every message sent meanwhile would
+		 * stay "sending", to be sent again at the next start.
+		 */
+		if (rc == STORE_NOTFOUND) {
+			log_warnx("outbound %lld: its result (%s) not recorded: "
+			    "the message is no longer marked as being sent",
+			    (long long)s->results[i].flight.id,
+			    s->results[i].r == CHAN_SENT ? "sent" :
+			    s->results[i].r == CHAN_RETRY ? "to retry" :
+			    "failed");
+			continue;
+		}
+		if (rc != STORE_OK)
 			goto fail;
+	}
 	if (store_commit(s->store) != STORE_OK)
 		goto fail;
 	s->nresults = 0;
