@@ -564,7 +564,8 @@ config_defaults(struct gw_config *cfg)
 	snprintf(cfg->listen_host, sizeof cfg->listen_host, "127.0.0.1");
 	cfg->listen_port = 8080;
 	snprintf(cfg->templates, sizeof cfg->templates, "templates/zh-CN");
-	snprintf(cfg->timezone, sizeof cfg->timezone, "Asia/Shanghai");
+	snprintf(cfg->timezone, sizeof cfg->timezone, "%s",
+	    CONFIG_DEFAULT_ZONE);
 	cfg->log_level = LOGL_INFO;
 	cfg->http_max_body = 8192;
 	cfg->http_max_conns = 512;
@@ -590,6 +591,17 @@ config_finish(struct config_ctx *c)
 	struct gw_config *cfg = c->cfg;
 	size_t i;
 
+	/*
+	 * The default zone is checked too: without tzdata (a slim
+	 * container) glibc takes Asia/Shanghai silently as UTC, and quiet
+	 * hours would fall at 05:00-15:30, SMS at midnight. China keeps no
+	 * summer time, so its rule needs no zone file (a zone named in the
+	 * file was checked as it was read).
+	 */
+	if (!timefmt_zone_exists(cfg->timezone) &&
+	    strcmp(cfg->timezone, CONFIG_DEFAULT_ZONE) == 0)
+		snprintf(cfg->timezone, sizeof cfg->timezone, "%s",
+		    CONFIG_CHINA_RULE);
 	if (setenv("TZ", cfg->timezone, 1) != 0)
 		return snprintf(c->err, c->errsz, "setenv TZ failed"), -1;
 	tzset();

@@ -16,6 +16,10 @@
 #include "gateway/casework/ladder.h"
 
 #define CONFIG_MAX_CHANNELS 8
+#define CONFIG_DEFAULT_ZONE "Asia/Shanghai"
+/* China Standard Time as a POSIX rule (UTC+8, no summer time): needs no
+ * zone file, taken when the default zone has none. */
+#define CONFIG_CHINA_RULE "CST-8"
 #define CONFIG_TOKEN_MAX 128
 #define CONFIG_NAME_MAX 32
 

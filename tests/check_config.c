@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gateway/log.h"
@@ -136,6 +137,31 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(cfg.channels[0].path, "/tmp/out.jsonl");
 	ck_assert_int_eq(cfg.channels[0].console, 0);
 	ck_assert_str_eq(getenv("TZ"), "Asia/Shanghai");
+}
+END_TEST
+
+/*
+ * Without tzdata glibc takes an unknown zone silently as UTC: quiet hours
+ * would fall at 05:00-15:30 Beijing time. The default zone then becomes
+ * China's rule, which needs no zone file; a zone named in the file must
+ * exist, as before. (Found by a review.)
+ */
+START_TEST(test_default_zone_without_tzdata)
+{
+	time_t t = 1788224400;	/* 2026-09-01T09:00:00+08:00 */
+	struct tm tm;
+
+	ck_assert_int_eq(setenv("TZDIR", "/nonexistent", 1), 0);
+	load_ok(DAEMON HTTP CHAN);
+	ck_assert_str_eq(cfg.timezone, "CST-8");
+	ck_assert_str_eq(getenv("TZ"), "CST-8");
+	ck_assert_ptr_nonnull(localtime_r(&t, &tm));
+	ck_assert_int_eq(tm.tm_hour, 9);
+	ck_assert_int_eq(load("[daemon]\ndatabase = d\ntimezone = "
+	    "Asia/Shanghai\n" HTTP CHAN), -1);
+	ck_assert_msg(strstr(err, "unknown time zone 'Asia/Shanghai'") !=
+	    NULL, "%s", err);
+	ck_assert_int_eq(unsetenv("TZDIR"), 0);
 }
 END_TEST
 
@@ -313,6 +339,7 @@ config_suite(void)
 	tcase_add_checked_fixture(tc, conf_setup, NULL);
 	tcase_add_test(tc, test_full);
 	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_default_zone_without_tzdata);
 	tcase_add_test(tc, test_start_local_time);
 	tcase_add_test(tc, test_listen_ipv6);
 	tcase_add_test(tc, test_bool_forms);
