@@ -1,17 +1,49 @@
 /*
  * baoxued: arguments, configuration, wiring, signals. Nothing else.
  */
+#include <errno.h>
 #include <event2/event.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "gateway/config.h"
 #include "gateway/gw.h"
 #include "gateway/http.h"
 #include "gateway/log.h"
 #include "gateway/pipeline.h"
+
+/*
+ * One daemon per database. A second one started by mistake (the port
+ * free, or its own) would put back in the queue the messages the first
+ * has in flight, as after a crash, and the first would send them again;
+ * its migrations would run beside the first's writes. So the daemon
+ * holds an exclusive lock on DATABASE.lock while it runs: flock, which
+ * the kernel lets go when the process ends however it ends. baoxuectl
+ * takes no such lock: it may work beside the daemon. Returns the
+ * descriptor; the daemon does not start without it.
+ */
+static int
+lock_database(const char *db)
+{
+	char path[PATH_MAX + 8];
+	int fd;
+
+	if (snprintf(path, sizeof path, "%s.lock", db) >= (int)sizeof path)
+		fatalx("%s: path too long", db);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		fatalx("%s: %s", path, strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	if (errno == EWOULDBLOCK)
+		fatalx("%s: another baoxued is using this database", path);
+	fatalx("%s: %s", path, strerror(errno));
+}
 
 static void
 usage(FILE *f)
@@ -56,7 +88,7 @@ main(int argc, char **argv)
 	struct gw *g;
 	const char *file = NULL;
 	char err[1024];
-	int i, check = 0;
+	int i, check = 0, lockfd;
 
 	log_buffered();
 	event_set_log_callback(main_evlog);
@@ -103,6 +135,9 @@ main(int argc, char **argv)
 	    (base = event_base_new_with_config(evcfg)) == NULL)
 		fatalx("event_base_new failed");
 	event_config_free(evcfg);
+	/* Before the store is opened: its migrations, and the sender's
+	 * requeue of what a crash left "sending", are the one daemon's. */
+	lockfd = lock_database(cfg->database);
 	if ((g = gw_new(base, cfg, err, sizeof err)) == NULL)
 		fatalx("%s", err);
 	if ((http = http_new(g, err, sizeof err)) == NULL)
@@ -129,6 +164,7 @@ main(int argc, char **argv)
 	event_free(ev_int);
 	gw_free(g);
 	event_base_free(base);
+	close(lockfd);
 	free(cfg);
 	log_info("stopped; database closed");
 	return 0;

@@ -549,6 +549,28 @@ START_TEST(test_check_config)
 END_TEST
 
 /*
+ * One daemon per database: a second, started by mistake on the same
+ * configuration, stops before it opens the store. It used to put back in
+ * the queue the messages the first had in flight (as after a crash), and
+ * the first sent them again. (Found by a review.)
+ */
+START_TEST(test_one_daemon_per_database)
+{
+	struct resp r;
+	char *out;
+
+	ck_assert_int_eq(run_daemon_args("-c", conf, NULL, &out), 1);
+	ck_assert_msg(strstr(out, ".lock: another baoxued is using this "
+	    "database") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "listening") == NULL, "%s", out);
+	free(out);
+	/* The first goes on. */
+	http(NULL, "/healthz", NULL, NULL, NULL, &r);
+	ck_assert_int_eq(r.code, 200);
+}
+END_TEST
+
+/*
  * max_connections must fit under the limit on open files, beside what
  * else the daemon opens: refused at start, with the way out, rather than
  * accept(2) failing once that many clients have come.
@@ -742,6 +764,7 @@ main(void)
 	tcase_add_test(tc, test_routes);
 	tcase_add_test(tc, test_clock_and_health);
 	tcase_add_test(tc, test_sigterm_clean_stop);
+	tcase_add_test(tc, test_one_daemon_per_database);
 	tcase_add_test(tc, test_case_both_lines_then_strike_off);
 	tcase_add_test(tc, test_scope_refusal_and_unregistered);
 	suite_add_tcase(s, tc);
