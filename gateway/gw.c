@@ -142,6 +142,12 @@ gw_run_due(struct gw *g)
 }
 
 void
+gw_stop(struct gw *g, void (*idle)(void *), void *arg)
+{
+	sender_stop(g->sender, idle, arg);
+}
+
+void
 gw_free(struct gw *g)
 {
 	size_t i;

@@ -45,6 +45,9 @@ struct gw {
 struct gw *gw_new(struct event_base *, const struct gw_config *, char *err,
     size_t errsz);
 void gw_free(struct gw *);
+/* As the daemon stops: idle(arg) once no outbound message is in flight
+ * (sender_stop). */
+void gw_stop(struct gw *, void (*idle)(void *), void *arg);
 /* After the clock moved: run all work that became due. Returns sent count. */
 int gw_run_due(struct gw *);
 

@@ -17,6 +17,7 @@
 #include "gateway/http.h"
 #include "gateway/log.h"
 #include "gateway/pipeline.h"
+#include "gateway/sender.h"
 
 /*
  * One daemon per database. A second one started by mistake (the port
@@ -67,14 +68,61 @@ main_evlog(int severity, const char *msg)
 
 /* SIGTERM/SIGINT: stop accepting and leave the loop. Callbacks run to the
  * end, so the transaction in flight is committed before we get here. */
+/*
+ * Stopping. A message a provider or the modem has in flight would stay
+ * "sending" and be sent again at the next start, so the first SIGTERM
+ * (or SIGINT) stops the sending and waits for their results, at most
+ * MAIN_STOP_WAIT_S (a provider's timeout is 10 s by default); inbound
+ * messages are still taken meanwhile. A second signal stops at once.
+ */
+#define MAIN_STOP_WAIT_S 30
+
+struct main_ctx {
+	struct event_base *base;
+	struct gw *g;
+	struct event *deadline;
+	int stopping;
+};
+
+static void
+main_idle_cb(void *arg)
+{
+	struct main_ctx *m = arg;
+
+	event_base_loopexit(m->base, NULL);
+}
+
+static void
+main_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct main_ctx *m = arg;
+
+	(void)fd;
+	(void)what;
+	log_warnx("stopping after %d s with %zu message(s) still in flight: "
+	    "sent again at the next start", MAIN_STOP_WAIT_S,
+	    sender_in_flight(m->g->sender));
+	event_base_loopexit(m->base, NULL);
+}
+
 static void
 main_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
-	struct event_base *base = arg;
+	struct main_ctx *m = arg;
+	struct timeval tv = { MAIN_STOP_WAIT_S, 0 };
 
 	(void)what;
+	if (m->stopping++) {
+		log_info("signal %d again: stopping now", (int)sig);
+		event_base_loopexit(m->base, NULL);
+		return;
+	}
 	log_info("signal %d: stopping", (int)sig);
-	event_base_loopexit(base, NULL);
+	if (m->deadline == NULL || evtimer_add(m->deadline, &tv) != 0) {
+		event_base_loopexit(m->base, NULL);
+		return;
+	}
+	gw_stop(m->g, main_idle_cb, m);
 }
 
 int
@@ -84,6 +132,7 @@ main(int argc, char **argv)
 	struct event_config *evcfg;
 	struct event_base *base;
 	struct event *ev_term, *ev_int;
+	struct main_ctx m = { NULL, NULL, NULL, 0 };
 	struct http *http;
 	struct gw *g;
 	const char *file = NULL;
@@ -142,8 +191,11 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	if ((http = http_new(g, err, sizeof err)) == NULL)
 		fatalx("%s", err);
-	ev_term = evsignal_new(base, SIGTERM, main_signal_cb, base);
-	ev_int = evsignal_new(base, SIGINT, main_signal_cb, base);
+	m.base = base;
+	m.g = g;
+	m.deadline = evtimer_new(base, main_deadline_cb, &m);
+	ev_term = evsignal_new(base, SIGTERM, main_signal_cb, &m);
+	ev_int = evsignal_new(base, SIGINT, main_signal_cb, &m);
 	if (!ev_term || !ev_int || evsignal_add(ev_term, NULL) ||
 	    evsignal_add(ev_int, NULL))
 		fatalx("cannot install signal handlers");
@@ -162,6 +214,8 @@ main(int argc, char **argv)
 	http_free(http);
 	event_free(ev_term);
 	event_free(ev_int);
+	if (m.deadline)
+		event_free(m.deadline);
 	gw_free(g);
 	event_base_free(base);
 	close(lockfd);

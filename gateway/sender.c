@@ -73,6 +73,9 @@ struct sender {
 	unsigned int seed;		/* jitter */
 	int running;
 	size_t claims;			/* claim transactions begun */
+	int stopping;			/* sender_stop: no more claims */
+	void (*idle)(void *);		/* ... then this, once */
+	void *idle_arg;
 };
 
 int64_t
@@ -670,6 +673,20 @@ sender_run(struct sender *s)
 		return 0;
 	s->running = 1;
 	(void)sender_flush(s);
+	if (s->stopping) {
+		s->running = 0;
+		if (s->nflights == 0 && s->nresults == 0 && s->idle) {
+			void (*idle)(void *) = s->idle;
+
+			s->idle = NULL;
+			idle(s->idle_arg);
+		} else if (s->nresults > 0) {
+			struct timeval tv = { 1, 0 };	/* record again */
+
+			evtimer_add(s->wake, &tv);
+		}
+		return 0;
+	}
 	if (s->nresults == 0 && !sender_any_free(s, clock_now(s->clock),
 	    &wait)) {
 		struct timeval tv = { wait / 1000000, wait % 1000000 };
@@ -708,6 +725,24 @@ sender_wake_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	sender_run(arg);
+}
+
+void
+sender_stop(struct sender *s, void (*idle)(void *), void *arg)
+{
+	s->stopping = 1;
+	s->idle = idle;
+	s->idle_arg = arg;
+	if (s->nflights > 0)
+		log_info("sender: %zu message(s) in flight: stopping once "
+		    "their results are recorded", s->nflights);
+	sender_wake(s);
+}
+
+size_t
+sender_in_flight(const struct sender *s)
+{
+	return s->nflights;
 }
 
 void

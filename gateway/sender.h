@@ -50,6 +50,15 @@ struct sender *sender_new(struct event_base *, struct store *,
 void sender_free(struct sender *);
 /* Runs soon from the event loop (after the current callback returns). */
 void sender_wake(struct sender *);
+/*
+ * As the daemon stops: nothing more is claimed, and idle(arg) runs from
+ * the loop, once, when no message is in flight and every result is
+ * recorded (soon, if none is). A message whose channel has it when the
+ * process ends stays "sending" and is sent again at the next start: so
+ * the daemon waits for them (a provider's answer, a modem's).
+ */
+void sender_stop(struct sender *, void (*idle)(void *), void *arg);
+size_t sender_in_flight(const struct sender *);
 /* Hands over everything due now; returns how many were handed over. */
 int sender_run(struct sender *);
 /* Claim transactions begun so far (a pass with no channel free begins

@@ -7,6 +7,7 @@
  *   throttle  429
  *   reject    400 {"error":"invalid number"}
  *   hang      no answer (the client must time out)
+ *   slow      as ok, 0.8 s late (a message in flight for a while)
  * Usage: fake_provider PORTFILE MODEFILE LOGFILE
  * It stops on SIGTERM, and by itself when its parent goes away.
  */
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
@@ -65,6 +67,8 @@ request_cb(struct evhttp_request *req, void *arg)
 	free(body);
 	if (!strcmp(mode, "hang"))
 		return;		/* never answered; the client times out */
+	if (!strcmp(mode, "slow"))
+		usleep(800 * 1000);
 	out = evbuffer_new();
 	if (!strcmp(mode, "fail500")) {
 		evhttp_send_reply(req, 500, "Internal Server Error", out);

@@ -262,6 +262,35 @@ START_TEST(test_restart_mid_outage)
 }
 END_TEST
 
+/*
+ * SIGTERM while the provider has a message: the daemon waits for its
+ * answer and records it before it stops, so the next start does not
+ * send it again (it used to: the row stayed "sending", and a restart
+ * puts those back in the queue). (Found by a review.)
+ */
+START_TEST(test_stop_waits_for_messages_in_flight)
+{
+	int st;
+
+	fake_mode(&fa, "slow");
+	sms("13800000001", "HELP");
+	until("SELECT count(*) FROM outbound WHERE status = 'sending'", 1);
+	st = proc_stop(&daemon_p, SIGTERM, 5000);
+	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "status %d", st);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'sent'"), 1);
+	fake_mode(&fa, "ok");
+	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
+	    10000) == 0);
+	/* Another message after the restart: once it is sent, the sender
+	 * has run, and the first was not sent again. */
+	sms("13800000001", "HELP+");
+	until("SELECT count(*) FROM outbound WHERE status = 'sent'", 2);
+	ck_assert_int_eq(fake_count(&fa, NULL, NULL), 2);
+}
+END_TEST
+
 START_TEST(test_max_age)
 {
 	char extra[1024];
@@ -457,6 +486,7 @@ main(void)
 	tcase_add_test(tc, test_throttle_and_timeout);
 	tcase_add_test(tc, test_reject_fails_at_once);
 	tcase_add_test(tc, test_restart_mid_outage);
+	tcase_add_test(tc, test_stop_waits_for_messages_in_flight);
 	tcase_add_test(tc, test_max_age);
 	tcase_add_test(tc, test_failover);
 	tcase_add_test(tc, test_delivery_reports);
