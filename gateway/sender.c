@@ -698,16 +698,30 @@ sender_run(struct sender *s)
 	}
 	while (!last) {
 		int64_t now = clock_now(s->clock);
+		size_t nback = 0;
 
 		if (sender_claim_batch(s, now, s->go, &ngo, &last) != 0)
 			break;
-		for (i = 0; i < ngo; i++, n++)
-			if (sender_send(s, &s->go[i], now) != 0) {
-				sender_unclaim(s, &s->go[i], ngo - i,
-				    now + SENDER_NO_ROUTE_WAIT);
+		/*
+		 * A message its channel does not take (a text the outbox
+		 * cannot write, a request too large) waits on its own, and
+		 * the rest go: it used to put back every message behind it,
+		 * again at each pass, until it expired 48 h later. Those put
+		 * back gather at the front of go.
+		 */
+		for (i = 0; i < ngo; i++) {
+			if (sender_send(s, &s->go[i], now) == 0)
+				n++;
+			else
+				s->go[nback++] = s->go[i];
+		}
+		if (nback > 0) {
+			sender_unclaim(s, s->go, nback,
+			    now + SENDER_NO_ROUTE_WAIT);
+			/* None taken: the channels take nothing now. */
+			if (nback == ngo)
 				last = 1;
-				break;
-			}
+		}
 		for (i = 0; i < s->nchans; i++)
 			if (s->chans[i].reserved > 0)
 				channel_flush(s->chans[i].r.ch);

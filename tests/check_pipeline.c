@@ -1019,6 +1019,32 @@ START_TEST(test_result_of_a_changed_row_skipped)
 END_TEST
 
 /*
+ * A message its channel does not take (the outbox cannot write a text
+ * that is not UTF-8) waits on its own, and the message behind it goes:
+ * it used to be put back with it, at every pass, until the first one
+ * expired 48 h later. (Found by a review.)
+ */
+START_TEST(test_refused_message_waits_alone)
+{
+	char q[512];
+
+	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
+	    "priority, created_at, due_at) VALUES"
+	    "('" VHEAD "', CAST(X'FF41' AS TEXT), 'notice', 2, %lld, %lld),"
+	    "('" PRINCIPAL "', 'good notice', 'notice', 2, %lld, %lld)",
+	    (long long)T0 - 60, (long long)T0, (long long)T0, (long long)T0);
+	by_hand(q);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE text = "
+	    "'good notice' AND status = 'sent'"), 1);
+	ck_assert_int_eq(tu_lines(F.outbox), 1);
+	/* The refused one waits, queued, for its own next try. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'queued' AND due_at > " "1788224400"), 1);
+}
+END_TEST
+
+/*
  * A slow disk is said in the log. The group's commit used to take the
  * sync's time and was logged when over 50 ms; the commit no longer
  * waits, so the sync says it itself, with the messages that waited.
@@ -1265,6 +1291,7 @@ main(void)
 	tcase_add_test(tc, test_plain_answers_go_mid_group);
 	tcase_add_test(tc, test_drop_answers_what_waits);
 	tcase_add_test(tc, test_result_of_a_changed_row_skipped);
+	tcase_add_test(tc, test_refused_message_waits_alone);
 	tcase_add_exit_test(tc, test_failed_sync_stops_unanswered, 1);
 	tcase_add_exit_test(tc, test_failed_sync_mid_group_unanswered, 1);
 	tcase_add_test(tc, test_refused_by_every_channel_expires);
