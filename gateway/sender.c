@@ -21,6 +21,8 @@
 #define SENDER_DOWN_MIN 30
 #define SENDER_DOWN_MAX 600
 #define SENDER_NO_ROUTE_WAIT 30
+/* During quiet hours a reply goes only this fresh (seconds). */
+#define SENDER_NIGHT_REPLY_S (15 * 60)
 
 struct sender_chan {
 	struct sender_route r;
@@ -512,6 +514,18 @@ sender_claim_batch(struct sender *s, int64_t now, struct sender_go *go,
 			break;
 		if (rc != STORE_OK)
 			goto fail;
+		/*
+		 * At night a reply goes to someone who has just texted and
+		 * is awake: one made long ago (retried, held by a limit)
+		 * waits for the morning like a notice, or it would wake
+		 * whoever texted in the afternoon.
+		 */
+		if (quiet && now - m->created_at > SENDER_NIGHT_REPLY_S) {
+			if (store_outbound_defer(s->store, m->id,
+			    quiet_until(s->cfg.quiet, now)) != STORE_OK)
+				goto fail;
+			continue;
+		}
 		/* Limits and merging count what was sent to a number: one
 		 * message per number in a batch, the next one in the next. */
 		for (k = 0; k < *ngo && strcmp(go[k].m.to, m->to) != 0; k++)

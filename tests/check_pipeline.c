@@ -1045,6 +1045,38 @@ START_TEST(test_refused_message_waits_alone)
 END_TEST
 
 /*
+ * Nothing wakes anyone at night: a reply goes during quiet hours only to
+ * someone who has just texted. One made in the afternoon and retried
+ * until midnight waits for the morning. (Found by a review.)
+ */
+START_TEST(test_old_reply_waits_for_the_morning)
+{
+	char q[512];
+
+	F.g->quiet.start = 21 * 60;
+	F.g->quiet.end = 7 * 60 + 30;
+	/* Made 16:00, retried, due again at 00:00; and one just made. */
+	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
+	    "priority, created_at, due_at, attempts) VALUES"
+	    "('" VHEAD "', 'reply from the afternoon', 'reply', 0, %lld, "
+	    "%lld, 5), ('" PRINCIPAL "', 'reply just made', 'reply', 0, "
+	    "%lld, %lld, 0)", (long long)T0 + 7 * 3600,
+	    (long long)T0 + 15 * 3600, (long long)T0 + 15 * 3600 - 60,
+	    (long long)T0 + 15 * 3600);
+	by_hand(q);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 15 * 3600), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'sent' AND text = 'reply just made'"), 1);
+	/* 07:30 the next morning. */
+	ck_assert_int_eq(rows("SELECT due_at FROM outbound WHERE text = "
+	    "'reply from the afternoon' AND status = 'queued'"),
+	    T0 + 22 * 3600 + 1800);
+	ck_assert_int_eq(tu_lines(F.outbox), 1);
+}
+END_TEST
+
+/*
  * A slow disk is said in the log. The group's commit used to take the
  * sync's time and was logged when over 50 ms; the commit no longer
  * waits, so the sync says it itself, with the messages that waited.
@@ -1292,6 +1324,7 @@ main(void)
 	tcase_add_test(tc, test_drop_answers_what_waits);
 	tcase_add_test(tc, test_result_of_a_changed_row_skipped);
 	tcase_add_test(tc, test_refused_message_waits_alone);
+	tcase_add_test(tc, test_old_reply_waits_for_the_morning);
 	tcase_add_exit_test(tc, test_failed_sync_stops_unanswered, 1);
 	tcase_add_exit_test(tc, test_failed_sync_mid_group_unanswered, 1);
 	tcase_add_test(tc, test_refused_by_every_channel_expires);
