@@ -461,6 +461,51 @@ START_TEST(test_probe_answered_restarts_init)
 }
 END_TEST
 
+/*
+ * A poll that gets no answer while a send waits behind it: the queue is
+ * dropped as the modem is probed, and the send with it. It is reported
+ * failed (to be tried again), and the modem is ready again after its
+ * init; it used to be neither reported nor ever ready again. (Found by
+ * a review.)
+ */
+START_TEST(test_send_behind_a_timed_out_poll)
+{
+	struct modem_event e;
+	const char *w;
+	int i, failed = 0;
+
+	init_ok();
+	now += 60;
+	modem_sess_tick(s, now);	/* the poll: AT+CSQ on the wire */
+	w = written();
+	ck_assert_msg(!strncmp(w, "AT+CSQ", 6), "%s", w);
+	ck_assert_int_eq(modem_sess_submit(s, 9, "+8613900000031", "hello",
+	    now), 0);
+	ck_assert_str_eq(written(), "");	/* queued behind the poll */
+	now += 10;
+	modem_sess_tick(s, now);		/* the poll times out */
+	ck_assert_str_eq(written(), "AT\r");
+	while (modem_sess_event(s, &e))
+		if (e.kind == MODEM_EV_SEND_FAILED && e.msg_id == 9 &&
+		    !e.permanent)
+			failed++;
+	ck_assert_int_eq(failed, 1);
+	feed("\r\nOK\r\n");			/* the modem is back */
+	for (i = 0; i < 20 && modem_sess_state(s) != MODEM_READY; i++) {
+		w = written();
+		if (!strncmp(w, "\x1b", 1))
+			w++;
+		if (!strcmp(w, "AT+CPIN?\r"))
+			feed("\r\n+CPIN: READY\r\n\r\nOK\r\n");
+		else if (!strcmp(w, "AT+CREG?\r"))
+			feed("\r\n+CREG: 0,1\r\n\r\nOK\r\n");
+		else
+			feed("\r\nOK\r\n");
+	}
+	ck_assert(modem_sess_ready(s));
+}
+END_TEST
+
 START_TEST(test_status_report)
 {
 	struct modem_event e;
@@ -517,6 +562,7 @@ main(void)
 	tcase_add_test(tc, test_timeout_reset_reopen);
 	tcase_add_test(tc, test_probe_answered_restarts_init);
 	tcase_add_test(tc, test_status_report);
+	tcase_add_test(tc, test_send_behind_a_timed_out_poll);
 	tcase_add_test(tc, test_device_gone);
 	suite_add_tcase(su, tc);
 	return tu_run(su);

@@ -252,9 +252,12 @@ ms_queue_init(struct modem_sess *s)
 		    CMD_PLAIN, ms_init[i], -1, 1);
 }
 
+static void ms_send_failed(struct modem_sess *, int code, int permanent);
+
 void
 modem_sess_open(struct modem_sess *s, int64_t now)
 {
+	ms_send_failed(s, -1, 0);	/* none survives a reopen */
 	s->state = MODEM_INIT;
 	s->qhead = s->qlen = 0;
 	s->busy = 0;
@@ -661,9 +664,11 @@ modem_sess_tick(struct modem_sess *s, int64_t now)
 	if (s->state == MODEM_CLOSED)
 		return 0;
 	if (s->busy && now >= s->deadline) {
-		/* No answer: fail what was in flight, probe, then reopen. */
-		if (s->cur.kind == CMD_CMGS)
-			ms_send_failed(s, -1, 0);
+		/* No answer: fail what was in flight, probe, then reopen.
+		 * The queue goes, and with it a send still waiting behind
+		 * a poll: that one is failed too (to be tried again), or it
+		 * would never be reported and the modem never ready again. */
+		ms_send_failed(s, -1, 0);
 		s->busy = 0;
 		if (s->cur.kind == CMD_PROBE && ++s->probes >= MS_PROBES) {
 			ms_event(s, MODEM_EV_REOPEN);
@@ -708,7 +713,8 @@ modem_sess_submit(struct modem_sess *s, int64_t msg_id, const char *dest,
 	char buf[64];
 	int n;
 
-	if (!modem_sess_ready(s))
+	/* A full queue would drop the send, unreported. */
+	if (!modem_sess_ready(s) || s->qlen == MS_QUEUE)
 		return -1;
 	n = sms_pdu_encode_submit(dest, text, strlen(text),
 	    (unsigned)(msg_id & 0xff), 1, s->parts, MS_PARTS);
