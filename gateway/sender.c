@@ -291,9 +291,10 @@ sender_record(struct sender *s, const struct sender_result *res)
 			log_warnx("outbound %lld rejected by %s: %s",
 			    (long long)id, name, err ? err : "-");
 		rc = store_outbound_failed(s->store, id, err ? err : "rejected");
+		/* What was merged into it is not lost with it. */
 		if (rc == STORE_OK)
-			rc = store_outbound_merged_result(s->store, id, -1, 0,
-			    err, NULL);
+			rc = store_outbound_merged_failed(s->store, id,
+			    res->at - s->cfg.max_age, res->at, err);
 		return rc;
 	}
 }
@@ -361,8 +362,9 @@ sender_unclaim(struct sender *s, const struct sender_go *go, size_t n,
 			    (long long)(s->cfg.max_age / 3600));
 			if (store_outbound_failed(s->store, go[i].m.id,
 			    "not accepted in time") != STORE_OK ||
-			    store_outbound_merged_result(s->store, go[i].m.id,
-			    -1, 0, "not accepted in time", NULL) != STORE_OK)
+			    store_outbound_merged_failed(s->store, go[i].m.id,
+			    due - s->cfg.max_age, due, "not accepted in time") !=
+			    STORE_OK)
 				goto fail;
 			continue;
 		}

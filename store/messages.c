@@ -467,6 +467,21 @@ store_outbound_merged_result(struct store *s, int64_t carrier, int sent,
 }
 
 enum store_rc
+store_outbound_merged_failed(struct store *s, int64_t carrier,
+    int64_t fresh_since, int64_t due, const char *error)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_MERGED_REQUEUE);
+	enum store_rc rc;
+
+	sqlite3_bind_int64(st, 1, carrier);
+	sqlite3_bind_int64(st, 2, due);
+	sqlite3_bind_int64(st, 3, fresh_since);
+	if ((rc = store_exec(s, st)) != STORE_OK)
+		return rc;
+	return store_outbound_merged_result(s, carrier, -1, 0, error, NULL);
+}
+
+enum store_rc
 store_outbound_sent_to(struct store *s, const char *to, const char *channel,
     int64_t since, const char *text, int64_t *n, int64_t *oldest)
 {

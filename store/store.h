@@ -424,6 +424,12 @@ enum store_rc store_outbound_absorb(struct store *, int64_t id,
 enum store_rc store_outbound_merged_result(struct store *, int64_t carrier,
     int sent, int64_t at_or_due, const char *ref_or_error,
     const char *channel);
+/* The carrier failed (rejected, or expired): the messages merged into it
+ * made since fresh_since are queued again on their own, due at due (they
+ * may go alone, or they are not as old as it is); the older ones fail
+ * with error. */
+enum store_rc store_outbound_merged_failed(struct store *, int64_t carrier,
+    int64_t fresh_since, int64_t due, const char *error);
 /* Messages sent to a number through channel since since (optionally only
  * with this exact text); *oldest gets the earliest sent_at of them. */
 enum store_rc store_outbound_sent_to(struct store *, const char *to,

@@ -34,6 +34,7 @@ static struct gwfix F;
 int __real_fsync(int fd);
 int __wrap_fsync(int fd);
 static int fsyncs;
+static int fsync_fail;			/* with EIO: the outbox fails */
 static const char *fsync_sql;
 static const char *F_db(void);
 
@@ -50,6 +51,10 @@ __wrap_fsync(int fd)
 		sqlite3_close(h);
 		fsync_sql = NULL;
 	}
+	if (fsync_fail) {
+		errno = EIO;
+		return -1;
+	}
 	return __real_fsync(fd);
 }
 
@@ -63,6 +68,7 @@ static void
 setup(void)
 {
 	fsync_sql = NULL;
+	fsync_fail = 0;
 	gwfix_config(&F, T0);
 	snprintf(F.cfg.signature, sizeof F.cfg.signature, "【测试】");
 	/* No ladder: these suites look at replies and notices only. */
@@ -1077,6 +1083,44 @@ START_TEST(test_old_reply_waits_for_the_morning)
 END_TEST
 
 /*
+ * A notice merged into a message that then fails for good (not accepted
+ * within max_age) is not failed with it when it is younger: it goes
+ * again, alone or merged anew. It used to fail with it, seconds old.
+ * (Found by a review.)
+ */
+START_TEST(test_merged_notice_outlives_its_carrier)
+{
+	char q[512], err[256];
+
+	F.cfg.channels[0].merge = 1;
+	gw_free(F.g);
+	F.g = gw_new(F.base, &F.cfg, err, sizeof err);
+	ck_assert_msg(F.g != NULL, "%s", err);
+	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
+	    "priority, created_at, due_at, attempts) VALUES"
+	    "('" VHEAD "', 'old notice', 'notice', 2, %lld, %lld, 9),"
+	    "('" VHEAD "', 'fresh notice', 'notice', 2, %lld, %lld, 0)",
+	    (long long)T0 - 48 * 3600 + 10, (long long)T0, (long long)T0,
+	    (long long)T0);
+	by_hand(q);
+	fsync_fail = 1;		/* the outbox fails once: a retry */
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	fsync_fail = 0;
+	ck_assert_str_eq(tu_sql_text(F.db, "SELECT status || ':' || "
+	    "coalesce(last_error, '') FROM outbound WHERE text = "
+	    "'old notice'"), "failed:not accepted in time");
+	ck_assert_str_eq(tu_sql_text(F.db, "SELECT status || ':' || "
+	    "coalesce(merged_into, 0) FROM outbound WHERE text = "
+	    "'fresh notice'"), "queued:0");
+	/* And it goes. */
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 3600), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_str_eq(tu_sql_text(F.db, "SELECT status FROM outbound "
+	    "WHERE text = 'fresh notice'"), "sent");
+}
+END_TEST
+
+/*
  * A slow disk is said in the log. The group's commit used to take the
  * sync's time and was logged when over 50 ms; the commit no longer
  * waits, so the sync says it itself, with the messages that waited.
@@ -1325,6 +1369,7 @@ main(void)
 	tcase_add_test(tc, test_result_of_a_changed_row_skipped);
 	tcase_add_test(tc, test_refused_message_waits_alone);
 	tcase_add_test(tc, test_old_reply_waits_for_the_morning);
+	tcase_add_test(tc, test_merged_notice_outlives_its_carrier);
 	tcase_add_exit_test(tc, test_failed_sync_stops_unanswered, 1);
 	tcase_add_exit_test(tc, test_failed_sync_mid_group_unanswered, 1);
 	tcase_add_test(tc, test_refused_by_every_channel_expires);
