@@ -130,17 +130,43 @@ sender_prefix_ok(const struct sender_chan *c, const char *to)
 }
 
 /*
+ * When a channel that serves to is next up: 0 if one is up now (busy or
+ * free) or none serves it, else the earliest end of their time down.
+ */
+static int64_t
+sender_up_at(const struct sender *s, const char *to, int64_t now)
+{
+	int64_t up = INT64_MAX;
+	size_t i;
+
+	for (i = 0; i < s->nchans; i++) {
+		const struct sender_chan *c = &s->chans[i];
+
+		if (!sender_prefix_ok(c, to))
+			continue;
+		if (c->down_until <= now)
+			return 0;
+		if (c->down_until < up)
+			up = c->down_until;
+	}
+	return up == INT64_MAX ? 0 : up;
+}
+
+/*
  * The channel for a message: the first in configuration order that serves
- * its prefix and is up and ready; -1 if none. *waiting says whether one
- * serves it at all (so the message waits rather than fails).
+ * its prefix and is up and ready; -1 if none. *serves says whether one
+ * serves it at all (so the message waits rather than fails), *up_at
+ * when one is next up if all that do are down (sender_up_at).
  */
 static int
-sender_route(struct sender *s, const char *to, int64_t now, int *serves)
+sender_route(struct sender *s, const char *to, int64_t now, int *serves,
+    int64_t *up_at)
 {
 	char last[32];
 	size_t i;
 
 	*serves = 0;
+	*up_at = sender_up_at(s, to, now);
 	/* A person who texts one of our modems hears back from it (a number
 	 * they know), when it serves them and can send now. */
 	if (s->nchans > 1 && store_inbound_last_channel(s->store, to, last,
@@ -498,6 +524,7 @@ sender_claim_batch(struct sender *s, int64_t now, struct sender_go *go,
 	enum store_rc rc;
 	int64_t wait;
 	int ci, serves;
+	int64_t up_at;
 	size_t k;
 
 	*ngo = 0;
@@ -539,7 +566,22 @@ sender_claim_batch(struct sender *s, int64_t now, struct sender_go *go,
 			*last = 0;
 			break;
 		}
-		if ((ci = sender_route(s, m->to, now, &serves)) < 0) {
+		if ((ci = sender_route(s, m->to, now, &serves, &up_at)) < 0 &&
+		    up_at > now) {
+			/*
+			 * Every channel that serves it is down: it waits
+			 * until the first is up again, and the claim goes on
+			 * with what other channels serve. It used to stop
+			 * the batch, so a channel down for minutes held up
+			 * the numbers another one serves.
+			 */
+			if (store_outbound_defer(s->store, m->id, up_at) !=
+			    STORE_OK)
+				goto fail;
+			*last = 0;
+			continue;
+		}
+		if (ci < 0) {
 			/* No channel free for it now: it waits, and the
 			 * batch stops (what is behind it mostly waits too).
 			 * Alone in the batch, the claim is simply undone:

@@ -35,6 +35,7 @@ int __real_fsync(int fd);
 int __wrap_fsync(int fd);
 static int fsyncs;
 static int fsync_fail;			/* with EIO: the outbox fails */
+static const char *fsync_fail_path;	/* ... only this file's */
 static const char *fsync_sql;
 static const char *F_db(void);
 
@@ -50,6 +51,15 @@ __wrap_fsync(int fd)
 		    SQLITE_OK);
 		sqlite3_close(h);
 		fsync_sql = NULL;
+	}
+	if (fsync_fail_path) {
+		char path[1024];
+
+		if (tu_fd_path(fd, path, sizeof path) == 0 &&
+		    strcmp(path, fsync_fail_path) == 0) {
+			errno = EIO;
+			return -1;
+		}
 	}
 	if (fsync_fail) {
 		errno = EIO;
@@ -69,6 +79,7 @@ setup(void)
 {
 	fsync_sql = NULL;
 	fsync_fail = 0;
+	fsync_fail_path = NULL;
 	gwfix_config(&F, T0);
 	snprintf(F.cfg.signature, sizeof F.cfg.signature, "【测试】");
 	/* No ladder: these suites look at replies and notices only. */
@@ -1121,6 +1132,60 @@ START_TEST(test_merged_notice_outlives_its_carrier)
 END_TEST
 
 /*
+ * A channel that is down holds up only the numbers it alone serves: a
+ * message for a number another channel serves goes. It used to wait
+ * behind the first message of the down channel, the batch stopped there,
+ * for as long as the channel was down. (Found by a review.)
+ */
+START_TEST(test_down_channel_holds_only_its_own)
+{
+	static char outbox_b[1100];
+	char q[1024], err[256];
+	int i;
+
+	/* A (the fixture's outbox) serves the village head, B the
+	 * principal. */
+	snprintf(F.cfg.channels[0].prefixes,
+	    sizeof F.cfg.channels[0].prefixes, "%s", VHEAD);
+	F.cfg.nchannels = 2;
+	F.cfg.channels[1] = F.cfg.channels[0];
+	snprintf(F.cfg.channels[1].name, sizeof F.cfg.channels[1].name, "b");
+	snprintf(outbox_b, sizeof outbox_b, "%s/b.jsonl", F.dir);
+	snprintf(F.cfg.channels[1].path, sizeof F.cfg.channels[1].path, "%s",
+	    outbox_b);
+	snprintf(F.cfg.channels[1].prefixes,
+	    sizeof F.cfg.channels[1].prefixes, "%s", PRINCIPAL);
+	gw_free(F.g);
+	F.g = gw_new(F.base, &F.cfg, err, sizeof err);
+	ck_assert_msg(F.g != NULL, "%s", err);
+	/* Three failures in a row on A: A is down for a while. */
+	fsync_fail_path = F.outbox;
+	for (i = 0; i < 3; i++) {
+		snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, "
+		    "kind, priority, created_at, due_at) VALUES('" VHEAD "', "
+		    "'v%d', 'notice', 2, %lld, %lld)", i, (long long)T0 - 600,
+		    (long long)T0);
+		by_hand(q);
+		ck_assert_int_ge(gw_run_due(F.g), 0);
+	}
+	fsync_fail_path = NULL;
+	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
+	    "priority, created_at, due_at) VALUES"
+	    "('" VHEAD "', 'for A', 'notice', 2, %lld, %lld),"
+	    "('" PRINCIPAL "', 'for B', 'notice', 2, %lld, %lld)",
+	    (long long)T0 - 60, (long long)T0, (long long)T0, (long long)T0);
+	by_hand(q);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE text = "
+	    "'for B' AND status = 'sent'"), 1);
+	ck_assert_int_eq(tu_lines(outbox_b), 1);
+	/* A's waits for A, queued. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE text = "
+	    "'for A' AND status = 'queued' AND due_at > 1788224400"), 1);
+}
+END_TEST
+
+/*
  * A slow disk is said in the log. The group's commit used to take the
  * sync's time and was logged when over 50 ms; the commit no longer
  * waits, so the sync says it itself, with the messages that waited.
@@ -1370,6 +1435,7 @@ main(void)
 	tcase_add_test(tc, test_refused_message_waits_alone);
 	tcase_add_test(tc, test_old_reply_waits_for_the_morning);
 	tcase_add_test(tc, test_merged_notice_outlives_its_carrier);
+	tcase_add_test(tc, test_down_channel_holds_only_its_own);
 	tcase_add_exit_test(tc, test_failed_sync_stops_unanswered, 1);
 	tcase_add_exit_test(tc, test_failed_sync_mid_group_unanswered, 1);
 	tcase_add_test(tc, test_refused_by_every_channel_expires);
