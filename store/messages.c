@@ -209,6 +209,18 @@ store_outbound_dlr(struct store *s, int64_t id, const char *status,
 	sqlite3_bind_int64(st, 3, at);
 	if ((rc = store_exec(s, st)) != STORE_OK)
 		return rc;
+	if (sqlite3_changes(s->db) == 1)
+		return STORE_OK;
+	/* Only a report of delivery says the provider took it: a failed
+	 * one may be the SMSC's refusal, and the retry is right then. */
+	if (strcmp(status, "delivered") != 0)
+		return STORE_NOTFOUND;
+	st = store_stmt(s, STMT_OUTBOUND_DLR_DELIVERED_RETRY);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, at);
+	if ((rc = store_exec(s, st)) != STORE_OK)
+		return rc;
 	return sqlite3_changes(s->db) == 1 ? STORE_OK : STORE_NOTFOUND;
 }
 

@@ -369,7 +369,9 @@ enum store_rc store_outbound_retry(struct store *, int64_t id, int64_t due_at,
     const char *error);
 /* Not sent for want of a channel: queued again, the attempt not counted. */
 enum store_rc store_outbound_defer(struct store *, int64_t id, int64_t due_at);
-/* A delivery report by our id: status "delivered" or "failed". */
+/* A delivery report by our id: status "delivered" or "failed". A message
+ * waiting for a retry (its attempt timed out, its answer lost) that is
+ * reported delivered is recorded sent: the retry would send it twice. */
 enum store_rc store_outbound_dlr(struct store *, int64_t id,
     const char *status, int64_t at);
 /* A delivery report by the provider's id: applied, or held (STORE_DUP)

@@ -385,6 +385,34 @@ START_TEST(test_delivery_reports)
 }
 END_TEST
 
+/*
+ * An attempt that timed out may have reached the provider all the same:
+ * a report of delivery for the message, waiting for its retry, records
+ * it sent, and the retry does not send it twice. (Found by a review.)
+ */
+START_TEST(test_delivered_report_cancels_a_retry)
+{
+	struct resp r;
+
+	fake_mode(&fa, "hang");		/* the 3 s timeout */
+	sms("13800000001", "HELP");
+	until("SELECT count(*) FROM outbound WHERE status = 'queued' AND "
+	    "attempts = 1", 1);
+	/* Kannel's dlr-url: our id, type 1 (delivered). */
+	http(NULL, "/sms/dlr?id=1&status=1&token=" TOKEN, NULL, NULL, NULL,
+	    &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE id = 1 AND "
+	    "status = 'sent' AND dlr_status = 'delivered'"), 1);
+	/* Past the retry's time, and another message after it. */
+	fake_mode(&fa, "ok");
+	clock_add(100);
+	sms("13800000001", "HELP+");
+	until("SELECT count(*) FROM outbound WHERE status = 'sent'", 2);
+	ck_assert_int_eq(fake_count(&fa, NULL, NULL), 2);
+}
+END_TEST
+
 START_TEST(test_dedup_and_ucs2)
 {
 	struct resp r;
@@ -490,6 +518,7 @@ main(void)
 	tcase_add_test(tc, test_max_age);
 	tcase_add_test(tc, test_failover);
 	tcase_add_test(tc, test_delivery_reports);
+	tcase_add_test(tc, test_delivered_report_cancels_a_retry);
 	tcase_add_test(tc, test_dedup_and_ucs2);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(th, setup_hmac, teardown);
