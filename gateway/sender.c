@@ -39,6 +39,9 @@ struct sender_flight {
 	int64_t created_at;
 	int attempts;
 	int chan;
+	/* For the per-number limits: a message in flight counts as sent. */
+	char to[sizeof ((struct store_outbound *)0)->to];
+	uint64_t text_hash;		/* sender_text_hash */
 };
 
 #define SENDER_BATCH 32		/* messages claimed per transaction */
@@ -443,26 +446,54 @@ sender_arm(struct sender *s)
 	evtimer_add(s->wake, &tv);
 }
 
+/* FNV-1a, 64 bits: texts in flight told apart without keeping them. */
+static uint64_t
+sender_text_hash(const char *t)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *t; t++)
+		h = (h ^ (unsigned char)*t) * 1099511628211ULL;
+	return h;
+}
+
 /*
  * Per-number limits of the channel: 0 if m may go now, else the time it
  * may. At the daily cap everything waits; near it (four fifths) notices
  * and digests wait so that replies and escalations still get through.
+ * A message in flight counts as sent: a provider's answer takes a while,
+ * and the same text sent again meanwhile would reach the phone twice.
  */
 static int64_t
 sender_limited(struct sender *s, const struct sender_chan *c,
     const struct store_outbound *m, int64_t now)
 {
-	int64_t n, oldest, until = 0;
+	int64_t n, oldest, until = 0, flying = 0;
+	uint64_t hash = c->r.same_text > 0 ? sender_text_hash(m->text) : 0;
+	int same = 0;
+	size_t i;
 
+	for (i = 0; i < s->nflights; i++) {
+		const struct sender_flight *f = &s->flights[i];
+
+		if (&s->chans[f->chan] != c || strcmp(f->to, m->to) != 0)
+			continue;
+		flying++;
+		if (c->r.same_text > 0 && f->text_hash == hash)
+			same = 1;
+	}
 	if (c->r.daily > 0 && store_outbound_sent_to(s->store, m->to,
 	    c->r.ch->name, now - 86400, NULL, &n, &oldest) == STORE_OK &&
-	    (n >= c->r.daily || (m->priority >= 2 &&
-	    n * 5 >= (int64_t)c->r.daily * 4)))
-		until = oldest + 86400;
+	    (n + flying >= c->r.daily || (m->priority >= 2 &&
+	    (n + flying) * 5 >= (int64_t)c->r.daily * 4)))
+		until = n > 0 ? oldest + 86400 : now + SENDER_NO_ROUTE_WAIT;
 	if (c->r.same_text > 0 && store_outbound_sent_to(s->store, m->to,
 	    c->r.ch->name, now - c->r.same_text, m->text, &n, &oldest) ==
 	    STORE_OK && n > 0 && oldest + c->r.same_text > until)
 		until = oldest + c->r.same_text;
+	/* Looked at again once the one in flight is recorded. */
+	if (same && until < now + SENDER_NO_ROUTE_WAIT)
+		until = now + SENDER_NO_ROUTE_WAIT;
 	return until > now ? until : 0;
 }
 
@@ -657,8 +688,13 @@ sender_send(struct sender *s, const struct sender_go *g, int64_t now)
 		if (s->flights == NULL)
 			fatal("sender: realloc");
 	}
-	s->flights[s->nflights++] = (struct sender_flight){ m->id,
-	    m->created_at, m->attempts, g->chan };
+	s->flights[s->nflights] = (struct sender_flight){ m->id,
+	    m->created_at, m->attempts, g->chan, "", 0 };
+	snprintf(s->flights[s->nflights].to, sizeof s->flights[0].to, "%s",
+	    m->to);
+	if (c->r.same_text > 0)
+		s->flights[s->nflights].text_hash = sender_text_hash(m->text);
+	s->nflights++;
 	if (c->r.ch->ops->send(c->r.ch, &cm) == 0)
 		return 0;
 	if (sender_flight_find(s, m->id, &at))

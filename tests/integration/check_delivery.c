@@ -413,6 +413,35 @@ START_TEST(test_delivered_report_cancels_a_retry)
 }
 END_TEST
 
+/*
+ * The per-number limits count a message still in flight: two replies of
+ * the same text to one number, the first slow at the provider, and
+ * same_text_window set. The second used to go while the first was in
+ * flight (not yet recorded sent), and the phone got both. (Found by a
+ * review.)
+ */
+START_TEST(test_same_text_waits_for_one_in_flight)
+{
+	teardown_provider();
+	setup_dirs();
+	fake_start(&fa, "a");
+	provider_conf("same_text_window = 3600\n");
+	start_daemon_configured();
+	fake_mode(&fa, "slow");
+	sms("13800000001", "HELP");
+	sms("13800000001", "HELP+");
+	until("SELECT count(*) FROM outbound WHERE kind = 'reply' AND status "
+	    "= 'sent'", 1);
+	/* The second would have reached the slow provider by now. */
+	usleep(1500 * 1000);
+	ck_assert_int_eq(fake_count(&fa, NULL, NULL), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'reply' AND status = 'queued'"), 1);
+	ck_assert_int_eq(rows("SELECT count(DISTINCT text) FROM outbound "
+	    "WHERE kind = 'reply'"), 1);
+}
+END_TEST
+
 START_TEST(test_dedup_and_ucs2)
 {
 	struct resp r;
@@ -519,6 +548,7 @@ main(void)
 	tcase_add_test(tc, test_failover);
 	tcase_add_test(tc, test_delivery_reports);
 	tcase_add_test(tc, test_delivered_report_cancels_a_retry);
+	tcase_add_test(tc, test_same_text_waits_for_one_in_flight);
 	tcase_add_test(tc, test_dedup_and_ucs2);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(th, setup_hmac, teardown);
