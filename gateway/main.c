@@ -66,14 +66,14 @@ main_evlog(int severity, const char *msg)
 		log_debug("libevent: %s", msg);
 }
 
-/* SIGTERM/SIGINT: stop accepting and leave the loop. Callbacks run to the
- * end, so the transaction in flight is committed before we get here. */
 /*
  * Stopping. A message a provider or the modem has in flight would stay
  * "sending" and be sent again at the next start, so the first SIGTERM
  * (or SIGINT) stops the sending and waits for their results, at most
  * MAIN_STOP_WAIT_S (a provider's timeout is 10 s by default); inbound
  * messages are still taken meanwhile. A second signal stops at once.
+ * Callbacks run to their end, so a transaction in flight is committed
+ * before the loop is left.
  */
 #define MAIN_STOP_WAIT_S 30
 
