@@ -34,19 +34,6 @@ tcp_listener(int *port)
 	return fd;
 }
 
-static int
-tcp_client(int port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	ck_assert_int_ge(fd, 0);
-	sa.sin_port = htons((uint16_t)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	return fd;
-}
-
 START_TEST(test_count_accepted_only)
 {
 	int l, port, cl[3], srv[3], udp, i;
@@ -55,7 +42,7 @@ START_TEST(test_count_accepted_only)
 	l = tcp_listener(&port);
 	ck_assert_int_eq(conncap_count(port), 0);
 	for (i = 0; i < 3; i++) {
-		cl[i] = tcp_client(port);
+		cl[i] = tu_connect(port);
 		ck_assert_int_ge(srv[i] = accept(l, NULL, NULL), 0);
 	}
 	ck_assert_int_eq(conncap_count(port), 3);
@@ -91,7 +78,7 @@ START_TEST(test_count_reset_connections)
 	int l, port, cl, srv;
 
 	l = tcp_listener(&port);
-	cl = tcp_client(port);
+	cl = tu_connect(port);
 	ck_assert_int_ge(srv = accept(l, NULL, NULL), 0);
 	ck_assert_int_eq(setsockopt(cl, SOL_SOCKET, SO_LINGER, &lg,
 	    sizeof lg), 0);
@@ -152,7 +139,7 @@ START_TEST(test_accept_failure_rests)
 	    LEV_OPT_CLOSE_ON_FREE, -1, l));
 	ck_assert_ptr_nonnull(c = conncap_new(base, lev, port, 100));
 	saved = tu_stderr_to(path);
-	cl = tcp_client(port);		/* waits in the backlog */
+	cl = tu_connect(port);		/* waits in the backlog */
 	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &was), 0);
 	low = was;
 	low.rlim_cur = 64;
@@ -194,7 +181,7 @@ START_TEST(test_shown_count_kept_briefly)
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_DISABLED, -1, l));
 	ck_assert_ptr_nonnull(c = conncap_new(base, lev, port, 100));
 	for (i = 0; i < 2; i++) {
-		cl[i] = tcp_client(port);
+		cl[i] = tu_connect(port);
 		ck_assert_int_ge(srv[i] = accept(l, NULL, NULL), 0);
 	}
 	ck_assert_int_eq(conncap_open(c), 2);

@@ -27,19 +27,6 @@ route(void *arg, struct evhttp_request *req, int connections)
 	held = req;
 }
 
-static int
-connect_to(int port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	ck_assert_int_ge(fd, 0);
-	sa.sin_port = htons((uint16_t)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	return fd;
-}
-
 /*
  * Answers handed over just before the front stops are written, not
  * dropped with the connection: as the daemon stops, the 503s of what
@@ -72,7 +59,7 @@ answer_then_stop(void)
 	ck_assert_int_eq(getsockname(evhttp_bound_socket_get_fd(bs),
 	    (struct sockaddr *)&sa, &sl), 0);
 	ck_assert_int_eq(httpfront_start(f, NULL, err, sizeof err), 0);
-	cl = connect_to(ntohs(sa.sin_port));
+	cl = tu_connect(ntohs(sa.sin_port));
 	ck_assert_int_eq(write(cl, rq, sizeof rq - 1), (ssize_t)sizeof rq - 1);
 	while (held == NULL)
 		ck_assert_int_eq(event_base_loop(loop, EVLOOP_ONCE), 0);

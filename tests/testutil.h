@@ -37,5 +37,7 @@ int tu_stderr_to(const char *path);
 void tu_stderr_back(int saved);
 /* How many times what occurs in s. */
 int tu_count(const char *s, const char *what);
+/* A blocking TCP connection to 127.0.0.1:port (the test fails if not). */
+int tu_connect(int port);
 
 #endif
