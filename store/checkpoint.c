@@ -62,6 +62,8 @@ struct store_ckpt {
 	int running;			/* the thread is inside a checkpoint */
 	int log, copied;		/* its last one: WAL frames, copied */
 	int rc;				/* the last checkpoint's result */
+	long paced;			/* its database written back on the way
+					 * (walvfs.c), times in all */
 	char err[128];			/* and its message, "" when fine */
 };
 
@@ -70,6 +72,7 @@ ckpt_main(void *arg)
 {
 	struct store_ckpt *c = arg;
 	int logn, done, rc;
+	long paced;
 
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
@@ -82,8 +85,12 @@ ckpt_main(void *arg)
 		pthread_mutex_unlock(&c->mu);
 		rc = sqlite3_wal_checkpoint_v2(c->db, "main",
 		    SQLITE_CHECKPOINT_PASSIVE, &logn, &done);
+		paced = 0;
+		(void)sqlite3_file_control(c->db, "main", STORE_FCNTL_PACED,
+		    &paced);
 		pthread_mutex_lock(&c->mu);
 		c->running = 0;
+		c->paced = paced;
 		if (rc == SQLITE_OK || rc == SQLITE_BUSY) {
 			c->log = logn;
 			c->copied = done;
@@ -135,8 +142,10 @@ store_ckpt_start(struct store *s, const char *path, char *err, size_t errsz)
 
 	if ((c = calloc(1, sizeof *c)) == NULL)
 		return snprintf(err, errsz, "out of memory"), -1;
+	/* Its database writes paced (walvfs.c), where that VFS is. */
 	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    SQLITE_OPEN_NOMUTEX, sqlite3_vfs_find(STORE_CKPTVFS) ?
+	    STORE_CKPTVFS : NULL) != SQLITE_OK ||
 	    sqlite3_exec(c->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) !=
 	    SQLITE_OK) {
 		snprintf(err, errsz, "%s: checkpoint connection: %s", path,
@@ -199,4 +208,18 @@ store_checkpoint_status(struct store *s, int *frames, char *err,
 	snprintf(err, errsz, "%s", c->err);
 	pthread_mutex_unlock(&c->mu);
 	return rc == SQLITE_OK ? STORE_OK : STORE_ERR;
+}
+
+long
+store_checkpoint_paced(struct store *s)
+{
+	struct store_ckpt *c = s->ckpt;
+	long n;
+
+	if (c == NULL)
+		return 0;
+	pthread_mutex_lock(&c->mu);
+	n = c->paced;
+	pthread_mutex_unlock(&c->mu);
+	return n;
 }

@@ -47,10 +47,18 @@ int store_migrate(struct store *, char *err, size_t errsz);
 int store_ckpt_start(struct store *, const char *path, char *err,
     size_t errsz);
 void store_ckpt_stop(struct store *);
+/* How many times the thread's checkpoints wrote the database back on
+ * the way (walvfs.c); 0 where it cannot. */
+long store_checkpoint_paced(struct store *);
 
 /* The VFS that writes a commit's WAL frames in one call (walvfs.c). */
 #define STORE_WALVFS "bx-wal"
-int store_walvfs_register(void);	/* once, before any open; 0 or -1 */
+/* ... and the checkpoint connection's, whose database writes are paced
+ * (written back as they go); STORE_FCNTL_PACED reads how many times
+ * (long) on its main database. */
+#define STORE_CKPTVFS "bx-ckpt"
+#define STORE_FCNTL_PACED 0x62780001
+int store_walvfs_register(void);	/* both; once, before any open; 0 or -1 */
 /* While ws is set on a WAL file of that VFS, its commit syncs are handed
  * to ws (store_walsync_ask) instead of made; NULL puts them back. -1 if
  * the file is not one of the VFS's. */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "store/store.h"
+#include "store/store_int.h"
 #include "tests/syncspy.h"
 #include "tests/testutil.h"
 
@@ -1100,6 +1101,8 @@ START_TEST(test_wal_restarts_under_steady_writes)
 	/* Well below the loop's own checkpoint of everything: the thread
 	 * may take a few rounds to come within CKPT_TAIL on a busy box. */
 	ck_assert_msg(top < 30000, "WAL reached %d frames", top);
+	/* The thread's copies went at the disk's pace (walvfs.c). */
+	ck_assert_int_gt(store_checkpoint_paced(st), 0);
 }
 END_TEST
 
@@ -1140,6 +1143,49 @@ row_bytes(sqlite3 *h)
 	ck_assert_ptr_nonnull(s);
 	return s;
 }
+
+/*
+ * The checkpoint connection's VFS (bx-ckpt, walvfs.c) writes back the
+ * database file's pages as a checkpoint copies them, each WALVFS_PACE
+ * bytes, and waits for them: the disk's queue stays short for the WAL's
+ * syncs that commits wait on. A hint only: the copy is the same, and
+ * SQLite's fsync still makes it durable.
+ */
+START_TEST(test_checkpoint_writes_paced)
+{
+	char path[4200];
+	sqlite3 *h;
+	long paced = -1;
+	int logn = -1, done = -1;
+
+	snprintf(path, sizeof path, "%s/paced.db", dir);
+	/* store_open (setup) registered both VFSes. */
+	ck_assert_int_eq(sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, STORE_CKPTVFS), SQLITE_OK);
+	ck_assert_int_eq(exec_rc(h, "PRAGMA journal_mode=WAL; "
+	    "PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0; "
+	    "CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)"), SQLITE_OK);
+	/* 12 MB of pages in the WAL, none yet in the database. */
+	ck_assert_int_eq(exec_rc(h, "WITH RECURSIVE c(i) AS (SELECT 1 UNION "
+	    "ALL SELECT i + 1 FROM c WHERE i < 3000) INSERT INTO t SELECT i, "
+	    "randomblob(4000) FROM c"), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_file_control(h, "main", STORE_FCNTL_PACED,
+	    &paced), SQLITE_OK);
+	ck_assert_int_eq(paced, 0);
+	ck_assert_int_eq(sqlite3_wal_checkpoint_v2(h, "main",
+	    SQLITE_CHECKPOINT_PASSIVE, &logn, &done), SQLITE_OK);
+	ck_assert_int_gt(logn, 3000);
+	ck_assert_int_eq(done, logn);
+	ck_assert_int_eq(sqlite3_file_control(h, "main", STORE_FCNTL_PACED,
+	    &paced), SQLITE_OK);
+	/* Each MB written back on the way, not all of it at the fsync. */
+	ck_assert_msg(paced >= 8, "written back %ld times", paced);
+	ck_assert_str_eq(tu_sql_text(path, "PRAGMA integrity_check"), "ok");
+	ck_assert_int_eq(tu_sql_int(path, "SELECT count(*) FROM t WHERE "
+	    "length(v) = 4000"), 3000);
+	sqlite3_close(h);
+}
+END_TEST
 
 START_TEST(test_wal_full_disk)
 {
@@ -1655,6 +1701,7 @@ main(void)
 	tcase_add_test(tc, test_wal_writes_whole);
 	tcase_add_test(tc, test_wal_rolled_back_bytes_dropped);
 	tcase_add_test(tc, test_wal_full_disk);
+	tcase_add_test(tc, test_checkpoint_writes_paced);
 	tcase_add_test(tc, test_wal_restarts_under_steady_writes);
 	tcase_add_test(tc, test_migrate_v10_cases);
 	tcase_add_test(tc, test_queue_stats_kept);
