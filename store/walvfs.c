@@ -330,6 +330,11 @@ walvfs_fetch(sqlite3_file *pf, sqlite3_int64 off, int n, void **pp)
 {
 	struct walvfs_file *f = (struct walvfs_file *)pf;
 
+	/* A file of version 2 maps nothing: read as any other. */
+	if (f->real->pMethods->iVersion < 3) {
+		*pp = NULL;
+		return SQLITE_OK;
+	}
 	return f->real->pMethods->xFetch(f->real, off, n, pp);
 }
 
@@ -338,6 +343,8 @@ walvfs_unfetch(sqlite3_file *pf, sqlite3_int64 off, void *p)
 {
 	struct walvfs_file *f = (struct walvfs_file *)pf;
 
+	if (f->real->pMethods->iVersion < 3)
+		return SQLITE_OK;
 	return f->real->pMethods->xUnfetch(f->real, off, p);
 }
 
@@ -372,7 +379,7 @@ walvfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *pf, int flags,
 	if (vfs == &walvfs && (flags & SQLITE_OPEN_WAL))
 		m = &walvfs_methods;
 	else if (vfs == &ckptvfs && (flags & SQLITE_OPEN_MAIN_DB) &&
-	    name != NULL && walvfs_real->iVersion >= 3)
+	    name != NULL)
 		m = &walvfs_db_methods;
 	else
 		return walvfs_real->xOpen(walvfs_real, name, pf, flags,
