@@ -63,6 +63,11 @@ struct sender_result {
 	char err[128];
 };
 
+/* A claimed message to put back, not yet written (sender_unclaim). */
+struct sender_back {
+	int64_t id, created_at, due;
+};
+
 struct sender {
 	struct store *store;
 	const struct clock *clock;
@@ -73,6 +78,8 @@ struct sender {
 	size_t nflights, capflights;
 	struct sender_result *results;
 	size_t nresults, capresults;
+	struct sender_back *backs;	/* put-backs whose write failed */
+	size_t nbacks, capbacks;
 	struct sender_go *go;		/* SENDER_BATCH, reused each pass */
 	struct event *wake;
 	unsigned int seed;		/* jitter */
@@ -372,43 +379,72 @@ fail:
 	return -1;
 }
 
-/* Puts claimed messages back, not counting the attempt, with whatever
- * was merged into them: one transaction. */
+/*
+ * Puts the claimed messages held in backs back, not counting the
+ * attempt, with whatever was merged into them: one transaction. 0, or
+ * -1 with them kept: they are tried again at the next pass, as results
+ * are, rather than left 'sending' until the next start.
+ */
+static int
+sender_putback(struct sender *s)
+{
+	const struct sender_back *b;
+	size_t i;
+
+	if (s->nbacks == 0)
+		return 0;
+	if (store_begin(s->store) != STORE_OK)
+		goto fail;
+	for (i = 0; i < s->nbacks; i++) {
+		b = &s->backs[i];
+		/* A channel that keeps refusing it (too long for a modem,
+		 * say) must not keep it forever: max_age holds here too. */
+		if (b->due - b->created_at > s->cfg.max_age) {
+			log_warnx("outbound %lld failed: no channel took it "
+			    "within %lld h", (long long)b->id,
+			    (long long)(s->cfg.max_age / 3600));
+			if (store_outbound_failed(s->store, b->id,
+			    "not accepted in time") != STORE_OK ||
+			    store_outbound_merged_failed(s->store, b->id,
+			    b->due - s->cfg.max_age, b->due,
+			    "not accepted in time") != STORE_OK)
+				goto fail;
+			continue;
+		}
+		if (store_outbound_defer(s->store, b->id, b->due) !=
+		    STORE_OK || store_outbound_merged_result(s->store, b->id,
+		    0, b->due, NULL, NULL) != STORE_OK)
+			goto fail;
+	}
+	if (store_commit(s->store) != STORE_OK)
+		goto fail;
+	s->nbacks = 0;
+	return 0;
+fail:
+	log_warnx("sender: putting back %zu message(s): %s; kept, tried "
+	    "again shortly", s->nbacks, store_errmsg(s->store));
+	store_rollback(s->store);
+	return -1;
+}
+
+/* Claimed messages no channel took: back in the queue, due then. */
 static void
 sender_unclaim(struct sender *s, const struct sender_go *go, size_t n,
     int64_t due)
 {
 	size_t i;
 
-	if (store_begin(s->store) != STORE_OK)
-		goto fail;
-	for (i = 0; i < n; i++) {
-		/* A channel that keeps refusing it (too long for a modem,
-		 * say) must not keep it forever: max_age holds here too. */
-		if (due - go[i].m.created_at > s->cfg.max_age) {
-			log_warnx("outbound %lld failed: no channel took it "
-			    "within %lld h", (long long)go[i].m.id,
-			    (long long)(s->cfg.max_age / 3600));
-			if (store_outbound_failed(s->store, go[i].m.id,
-			    "not accepted in time") != STORE_OK ||
-			    store_outbound_merged_failed(s->store, go[i].m.id,
-			    due - s->cfg.max_age, due, "not accepted in time") !=
-			    STORE_OK)
-				goto fail;
-			continue;
-		}
-		if (store_outbound_defer(s->store, go[i].m.id, due) !=
-		    STORE_OK || store_outbound_merged_result(s->store,
-		    go[i].m.id, 0, due, NULL, NULL) != STORE_OK)
-			goto fail;
+	if (s->nbacks + n > s->capbacks) {
+		s->capbacks = s->nbacks + n > 2 * s->capbacks ?
+		    s->nbacks + n : 2 * s->capbacks;
+		s->backs = realloc(s->backs, s->capbacks * sizeof *s->backs);
+		if (s->backs == NULL)
+			fatal("sender: realloc");
 	}
-	if (store_commit(s->store) == STORE_OK)
-		return;
-fail:
-	/* They stay 'sending' and are queued again at the next start. */
-	log_warnx("sender: putting back %zu message(s): %s", n,
-	    store_errmsg(s->store));
-	store_rollback(s->store);
+	for (i = 0; i < n; i++)
+		s->backs[s->nbacks++] = (struct sender_back){ go[i].m.id,
+		    go[i].m.created_at, due };
+	(void)sender_putback(s);
 }
 
 /* One timer for the next message due (system clock only). */
@@ -418,8 +454,8 @@ sender_arm(struct sender *s)
 	struct timeval tv = { 0, 0 };
 	int64_t now = clock_now(s->clock), due = INT64_MAX, d;
 
-	if (s->nresults > 0) {
-		/* Results whose write failed: try again in a second. */
+	if (s->nresults > 0 || s->nbacks > 0) {
+		/* Results or put-backs whose write failed: again in a second. */
 		tv.tv_sec = 1;
 		evtimer_add(s->wake, &tv);
 		return;
@@ -767,6 +803,7 @@ sender_run(struct sender *s)
 		return 0;
 	s->running = 1;
 	(void)sender_flush(s);
+	(void)sender_putback(s);
 	if (s->stopping) {
 		s->running = 0;
 		if (s->nflights == 0 && s->nresults == 0 && s->idle) {
@@ -909,9 +946,11 @@ sender_free(struct sender *s)
 		return;
 	/* Results already given must not be lost with the process. */
 	(void)sender_flush(s);
+	(void)sender_putback(s);
 	event_free(s->wake);
 	free(s->go);
 	free(s->results);
+	free(s->backs);
 	free(s->flights);
 	free(s);
 }

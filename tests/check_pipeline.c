@@ -1062,6 +1062,43 @@ START_TEST(test_refused_message_waits_alone)
 END_TEST
 
 /*
+ * Messages a channel refused are put back in a transaction of their own;
+ * when that one fails (baoxuectl holding the lock past the busy timeout,
+ * a full disk), they are kept in memory and put back at the next pass.
+ * They used to stay 'sending' until the next start. (Found by a review.)
+ */
+START_TEST(test_failed_putback_tried_again)
+{
+	char q[512], path[1100];
+	int saved;
+
+	by_hand("CREATE TABLE block(x); INSERT INTO block VALUES(1); "
+	    "CREATE TRIGGER no_putback BEFORE UPDATE ON outbound WHEN "
+	    "OLD.status = 'sending' AND NEW.status = 'queued' AND "
+	    "(SELECT count(*) FROM block) > 0 BEGIN SELECT RAISE(ABORT, "
+	    "'blocked by the test'); END");
+	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
+	    "priority, created_at, due_at) VALUES('" VHEAD "', "
+	    "CAST(X'FF41' AS TEXT), 'notice', 2, %lld, %lld)",
+	    (long long)T0, (long long)T0);
+	by_hand(q);
+	snprintf(path, sizeof path, "%s.log", F.db);
+	saved = tu_stderr_to(path);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	tu_stderr_back(saved);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'sending'"), 1);
+	by_hand("DELETE FROM block");
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 1), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	/* Queued again, for a later try, without a restart. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'queued' AND due_at > " "1788224400"), 1);
+	ck_assert_int_eq(tu_lines(F.outbox), 0);
+}
+END_TEST
+
+/*
  * Nothing wakes anyone at night: a reply goes during quiet hours only to
  * someone who has just texted. One made in the afternoon and retried
  * until midnight waits for the morning. (Found by a review.)
@@ -1433,6 +1470,7 @@ main(void)
 	tcase_add_test(tc, test_drop_answers_what_waits);
 	tcase_add_test(tc, test_result_of_a_changed_row_skipped);
 	tcase_add_test(tc, test_refused_message_waits_alone);
+	tcase_add_test(tc, test_failed_putback_tried_again);
 	tcase_add_test(tc, test_old_reply_waits_for_the_morning);
 	tcase_add_test(tc, test_merged_notice_outlives_its_carrier);
 	tcase_add_test(tc, test_down_channel_holds_only_its_own);
