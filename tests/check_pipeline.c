@@ -122,6 +122,20 @@ by_hand(const char *sql)
 	sqlite3_close(h);
 }
 
+/* A notice queued by hand; text is an SQL expression ('...' or a CAST). */
+static void
+queue_notice(const char *to, const char *text, int64_t created, int64_t due)
+{
+	char q[2048];
+	int n = snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, "
+	    "kind, priority, created_at, due_at) VALUES('%.32s', %.1024s, "
+	    "'notice', 2, %lld, %lld)", to, text, (long long)created,
+	    (long long)due);
+
+	ck_assert(n > 0 && (size_t)n < sizeof q);
+	by_hand(q);
+}
+
 /* The text of the newest queued or sent reply to a number. */
 static char *
 last_text(const char *to)
@@ -899,20 +913,10 @@ END_TEST
 
 START_TEST(test_refused_by_every_channel_expires)
 {
-	char sql[512];
-	sqlite3 *h;
-
 	/* A text no channel can take (not UTF-8: the F.outbox cannot encode
 	 * it): one fresh, one queued three days ago. */
-	snprintf(sql, sizeof sql, "INSERT INTO outbound(recipient, text, kind, "
-	    "priority, created_at, due_at) VALUES"
-	    "('" VHEAD "', CAST(X'FF41' AS TEXT), 'notice', 2, %lld, %lld),"
-	    "('" PRINCIPAL "', CAST(X'FF42' AS TEXT), 'notice', 2, %lld, %lld)",
-	    (long long)T0, (long long)T0, (long long)T0 - 3 * 86400,
-	    (long long)T0);
-	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(h);
+	queue_notice(VHEAD, "CAST(X'FF41' AS TEXT)", T0, T0);
+	queue_notice(PRINCIPAL, "CAST(X'FF42' AS TEXT)", T0 - 3 * 86400, T0);
 	gw_run_due(F.g);
 	gw_run_due(F.g);
 	/* The old one fails (max_age, 48 h); the fresh one waits. */
@@ -1007,10 +1011,7 @@ START_TEST(test_result_of_a_changed_row_skipped)
 
 	snprintf(path, sizeof path, "%s.log", F.db);
 	saved = tu_stderr_to(path);
-	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
-	    "priority, created_at, due_at) VALUES('" VHEAD "', 'first', "
-	    "'notice', 2, %lld, %lld)", (long long)T0, (long long)T0);
-	by_hand(q);
+	queue_notice(VHEAD, "'first'", T0, T0);
 	fsync_sql = "UPDATE outbound SET status = 'failed', last_error = "
 	    "'cancelled by operator' WHERE text = 'first'";
 	ck_assert_int_ge(gw_run_due(F.g), 0);
@@ -1043,14 +1044,8 @@ END_TEST
  */
 START_TEST(test_refused_message_waits_alone)
 {
-	char q[512];
-
-	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
-	    "priority, created_at, due_at) VALUES"
-	    "('" VHEAD "', CAST(X'FF41' AS TEXT), 'notice', 2, %lld, %lld),"
-	    "('" PRINCIPAL "', 'good notice', 'notice', 2, %lld, %lld)",
-	    (long long)T0 - 60, (long long)T0, (long long)T0, (long long)T0);
-	by_hand(q);
+	queue_notice(VHEAD, "CAST(X'FF41' AS TEXT)", T0 - 60, T0);
+	queue_notice(PRINCIPAL, "'good notice'", T0, T0);
 	ck_assert_int_ge(gw_run_due(F.g), 0);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE text = "
 	    "'good notice' AND status = 'sent'"), 1);
@@ -1069,7 +1064,7 @@ END_TEST
  */
 START_TEST(test_failed_putback_tried_again)
 {
-	char q[512], path[1100];
+	char path[1100];
 	int saved;
 
 	by_hand("CREATE TABLE block(x); INSERT INTO block VALUES(1); "
@@ -1077,11 +1072,7 @@ START_TEST(test_failed_putback_tried_again)
 	    "OLD.status = 'sending' AND NEW.status = 'queued' AND "
 	    "(SELECT count(*) FROM block) > 0 BEGIN SELECT RAISE(ABORT, "
 	    "'blocked by the test'); END");
-	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
-	    "priority, created_at, due_at) VALUES('" VHEAD "', "
-	    "CAST(X'FF41' AS TEXT), 'notice', 2, %lld, %lld)",
-	    (long long)T0, (long long)T0);
-	by_hand(q);
+	queue_notice(VHEAD, "CAST(X'FF41' AS TEXT)", T0, T0);
 	snprintf(path, sizeof path, "%s.log", F.db);
 	saved = tu_stderr_to(path);
 	ck_assert_int_ge(gw_run_due(F.g), 0);
@@ -1198,20 +1189,13 @@ START_TEST(test_down_channel_holds_only_its_own)
 	/* Three failures in a row on A: A is down for a while. */
 	fsync_fail_path = F.outbox;
 	for (i = 0; i < 3; i++) {
-		snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, "
-		    "kind, priority, created_at, due_at) VALUES('" VHEAD "', "
-		    "'v%d', 'notice', 2, %lld, %lld)", i, (long long)T0 - 600,
-		    (long long)T0);
-		by_hand(q);
+		snprintf(q, sizeof q, "'v%d'", i);
+		queue_notice(VHEAD, q, T0 - 600, T0);
 		ck_assert_int_ge(gw_run_due(F.g), 0);
 	}
 	fsync_fail_path = NULL;
-	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
-	    "priority, created_at, due_at) VALUES"
-	    "('" VHEAD "', 'for A', 'notice', 2, %lld, %lld),"
-	    "('" PRINCIPAL "', 'for B', 'notice', 2, %lld, %lld)",
-	    (long long)T0 - 60, (long long)T0, (long long)T0, (long long)T0);
-	by_hand(q);
+	queue_notice(VHEAD, "'for A'", T0 - 60, T0);
+	queue_notice(PRINCIPAL, "'for B'", T0, T0);
 	ck_assert_int_ge(gw_run_due(F.g), 0);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE text = "
 	    "'for B' AND status = 'sent'"), 1);
