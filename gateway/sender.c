@@ -45,6 +45,7 @@ struct sender_flight {
 };
 
 #define SENDER_BATCH 32		/* messages claimed per transaction */
+#define SENDER_MERGE_MAX 8	/* messages joined to one */
 
 /* A claimed message, its channel and its final (maybe merged) text. */
 struct sender_go {
@@ -538,28 +539,38 @@ sender_limited(struct sender *s, const struct sender_chan *c,
  * as long as it stays within max_segments; text gets the joined text.
  * Runs inside the caller's transaction; 0 or -1.
  */
+/* joined gets text and then body, without its signature, on a line of
+ * its own; 0, or -1 if that does not fit in textsz. */
+static int
+sender_join(const struct sender *s, char *joined, const char *text,
+    const char *body, size_t textsz)
+{
+	size_t sl = s->cfg.signature ? strlen(s->cfg.signature) : 0;
+
+	if (sl && !strncmp(body, s->cfg.signature, sl))
+		body += sl;
+	return (size_t)snprintf(joined, textsz, "%s\n%s", text, body) <
+	    textsz ? 0 : -1;
+}
+
 static int
 sender_merge(struct sender *s, struct store_outbound *m, int64_t now,
     char *text, size_t textsz)
 {
-	struct store_outbound *others = xcalloc(8, sizeof *others);
-	size_t n = 0, i, sl = s->cfg.signature ? strlen(s->cfg.signature) : 0;
+	struct store_outbound *others = xcalloc(SENDER_MERGE_MAX,
+	    sizeof *others);
 	char *joined = xcalloc(1, textsz);
 	struct smslen len;
-
+	size_t n = 0, i;
 	int rc = -1;
 
 	snprintf(text, textsz, "%s", m->text);
-	if (store_outbound_mergeable(s->store, now, m->to, m->id, others, 8,
-	    &n) != STORE_OK)
+	if (store_outbound_mergeable(s->store, now, m->to, m->id, others,
+	    SENDER_MERGE_MAX, &n) != STORE_OK)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		const char *body = others[i].text;
-
-		if (sl && !strncmp(body, s->cfg.signature, sl))
-			body += sl;
-		if ((size_t)snprintf(joined, textsz, "%s\n%s", text, body) >=
-		    textsz || smslen_measure(joined, strlen(joined), &len) != 0 ||
+		if (sender_join(s, joined, text, others[i].text, textsz) != 0 ||
+		    smslen_measure(joined, strlen(joined), &len) != 0 ||
 		    len.segments > (size_t)s->cfg.max_segments)
 			continue;
 		if (store_outbound_absorb(s->store, others[i].id, m->id) !=
@@ -568,6 +579,46 @@ sender_merge(struct sender *s, struct store_outbound *m, int64_t now,
 		snprintf(text, textsz, "%s", joined);
 		log_debug("outbound %lld joins %lld in one SMS",
 		    (long long)others[i].id, (long long)m->id);
+	}
+	rc = 0;
+fail:
+	free(joined);
+	free(others);
+	return rc;
+}
+
+/*
+ * A message offered before goes again as it was, with what is still
+ * merged into it (after a crash: the outbox, and a provider that knows
+ * its ids, must see the same SMS) and nothing new: joining a notice to
+ * an SMS already on the phone would count it as sent with it. text gets
+ * the text; 0 or -1.
+ */
+static int
+sender_as_before(struct sender *s, const struct store_outbound *m,
+    char *text, size_t textsz)
+{
+	struct store_outbound *others = xcalloc(SENDER_MERGE_MAX,
+	    sizeof *others);
+	char *joined = xcalloc(1, textsz);
+	size_t n = 0, i;
+	int rc = -1;
+
+	snprintf(text, textsz, "%s", m->text);
+	if (store_outbound_carried(s->store, m->id, others, SENDER_MERGE_MAX,
+	    &n) != STORE_OK)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		/* It fitted when it was joined (merging takes no more
+		 * than SENDER_MERGE_MAX); should it not now (the signature
+		 * changed), it goes alone. */
+		if (sender_join(s, joined, text, others[i].text, textsz) != 0) {
+			if (store_outbound_unabsorb(s->store, others[i].id) !=
+			    STORE_OK)
+				goto fail;
+			continue;
+		}
+		snprintf(text, textsz, "%s", joined);
 	}
 	rc = 0;
 fail:
@@ -676,7 +727,11 @@ sender_claim_batch(struct sender *s, int64_t now, struct sender_go *go,
 				goto fail;
 			continue;
 		}
-		if (s->chans[ci].r.merge && strcmp(m->kind, "reply") != 0) {
+		if (m->attempts > 1) {
+			if (sender_as_before(s, m, g->text, sizeof g->text))
+				goto fail;
+		} else if (s->chans[ci].r.merge &&
+		    strcmp(m->kind, "reply") != 0) {
 			if (sender_merge(s, m, now, g->text, sizeof g->text))
 				goto fail;
 		} else

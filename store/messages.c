@@ -322,9 +322,27 @@ store_outbound_failed(struct store *s, int64_t id, const char *error)
 enum store_rc
 store_outbound_requeue_sending(struct store *s, int *n)
 {
-	enum store_rc rc = store_exec(s, store_stmt(s, STMT_OUTBOUND_REQUEUE));
+	enum store_rc rc;
+	int loose;
 
-	*n = rc == STORE_OK ? sqlite3_changes(s->db) : 0;
+	*n = 0;
+	if ((rc = store_begin(s)) != STORE_OK)
+		return rc;
+	/* The loose ones first: their carriers are still 'sending'. */
+	if ((rc = store_exec(s, store_stmt(s, STMT_OUTBOUND_REQUEUE_LOOSE))) !=
+	    STORE_OK)
+		goto fail;
+	loose = sqlite3_changes(s->db);
+	if ((rc = store_exec(s, store_stmt(s, STMT_OUTBOUND_REQUEUE))) !=
+	    STORE_OK)
+		goto fail;
+	loose += sqlite3_changes(s->db);
+	if ((rc = store_commit(s)) != STORE_OK)
+		goto fail;
+	*n = loose;
+	return STORE_OK;
+fail:
+	store_rollback(s);
 	return rc;
 }
 
@@ -409,23 +427,13 @@ store_outbound_reply_of(struct store *s, const char *to, int64_t inbound_id,
 	return STORE_OK;
 }
 
-enum store_rc
-store_outbound_mergeable(struct store *s, int64_t now, const char *to,
-    int64_t carrier, struct store_outbound *out, size_t max, size_t *n)
+/* Rows of (id, text) from st into out, up to max. */
+static enum store_rc
+store_ids_texts(struct store *s, sqlite3_stmt *st, struct store_outbound *out,
+    size_t max, size_t *n)
 {
-	sqlite3_stmt *st;
-	enum store_rc qrc;
-	char *ids;
 	int rc = SQLITE_DONE;
 
-	*n = 0;
-	if ((qrc = store_outq_candidates(s, to, &ids)) != STORE_OK)
-		return qrc == STORE_NOTFOUND ? STORE_OK : qrc;
-	st = store_stmt(s, STMT_OUTBOUND_MERGEABLE);
-	sqlite3_bind_text(st, 4, ids, -1, free);
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, carrier);
 	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		out[*n].id = sqlite3_column_int64(st, 0);
 		store_col_text(st, 1, out[*n].text, sizeof out[*n].text);
@@ -435,6 +443,45 @@ store_outbound_mergeable(struct store *s, int64_t now, const char *to,
 		return store_fail(s, st, rc);
 	sqlite3_reset(st);
 	return STORE_OK;
+}
+
+enum store_rc
+store_outbound_mergeable(struct store *s, int64_t now, const char *to,
+    int64_t carrier, struct store_outbound *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *st;
+	enum store_rc qrc;
+	char *ids;
+
+	*n = 0;
+	if ((qrc = store_outq_candidates(s, to, &ids)) != STORE_OK)
+		return qrc == STORE_NOTFOUND ? STORE_OK : qrc;
+	st = store_stmt(s, STMT_OUTBOUND_MERGEABLE);
+	sqlite3_bind_text(st, 4, ids, -1, free);
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, carrier);
+	return store_ids_texts(s, st, out, max, n);
+}
+
+enum store_rc
+store_outbound_carried(struct store *s, int64_t carrier,
+    struct store_outbound *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_CARRIED);
+
+	*n = 0;
+	sqlite3_bind_int64(st, 1, carrier);
+	return store_ids_texts(s, st, out, max, n);
+}
+
+enum store_rc
+store_outbound_unabsorb(struct store *s, int64_t id)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_UNABSORB);
+
+	sqlite3_bind_int64(st, 1, id);
+	return store_exec(s, st);
 }
 
 enum store_rc

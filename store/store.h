@@ -408,8 +408,10 @@ enum store_rc store_webhook_add(struct store *, int64_t ts, const char *sig);
 enum store_rc store_outbound_failed(struct store *, int64_t id,
     const char *error);
 /*
- * Merging: other queued, due, non-reply messages to the same number (up
- * to max, by priority and age, text copied), and absorbing one into a
+ * Merging: other queued, due, non-reply messages to the same number never
+ * offered before (up to max, by priority and age, text copied): one that
+ * may be on the phone already is not sent again inside another; and
+ * absorbing one into a
  * carrier message. Absorbed rows follow their carrier: sent, queued again
  * (separately) or failed with it.
  */
@@ -423,6 +425,14 @@ enum store_rc store_outbound_mergeable(struct store *, int64_t now,
 void store_merge_limit(struct store *, size_t ids);
 enum store_rc store_outbound_absorb(struct store *, int64_t id,
     int64_t carrier);
+/*
+ * What is still merged into a carrier offered before (up to max, in the
+ * order merging took them in, text copied): after a crash it goes again
+ * as it was. Unabsorbing queues one of them again on its own.
+ */
+enum store_rc store_outbound_carried(struct store *, int64_t carrier,
+    struct store_outbound *out, size_t max, size_t *n);
+enum store_rc store_outbound_unabsorb(struct store *, int64_t id);
 enum store_rc store_outbound_merged_result(struct store *, int64_t carrier,
     int sent, int64_t at_or_due, const char *ref_or_error,
     const char *channel);
@@ -437,7 +447,8 @@ enum store_rc store_outbound_merged_failed(struct store *, int64_t carrier,
 enum store_rc store_outbound_sent_to(struct store *, const char *to,
     const char *channel, int64_t since, const char *text, int64_t *n,
     int64_t *oldest);
-/* After a crash: what was being sent is queued again (maybe-once). */
+/* After a crash: what was being sent is queued again (maybe-once), each
+ * carrier with what was merged into it. */
 enum store_rc store_outbound_requeue_sending(struct store *, int *n);
 /* Earliest due time of a queued message (or reply); NOTFOUND if none. */
 enum store_rc store_outbound_next_due(struct store *, int replies_only,

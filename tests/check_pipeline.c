@@ -1137,7 +1137,7 @@ START_TEST(test_merged_notice_outlives_its_carrier)
 	ck_assert_msg(F.g != NULL, "%s", err);
 	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
 	    "priority, created_at, due_at, attempts) VALUES"
-	    "('" VHEAD "', 'old notice', 'notice', 2, %lld, %lld, 9),"
+	    "('" VHEAD "', 'old notice', 'notice', 2, %lld, %lld, 0),"
 	    "('" VHEAD "', 'fresh notice', 'notice', 2, %lld, %lld, 0)",
 	    (long long)T0 - 48 * 3600 + 10, (long long)T0, (long long)T0,
 	    (long long)T0);
@@ -1156,6 +1156,123 @@ START_TEST(test_merged_notice_outlives_its_carrier)
 	ck_assert_int_ge(gw_run_due(F.g), 0);
 	ck_assert_str_eq(tu_sql_text(F.db, "SELECT status FROM outbound "
 	    "WHERE text = 'fresh notice'"), "sent");
+}
+END_TEST
+
+/* The fixture's gateway again, with merging on its channel. */
+static void
+restart_merging(void)
+{
+	char err[256];
+
+	F.cfg.channels[0].merge = 1;
+	gw_free(F.g);
+	F.g = gw_new(F.base, &F.cfg, err, sizeof err);
+	ck_assert_msg(F.g != NULL, "%s", err);
+}
+
+/* The next start, and all that is due sent, now and an hour later. */
+static void
+restart_and_send_all(void)
+{
+	restart_merging();
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_ge(clock_set(&F.g->clock, T0 + 3600), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+}
+
+/* How many lines of the outbox hold what. */
+static int
+outbox_holds(const char *what)
+{
+	char *all = tu_read(F.outbox);
+	int n;
+
+	ck_assert_ptr_nonnull(all);
+	n = tu_count(all, what);
+	free(all);
+	return n;
+}
+
+/*
+ * Two notices went out as one SMS, and the daemon died after the outbox
+ * had the line but before the queue recorded it: both rows are still
+ * 'sending' at the next start. A notice queued since must not be joined
+ * to that SMS when it is offered again: the outbox knows the SMS by its
+ * id, finds it written, and would count the new notice as sent with it,
+ * though no line ever held it. (Found by a review.)
+ */
+START_TEST(test_crash_reoffers_merged_sms_as_it_was)
+{
+	restart_merging();
+	queue_notice(VHEAD, "'first notice'", T0 - 60, T0);
+	queue_notice(VHEAD, "'second notice'", T0 - 30, T0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(tu_lines(F.outbox), 1);
+	ck_assert_int_eq(outbox_holds("second notice"), 1);
+	/* As a kill -9 after the outbox's fsync leaves them. */
+	by_hand("UPDATE outbound SET status = 'sending', sent_at = NULL, "
+	    "provider_ref = NULL WHERE text LIKE '%notice'");
+	queue_notice(VHEAD, "'third notice'", T0, T0);
+	restart_and_send_all();
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'sent'"), 3);
+	ck_assert_int_eq(outbox_holds("third notice"), 1);
+	/* Nothing twice. */
+	ck_assert_int_eq(outbox_holds("first notice"), 1);
+	ck_assert_int_eq(outbox_holds("second notice"), 1);
+	ck_assert_int_eq(tu_lines(F.outbox), 2);
+}
+END_TEST
+
+/*
+ * The same crash, and the notice queued since comes first in the queue:
+ * it must not carry the notices that may already be on the phone. It
+ * used to take them in, and they were written a second time.
+ */
+START_TEST(test_crash_sms_not_carried_by_another)
+{
+	char q[512];
+
+	restart_merging();
+	queue_notice(VHEAD, "'first notice'", T0 - 60, T0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(tu_lines(F.outbox), 1);
+	by_hand("UPDATE outbound SET status = 'sending', sent_at = NULL, "
+	    "provider_ref = NULL WHERE text = 'first notice'");
+	/* Priority 1: ahead of notices (2) in the queue. */
+	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
+	    "priority, created_at, due_at) VALUES('" VHEAD "', "
+	    "'urgent escalation', 'escalation', 1, %lld, %lld)",
+	    (long long)T0, (long long)T0);
+	by_hand(q);
+	restart_and_send_all();
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'sent'"), 2);
+	ck_assert_int_eq(outbox_holds("urgent escalation"), 1);
+	ck_assert_int_eq(outbox_holds("first notice"), 1);
+	ck_assert_int_eq(tu_lines(F.outbox), 2);
+}
+END_TEST
+
+/* A merged row left 'sending' whose carrier is not (a carrier changed by
+ * hand, say) goes again alone at the next start, not never. */
+START_TEST(test_loose_merged_row_requeued)
+{
+	queue_notice(VHEAD, "'the carrier'", T0 - 60, T0);
+	queue_notice(VHEAD, "'carried'", T0 - 30, T0);
+	by_hand("UPDATE outbound SET status = 'sent', sent_at = 1 WHERE text = "
+	    "'the carrier'");
+	by_hand("UPDATE outbound SET status = 'sending', merged_into = (SELECT "
+	    "id FROM outbound WHERE text = 'the carrier') WHERE text = "
+	    "'carried'");
+	restart_merging();
+	ck_assert_str_eq(tu_sql_text(F.db, "SELECT status || ':' || "
+	    "coalesce(merged_into, 0) FROM outbound WHERE text = 'carried'"),
+	    "queued:0");
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(outbox_holds("carried"), 1);
+	ck_assert_int_eq(outbox_holds("the carrier"), 0);
 }
 END_TEST
 
@@ -1457,6 +1574,9 @@ main(void)
 	tcase_add_test(tc, test_failed_putback_tried_again);
 	tcase_add_test(tc, test_old_reply_waits_for_the_morning);
 	tcase_add_test(tc, test_merged_notice_outlives_its_carrier);
+	tcase_add_test(tc, test_crash_reoffers_merged_sms_as_it_was);
+	tcase_add_test(tc, test_crash_sms_not_carried_by_another);
+	tcase_add_test(tc, test_loose_merged_row_requeued);
 	tcase_add_test(tc, test_down_channel_holds_only_its_own);
 	tcase_add_exit_test(tc, test_failed_sync_stops_unanswered, 1);
 	tcase_add_exit_test(tc, test_failed_sync_mid_group_unanswered, 1);
