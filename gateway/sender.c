@@ -381,6 +381,25 @@ fail:
 }
 
 /*
+ * A claimed message no channel took within max_age of being queued
+ * fails, inside the caller's transaction; what was merged into it and is
+ * younger than max_age at "at" goes again on its own.
+ */
+static enum store_rc
+sender_expire(struct sender *s, int64_t id, int64_t at)
+{
+	enum store_rc rc;
+
+	log_warnx("outbound %lld failed: no channel took it within %lld h",
+	    (long long)id, (long long)(s->cfg.max_age / 3600));
+	if ((rc = store_outbound_failed(s->store, id,
+	    "not accepted in time")) != STORE_OK)
+		return rc;
+	return store_outbound_merged_failed(s->store, id, at - s->cfg.max_age,
+	    at, "not accepted in time");
+}
+
+/*
  * Puts the claimed messages held in backs back, not counting the
  * attempt, with whatever was merged into them: one transaction. 0, or
  * -1 with them kept: they are tried again at the next pass, as results
@@ -401,14 +420,7 @@ sender_putback(struct sender *s)
 		/* A channel that keeps refusing it (too long for a modem,
 		 * say) must not keep it forever: max_age holds here too. */
 		if (b->due - b->created_at > s->cfg.max_age) {
-			log_warnx("outbound %lld failed: no channel took it "
-			    "within %lld h", (long long)b->id,
-			    (long long)(s->cfg.max_age / 3600));
-			if (store_outbound_failed(s->store, b->id,
-			    "not accepted in time") != STORE_OK ||
-			    store_outbound_merged_failed(s->store, b->id,
-			    b->due - s->cfg.max_age, b->due,
-			    "not accepted in time") != STORE_OK)
+			if (sender_expire(s, b->id, b->due) != STORE_OK)
 				goto fail;
 			continue;
 		}
@@ -661,6 +673,16 @@ sender_claim_batch(struct sender *s, int64_t now, struct sender_go *go,
 			break;
 		if (rc != STORE_OK)
 			goto fail;
+		/*
+		 * Its channels were down all that time, or the daemon was
+		 * stopped: days late, it would tell of what has moved on
+		 * since (the case's ladder and digests say it anew).
+		 */
+		if (now - m->created_at > s->cfg.max_age) {
+			if (sender_expire(s, m->id, now) != STORE_OK)
+				goto fail;
+			continue;
+		}
 		/*
 		 * At night a reply goes to someone who has just texted and
 		 * is awake: one made long ago (retried, held by a limit)

@@ -914,9 +914,11 @@ END_TEST
 START_TEST(test_refused_by_every_channel_expires)
 {
 	/* A text no channel can take (not UTF-8: the F.outbox cannot encode
-	 * it): one fresh, one queued three days ago. */
+	 * it): one fresh, one queued a second short of max_age ago (48 h:
+	 * claimed, refused, and past it when put back). */
 	queue_notice(VHEAD, "CAST(X'FF41' AS TEXT)", T0, T0);
-	queue_notice(PRINCIPAL, "CAST(X'FF42' AS TEXT)", T0 - 3 * 86400, T0);
+	queue_notice(PRINCIPAL, "CAST(X'FF42' AS TEXT)", T0 - 48 * 3600 + 1,
+	    T0);
 	gw_run_due(F.g);
 	gw_run_due(F.g);
 	/* The old one fails (max_age, 48 h); the fresh one waits. */
@@ -925,6 +927,27 @@ START_TEST(test_refused_by_every_channel_expires)
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient = '"
 	    VHEAD "' AND status = 'queued'"), 1);
 	ck_assert_int_eq(tu_lines(F.outbox), 0);
+}
+END_TEST
+
+/*
+ * A message that no channel could take for longer than max_age (its
+ * channels down, or the daemon stopped, for two days) fails when it is
+ * next claimed instead of reaching the phone days late; one younger than
+ * max_age goes. It used to be sent, however old.
+ */
+START_TEST(test_stale_message_expires_at_claim)
+{
+	queue_notice(VHEAD, "'three days late'", T0 - 3 * 86400,
+	    T0 - 3 * 86400);
+	queue_notice(PRINCIPAL, "'a day late'", T0 - 86400, T0 - 86400);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_str_eq(tu_sql_text(F.db, "SELECT status || ':' || "
+	    "coalesce(last_error, '') FROM outbound WHERE text = "
+	    "'three days late'"), "failed:not accepted in time");
+	ck_assert_str_eq(tu_sql_text(F.db, "SELECT status FROM outbound "
+	    "WHERE text = 'a day late'"), "sent");
+	ck_assert_int_eq(tu_lines(F.outbox), 1);
 }
 END_TEST
 
@@ -1581,6 +1604,7 @@ main(void)
 	tcase_add_exit_test(tc, test_failed_sync_stops_unanswered, 1);
 	tcase_add_exit_test(tc, test_failed_sync_mid_group_unanswered, 1);
 	tcase_add_test(tc, test_refused_by_every_channel_expires);
+	tcase_add_test(tc, test_stale_message_expires_at_claim);
 	suite_add_tcase(s, tc);
 	failed = tu_run(s);
 	return failed;
