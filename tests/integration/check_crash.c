@@ -4,12 +4,15 @@
  * killed with SIGKILL at random moments and restarted, several times. At
  * the end every message answered 200 is in the database exactly once, with
  * its absence and its reply, and no outbound message reached the outbox
- * twice. Bounded well under a minute.
+ * twice, nor was lost: each message in the queue is in the one SMS that
+ * carried it (its own, or the one it was merged into). Bounded well
+ * under a minute.
  */
 #include <check.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +23,8 @@
 #include "tests/integration/harness.h"
 
 #define KILLS 4
+/* Message i of the client opens its pair's cases, else closes them. */
+#define OPENS(i) ((i) / 2 % 2 == 0)
 
 static size_t
 sink(char *p, size_t size, size_t n, void *arg)
@@ -39,14 +44,18 @@ sink(char *p, size_t size, size_t n, void *arg)
 static void
 client(int port, const char *acked, const char *stop)
 {
-	static const char *const students[] = {
-		"20240102", "20240201", "20241002", "20241003", "20241001"
+	/* Two pairs of students of one school, each pair of one village:
+	 * a message opens (or closes) both cases of a pair, so that their
+	 * notices to the principal and their village head's tasks are due
+	 * together, and are merged into one SMS. */
+	static const char *const pairs[][2] = {
+		{ "20240102", "20240201" }, { "20241002", "20241003" }
 	};
 	char url[128], body[256];
 	FILE *out = fopen(acked, "a");
 	CURL *c;
 	long code;
-	int i = 1;
+	int i = 0;	/* 0-1 open four cases, 2-3 close them, ... */
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	c = curl_easy_init();
@@ -55,8 +64,14 @@ client(int port, const char *acked, const char *stop)
 		struct resp r;
 
 		memset(&r, 0, sizeof r);
-		snprintf(body, sizeof body, "from=13800000001&text=ABS+%s+1"
-		    "&id=m%d&token=" TOKEN, students[i % 5], i);
+		if (OPENS(i))
+			snprintf(body, sizeof body, "from=13800000001&text=ABS+"
+			    "%s+3%%3BABS+%s+3&id=m%d&token=" TOKEN,
+			    pairs[i % 2][0], pairs[i % 2][1], i);
+		else
+			snprintf(body, sizeof body, "from=13800000001&text=RET+"
+			    "%s%%3BRET+%s&id=m%d&token=" TOKEN,
+			    pairs[i % 2][0], pairs[i % 2][1], i);
 		curl_easy_setopt(c, CURLOPT_URL, url);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 2000L);
@@ -94,9 +109,67 @@ free_port(void)
 	return port;
 }
 
+/*
+ * Every outbound message reached the outbox once, none twice: each SMS
+ * (a line, named by its carrier's id) once, and each message in the
+ * queue inside its carrier's SMS, its own or the one it was merged into.
+ * Some were merged, or this would prove nothing about merging.
+ */
+static void
+outbox_matches_queue(void)
+{
+	static char *text[1 << 18];
+	char *all = tu_read(outbox), *l, *save;
+	sqlite3_stmt *st;
+	sqlite3 *h;
+	int lines = 0, merged = 0, rc;
+
+	ck_assert_ptr_nonnull(all);
+	for (l = strtok_r(all, "\n", &save); l; l = strtok_r(NULL, "\n",
+	    &save), lines++) {
+		json_t *o = json_loads(l, 0, NULL);
+		json_int_t id;
+
+		ck_assert_msg(o != NULL, "not JSON: %s", l);
+		id = json_integer_value(json_object_get(o, "id"));
+		ck_assert(id > 0 && id < (json_int_t)(1 << 18));
+		ck_assert_msg(text[id] == NULL, "outbound %lld twice in the "
+		    "outbox", (long long)id);
+		text[id] = strdup(jstr(o, "text"));
+		json_decref(o);
+	}
+	free(all);
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "SELECT id, "
+	    "coalesce(merged_into, 0), text FROM outbound", -1, &st, NULL),
+	    SQLITE_OK);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		long long in = sqlite3_column_int64(st, 1);
+		const char *body = (const char *)sqlite3_column_text(st, 2);
+		long long sms = in ? in : id;
+
+		if (!strncmp(body, SIG, strlen(SIG)))
+			body += strlen(SIG);
+		ck_assert_msg(sms < (1 << 18) && text[sms] != NULL, "outbound "
+		    "%lld (in %lld) never reached the outbox", id, sms);
+		ck_assert_msg(strstr(text[sms], body) != NULL, "outbound %lld "
+		    "is not in the SMS of %lld: %s", id, sms, text[sms]);
+		merged += in != 0;
+	}
+	ck_assert_int_eq(rc, SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	ck_assert_int_eq(lines, rows("SELECT count(*) FROM outbound WHERE "
+	    "merged_into IS NULL"));
+	ck_assert_int_gt(merged, 0);
+	for (rc = 0; rc < (1 << 18); rc++)
+		free(text[rc]);
+}
+
 START_TEST(test_kill_9_under_load)
 {
-	char acked[1100], stop[1100], *ids, *line, *save, q[256];
+	char acked[1100], stop[1100], *ids, *line, *save, q[512];
 	unsigned seed = (unsigned)getpid();
 	pid_t child;
 	int k, n = 0, st;
@@ -128,10 +201,17 @@ START_TEST(test_kill_9_under_load)
 	ck_assert_ptr_nonnull(ids);
 	for (line = strtok_r(ids, "\n", &save); line;
 	    line = strtok_r(NULL, "\n", &save), n++) {
-		snprintf(q, sizeof q, "SELECT count(*) FROM inbound i JOIN "
-		    "absences a ON a.inbound_id = i.id JOIN outbound o ON "
-		    "o.inbound_id = i.id AND o.kind = 'reply' WHERE "
-		    "i.provider_id = '%s'", line);
+		int opens = OPENS(atoi(line + 1));
+
+		/* Once, with its two cases opened (two absences) or
+		 * closed, and one reply. */
+		snprintf(q, sizeof q, "SELECT count(*) FROM inbound i WHERE "
+		    "i.provider_id = '%s' AND (SELECT count(*) FROM events e "
+		    "WHERE e.inbound_id = i.id AND e.what = '%s') = 2 AND "
+		    "(SELECT count(*) FROM absences a WHERE a.inbound_id = "
+		    "i.id) = %d AND (SELECT count(*) FROM outbound o WHERE "
+		    "o.inbound_id = i.id AND o.kind = 'reply') = 1", line,
+		    opens ? "open" : "return", opens ? 2 : 0);
 		ck_assert_msg(rows(q) == 1, "%s: %lld rows", line, rows(q));
 	}
 	free(ids);
@@ -139,23 +219,7 @@ START_TEST(test_kill_9_under_load)
 	/* Nothing the client did not get an answer for was stored twice. */
 	ck_assert_int_eq(rows("SELECT count(*) FROM (SELECT provider_id FROM "
 	    "inbound GROUP BY provider_id HAVING count(*) > 1)"), 0);
-	/* Every outbound message in the outbox once, none twice. */
-	{
-		char *all = tu_read(outbox), *l2, *s2;
-		long long ids2[4096];
-		int m = 0, i, j;
-
-		for (l2 = strtok_r(all, "\n", &s2); l2 && m < 4096;
-		    l2 = strtok_r(NULL, "\n", &s2))
-			if (sscanf(l2, "{\"id\":%lld,", &ids2[m]) == 1)
-				m++;
-		for (i = 0; i < m; i++)
-			for (j = i + 1; j < m; j++)
-				ck_assert_msg(ids2[i] != ids2[j], "outbound "
-				    "%lld twice in the outbox", ids2[i]);
-		ck_assert_int_eq(m, rows("SELECT count(*) FROM outbound"));
-		free(all);
-	}
+	outbox_matches_queue();
 }
 END_TEST
 
