@@ -270,6 +270,9 @@ config_inbound_http(struct config_ctx *c, const char *key, const char *val)
 	if (!strcmp(key, "max_connections"))
 		return config_int(c, "inbound.http", key, val, 4, 16384,
 		    &c->cfg->http_max_conns);
+	if (!strcmp(key, "slow_timeout"))
+		return config_int(c, "inbound.http", key, val, 1, 3600,
+		    &c->cfg->http_slow_timeout);
 	/* About 1 KB each: 8192 sessions are 8 MB of the daemon's 64. */
 	if (!strcmp(key, "ussd_sessions"))
 		return config_int(c, "inbound.http", key, val, 1, 8192,
@@ -569,6 +572,7 @@ config_defaults(struct gw_config *cfg)
 	cfg->log_level = LOGL_INFO;
 	cfg->http_max_body = 8192;
 	cfg->http_max_conns = 512;
+	cfg->http_slow_timeout = 60;
 	cfg->case_threshold = 2;
 	cfg->case_special_threshold = 1;
 	ladder_defaults(&cfg->ladder);

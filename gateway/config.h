@@ -102,6 +102,8 @@ struct gw_config {
 	int ussd_sessions;			/* USSD sessions kept at once */
 	int ussd_timeout;			/* idle seconds before one ends */
 	int http_max_conns;			/* connections open at once */
+	int http_slow_timeout;			/* s without a whole request,
+						 * at the cap, before closing */
 
 	/* [digest] */
 	int digest_weekday;		/* 1 Monday .. 7 Sunday */

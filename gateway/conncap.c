@@ -6,10 +6,13 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "gateway/log.h"
 #include "gateway/xmalloc.h"
@@ -21,6 +24,14 @@
 /* /healthz's count is taken again only this long after the last. */
 #define CONNCAP_SHOWN_MS 100
 
+/* A connection as the cap knows it, by descriptor: the socket (a
+ * descriptor is used again once closed) and since when it has brought
+ * no whole request. */
+struct conncap_conn {
+	ino_t ino;
+	int64_t since;		/* monotonic ms; 0: not seen yet */
+};
+
 struct conncap {
 	struct evconnlistener *listener;
 	struct event_base *base;
@@ -31,7 +42,66 @@ struct conncap {
 	int est;		/* the last count, plus accepts since */
 	int paused;
 	int blind;		/* /proc/self/fd unreadable: no cap */
+	int slow_s;		/* conncap_set_slow; 0: none closed */
+	struct conncap_conn *conns;	/* by descriptor */
+	size_t nconns;
 };
+
+static int64_t
+conncap_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + 1;
+}
+
+/* The entry of fd, the table grown to it; NULL without memory (the
+ * connection is then not watched). */
+static struct conncap_conn *
+conncap_conn(struct conncap *c, int fd)
+{
+	struct conncap_conn *p;
+	size_t n;
+
+	if (fd < 0)
+		return NULL;
+	if ((size_t)fd >= c->nconns) {
+		n = (size_t)fd + 64;
+		if ((p = realloc(c->conns, n * sizeof *p)) == NULL)
+			return NULL;
+		memset(p + c->nconns, 0, (n - c->nconns) * sizeof *p);
+		c->conns = p;
+		c->nconns = n;
+	}
+	return &c->conns[fd];
+}
+
+/*
+ * A connection counted: seen for the first time, it starts its time; a
+ * slow one, with evict set, is shut down (evhttp then reads the end of
+ * it, and frees it: it is never closed under evhttp's feet). 1 if shut
+ * down, else 0.
+ */
+static int
+conncap_watch(struct conncap *c, int fd, int64_t now, int evict)
+{
+	struct conncap_conn *e = conncap_conn(c, fd);
+	struct stat sb;
+
+	if (e == NULL || fstat(fd, &sb) != 0)
+		return 0;
+	if (e->since == 0 || e->ino != sb.st_ino) {
+		e->ino = sb.st_ino;
+		e->since = now;
+		return 0;
+	}
+	if (!evict || c->slow_s <= 0 || now - e->since <
+	    (int64_t)c->slow_s * 1000)
+		return 0;
+	e->since = now;
+	return shutdown(fd, SHUT_RDWR) == 0;
+}
 
 static int
 conncap_port_of(const struct sockaddr_storage *ss)
@@ -43,10 +113,13 @@ conncap_port_of(const struct sockaddr_storage *ss)
 	return -1;
 }
 
-int
-conncap_count(int port)
+/* The count of conncap_count; each connection also to conncap_watch when
+ * c is given. *closed: how many it shut down. */
+static int
+conncap_scan(int port, struct conncap *c, int evict, int *closed)
 {
 	struct sockaddr_storage ss;
+	int64_t now = c ? conncap_now() : 0;
 	struct dirent *e;
 	socklen_t sl;
 	int n = 0, fd, type, listening;
@@ -75,11 +148,20 @@ conncap_count(int port)
 		 * until evhttp writes the answer. */
 		sl = sizeof listening;
 		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening,
-		    &sl) == 0 && !listening)
+		    &sl) == 0 && !listening) {
 			n++;
+			if (c && conncap_watch(c, fd, now, evict))
+				(*closed)++;
+		}
 	}
 	closedir(d);
 	return n;
+}
+
+int
+conncap_count(int port)
+{
+	return conncap_scan(port, NULL, 0, NULL);
 }
 
 /*
@@ -89,13 +171,13 @@ conncap_count(int port)
  * the count is tried again).
  */
 static int
-conncap_recount(struct conncap *c)
+conncap_recount(struct conncap *c, int evict)
 {
-	int n;
+	int n, closed = 0;
 
 	if (c->blind)
 		return -1;
-	if ((n = conncap_count(c->port)) < 0) {
+	if ((n = conncap_scan(c->port, c, evict, &closed)) < 0) {
 		if (errno == EMFILE || errno == ENFILE || errno == ENOMEM)
 			return c->est = c->max;
 		c->blind = 1;
@@ -103,6 +185,10 @@ conncap_recount(struct conncap *c)
 		    "max_connections is not enforced", strerror(errno));
 		return -1;
 	}
+	/* Still counted: evhttp closes them once it reads their end. */
+	if (closed > 0)
+		log_warnx("%d connections open: closed %d connection(s) that "
+		    "brought no whole request in %d s", n, closed, c->slow_s);
 	c->est = n;
 	return n;
 }
@@ -116,7 +202,8 @@ conncap_retry_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	n = conncap_recount(c);
+	/* At the cap: the slow ones make room. */
+	n = conncap_recount(c, 1);
 	if (n >= c->max) {
 		evtimer_add(c->retry, &tv);
 		return;
@@ -187,7 +274,25 @@ conncap_free(struct conncap *c)
 	if (c == NULL)
 		return;
 	event_free(c->retry);
+	free(c->conns);
 	free(c);
+}
+
+void
+conncap_set_slow(struct conncap *c, int slow_s)
+{
+	c->slow_s = slow_s;
+}
+
+void
+conncap_served(struct conncap *c, int fd)
+{
+	struct conncap_conn *e;
+
+	/* Not yet seen by a count: its time starts there. */
+	if (c->slow_s > 0 && (e = conncap_conn(c, fd)) != NULL &&
+	    e->since != 0)
+		e->since = conncap_now();
 }
 
 void
@@ -200,7 +305,7 @@ conncap_accepted(struct conncap *c)
 	 * needed until they could have reached the cap. */
 	if (c->blind || ++c->est < c->max || c->paused)
 		return;
-	if ((n = conncap_recount(c)) < c->max)
+	if ((n = conncap_recount(c, 0)) < c->max)
 		return;
 	c->paused = 1;
 	evconnlistener_disable(c->listener);
@@ -223,7 +328,7 @@ conncap_open(struct conncap *c)
 		if (age.tv_sec == 0 && age.tv_usec < CONNCAP_SHOWN_MS * 1000)
 			return c->shown;
 	}
-	c->shown = conncap_recount(c);
+	c->shown = conncap_recount(c, 0);
 	c->shown_at = now;
 	return c->shown;
 }

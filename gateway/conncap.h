@@ -31,6 +31,19 @@ void conncap_free(struct conncap *);
 void conncap_accepted(struct conncap *);
 /* No connection is accepted from now on (the daemon is stopping). */
 void conncap_stop(struct conncap *);
+/*
+ * Slow clients. A client that sends its request a byte now and then is
+ * never timed out by evhttp (its timeout is on idleness), and enough of
+ * them would hold every connection for ever. At the cap, a connection
+ * that has brought no whole request for slow_s seconds, since a count
+ * first saw it or since its last request, is shut down: the clients
+ * waiting in the backlog get in. Below the cap nobody is closed.
+ * Connections are known by their descriptor and socket (/proc, as the
+ * count).
+ */
+void conncap_set_slow(struct conncap *, int slow_s);
+/* A whole request came on the connection of descriptor fd. */
+void conncap_served(struct conncap *, int fd);
 /* Connections open now (counted, or as counted less than 100 ms ago),
  * and the cap. */
 int conncap_open(struct conncap *);

@@ -925,6 +925,7 @@ http_new(struct gw *g, char *err, size_t errsz)
 		snprintf(err, errsz, "out of memory");
 		goto fail;
 	}
+	conncap_set_slow(h->cap, g->cfg->http_slow_timeout);
 	/* From here on evhttp and the cap are the HTTP thread's. */
 	if (httpfront_start(h->front, h->cap, err, errsz) != 0)
 		goto fail;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <fcntl.h>
@@ -109,8 +110,17 @@ httpfront_request_cb(struct evhttp_request *req, void *arg)
 
 	it->req = req;
 	it->connections = -1;
-	if (f->cap && f->count_path && path && !strcmp(path, f->count_path))
-		it->connections = conncap_open(f->cap);
+	if (f->cap) {
+		struct evhttp_connection *ec = evhttp_request_get_connection(
+		    req);
+		struct bufferevent *bev = ec ?
+		    evhttp_connection_get_bufferevent(ec) : NULL;
+
+		if (bev)
+			conncap_served(f->cap, bufferevent_getfd(bev));
+		if (f->count_path && path && !strcmp(path, f->count_path))
+			it->connections = conncap_open(f->cap);
+	}
 	hf_push(f, &f->in, it);
 }
 

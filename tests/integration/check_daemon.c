@@ -740,6 +740,87 @@ START_TEST(test_connections_bounded)
 }
 END_TEST
 
+/* One answer on a kept-alive connection, read whole; 1 if it was 200. */
+static int
+keepalive_healthz(int fd)
+{
+	static const char req[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+	char buf[8192], *end, *cl;
+	size_t len = 0;
+	ssize_t k;
+
+	ck_assert_int_eq(write(fd, req, sizeof req - 1),
+	    (ssize_t)sizeof req - 1);
+	for (;;) {
+		ck_assert_msg(readable(fd, 5000), "no answer");
+		k = read(fd, buf + len, sizeof buf - 1 - len);
+		ck_assert_int_gt(k, 0);
+		len += (size_t)k;
+		buf[len] = '\0';
+		if ((end = strstr(buf, "\r\n\r\n")) != NULL &&
+		    (cl = strcasestr(buf, "Content-Length:")) != NULL &&
+		    (size_t)(end + 4 - buf) + strtoul(cl + 15, NULL, 10) <= len)
+			return strncmp(buf, "HTTP/1.1 200", 12) == 0;
+	}
+}
+
+/*
+ * A client that sends a request a byte now and then is never timed out
+ * by evhttp (its timeout is on idleness), and enough of them held every
+ * connection, for ever: the providers behind them waited in the kernel.
+ * At the cap, a connection that has brought no whole request for
+ * slow_timeout seconds is closed, and the client waiting gets in; one
+ * that keeps bringing requests stays.
+ */
+START_TEST(test_slow_clients_make_room)
+{
+	static const char partial[] = "POST /sms/inbound HTTP/1.1\r\n"
+	    "Host: x\r\nContent-Length: 6000\r\n\r\nfrom=1380";
+	static const char health[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n";
+	int held[3], busy, waiting, i;
+	char buf[64];
+	char *log;
+
+	setup_dirs();
+	write_conf_at("manual", "2026-09-01T09:00:00+08:00",
+	    "[inbound.http]\nmax_connections = 4\nslow_timeout = 1\n");
+	start_daemon_configured();
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_ge(held[i] = raw_connect(), 0);
+		ck_assert_int_eq(write(held[i], partial, sizeof partial - 1),
+		    (ssize_t)sizeof partial - 1);
+	}
+	ck_assert_int_ge(busy = raw_connect(), 0);
+	ck_assert(keepalive_healthz(busy));
+	ck_assert_int_ge(waiting = raw_connect(), 0);
+	ck_assert_int_eq(write(waiting, health, sizeof health - 1),
+	    (ssize_t)sizeof health - 1);
+	/* Three seconds of requests, each answered on the same connection,
+	 * while the slow ones are closed. */
+	for (i = 0; i < 12; i++) {
+		usleep(250 * 1000);
+		ck_assert(keepalive_healthz(busy));
+	}
+	/* Well before evhttp's own timeout (30 s). */
+	ck_assert_msg(readable(waiting, 10000), "the fifth never served");
+	ck_assert_int_gt(read(waiting, buf, sizeof buf - 1), 12);
+	ck_assert_int_eq(strncmp(buf, "HTTP/1.1 200", 12), 0);
+	close(waiting);
+	close(busy);
+	/* The slow ones were closed, without an answer. */
+	for (i = 0; i < 3; i++) {
+		ck_assert(readable(held[i], 1000));
+		ck_assert_int_le(read(held[i], buf, sizeof buf), 0);
+		close(held[i]);
+	}
+	ck_assert_ptr_nonnull(log = tu_read(logpath));
+	ck_assert_msg(strstr(log, "closed 3 connection(s) that brought no "
+	    "whole request in 1 s") != NULL, "%s", log);
+	free(log);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -774,6 +855,7 @@ main(void)
 	tcase_add_test(tc2, test_check_config);
 	tcase_add_test(tc2, test_connections_need_open_files);
 	tcase_add_test(tc2, test_connections_bounded);
+	tcase_add_test(tc2, test_slow_clients_make_room);
 	tcase_add_test(tc2, test_import_clerk_roster);
 	tcase_add_test(tc2, test_import_three_bad_lines);
 	suite_add_tcase(s, tc2);
