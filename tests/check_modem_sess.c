@@ -273,10 +273,10 @@ START_TEST(test_send_with_prompt_and_urc_inside)
 }
 END_TEST
 
-START_TEST(test_send_multipart)
+/* After init, a text of two SMS (UCS-2) submitted as message 7. */
+static void
+submit_long(char *text)
 {
-	struct modem_event e;
-	char text[512];
 	int i;
 
 	init_ok();
@@ -284,6 +284,15 @@ START_TEST(test_send_multipart)
 		strcat(text, "任务：请家访学生并回复结果。");
 	ck_assert_int_eq(modem_sess_submit(s, 7, "+8613900000031", text,
 	    now), 0);
+}
+
+START_TEST(test_send_multipart)
+{
+	struct modem_event e;
+	char text[512];
+	int i;
+
+	submit_long(text);
 	for (i = 0; i < 2; i++) {
 		ck_assert(!strncmp(written(), "AT+CMGS=", 8));
 		feed("\r\n> ");
@@ -318,6 +327,65 @@ START_TEST(test_send_multipart)
 	ck_assert_int_eq(modem_sess_event(s, &e), 1);
 	ck_assert_int_eq(e.kind, MODEM_EV_DLR);
 	ck_assert_int_eq(e.mr, 2);
+}
+END_TEST
+
+/*
+ * A long SMS whose second part fails goes again from that part: the
+ * phone has the first, and the same reference joins them. It used to be
+ * sent again whole, the first part twice. Another text under the same
+ * id (merged notices gone on their own) starts again from the first.
+ */
+START_TEST(test_send_resumes_at_failed_part)
+{
+	struct modem_event e;
+	char text[512];
+	const char *w;
+
+	submit_long(text);
+	written();
+	feed("\r\n> ");
+	ck_assert(strstr(written(), "050003070201") != NULL);	/* 1 of 2 */
+	feed("\r\n+CMGS: 1\r\n\r\nOK\r\n");
+	written();
+	feed("\r\n> ");
+	ck_assert(strstr(written(), "050003070202") != NULL);	/* 2 of 2 */
+	feed("\r\n+CMS ERROR: 42\r\n");		/* congestion: later */
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_SEND_FAILED);
+	ck_assert_int_eq(e.permanent, 0);
+	/* Again: the second part only, and the message's MR is the first
+	 * part's. */
+	ck_assert_int_eq(modem_sess_submit(s, 7, "+8613900000031", text,
+	    now), 0);
+	written();
+	feed("\r\n> ");
+	w = written();
+	ck_assert_msg(strstr(w, "050003070202") != NULL, "%s", w);
+	feed("\r\n+CMGS: 2\r\n\r\nOK\r\n");
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_SENT);
+	ck_assert_int_eq(e.mr, 1);
+	ck_assert_int_eq(e.msg_id, 7);
+	/* Once sent, the same id and text would start from the first. */
+	ck_assert_int_eq(modem_sess_submit(s, 7, "+8613900000031", text,
+	    now), 0);
+	written();
+	feed("\r\n> ");
+	ck_assert(strstr(written(), "050003070201") != NULL);
+	feed("\r\n+CMGS: 3\r\n\r\nOK\r\n");
+	written();
+	feed("\r\n> ");
+	written();
+	feed("\r\n+CMS ERROR: 42\r\n");
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	/* Another text under that id: from the first part. */
+	memcpy(text, "派", 3);	/* 任 (3 bytes) made 派 */
+	ck_assert_int_eq(modem_sess_submit(s, 7, "+8613900000031", text,
+	    now), 0);
+	written();
+	feed("\r\n> ");
+	ck_assert(strstr(written(), "050003070201") != NULL);
 }
 END_TEST
 
@@ -554,6 +622,7 @@ main(void)
 	tcase_add_test(tc, test_concat_timeout);
 	tcase_add_test(tc, test_send_with_prompt_and_urc_inside);
 	tcase_add_test(tc, test_send_multipart);
+	tcase_add_test(tc, test_send_resumes_at_failed_part);
 	tcase_add_test(tc, test_send_errors);
 	tcase_add_test(tc, test_storage_full);
 	tcase_add_test(tc, test_no_registration_holds_sends);

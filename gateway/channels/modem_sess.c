@@ -87,6 +87,14 @@ struct modem_sess {
 	int nparts, part;
 	int prompted;
 	unsigned first_mr, mr;
+	uint32_t send_hash;		/* of the text being sent */
+	/* A long SMS whose later part failed: sent again (same id, same
+	 * text), it goes on from that part, the phone having the ones
+	 * before (the reference, the id's low byte, joins them). */
+	int64_t resume_id;		/* 0: none */
+	uint32_t resume_hash;
+	int resume_part, resume_nparts;
+	unsigned resume_first_mr;
 	/* MRs last used by a second or later part of a long SMS: their
 	 * reports are not the message's (its ref is the first part's MR),
 	 * and left alone they would wait for a later message with that
@@ -283,6 +291,13 @@ ms_send_failed(struct modem_sess *s, int code, int permanent)
 
 	if (!s->sending)
 		return;
+	if (s->part > 0 && !permanent) {
+		s->resume_id = s->send_id;
+		s->resume_hash = s->send_hash;
+		s->resume_part = s->part;
+		s->resume_nparts = s->nparts;
+		s->resume_first_mr = s->first_mr;
+	}
 	if ((e = ms_event(s, MODEM_EV_SEND_FAILED)) != NULL) {
 		e->msg_id = s->send_id;
 		e->code = code;
@@ -706,6 +721,22 @@ modem_sess_ready(const struct modem_sess *s)
 	    (s->creg == 1 || s->creg == 5 || s->creg < 0);
 }
 
+/* FNV-1a of the number and text: the same SMS again, or another. */
+static uint32_t
+ms_hash(const char *dest, const char *text)
+{
+	const char *p[2] = { dest, text };
+	uint32_t h = 2166136261u;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		for (; *p[i]; p[i]++)
+			h = (h ^ (uint8_t)*p[i]) * 16777619u;
+		h = (h ^ 0xff) * 16777619u;	/* between the two */
+	}
+	return h;
+}
+
 int
 modem_sess_submit(struct modem_sess *s, int64_t msg_id, const char *dest,
     const char *text, int64_t now)
@@ -724,7 +755,15 @@ modem_sess_submit(struct modem_sess *s, int64_t msg_id, const char *dest,
 	s->part = 0;
 	s->sending = 1;
 	s->send_id = msg_id;
-	snprintf(buf, sizeof buf, "AT+CMGS=%d", s->parts[0].tpdu_octets);
+	s->send_hash = ms_hash(dest, text);
+	if (s->resume_id == msg_id && s->resume_hash == s->send_hash &&
+	    s->resume_nparts == n) {
+		s->part = s->resume_part;
+		s->first_mr = s->resume_first_mr;
+	}
+	s->resume_id = 0;
+	snprintf(buf, sizeof buf, "AT+CMGS=%d",
+	    s->parts[s->part].tpdu_octets);
 	ms_queue(s, CMD_CMGS, buf, -1, 0);
 	ms_start_next(s, now);
 	return 0;
