@@ -333,8 +333,10 @@ END_TEST
 /*
  * A long SMS whose second part fails goes again from that part: the
  * phone has the first, and the same reference joins them. It used to be
- * sent again whole, the first part twice. Another text under the same
- * id (merged notices gone on their own) starts again from the first.
+ * sent again whole, the first part twice; and what the session kept
+ * for it must outlive the messages sent while it waits for its retry.
+ * Another text under the same id (merged notices gone on their own)
+ * starts again from the first.
  */
 START_TEST(test_send_resumes_at_failed_part)
 {
@@ -354,6 +356,15 @@ START_TEST(test_send_resumes_at_failed_part)
 	ck_assert_int_eq(modem_sess_event(s, &e), 1);
 	ck_assert_int_eq(e.kind, MODEM_EV_SEND_FAILED);
 	ck_assert_int_eq(e.permanent, 0);
+	/* Another message goes while it waits for its retry. */
+	ck_assert_int_eq(modem_sess_submit(s, 8, "+8613900000031", "好",
+	    now), 0);
+	written();
+	feed("\r\n> ");
+	written();
+	feed("\r\n+CMGS: 9\r\n\r\nOK\r\n");
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_SENT);
 	/* Again: the second part only, and the message's MR is the first
 	 * part's. */
 	ck_assert_int_eq(modem_sess_submit(s, 7, "+8613900000031", text,

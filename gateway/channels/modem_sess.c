@@ -15,6 +15,7 @@
 #define MS_CONCAT 16
 #define MS_PARTS MODEM_MAX_PARTS
 #define MS_TOKENS 32
+#define MS_RESUME 8		/* long SMS to go on with */
 #define MS_PROBES 3
 
 enum ms_cmd {
@@ -88,13 +89,18 @@ struct modem_sess {
 	int prompted;
 	unsigned first_mr, mr;
 	uint32_t send_hash;		/* of the text being sent */
-	/* A long SMS whose later part failed: sent again (same id, same
-	 * text), it goes on from that part, the phone having the ones
-	 * before (the reference, the id's low byte, joins them). */
-	int64_t resume_id;		/* 0: none */
-	uint32_t resume_hash;
-	int resume_part, resume_nparts;
-	unsigned resume_first_mr;
+	/* Long SMS whose later part failed: sent again (same id, same
+	 * text), each goes on from that part, the phone having the ones
+	 * before (the reference, the id's low byte, joins them). Kept
+	 * until then (others are sent meanwhile, while it waits for its
+	 * retry), the oldest given up for a new one. */
+	struct ms_resume {
+		int64_t id;		/* 0: free */
+		uint32_t hash;
+		int part, nparts;
+		unsigned first_mr;
+	} resume[MS_RESUME];
+	unsigned resume_next;
 	/* MRs last used by a second or later part of a long SMS: their
 	 * reports are not the message's (its ref is the first part's MR),
 	 * and left alone they would wait for a later message with that
@@ -291,13 +297,10 @@ ms_send_failed(struct modem_sess *s, int code, int permanent)
 
 	if (!s->sending)
 		return;
-	if (s->part > 0 && !permanent) {
-		s->resume_id = s->send_id;
-		s->resume_hash = s->send_hash;
-		s->resume_part = s->part;
-		s->resume_nparts = s->nparts;
-		s->resume_first_mr = s->first_mr;
-	}
+	if (s->part > 0 && !permanent)
+		s->resume[s->resume_next++ % MS_RESUME] = (struct ms_resume){
+		    s->send_id, s->send_hash, s->part, s->nparts,
+		    s->first_mr };
 	if ((e = ms_event(s, MODEM_EV_SEND_FAILED)) != NULL) {
 		e->msg_id = s->send_id;
 		e->code = code;
@@ -742,7 +745,7 @@ modem_sess_submit(struct modem_sess *s, int64_t msg_id, const char *dest,
     const char *text, int64_t now)
 {
 	char buf[64];
-	int n;
+	int n, i;
 
 	/* A full queue would drop the send, unreported. */
 	if (!modem_sess_ready(s) || s->qlen == MS_QUEUE)
@@ -756,12 +759,17 @@ modem_sess_submit(struct modem_sess *s, int64_t msg_id, const char *dest,
 	s->sending = 1;
 	s->send_id = msg_id;
 	s->send_hash = ms_hash(dest, text);
-	if (s->resume_id == msg_id && s->resume_hash == s->send_hash &&
-	    s->resume_nparts == n) {
-		s->part = s->resume_part;
-		s->first_mr = s->resume_first_mr;
+	for (i = 0; i < MS_RESUME; i++) {
+		struct ms_resume *r = &s->resume[i];
+
+		if (r->id != msg_id)
+			continue;
+		if (r->hash == s->send_hash && r->nparts == n) {
+			s->part = r->part;
+			s->first_mr = r->first_mr;
+		}
+		r->id = 0;	/* used, or the text changed: from part 1 */
 	}
-	s->resume_id = 0;
 	snprintf(buf, sizeof buf, "AT+CMGS=%d",
 	    s->parts[s->part].tpdu_octets);
 	ms_queue(s, CMD_CMGS, buf, -1, 0);
