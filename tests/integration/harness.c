@@ -145,6 +145,27 @@ resp_write(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/*
+ * One request to the daemon; a failure says why, with the end of the
+ * daemon's log (a request the daemon never answered is most often the
+ * daemon gone: a sanitizer's report, say, is there).
+ */
+static void
+perform(CURL *c)
+{
+	CURLcode rc = curl_easy_perform(c);
+	char *log;
+	size_t n;
+
+	if (rc == CURLE_OK)
+		return;
+	log = tu_read(logpath);
+	n = log ? strlen(log) : 0;
+	ck_abort_msg("curl: %s; the daemon's log ends:\n%s",
+	    curl_easy_strerror(rc), log ? log + (n > 3000 ? n - 3000 : 0) :
+	    "(none)");
+}
+
 /* One request; body NULL means GET. */
 void
 http(const char *method, const char *path, const char *body,
@@ -177,7 +198,7 @@ http(const char *method, const char *path, const char *body,
 		h = curl_slist_append(h, ct);
 	}
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	ck_assert_int_eq(curl_easy_perform(c), CURLE_OK);
+	perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->code);
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
@@ -204,7 +225,7 @@ http_headers(const char *path, const char *body, const char **hdrs, int n,
 	for (i = 0; i < n; i++)
 		h = curl_slist_append(h, hdrs[i]);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	ck_assert_int_eq(curl_easy_perform(c), CURLE_OK);
+	perform(c);
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->code);
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
