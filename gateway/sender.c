@@ -85,6 +85,7 @@ struct sender {
 	struct event *wake;
 	unsigned int seed;		/* jitter */
 	int running;
+	int again;			/* more to expire: run again at once */
 	size_t claims;			/* claim transactions begun */
 	int stopping;			/* sender_stop: no more claims */
 	void (*idle)(void *);		/* ... then this, once */
@@ -546,11 +547,6 @@ sender_limited(struct sender *s, const struct sender_chan *c,
 	return until > now ? until : 0;
 }
 
-/*
- * Other notices to the same number that are due now join m as one SMS,
- * as long as it stays within max_segments; text gets the joined text.
- * Runs inside the caller's transaction; 0 or -1.
- */
 /* joined gets text and then body, without its signature, on a line of
  * its own; 0, or -1 if that does not fit in textsz. */
 static int
@@ -565,6 +561,11 @@ sender_join(const struct sender *s, char *joined, const char *text,
 	    textsz ? 0 : -1;
 }
 
+/*
+ * Other notices to the same number that are due now join m as one SMS,
+ * as long as it stays within max_segments; text gets the joined text.
+ * Runs inside the caller's transaction; 0 or -1.
+ */
 static int
 sender_merge(struct sender *s, struct store_outbound *m, int64_t now,
     char *text, size_t textsz)
@@ -653,7 +654,7 @@ sender_claim_batch(struct sender *s, int64_t now, struct sender_go *go,
 	char masked[32];
 	enum store_rc rc;
 	int64_t wait;
-	int ci, serves;
+	int ci, serves, expired = 0;
 	int64_t up_at;
 	size_t k;
 
@@ -681,6 +682,12 @@ sender_claim_batch(struct sender *s, int64_t now, struct sender_go *go,
 		if (now - m->created_at > s->cfg.max_age) {
 			if (sender_expire(s, m->id, now) != STORE_OK)
 				goto fail;
+			/* A long outage's backlog: a batch at a time, the
+			 * loop free in between. */
+			if (++expired == SENDER_BATCH) {
+				s->again = 1;
+				break;
+			}
 			continue;
 		}
 		/*
@@ -938,6 +945,10 @@ sender_run(struct sender *s)
 	}
 	s->running = 0;
 	sender_arm(s);
+	if (s->again) {
+		s->again = 0;
+		sender_wake(s);
+	}
 	return n;
 }
 

@@ -951,6 +951,24 @@ START_TEST(test_stale_message_expires_at_claim)
 }
 END_TEST
 
+/* A long outage's stale backlog expires a batch (32) at a time, the loop
+ * free between batches, and the sender due again at once. */
+START_TEST(test_stale_backlog_expires_in_batches)
+{
+	int i;
+
+	for (i = 0; i < 40; i++)
+		queue_notice(VHEAD, "'stale'", T0 - 3 * 86400, T0 - 3 * 86400);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'failed'"), 32);
+	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_NONBLOCK), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'failed'"), 40);
+	ck_assert_int_eq(tu_lines(F.outbox), 0);
+}
+END_TEST
+
 /*
  * A group is answered only once its commit is on disk, and the loop does
  * not wait for the disk meanwhile: with the WAL's sync held, the group is
@@ -1605,6 +1623,7 @@ main(void)
 	tcase_add_exit_test(tc, test_failed_sync_mid_group_unanswered, 1);
 	tcase_add_test(tc, test_refused_by_every_channel_expires);
 	tcase_add_test(tc, test_stale_message_expires_at_claim);
+	tcase_add_test(tc, test_stale_backlog_expires_in_batches);
 	suite_add_tcase(s, tc);
 	failed = tu_run(s);
 	return failed;
