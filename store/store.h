@@ -409,11 +409,10 @@ enum store_rc store_outbound_failed(struct store *, int64_t id,
     const char *error);
 /*
  * Merging: other queued, due, non-reply messages to the same number never
- * offered before (up to max, by priority and age, text copied): one that
- * may be on the phone already is not sent again inside another; and
- * absorbing one into a
- * carrier message. Absorbed rows follow their carrier: sent, queued again
- * (separately) or failed with it.
+ * offered before (one that may be on the phone already is not sent again
+ * inside another), up to max, by priority and age, text copied; and
+ * absorbing one into a carrier message. Absorbed rows follow their
+ * carrier: sent, queued again (separately) or failed with it.
  */
 enum store_rc store_outbound_mergeable(struct store *, int64_t now,
     const char *to, int64_t carrier, struct store_outbound *out, size_t max,
