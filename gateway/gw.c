@@ -48,13 +48,16 @@ gw_modem_inbound(void *arg, const char *channel, const struct modem_event *e)
 
 static void
 gw_modem_dlr(void *arg, const char *channel, const char *ref,
-    const char *status)
+    const char *to, const char *status)
 {
 	struct gw *g = arg;
+	char e164[PHONE_MAX];
 
 	if (store_begin(g->store) != STORE_OK)
 		return;
-	if (store_outbound_dlr_ref(g->store, channel, ref, status,
+	/* A number we cannot read: the newest message with that MR. */
+	if (store_outbound_dlr_ref(g->store, channel, ref,
+	    phone_normalize(to, e164, sizeof e164) == 0 ? e164 : NULL, status,
 	    clock_now(&g->clock)) == STORE_ERR ||
 	    store_commit(g->store) != STORE_OK)
 		store_rollback(g->store);

@@ -461,8 +461,8 @@ http_dlr_apply(struct http *h, const char *channel, const char *ref,
 
 	if (status == NULL)
 		return 0;	/* intermediate: buffered, at the SMSC */
-	rc = ref ? store_outbound_dlr_ref(h->g->store, channel, ref, status,
-	    now) : store_outbound_dlr(h->g->store, id, status, now);
+	rc = ref ? store_outbound_dlr_ref(h->g->store, channel, ref, NULL,
+	    status, now) : store_outbound_dlr(h->g->store, id, status, now);
 	if (rc == STORE_ERR || rc == STORE_BUSY)
 		return -1;
 	log_info("delivery report %s for outbound %s%lld: %s",

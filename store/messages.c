@@ -226,7 +226,7 @@ store_outbound_dlr(struct store *s, int64_t id, const char *status,
 
 enum store_rc
 store_outbound_dlr_ref(struct store *s, const char *channel, const char *ref,
-    const char *status, int64_t at)
+    const char *to, const char *status, int64_t at)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_BY_REF);
 	int64_t id;
@@ -234,6 +234,8 @@ store_outbound_dlr_ref(struct store *s, const char *channel, const char *ref,
 
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, channel, -1, SQLITE_STATIC);
+	if (to)
+		sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
 	if ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);

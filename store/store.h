@@ -377,10 +377,12 @@ enum store_rc store_outbound_dlr(struct store *, int64_t id,
 /* A delivery report by the provider's id: applied, or held (STORE_DUP)
  * until store_outbound_sent() learns the id, at most STORE_DLR_HOLD
  * seconds (a provider's answer is never that late; a reference that comes
- * round again later belongs to another message). */
+ * round again later belongs to another message). to: the number the
+ * report names (a modem's), or NULL; with it, the newest message with
+ * that id sent to that number. */
 #define STORE_DLR_HOLD 3600
 enum store_rc store_outbound_dlr_ref(struct store *, const char *channel,
-    const char *ref, const char *status, int64_t at);
+    const char *ref, const char *to, const char *status, int64_t at);
 /* The channel a number last wrote in on (USSD aside); STORE_NOTFOUND if
  * never. */
 enum store_rc store_inbound_last_channel(struct store *, const char *sender,

@@ -309,12 +309,14 @@ START_TEST(test_send_multipart)
 	feed("\r\n+CDS: 25\r\n0006020D91683109000030F1"
 	    "62101191000023" "62101191000523" "00\r\n");
 	ck_assert_int_eq(modem_sess_event(s, &e), 0);
-	/* The first part's (MR 1) is the message's report. */
+	/* The first part's (MR 1) is the message's report, naming the
+	 * number it went to (MRs come round: the store needs both). */
 	feed("\r\n+CDS: 25\r\n0006010D91683109000030F1"
 	    "62101191000023" "62101191000523" "00\r\n");
 	ck_assert_int_eq(modem_sess_event(s, &e), 1);
 	ck_assert_int_eq(e.kind, MODEM_EV_DLR);
 	ck_assert_int_eq(e.mr, 1);
+	ck_assert_str_eq(e.to, "+8613900000031");
 	/* A single SMS later given MR 2 gets its own report again. */
 	ck_assert_int_eq(modem_sess_submit(s, 8, "+8613900000031", "好",
 	    now), 0);

@@ -849,22 +849,30 @@ START_TEST(test_merge_lists_bounded)
 }
 END_TEST
 
-START_TEST(test_dlr)
+/* Two messages queued at 1000, to a and to b, both claimed. */
+static void
+two_claimed(const char *a, const char *b, int64_t *ida, int64_t *idb)
 {
 	struct store_outbound m;
+
+	*ida = enqueue(a, "notice", 2, 1000);
+	*idb = enqueue(b, "notice", 2, 1000);
+	ck_assert_int_eq(store_outbound_claim(st, 1000, "", 0, &m), STORE_OK);
+	ck_assert_int_eq(store_outbound_claim(st, 1000, "", 0, &m), STORE_OK);
+}
+
+START_TEST(test_dlr)
+{
 	struct store_queue_stats q;
 	int64_t a, b;
 
-	a = enqueue("+861", "reply", 0, 1000);
-	b = enqueue("+862", "reply", 0, 1000);
-	ck_assert_int_eq(store_outbound_claim(st, 1000, "", 0, &m), STORE_OK);
-	ck_assert_int_eq(store_outbound_claim(st, 1000, "", 0, &m), STORE_OK);
+	two_claimed("+861", "+862", &a, &b);
 	/* A report by our id. */
 	ck_assert_int_eq(store_outbound_sent(st, a, 1001, "P-A", "k"), STORE_OK);
 	ck_assert_int_eq(store_outbound_dlr(st, a, "delivered", 1005),
 	    STORE_OK);
 	/* A report that comes before the provider's answer is held ... */
-	ck_assert_int_eq(store_outbound_dlr_ref(st, "k", "P-B", "failed",
+	ck_assert_int_eq(store_outbound_dlr_ref(st, "k", "P-B", NULL, "failed",
 	    1003), STORE_DUP);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
 	    "dlr_pending"), 1);
@@ -875,11 +883,38 @@ START_TEST(test_dlr)
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT dlr_at FROM outbound "
 	    "WHERE dlr_status = 'failed'"), 1003);
 	/* By the provider's id, known. */
-	ck_assert_int_eq(store_outbound_dlr_ref(st, "k", "P-A", "delivered",
+	ck_assert_int_eq(store_outbound_dlr_ref(st, "k", "P-A", NULL, "delivered",
 	    1006), STORE_OK);
 	ck_assert_int_eq(store_outbound_stats(st, &q), STORE_OK);
 	ck_assert_int_eq(q.delivered, 1);
 	ck_assert_int_eq(q.undelivered, 1);
+}
+END_TEST
+
+/*
+ * A modem's references (MR) come round every 256 SMS, and a report can
+ * come days late (a phone off, then delivered): it belongs to the message
+ * with that MR sent to the number it names, not to the newest with that
+ * MR. It used to go to the newest, whoever it was sent to.
+ */
+START_TEST(test_dlr_ref_come_round)
+{
+	int64_t old, newer;
+
+	two_claimed("+8613900000031", "+8613900000032", &old, &newer);
+	ck_assert_int_eq(store_outbound_sent(st, old, 1001, "mr-7", "modem"),
+	    STORE_OK);
+	ck_assert_int_eq(store_outbound_sent(st, newer, 90000, "mr-7",
+	    "modem"), STORE_OK);
+	ck_assert_int_eq(store_outbound_dlr_ref(st, "modem", "mr-7",
+	    "+8613900000031", "delivered", 95000), STORE_OK);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT id FROM outbound WHERE "
+	    "dlr_status = 'delivered'"), old);
+	/* Without a number (a provider's report), the newest. */
+	ck_assert_int_eq(store_outbound_dlr_ref(st, "modem", "mr-7", NULL,
+	    "failed", 95001), STORE_OK);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT id FROM outbound WHERE "
+	    "dlr_status = 'failed'"), newer);
 }
 END_TEST
 
@@ -891,7 +926,7 @@ START_TEST(test_dlr_held_expires)
 	struct store_outbound m;
 	int64_t a;
 
-	ck_assert_int_eq(store_outbound_dlr_ref(st, "modem", "mr-7",
+	ck_assert_int_eq(store_outbound_dlr_ref(st, "modem", "mr-7", NULL,
 	    "delivered", 1000), STORE_DUP);
 	a = enqueue("+861", "reply", 0, 1000 + STORE_DLR_HOLD + 5);
 	ck_assert_int_eq(store_outbound_claim(st, 1000 + STORE_DLR_HOLD + 5, "",
@@ -900,9 +935,9 @@ START_TEST(test_dlr_held_expires)
 	    "mr-7", "modem"), STORE_OK);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM outbound "
 	    "WHERE dlr_status IS NOT NULL"), 0);
-	ck_assert_int_eq(store_outbound_dlr_ref(st, "modem", "mr-8", "failed",
+	ck_assert_int_eq(store_outbound_dlr_ref(st, "modem", "mr-8", NULL, "failed",
 	    2000), STORE_DUP);
-	ck_assert_int_eq(store_outbound_dlr_ref(st, "modem", "mr-9", "failed",
+	ck_assert_int_eq(store_outbound_dlr_ref(st, "modem", "mr-9", NULL, "failed",
 	    2000 + STORE_DLR_HOLD + 1), STORE_DUP);
 	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT group_concat(provider_ref) "
 	    "FROM dlr_pending"), "mr-9");
@@ -1698,6 +1733,7 @@ main(void)
 	tcase_add_test(tc, test_migrate_v12_inbound);
 	tcase_add_test(tc, test_rollback);
 	tcase_add_test(tc, test_dlr);
+	tcase_add_test(tc, test_dlr_ref_come_round);
 	tcase_add_test(tc, test_dlr_held_expires);
 	tcase_add_test(tc, test_checkpoints_happen);
 	tcase_add_test(tc, test_wal_writes_whole);

@@ -79,8 +79,9 @@ struct channel *httpprov_new(const struct config_channel *, struct curl_ev *,
 struct modem_event;
 typedef int modem_inbound_fn(void *arg, const char *channel,
     const struct modem_event *);
+/* to: the number the report names, as the modem gave it ("" if none). */
 typedef void modem_dlr_fn(void *arg, const char *channel, const char *ref,
-    const char *status);
+    const char *to, const char *status);
 
 /* A GSM/LTE modem on a serial device (type = modem). */
 struct channel *modem_new(const struct config_channel *, struct event_base *,

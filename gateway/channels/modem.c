@@ -216,8 +216,8 @@ modem_pump(struct modem *m)
 			snprintf(ref, sizeof ref, "mr-%u", e->mr);
 			/* 23.040 §9.2.3.15: 0-31 done, 32-63 still trying. */
 			if (e->status < 32 || e->status >= 64)
-				m->dlr(m->arg, m->ch->name, ref, e->status < 32 ?
-				    "delivered" : "failed");
+				m->dlr(m->arg, m->ch->name, ref, e->to,
+				    e->status < 32 ? "delivered" : "failed");
 			break;
 		case MODEM_EV_REOPEN:
 			log_warnx("modem %s: no answer; reopening %s",

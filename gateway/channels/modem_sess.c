@@ -492,6 +492,7 @@ ms_pdu_line(struct modem_sess *s, const char *line, size_t len, int64_t now)
 		    (e = ms_event(s, MODEM_EV_DLR)) != NULL) {
 			e->mr = p->mr;
 			e->status = p->status;
+			snprintf(e->to, sizeof e->to, "%s", p->addr);
 		}
 		if (ctx == PDU_SR && slot >= 0) {
 			char cmd[32];

@@ -52,6 +52,7 @@ enum modem_ev_kind {
 struct modem_event {
 	enum modem_ev_kind kind;
 	char from[MODEM_ADDR_MAX];
+	char to[MODEM_ADDR_MAX];	/* DLR: the recipient it names */
 	char text[MODEM_TEXT_MAX];
 	char provider_id[96];	/* stable across re-reads: dedup key */
 	int partial;		/* concatenation timed out */
