@@ -189,16 +189,23 @@ main(int argc, char **argv)
 	lockfd = lock_database(cfg->database);
 	if ((g = gw_new(base, cfg, err, sizeof err)) == NULL)
 		fatalx("%s", err);
-	if ((http = http_new(g, err, sizeof err)) == NULL)
-		fatalx("%s", err);
 	m.base = base;
 	m.g = g;
 	m.deadline = evtimer_new(base, main_deadline_cb, &m);
+	/*
+	 * Before the port is open: whoever sees it listening may stop the
+	 * daemon, and a SIGTERM in between killed it unhandled (exit by
+	 * signal 15, in check_daemon once, a test whose 413 the HTTP
+	 * thread gave before this thread got here). One that comes now
+	 * waits for the loop.
+	 */
 	ev_term = evsignal_new(base, SIGTERM, main_signal_cb, &m);
 	ev_int = evsignal_new(base, SIGINT, main_signal_cb, &m);
 	if (!ev_term || !ev_int || evsignal_add(ev_term, NULL) ||
 	    evsignal_add(ev_int, NULL))
 		fatalx("cannot install signal handlers");
+	if ((http = http_new(g, err, sizeof err)) == NULL)
+		fatalx("%s", err);
 	log_info("baoxued %s started (%s clock, time zone %s)",
 	    BAOXUE_VERSION, cfg->clock_manual ? "manual" : "system",
 	    cfg->timezone);
