@@ -671,26 +671,40 @@ connect_burst(int *fd, int n, int ms)
 	return done;
 }
 
-START_TEST(test_connections_bounded)
+/* A request half sent, and one whole that closes its connection. */
+static const char partial[] = "POST /sms/inbound HTTP/1.1\r\n"
+    "Host: x\r\nContent-Length: 6000\r\n\r\nfrom=1380";
+static const char health[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n"
+    "Connection: close\r\n\r\n";
+
+/* baoxued with max_connections 4 (and more of [inbound.http]), and
+ * three clients holding a request half sent. */
+static void
+start_capped(const char *more, int held[3])
 {
-	static const char partial[] = "POST /sms/inbound HTTP/1.1\r\n"
-	    "Host: x\r\nContent-Length: 6000\r\n\r\nfrom=1380";
-	static const char health[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n"
-	    "Connection: close\r\n\r\n";
-	int held[4], waiting, i;
-	struct resp r;
-	char buf[64];
-	char *log;
+	char extra[256];
+	int i;
 
 	setup_dirs();
-	write_conf_at("manual", "2026-09-01T09:00:00+08:00",
-	    "[inbound.http]\nmax_connections = 4\n");
+	snprintf(extra, sizeof extra, "[inbound.http]\nmax_connections = 4\n"
+	    "%s", more);
+	write_conf_at("manual", "2026-09-01T09:00:00+08:00", extra);
 	start_daemon_configured();
 	for (i = 0; i < 3; i++) {
 		ck_assert_int_ge(held[i] = raw_connect(), 0);
 		ck_assert_int_eq(write(held[i], partial, sizeof partial - 1),
 		    (ssize_t)sizeof partial - 1);
 	}
+}
+
+START_TEST(test_connections_bounded)
+{
+	int held[4], waiting, i;
+	struct resp r;
+	char buf[64];
+	char *log;
+
+	start_capped("", held);
 	/* The fourth is this request's own. */
 	http(NULL, "/healthz", NULL, NULL, NULL, &r);
 	ck_assert_int_eq(r.code, 200);
@@ -774,23 +788,11 @@ keepalive_healthz(int fd)
  */
 START_TEST(test_slow_clients_make_room)
 {
-	static const char partial[] = "POST /sms/inbound HTTP/1.1\r\n"
-	    "Host: x\r\nContent-Length: 6000\r\n\r\nfrom=1380";
-	static const char health[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n"
-	    "Connection: close\r\n\r\n";
 	int held[3], busy, waiting, i;
 	char buf[64];
 	char *log;
 
-	setup_dirs();
-	write_conf_at("manual", "2026-09-01T09:00:00+08:00",
-	    "[inbound.http]\nmax_connections = 4\nslow_timeout = 2\n");
-	start_daemon_configured();
-	for (i = 0; i < 3; i++) {
-		ck_assert_int_ge(held[i] = raw_connect(), 0);
-		ck_assert_int_eq(write(held[i], partial, sizeof partial - 1),
-		    (ssize_t)sizeof partial - 1);
-	}
+	start_capped("slow_timeout = 2\n", held);
 	ck_assert_int_ge(busy = raw_connect(), 0);
 	ck_assert(keepalive_healthz(busy));
 	ck_assert_int_ge(waiting = raw_connect(), 0);
