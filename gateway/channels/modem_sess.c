@@ -266,6 +266,19 @@ ms_queue_init(struct modem_sess *s)
 		    CMD_PLAIN, ms_init[i], -1, 1);
 }
 
+#define MS_FNV_INIT 2166136261u
+
+/* FNV-1a over text, from h (MS_FNV_INIT to begin). */
+static uint32_t
+ms_fnv(uint32_t h, const char *text)
+{
+	const unsigned char *u;
+
+	for (u = (const unsigned char *)text; *u; u++)
+		h = (h ^ *u) * 16777619u;
+	return h;
+}
+
 static void ms_send_failed(struct modem_sess *, int code, int permanent);
 
 void
@@ -426,13 +439,8 @@ ms_got_deliver(struct modem_sess *s, const struct sms_pdu *p, int slot,
 		/* The SMSC timestamp has one-second resolution: two texts
 		 * sent in one second differ by their content (FNV-1a), a
 		 * re-read of the same stored SMS does not. */
-		uint32_t h = 2166136261u;
-		const unsigned char *u;
-
-		for (u = (const unsigned char *)p->text; *u; u++)
-			h = (h ^ *u) * 16777619u;
 		snprintf(pid, sizeof pid, "%s/%lld/%08x/1", p->addr,
-		    (long long)p->scts, (unsigned)h);
+		    (long long)p->scts, (unsigned)ms_fnv(MS_FNV_INIT, p->text));
 		ms_deliver(s, p->addr, p->text, pid, &slot, 1, 0);
 		return;
 	}
@@ -725,22 +733,6 @@ modem_sess_ready(const struct modem_sess *s)
 	    (s->creg == 1 || s->creg == 5 || s->creg < 0);
 }
 
-/* FNV-1a of the number and text: the same SMS again, or another. */
-static uint32_t
-ms_hash(const char *dest, const char *text)
-{
-	const char *p[2] = { dest, text };
-	uint32_t h = 2166136261u;
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		for (; *p[i]; p[i]++)
-			h = (h ^ (uint8_t)*p[i]) * 16777619u;
-		h = (h ^ 0xff) * 16777619u;	/* between the two */
-	}
-	return h;
-}
-
 int
 modem_sess_submit(struct modem_sess *s, int64_t msg_id, const char *dest,
     const char *text, int64_t now)
@@ -759,7 +751,9 @@ modem_sess_submit(struct modem_sess *s, int64_t msg_id, const char *dest,
 	s->part = 0;
 	s->sending = 1;
 	s->send_id = msg_id;
-	s->send_hash = ms_hash(dest, text);
+	/* The same SMS again, or another: number, a line break (never in
+	 * a number), text. */
+	s->send_hash = ms_fnv(ms_fnv(ms_fnv(MS_FNV_INIT, dest), "\n"), text);
 	for (i = 0; i < MS_RESUME; i++) {
 		struct ms_resume *r = &s->resume[i];
 
