@@ -46,6 +46,8 @@ store_case_open(struct store *s, struct store_case *c)
 	sqlite3_bind_text(st, 10, c->last_action, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 11, c->last_action_at);
 	sqlite3_bind_int64(st, 12, c->absent_since);
+	sqlite3_bind_int64(st, 13, c->level_at);
+	sqlite3_bind_int64(st, 14, c->next_at);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 		sqlite3_reset(st);

@@ -233,8 +233,9 @@ enum store_rc store_people_in(struct store *, const char *role,
 enum store_rc store_student_get_id(struct store *, int64_t id,
     struct store_student *out);
 
-/* Cases. store_case_open sets c->id; STORE_DUP if the student already has
- * an open case (one per student). */
+/* Cases. store_case_open inserts c whole (its ladder fields too) and sets
+ * c->id; STORE_DUP if the student already has an open case (one per
+ * student). */
 enum store_rc store_case_open(struct store *, struct store_case *c);
 enum store_rc store_case_get(struct store *, int64_t id, struct store_case *);
 /* The open case of a student, or the newest closed one; NOTFOUND if none. */

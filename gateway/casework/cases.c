@@ -88,7 +88,7 @@ cw_case_open(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 
 	memset(&cs, 0, sizeof cs);
 	cs.student_id = s->id;
-	cs.level = 1;
+	cw_ladder_plan(cw, &cs, v, m->now);
 	cs.dropout = dropout;
 	snprintf(cs.reason, sizeof cs.reason, "%s", c->reason ? c->reason : "");
 	cs.days_absent = c->days;

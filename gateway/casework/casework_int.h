@@ -112,8 +112,13 @@ int cw_case_absence(struct casework *, struct cw_msg *, const struct cmd *,
     const struct store_person *reporter);
 
 /* The ladder (escalate.c). */
-/* Level 1 for a case just opened; *assignee gets the phone of the level 1
- * task's person ("" if none), who then needs no separate notice. */
+/* The level 1 fields (level, level_at, next_at) of a case about to be
+ * opened at t, so that its row is inserted whole. */
+void cw_ladder_plan(struct casework *, struct store_case *,
+    const struct cw_view *, int64_t t);
+/* Level 1 for a case just opened with cw_ladder_plan()'s fields; *assignee
+ * gets the phone of the level 1 task's person ("" if none), who then needs
+ * no separate notice. */
 int cw_ladder_start(struct casework *, struct cw_msg *, struct store_case *,
     const struct store_student *, const struct cw_view *, char *assignee);
 /* RET: every open task done, the ladder stopped. */

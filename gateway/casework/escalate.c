@@ -157,18 +157,50 @@ cw_open_task_due(struct casework *cw, const struct store_case *cs)
 	return due;
 }
 
+/* The deadline of the task level k gives at t (0: the level has none). */
+static int64_t
+cw_level_due(struct casework *cw, const struct cw_view *v, int k, int64_t t)
+{
+	const struct ladder_level *lv = &cw->ladder->lv[k - 1];
+
+	return lv->task[0] ? ladder_after(cw->ladder, t, lv->deadline_days,
+	    cw_pct(cw, v)) : 0;
+}
+
+/* The case's own fields for entering level k at t; no store access. */
+static void
+cw_level_plan(struct casework *cw, struct store_case *cs,
+    const struct cw_view *v, int k, int64_t t)
+{
+	cs->level = k;
+	cs->level_at = t;
+	cs->hold[0] = '\0';
+	cs->next_at = cw_next_at(cw, cs, v, k, cw_level_due(cw, v, k, t));
+	if (k > 1) {
+		snprintf(cs->last_action, sizeof cs->last_action, "level");
+		cs->last_action_at = t;
+	}
+}
+
+void
+cw_ladder_plan(struct casework *cw, struct store_case *cs,
+    const struct cw_view *v, int64_t t)
+{
+	cw_level_plan(cw, cs, v, 1, t);
+}
+
 /*
  * The case enters level k at time t: its task (to the first person found),
  * its notices, the ledger row, and when to look next. *assignee gets the
- * task's phone ("" if none).
+ * task's phone ("" if none). stored: the case's row already holds
+ * cw_level_plan()'s fields (a case inserted so), and is not written again.
  */
 static int
 cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
     const struct store_student *s, const struct cw_view *v, int k, int64_t t,
-    char *assignee)
+    char *assignee, int stored)
 {
-	const struct ladder *l = cw->ladder;
-	const struct ladder_level *lv = &l->lv[k - 1];
+	const struct ladder_level *lv = &cw->ladder->lv[k - 1];
 	char phones[CW_MAX_NOTIFY][STORE_PHONE_MAX], key[48], detail[48];
 	struct store_person who;
 	struct store_task task;
@@ -177,16 +209,14 @@ cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 	int r;
 
 	assignee[0] = '\0';
-	cs->level = k;
-	cs->level_at = t;
-	cs->hold[0] = '\0';
+	if (!stored)
+		cw_level_plan(cw, cs, v, k, t);
 	memset(&task, 0, sizeof task);
 	if (lv->task[0]) {
 		if ((r = cw_who_first(cw, s, v, lv->assignee, lv->nassignee,
 		    &who)) < 0)
 			return -1;
-		task.due_at = ladder_after(l, t, lv->deadline_days,
-		    cw_pct(cw, v));
+		task.due_at = cw_level_due(cw, v, k, t);
 		if (r == 0) {
 			log_warnx("case %lld level %d: nobody to take the %s "
 			    "task", (long long)cs->id, k, lv->task);
@@ -200,7 +230,7 @@ cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 			task.assignee_id = who.id;
 			task.created_at = t;
 			task.remind_at = t + (task.due_at - t) *
-			    l->reminder_pct / 100;
+			    cw->ladder->reminder_pct / 100;
 			snprintf(key, sizeof key, "task_%s", lv->task);
 			if (store_task_add(cw->store, &task) != STORE_OK ||
 			    cw_lvars(cw, &x, v, cs->id, k, task.due_at) != 0 ||
@@ -229,13 +259,10 @@ cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 	if (k > 1 && cw_event_at(cw, m, t, cs->id, s->id, 0, "level",
 	    detail) != 0)
 		return -1;
-	cs->next_at = cw_next_at(cw, cs, v, k, task.due_at);
-	if (k > 1) {
-		snprintf(cs->last_action, sizeof cs->last_action, "level");
-		cs->last_action_at = t;
-	}
 	log_info("case %lld at level %d%s%s", (long long)cs->id, k,
 	    assignee[0] ? ", task " : "", assignee[0] ? lv->task : "");
+	if (stored)
+		return 0;
 	return store_case_update(cw->store, cs) == STORE_OK ? 0 : -1;
 }
 
@@ -243,7 +270,7 @@ int
 cw_ladder_start(struct casework *cw, struct cw_msg *m, struct store_case *cs,
     const struct store_student *s, const struct cw_view *v, char *assignee)
 {
-	return cw_enter_level(cw, m, cs, s, v, 1, m->now, assignee);
+	return cw_enter_level(cw, m, cs, s, v, 1, m->now, assignee, 1);
 }
 
 /* One level up at t, if there is one; else the ladder stops there. */
@@ -262,7 +289,7 @@ cw_climb(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 	if (store_student_get_id(cw->store, cs->student_id, &s) != STORE_OK ||
 	    cw_view(cw, &s, &v) != 0)
 		return -1;
-	return cw_enter_level(cw, m, cs, &s, &v, cs->level + 1, t, who);
+	return cw_enter_level(cw, m, cs, &s, &v, cs->level + 1, t, who, 0);
 }
 
 static int
