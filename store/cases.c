@@ -166,13 +166,24 @@ store_event_last(struct store *s, int64_t case_id, char *what, size_t whatsz,
 }
 
 enum store_rc
-store_watcher_add(struct store *s, int64_t case_id, const char *phone)
+store_watchers_add(struct store *s, int64_t case_id,
+    const char (*phones)[STORE_PHONE_MAX], size_t n)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_WATCHER_PUT);
+	sqlite3_stmt *st = store_stmt(s, STMT_WATCHERS_PUT);
+	enum store_rc rc = STORE_OK;
+	size_t i = 0, k;
 
-	sqlite3_bind_int64(st, 1, case_id);
-	sqlite3_bind_text(st, 2, phone, -1, SQLITE_STATIC);
-	return store_exec(s, st);
+	while (rc == STORE_OK && i < n) {
+		sqlite3_bind_int64(st, 1, case_id);
+		for (k = 0; k < STORE_WATCHERS_PUT; k++, i++)
+			if (i < n)
+				sqlite3_bind_text(st, (int)k + 2, phones[i], -1,
+				    SQLITE_STATIC);
+			else
+				sqlite3_bind_null(st, (int)k + 2);
+		rc = store_exec(s, st);
+	}
+	return rc;
 }
 
 enum store_rc

@@ -249,9 +249,10 @@ enum store_rc store_event_add(struct store *, const struct store_event *);
 /* The newest event of a case; NOTFOUND if none. what is copied. */
 enum store_rc store_event_last(struct store *, int64_t case_id, char *what,
     size_t whatsz, int64_t *at);
-/* Who has been told about a case (phones, E.164). */
-enum store_rc store_watcher_add(struct store *, int64_t case_id,
-    const char *phone);
+/* Who has been told about a case (phones, E.164): n phones added at once,
+ * empty strings and phones already there skipped. */
+enum store_rc store_watchers_add(struct store *, int64_t case_id,
+    const char (*phones)[STORE_PHONE_MAX], size_t n);
 enum store_rc store_watchers(struct store *, int64_t case_id,
     char (*phones)[STORE_PHONE_MAX], size_t max, size_t *n);
 

@@ -78,6 +78,7 @@ void store_walsync_ask(struct store_walsync *);
  * store_rcache_txend when a transaction ends or begins.
  */
 #define STORE_RCACHE_PEOPLE 8	/* people kept per (role, scope) */
+#define STORE_WATCHERS_PUT 8	/* phones per WATCHERS_PUT statement */
 int store_rcache_place(struct store *, const char *code,
     struct store_place *, enum store_rc *rc);
 void store_rcache_place_put(struct store *, const char *code,

@@ -28,6 +28,7 @@
 #define VHEAD2 "+8613800000014"	/* village_head V02 */
 #define OFFICIAL "+8613800000006"	/* township_official T01 */
 #define HT_S02 "+8613800000021"	/* head_teacher K0701 (S02) */
+#define TEACHER "+8613800000112"	/* teacher S01, no class of its own */
 
 /* 20240101 张小明 K0302 V01 left_behind; 20240102 李四 K0302 V02 none. */
 
@@ -269,6 +270,20 @@ START_TEST(test_ret_strikes_off_and_tells_the_same_people)
 }
 END_TEST
 
+/* A teacher off the dual line who reported the absence hears of the end. */
+START_TEST(test_ret_tells_the_reporter)
+{
+	long long before;
+
+	sms(TEACHER, "ABS 20240101 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 1);
+	before = rows("SELECT max(id) FROM outbound");
+	sms(PRINCIPAL, "RET 20240101");
+	ck_assert_str_eq(notified(before, "%销号#1%"),
+	    HT "," INSPECTOR "," VHEAD1 "," OFFICIAL "," TEACHER);
+}
+END_TEST
+
 START_TEST(test_ret_without_case)
 {
 	sms(HT, "RET 20240102");
@@ -376,6 +391,7 @@ main(void)
 	tcase_add_test(tc, test_leave);
 	tcase_add_test(tc, test_drop);
 	tcase_add_test(tc, test_ret_strikes_off_and_tells_the_same_people);
+	tcase_add_test(tc, test_ret_tells_the_reporter);
 	tcase_add_test(tc, test_ret_without_case);
 	tcase_add_test(tc, test_case_query);
 	tcase_add_test(tc, test_scope);

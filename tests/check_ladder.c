@@ -188,6 +188,17 @@ START_TEST(test_ret_stops_each_level)
 	sms(HT, "RET 20240102");
 	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
 	    "'open'"), 0);
+	/* Whoever was told of the case on the way is told of its end: the
+	 * dual line, each level's task holders and those it notified. */
+	ck_assert_int_eq(sent("notice", VHEAD2, "已返校"), 1);
+	ck_assert_int_eq(sent("notice", PRINCIPAL, "已返校"), 1);
+	ck_assert_int_eq(sent("notice", TOWNHEAD, "已返校"), _i >= 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound o JOIN people p "
+	    "ON p.phone = o.recipient WHERE p.role = 'village_cadre' AND "
+	    "p.scope = 'V02' AND o.kind = 'notice' AND o.text LIKE "
+	    "'%已返校%'"), _i >= 1);
+	ck_assert_int_eq(sent("notice", BUREAU, "已返校"), _i >= 2);
+	ck_assert_int_eq(sent("notice", COUNTY, "已返校"), _i >= 3);
 	ck_assert_int_eq(rows("SELECT next_at IS NULL FROM cases"), 1);
 	before = rows("SELECT count(*) FROM outbound");
 	at(120 * D);

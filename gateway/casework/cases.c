@@ -80,7 +80,8 @@ cw_case_open(struct casework *cw, struct cw_msg *m, const struct cmd *c,
     const struct store_student *s, const struct cw_view *v,
     const struct store_person *rep, int dropout)
 {
-	char list[CW_MAX_NOTIFY][STORE_PHONE_MAX], detail[96];
+	/* The dual line, then the reporter and the task's person. */
+	char list[CW_MAX_NOTIFY + 2][STORE_PHONE_MAX], detail[96];
 	char assignee[STORE_PHONE_MAX];
 	struct cw_case_vars cv;
 	struct store_case cs;
@@ -106,15 +107,16 @@ cw_case_open(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 	    c->days, c->reason ? c->reason : "", dropout);
 	if (cw_event(cw, m, cs.id, s->id, rep->id, "open", detail) != 0 ||
 	    cw_dual_line(cw, s, v, list, &n) != 0 ||
-	    store_watcher_add(cw->store, cs.id, m->from) != STORE_OK)
+	    cw_ladder_start(cw, m, &cs, s, v, assignee) != 0)
 		return -1;
-	for (i = 0; i < n; i++)
-		if (store_watcher_add(cw->store, cs.id, list[i]) != STORE_OK)
-			return -1;
+	/* Told of the opening, told of the end: the dual line, the reporter
+	 * and the task's person, in one statement. */
+	snprintf(list[n], STORE_PHONE_MAX, "%s", m->from);
+	snprintf(list[n + 1], STORE_PHONE_MAX, "%s", assignee);
+	if (store_watchers_add(cw->store, cs.id, list, n + 2) != STORE_OK)
+		return -1;
 	/* Level 1 of the ladder: its task SMS tells the village head all a
 	 * notice would, so the task's person gets no second SMS. */
-	if (cw_ladder_start(cw, m, &cs, s, v, assignee) != 0)
-		return -1;
 	for (i = 0; i < n; i++)
 		if (!strcmp(list[i], assignee))
 			list[i][0] = '\0';

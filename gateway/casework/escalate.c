@@ -191,25 +191,27 @@ cw_ladder_plan(struct casework *cw, struct store_case *cs,
 
 /*
  * The case enters level k at time t: its task (to the first person found),
- * its notices, the ledger row, and when to look next. *assignee gets the
- * task's phone ("" if none). stored: the case's row already holds
- * cw_level_plan()'s fields (a case inserted so), and is not written again.
+ * its notices, its watchers, the ledger row, and when to look next.
+ * *assignee gets the task's phone ("" if none). opening: the case is being
+ * opened, its row inserted with cw_level_plan()'s fields, and the caller
+ * records its watchers with the assignee.
  */
 static int
 cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
     const struct store_student *s, const struct cw_view *v, int k, int64_t t,
-    char *assignee, int stored)
+    char *assignee, int opening)
 {
 	const struct ladder_level *lv = &cw->ladder->lv[k - 1];
-	char phones[CW_MAX_NOTIFY][STORE_PHONE_MAX], key[48], detail[48];
+	/* Those told of the level, then the task's person. */
+	char phones[CW_MAX_NOTIFY + 1][STORE_PHONE_MAX], key[48], detail[48];
 	struct store_person who;
 	struct store_task task;
 	struct cw_lvars x;
-	size_t n = 0, i;
+	size_t n = 0;
 	int r;
 
 	assignee[0] = '\0';
-	if (!stored)
+	if (!opening)
 		cw_level_plan(cw, cs, v, k, t);
 	memset(&task, 0, sizeof task);
 	if (lv->task[0]) {
@@ -235,9 +237,7 @@ cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 			if (store_task_add(cw->store, &task) != STORE_OK ||
 			    cw_lvars(cw, &x, v, cs->id, k, task.due_at) != 0 ||
 			    cw_lvars_task(cw, &x, &task) != 0 ||
-			    cw_send(cw, m, who.phone, "task", key, x.v, 10) != 0 ||
-			    store_watcher_add(cw->store, cs->id, who.phone) !=
-			    STORE_OK)
+			    cw_send(cw, m, who.phone, "task", key, x.v, 10) != 0)
 				return -1;
 			snprintf(assignee, STORE_PHONE_MAX, "%s", who.phone);
 		}
@@ -250,18 +250,18 @@ cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 		if (cw_notify_kind(cw, m, phones, n, "escalation", key, x.v,
 		    8) != 0)
 			return -1;
-		for (i = 0; i < n; i++)
-			if (store_watcher_add(cw->store, cs->id, phones[i]) !=
-			    STORE_OK)
-				return -1;
 	}
+	snprintf(phones[n], STORE_PHONE_MAX, "%s", assignee);
+	if (!opening && store_watchers_add(cw->store, cs->id, phones, n + 1) !=
+	    STORE_OK)
+		return -1;
 	snprintf(detail, sizeof detail, "level=%d", k);
 	if (k > 1 && cw_event_at(cw, m, t, cs->id, s->id, 0, "level",
 	    detail) != 0)
 		return -1;
 	log_info("case %lld at level %d%s%s", (long long)cs->id, k,
 	    assignee[0] ? ", task " : "", assignee[0] ? lv->task : "");
-	if (stored)
+	if (opening)
 		return 0;
 	return store_case_update(cw->store, cs) == STORE_OK ? 0 : -1;
 }
