@@ -397,11 +397,58 @@ answered(struct msg *m, int code, const char *body)
 
 /* Picks the next message; students in flight are never picked twice. */
 static void
+compose_bad(struct drive *d, struct msg *m)
+{
+	static const char *const bad[] = {
+		"ABS 39999999 3", "HELLO", "ABS 30000001 99", "RET",
+		"ABS 30000002 0"
+	};
+	char ph[16];
+	int i;
+
+	m->kind = K_BAD;
+	head_teacher_phone(rnd(d) % NCLASS, ph, sizeof ph);
+	snprintf(m->body, sizeof m->body, "from=%s&text=%s&id=b%ld-%ld&"
+	    "token=%s", ph, bad[rnd(d) % 5], d->run, ++d->last_id, d->token);
+	for (i = 0; m->body[i]; i++)	/* form encoding */
+		if (m->body[i] == ' ')
+			m->body[i] = '+';
+}
+
+/* A student with an open case and nothing in flight, or -1. */
+static int
+open_pick(struct drive *d)
+{
+	int tries, i;
+
+	for (tries = 0; d->nopen > 0 && tries < 8; tries++) {
+		i = d->open_list[rnd(d) % (unsigned)d->nopen];
+		if (d->state[i] == 1)
+			return i;
+	}
+	return -1;
+}
+
+/* A student with no case and nothing in flight, or -1: once nearly every
+ * student of the county has a case open (a long run), there is none. */
+static int
+free_pick(struct drive *d)
+{
+	int tries, i;
+
+	for (tries = 0; tries < 256; tries++) {
+		i = (int)(rnd(d) % STUDENTS);
+		if (d->state[i] == 0)
+			return i;
+	}
+	return -1;
+}
+
+static void
 compose(struct drive *d, struct msg *m)
 {
 	unsigned r = rnd(d) % 100;
 	char no[16], ph[16];
-	int i, tries;
 
 	m->student = -1;
 	if (r < 5 && d->have_last) {
@@ -410,38 +457,18 @@ compose(struct drive *d, struct msg *m)
 		return;
 	}
 	if (r < 12) {
-		static const char *const bad[] = {
-			"ABS 39999999 3", "HELLO", "ABS 30000001 99", "RET",
-			"ABS 30000002 0"
-		};
-
-		m->kind = K_BAD;
-		head_teacher_phone(rnd(d) % NCLASS, ph, sizeof ph);
-		snprintf(m->body, sizeof m->body, "from=%s&text=%s&id=b%ld-%ld&"
-		    "token=%s", ph, bad[rnd(d) % 5], d->run, ++d->last_id,
-		    d->token);
-		for (i = 0; m->body[i]; i++)	/* form encoding */
-			if (m->body[i] == ' ')
-				m->body[i] = '+';
+		compose_bad(d, m);
 		return;
 	}
-	if (r < 42 && d->nopen > 0) {
-		for (tries = 0; tries < 8; tries++) {
-			i = d->open_list[rnd(d) % (unsigned)d->nopen];
-			if (d->state[i] == 1)
-				break;
-		}
-		if (d->state[i] == 1) {
-			m->kind = r < 32 ? K_RET : K_ABS_AGAIN;
-			m->student = i;
-		}
-	}
-	if (m->student < 0) {
-		do
-			i = (int)(rnd(d) % STUDENTS);
-		while (d->state[i] != 0);
+	if (r < 42 && (m->student = open_pick(d)) >= 0)
+		m->kind = r < 32 ? K_RET : K_ABS_AGAIN;
+	else if ((m->student = free_pick(d)) >= 0)
 		m->kind = K_ABS_NEW;
-		m->student = i;
+	else if ((m->student = open_pick(d)) >= 0)
+		m->kind = K_RET;	/* the county is full: students return */
+	else {
+		compose_bad(d, m);
+		return;
 	}
 	d->state[m->student] = 2;
 	student_no(m->student, no, sizeof no);
