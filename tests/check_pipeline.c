@@ -792,6 +792,21 @@ START_TEST(test_outbox_must_be_a_file)
 }
 END_TEST
 
+/* A signature that is not text would make every SMS fail: refused at
+ * start, with its reason. */
+START_TEST(test_signature_must_be_text)
+{
+	char err[512];
+	struct gw *g;
+
+	snprintf(F.cfg.signature, sizeof F.cfg.signature, "\xe3\x80");
+	g = gw_new(F.base, &F.cfg, err, sizeof err);
+	ck_assert_ptr_null(g);
+	ck_assert_msg(strstr(err, "signature is not valid UTF-8") != NULL,
+	    "%s", err);
+}
+END_TEST
+
 /*
  * A background checkpoint that fails is said in the log as it starts
  * failing and as it succeeds again: otherwise only /healthz would tell,
@@ -1595,6 +1610,7 @@ main(void)
 	tcase_add_test(tc, test_totals_counted_at_start);
 	tcase_add_test(tc, test_sender_idle_while_channels_down);
 	tcase_add_test(tc, test_outbox_must_be_a_file);
+	tcase_add_test(tc, test_signature_must_be_text);
 	tcase_add_test(tc, test_outbox_one_fsync_per_pass);
 	tcase_add_test(tc, test_outbox_other_database);
 	tcase_add_test(tc, test_outbox_line_without_database);

@@ -278,6 +278,12 @@ casework_new(struct store *st, const struct catalog *cat,
 	cw->parser = parser;
 	snprintf(cw->signature, sizeof cw->signature, "%s",
 	    cfg->signature ? cfg->signature : "");
+	cw->siglen = strlen(cw->signature);
+	if (smslen_measure(cw->signature, cw->siglen, &cw->sig) != 0) {
+		snprintf(err, errsz, "signature is not valid UTF-8 text");
+		free(cw);
+		return NULL;
+	}
 	cw->threshold = cfg->threshold > 0 ? cfg->threshold : 2;
 	cw->special_threshold = cfg->special_threshold > 0 ?
 	    cfg->special_threshold : 1;
@@ -315,7 +321,7 @@ cw_enqueue(struct casework *cw, const char *to, const char *kind,
     const char *body, int64_t inbound_id, int64_t now)
 {
 	struct store_outbound m;
-	struct smslen all, sig;
+	struct smslen all;
 	size_t len = strlen(body), piece, cap;
 	char *whole;
 	int n;
@@ -327,20 +333,20 @@ cw_enqueue(struct casework *cw, const char *to, const char *kind,
 	m.inbound_id = inbound_id;
 	m.created_at = now;
 	m.due_at = now;
-	if ((whole = malloc(strlen(cw->signature) + len + 1)) == NULL)
+	if ((whole = malloc(cw->siglen + len + 1)) == NULL)
 		return -1;
-	sprintf(whole, "%s%s", cw->signature, body);
-	n = smslen_measure(whole, strlen(whole), &all);
+	memcpy(whole, cw->signature, cw->siglen);
+	memcpy(whole + cw->siglen, body, len + 1);
+	n = smslen_measure(whole, cw->siglen + len, &all);
 	free(whole);
-	if (n != 0 || smslen_measure(cw->signature, strlen(cw->signature),
-	    &sig) != 0)
+	if (n != 0)
 		return -1;
 	cap = smslen_capacity(all.enc, (size_t)cw->max_segments);
-	if (sig.units + 10 > cap)
+	if (cw->sig.units + 10 > cap)
 		return -1;
 	while (len > 0) {
 		piece = all.segments <= (size_t)cw->max_segments ? len :
-		    smslen_fit(body, len, all.enc, cap - sig.units);
+		    smslen_fit(body, len, all.enc, cap - cw->sig.units);
 		n = snprintf(m.text, sizeof m.text, "%s%.*s", cw->signature,
 		    (int)piece, body);
 		if (n < 0 || (size_t)n >= sizeof m.text) {

@@ -5,6 +5,7 @@
 #include "gateway/casework/casework.h"
 #include "gateway/casework/ladder.h"
 #include "parsers/command.h"
+#include "parsers/smslen.h"
 #include "store/store.h"
 #include "templates/render.h"
 
@@ -16,6 +17,8 @@ struct casework {
 	const struct catalog *cat;
 	const struct command_parser *parser;
 	char signature[128];
+	size_t siglen;
+	struct smslen sig;		/* the signature alone, measured once */
 	int threshold;			/* days of absence that open a case */
 	int special_threshold;		/* the same for special-need students */
 	const struct ladder *ladder;
