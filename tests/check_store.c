@@ -89,7 +89,7 @@ START_TEST(test_migrate_v7)
 	store_close(st);
 	st = store_open(path, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 15);
+	ck_assert_int_eq(store_schema_version(st), 16);
 	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
 	    "status || ':' || coalesce(merged_into, '-') || ':' || "
 	    "coalesce(dlr_status, '-') || ':' || coalesce(inbound_id, '-'), "
@@ -129,8 +129,16 @@ START_TEST(test_migrate_v7)
 }
 END_TEST
 
-/* Undoes migrations 14 and 13: the schema as version 12 left it. */
-#define UNDO_TO_V12 \
+/* Undoes migration 16: the indexes as version 15 left them. */
+#define UNDO_TO_V15 \
+	"DROP INDEX tasks_assignee;" \
+	"CREATE INDEX tasks_assignee ON tasks(assignee_id, status, due_at);" \
+	"DROP INDEX tasks_case;" \
+	"CREATE INDEX tasks_case ON tasks(case_id, status);" \
+	"CREATE INDEX absences_student ON absences(student_id, reported_at);"
+
+/* Undoes migrations 16, 14 and 13: the schema as version 12 left it. */
+#define UNDO_TO_V12 UNDO_TO_V15 \
 	"CREATE INDEX outbound_queue_to ON outbound(recipient) " \
 	" WHERE status = 'queued' AND kind <> 'reply';" \
 	"DROP TABLE last_channel;" \
@@ -283,8 +291,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 15);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 15);
+	ck_assert_int_eq(store_schema_version(st), 16);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 16);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -724,7 +732,7 @@ START_TEST(test_migrate_v12_inbound)
 	    "pragma_index_list('inbound') WHERE name = 'inbound_sender'"), 1);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 15);
+	ck_assert_int_eq(store_schema_version(st), 16);
 	ck_assert_int_eq(store_inbound_last_channel(st, "+8613800000001", ch,
 	    sizeof ch), STORE_OK);
 	ck_assert_str_eq(ch, "http");
@@ -1427,6 +1435,20 @@ case_new(struct store_case *c)
 	c->last_action_at = 400;
 }
 
+/* A level-1 visit for person 1 on case_id, made at 400. */
+static void
+task_new(struct store_task *t, int64_t case_id, int64_t due_at)
+{
+	memset(t, 0, sizeof *t);
+	t->case_id = case_id;
+	t->level = 1;
+	snprintf(t->kind, sizeof t->kind, "visit");
+	snprintf(t->status, sizeof t->status, "open");
+	t->assignee_id = 1;
+	t->created_at = 400;
+	t->due_at = due_at;
+}
+
 START_TEST(test_next_due)
 {
 	struct store_case c, got;
@@ -1444,13 +1466,7 @@ START_TEST(test_next_due)
 	ck_assert_int_eq(store_case_get(st, c.id, &got), STORE_OK);
 	ck_assert_int_eq(got.level_at, 400);
 	ck_assert_int_eq(got.next_at, 500);
-	memset(&t, 0, sizeof t);
-	t.case_id = c.id;
-	t.level = 1;
-	snprintf(t.kind, sizeof t.kind, "visit");
-	t.assignee_id = 1;
-	t.created_at = 400;
-	t.due_at = 900;
+	task_new(&t, c.id, 900);
 	t.remind_at = 700;
 	ck_assert_int_eq(store_task_add(st, &t), STORE_OK);
 	t.remind_at = 600;
@@ -1481,6 +1497,18 @@ START_TEST(test_next_due)
 }
 END_TEST
 
+/* How many of table's indexes begin with column. */
+static int
+indexes_led_by(const char *table, const char *column)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_index_list("
+	    "'%s') l WHERE (SELECT name FROM pragma_index_info(l.name) "
+	    "WHERE seqno = 0) = '%s'", table, column);
+	return tu_sql_int(dbpath, sql);
+}
+
 /*
  * Migration 10 on a database with cases: a student's open case and the
  * closed one go into one index by student, which still finds the open
@@ -1490,9 +1518,6 @@ START_TEST(test_migrate_v10_cases)
 {
 	struct store_case c, got;
 	char err[256];
-	const char *by_student = "SELECT count(*) FROM pragma_index_list("
-	    "'cases') l WHERE (SELECT name FROM pragma_index_info(l.name) "
-	    "WHERE seqno = 0) = 'student_id'";
 
 	put_roster();
 	case_new(&c);
@@ -1518,14 +1543,78 @@ START_TEST(test_migrate_v10_cases)
 	    " WHERE status = 'open';"
 	    "CREATE INDEX cases_student ON cases(student_id);"
 	    "PRAGMA user_version = 9");
-	ck_assert_int_eq(tu_sql_int(dbpath, by_student), 2);
+	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 2);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 15);
-	ck_assert_int_eq(tu_sql_int(dbpath, by_student), 1);
+	ck_assert_int_eq(store_schema_version(st), 16);
+	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 1);
 	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
 	ck_assert_int_eq(got.id, 2);
 	ck_assert_int_eq(store_case_open(st, &c), STORE_DUP);
+	ck_assert_str_eq(tu_sql_text(dbpath, "PRAGMA integrity_check"), "ok");
+}
+END_TEST
+
+/*
+ * Migration 16 on a database with tasks and absences: the indexes a
+ * message's effect no longer writes are gone, and what read through them
+ * answers as before, without a scan or a sort (test_no_scan_or_sort).
+ */
+START_TEST(test_migrate_v16_indexes)
+{
+	struct store_inbound in = { "http", NULL, "+8613800000001", NULL,
+	    "ABS 20240101 3", 500 };
+	struct store_case c;
+	struct store_task t, got[4];
+	struct store_absence a;
+	struct store_digest dg;
+	char err[256];
+	int64_t inb, id;
+	size_t i, n, total;
+	static const int64_t due[] = { 900, 700, 800 };
+
+	put_roster();
+	case_new(&c);
+	ck_assert_int_eq(store_case_open(st, &c), STORE_OK);
+	for (i = 0; i < 3; i++) {
+		task_new(&t, c.id, due[i]);
+		ck_assert_int_eq(store_task_add(st, &t), STORE_OK);
+	}
+	/* The soonest one done: the person's list skips it. */
+	snprintf(t.status, sizeof t.status, "done");
+	t.id = 2;
+	t.due_at = 700;
+	t.done_at = 600;
+	t.done_by = 1;
+	ck_assert_int_eq(store_task_update(st, &t), STORE_OK);
+	ck_assert_int_eq(store_inbound_record(st, &in, &inb), STORE_OK);
+	a = (struct store_absence){ 1, 1, 0, 3, "illness", "", inb, 500 };
+	ck_assert_int_eq(store_absence_add(st, &a, &id), STORE_OK);
+	store_close(st);
+	other_exec(UNDO_TO_V15 "PRAGMA user_version = 15");
+	ck_assert_int_eq(indexes_led_by("absences", "student_id"), 1);
+	st = store_open(dbpath, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_schema_version(st), 16);
+	ck_assert_int_eq(indexes_led_by("absences", "student_id"), 0);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
+	    "sqlite_schema WHERE name = 'tasks_assignee' AND "
+	    "sql LIKE '%WHERE status = ''open'''"), 1);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
+	    "pragma_index_info('tasks_case')"), 1);
+	ck_assert_int_eq(store_tasks_of_person(st, 1, got, 4, &n, &total),
+	    STORE_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(total, 2);
+	ck_assert_int_eq(got[0].due_at, 800);
+	ck_assert_int_eq(got[1].due_at, 900);
+	ck_assert_int_eq(store_tasks_of_case(st, c.id, 0, got, 4, &n),
+	    STORE_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(got[0].id, 1);
+	ck_assert_int_eq(got[1].id, 3);
+	ck_assert_int_eq(store_digest(st, "C", 0, 1000, &dg), STORE_OK);
+	ck_assert_int_eq(dg.absent, 1);
 	ck_assert_str_eq(tu_sql_text(dbpath, "PRAGMA integrity_check"), "ok");
 }
 END_TEST
@@ -1759,6 +1848,7 @@ main(void)
 	tcase_add_test(tc, test_checkpoint_writes_paced);
 	tcase_add_test(tc, test_wal_restarts_under_steady_writes);
 	tcase_add_test(tc, test_migrate_v10_cases);
+	tcase_add_test(tc, test_migrate_v16_indexes);
 	tcase_add_test(tc, test_queue_stats_kept);
 	tcase_add_test(tc, test_webhook_replay);
 	tcase_add_test(tc, test_absence);
