@@ -82,6 +82,10 @@ struct sender {
 	struct sender_back *backs;	/* put-backs whose write failed */
 	size_t nbacks, capbacks;
 	struct sender_go *go;		/* SENDER_BATCH, reused each pass */
+	/* A claim committed by a pass from the loop, not yet on disk: the
+	 * first nheld of go wait for store_synced to reach held_ticket. */
+	size_t nheld;
+	uint64_t held_ticket;
 	struct event *wake;
 	unsigned int seed;		/* jitter */
 	int running;
@@ -343,6 +347,7 @@ static int
 sender_flush(struct sender *s)
 {
 	enum store_rc rc;
+	uint64_t ticket;
 	size_t i;
 
 	if (s->nresults == 0)
@@ -370,7 +375,13 @@ sender_flush(struct sender *s)
 		if (rc != STORE_OK)
 			goto fail;
 	}
-	if (store_commit(s->store) != STORE_OK)
+	/*
+	 * Not waited for on disk: nothing is told outside on the strength
+	 * of it, and a crash before the sync thread's next fdatasync (a
+	 * millisecond or two) leaves these messages "sending", to go again
+	 * at the next start, as a crash just before this commit would.
+	 */
+	if (store_commit_deferred(s->store, &ticket) != STORE_OK)
 		goto fail;
 	s->nresults = 0;
 	return 0;
@@ -648,7 +659,7 @@ fail:
  */
 static int
 sender_claim_batch(struct sender *s, int64_t now, struct sender_go *go,
-    size_t *ngo, int *last)
+    size_t *ngo, int *last, uint64_t *ticket)
 {
 	int quiet = s->cfg.quiet && quiet_is(s->cfg.quiet, now);
 	char masked[32];
@@ -772,7 +783,8 @@ sender_claim_batch(struct sender *s, int64_t now, struct sender_go *go,
 	}
 	if (*ngo == SENDER_BATCH)
 		*last = 0;
-	if (store_commit(s->store) != STORE_OK)
+	if ((ticket ? store_commit_deferred(s->store, ticket) :
+	    store_commit(s->store)) != STORE_OK)
 		goto fail;
 	return 0;
 fail:
@@ -876,12 +888,89 @@ sender_pass_wait_us(double tokens, int rate)
 	return (long)((burst - tokens) / rate * 1e6) + 1;
 }
 
-int
-sender_run(struct sender *s)
+/*
+ * Hands the first ngo of s->go to their channels, then records what they
+ * answered at once; what a channel does not take goes back to the queue
+ * (*last is set when none was taken). Returns how many were taken.
+ */
+static int
+sender_go_out(struct sender *s, size_t ngo, int64_t now, int *last)
 {
-	size_t ngo, i;
-	int n = 0, last = 0;
-	long wait;
+	size_t i, nback = 0;
+	int n = 0;
+
+	/*
+	 * A message its channel does not take (a text the outbox cannot
+	 * write, a request too large) waits on its own, and the rest go: it
+	 * used to put back every message behind it, again at each pass,
+	 * until it expired 48 h later. Those put back gather at the front
+	 * of go.
+	 */
+	for (i = 0; i < ngo; i++) {
+		if (sender_send(s, &s->go[i], now) == 0)
+			n++;
+		else
+			s->go[nback++] = s->go[i];
+	}
+	if (nback > 0) {
+		sender_unclaim(s, s->go, nback, now + SENDER_NO_ROUTE_WAIT);
+		/* None taken: the channels take nothing now. */
+		if (nback == ngo)
+			*last = 1;
+	}
+	for (i = 0; i < s->nchans; i++)
+		if (s->chans[i].reserved > 0)
+			channel_flush(s->chans[i].r.ch);
+	/* Results a channel gave at once (outbox) in one commit. */
+	(void)sender_flush(s);
+	return n;
+}
+
+/*
+ * Whether the held claim is on disk: 1 it is, 0 not yet, -1 the sync
+ * failed (the pipeline stops the daemon; the claim goes again at the next
+ * start, as it was). With wait, until it is or fails.
+ */
+static int
+sender_held_synced(struct sender *s, int wait)
+{
+	const struct timespec ms = { 0, 1000000 };
+	uint64_t upto;
+
+	for (;;) {
+		if (store_synced_peek(s->store, &upto) != STORE_OK)
+			return -1;
+		if (upto >= s->held_ticket)
+			return 1;
+		if (!wait)
+			return 0;
+		nanosleep(&ms, NULL);
+	}
+}
+
+/* Looks again for the held claim's sync in a millisecond (a second if it
+ * failed): the sync thread's fdatasync takes one to a few. */
+static void
+sender_hold(struct sender *s, int synced)
+{
+	struct timeval tv = { synced < 0 ? 1 : 0, synced < 0 ? 0 : 1000 };
+
+	evtimer_add(s->wake, &tv);
+}
+
+/*
+ * A pass. wait: the claims' commits are waited for on the spot, as a
+ * caller counting what went needs (sender_run). Otherwise (a pass the
+ * loop runs) a claim not yet on disk is held, the loop goes on, and the
+ * pass goes on once it is.
+ */
+static int
+sender_pass(struct sender *s, int wait)
+{
+	size_t ngo;
+	int n = 0, last = 0, synced;
+	uint64_t ticket;
+	long wait_us;
 
 	if (s->running)
 		return 0;
@@ -889,10 +978,21 @@ sender_run(struct sender *s)
 	(void)sender_flush(s);
 	(void)sender_putback(s);
 	if (s->stopping) {
+		/* A claim held for the disk goes now (a millisecond or two),
+		 * as the stop waits for what is in flight. */
+		if (s->nheld > 0 && sender_held_synced(s, 1) == 1) {
+			ngo = s->nheld;
+			s->nheld = 0;
+			(void)sender_go_out(s, ngo, clock_now(s->clock), &last);
+		}
 		s->running = 0;
 		if (s->nflights == 0 && s->nresults == 0 && s->idle) {
 			void (*idle)(void *) = s->idle;
 
+			if (s->nheld > 0)
+				log_warnx("sender: %zu message(s) claimed, not "
+				    "sent (the disk failed): queued again at "
+				    "the next start", s->nheld);
 			s->idle = NULL;
 			idle(s->idle_arg);
 		} else if (s->nresults > 0) {
@@ -902,9 +1002,20 @@ sender_run(struct sender *s)
 		}
 		return 0;
 	}
-	if (s->nresults == 0 && !sender_any_free(s, clock_now(s->clock),
-	    &wait)) {
-		struct timeval tv = { wait / 1000000, wait % 1000000 };
+	if (s->nheld > 0) {
+		if ((synced = sender_held_synced(s, wait)) <= 0) {
+			s->running = 0;
+			sender_hold(s, synced);
+			return 0;
+		}
+		/* Then a claim again, even if nothing more was due at this
+		 * one: what was queued meanwhile woke this pass. */
+		ngo = s->nheld;
+		s->nheld = 0;
+		n += sender_go_out(s, ngo, clock_now(s->clock), &last);
+	} else if (s->nresults == 0 && !sender_any_free(s,
+	    clock_now(s->clock), &wait_us)) {
+		struct timeval tv = { wait_us / 1000000, wait_us % 1000000 };
 
 		s->running = 0;
 		if (!s->clock->manual)
@@ -913,35 +1024,20 @@ sender_run(struct sender *s)
 	}
 	while (!last) {
 		int64_t now = clock_now(s->clock);
-		size_t nback = 0;
 
-		if (sender_claim_batch(s, now, s->go, &ngo, &last) != 0)
+		if (sender_claim_batch(s, now, s->go, &ngo, &last, wait ?
+		    NULL : &ticket) != 0)
 			break;
-		/*
-		 * A message its channel does not take (a text the outbox
-		 * cannot write, a request too large) waits on its own, and
-		 * the rest go: it used to put back every message behind it,
-		 * again at each pass, until it expired 48 h later. Those put
-		 * back gather at the front of go.
-		 */
-		for (i = 0; i < ngo; i++) {
-			if (sender_send(s, &s->go[i], now) == 0)
-				n++;
-			else
-				s->go[nback++] = s->go[i];
+		if (!wait && ngo > 0) {
+			s->held_ticket = ticket;
+			if ((synced = sender_held_synced(s, 0)) <= 0) {
+				s->nheld = ngo;
+				s->running = 0;
+				sender_hold(s, synced);
+				return n;
+			}
 		}
-		if (nback > 0) {
-			sender_unclaim(s, s->go, nback,
-			    now + SENDER_NO_ROUTE_WAIT);
-			/* None taken: the channels take nothing now. */
-			if (nback == ngo)
-				last = 1;
-		}
-		for (i = 0; i < s->nchans; i++)
-			if (s->chans[i].reserved > 0)
-				channel_flush(s->chans[i].r.ch);
-		/* Results a channel gave at once (outbox) in one commit. */
-		(void)sender_flush(s);
+		n += sender_go_out(s, ngo, now, &last);
 	}
 	s->running = 0;
 	sender_arm(s);
@@ -952,12 +1048,18 @@ sender_run(struct sender *s)
 	return n;
 }
 
+int
+sender_run(struct sender *s)
+{
+	return sender_pass(s, 1);
+}
+
 static void
 sender_wake_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	sender_run(arg);
+	(void)sender_pass(arg, 0);
 }
 
 void

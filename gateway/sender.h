@@ -48,7 +48,11 @@ struct sender *sender_new(struct event_base *, struct store *,
     const struct clock *, const struct sender_cfg *,
     const struct sender_route *, size_t nroutes);
 void sender_free(struct sender *);
-/* Runs soon from the event loop (after the current callback returns). */
+/*
+ * Runs soon from the event loop (after the current callback returns).
+ * That pass does not wait for the disk: a claim's SMS go once its commit
+ * is on disk (store_commit_deferred), and the loop goes on meanwhile.
+ */
 void sender_wake(struct sender *);
 /*
  * As the daemon stops: nothing more is claimed, and idle(arg) runs from
@@ -59,7 +63,8 @@ void sender_wake(struct sender *);
  */
 void sender_stop(struct sender *, void (*idle)(void *), void *arg);
 size_t sender_in_flight(const struct sender *);
-/* Hands over everything due now; returns how many were handed over. */
+/* Hands over everything due now, waiting for each claim's commit to be
+ * on disk; returns how many were handed over. */
 int sender_run(struct sender *);
 /* Claim transactions begun so far (a pass with no channel free begins
  * none). */

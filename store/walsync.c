@@ -10,8 +10,9 @@
  *
  * What a power cut can take is then only what nobody was told: the
  * commits after the last sync, none of them answered (and none of the
- * SMS they queued sent: the sender's own commits sync in place, which
- * puts everything before them on disk too). The WAL keeps them in order
+ * SMS they queued sent: the sender sends what it claimed only once its
+ * claim's ticket is reached, which puts everything before it on disk
+ * too; sender.c). The WAL keeps them in order
  * with chained checksums, so recovery keeps a prefix of the commits,
  * never a later one without an earlier one.
  *
