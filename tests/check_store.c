@@ -1140,9 +1140,11 @@ START_TEST(test_wal_restarts_under_steady_writes)
 	}
 	ck_assert_msg(restarted, "WAL never restarted (%d frames at most)",
 	    top);
-	/* Well below the loop's own checkpoint of everything: the thread
-	 * may take a few rounds to come within CKPT_TAIL on a busy box. */
-	ck_assert_msg(top < 30000, "WAL reached %d frames", top);
+	/* Below the loop's own checkpoint of everything (40,000 frames,
+	 * where a WAL that never restarts ends): the thread may take a few
+	 * rounds to come within CKPT_TAIL on a busy box. 30,000 was too
+	 * tight under make test's other suites: 31,538 once (2026-11-23). */
+	ck_assert_msg(top < 36000, "WAL reached %d frames", top);
 	/* The thread's copies went at the disk's pace (walvfs.c). */
 	ck_assert_int_gt(store_checkpoint_paced(st), 0);
 }
