@@ -395,7 +395,7 @@ answered(struct msg *m, int code, const char *body)
 		send_one(d, ms_now());
 }
 
-/* Picks the next message; students in flight are never picked twice. */
+/* A command the daemon must refuse, from a registered teacher. */
 static void
 compose_bad(struct drive *d, struct msg *m)
 {
@@ -444,6 +444,7 @@ free_pick(struct drive *d)
 	return -1;
 }
 
+/* Picks the next message; students in flight are never picked twice. */
 static void
 compose(struct drive *d, struct msg *m)
 {
