@@ -261,7 +261,10 @@ httpfront_new(struct event_base *loop, httpfront_route_fn *route, void *arg,
 	f->in.fd[0] = f->in.fd[1] = f->out.fd[0] = f->out.fd[1] = -1;
 	pthread_mutex_init(&f->mu, NULL);
 	/* As the loop's (main.c): evhttp stops and starts reading on every
-	 * request, which the changelist folds into no epoll_ctl at all. */
+	 * request, which the changelist folds into no epoll_ctl at all. A
+	 * closed connection's removal then reaches epoll after its close,
+	 * when the loop may already have the same descriptor number: the
+	 * kernel answers ENOENT, and libevent ignores it (tests/tsan.supp). */
 	if ((cfg = event_config_new()) == NULL ||
 	    event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) !=
 	    0 || (f->base = event_base_new_with_config(cfg)) == NULL) {
