@@ -4,8 +4,10 @@
  *   bench_review [-a] [DBPATH]   (default: a temp file, removed at the end)
  * Prints the time of each query, median of five runs. The plans are the
  * daemon's: it never runs ANALYZE. -a runs it first (as this benchmark
- * did before 2026-11-23), and the planner then takes other paths: the
- * county's digest 22 against 313-324 ms, a school's 7.7 against 0.7-0.8.
+ * did before 2026-11-23), and the planner then takes other paths: a
+ * school's digest 7.7 against 0.7-0.8 ms. (The county's was 22 against
+ * 313-324 until the store read a county's digest from the period's facts
+ * itself, whatever the planner would do.)
  */
 #include <sqlite3.h>
 #include <stdio.h>

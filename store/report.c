@@ -28,22 +28,40 @@ store_bind_scope(sqlite3_stmt *st, const char *scope, int64_t from,
 	sqlite3_bind_int64(st, 3, to);
 }
 
+/*
+ * The four counts, read one of two ways (sql.def): for a county, from the
+ * period's facts; below it, from the scope's students. A place not in
+ * the roster has no students, either way.
+ */
 enum store_rc
 store_digest(struct store *s, const char *scope, int64_t from, int64_t to,
     struct store_digest *d)
 {
+	static const enum store_stmt narrow[4] = { STMT_DIGEST_ABSENT,
+	    STMT_DIGEST_OPEN, STMT_DIGEST_CLOSED, STMT_DIGEST_OVERDUE };
+	static const enum store_stmt wide[4] = { STMT_DIGEST_ABSENT_WIDE,
+	    STMT_DIGEST_OPEN_WIDE, STMT_DIGEST_CLOSED_WIDE,
+	    STMT_DIGEST_OVERDUE_WIDE };
+	const enum store_stmt *q = narrow;
+	struct store_place pl;
 	sqlite3_stmt *st;
+	enum store_rc prc;
 	int rc;
 
 	memset(d, 0, sizeof *d);
-	st = store_stmt(s, STMT_DIGEST_ABSENT);
+	if ((prc = store_place_get(s, scope, &pl)) == STORE_OK &&
+	    !strcmp(pl.kind, "county"))
+		q = wide;
+	else if (prc != STORE_OK && prc != STORE_NOTFOUND)
+		return prc;
+	st = store_stmt(s, q[0]);
 	store_bind_scope(st, scope, from, to);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
 		return store_fail(s, st, rc);
 	d->absent = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 
-	st = store_stmt(s, STMT_DIGEST_OPEN);
+	st = store_stmt(s, q[1]);
 	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, to);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -58,14 +76,14 @@ store_digest(struct store *s, const char *scope, int64_t from, int64_t to,
 		return store_fail(s, st, rc);
 	sqlite3_reset(st);
 
-	st = store_stmt(s, STMT_DIGEST_CLOSED);
+	st = store_stmt(s, q[2]);
 	store_bind_scope(st, scope, from, to);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
 		return store_fail(s, st, rc);
 	d->closed = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 
-	st = store_stmt(s, STMT_DIGEST_OVERDUE);
+	st = store_stmt(s, q[3]);
 	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, to);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

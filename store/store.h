@@ -291,6 +291,8 @@ struct store_digest {
 	} owers[STORE_DIGEST_OWERS];	/* most overdue first */
 	size_t nowers;
 };
+/* A county's counts are read from the period's facts, a smaller scope's
+ * from its students' (sql.def); an unknown scope counts nothing. */
 enum store_rc store_digest(struct store *, const char *scope, int64_t from,
     int64_t to, struct store_digest *);
 
