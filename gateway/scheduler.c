@@ -4,6 +4,7 @@
 #include <event2/event.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "gateway/casework/casework.h"
 #include "gateway/clock.h"
@@ -12,8 +13,15 @@
 #include "gateway/xmalloc.h"
 #include "store/store.h"
 
-/* A bound on one run, so that a bug cannot spin the loop forever. */
+/* A bound on one run in manual-clock mode, so that a bug cannot spin the
+ * loop forever. */
 #define SCHEDULER_MAX_STEPS 100000
+/* A slice's work, after which the loop answers what came meanwhile: each
+ * ladder step is a transaction that syncs in place (1-2 ms), and a
+ * digest slice adds recipients for this long (a county's text is about
+ * 20 ms, a school's 1, bench_review). */
+#define SCHEDULER_SLICE_STEPS 16
+#define SCHEDULER_DIGEST_MS 20
 
 struct scheduler {
 	struct store *store;
@@ -22,6 +30,7 @@ struct scheduler {
 	struct sender *sender;
 	struct event *timer;
 	int running;
+	int more;		/* the last slice left work due */
 	int digest_weekday, digest_minute;
 };
 
@@ -39,17 +48,24 @@ scheduler_digest_due(const struct scheduler *s, int64_t now)
 }
 
 /*
- * The weekly digest, once per week: the latest due one not yet sent goes
- * out (a daemon down on Monday sends it when it is back). The very first
- * start only marks the current week, so a new installation does not send
- * a digest of the week before it existed.
+ * One slice of the weekly digest: the latest due one not yet sent goes
+ * out (a daemon down on Monday sends it when it is back), to a few
+ * recipients a transaction, with the place the run has reached, so that
+ * a restart goes on from there and nobody gets it twice. A run of an
+ * older week that was left unfinished gives way to the latest. The very
+ * first start only marks the current week, so a new installation does
+ * not send a digest of the week before it existed. 1 if this slice
+ * queued digests, 0 if none was due; *more when recipients remain.
  */
 static int
-scheduler_digest(struct scheduler *s, int64_t now)
+scheduler_digest(struct scheduler *s, int64_t now, int *more)
 {
+	struct store_digest_pos pos;
 	int64_t due, last, week;
-	enum store_rc rc;
+	enum store_rc rc, prc;
+	int r;
 
+	*more = 0;
 	if (s->digest_weekday == 0)
 		return 0;
 	due = scheduler_digest_due(s, now);
@@ -60,14 +76,37 @@ scheduler_digest(struct scheduler *s, int64_t now)
 		return -1;
 	if (store_begin(s->store) != STORE_OK)
 		return -1;
-	week = casework_week_start(due);
-	if ((rc == STORE_OK && casework_digest(s->cw, week - SCHEDULER_WEEK,
-	    week, now) != 0) || store_digest_run_put(s->store, due, now) !=
-	    STORE_OK || store_commit(s->store) != STORE_OK) {
-		store_rollback(s->store);
-		return -1;
+	if (rc == STORE_NOTFOUND) {
+		if (store_digest_run_put(s->store, due, now) != STORE_OK ||
+		    store_commit(s->store) != STORE_OK)
+			goto fail;
+		return 0;
 	}
-	return rc == STORE_OK ? 1 : 0;
+	if ((prc = store_digest_pos_get(s->store, &pos)) != STORE_OK &&
+	    prc != STORE_NOTFOUND)
+		goto fail;
+	if (prc == STORE_OK && pos.week != due)
+		log_info("weekly digest: the run of an older week stopped "
+		    "after %lld; this week's goes instead", (long long)pos.sent);
+	if (prc == STORE_NOTFOUND || pos.week != due) {
+		memset(&pos, 0, sizeof pos);
+		pos.week = due;
+	}
+	week = casework_week_start(due);
+	if ((r = casework_digest_step(s->cw, week - SCHEDULER_WEEK, week, now,
+	    &pos, SCHEDULER_DIGEST_MS)) < 0 ||
+	    (r == 1 && store_digest_pos_put(s->store, &pos) != STORE_OK) ||
+	    (r == 0 && (store_digest_pos_clear(s->store) != STORE_OK ||
+	    store_digest_run_put(s->store, due, now) != STORE_OK)) ||
+	    store_commit(s->store) != STORE_OK)
+		goto fail;
+	if (r == 0)
+		log_info("weekly digest: %lld sent", (long long)pos.sent);
+	*more = r;
+	return 1;
+fail:
+	store_rollback(s->store);
+	return -1;
 }
 
 static void
@@ -79,6 +118,11 @@ scheduler_arm(struct scheduler *s)
 
 	if (s->clock->manual)
 		return;
+	if (s->more) {
+		/* At once, but after the events that are ready now. */
+		evtimer_add(s->timer, &tv);
+		return;
+	}
 	now = clock_now(s->clock);
 	at = s->digest_weekday ? scheduler_digest_due(s, now) +
 	    SCHEDULER_WEEK : INT64_MAX;
@@ -89,20 +133,21 @@ scheduler_arm(struct scheduler *s)
 }
 
 int
-scheduler_run(struct scheduler *s)
+scheduler_slice(struct scheduler *s, int64_t now, int *more)
 {
 	struct store_due d;
-	int64_t now = clock_now(s->clock);
-	int steps = 0;
+	int steps = 0, r;
 	enum store_rc rc;
 
-	if (s->running)
-		return 0;
-	s->running = 1;
-	while (steps < SCHEDULER_MAX_STEPS) {
+	*more = 0;
+	for (;;) {
 		if ((rc = store_next_due(s->store, &d)) == STORE_NOTFOUND ||
 		    (rc == STORE_OK && d.at > now))
 			break;
+		if (steps == SCHEDULER_SLICE_STEPS) {
+			*more = 1;
+			return steps;
+		}
 		if (rc != STORE_OK || store_begin(s->store) != STORE_OK)
 			goto fail;
 		if (casework_due(s->cw, &d, now) != 0 ||
@@ -112,23 +157,44 @@ scheduler_run(struct scheduler *s)
 		}
 		steps++;
 	}
-	if ((rc = scheduler_digest(s, now)) < 0)
+	if ((r = scheduler_digest(s, now, more)) < 0)
 		log_warnx("scheduler: weekly digest not sent: %s",
 		    store_errmsg(s->store));
 	else
-		steps += rc;
-	s->running = 0;
-	if (steps && s->sender)
-		sender_wake(s->sender);
-	scheduler_arm(s);
+		steps += r;
 	return steps;
 fail:
 	/* Leave the item due: the next run tries again; say so once. */
 	log_warnx("scheduler: %s %lld due at %lld not done: %s",
 	    d.kind == STORE_DUE_CASE ? "case" : "task", (long long)d.id,
 	    (long long)d.at, store_errmsg(s->store));
-	s->running = 0;
 	return -1;
+}
+
+int
+scheduler_run(struct scheduler *s)
+{
+	int64_t now = clock_now(s->clock);
+	int steps = 0, n;
+
+	if (s->running)
+		return 0;
+	s->running = 1;
+	/* In real time one slice, and the timer runs the next at once; in
+	 * manual-clock mode (tests, /admin/clock) everything due. */
+	do {
+		if ((n = scheduler_slice(s, now, &s->more)) < 0) {
+			s->more = 0;
+			s->running = 0;
+			return -1;
+		}
+		steps += n;
+	} while (s->more && s->clock->manual && steps < SCHEDULER_MAX_STEPS);
+	s->running = 0;
+	if (steps && s->sender)
+		sender_wake(s->sender);
+	scheduler_arm(s);
+	return steps;
 }
 
 static void

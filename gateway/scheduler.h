@@ -9,6 +9,8 @@
 #ifndef BX_SCHEDULER_H
 #define BX_SCHEDULER_H
 
+#include <stdint.h>
+
 struct event_base;
 struct store;
 struct clock;
@@ -22,8 +24,18 @@ struct scheduler *scheduler_new(struct event_base *, struct store *,
     const struct clock *, struct casework *, struct sender *,
     int digest_weekday, int digest_minute);
 void scheduler_free(struct scheduler *);
-/* Runs everything due now; returns the number of steps taken, or -1. */
+/*
+ * Runs what is due now, in slices: a few ladder steps, or one slice of
+ * the weekly digest (scheduler.c). In real time it runs one slice and
+ * has the timer run the next at once, after the loop has seen to the
+ * events ready meanwhile (inbound messages wait no longer than a slice);
+ * in manual-clock mode it runs them all. Returns the steps taken (ladder
+ * steps and digest slices), or -1.
+ */
 int scheduler_run(struct scheduler *);
+/* One slice at clock time now; *more when work due remains. Steps taken,
+ * or -1. */
+int scheduler_slice(struct scheduler *, int64_t now, int *more);
 /* Re-arms the timer (after an inbound message changed the schedule). */
 void scheduler_wake(struct scheduler *);
 

@@ -433,6 +433,16 @@ static const char *const store_steps[] = {
 	" WHERE status = 'open';"
 	"DROP INDEX tasks_case;"
 	"CREATE INDEX tasks_case ON tasks(case_id);",
+
+	/* 17: a weekly digest run goes in slices, each its own transaction
+	 * (the loop answers between them); this is where the run got to,
+	 * so that a restart neither skips nor repeats anyone. */
+	"CREATE TABLE digest_progress ("
+	" one INTEGER PRIMARY KEY CHECK (one = 1),"
+	" week INTEGER NOT NULL,"
+	" after_scope TEXT NOT NULL,"
+	" after_phone TEXT NOT NULL,"
+	" sent INTEGER NOT NULL);",
 };
 
 #define STORE_NSTEPS ((int)(sizeof store_steps / sizeof store_steps[0]))

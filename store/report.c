@@ -255,6 +255,40 @@ store_digest_run_put(struct store *s, int64_t week, int64_t at)
 }
 
 enum store_rc
+store_digest_pos_get(struct store *s, struct store_digest_pos *pos)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_DIGEST_POS_GET);
+	int rc;
+
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return (enum store_rc)rc;
+	pos->week = sqlite3_column_int64(st, 0);
+	store_col_text(st, 1, pos->scope, sizeof pos->scope);
+	store_col_text(st, 2, pos->phone, sizeof pos->phone);
+	pos->sent = sqlite3_column_int64(st, 3);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
+store_digest_pos_put(struct store *s, const struct store_digest_pos *pos)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_DIGEST_POS_PUT);
+
+	sqlite3_bind_int64(st, 1, pos->week);
+	sqlite3_bind_text(st, 2, pos->scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, pos->phone, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, pos->sent);
+	return store_exec(s, st);
+}
+
+enum store_rc
+store_digest_pos_clear(struct store *s)
+{
+	return store_exec(s, store_stmt(s, STMT_DIGEST_POS_CLEAR));
+}
+
+enum store_rc
 store_cases_list(struct store *s, int open_only, const char *village,
     const char *school, void (*fn)(void *, const struct store_case_line *),
     void *arg)

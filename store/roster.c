@@ -243,7 +243,7 @@ store_people_with_role(struct store *s, const char *role,
 
 enum store_rc
 store_digest_recipients(struct store *s, const char *const *roles,
-    const char *after_phone, const char *after_scope,
+    const char *after_scope, const char *after_phone,
     struct store_person *out, size_t max, size_t *n)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_DIGEST_RECIPIENTS);
@@ -256,8 +256,8 @@ store_digest_recipients(struct store *s, const char *const *roles,
 	}
 	for (; i < 8; i++)
 		sqlite3_bind_null(st, i + 1);
-	sqlite3_bind_text(st, 9, after_phone, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, after_scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, after_scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, after_phone, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 11, (sqlite3_int64)max);
 	return store_person_rows(s, st, out, max, n);
 }

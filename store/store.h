@@ -320,15 +320,30 @@ enum store_rc store_digest_run_put(struct store *, int64_t week, int64_t at);
 /* The latest week marked; STORE_NOTFOUND before the first. */
 enum store_rc store_digest_run_last(struct store *, int64_t *week);
 /*
- * Who gets a weekly digest: one row per (phone, scope) among the holders
+ * Who gets a weekly digest: one row per (scope, phone) among the holders
  * of roles (NULL-terminated, at most 8), so that a person with two such
- * roles on one place gets one digest. Pages of max rows after the pair
- * (after_phone, after_scope), "" "" for the first.
+ * roles on one place gets one digest. Pages of max rows in (scope, phone)
+ * order after the pair (after_scope, after_phone), "" "" for the first.
  */
 enum store_rc store_digest_recipients(struct store *,
-    const char *const *roles, const char *after_phone,
-    const char *after_scope, struct store_person *out, size_t max,
+    const char *const *roles, const char *after_scope,
+    const char *after_phone, struct store_person *out, size_t max,
     size_t *n);
+/* A weekly digest run under way: its week (as digest_runs keeps it) and
+ * the last recipient it has done. */
+struct store_digest_pos {
+	int64_t week;
+	char scope[STORE_CODE_MAX];
+	char phone[STORE_PHONE_MAX];
+	int64_t sent;			/* digests queued so far */
+};
+/* The run under way; STORE_NOTFOUND if none. */
+enum store_rc store_digest_pos_get(struct store *, struct store_digest_pos *);
+/* Records where the run is, in place of any before. */
+enum store_rc store_digest_pos_put(struct store *,
+    const struct store_digest_pos *);
+/* The run has ended. */
+enum store_rc store_digest_pos_clear(struct store *);
 /* Everyone holding a role, up to max (id order). */
 enum store_rc store_people_with_role(struct store *, const char *role,
     struct store_person *out, size_t max, size_t *n);

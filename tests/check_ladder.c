@@ -13,10 +13,12 @@
 #include <time.h>
 
 #include "gateway/casework/casework.h"
+#include "gateway/clock.h"
 #include "gateway/config.h"
 #include "gateway/gw.h"
 #include "gateway/import.h"
 #include "gateway/pipeline.h"
+#include "gateway/scheduler.h"
 #include "store/store.h"
 #include "tests/gwfix.h"
 #include "tests/testutil.h"
@@ -540,7 +542,10 @@ END_TEST
  * many (more than one page of them), once per phone and place even when
  * the phone holds two such roles there.
  */
-START_TEST(test_digest_recipients)
+/* The town head also a township official, and 300 more principals of
+ * S01: more than a page of the roster. */
+static void
+many_reviewers(void)
 {
 	struct store_person p;
 	int i;
@@ -557,20 +562,174 @@ START_TEST(test_digest_recipients)
 		snprintf(p.scope, sizeof p.scope, "S01");
 		ck_assert_int_eq(store_person_put(F.g->store, &p), STORE_OK);
 	}
-	ck_assert_int_eq(casework_digest(F.g->casework, T0 - 7 * D, T0, T0),
-	    0);
+}
+
+/* Holders of a reviewing role, one per (phone, place). */
+#define REVIEWERS "SELECT count(*) FROM (SELECT DISTINCT phone, scope " \
+	"FROM people WHERE role IN ('township_head', 'township_official', " \
+	"'principal', 'bureau', 'county'))"
+
+START_TEST(test_digest_recipients)
+{
+	struct store_digest_pos pos;
+	int r, steps = 0;
+
+	many_reviewers();
+	memset(&pos, 0, sizeof pos);
+	while ((r = casework_digest_step(F.g->casework, T0 - 7 * D, T0, T0,
+	    &pos, 0)) == 1)
+		steps++;
+	ck_assert_int_eq(r, 0);
+	ck_assert_int_gt(steps, 1);
+	ck_assert_int_eq(pos.sent, rows(REVIEWERS));
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
 	    "'digest' AND recipient = '" TOWNHEAD "'"), 1);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
 	    "'digest' AND recipient LIKE '+86137%'"), 300);
 	/* One per (phone, place) of every reviewing role, nobody twice. */
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
-	    "'digest'"), rows("SELECT count(*) FROM (SELECT DISTINCT phone, "
-	    "scope FROM people WHERE role IN ('township_head', "
-	    "'township_official', 'principal', 'bureau', 'county'))"));
+	    "'digest'"), rows(REVIEWERS));
 	ck_assert_int_eq(rows("SELECT count(*) FROM (SELECT recipient FROM "
 	    "outbound WHERE kind = 'digest' GROUP BY recipient HAVING "
 	    "count(*) > 1)"), 0);
+}
+END_TEST
+
+/*
+ * A slice of the ladder takes at most 16 steps, each a transaction that
+ * syncs in place, before the loop answers what came meanwhile: the rest
+ * is the next slice's, in order, each once.
+ */
+START_TEST(test_ladder_in_slices)
+{
+	/* Twenty of S01's third year with no special need. */
+	static const char *const k03[] = { "20240102", "20241008",
+	    "20241022", "20241025", "20241033", "20241039", "20241040",
+	    "20241061", "20241072", "20241075", "20241084", "20241102",
+	    "20241111", "20241116", "20241118", "20241119", "20241134",
+	    "20241144", "20241152", "20241171" };
+	char text[64];
+	size_t i;
+	int more;
+
+	for (i = 0; i < 20; i++) {
+		snprintf(text, sizeof text, "ABS %s 3", k03[i]);
+		sms(HT, text);
+	}
+	/* Every visit's reminder due at 36 hours, and no climb yet. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE remind_at = "
+	    "1788354000"), 20);
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE next_at <= "
+	    "1788354000"), 0);
+	ck_assert_int_eq(scheduler_slice(F.g->scheduler, T0 + 36 * H, &more),
+	    16);
+	ck_assert_int_eq(more, 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'reminder'"), 16);
+	ck_assert_int_eq(scheduler_slice(F.g->scheduler, T0 + 36 * H, &more),
+	    4);
+	ck_assert_int_eq(more, 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'reminder'"), 20);
+	ck_assert_int_eq(scheduler_slice(F.g->scheduler, T0 + 36 * H, &more),
+	    0);
+}
+END_TEST
+
+/*
+ * The weekly digest goes out in slices, each its own transaction with the
+ * place the run has reached, so that the loop answers inbound messages
+ * between them. A restart goes on from that place: nobody is skipped and
+ * nobody gets it twice. A run left unfinished from an older week gives
+ * way to the latest week's.
+ */
+START_TEST(test_digest_in_slices)
+{
+	struct store_digest_pos pos;
+	long long all, first;
+	int more;
+
+	stop();
+	F.cfg.digest_weekday = 1;	/* Mondays at 08:00 */
+	F.cfg.digest_minute = 8 * 60;
+	start();
+	many_reviewers();
+	all = rows(REVIEWERS);
+	at(0);			/* the first run only marks this week */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest'"), 0);
+	/* Monday 7 September, 08:00: one slice. */
+	ck_assert_int_gt(scheduler_slice(F.g->scheduler, T0 + 6 * D - H,
+	    &more), 0);
+	ck_assert_int_eq(more, 1);
+	first = rows("SELECT count(*) FROM outbound WHERE kind = 'digest'");
+	ck_assert_int_ge(first, 1);
+	ck_assert_int_lt(first, all);
+	ck_assert_int_eq(store_digest_pos_get(F.g->store, &pos), STORE_OK);
+	ck_assert_int_eq(pos.week, T0 + 6 * D - H);
+	ck_assert_int_eq(pos.sent, first);
+	/* Down and up again: the rest, once each. */
+	stop();
+	start();
+	at(6 * D - H);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest'"), all);
+	ck_assert_int_eq(rows("SELECT count(*) FROM (SELECT recipient FROM "
+	    "outbound WHERE kind = 'digest' GROUP BY recipient HAVING "
+	    "count(*) > 1)"), 0);
+	ck_assert_int_eq(store_digest_pos_get(F.g->store, &pos),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(rows("SELECT max(week) FROM digest_runs"),
+	    T0 + 6 * D - H);
+	/* A run of that week left half done, and the daemon back only a
+	 * week later: everyone gets the new week's digest, once. */
+	pos = (struct store_digest_pos){ T0 + 6 * D - H, "S01",
+	    "+8613700000150", 151 };
+	ck_assert_int_eq(store_digest_pos_put(F.g->store, &pos), STORE_OK);
+	at(13 * D - H);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest'"), 2 * all);
+	ck_assert_int_eq(store_digest_pos_get(F.g->store, &pos),
+	    STORE_NOTFOUND);
+	ck_assert_int_eq(rows("SELECT max(week) FROM digest_runs"),
+	    T0 + 13 * D - H);
+}
+END_TEST
+
+/*
+ * On the wall clock, a run of the scheduler is one slice; its timer runs
+ * the next at once, once the loop has seen to what was ready meanwhile,
+ * until everyone has the digest.
+ */
+START_TEST(test_digest_slices_on_the_loop)
+{
+	struct clock wall;
+	struct scheduler *s;
+	long long all, n, last = 0;
+	int loops = 0;
+
+	many_reviewers();
+	all = rows(REVIEWERS);
+	clock_init_system(&wall);
+	s = scheduler_new(F.base, F.g->store, &wall, F.g->casework, NULL, 1,
+	    8 * 60);
+	/* A digest was sent long ago: this week's is due. */
+	ck_assert_int_eq(store_digest_run_put(F.g->store, 604800, 604800),
+	    STORE_OK);
+	ck_assert_int_eq(scheduler_run(s), 1);
+	n = rows("SELECT count(*) FROM outbound WHERE kind = 'digest'");
+	ck_assert_int_ge(n, 1);
+	ck_assert_int_lt(n, all);
+	while (n < all && n > last && loops++ < 1000) {
+		last = n;
+		ck_assert_int_ge(event_base_loop(F.base, EVLOOP_ONCE |
+		    EVLOOP_NONBLOCK), 0);
+		n = rows("SELECT count(*) FROM outbound WHERE kind = "
+		    "'digest'");
+	}
+	ck_assert_int_eq(n, all);
+	ck_assert_int_eq(rows("SELECT count(*) FROM digest_progress"), 0);
+	scheduler_free(s);
 }
 END_TEST
 
@@ -598,6 +757,9 @@ main(void)
 	tcase_add_test(tc, test_merge_and_limits);
 	tcase_add_test(tc, test_recipient_daily_limit);
 	tcase_add_test(tc, test_digest_recipients);
+	tcase_add_test(tc, test_ladder_in_slices);
+	tcase_add_test(tc, test_digest_in_slices);
+	tcase_add_test(tc, test_digest_slices_on_the_loop);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

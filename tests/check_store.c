@@ -89,7 +89,7 @@ START_TEST(test_migrate_v7)
 	store_close(st);
 	st = store_open(path, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 16);
+	ck_assert_int_eq(store_schema_version(st), 17);
 	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
 	    "status || ':' || coalesce(merged_into, '-') || ':' || "
 	    "coalesce(dlr_status, '-') || ':' || coalesce(inbound_id, '-'), "
@@ -129,14 +129,17 @@ START_TEST(test_migrate_v7)
 }
 END_TEST
 
-/* Undoes migration 16: the indexes as version 15 left them. */
-#define UNDO_TO_V15 \
+/* Undoes migration 17. */
+#define UNDO_TO_V16 "DROP TABLE digest_progress;"
+
+/* Undoes migrations 17 and 16: the indexes as version 15 left them. */
+#define UNDO_TO_V15 UNDO_TO_V16 \
 	"DROP INDEX tasks_assignee;" \
 	"CREATE INDEX tasks_assignee ON tasks(assignee_id, status, due_at);" \
 	"DROP INDEX tasks_case;" \
 	"CREATE INDEX tasks_case ON tasks(case_id, status);"
 
-/* Undoes migrations 16, 14 and 13: the schema as version 12 left it. */
+/* Undoes migrations 17, 16, 14 and 13: the schema as version 12 left it. */
 #define UNDO_TO_V12 UNDO_TO_V15 \
 	"CREATE INDEX outbound_queue_to ON outbound(recipient) " \
 	" WHERE status = 'queued' AND kind <> 'reply';" \
@@ -290,8 +293,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 16);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 16);
+	ck_assert_int_eq(store_schema_version(st), 17);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 17);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -731,7 +734,7 @@ START_TEST(test_migrate_v12_inbound)
 	    "pragma_index_list('inbound') WHERE name = 'inbound_sender'"), 1);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 16);
+	ck_assert_int_eq(store_schema_version(st), 17);
 	ck_assert_int_eq(store_inbound_last_channel(st, "+8613800000001", ch,
 	    sizeof ch), STORE_OK);
 	ck_assert_str_eq(ch, "http");
@@ -1547,7 +1550,7 @@ START_TEST(test_migrate_v10_cases)
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 2);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 16);
+	ck_assert_int_eq(store_schema_version(st), 17);
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 1);
 	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
 	ck_assert_int_eq(got.id, 2);
@@ -1597,7 +1600,7 @@ START_TEST(test_migrate_v16_indexes)
 	other_exec(UNDO_TO_V15 "PRAGMA user_version = 15");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 16);
+	ck_assert_int_eq(store_schema_version(st), 17);
 	ck_assert_int_eq(indexes_led_by("absences", "student_id"), 1);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
 	    "sqlite_schema WHERE name = 'tasks_assignee' AND "
@@ -1618,6 +1621,61 @@ START_TEST(test_migrate_v16_indexes)
 	ck_assert_int_eq(store_digest(st, "C", 0, 1000, &dg), STORE_OK);
 	ck_assert_int_eq(dg.absent, 1);
 	ck_assert_str_eq(tu_sql_text(dbpath, "PRAGMA integrity_check"), "ok");
+}
+END_TEST
+
+/*
+ * Where a weekly digest run has got to: one row at most, replaced as the
+ * run moves on and cleared when it ends; the recipients come a page at a
+ * time in (scope, phone) order after it.
+ */
+START_TEST(test_digest_pos)
+{
+	static const char *const roles[] = { "principal", "township_head",
+	    NULL };
+	struct store_digest_pos pos = { 604800, "S", "+8613800000002", 1 }, got;
+	struct store_person p = { 0, "+8613800000009", "甲", "township_head",
+	    "T" }, r[4];
+	size_t n;
+
+	put_roster();
+	ck_assert_int_eq(store_person_put(st, &p), STORE_OK);
+	snprintf(p.role, sizeof p.role, "principal");
+	snprintf(p.scope, sizeof p.scope, "S");
+	ck_assert_int_eq(store_person_put(st, &p), STORE_OK);
+	snprintf(p.phone, sizeof p.phone, "+8613800000002");
+	ck_assert_int_eq(store_person_put(st, &p), STORE_OK);
+
+	ck_assert_int_eq(store_digest_pos_get(st, &got), STORE_NOTFOUND);
+	ck_assert_int_eq(store_digest_pos_put(st, &pos), STORE_OK);
+	ck_assert_int_eq(store_digest_pos_get(st, &got), STORE_OK);
+	ck_assert_int_eq(got.week, 604800);
+	ck_assert_str_eq(got.scope, "S");
+	ck_assert_str_eq(got.phone, "+8613800000002");
+	ck_assert_int_eq(got.sent, 1);
+	snprintf(pos.phone, sizeof pos.phone, "+8613800000009");
+	ck_assert_int_eq(store_digest_pos_put(st, &pos), STORE_OK);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
+	    "digest_progress"), 1);
+	ck_assert_int_eq(store_digest_pos_get(st, &got), STORE_OK);
+	ck_assert_str_eq(got.phone, "+8613800000009");
+
+	/* By place, then phone: S's two, then T's one. */
+	ck_assert_int_eq(store_digest_recipients(st, roles, "", "", r, 4, &n),
+	    STORE_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(r[0].scope, "S");
+	ck_assert_str_eq(r[0].phone, "+8613800000002");
+	ck_assert_str_eq(r[1].phone, "+8613800000009");
+	ck_assert_str_eq(r[2].scope, "T");
+	ck_assert_int_eq(store_digest_recipients(st, roles, "S",
+	    "+8613800000002", r, 4, &n), STORE_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(r[0].phone, "+8613800000009");
+	ck_assert_str_eq(r[1].scope, "T");
+
+	ck_assert_int_eq(store_digest_pos_clear(st), STORE_OK);
+	ck_assert_int_eq(store_digest_pos_get(st, &got), STORE_NOTFOUND);
 }
 END_TEST
 
@@ -1956,6 +2014,7 @@ main(void)
 	tcase_add_test(tc, test_migrate_v10_cases);
 	tcase_add_test(tc, test_migrate_v16_indexes);
 	tcase_add_test(tc, test_digest_plan_by_scope);
+	tcase_add_test(tc, test_digest_pos);
 	tcase_add_test(tc, test_queue_stats_kept);
 	tcase_add_test(tc, test_webhook_replay);
 	tcase_add_test(tc, test_absence);

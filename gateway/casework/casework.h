@@ -13,6 +13,7 @@
 
 struct store;
 struct store_due;
+struct store_digest_pos;
 struct catalog;
 struct command_parser;
 struct ladder;
@@ -40,9 +41,17 @@ void casework_free(struct casework *);
  */
 int casework_due(struct casework *, const struct store_due *d, int64_t now);
 
-/* The weekly digest for [from, to) to everyone who gets one, queued as
- * kind "digest" (inside the caller's transaction). */
-int casework_digest(struct casework *, int64_t from, int64_t to, int64_t now);
+/*
+ * The weekly digest for [from, to), queued as kind "digest" inside the
+ * caller's transaction, to the next of everyone who gets one: those after
+ * pos (its scope and phone, "" "" at first; recipients come by place,
+ * then phone), one page at most, fewer once budget_ms of real time has
+ * gone by (0: no limit; at least one goes). pos is moved past them and
+ * its count of sent raised; holders of one place share its text. 1 when
+ * more remain, 0 when none do, -1 on error.
+ */
+int casework_digest_step(struct casework *, int64_t from, int64_t to,
+    int64_t now, struct store_digest_pos *pos, int budget_ms);
 /* Local midnight of the Monday of t's week. */
 int64_t casework_week_start(int64_t t);
 

@@ -123,42 +123,50 @@ static const char *const cw_digest_roles[] = {
 	NULL
 };
 
-#define CW_DIGEST_PAGE 256
+/* At most this many recipients a step: one page of the roster. */
+#define CW_DIGEST_PAGE 32
+
+static int64_t
+cw_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 int
-casework_digest(struct casework *cw, int64_t from, int64_t to, int64_t now)
+casework_digest_step(struct casework *cw, int64_t from, int64_t to,
+    int64_t now, struct store_digest_pos *pos, int budget_ms)
 {
 	struct store_person *p = calloc(CW_DIGEST_PAGE, sizeof *p);
 	char *text = malloc(CW_REPLY_MAX);
-	char after_phone[STORE_PHONE_MAX] = "", after_scope[STORE_CODE_MAX] = "";
-	size_t n, i;
-	int rc = -1, sent = 0;
+	int64_t until = cw_monotonic_ms() + budget_ms;
+	size_t n = 0, i;
+	int rc = -1;
 
-	if (p == NULL || text == NULL)
+	if (p == NULL || text == NULL ||
+	    store_digest_recipients(cw->store, cw_digest_roles, pos->scope,
+	    pos->phone, p, CW_DIGEST_PAGE, &n) != STORE_OK)
 		goto out;
-	/* Everyone, a page at a time: a province has more than a page. */
-	do {
-		if (store_digest_recipients(cw->store, cw_digest_roles,
-		    after_phone, after_scope, p, CW_DIGEST_PAGE, &n) !=
-		    STORE_OK)
+	for (i = 0; i < n; i++) {
+		if (i > 0 && budget_ms > 0 && cw_monotonic_ms() >= until)
+			break;
+		/* A place's holders come together and share its text. */
+		if ((i == 0 || strcmp(p[i].scope, p[i - 1].scope) != 0) &&
+		    cw_digest_text(cw, p[i].scope, from, to, "digest_period",
+		    text, CW_REPLY_MAX) != 0)
 			goto out;
-		for (i = 0; i < n; i++) {
-			if (cw_digest_text(cw, p[i].scope, from, to,
-			    "digest_period", text, CW_REPLY_MAX) != 0 ||
-			    cw_enqueue(cw, p[i].phone, "digest", text, 0,
-			    now) != 0)
-				goto out;
-			sent++;
-		}
-		if (n > 0) {
-			snprintf(after_phone, sizeof after_phone, "%s",
-			    p[n - 1].phone);
-			snprintf(after_scope, sizeof after_scope, "%s",
-			    p[n - 1].scope);
-		}
-	} while (n == CW_DIGEST_PAGE);
-	log_info("weekly digest: %d sent", sent);
-	rc = 0;
+		if (cw_enqueue(cw, p[i].phone, "digest", text, 0, now) != 0)
+			goto out;
+	}
+	if (i > 0) {
+		snprintf(pos->scope, sizeof pos->scope, "%s", p[i - 1].scope);
+		snprintf(pos->phone, sizeof pos->phone, "%s", p[i - 1].phone);
+		pos->sent += (int64_t)i;
+	}
+	/* A full page may have been the last: the next step finds none. */
+	rc = i < n || n == CW_DIGEST_PAGE;
 out:
 	free(text);
 	free(p);
