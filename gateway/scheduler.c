@@ -32,7 +32,12 @@ struct scheduler {
 	int running;
 	int more;		/* the last slice left work due */
 	int digest_weekday, digest_minute;
+	int64_t digest_last;	/* the latest week done, once read */
+	int64_t digest_retry;	/* after a failed slice: not before */
 };
+
+/* A failed digest slice is tried again after this long. */
+#define SCHEDULER_DIGEST_RETRY 60
 
 #define SCHEDULER_WEEK (7 * 86400)
 
@@ -66,20 +71,23 @@ scheduler_digest(struct scheduler *s, int64_t now, int *more)
 	int r;
 
 	*more = 0;
-	if (s->digest_weekday == 0)
+	if (s->digest_weekday == 0 || now < s->digest_retry)
 		return 0;
 	due = scheduler_digest_due(s, now);
 	rc = store_digest_run_last(s->store, &last);
+	if (rc == STORE_OK)
+		s->digest_last = last;
 	if (rc == STORE_OK && last >= due)
 		return 0;
 	if (rc != STORE_OK && rc != STORE_NOTFOUND)
-		return -1;
+		goto failed;
 	if (store_begin(s->store) != STORE_OK)
-		return -1;
+		goto failed;
 	if (rc == STORE_NOTFOUND) {
 		if (store_digest_run_put(s->store, due, now) != STORE_OK ||
 		    store_commit(s->store) != STORE_OK)
 			goto fail;
+		s->digest_last = due;
 		return 0;
 	}
 	if ((prc = store_digest_pos_get(s->store, &pos)) != STORE_OK &&
@@ -100,12 +108,16 @@ scheduler_digest(struct scheduler *s, int64_t now, int *more)
 	    store_digest_run_put(s->store, due, now) != STORE_OK)) ||
 	    store_commit(s->store) != STORE_OK)
 		goto fail;
-	if (r == 0)
+	if (r == 0) {
+		s->digest_last = due;
 		log_info("weekly digest: %lld sent", (long long)pos.sent);
+	}
 	*more = r;
 	return 1;
 fail:
 	store_rollback(s->store);
+failed:
+	s->digest_retry = now + SCHEDULER_DIGEST_RETRY;
 	return -1;
 }
 
@@ -124,8 +136,19 @@ scheduler_arm(struct scheduler *s)
 		return;
 	}
 	now = clock_now(s->clock);
-	at = s->digest_weekday ? scheduler_digest_due(s, now) +
-	    SCHEDULER_WEEK : INT64_MAX;
+	at = INT64_MAX;
+	if (s->digest_weekday) {
+		int64_t due = scheduler_digest_due(s, now);
+
+		/* A digest fell due since the last run and has not gone yet:
+		 * it goes now (or when a failed one may be tried again), not
+		 * a week later. Without this, a wake between its time and the
+		 * timer (every inbound message re-arms) put it off. */
+		if (s->digest_last != INT64_MIN && s->digest_last < due)
+			at = now > s->digest_retry ? now : s->digest_retry;
+		else
+			at = due + SCHEDULER_WEEK;
+	}
 	if (store_next_due(s->store, &d) == STORE_OK && d.at < at)
 		at = d.at;
 	tv.tv_sec = at > now ? (time_t)(at - now) : 0;
@@ -224,6 +247,7 @@ scheduler_new(struct event_base *base, struct store *st,
 
 	s->digest_weekday = digest_weekday;
 	s->digest_minute = digest_minute;
+	s->digest_last = INT64_MIN;
 	s->store = st;
 	s->clock = clk;
 	s->cw = cw;

@@ -733,6 +733,47 @@ START_TEST(test_digest_slices_on_the_loop)
 }
 END_TEST
 
+/*
+ * A digest that fell due since the scheduler last looked goes at the next
+ * wake, not a week later: every inbound message re-arms the timer, and
+ * under steady traffic the timer for the digest's own time never fired
+ * (bench: no digest at all in 20 s of 1,000 msg/s past its time).
+ */
+START_TEST(test_digest_due_between_wakes)
+{
+	struct clock wall;
+	struct scheduler *s;
+	int64_t now, due;
+	int more, loops = 0;
+	char q[128];
+
+	clock_init_system(&wall);
+	now = clock_now(&wall);
+	due = casework_week_start(now) + 8 * H;		/* Mondays 08:00 */
+	if (due > now)
+		due -= 7 * D;
+	s = scheduler_new(F.base, F.g->store, &wall, F.g->casework, NULL, 1,
+	    8 * 60);
+	/* Last week's went; the scheduler last looked before this week's
+	 * time, then the clock passed it. */
+	ck_assert_int_eq(store_digest_run_put(F.g->store, due - 7 * D, now),
+	    STORE_OK);
+	ck_assert_int_eq(scheduler_slice(s, due - 1, &more), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest'"), 0);
+	scheduler_wake(s);		/* an inbound message, say */
+	snprintf(q, sizeof q, "SELECT count(*) FROM digest_runs WHERE week = "
+	    "%lld", (long long)due);
+	while (rows(q) == 0 && loops++ < 100)
+		ck_assert_int_ge(event_base_loop(F.base, EVLOOP_ONCE |
+		    EVLOOP_NONBLOCK), 0);
+	ck_assert_int_eq(rows(q), 1);
+	ck_assert_int_gt(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest'"), 0);
+	scheduler_free(s);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -760,6 +801,7 @@ main(void)
 	tcase_add_test(tc, test_ladder_in_slices);
 	tcase_add_test(tc, test_digest_in_slices);
 	tcase_add_test(tc, test_digest_slices_on_the_loop);
+	tcase_add_test(tc, test_digest_due_between_wakes);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
