@@ -33,33 +33,65 @@ store_bind_scope(sqlite3_stmt *st, const char *scope, int64_t from,
  * period's facts; below it, from the scope's students. A place not in
  * the roster has no students, either way.
  */
+static const enum store_stmt store_digest_narrow[4] = { STMT_DIGEST_ABSENT,
+    STMT_DIGEST_OPEN, STMT_DIGEST_CLOSED, STMT_DIGEST_OVERDUE };
+static const enum store_stmt store_digest_wide[4] = {
+    STMT_DIGEST_ABSENT_WIDE, STMT_DIGEST_OPEN_WIDE, STMT_DIGEST_CLOSED_WIDE,
+    STMT_DIGEST_OVERDUE_WIDE };
+
+static enum store_rc
+store_digest_way(struct store *s, const char *scope,
+    const enum store_stmt **q)
+{
+	struct store_place pl;
+	enum store_rc rc = store_place_get(s, scope, &pl);
+
+	*q = rc == STORE_OK && !strcmp(pl.kind, "county") ?
+	    store_digest_wide : store_digest_narrow;
+	return rc == STORE_NOTFOUND ? STORE_OK : rc;
+}
+
+static enum store_rc
+store_digest_count(struct store *s, enum store_stmt id, const char *scope,
+    int64_t from, int64_t to, int64_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, id);
+	int rc;
+
+	store_bind_scope(st, scope, from, to);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return store_fail(s, st, rc);
+	*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
+store_digest_absent(struct store *s, const char *scope, int64_t from,
+    int64_t to, int64_t *n)
+{
+	const enum store_stmt *q;
+	enum store_rc rc;
+
+	if ((rc = store_digest_way(s, scope, &q)) != STORE_OK)
+		return rc;
+	return store_digest_count(s, q[0], scope, from, to, n);
+}
+
 enum store_rc
 store_digest(struct store *s, const char *scope, int64_t from, int64_t to,
     struct store_digest *d)
 {
-	static const enum store_stmt narrow[4] = { STMT_DIGEST_ABSENT,
-	    STMT_DIGEST_OPEN, STMT_DIGEST_CLOSED, STMT_DIGEST_OVERDUE };
-	static const enum store_stmt wide[4] = { STMT_DIGEST_ABSENT_WIDE,
-	    STMT_DIGEST_OPEN_WIDE, STMT_DIGEST_CLOSED_WIDE,
-	    STMT_DIGEST_OVERDUE_WIDE };
-	const enum store_stmt *q = narrow;
-	struct store_place pl;
+	const enum store_stmt *q;
 	sqlite3_stmt *st;
-	enum store_rc prc;
+	enum store_rc src;
 	int rc;
 
 	memset(d, 0, sizeof *d);
-	if ((prc = store_place_get(s, scope, &pl)) == STORE_OK &&
-	    !strcmp(pl.kind, "county"))
-		q = wide;
-	else if (prc != STORE_OK && prc != STORE_NOTFOUND)
-		return prc;
-	st = store_stmt(s, q[0]);
-	store_bind_scope(st, scope, from, to);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
-		return store_fail(s, st, rc);
-	d->absent = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	if ((src = store_digest_way(s, scope, &q)) != STORE_OK ||
+	    (src = store_digest_count(s, q[0], scope, from, to,
+	    &d->absent)) != STORE_OK)
+		return src;
 
 	st = store_stmt(s, q[1]);
 	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
@@ -76,12 +108,9 @@ store_digest(struct store *s, const char *scope, int64_t from, int64_t to,
 		return store_fail(s, st, rc);
 	sqlite3_reset(st);
 
-	st = store_stmt(s, q[2]);
-	store_bind_scope(st, scope, from, to);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
-		return store_fail(s, st, rc);
-	d->closed = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	if ((src = store_digest_count(s, q[2], scope, from, to,
+	    &d->closed)) != STORE_OK)
+		return src;
 
 	st = store_stmt(s, q[3]);
 	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);

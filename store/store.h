@@ -295,6 +295,9 @@ struct store_digest {
  * from its students' (sql.def); an unknown scope counts nothing. */
 enum store_rc store_digest(struct store *, const char *scope, int64_t from,
     int64_t to, struct store_digest *);
+/* The first of them alone: students reported absent. */
+enum store_rc store_digest_absent(struct store *, const char *scope,
+    int64_t from, int64_t to, int64_t *n);
 
 /* The statistics table: one row per school or village. */
 #define STORE_REASONS 8

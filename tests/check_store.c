@@ -1780,6 +1780,25 @@ START_TEST(test_digest_plan_by_scope)
 	ck_assert_int_eq(county.open, 1);
 	ck_assert_int_eq(county.overdue, 1);
 	ck_assert_int_eq(d.absent, 0);		/* nowhere */
+	/* The week before needs only its absences: one statement, the
+	 * scope's way. */
+	for (i = 0; i < 2; i++) {
+		int64_t n = -1;
+
+		for (k = 0; k < 4; k++) {
+			w0[k] = stmt_runs(wide[k]);
+			n0[k] = stmt_runs(narrow[k]);
+		}
+		ck_assert_int_eq(store_digest_absent(st, scopes[i], 0, 1000,
+		    &n), STORE_OK);
+		ck_assert_int_eq(n, 1);
+		for (k = 0; k < 4; k++) {
+			ck_assert_int_eq(stmt_runs(wide[k]) - w0[k],
+			    i == 0 && k == 0);
+			ck_assert_int_eq(stmt_runs(narrow[k]) - n0[k],
+			    i == 1 && k == 0);
+		}
+	}
 }
 END_TEST
 

@@ -48,7 +48,8 @@ int
 cw_digest_text(struct casework *cw, const char *scope, int64_t from,
     int64_t to, const char *period_key, char *out, size_t outsz)
 {
-	struct store_digest d, prev;
+	struct store_digest d;
+	int64_t prev;
 	struct store_place pl;
 	struct smslen len;
 	char period[96], a[32], b[32], num[9][24], owers[1024], item[160];
@@ -57,15 +58,15 @@ cw_digest_text(struct casework *cw, const char *scope, int64_t from,
 	size_t i, named;
 
 	if (store_digest(cw->store, scope, from, to, &d) != STORE_OK ||
-	    store_digest(cw->store, scope, from - CW_WEEK, from, &prev) !=
-	    STORE_OK || store_place_get(cw->store, scope, &pl) != STORE_OK)
+	    store_digest_absent(cw->store, scope, from - CW_WEEK, from,
+	    &prev) != STORE_OK || store_place_get(cw->store, scope, &pl) != STORE_OK)
 		return -1;
 	if (cw_md(cw, from, a, sizeof a) != 0 ||
 	    cw_md(cw, to - 1, b, sizeof b) != 0 ||
 	    render(cw->cat, period_key, pv, 2, period, sizeof period) != 0)
 		return -1;
 	snprintf(num[0], sizeof num[0], "%lld", (long long)d.absent);
-	snprintf(num[1], sizeof num[1], "%lld", (long long)prev.absent);
+	snprintf(num[1], sizeof num[1], "%lld", (long long)prev);
 	snprintf(num[2], sizeof num[2], "%lld", (long long)d.open);
 	for (i = 1; i <= 4; i++)
 		snprintf(num[2 + i], sizeof num[0], "%lld",
@@ -82,7 +83,7 @@ cw_digest_text(struct casework *cw, const char *scope, int64_t from,
 			{ "l3", num[5] }, { "l4", num[6] }, { "closed", num[7] },
 			{ "overdue", num[8] }, { "owers", owers },
 		};
-		int zero = d.absent == 0 && prev.absent == 0 && d.open == 0 &&
+		int zero = d.absent == 0 && prev == 0 && d.open == 0 &&
 		    d.closed == 0 && d.overdue == 0;
 
 		owers[0] = '\0';
