@@ -260,14 +260,16 @@ httpfront_new(struct event_base *loop, httpfront_route_fn *route, void *arg,
 	f->count_path = count_path ? xstrdup(count_path) : NULL;
 	f->in.fd[0] = f->in.fd[1] = f->out.fd[0] = f->out.fd[1] = -1;
 	pthread_mutex_init(&f->mu, NULL);
-	/* As the loop's (main.c): evhttp stops and starts reading on every
-	 * request, which the changelist folds into no epoll_ctl at all. A
-	 * closed connection's removal then reaches epoll after its close,
-	 * when the loop may already have the same descriptor number: the
-	 * kernel answers ENOENT, and libevent ignores it (tests/tsan.supp). */
+	/* Without epoll's changelist, which would fold evhttp's stop and
+	 * start of reading on every request into no epoll_ctl at all, but
+	 * applies a closed connection's EPOLL_CTL_DEL at the next dispatch,
+	 * after close(2), when the loop may already hold the same number
+	 * (harmless, ENOENT, but a race for ThreadSanitizer, which stopped
+	 * the daemon in check_delivery once). Measured without it on both
+	 * bases, closed loop over 100,000 messages, three runs each,
+	 * alternating: 11,535-11,696 against 11,342-11,794 msg/s. */
 	if ((cfg = event_config_new()) == NULL ||
-	    event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) !=
-	    0 || (f->base = event_base_new_with_config(cfg)) == NULL) {
+	    (f->base = event_base_new_with_config(cfg)) == NULL) {
 		if (cfg)
 			event_config_free(cfg);
 		snprintf(err, errsz, "HTTP thread: event_base_new failed");

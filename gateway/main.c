@@ -175,12 +175,10 @@ main(int argc, char **argv)
 	}
 	log_set_level(cfg->log_level);
 	signal(SIGPIPE, SIG_IGN);
-	/* epoll's changelist: a connection that stops and starts reading
-	 * within one loop pass costs no epoll_ctl (evhttp does this on
-	 * every request). */
+	/* No epoll changelist here nor on the HTTP thread (httpfront.c):
+	 * it applies a closed descriptor's EPOLL_CTL_DEL after close(2),
+	 * when the other thread may have the same number. */
 	if ((evcfg = event_config_new()) == NULL ||
-	    event_config_set_flag(evcfg,
-	    EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) != 0 ||
 	    (base = event_base_new_with_config(evcfg)) == NULL)
 		fatalx("event_base_new failed");
 	event_config_free(evcfg);
