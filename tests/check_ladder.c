@@ -774,6 +774,57 @@ START_TEST(test_digest_due_between_wakes)
 }
 END_TEST
 
+/* A statement of another process on the daemon's database. */
+static void
+db_exec(const char *sql)
+{
+	sqlite3 *h;
+
+	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+}
+
+/*
+ * A digest slice that fails (here its table is gone a moment) is tried
+ * again a minute later, not at once and again for ever on the loop.
+ */
+START_TEST(test_digest_failure_retried_later)
+{
+	struct clock wall;
+	struct scheduler *s;
+	char log[1100], *text;
+	int64_t now;
+	int more, i, saved;
+
+	clock_init_system(&wall);
+	now = clock_now(&wall);
+	s = scheduler_new(F.base, F.g->store, &wall, F.g->casework, NULL, 1,
+	    8 * 60);
+	ck_assert_int_eq(store_digest_run_put(F.g->store, 604800, 604800),
+	    STORE_OK);
+	db_exec("ALTER TABLE digest_progress RENAME TO gone");
+	snprintf(log, sizeof log, "%s/scheduler.log", F.dir);
+	ck_assert_int_ge(saved = tu_stderr_to(log), 0);
+	ck_assert_int_eq(scheduler_run(s), 0);
+	db_exec("ALTER TABLE gone RENAME TO digest_progress");
+	for (i = 0; i < 20; i++)
+		ck_assert_int_ge(event_base_loop(F.base, EVLOOP_ONCE |
+		    EVLOOP_NONBLOCK), 0);
+	tu_stderr_back(saved);
+	ck_assert_ptr_nonnull(text = tu_read(log));
+	ck_assert_int_eq(tu_count(text, "weekly digest not sent"), 1);
+	free(text);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest'"), 0);
+	/* A minute on, it goes. */
+	ck_assert_int_gt(scheduler_slice(s, now + 61, &more), 0);
+	ck_assert_int_gt(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest'"), 0);
+	scheduler_free(s);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -802,6 +853,7 @@ main(void)
 	tcase_add_test(tc, test_digest_in_slices);
 	tcase_add_test(tc, test_digest_slices_on_the_loop);
 	tcase_add_test(tc, test_digest_due_between_wakes);
+	tcase_add_test(tc, test_digest_failure_retried_later);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
