@@ -95,7 +95,8 @@ scheduler_digest(struct scheduler *s, int64_t now, int *more)
 		goto fail;
 	if (prc == STORE_OK && pos.week != due)
 		log_info("weekly digest: the run of an older week stopped "
-		    "after %lld; this week's goes instead", (long long)pos.sent);
+		    "after %lld; this week's goes instead",
+		    (long long)pos.sent);
 	if (prc == STORE_NOTFOUND || pos.week != due) {
 		memset(&pos, 0, sizeof pos);
 		pos.week = due;

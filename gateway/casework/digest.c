@@ -59,7 +59,8 @@ cw_digest_text(struct casework *cw, const char *scope, int64_t from,
 
 	if (store_digest(cw->store, scope, from, to, &d) != STORE_OK ||
 	    store_digest_absent(cw->store, scope, from - CW_WEEK, from,
-	    &prev) != STORE_OK || store_place_get(cw->store, scope, &pl) != STORE_OK)
+	    &prev) != STORE_OK ||
+	    store_place_get(cw->store, scope, &pl) != STORE_OK)
 		return -1;
 	if (cw_md(cw, from, a, sizeof a) != 0 ||
 	    cw_md(cw, to - 1, b, sizeof b) != 0 ||
