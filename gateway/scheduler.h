@@ -1,10 +1,12 @@
 /*
  * The scheduler runs the ladder: task reminders and case climbs whose time
  * has come, each in its own transaction, in time order, once each (every
- * step moves or clears the time that made it due). It keeps one libevent
- * timer for the earliest due item and rebuilds from the store at start, so
- * a daemon that was down catches up when it comes back. In manual-clock
- * mode whoever moves the clock calls scheduler_run().
+ * step moves or clears the time that made it due); and the weekly digest,
+ * a few recipients a transaction with the place reached (digest_progress).
+ * It keeps one libevent timer for the earliest due item and rebuilds from
+ * the store at start, so a daemon that was down catches up when it comes
+ * back. In manual-clock mode whoever moves the clock calls
+ * scheduler_run().
  */
 #ifndef BX_SCHEDULER_H
 #define BX_SCHEDULER_H
