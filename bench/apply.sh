@@ -7,13 +7,8 @@
 set -eu
 build=${1:-build}
 src=$(cd "$(dirname "$0")/.." && pwd)
-dir=$(mktemp -d /tmp/bx-apply.XXXXXX)
-cleanup() {
-	if [ -n "${KEEPDIR:-}" ]; then echo "kept: $dir"; else rm -rf "$dir"; fi
-}
-trap cleanup EXIT INT TERM
-
 . "$src/bench/county.sh"
+county_dir apply
 county_make "$build" "$dir"
 county_conf "$dir" "$src" > "$dir/baoxued.conf"
 "$build/bench/bench_apply" -c "$dir/baoxued.conf" -n "${COUNT:-50000}" \

@@ -1,6 +1,19 @@
 # Sourced by bench/load.sh and bench/apply.sh: the generated county and
 # the configuration both run the daemon with.
 
+# county_dir NAME: a fresh directory in $dir (/tmp/bx-NAME.XXXXXX), removed
+# at exit (KEEPDIR=1 keeps it for a look: the database, the log, the
+# outbox), and the daemon in $pid, if one was started, stopped first.
+county_dir() {
+	dir=$(mktemp -d "/tmp/bx-$1.XXXXXX")
+	pid=
+	trap county_cleanup EXIT INT TERM
+}
+county_cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	if [ -n "${KEEPDIR:-}" ]; then echo "kept: $dir"; else rm -rf "$dir"; fi
+}
+
 # county_make BUILD DIR: the county's CSVs, imported into DIR/county.db.
 county_make() {
 	"$1/bench/bench_load" roster "$2"

@@ -5,21 +5,15 @@
 # slices: README, "Review").
 # Usage: bench/digest.sh [BUILD_DIR] (default build); env PRE (messages
 # first, so that there is something to count; default 5000), RATE
-# (default 1000). Takes two to three minutes: the digest is set for a
-# minute boundary 50-110 s ahead, and the open loop runs 20 s past it.
+# (default 1000), KEEPDIR=1. Takes two to three minutes: the digest is
+# set for a minute boundary 50-110 s ahead, and the open loop runs 20 s
+# past it.
 set -eu
 build=${1:-build}
 rate=${RATE:-1000}
 src=$(cd "$(dirname "$0")/.." && pwd)
-dir=$(mktemp -d /tmp/bx-digest.XXXXXX)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$dir"
-}
-trap cleanup EXIT INT TERM
-
 . "$src/bench/county.sh"
+county_dir digest
 county_make "$build" "$dir" >/dev/null
 port=$("$build/bench/bench_load" freeport)
 # The digest's day and time, local (the county's zone).

@@ -16,16 +16,8 @@ count=${COUNT:-200000}
 conns=${CONNS:-128}
 rate=${RATE:-5000}
 src=$(cd "$(dirname "$0")/.." && pwd)
-dir=$(mktemp -d /tmp/bx-load.XXXXXX)
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	# KEEPDIR=1: the database, the log and the outbox stay for a look.
-	if [ -n "${KEEPDIR:-}" ]; then echo "kept: $dir"; else rm -rf "$dir"; fi
-}
-trap cleanup EXIT INT TERM
-
 . "$src/bench/county.sh"
+county_dir load
 county_make "$build" "$dir"
 port=$("$build/bench/bench_load" freeport)
 {

@@ -774,17 +774,6 @@ START_TEST(test_digest_due_between_wakes)
 }
 END_TEST
 
-/* A statement of another process on the daemon's database. */
-static void
-db_exec(const char *sql)
-{
-	sqlite3 *h;
-
-	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(h);
-}
-
 /*
  * A digest slice that fails (here its table is gone a moment) is tried
  * again a minute later, not at once and again for ever on the loop.
@@ -803,11 +792,13 @@ START_TEST(test_digest_failure_retried_later)
 	    8 * 60);
 	ck_assert_int_eq(store_digest_run_put(F.g->store, 604800, 604800),
 	    STORE_OK);
-	db_exec("ALTER TABLE digest_progress RENAME TO gone");
+	ck_assert_int_eq(tu_sql_exec(F.db,
+	    "ALTER TABLE digest_progress RENAME TO gone"), 0);
 	snprintf(log, sizeof log, "%s/scheduler.log", F.dir);
 	ck_assert_int_ge(saved = tu_stderr_to(log), 0);
 	ck_assert_int_eq(scheduler_run(s), 0);
-	db_exec("ALTER TABLE gone RENAME TO digest_progress");
+	ck_assert_int_eq(tu_sql_exec(F.db,
+	    "ALTER TABLE gone RENAME TO digest_progress"), 0);
 	for (i = 0; i < 20; i++)
 		ck_assert_int_ge(event_base_loop(F.base, EVLOOP_ONCE |
 		    EVLOOP_NONBLOCK), 0);

@@ -115,11 +115,7 @@ rows(const char *sql)
 static void
 by_hand(const char *sql)
 {
-	sqlite3 *h;
-
-	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(h);
+	ck_assert_int_eq(tu_sql_exec(F.db, sql), 0);
 }
 
 /* A notice queued by hand; text is an SQL expression ('...' or a CAST). */

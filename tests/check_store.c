@@ -153,12 +153,7 @@ END_TEST
 static void
 other_exec(const char *sql)
 {
-	sqlite3 *h;
-
-	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
-	sqlite3_busy_timeout(h, 2000);
-	ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(h);
+	ck_assert_int_eq(tu_sql_exec(dbpath, sql), 0);
 }
 
 /*

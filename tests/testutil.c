@@ -86,6 +86,20 @@ tu_lines(const char *path)
 	return n;
 }
 
+int
+tu_sql_exec(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	int rc = -1;
+
+	if (sqlite3_open(db, &h) == SQLITE_OK) {
+		sqlite3_busy_timeout(h, 2000);
+		rc = sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	}
+	sqlite3_close(h);
+	return rc;
+}
+
 long long
 tu_sql_int(const char *db, const char *sql)
 {

@@ -14,6 +14,9 @@ int tu_write(const char *path, const char *text);
 char *tu_read(const char *path);
 /* Lines in a file (0 if it does not exist). */
 int tu_lines(const char *path);
+/* Runs sql on a database file through a connection of its own (as
+ * another process would; waits up to 2 s for a lock); 0 or -1. */
+int tu_sql_exec(const char *db, const char *sql);
 /* Single integer from a SQL query on a database file; -1 on error. */
 long long tu_sql_int(const char *db, const char *sql);
 /* Runs the suite (and frees it); EXIT_SUCCESS or EXIT_FAILURE for main. */
