@@ -351,6 +351,7 @@ http_text(struct http *h, struct evhttp_request *req, const struct form *f,
 struct http_wait {
 	struct http *h;
 	struct evhttp_request *req;
+	int applied;			/* a delivery report's rows */
 };
 
 static void
@@ -508,6 +509,26 @@ http_dlr_json_status(json_t *o)
 	return NULL;
 }
 
+/* Delivery reports on disk: answered (plain: no store, no log). */
+static void
+http_dlr_done(void *arg, enum pipeline_rc rc, int64_t unused)
+{
+	struct http_wait *w = arg;
+	char body[64];
+	int n;
+
+	(void)unused;
+	if (rc == PIPELINE_FAILED)
+		http_error(w->h, w->req, 503, "Service Unavailable",
+		    "not stored; retry later");
+	else {
+		n = snprintf(body, sizeof body,
+		    "{\"status\":\"ok\",\"applied\":%d}", w->applied);
+		http_json_text(w->h, w->req, 200, "OK", body, (size_t)n);
+	}
+	free(w);
+}
+
 /*
  * POST|GET /sms/dlr: Kannel's dlr-url (id = our outbound id, status = its
  * DLR type) or a provider's JSON report (one object or an array of them,
@@ -521,6 +542,8 @@ http_dlr(struct http *h, struct evhttp_request *req)
 	const char *ct, *channel, *ids;
 	size_t rawlen, i;
 	json_t *root = NULL, *o;
+	struct http_wait *w;
+	uint64_t ticket;
 	int applied = 0, r;
 	int64_t id;
 	char *end;
@@ -592,10 +615,16 @@ http_dlr(struct http *h, struct evhttp_request *req)
 			goto fail;
 		applied += r;
 	}
-	if (store_commit(h->g->store) != STORE_OK)
+	/* The loop goes on while the WAL's sync is made: the provider hears
+	 * 200 once the reports are on disk, as a message's sender does. */
+	if (store_commit_deferred(h->g->store, &ticket) != STORE_OK)
 		goto fail;
-	http_json(h, req, 200, "OK", json_pack("{ss si}", "status", "ok",
-	    "applied", applied));
+	w = xcalloc(1, sizeof *w);
+	w->h = h;
+	w->req = req;
+	w->applied = applied;
+	pipeline_after_sync(h->g->pipeline, ticket, PIPELINE_DONE_PLAIN,
+	    http_dlr_done, w);
 	goto out;
 fail:
 	store_rollback(h->g->store);

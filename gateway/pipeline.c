@@ -442,6 +442,24 @@ pipeline_submit(struct pipeline *p, const struct pipeline_in *in,
 	return 0;
 }
 
+void
+pipeline_after_sync(struct pipeline *p, uint64_t ticket, unsigned flags,
+    pipeline_done_fn *done, void *arg)
+{
+	struct pipeline_job *j = xcalloc(1, sizeof *j);
+
+	j->done = done;
+	j->arg = arg;
+	j->flags = flags;
+	j->rc = PIPELINE_ACCEPTED;
+	/* Tickets only grow: the list stays in commit order. */
+	j->ticket = ticket;
+	*p->wait_tail = j;
+	p->wait_tail = &j->next;
+	p->syncing++;
+	pipeline_answer_synced(p);
+}
+
 /*
  * Applies a group inside one transaction. Optimistic first: no savepoint
  * per message, which costs SQLite a copy of every page a message touches

@@ -76,9 +76,20 @@ enum pipeline_rc pipeline_inbound(struct pipeline *,
 #define PIPELINE_DONE_PLAIN 0x1
 int pipeline_submit(struct pipeline *, const struct pipeline_in *,
     unsigned flags, pipeline_done_fn *done, void *arg);
+/*
+ * For an effect committed outside the group commit with
+ * store_commit_deferred (a delivery report): done runs once ticket is on
+ * disk, in commit order with the messages' answers, given
+ * PIPELINE_ACCEPTED and id 0, or PIPELINE_FAILED if the pipeline drops
+ * what waits (the daemon stops). It may run before this returns, when
+ * the ticket is on disk already. flags as pipeline_submit's.
+ */
+void pipeline_after_sync(struct pipeline *, uint64_t ticket, unsigned flags,
+    pipeline_done_fn *done, void *arg);
 /* Messages waiting for the next commit. */
 size_t pipeline_pending(const struct pipeline *);
-/* Messages committed whose commit is not yet on disk, so not answered. */
+/* Messages (and effects, pipeline_after_sync) committed whose commit is
+ * not yet on disk, so not answered. */
 size_t pipeline_syncing(const struct pipeline *);
 /* Groups in which a message failed, so that all of them were applied
  * again each in its own savepoint (shown by /healthz). */

@@ -21,6 +21,7 @@
 #include "gateway/scheduler.h"
 #include "store/store.h"
 #include "tests/gwfix.h"
+#include "tests/syncspy.h"
 #include "tests/testutil.h"
 
 #define T0 1788224400	/* Tuesday 2026-09-01 09:00 +08:00 */
@@ -637,6 +638,50 @@ START_TEST(test_ladder_in_slices)
 END_TEST
 
 /*
+ * A ladder step's commit leaves the WAL's sync to the store's sync thread:
+ * with that thread held on the disk, a slice still runs to its end (the
+ * steps seen by another connection) and the thread is found waiting with
+ * their sync. Synced in place, each step held the loop for the disk, and
+ * the thread was never asked. Nothing leaves meanwhile: the sender sends
+ * only once its own later claim is on disk.
+ */
+/* Until every commit so far is on disk: the sync thread idle. */
+static void
+disk_caught_up(void)
+{
+	const struct timespec ms = { 0, 1000000 };
+	uint64_t ticket, upto = 0;
+	int i;
+
+	ck_assert_int_eq(store_begin(F.g->store), STORE_OK);
+	ck_assert_int_eq(store_commit_deferred(F.g->store, &ticket),
+	    STORE_OK);
+	for (i = 0; i < 5000 && upto < ticket; i++) {
+		ck_assert_int_eq(store_synced_peek(F.g->store, &upto),
+		    STORE_OK);
+		if (upto < ticket)
+			nanosleep(&ms, NULL);
+	}
+	ck_assert_uint_ge(upto, ticket);
+}
+
+START_TEST(test_ladder_steps_leave_the_sync_to_its_thread)
+{
+	int more;
+
+	sms(HT, "ABS 20240102 3");
+	disk_caught_up();
+	syncspy_hold(1);
+	ck_assert_int_eq(scheduler_slice(F.g->scheduler, T0 + 36 * H, &more),
+	    1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'reminder'"), 1);
+	ck_assert_int_eq(syncspy_await_held(), 0);
+	syncspy_hold(0);
+}
+END_TEST
+
+/*
  * The weekly digest goes out in slices, each its own transaction with the
  * place the run has reached, so that the loop answers inbound messages
  * between them. A restart goes on from that place: nobody is skipped and
@@ -841,6 +886,7 @@ main(void)
 	tcase_add_test(tc, test_recipient_daily_limit);
 	tcase_add_test(tc, test_digest_recipients);
 	tcase_add_test(tc, test_ladder_in_slices);
+	tcase_add_test(tc, test_ladder_steps_leave_the_sync_to_its_thread);
 	tcase_add_test(tc, test_digest_in_slices);
 	tcase_add_test(tc, test_digest_slices_on_the_loop);
 	tcase_add_test(tc, test_digest_due_between_wakes);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "gateway/clock.h"
 #include "gateway/config.h"
 #include "gateway/gw.h"
+#include "gateway/http.h"
 #include "gateway/import.h"
 #include "gateway/pipeline.h"
 #include "gateway/sender.h"
@@ -1094,6 +1096,70 @@ START_TEST(test_answers_wait_for_the_disk)
 END_TEST
 
 /*
+ * A delivery report is answered once it is on disk, as a message is, and
+ * its commit leaves the sync to the store's thread: a provider's burst of
+ * reports (one for each SMS sent, three or four for each message taken
+ * in) no longer holds the loop for the disk one report at a time.
+ */
+START_TEST(test_dlr_answer_waits_for_the_disk)
+{
+	static const char rq[] = "GET /sms/dlr?id=1&status=1&token=t0k "
+	    "HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+	struct http *h;
+	struct pollfd pf;
+	char err[256], buf[512];
+	size_t got = 0;
+	ssize_t n;
+	int fd, i;
+
+	ck_assert_int_eq(inbound(TEACHER, "ABS 20240101 3", "d1"),
+	    PIPELINE_ACCEPTED);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE id = 1 "
+	    "AND status = 'sent'"), 1);
+	snprintf(F.cfg.listen_host, sizeof F.cfg.listen_host, "127.0.0.1");
+	F.cfg.listen_port = 0;
+	snprintf(F.cfg.http_token, sizeof F.cfg.http_token, "t0k");
+	F.cfg.http_max_body = 4096;
+	F.cfg.http_max_conns = 8;
+	F.cfg.http_slow_timeout = 10;
+	h = http_new(F.g, err, sizeof err);
+	ck_assert_msg(h != NULL, "%s", err);
+	settle();
+	syncspy_hold(1);
+	ck_assert_int_ge(fd = tu_connect(http_port(h)), 0);
+	ck_assert_int_eq(write(fd, rq, sizeof rq - 1), (ssize_t)sizeof rq - 1);
+	/* Committed (seen by another connection), not answered. */
+	for (i = 0; i < 500 && rows("SELECT count(*) FROM outbound WHERE "
+	    "id = 1 AND dlr_status = 'delivered'") == 0; i++)
+		ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE |
+		    EVLOOP_NONBLOCK), 0);
+	ck_assert_int_eq(syncspy_await_held(), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE id = 1 "
+	    "AND dlr_status = 'delivered'"), 1);
+	for (i = 0; i < 20; i++)
+		ck_assert_int_eq(event_base_loop(F.base, EVLOOP_NONBLOCK), 0);
+	pf.fd = fd;
+	pf.events = POLLIN;
+	ck_assert_int_eq(poll(&pf, 1, 50), 0);
+	syncspy_hold(0);
+	for (i = 0; i < 5000; i++) {
+		ck_assert_int_eq(event_base_loop(F.base, EVLOOP_NONBLOCK), 0);
+		if (poll(&pf, 1, 1) == 1) {
+			if ((n = read(fd, buf + got, sizeof buf - 1 - got)) <= 0)
+				break;
+			got += (size_t)n;
+		}
+	}
+	buf[got] = '\0';
+	ck_assert_msg(strncmp(buf, "HTTP/1.1 200", 12) == 0, "%s", buf);
+	ck_assert_ptr_nonnull(strstr(buf, "\"applied\":1"));
+	close(fd);
+	http_free(h);
+}
+END_TEST
+
+/*
  * As the daemon stops, every message still waiting is answered (503, to
  * be sent again), the queued one and the committed one alike, and what
  * its answer owned is freed by it.
@@ -1695,6 +1761,7 @@ main(void)
 	tcase_add_test(tc, test_sender_pass_waits_for_a_burst);
 	tcase_add_test(tc, test_full_queue_refuses_then_recovers);
 	tcase_add_test(tc, test_answers_wait_for_the_disk);
+	tcase_add_test(tc, test_dlr_answer_waits_for_the_disk);
 	tcase_add_test(tc, test_slow_sync_logged);
 	tcase_add_test(tc, test_plain_answers_go_mid_group);
 	tcase_add_test(tc, test_drop_answers_what_waits);
