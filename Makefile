@@ -9,7 +9,7 @@ FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all deps build asan tsan release test fuzz bench bench-load \
-	bench-targets bench-digest bench-apply demo clean
+	bench-targets bench-digest bench-dlr bench-apply demo clean
 
 all: build
 
@@ -93,6 +93,11 @@ bench-targets: build
 # waited meanwhile (two to three minutes; see README).
 bench-digest: build
 	bench/digest.sh $(BUILD)
+
+# Delivery reports, as a provider sends one for each SMS it took (under a
+# minute; see README).
+bench-dlr: build
+	bench/dlr.sh $(BUILD)
 
 # The writer alone: the pipeline's group commit without HTTP (see README).
 bench-apply: build

@@ -8,6 +8,12 @@
  *   bench_load hold -p PORT -P PID [-n N] [-b BYTES]
  *	N clients at once, each holding a request half sent (BYTES of its
  *	body): the daemon's RSS before, while they hold, and at its peak.
+ *   bench_load sent DB COUNT
+ *	marks the queue's first COUNT rows sent (a fixture for `reports`).
+ *   bench_load reports -p PORT -t TOKEN -d DB -P PID [-n COUNT] [-c CONNS]
+ *	sends delivery reports for outbound ids 1..COUNT, closed loop, and
+ *	prints reports/s, latency, the daemon's CPU per report and the rows
+ *	delivered against the reports acknowledged.
  *   bench_load roster DIR
  *	writes DIR/places.csv, people.csv, students.csv: a county of 100,000
  *	students and 8,000 people, for `baoxuectl import DIR`.
@@ -281,39 +287,53 @@ conn_write(struct conn *c)
 		abort();
 }
 
-/* The plain client: an answer is its head, Content-Length and body. */
+/*
+ * The plain client: an answer is its head, Content-Length and body. 1
+ * with the status and the body's start (NUL-ended) when a whole answer
+ * was in, and taken out; 0 when it is not in yet.
+ */
+static int
+take_answer(struct evbuffer *in, int *code, char *body, size_t bodysz)
+{
+	struct evbuffer_ptr end;
+	char head[1024], *cl;
+	size_t hlen, blen, n;
+
+	end = evbuffer_search(in, "\r\n\r\n", 4, NULL);
+	if (end.pos < 0)
+		return 0;
+	hlen = (size_t)end.pos + 4;
+	/* The daemon's answers have a few short headers. */
+	if (hlen >= sizeof head)
+		abort();
+	evbuffer_copyout(in, head, hlen);
+	head[hlen] = '\0';
+	if (sscanf(head, "HTTP/1.%*d %d", code) != 1)
+		*code = 0;
+	cl = strcasestr(head, "\r\nContent-Length:");
+	blen = cl ? strtoul(cl + 17, NULL, 10) : 0;
+	if (evbuffer_get_length(in) < hlen + blen)
+		return 0;
+	evbuffer_drain(in, hlen);
+	n = blen < bodysz ? blen : bodysz - 1;
+	evbuffer_copyout(in, body, n);
+	body[n] = '\0';
+	evbuffer_drain(in, blen);
+	return 1;
+}
+
 static void
 conn_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	struct evbuffer_ptr end;
-	char head[1024], *cl, body[128];
-	size_t hlen, blen, n;
+	char body[128];
 	int code;
 	struct msg *m;
 
 	while (c->busy) {
-		end = evbuffer_search(in, "\r\n\r\n", 4, NULL);
-		if (end.pos < 0)
+		if (!take_answer(in, &code, body, sizeof body))
 			return;
-		hlen = (size_t)end.pos + 4;
-		/* The daemon's answers have a few short headers. */
-		if (hlen >= sizeof head)
-			abort();
-		evbuffer_copyout(in, head, hlen);
-		head[hlen] = '\0';
-		if (sscanf(head, "HTTP/1.%*d %d", &code) != 1)
-			code = 0;
-		cl = strcasestr(head, "\r\nContent-Length:");
-		blen = cl ? strtoul(cl + 17, NULL, 10) : 0;
-		if (evbuffer_get_length(in) < hlen + blen)
-			return;
-		evbuffer_drain(in, hlen);
-		n = blen < sizeof body ? blen : sizeof body - 1;
-		evbuffer_copyout(in, body, n);
-		body[n] = '\0';
-		evbuffer_drain(in, blen);
 		m = c->head;
 		if ((c->head = m->next) == NULL)
 			c->tail = &c->head;
@@ -690,6 +710,24 @@ db_counts(const char *path, struct counts *c)
 	sqlite3_close(h);
 }
 
+/* One number from the database, read on a connection of its own. */
+static long
+db_int(const char *path, const char *sql)
+{
+	sqlite3 *h;
+	long n;
+
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		fprintf(stderr, "%s: %s\n", path, sqlite3_errmsg(h));
+		exit(1);
+	}
+	sqlite3_busy_timeout(h, 5000);
+	n = count(h, sql);
+	sqlite3_close(h);
+	return n;
+}
+
 /* Students with a case left open by an earlier run start as open. */
 static void
 db_open_cases(const char *path, struct drive *d)
@@ -878,6 +916,175 @@ drive(int argc, char **argv)
 	return bad;
 }
 
+/*
+ * `sent`: the first COUNT rows of the queue marked sent, as a provider that
+ * took them would have them (the daemon stopped meanwhile): the rows that
+ * `reports` then reports on. A fixture: the outbox channel never writes a
+ * report, and a provider's thousands a second are what is measured.
+ */
+static int
+mark_sent(int argc, char **argv)
+{
+	sqlite3 *db;
+	char sql[256], *err = NULL;
+	long n;
+
+	if (argc != 3 || (n = atol(argv[2])) <= 0) {
+		fprintf(stderr, "usage: bench_load sent DB COUNT\n");
+		return 2;
+	}
+	snprintf(sql, sizeof sql, "UPDATE outbound SET status = 'sent', "
+	    "sent_at = strftime('%%s', 'now'), channel = 'outbox', "
+	    "provider_ref = 'bench-' || id WHERE id <= %ld", n);
+	if (sqlite3_open(argv[1], &db) != SQLITE_OK ||
+	    sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		fprintf(stderr, "bench_load sent: %s\n", err ? err :
+		    sqlite3_errmsg(db));
+		sqlite3_free(err);
+		sqlite3_close(db);
+		return 1;
+	}
+	printf("rows marked sent: %d\n", sqlite3_changes(db));
+	sqlite3_close(db);
+	return 0;
+}
+
+/* `reports`: one connection of the closed loop, one report on the wire. */
+struct rconn {
+	struct reports *r;
+	struct bufferevent *bev;
+	double t;			/* when its report went */
+};
+
+struct reports {
+	struct event_base *base;
+	const char *token;
+	long next, last;		/* outbound ids still to report */
+	long done, ok, failed;
+	double *lat;
+};
+
+static void
+report_next(struct rconn *c)
+{
+	struct reports *r = c->r;
+
+	if (r->next > r->last)
+		return;
+	c->t = ms_now();
+	/* Kannel's dlr-url: our id, type 1 (delivered). */
+	if (evbuffer_add_printf(bufferevent_get_output(c->bev),
+	    "GET /sms/dlr?id=%ld&status=1&token=%s HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n\r\n", r->next++, r->token) < 0)
+		abort();
+}
+
+static void
+report_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct rconn *c = arg;
+	struct reports *r = c->r;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	char body[128];
+	int code;
+
+	if (!take_answer(in, &code, body, sizeof body))
+		return;
+	r->lat[r->done++] = ms_now() - c->t;
+	if (code == 200 && strstr(body, "\"applied\":1"))
+		r->ok++;
+	else if (r->failed++ < 3)
+		fprintf(stderr, "bench_load: HTTP %d %s\n", code, body);
+	if (r->next > r->last) {
+		if (r->done == r->last)
+			event_base_loopbreak(r->base);
+		return;
+	}
+	report_next(c);
+}
+
+/*
+ * `reports`: COUNT delivery reports (outbound ids 1..COUNT, as `sent` left
+ * them) over CONNS keep-alive connections, each sent once the last was
+ * answered; then the rate, latency, the daemon's CPU per report, and the
+ * rows the database shows delivered against the reports answered.
+ */
+static int
+reports(int argc, char **argv)
+{
+	struct reports r = { 0 };
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct rconn *conns;
+	const char *db = NULL;
+	long pid = 0, got;
+	int port = 0, nconns = 64, ch, i;
+	double t0, secs, cpu0;
+
+	r.last = 20000;
+	while ((ch = getopt(argc, argv, "p:t:d:P:n:c:")) != -1)
+		switch (ch) {
+		case 'p': port = atoi(optarg); break;
+		case 't': r.token = optarg; break;
+		case 'd': db = optarg; break;
+		case 'P': pid = atol(optarg); break;
+		case 'n': r.last = atol(optarg); break;
+		case 'c': nconns = atoi(optarg); break;
+		default: return 2;
+		}
+	if (port <= 0 || r.token == NULL || db == NULL || pid <= 0 ||
+	    r.last <= 0 || nconns <= 0 || nconns > 1024) {
+		fprintf(stderr, "usage: bench_load reports -p PORT -t TOKEN "
+		    "-d DB -P PID [-n COUNT] [-c CONNS]\n");
+		return 2;
+	}
+	r.next = 1;
+	if ((r.base = event_base_new()) == NULL ||
+	    (r.lat = calloc((size_t)r.last, sizeof *r.lat)) == NULL ||
+	    (conns = calloc((size_t)nconns, sizeof *conns)) == NULL)
+		abort();
+	a.sin_port = htons((unsigned short)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cpu0 = cpu_secs(pid);
+	t0 = ms_now();
+	for (i = 0; i < nconns; i++) {
+		conns[i].r = &r;
+		if ((conns[i].bev = bufferevent_socket_new(r.base, -1,
+		    BEV_OPT_CLOSE_ON_FREE)) == NULL ||
+		    bufferevent_socket_connect(conns[i].bev,
+		    (struct sockaddr *)&a, sizeof a) != 0)
+			abort();
+		bufferevent_setcb(conns[i].bev, report_read_cb, NULL, NULL,
+		    &conns[i]);
+		bufferevent_enable(conns[i].bev, EV_READ | EV_WRITE);
+		report_next(&conns[i]);
+	}
+	event_base_dispatch(r.base);
+	secs = (ms_now() - t0) / 1000.0;
+	qsort(r.lat, (size_t)r.done, sizeof *r.lat, cmp_double);
+	printf("delivery reports: %ld over %d connections in %.2f s\n",
+	    r.done, nconns, secs);
+	printf("  answered                           %8.0f reports/s\n",
+	    (double)r.done / secs);
+	if (r.done > 0) {
+		printf("  latency p50 / p99 / max            %8.2f / %.2f / "
+		    "%.2f ms\n", r.lat[r.done / 2], r.lat[r.done * 99 / 100],
+		    r.lat[r.done - 1]);
+		printf("  daemon CPU per report              %8.3f ms (%.0f%% "
+		    "of a core)\n", (cpu_secs(pid) - cpu0) * 1000 / r.done,
+		    (cpu_secs(pid) - cpu0) * 100 / secs);
+	}
+	got = db_int(db, "SELECT count(*) FROM outbound WHERE "
+	    "dlr_status = 'delivered'");
+	i = check("rows delivered (one per 200)", got, r.ok) |
+	    check("reports answered 200, applied", r.ok, r.last);
+	for (ch = 0; ch < nconns; ch++)
+		bufferevent_free(conns[ch].bev);
+	event_base_free(r.base);
+	free(conns);
+	free(r.lat);
+	return i;
+}
+
 /* A loopback port nobody listens on now: bind to 0, read the choice. */
 static int
 freeport(void)
@@ -1014,6 +1221,10 @@ main(int argc, char **argv)
 		return drive(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "hold") == 0)
 		return hold(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "sent") == 0)
+		return mark_sent(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "reports") == 0)
+		return reports(argc - 1, argv + 1);
 	fprintf(stderr, "usage: bench_load roster DIR | bench_load drive ...\n");
 	return 2;
 }

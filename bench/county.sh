@@ -43,3 +43,25 @@ path = $1/outbox.txt
 rate = ${OUT_RATE:-100}
 CONF
 }
+
+# county_serve BUILD SRC MAXCONN: a free loopback port in $port, and
+# $dir/baoxued.conf: county_conf, listening there, taking MAXCONN
+# connections at once. A script appends sections of its own before
+# county_start.
+county_serve() {
+	port=$("$1/bench/bench_load" freeport)
+	{
+		county_conf "$dir" "$2"
+		printf '[daemon]\nlisten = 127.0.0.1:%s\n' "$port"
+		printf '[inbound.http]\nmax_connections = %s\n' "$3"
+	} > "$dir/baoxued.conf"
+}
+
+# county_start BUILD: the daemon on $dir/baoxued.conf (its log appended to
+# $dir/baoxued.log), its pid in $pid, once it listens on $port.
+county_start() {
+	"$1/baoxued" -c "$dir/baoxued.conf" 2>>"$dir/baoxued.log" &
+	pid=$!
+	"$1/bench/bench_load" ready "$port" ||
+	    { cat "$dir/baoxued.log"; exit 1; }
+}

@@ -15,27 +15,14 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 . "$src/bench/county.sh"
 county_dir digest
 county_make "$build" "$dir" >/dev/null
-port=$("$build/bench/bench_load" freeport)
 # The digest's day and time, local (the county's zone).
 at=$(($(date +%s) + 110))
 at=$((at - at % 60))
 day=$(TZ=Asia/Shanghai date -d "@$at" +%A | tr 'A-Z' 'a-z')
 hm=$(TZ=Asia/Shanghai date -d "@$at" +%H:%M)
-{
-	county_conf "$dir" "$src"
-	cat <<CONF
-[daemon]
-listen = 127.0.0.1:$port
-[inbound.http]
-max_connections = 300
-[digest]
-day = $day
-time = $hm
-CONF
-} > "$dir/baoxued.conf"
-"$build/baoxued" -c "$dir/baoxued.conf" 2>"$dir/baoxued.log" &
-pid=$!
-"$build/bench/bench_load" ready "$port" || { cat "$dir/baoxued.log"; exit 1; }
+county_serve "$build" "$src" 300
+printf '[digest]\nday = %s\ntime = %s\n' "$day" "$hm" >> "$dir/baoxued.conf"
+county_start "$build"
 "$build/bench/bench_load" drive -p "$port" -t bench -d "$dir/county.db" \
     -P "$pid" -n "${PRE:-5000}" -c 128 >/dev/null
 secs=$((at - $(date +%s) + 20))

@@ -19,21 +19,11 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 . "$src/bench/county.sh"
 county_dir load
 county_make "$build" "$dir"
-port=$("$build/bench/bench_load" freeport)
-{
-	county_conf "$dir" "$src"
-	cat <<CONF
-[daemon]
-listen = 127.0.0.1:$port
-[inbound.http]
-; The driver keeps its connections open: all of them must get in.
-max_connections = ${MAXCONN:-$((conns + 16))}
-${SIGN:+hmac_secret = bench-secret}
-CONF
-} > "$dir/baoxued.conf"
-"$build/baoxued" -c "$dir/baoxued.conf" 2>"$dir/baoxued.log" &
-pid=$!
-"$build/bench/bench_load" ready "$port" || { cat "$dir/baoxued.log"; exit 1; }
+# The driver keeps its connections open: all of them must get in.
+county_serve "$build" "$src" "${MAXCONN:-$((conns + 16))}"
+[ -z "${SIGN:-}" ] ||
+    printf '[inbound.http]\nhmac_secret = bench-secret\n' >> "$dir/baoxued.conf"
+county_start "$build"
 
 # PERF=1 (or PERF=open): a profile of the daemon during the closed-loop
 # (open-loop) run; STRACE=FILE: its system calls, counted.
