@@ -9,7 +9,7 @@ FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all deps build asan tsan release test fuzz bench bench-load \
-	bench-targets bench-digest bench-dlr bench-apply demo clean
+	bench-targets bench-digest bench-dlr bench-send bench-apply demo clean
 
 all: build
 
@@ -98,6 +98,11 @@ bench-digest: build
 # minute; see README).
 bench-dlr: build
 	bench/dlr.sh $(BUILD)
+
+# The queue drained through an HTTP provider (the tests' fake one) on
+# loopback (under a minute; see README).
+bench-send: build
+	bench/send.sh $(BUILD)
 
 # The writer alone: the pipeline's group commit without HTTP (see README).
 bench-apply: build

@@ -65,3 +65,12 @@ county_start() {
 	"$1/bench/bench_load" ready "$port" ||
 	    { cat "$dir/baoxued.log"; exit 1; }
 }
+
+# county_fill BUILD N: N messages taken in, as fast as the daemon answers
+# (128 connections), then the daemon stopped: a queue to work on.
+county_fill() {
+	"$1/bench/bench_load" drive -p "$port" -t bench -d "$dir/county.db" \
+	    -P "$pid" -n "$2" -c 128 | grep -E 'closed loop|MISMATCH' || true
+	kill "$pid" && wait "$pid" || true
+	pid=
+}

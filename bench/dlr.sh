@@ -17,11 +17,7 @@ county_dir dlr
 county_make "$build" "$dir" >/dev/null
 county_serve "$build" "$src" 300
 county_start "$build"
-"$build/bench/bench_load" drive -p "$port" -t bench -d "$dir/county.db" \
-    -P "$pid" -n "${PRE:-20000}" -c 128 | grep -E 'closed loop|MISMATCH' ||
-    true
-kill "$pid" && wait "$pid" || true
-pid=
+county_fill "$build" "${PRE:-20000}"
 "$build/bench/bench_load" sent "$dir/county.db" "$count"
 county_start "$build"
 "$build/bench/bench_load" reports -p "$port" -t bench -d "$dir/county.db" \
