@@ -5,8 +5,9 @@
 #   1. closed loop, CONNS connections, as fast as the daemon answers;
 #   2. open loop at RATE msg/s, for latency at a realistic rate.
 # Usage: bench/load.sh [BUILD_DIR] (default build); env COUNT, CONNS, RATE,
-# SECS, OUT_RATE, PERF=1, STRACE=FILE, TRACE=1, KEEPLOG=FILE, KEEPDIR=1,
-# SIGN=1 (every request signed with HMAC-SHA256, as providers are asked to),
+# SECS, OUT_RATE, PROVIDER=1, PERF=1, STRACE=FILE, TRACE=1, KEEPLOG=FILE,
+# KEEPDIR=1, SIGN=1 (every request signed with HMAC-SHA256, as providers
+# are asked to),
 # HOLD=N and HOLD_BYTES (N clients holding a request half sent, at the end).
 set -eu
 build=${1:-build}
@@ -19,6 +20,11 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 . "$src/bench/county.sh"
 county_dir load
 county_make "$build" "$dir"
+# PROVIDER=1: the SMS leave through an http channel to the tests' fake
+# provider on loopback, as they would through an aggregator, rather than
+# through the outbox channel, which writes a file and fsyncs it on the
+# loop.
+[ -z "${PROVIDER:-}" ] || county_provider "$build"
 # The driver keeps its connections open: all of them must get in.
 county_serve "$build" "$src" "${MAXCONN:-$((conns + 16))}"
 [ -z "${SIGN:-}" ] ||
