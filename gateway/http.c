@@ -351,7 +351,6 @@ http_text(struct http *h, struct evhttp_request *req, const struct form *f,
 struct http_wait {
 	struct http *h;
 	struct evhttp_request *req;
-	int applied;			/* a delivery report's rows */
 };
 
 static void
@@ -509,24 +508,84 @@ http_dlr_json_status(json_t *o)
 	return NULL;
 }
 
+/*
+ * A request's delivery reports, applied in the next group commit: Kannel's
+ * one (id, status) or a provider's JSON (root: one object or an array,
+ * for channel). Owns root.
+ */
+struct http_dlr_job {
+	struct http *h;
+	struct evhttp_request *req;
+	json_t *root;
+	char channel[CONFIG_NAME_MAX];
+	int64_t id;
+	const char *status;		/* Kannel's, static */
+	int applied;			/* rows, in the last application */
+};
+
+/* A report's reference in a provider's JSON object, or NULL. */
+static const char *
+http_dlr_ref(json_t *o)
+{
+	static const char *const keys[] = { "message_id", "biz_id", "sid" };
+	const char *ref = NULL;
+	size_t k;
+
+	for (k = 0; ref == NULL && k < sizeof keys / sizeof *keys; k++)
+		ref = json_string_value(json_object_get(o, keys[k]));
+	return ref;
+}
+
+/* Inside the group's transaction; may run twice (a neighbour failed). */
+static enum pipeline_rc
+http_dlr_job_apply(void *arg)
+{
+	struct http_dlr_job *dj = arg;
+	size_t i, n;
+	json_t *o;
+	int r;
+
+	dj->applied = 0;
+	if (dj->root == NULL) {
+		if ((r = http_dlr_apply(dj->h, NULL, NULL, dj->id,
+		    dj->status)) < 0)
+			return PIPELINE_FAILED;
+		dj->applied = r;
+		return PIPELINE_ACCEPTED;
+	}
+	n = json_is_array(dj->root) ? json_array_size(dj->root) : 1;
+	for (i = 0; i < n; i++) {
+		o = json_is_array(dj->root) ? json_array_get(dj->root, i) :
+		    dj->root;
+		if (http_dlr_ref(o) == NULL)
+			continue;
+		if ((r = http_dlr_apply(dj->h, dj->channel, http_dlr_ref(o), 0,
+		    http_dlr_json_status(o))) < 0)
+			return PIPELINE_FAILED;
+		dj->applied += r;
+	}
+	return PIPELINE_ACCEPTED;
+}
+
 /* Delivery reports on disk: answered (plain: no store, no log). */
 static void
 http_dlr_done(void *arg, enum pipeline_rc rc, int64_t unused)
 {
-	struct http_wait *w = arg;
+	struct http_dlr_job *dj = arg;
 	char body[64];
 	int n;
 
 	(void)unused;
 	if (rc == PIPELINE_FAILED)
-		http_error(w->h, w->req, 503, "Service Unavailable",
+		http_error(dj->h, dj->req, 503, "Service Unavailable",
 		    "not stored; retry later");
 	else {
 		n = snprintf(body, sizeof body,
-		    "{\"status\":\"ok\",\"applied\":%d}", w->applied);
-		http_json_text(w->h, w->req, 200, "OK", body, (size_t)n);
+		    "{\"status\":\"ok\",\"applied\":%d}", dj->applied);
+		http_json_text(dj->h, dj->req, 200, "OK", body, (size_t)n);
 	}
-	free(w);
+	json_decref(dj->root);
+	free(dj);
 }
 
 /*
@@ -539,13 +598,9 @@ static void
 http_dlr(struct http *h, struct evhttp_request *req)
 {
 	struct form *f = xcalloc(1, sizeof *f);
-	const char *ct, *channel, *ids;
-	size_t rawlen, i;
-	json_t *root = NULL, *o;
-	struct http_wait *w;
-	uint64_t ticket;
-	int applied = 0, r;
-	int64_t id;
+	struct http_dlr_job *dj = NULL;
+	const char *ct, *channel, *ids, *raw;
+	size_t rawlen;
 	char *end;
 
 	ct = evhttp_find_header(evhttp_request_get_input_headers(req),
@@ -566,71 +621,51 @@ http_dlr(struct http *h, struct evhttp_request *req)
 		http_error(h, req, 401, "Unauthorized", "bad or missing token");
 		goto out;
 	}
-	if (store_begin(h->g->store) != STORE_OK)
-		goto fail;
+	dj = xcalloc(1, sizeof *dj);
+	dj->h = h;
+	dj->req = req;
 	if (ct && strstr(ct, "json")) {
-		const char *raw = http_raw(req, &rawlen);
-
+		raw = http_raw(req, &rawlen);
 		channel = form_get(f, "channel", NULL);
 		if (rawlen > h->g->cfg->http_max_body || channel == NULL ||
-		    (root = json_loadb(raw, rawlen, 0, NULL)) == NULL) {
-			store_rollback(h->g->store);
+		    strlen(channel) >= sizeof dj->channel ||
+		    (dj->root = json_loadb(raw, rawlen, 0, NULL)) == NULL) {
 			http_error(h, req, 400, "Bad Request", channel == NULL ?
-			    "missing query field: channel" :
+			    "missing query field: channel" : strlen(channel) >=
+			    sizeof dj->channel ? "channel name too long" :
 			    "body is not a JSON report (or too large)");
 			goto out;
 		}
-		for (i = 0; i < (json_is_array(root) ? json_array_size(root) :
-		    1); i++) {
-			const char *ref;
-
-			o = json_is_array(root) ? json_array_get(root, i) :
-			    root;
-			ref = json_string_value(json_object_get(o,
-			    "message_id"));
-			if (ref == NULL)
-				ref = json_string_value(json_object_get(o,
-				    "biz_id"));
-			if (ref == NULL)
-				ref = json_string_value(json_object_get(o,
-				    "sid"));
-			if (ref == NULL)
-				continue;
-			if ((r = http_dlr_apply(h, channel, ref, 0,
-			    http_dlr_json_status(o))) < 0)
-				goto fail;
-			applied += r;
-		}
+		snprintf(dj->channel, sizeof dj->channel, "%s", channel);
 	} else {
 		ids = form_get(f, "id", NULL);
-		id = ids ? strtoll(ids, &end, 10) : 0;
-		if (ids == NULL || *end || id <= 0) {
-			store_rollback(h->g->store);
+		dj->id = ids ? strtoll(ids, &end, 10) : 0;
+		if (ids == NULL || *end || dj->id <= 0) {
 			http_error(h, req, 400, "Bad Request",
 			    "missing or bad field: id");
 			goto out;
 		}
-		if ((r = http_dlr_apply(h, NULL, NULL, id, http_dlr_kannel(
-		    form_get(f, "status", NULL)))) < 0)
-			goto fail;
-		applied += r;
+		dj->status = http_dlr_kannel(form_get(f, "status", NULL));
 	}
-	/* The loop goes on while the WAL's sync is made: the provider hears
-	 * 200 once the reports are on disk, as a message's sender does. */
-	if (store_commit_deferred(h->g->store, &ticket) != STORE_OK)
-		goto fail;
-	w = xcalloc(1, sizeof *w);
-	w->h = h;
-	w->req = req;
-	w->applied = applied;
-	pipeline_after_sync(h->g->pipeline, ticket, PIPELINE_DONE_PLAIN,
-	    http_dlr_done, w);
-	goto out;
-fail:
-	store_rollback(h->g->store);
-	http_error(h, req, 503, "Service Unavailable", "not stored; retry later");
+	/*
+	 * Applied with the next group commit, and answered once that is on
+	 * disk, as a message is: a provider's burst of reports (one for
+	 * each SMS it took) shares transactions, and the loop does not wait
+	 * for the disk.
+	 */
+	if (pipeline_submit_effect(h->g->pipeline, http_dlr_job_apply,
+	    PIPELINE_DONE_PLAIN, http_dlr_done, dj) != 0) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Retry-After", "1");
+		http_error(h, req, 503, "Service Unavailable",
+		    "too busy; retry later");
+		goto out;
+	}
+	dj = NULL;
 out:
-	json_decref(root);
+	if (dj)
+		json_decref(dj->root);
+	free(dj);
 	free(f);
 }
 

@@ -18,6 +18,7 @@
 /* A submitted message: its fields copied into one allocation. */
 struct pipeline_job {
 	struct pipeline_in in;
+	pipeline_apply_fn *apply;	/* an effect, not a message */
 	pipeline_done_fn *done;
 	void *arg;
 	unsigned flags;			/* PIPELINE_DONE_* */
@@ -394,6 +395,40 @@ pipeline_dup(char **at, const char *s, size_t len)
 	return d;
 }
 
+/* 1 when the queue is full: the submission is refused (503). */
+static int
+pipeline_full(struct pipeline *p)
+{
+	if (p->pending < PIPELINE_MAX_QUEUE)
+		return 0;
+	if (!p->refusing) {
+		p->refusing = 1;
+		p->refused_said = p->refused;
+		log_warnx("%d messages wait for a commit: answering 503 until "
+		    "there is room", PIPELINE_MAX_QUEUE);
+	}
+	p->refused++;
+	return 1;
+}
+
+/* Queued for the next group; the first of a burst arms the batch, the
+ * rest join it. */
+static void
+pipeline_enqueue(struct pipeline *p, struct pipeline_job *j,
+    pipeline_done_fn *done, void *arg, unsigned flags)
+{
+	struct timeval now = { 0, 0 };
+
+	j->done = done;
+	j->arg = arg;
+	j->flags = flags;
+	*p->tail = j;
+	p->tail = &j->next;
+	p->pending++;
+	if (!evtimer_pending(p->batch, NULL))
+		evtimer_add(p->batch, &now);
+}
+
 int
 pipeline_submit(struct pipeline *p, const struct pipeline_in *in,
     unsigned flags, pipeline_done_fn *done, void *arg)
@@ -402,20 +437,11 @@ pipeline_submit(struct pipeline *p, const struct pipeline_in *in,
 	    in->text, in->signature };
 	size_t l[6], need = 0;
 	struct pipeline_job *j;
-	struct timeval now = { 0, 0 };
 	char *at;
 	int i;
 
-	if (p->pending >= PIPELINE_MAX_QUEUE) {
-		if (!p->refusing) {
-			p->refusing = 1;
-			p->refused_said = p->refused;
-			log_warnx("%d messages wait for a commit: answering 503 "
-			    "until there is room", PIPELINE_MAX_QUEUE);
-		}
-		p->refused++;
+	if (pipeline_full(p))
 		return -1;
-	}
 	for (i = 0; i < 6; i++) {
 		l[i] = f[i] ? (i == 4 ? in->textlen : strlen(f[i])) : 0;
 		need += l[i] + 1;
@@ -430,34 +456,22 @@ pipeline_submit(struct pipeline *p, const struct pipeline_in *in,
 	j->in.textlen = in->textlen;
 	j->in.signature = pipeline_dup(&at, f[5], l[5]);
 	j->in.signed_at = in->signed_at;
-	j->done = done;
-	j->arg = arg;
-	j->flags = flags;
-	*p->tail = j;
-	p->tail = &j->next;
-	p->pending++;
-	/* The first of a burst arms the batch; the rest join it. */
-	if (!evtimer_pending(p->batch, NULL))
-		evtimer_add(p->batch, &now);
+	pipeline_enqueue(p, j, done, arg, flags);
 	return 0;
 }
 
-void
-pipeline_after_sync(struct pipeline *p, uint64_t ticket, unsigned flags,
-    pipeline_done_fn *done, void *arg)
+int
+pipeline_submit_effect(struct pipeline *p, pipeline_apply_fn *apply,
+    unsigned flags, pipeline_done_fn *done, void *arg)
 {
-	struct pipeline_job *j = xcalloc(1, sizeof *j);
+	struct pipeline_job *j;
 
-	j->done = done;
-	j->arg = arg;
-	j->flags = flags;
-	j->rc = PIPELINE_ACCEPTED;
-	/* Tickets only grow: the list stays in commit order. */
-	j->ticket = ticket;
-	*p->wait_tail = j;
-	p->wait_tail = &j->next;
-	p->syncing++;
-	pipeline_answer_synced(p);
+	if (pipeline_full(p))
+		return -1;
+	j = xcalloc(1, sizeof *j);
+	j->apply = apply;
+	pipeline_enqueue(p, j, done, arg, flags);
+	return 0;
 }
 
 /*
@@ -490,7 +504,8 @@ again:
 		}
 		pipeline_answer_early(p);
 		mark = log_mark();
-		j->rc = pipeline_apply(p, &j->in, &j->id);
+		j->rc = j->apply ? j->apply(j->arg) :
+		    pipeline_apply(p, &j->in, &j->id);
 		if (!careful) {
 			if (j->rc != PIPELINE_FAILED)
 				continue;
@@ -506,7 +521,8 @@ again:
 		}
 		if (j->rc == PIPELINE_FAILED) {
 			log_cut(mark);
-			pipeline_not_stored(p, &j->in);
+			if (j->apply == NULL)
+				pipeline_not_stored(p, &j->in);
 		}
 		/* A failed ROLLBACK TO would leave half a message to
 		 * commit with its neighbours: none of the group then. */

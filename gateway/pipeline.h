@@ -77,19 +77,21 @@ enum pipeline_rc pipeline_inbound(struct pipeline *,
 int pipeline_submit(struct pipeline *, const struct pipeline_in *,
     unsigned flags, pipeline_done_fn *done, void *arg);
 /*
- * For an effect committed outside the group commit with
- * store_commit_deferred (a delivery report): done runs once ticket is on
- * disk, in commit order with the messages' answers, given
- * PIPELINE_ACCEPTED and id 0, or PIPELINE_FAILED if the pipeline drops
- * what waits (the daemon stops). It may run before this returns, when
- * the ticket is on disk already. flags as pipeline_submit's.
+ * Another inbound effect (a delivery report) for the next group commit:
+ * apply runs inside the group's transaction, on the loop, writes through
+ * the store and returns PIPELINE_ACCEPTED, or PIPELINE_FAILED to have
+ * what it wrote undone (its neighbours kept; it may run again, so it
+ * must start afresh each time). done then runs as for a message, with
+ * inbound_id 0, once the commit is on disk. 0, or -1 when the queue is
+ * full (neither is called). flags as pipeline_submit's.
  */
-void pipeline_after_sync(struct pipeline *, uint64_t ticket, unsigned flags,
-    pipeline_done_fn *done, void *arg);
-/* Messages waiting for the next commit. */
+typedef enum pipeline_rc pipeline_apply_fn(void *arg);
+int pipeline_submit_effect(struct pipeline *, pipeline_apply_fn *apply,
+    unsigned flags, pipeline_done_fn *done, void *arg);
+/* Messages (and effects) waiting for the next commit. */
 size_t pipeline_pending(const struct pipeline *);
-/* Messages (and effects, pipeline_after_sync) committed whose commit is
- * not yet on disk, so not answered. */
+/* Messages (and effects) committed whose commit is not yet on disk, so
+ * not answered. */
 size_t pipeline_syncing(const struct pipeline *);
 /* Groups in which a message failed, so that all of them were applied
  * again each in its own savepoint (shown by /healthz). */

@@ -1095,6 +1095,85 @@ START_TEST(test_answers_wait_for_the_disk)
 }
 END_TEST
 
+/* An effect for the group commit: a delivery report on one row, which
+ * fails after writing it when fail is set. */
+struct effect {
+	int64_t id;
+	int fail, applied;
+	struct seen seen;
+};
+
+static enum pipeline_rc
+effect_apply(void *arg)
+{
+	struct effect *e = arg;
+
+	e->applied++;
+	if (store_outbound_dlr(F.g->store, e->id, "delivered",
+	    clock_now(&F.g->clock)) != STORE_OK || e->fail)
+		return PIPELINE_FAILED;
+	return PIPELINE_ACCEPTED;
+}
+
+static void
+effect_done(void *arg, enum pipeline_rc rc, int64_t inbound_id)
+{
+	struct effect *e = arg;
+
+	ck_assert_int_eq(inbound_id, 0);
+	e->seen.called++;
+	e->seen.rc = rc;
+}
+
+/*
+ * Effects (delivery reports) join the messages' group commit: applied
+ * in the same transaction, a failing one undone with its neighbours kept
+ * (the group applied again, each on its own), and each answered only
+ * once the commit is on disk.
+ */
+START_TEST(test_effects_join_the_group)
+{
+	struct effect e[3] = { { .id = 1 }, { .id = 2, .fail = 1 },
+	    { .id = 3 } };
+	struct seen w = { 0 };
+	int i;
+
+	ck_assert_int_eq(inbound(TEACHER, "ABS 20240101 3", "d1"),
+	    PIPELINE_ACCEPTED);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE id <= 3 "
+	    "AND status = 'sent'"), 3);
+	settle();
+	syncspy_hold(1);
+	ck_assert_int_eq(pipeline_submit_effect(F.g->pipeline, effect_apply,
+	    PIPELINE_DONE_PLAIN, effect_done, &e[0]), 0);
+	ck_assert_int_eq(submit("ABS 20240102 3", "d2", &w), 0);
+	for (i = 1; i < 3; i++)
+		ck_assert_int_eq(pipeline_submit_effect(F.g->pipeline,
+		    effect_apply, PIPELINE_DONE_PLAIN, effect_done, &e[i]), 0);
+	ck_assert_int_eq(pipeline_pending(F.g->pipeline), 4);
+	ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE), 0);
+	/* One group: all four committed, none answered. */
+	ck_assert_int_eq(pipeline_pending(F.g->pipeline), 0);
+	ck_assert_int_eq(pipeline_syncing(F.g->pipeline), 4);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 2);
+	/* Rows 1 and 3 (2 + 8), not 2. */
+	ck_assert_int_eq(rows("SELECT sum(1 << id) FROM outbound WHERE "
+	    "dlr_status = 'delivered'"), 10);
+	ck_assert_int_eq(e[1].applied, 2);
+	ck_assert_int_eq(e[0].seen.called + e[1].seen.called +
+	    e[2].seen.called + w.called, 0);
+	syncspy_hold(0);
+	settle();
+	ck_assert_int_eq(e[0].seen.rc, PIPELINE_ACCEPTED);
+	ck_assert_int_eq(e[1].seen.rc, PIPELINE_FAILED);
+	ck_assert_int_eq(e[2].seen.rc, PIPELINE_ACCEPTED);
+	ck_assert_int_eq(w.rc, PIPELINE_ACCEPTED);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(e[i].seen.called, 1);
+}
+END_TEST
+
 /*
  * A delivery report is answered once it is on disk, as a message is, and
  * its commit leaves the sync to the store's thread: a provider's burst of
@@ -1762,6 +1841,7 @@ main(void)
 	tcase_add_test(tc, test_full_queue_refuses_then_recovers);
 	tcase_add_test(tc, test_answers_wait_for_the_disk);
 	tcase_add_test(tc, test_dlr_answer_waits_for_the_disk);
+	tcase_add_test(tc, test_effects_join_the_group);
 	tcase_add_test(tc, test_slow_sync_logged);
 	tcase_add_test(tc, test_plain_answers_go_mid_group);
 	tcase_add_test(tc, test_drop_answers_what_waits);
