@@ -1006,6 +1006,21 @@ report_read_cb(struct bufferevent *bev, void *arg)
 	report_next(c);
 }
 
+/* A connection closed or failed: the run ends with what it has (its
+ * counts then say what is missing), rather than wait for ever. */
+static void
+report_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct rconn *c = arg;
+
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+		fprintf(stderr, "bench_load: a connection %s; stopping\n",
+		    what & BEV_EVENT_EOF ? "was closed" : "failed");
+		event_base_loopbreak(c->r->base);
+	}
+}
+
 /*
  * `reports`: COUNT delivery reports (outbound ids 1..COUNT, as `sent` left
  * them) over CONNS keep-alive connections, each sent once the last was
@@ -1056,8 +1071,8 @@ reports(int argc, char **argv)
 		    bufferevent_socket_connect(conns[i].bev,
 		    (struct sockaddr *)&a, sizeof a) != 0)
 			abort();
-		bufferevent_setcb(conns[i].bev, report_read_cb, NULL, NULL,
-		    &conns[i]);
+		bufferevent_setcb(conns[i].bev, report_read_cb, NULL,
+		    report_event_cb, &conns[i]);
 		bufferevent_enable(conns[i].bev, EV_READ | EV_WRITE);
 		report_next(&conns[i]);
 	}
