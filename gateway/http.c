@@ -541,6 +541,7 @@ static enum pipeline_rc
 http_dlr_job_apply(void *arg)
 {
 	struct http_dlr_job *dj = arg;
+	const char *ref;
 	size_t i, n;
 	json_t *o;
 	int r;
@@ -557,9 +558,9 @@ http_dlr_job_apply(void *arg)
 	for (i = 0; i < n; i++) {
 		o = json_is_array(dj->root) ? json_array_get(dj->root, i) :
 		    dj->root;
-		if (http_dlr_ref(o) == NULL)
+		if ((ref = http_dlr_ref(o)) == NULL)
 			continue;
-		if ((r = http_dlr_apply(dj->h, dj->channel, http_dlr_ref(o), 0,
+		if ((r = http_dlr_apply(dj->h, dj->channel, ref, 0,
 		    http_dlr_json_status(o))) < 0)
 			return PIPELINE_FAILED;
 		dj->applied += r;
