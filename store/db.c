@@ -56,6 +56,7 @@ store_rolled_back_hook(void *arg)
 	sqlite3_file *wal = NULL;
 
 	store_outq_rolled_back(s);
+	s->live_pending = 0;	/* the rows are gone with it */
 	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_JOURNAL_POINTER,
 	    &wal) == SQLITE_OK)
 		store_walvfs_discard(wal);
@@ -247,10 +248,27 @@ store_begin(struct store *s)
 }
 
 enum store_rc
+store_live_flush(struct store *s)
+{
+	sqlite3_stmt *st;
+	enum store_rc rc;
+
+	if (s->live_pending == 0)
+		return STORE_OK;
+	st = store_stmt(s, STMT_OUTBOUND_LIVE_ADD);
+	sqlite3_bind_int64(st, 1, s->live_pending);
+	if ((rc = store_exec(s, st)) == STORE_OK)
+		s->live_pending = 0;
+	return rc;
+}
+
+enum store_rc
 store_commit(struct store *s)
 {
-	enum store_rc rc = store_exec(s, store_stmt(s, STMT_COMMIT));
+	enum store_rc rc = store_live_flush(s);
 
+	if (rc == STORE_OK)
+		rc = store_exec(s, store_stmt(s, STMT_COMMIT));
 	if (rc == STORE_OK)
 		store_rcache_txend(s);
 	return rc;
@@ -261,13 +279,17 @@ store_rollback(struct store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		(void)store_exec(s, store_stmt(s, STMT_ROLLBACK));
+	s->live_pending = 0;
 	store_rcache_txend(s);
 }
 
 enum store_rc
 store_savepoint(struct store *s)
 {
-	return store_exec(s, store_stmt(s, STMT_SAVEPOINT));
+	enum store_rc rc = store_live_flush(s);
+
+	return rc == STORE_OK ? store_exec(s, store_stmt(s, STMT_SAVEPOINT)) :
+	    rc;
 }
 
 enum store_rc
@@ -282,5 +304,8 @@ store_rollback_to(struct store *s)
 	enum store_rc rc = store_exec(s, store_stmt(s, STMT_ROLLBACK_TO));
 
 	store_outq_rolled_back(s);
+	/* Queued since the savepoint, which flushed what came before. */
+	if (rc == STORE_OK)
+		s->live_pending = 0;
 	return rc;
 }

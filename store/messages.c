@@ -82,6 +82,12 @@ store_outbound_enqueue(struct store *s, const struct store_outbound *m,
 	if ((rc = store_exec(s, st)) != STORE_OK)
 		return rc;
 	row = sqlite3_last_insert_rowid(s->db);
+	/* Counted in the queue's depth as the transaction commits (one
+	 * UPDATE for all its rows), at once when there is none. */
+	s->live_pending++;
+	if (sqlite3_get_autocommit(s->db) &&
+	    (rc = store_live_flush(s)) != STORE_OK)
+		return rc;
 	/* Born queued (no trigger sees it: migration 15); replies are
 	 * never merged. */
 	if (strcmp(m->kind, "reply") != 0)
@@ -386,7 +392,8 @@ store_outbound_stats(struct store *s, struct store_queue_stats *q)
 
 	rc = store_ints(s, store_stmt(s, STMT_OUTBOUND_STATS), v, 5, NULL);
 	if (rc == STORE_OK) {
-		q->queued = v[0];
+		/* The open transaction's own rows too, not yet added. */
+		q->queued = v[0] + s->live_pending;
 		q->failed = v[1];
 		q->sent = v[2];
 		q->delivered = v[3];

@@ -29,6 +29,10 @@ struct store {
 	int version;
 	char instance[17];		/* store_identity.name */
 	int roster_dirty;		/* this transaction wrote the roster */
+	/* Rows queued since the last store_live_flush, in the open
+	 * transaction (or its innermost savepoint): not yet in
+	 * outbound_totals.live. */
+	int64_t live_pending;
 };
 
 /* Resets and clears bindings; returns the statement ready to bind. */
@@ -42,6 +46,10 @@ enum store_rc store_exec(struct store *, sqlite3_stmt *);
 enum store_rc store_row(struct store *, sqlite3_stmt *);
 void store_col_text(sqlite3_stmt *, int col, char *dst, size_t dstsz);
 int store_migrate(struct store *, char *err, size_t errsz);
+/* Adds live_pending to outbound_totals.live, in the open transaction
+ * (migration 18): before a commit and before a savepoint, so that a
+ * rollback to it keeps what came before. */
+enum store_rc store_live_flush(struct store *);
 /* Checkpoints in a thread of their own (checkpoint.c), after the WAL
  * hook says enough frames have piled up. */
 int store_ckpt_start(struct store *, const char *path, char *err,
