@@ -9,7 +9,8 @@ FUZZ_SECONDS ?= 60
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all deps build asan tsan release test fuzz bench bench-load \
-	bench-targets bench-digest bench-dlr bench-send bench-apply demo clean
+	bench-targets bench-digest bench-dlr bench-send bench-apply bench-instr \
+	demo clean
 
 all: build
 
@@ -107,6 +108,11 @@ bench-send: build
 # The writer alone: the pipeline's group commit without HTTP (see README).
 bench-apply: build
 	bench/apply.sh $(BUILD)
+
+# The writer's instructions per message, counted by valgrind: compares two
+# builds where times are too noisy to (under a minute; see README).
+bench-instr: build
+	bench/instr.sh $(BUILD)
 
 demo: build
 	@sh examples/demo/run.sh $(BUILD)
