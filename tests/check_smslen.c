@@ -195,6 +195,64 @@ START_TEST(test_gsm7_cost)
 }
 END_TEST
 
+/*
+ * What casework's enqueue relies on to queue a short text unmeasured: a
+ * text of at most n * 67 bytes of UTF-8 never takes more than n parts,
+ * whatever it holds. The worst cases: one Han character among ASCII (all
+ * UCS-2, a unit a byte), GSM-7 extension characters only (two septets a
+ * byte), surrogate pairs, each at every length up to the bound, and
+ * random mixes of them all.
+ */
+START_TEST(test_short_bytes_fit)
+{
+	static const char *const pieces[] = { "a", "{", "~", EURO, HAN,
+	    EMOJI, "\n", "。", "\xc3\xa1" /* á */ };
+	char text[5 * SMSLEN_UCS2_PART + 8];
+	struct smslen r;
+	size_t n, len, k, pl;
+	unsigned seed = 7;
+	int i;
+
+	for (n = 1; n <= 5; n++) {
+		size_t max = n * SMSLEN_UCS2_PART;
+
+		for (len = 1; len <= max; len++) {
+			/* One Han character, the rest ASCII. */
+			memset(text, 'a', len);
+			if (len >= 3)
+				memcpy(text, HAN, 3);
+			ck_assert_int_eq(smslen_measure(text, len, &r), 0);
+			ck_assert_uint_le(r.segments, n);
+			/* Extension characters only. */
+			memset(text, '{', len);
+			ck_assert_int_eq(smslen_measure(text, len, &r), 0);
+			ck_assert_uint_le(r.segments, n);
+			/* Surrogate pairs, then ASCII to the length. */
+			for (k = 0; k + 4 <= len; k += 4)
+				memcpy(text + k, EMOJI, 4);
+			memset(text + k, 'a', len - k);
+			ck_assert_int_eq(smslen_measure(text, len, &r), 0);
+			ck_assert_uint_le(r.segments, n);
+		}
+		for (i = 0; i < 2000; i++) {
+			for (len = 0;;) {
+				seed = seed * 1103515245u + 12345u;
+				pl = strlen(pieces[(seed >> 16) %
+				    NROWS(pieces)]);
+				if (len + pl > max)
+					break;
+				memcpy(text + len, pieces[(seed >> 16) %
+				    NROWS(pieces)], pl);
+				len += pl;
+			}
+			ck_assert_int_eq(smslen_measure(text, len, &r), 0);
+			ck_assert_msg(r.segments <= n, "%zu bytes, %zu parts, "
+			    "more than %zu", len, r.segments, n);
+		}
+	}
+}
+END_TEST
+
 static Suite *
 smslen_suite(void)
 {
@@ -207,6 +265,9 @@ smslen_suite(void)
 	tc = tcase_create("invalid");
 	tcase_add_loop_test(tc, test_invalid, 0, NROWS(bad_cases));
 	tcase_add_test(tc, test_too_many_segments);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("bounds");
+	tcase_add_test(tc, test_short_bytes_fit);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("gsm7_cost");
 	tcase_add_loop_test(tc, test_gsm7_cost, 0, NROWS(cost_cases));
