@@ -15,6 +15,16 @@ xcalloc(size_t n, size_t size)
 	return p;
 }
 
+void *
+xmalloc(size_t size)
+{
+	void *p = malloc(size);
+
+	if (p == NULL && size)
+		fatal("malloc %zu", size);
+	return p;
+}
+
 char *
 xstrdup(const char *s)
 {

@@ -5,6 +5,8 @@
 #include <stddef.h>
 
 void *xcalloc(size_t n, size_t size);
+/* Not zeroed: for buffers written before they are read. */
+void *xmalloc(size_t size);
 char *xstrdup(const char *);
 
 #endif
