@@ -63,6 +63,41 @@ START_TEST(test_one_line_per_call)
 }
 END_TEST
 
+/* Each line starts with the time in UTC to the millisecond and the level
+ * padded to five: "2026-11-24T05:58:14.437Z INFO  ". */
+START_TEST(test_prefix)
+{
+	static const char *const level[] = { "WARN  a", "INFO  b" };
+	char *s, *line;
+	int i, k;
+
+	log_warnx("a");
+	log_info("b");
+	s = written();
+	for (i = 0, line = s; i < 2; i++, line = strchr(line, '\n') + 1) {
+		for (k = 0; k < 24; k++) {
+			char c = line[k];
+
+			if (k == 4 || k == 7)
+				ck_assert_int_eq(c, '-');
+			else if (k == 10)
+				ck_assert_int_eq(c, 'T');
+			else if (k == 13 || k == 16)
+				ck_assert_int_eq(c, ':');
+			else if (k == 19)
+				ck_assert_int_eq(c, '.');
+			else if (k == 23)
+				ck_assert_int_eq(c, 'Z');
+			else
+				ck_assert_msg(c >= '0' && c <= '9', "%.40s", line);
+		}
+		ck_assert_int_eq(line[24], ' ');
+		ck_assert_int_eq(strncmp(line + 25, level[i], 7), 0);
+	}
+	free(s);
+}
+END_TEST
+
 /* Info lines wait for the release, warnings do not; cut drops what was
  * held since the mark. */
 START_TEST(test_hold_mark_cut)
@@ -155,6 +190,7 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_one_line_per_call);
+	tcase_add_test(tc, test_prefix);
 	tcase_add_test(tc, test_hold_mark_cut);
 	tcase_add_test(tc, test_hold_overflow);
 	tcase_add_test(tc, test_hold_warnings);
