@@ -23,6 +23,10 @@ struct casework {
 	int special_threshold;		/* the same for special-need students */
 	const struct ladder *ladder;
 	int max_segments;
+	/* Each menu's choices as a task SMS lists them, rendered at first
+	 * use (the catalog does not change while the casework lives):
+	 * [0] a visit's, [1] a notice's; "" until then. */
+	char choices[2][256];
 };
 
 #define CW_MAX_NOTIFY 32

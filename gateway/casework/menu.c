@@ -61,17 +61,17 @@ cw_choice_word(struct casework *cw, const struct cw_choice *c, char *buf,
 	return render(cw->cat, c->word_key, NULL, 0, buf, sz);
 }
 
-int
-cw_choices_text(struct casework *cw, const char *task_kind, char *buf,
+/* "1<word> 2<word> ..." for a menu into buf; 0 or -1. */
+static int
+cw_choices_render(struct casework *cw, const struct cw_choice *c, char *buf,
     size_t sz)
 {
-	const struct cw_choice *c;
 	char word[64];
 	size_t o = 0;
 	int n;
 
 	buf[0] = '\0';
-	for (c = cw_choices(task_kind); c->digit; c++) {
+	for (; c->digit; c++) {
 		if (cw_choice_word(cw, c, word, sizeof word) != 0)
 			return -1;
 		n = snprintf(buf + o, sz - o, "%s%d%s", o ? " " : "", c->digit,
@@ -80,6 +80,28 @@ cw_choices_text(struct casework *cw, const char *task_kind, char *buf,
 			return -1;
 		o += (size_t)n;
 	}
+	return 0;
+}
+
+/* The same text for every task of a kind: rendered once (a task SMS for
+ * each case opened rendered it again, 2 % of a message's instructions:
+ * bench/instr.sh). */
+int
+cw_choices_text(struct casework *cw, const char *task_kind, char *buf,
+    size_t sz)
+{
+	const struct cw_choice *c = cw_choices(task_kind);
+	char *once = cw->choices[c == cw_notice_choices];
+	size_t len;
+
+	if (once[0] == '\0' && cw_choices_render(cw, c, once,
+	    sizeof cw->choices[0]) != 0) {
+		once[0] = '\0';
+		return -1;
+	}
+	if ((len = strlen(once)) >= sz)
+		return -1;
+	memcpy(buf, once, len + 1);
 	return 0;
 }
 
