@@ -37,7 +37,7 @@ cw_collect(struct casework *cw, const char *role, const char *place,
 	if (store_people_in(cw->store, role, place, p, 8, &k) != STORE_OK)
 		return -1;
 	for (i = 0; i < k && *n < CW_MAX_NOTIFY; i++)
-		snprintf(list[(*n)++], STORE_PHONE_MAX, "%s", p[i].phone);
+		cw_copy(list[(*n)++], STORE_PHONE_MAX, p[i].phone);
 	return 0;
 }
 
@@ -91,7 +91,7 @@ cw_case_open(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 	cs.student_id = s->id;
 	cw_ladder_plan(cw, &cs, v, m->now);
 	cs.dropout = dropout;
-	snprintf(cs.reason, sizeof cs.reason, "%s", c->reason ? c->reason : "");
+	cw_copy(cs.reason, sizeof cs.reason, c->reason ? c->reason : "");
 	cs.days_absent = c->days;
 	cs.absent_since = m->now - (int64_t)c->days * CW_DAY;
 	cs.opened_by = rep->id;
@@ -99,7 +99,7 @@ cw_case_open(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 	if ((cs.school_resp = cw_first(cw, "head_teacher", s->class_code)) < 0 ||
 	    (cs.gov_resp = cw_first(cw, "village_head", s->village)) < 0)
 		return -1;
-	snprintf(cs.last_action, sizeof cs.last_action, "open");
+	cw_copy(cs.last_action, sizeof cs.last_action, "open");
 	cs.last_action_at = m->now;
 	if (store_case_open(cw->store, &cs) != STORE_OK)
 		return -1;
@@ -111,8 +111,8 @@ cw_case_open(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 		return -1;
 	/* Told of the opening, told of the end: the dual line, the reporter
 	 * and the task's person, in one statement. */
-	snprintf(list[n], STORE_PHONE_MAX, "%s", m->from);
-	snprintf(list[n + 1], STORE_PHONE_MAX, "%s", assignee);
+	cw_copy(list[n], STORE_PHONE_MAX, m->from);
+	cw_copy(list[n + 1], STORE_PHONE_MAX, assignee);
 	if (store_watchers_add(cw->store, cs.id, list, n + 2) != STORE_OK)
 		return -1;
 	/* Level 1 of the ladder: its task SMS tells the village head all a
@@ -145,7 +145,7 @@ cw_case_absence(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 	cs->days_absent = c->days;
 	if (since < cs->absent_since)
 		cs->absent_since = since;
-	snprintf(cs->last_action, sizeof cs->last_action, "update");
+	cw_copy(cs->last_action, sizeof cs->last_action, "update");
 	cs->last_action_at = m->now;
 	snprintf(detail, sizeof detail, "days=%d", c->days);
 	if (store_case_update(cw->store, cs) != STORE_OK ||
@@ -187,7 +187,7 @@ cw_drop(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	if (cs.dropout)
 		return cw_reply(cw, m, "drop_already", cv.v, 7);
 	cs.dropout = 1;
-	snprintf(cs.last_action, sizeof cs.last_action, "dropout");
+	cw_copy(cs.last_action, sizeof cs.last_action, "dropout");
 	cs.last_action_at = m->now;
 	if (store_case_update(cw->store, &cs) != STORE_OK ||
 	    cw_event(cw, m, cs.id, s.id, rep->id, "dropout",
@@ -231,10 +231,10 @@ cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	out = (int)((m->now - cs.absent_since + CW_DAY - 1) / CW_DAY);
 	if (cw_ladder_stop(cw, m, &cs, rep->id) != 0)
 		return -1;
-	snprintf(cs.status, sizeof cs.status, "returned");
+	cw_copy(cs.status, sizeof cs.status, "returned");
 	cs.closed_by = rep->id;
 	cs.closed_at = m->now;
-	snprintf(cs.last_action, sizeof cs.last_action, "return");
+	cw_copy(cs.last_action, sizeof cs.last_action, "return");
 	cs.last_action_at = m->now;
 	snprintf(detail, sizeof detail, "days_out=%d", out);
 	if (store_case_update(cw->store, &cs) != STORE_OK ||
@@ -259,7 +259,7 @@ cw_person_name(struct casework *cw, int64_t id, char *buf, size_t sz)
 
 	if (id == 0 || store_person_get(cw->store, id, &p) != STORE_OK)
 		return render(cw->cat, "resp_none", NULL, 0, buf, sz);
-	snprintf(buf, sz, "%s", p.name);
+	cw_copy(buf, sz, p.name);
 	return 0;
 }
 

@@ -247,7 +247,7 @@ casework_new(struct store *st, const struct catalog *cat,
 		if (catalog_require(cat, t->key, t->vars, err, errsz) != 0)
 			return NULL;
 	if (cfg->ladder == NULL) {
-		snprintf(err, errsz, "casework: no ladder");
+		cw_copy(err, errsz, "casework: no ladder");
 		return NULL;
 	}
 	/* The ladder is data: its texts are checked against what it uses. */
@@ -271,17 +271,17 @@ casework_new(struct store *st, const struct catalog *cat,
 			return NULL;
 	}
 	if ((cw = calloc(1, sizeof *cw)) == NULL) {
-		snprintf(err, errsz, "out of memory");
+		cw_copy(err, errsz, "out of memory");
 		return NULL;
 	}
 	cw->store = st;
 	cw->cat = cat;
 	cw->parser = parser;
-	snprintf(cw->signature, sizeof cw->signature, "%s",
+	cw_copy(cw->signature, sizeof cw->signature,
 	    cfg->signature ? cfg->signature : "");
 	cw->siglen = strlen(cw->signature);
 	if (smslen_measure(cw->signature, cw->siglen, &cw->sig) != 0) {
-		snprintf(err, errsz, "signature is not valid UTF-8 text");
+		cw_copy(err, errsz, "signature is not valid UTF-8 text");
 		free(cw);
 		return NULL;
 	}
@@ -348,8 +348,8 @@ cw_enqueue(struct casework *cw, const char *to, const char *kind,
 	int n;
 
 	memset(&m, 0, sizeof m);
-	snprintf(m.to, sizeof m.to, "%s", to);
-	snprintf(m.kind, sizeof m.kind, "%s", kind);
+	cw_copy(m.to, sizeof m.to, to);
+	cw_copy(m.kind, sizeof m.kind, kind);
 	m.priority = cw_priority(kind);
 	m.inbound_id = inbound_id;
 	m.created_at = now;
@@ -472,7 +472,7 @@ cw_part_error(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	v[0] = (struct render_var){ "example", example };
 	snprintf(key, sizeof key, "err_%s", perr_name(c->err));
 	if (catalog_text(cw->cat, key) == NULL)
-		snprintf(key, sizeof key, "err_unknown_command");
+		cw_copy(key, sizeof key, "err_unknown_command");
 	return cw_reply(cw, m, key, v, 1);
 }
 

@@ -163,8 +163,8 @@ casework_digest_step(struct casework *cw, int64_t from, int64_t to,
 			goto out;
 	}
 	if (i > 0) {
-		snprintf(pos->scope, sizeof pos->scope, "%s", p[i - 1].scope);
-		snprintf(pos->phone, sizeof pos->phone, "%s", p[i - 1].phone);
+		cw_copy(pos->scope, sizeof pos->scope, p[i - 1].scope);
+		cw_copy(pos->phone, sizeof pos->phone, p[i - 1].phone);
 		pos->sent += (int64_t)i;
 	}
 	/* A full page may have been the last: the next step finds none. */

@@ -62,7 +62,7 @@ cw_who_all(struct casework *cw, const struct store_student *s,
 		    cw_anchor_code(s, v, w[i].anchor), p, 8, &k) != STORE_OK)
 			return -1;
 		for (j = 0; j < k && *count < CW_MAX_NOTIFY; j++)
-			snprintf(phones[(*count)++], STORE_PHONE_MAX, "%s",
+			cw_copy(phones[(*count)++], STORE_PHONE_MAX,
 			    p[j].phone);
 	}
 	return 0;
@@ -177,7 +177,7 @@ cw_level_plan(struct casework *cw, struct store_case *cs,
 	cs->hold[0] = '\0';
 	cs->next_at = cw_next_at(cw, cs, v, k, cw_level_due(cw, v, k, t));
 	if (k > 1) {
-		snprintf(cs->last_action, sizeof cs->last_action, "level");
+		cw_copy(cs->last_action, sizeof cs->last_action, "level");
 		cs->last_action_at = t;
 	}
 }
@@ -228,7 +228,7 @@ cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 		} else {
 			task.case_id = cs->id;
 			task.level = k;
-			snprintf(task.kind, sizeof task.kind, "%s", lv->task);
+			cw_copy(task.kind, sizeof task.kind, lv->task);
 			task.assignee_id = who.id;
 			task.created_at = t;
 			task.remind_at = t + (task.due_at - t) *
@@ -239,7 +239,7 @@ cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 			    cw_lvars_task(cw, &x, &task) != 0 ||
 			    cw_send(cw, m, who.phone, "task", key, x.v, 10) != 0)
 				return -1;
-			snprintf(assignee, STORE_PHONE_MAX, "%s", who.phone);
+			cw_copy(assignee, STORE_PHONE_MAX, who.phone);
 		}
 	}
 	if (k > 1 && lv->nnotify) {
@@ -251,7 +251,7 @@ cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 		    8) != 0)
 			return -1;
 	}
-	snprintf(phones[n], STORE_PHONE_MAX, "%s", assignee);
+	cw_copy(phones[n], STORE_PHONE_MAX, assignee);
 	if (!opening && store_watchers_add(cw->store, cs->id, phones, n + 1) !=
 	    STORE_OK)
 		return -1;
@@ -356,11 +356,11 @@ cw_ladder_stop(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 	    STORE_OK)
 		return -1;
 	for (i = 0; i < n; i++) {
-		snprintf(t[i].status, sizeof t[i].status, "done");
+		cw_copy(t[i].status, sizeof t[i].status, "done");
 		t[i].remind_at = 0;
 		t[i].done_at = m->now;
 		t[i].done_by = actor_id;
-		snprintf(t[i].outcome, sizeof t[i].outcome, "returned");
+		cw_copy(t[i].outcome, sizeof t[i].outcome, "returned");
 		if (store_task_update(cw->store, &t[i]) != STORE_OK)
 			return -1;
 	}
@@ -393,11 +393,11 @@ cw_complete(struct casework *cw, struct cw_msg *m, int64_t case_id,
 	for (i = 0; i < n; i++) {
 		if (!strstr(kinds, t[i].kind))
 			continue;
-		snprintf(t[i].status, sizeof t[i].status, "done");
+		cw_copy(t[i].status, sizeof t[i].status, "done");
 		t[i].remind_at = 0;
 		t[i].done_at = m->now;
 		t[i].done_by = actor;
-		snprintf(t[i].outcome, sizeof t[i].outcome, "%s", outcome);
+		cw_copy(t[i].outcome, sizeof t[i].outcome, outcome);
 		if (store_task_update(cw->store, &t[i]) != STORE_OK)
 			return -1;
 		done++;
@@ -451,13 +451,13 @@ cw_vis(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	    c->outcome) < 0 ||
 	    cw_event(cw, m, cs.id, s.id, actor->id, "visit", detail) != 0)
 		return -1;
-	snprintf(cs.last_action, sizeof cs.last_action, "visit");
+	cw_copy(cs.last_action, sizeof cs.last_action, "visit");
 	cs.last_action_at = m->now;
 	switch (o) {
 	case LADDER_RETURN:
 	case LADDER_ILL:
 		/* Waiting for the teacher's RET; no RET, and it climbs. */
-		snprintf(cs.hold, sizeof cs.hold, "return_pause");
+		cw_copy(cs.hold, sizeof cs.hold, "return_pause");
 		cs.next_at = ladder_after(l, m->now, l->return_pause_days,
 		    100);
 		break;
@@ -465,7 +465,7 @@ cw_vis(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	case LADDER_TRANSFER:
 		/* The school confirms where the child is; until then the
 		 * ladder waits. */
-		snprintf(cs.hold, sizeof cs.hold, "whereabouts");
+		cw_copy(cs.hold, sizeof cs.hold, "whereabouts");
 		cs.next_at = 0;
 		if (cw_collect_school(cw, &s, &v, phones, &n) != 0 ||
 		    cw_lvars(cw, &x, &v, cs.id, cs.level, 0) != 0 ||
@@ -557,7 +557,7 @@ cw_notice(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	if (cw_complete(cw, m, cs.id, "serve_notice", actor->id, "served") < 0)
 		return -1;
 	cs.notice_at = m->now;
-	snprintf(cs.last_action, sizeof cs.last_action, "notice");
+	cw_copy(cs.last_action, sizeof cs.last_action, "notice");
 	cs.last_action_at = m->now;
 	if (strcmp(cs.hold, "whereabouts") != 0 && !cs.hold[0])
 		cs.next_at = cw_next_at(cw, &cs, &v, cs.level,

@@ -115,7 +115,7 @@ cw_task_apply(struct casework *cw, struct cw_msg *m,
 	cmd.kind = c->kind;
 	cmd.case_no = (uint32_t)t->case_id;
 	cmd.outcome = c->outcome;
-	snprintf(cmd.note, sizeof cmd.note, "%s", note ? note : "");
+	cw_copy(cmd.note, sizeof cmd.note, note ? note : "");
 	log_info("inbound %lld: menu choice %d on task %lld (%s)",
 	    (long long)m->inbound_id, c->digit, (long long)t->id,
 	    cmd_kind_name(c->kind));

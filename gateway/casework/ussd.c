@@ -447,10 +447,10 @@ mu_teacher_place(struct mu_ctx *x, char *school, size_t ssz, char *class_name,
 		    STORE_OK)
 			return -1;
 		if (!strcmp(p.kind, "class")) {
-			snprintf(school, ssz, "%s", p.parent);
-			snprintf(class_name, csz, "%s", p.name);
+			cw_copy(school, ssz, p.parent);
+			cw_copy(class_name, csz, p.name);
 		} else {
-			snprintf(school, ssz, "%s", p.code);
+			cw_copy(school, ssz, p.code);
 			class_name[0] = '\0';
 		}
 		return 0;
@@ -623,7 +623,7 @@ mu_render(struct mu_ctx *x)
 			free(d);
 			break;
 		}
-		snprintf(place_name, sizeof place_name, "%s", p.name);
+		cw_copy(place_name, sizeof place_name, p.name);
 		if (mu_top(st)->page == MU_OVERDUE) {
 			rc = mu_list_page(x, body, MU_BODY_MAX, d->nowers,
 			    d->nowers, "ussd_overdue_none", "ussd_overdue_head",
@@ -702,12 +702,11 @@ mu_take_student(struct mu_ctx *x, const char *in, size_t len)
 		return -1;
 	if (r == 0) {
 		/* The refusal an SMS would get: reveals nothing more. */
-		snprintf(x->errbuf, sizeof x->errbuf, "%s", x->m->reply);
+		cw_copy(x->errbuf, sizeof x->errbuf, x->m->reply);
 		x->err = x->errbuf;
 		return 0;
 	}
-	snprintf(x->st->student_no, sizeof x->st->student_no, "%s",
-	    s.student_no);
+	cw_copy(x->st->student_no, sizeof x->st->student_no, s.student_no);
 	return 1;
 }
 

@@ -21,17 +21,16 @@ cw_view(struct casework *cw, const struct store_student *s, struct cw_view *v)
 	    store_place_get(cw->store, s->village, &village) != STORE_OK ||
 	    store_place_get(cw->store, village.parent, &township) != STORE_OK)
 		return -1;
-	snprintf(v->county_code, sizeof v->county_code, "%s", township.parent);
+	cw_copy(v->county_code, sizeof v->county_code, township.parent);
 	v->special = s->categories[0] != '\0';
 	/* Texts reach officials' phones: never an ID number inside. */
 	mask_student_no(s->student_no, v->student_no, sizeof v->student_no);
 	mask_name(s->name, v->name, sizeof v->name);
-	snprintf(v->class_name, sizeof v->class_name, "%s", cls.name);
-	snprintf(v->school_code, sizeof v->school_code, "%s", school.code);
-	snprintf(v->school, sizeof v->school, "%s", school.name);
-	snprintf(v->village, sizeof v->village, "%s", village.name);
-	snprintf(v->township_code, sizeof v->township_code, "%s",
-	    village.parent);
+	cw_copy(v->class_name, sizeof v->class_name, cls.name);
+	cw_copy(v->school_code, sizeof v->school_code, school.code);
+	cw_copy(v->school, sizeof v->school, school.name);
+	cw_copy(v->village, sizeof v->village, village.name);
+	cw_copy(v->township_code, sizeof v->township_code, village.parent);
 	return 0;
 }
 
@@ -83,8 +82,7 @@ cw_collect_school(struct casework *cw, const struct store_student *s,
 		    STORE_OK)
 			return -1;
 		for (i = 0; i < k && *n < CW_MAX_NOTIFY; i++)
-			snprintf(phones[(*n)++], STORE_PHONE_MAX, "%s",
-			    p[i].phone);
+			cw_copy(phones[(*n)++], STORE_PHONE_MAX, p[i].phone);
 	}
 	return 0;
 }
