@@ -12,9 +12,15 @@ enum store_rc
 store_inbound_record(struct store *s, const struct store_inbound *in,
     int64_t *id)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_INBOUND_PUT);
+	struct store_person who;
+	sqlite3_stmt *st;
 	enum store_rc rc;
+	size_t known;
 
+	if ((rc = store_people_by_phone(s, in->sender, &who, 1, &known)) !=
+	    STORE_OK)
+		return rc;
+	st = store_stmt(s, STMT_INBOUND_PUT);
 	sqlite3_bind_text(st, 1, in->channel, -1, SQLITE_STATIC);
 	if (in->provider_id)
 		sqlite3_bind_text(st, 2, in->provider_id, -1, SQLITE_STATIC);
@@ -23,6 +29,7 @@ store_inbound_record(struct store *s, const struct store_inbound *in,
 		sqlite3_bind_text(st, 4, in->recipient, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, in->text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, in->received_at);
+	sqlite3_bind_int(st, 7, known == 0);
 	if ((rc = store_exec(s, st)) != STORE_OK)
 		return rc;
 	if (sqlite3_changes(s->db) == 1) {

@@ -110,10 +110,31 @@ enum store_rc
 store_people_by_phone(struct store *s, const char *phone,
     struct store_person *out, size_t max, size_t *n)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_PEOPLE_BY_PHONE);
+	struct store_person all[STORE_RCACHE_PHONE + 1];
+	sqlite3_stmt *st;
+	enum store_rc rc;
 
+	if (store_rcache_phone(s, phone, out, max, n))
+		return STORE_OK;
+	st = store_stmt(s, STMT_PEOPLE_BY_PHONE);
 	sqlite3_bind_text(st, 1, phone, -1, SQLITE_STATIC);
-	return store_person_rows(s, st, out, max, n);
+	if (max > STORE_RCACHE_PHONE) {
+		/* Fewer than asked for: all of them. */
+		if ((rc = store_person_rows(s, st, out, max, n)) == STORE_OK &&
+		    *n <= STORE_RCACHE_PHONE)
+			store_rcache_phone_put(s, phone, out, *n);
+		return rc;
+	}
+	/* One more than is kept, to know whether that was all. */
+	if ((rc = store_person_rows(s, st, all, STORE_RCACHE_PHONE + 1, n)) !=
+	    STORE_OK)
+		return rc;
+	if (*n <= STORE_RCACHE_PHONE)
+		store_rcache_phone_put(s, phone, all, *n);
+	if (*n > max)
+		*n = max;
+	memcpy(out, all, *n * sizeof *out);
+	return STORE_OK;
 }
 
 enum store_rc

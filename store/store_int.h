@@ -86,6 +86,7 @@ void store_walsync_ask(struct store_walsync *);
  * store_rcache_txend when a transaction ends or begins.
  */
 #define STORE_RCACHE_PEOPLE 8	/* people kept per (role, scope) */
+#define STORE_RCACHE_PHONE 4	/* a number with more rows is not kept */
 #define STORE_WATCHERS_PUT 8	/* phones per WATCHERS_PUT statement */
 int store_rcache_place(struct store *, const char *code,
     struct store_place *, enum store_rc *rc);
@@ -99,6 +100,11 @@ int store_rcache_people(struct store *, const char *role, const char *scope,
     struct store_person *, size_t max, size_t *n);
 void store_rcache_people_put(struct store *, const char *role,
     const char *scope, const struct store_person *, size_t n);
+/* All of a number's rows, or 0: not kept (then _put every row). */
+int store_rcache_phone(struct store *, const char *phone,
+    struct store_person *, size_t max, size_t *n);
+void store_rcache_phone_put(struct store *, const char *phone,
+    const struct store_person *, size_t n);
 void store_rcache_wrote(struct store *);
 void store_rcache_txend(struct store *);
 void store_rcache_free(struct store *);

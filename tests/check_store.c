@@ -289,6 +289,101 @@ START_TEST(test_roster_cache)
 }
 END_TEST
 
+static size_t
+tx_phone(const char *phone, struct store_person *p, size_t max)
+{
+	size_t n;
+
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	ck_assert_int_eq(store_people_by_phone(st, phone, p, max, &n),
+	    STORE_OK);
+	ck_assert_int_eq(store_commit(st), STORE_OK);
+	return n;
+}
+
+/* A message stored in a transaction: its "unknown sender" flag. */
+static int
+tx_unknown(const struct store_inbound *in)
+{
+	char sql[128];
+	int64_t id;
+
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	ck_assert_int_eq(store_inbound_record(st, in, &id), STORE_OK);
+	ck_assert_int_eq(store_commit(st), STORE_OK);
+	snprintf(sql, sizeof sql, "SELECT unknown_sender FROM inbound WHERE "
+	    "id = %lld", (long long)id);
+	return tu_sql_int(dbpath, sql);
+}
+
+/* Who a number is, the look-up every message starts with (twice: its
+ * inbound row says whether the roster knows the sender), cached by the
+ * same rules; and the inbound row's flag follows the roster. */
+START_TEST(test_roster_cache_by_phone)
+{
+	struct store_inbound in = { "http", NULL, "+8613800000009", NULL,
+	    "hi", 1000 };
+	sqlite3_stmt *by_phone = st->st[STMT_PEOPLE_BY_PHONE];
+	struct store_person p[16];
+	int64_t id;
+	char sql[128];
+	int i;
+
+	put_roster();
+	ck_assert_uint_eq(tx_phone("+8613800000001", p, 16), 1);
+	/* Asked again, and for an inbound row: the cache answers. */
+	(void)sqlite3_stmt_status(by_phone, SQLITE_STMTSTATUS_RUN, 1);
+	ck_assert_uint_eq(tx_phone("+8613800000001", p, 16), 1);
+	ck_assert_str_eq(p[0].role, "head_teacher");
+	in.sender = "+8613800000001";
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	ck_assert_int_eq(store_inbound_record(st, &in, &id), STORE_OK);
+	ck_assert_int_eq(store_people_by_phone(st, "+8613800000001", p, 1,
+	    &(size_t){ 0 }), STORE_OK);
+	ck_assert_int_eq(store_commit(st), STORE_OK);
+	ck_assert_int_eq(sqlite3_stmt_status(by_phone, SQLITE_STMTSTATUS_RUN,
+	    0), 0);
+	in.sender = "+8613800000009";
+	in.received_at = 999;
+	/* Unknown, then known: another process adds the number. */
+	ck_assert_uint_eq(tx_phone("+8613800000009", p, 16), 0);
+	ck_assert_int_eq(tx_unknown(&in), 1);
+	other_exec("INSERT INTO people(phone, name, role, scope) VALUES"
+	    "('+8613800000009', 'z', 'village_head', 'V1')");
+	ck_assert_uint_eq(tx_phone("+8613800000009", p, 16), 1);
+	in.received_at = 1001;
+	ck_assert_int_eq(tx_unknown(&in), 0);
+	/* A second role; a smaller max; more roles than are kept. */
+	other_exec("INSERT INTO people(phone, name, role, scope) VALUES"
+	    "('+8613800000009', 'z', 'township_officer', 'T')");
+	ck_assert_uint_eq(tx_phone("+8613800000009", p, 16), 2);
+	ck_assert_uint_eq(tx_phone("+8613800000009", p, 1), 1);
+	ck_assert_str_eq(p[0].role, "village_head");
+	for (i = 0; i < 10; i++) {
+		snprintf(sql, sizeof sql, "INSERT INTO people(phone, name, "
+		    "role, scope) VALUES('+8613800000009', 'z', 'r%d', 'T')",
+		    i);
+		other_exec(sql);
+	}
+	ck_assert_uint_eq(tx_phone("+8613800000009", p, 16), 12);
+	ck_assert_uint_eq(tx_phone("+8613800000009", p, 16), 12);
+	ck_assert_uint_eq(tx_phone("+8613800000009", p, 3), 3);
+	/* This connection's own write, in its transaction. */
+	ck_assert_uint_eq(tx_phone("+8613800000008", p, 16), 0);
+	ck_assert_int_eq(store_begin(st), STORE_OK);
+	{
+		struct store_person me = { 0, "+8613800000008", "y",
+		    "head_teacher", "K1" };
+
+		ck_assert_int_eq(store_person_put(st, &me), STORE_OK);
+	}
+	ck_assert_int_eq(store_people_by_phone(st, "+8613800000008", p, 16,
+	    &(size_t){ 0 }), STORE_OK);
+	store_rollback(st);
+	ck_assert_uint_eq(tx_phone("+8613800000008", p, 16), 0);
+}
+END_TEST
+
 /* Each database has a name of its own, made at its creation and kept: a
  * file written beside it (the outbox) says which database it belongs to. */
 START_TEST(test_instance_names_the_database)
@@ -2152,6 +2247,7 @@ main(void)
 	tcase_add_test(tc, test_merge_lists_bounded);
 	tcase_add_test(tc, test_migrate_v7);
 	tcase_add_test(tc, test_roster_cache);
+	tcase_add_test(tc, test_roster_cache_by_phone);
 	tcase_add_test(tc, test_replies_since);
 	tcase_add_test(tc, test_inbound_by_sender);
 	tcase_add_test(tc, test_migrate_v12_inbound);
