@@ -5,7 +5,7 @@
  * its CPU), kept in memory.
  *
  * Direct-mapped: a key hashes to one slot and a newer entry replaces an
- * older one, so memory is fixed (about 3 MB, allocated on first use) and
+ * older one, so memory is fixed (about 5 MB, allocated on first use) and
  * there is nothing to evict.
  *
  * Correctness rests on three rules:
