@@ -133,6 +133,17 @@ http_bearer(struct evhttp_request *req)
  * Reads the form of req: the body of a POST, the query of a GET. Answers
  * the request itself and returns -1 when it is refused.
  */
+/* A form with no field, its 8 kB buffer not zeroed: form_get reads only
+ * the fields form_decode set. The caller frees. */
+static struct form *
+http_form_new(void)
+{
+	struct form *f = xmalloc(sizeof *f);
+
+	f->n = 0;
+	return f;
+}
+
 int
 http_read_form(struct http *h, struct evhttp_request *req, struct form *f)
 {
@@ -402,9 +413,9 @@ http_submit(struct http *h, struct evhttp_request *req,
 static void
 http_inbound(struct http *h, struct evhttp_request *req)
 {
-	/* Not zeroed: form_decode sets what form_get reads, and the text
-	 * buffer is written before it is read (24 kB a request). */
-	struct form *f = xmalloc(sizeof *f);
+	/* Not zeroed (24 kB a request): an empty form reads as empty, and
+	 * the text buffer is written before it is read. */
+	struct form *f = http_form_new();
 	const char *from, *text, *id, *to;
 	char from164[PHONE_MAX], to164[24];
 	struct http_sig sig = { "", 0 };
@@ -600,7 +611,7 @@ http_dlr_done(void *arg, enum pipeline_rc rc, int64_t unused)
 static void
 http_dlr(struct http *h, struct evhttp_request *req)
 {
-	struct form *f = xcalloc(1, sizeof *f);
+	struct form *f = http_form_new();
 	struct http_dlr_job *dj = NULL;
 	const char *ct, *channel, *ids, *raw;
 	size_t rawlen;
