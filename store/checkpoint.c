@@ -57,6 +57,7 @@ struct store_ckpt {
 	pthread_t thread;
 	pthread_mutex_t mu;		/* guards what follows */
 	pthread_cond_t cv;
+	pthread_cond_t idle;		/* no pass asked or under way */
 	int want, stop;
 	int frames;			/* WAL frames after the last commit */
 	int running;			/* the thread is inside a checkpoint */
@@ -99,6 +100,8 @@ ckpt_main(void *arg)
 		c->rc = rc == SQLITE_BUSY ? SQLITE_OK : rc;
 		snprintf(c->err, sizeof c->err, "%s", c->rc == SQLITE_OK ? "" :
 		    sqlite3_errmsg(c->db));
+		if (!c->want)
+			pthread_cond_broadcast(&c->idle);
 	}
 	pthread_mutex_unlock(&c->mu);
 	return NULL;
@@ -157,10 +160,12 @@ store_ckpt_start(struct store *s, const char *path, char *err, size_t errsz)
 	sqlite3_busy_timeout(c->db, 2000);
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
+	pthread_cond_init(&c->idle, NULL);
 	if (pthread_create(&c->thread, NULL, ckpt_main, c) != 0) {
 		snprintf(err, errsz, "cannot start the checkpoint thread");
 		pthread_mutex_destroy(&c->mu);
 		pthread_cond_destroy(&c->cv);
+		pthread_cond_destroy(&c->idle);
 		sqlite3_close(c->db);
 		free(c);
 		return -1;
@@ -187,6 +192,7 @@ store_ckpt_stop(struct store *s)
 	sqlite3_close(c->db);
 	pthread_mutex_destroy(&c->mu);
 	pthread_cond_destroy(&c->cv);
+	pthread_cond_destroy(&c->idle);
 	free(c);
 	s->ckpt = NULL;
 }
@@ -222,4 +228,17 @@ store_checkpoint_paced(struct store *s)
 	n = c->paced;
 	pthread_mutex_unlock(&c->mu);
 	return n;
+}
+
+void
+store_checkpoint_idle(struct store *s)
+{
+	struct store_ckpt *c = s->ckpt;
+
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&c->mu);
+	while ((c->want || c->running) && !c->stop)
+		pthread_cond_wait(&c->idle, &c->mu);
+	pthread_mutex_unlock(&c->mu);
 }

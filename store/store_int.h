@@ -58,6 +58,9 @@ void store_ckpt_stop(struct store *);
 /* How many times the thread's checkpoints wrote the database back on
  * the way (walvfs.c); 0 where it cannot. */
 long store_checkpoint_paced(struct store *);
+/* Waits until the thread has no pass asked of it or under way: for a
+ * test to know what a pass left, which is otherwise a matter of time. */
+void store_checkpoint_idle(struct store *);
 
 /* The VFS that writes a commit's WAL frames in one call (walvfs.c). */
 #define STORE_WALVFS "bx-wal"
