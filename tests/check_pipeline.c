@@ -1208,11 +1208,16 @@ START_TEST(test_dlr_answer_waits_for_the_disk)
 	syncspy_hold(1);
 	ck_assert_int_ge(fd = tu_connect(http_port(h)), 0);
 	ck_assert_int_eq(write(fd, rq, sizeof rq - 1), (ssize_t)sizeof rq - 1);
-	/* Committed (seen by another connection), not answered. */
-	for (i = 0; i < 500 && rows("SELECT count(*) FROM outbound WHERE "
-	    "id = 1 AND dlr_status = 'delivered'") == 0; i++)
+	/* Committed (seen by another connection), not answered. Waited
+	 * for by time (10 s), not by turns of the loop: the request reaches
+	 * the loop from the front's thread, which a loaded machine (three
+	 * sanitizer builds at once) may not run for a while. */
+	for (i = 0; i < 10000 && rows("SELECT count(*) FROM outbound WHERE "
+	    "id = 1 AND dlr_status = 'delivered'") == 0; i++) {
 		ck_assert_int_eq(event_base_loop(F.base, EVLOOP_ONCE |
 		    EVLOOP_NONBLOCK), 0);
+		usleep(1000);
+	}
 	ck_assert_int_eq(syncspy_await_held(), 0);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE id = 1 "
 	    "AND dlr_status = 'delivered'"), 1);

@@ -2115,7 +2115,7 @@ START_TEST(test_cases)
 }
 END_TEST
 
-/* Waits (5 s at most) for the sync thread to reach ticket; the last
+/* Waits (30 s at most) for the sync thread to reach ticket; the last
  * store_synced result. */
 static enum store_rc
 synced_upto(uint64_t ticket, uint64_t *upto)
@@ -2125,7 +2125,7 @@ synced_upto(uint64_t ticket, uint64_t *upto)
 	int i;
 
 	ck_assert_int_ge(pfd.fd, 0);
-	for (i = 0; i < 50; i++) {
+	for (i = 0; i < 300; i++) {
 		if ((rc = store_synced(st, upto)) != STORE_OK ||
 		    *upto >= ticket)
 			return rc;

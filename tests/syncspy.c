@@ -67,7 +67,7 @@ syncspy_await_held(void)
 	int rc = 0;
 
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 5;
+	until.tv_sec += 30;	/* a loaded machine may be slow */
 	pthread_mutex_lock(&mu);
 	while (waiting == 0 && rc == 0)
 		rc = pthread_cond_timedwait(&cv, &mu, &until);

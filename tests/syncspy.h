@@ -13,7 +13,7 @@ void syncspy_hold(int on);
 void syncspy_fail(int err);
 /* Calls returned since the program started. */
 int syncspy_calls(void);
-/* Waits up to 5 s for a call to be waiting; 0 when one is, else -1. */
+/* Waits up to 30 s for a call to be waiting; 0 when one is, else -1. */
 int syncspy_await_held(void);
 
 #endif

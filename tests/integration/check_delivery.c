@@ -240,7 +240,7 @@ START_TEST(test_restart_mid_outage)
 	sms("13800000001", "ABS+20240102+1");
 	until("SELECT count(*) FROM outbound WHERE status = 'queued' AND "
 	    "attempts = 1", 1);
-	ck_assert_int_eq(proc_stop(&daemon_p, SIGTERM, 5000) >= 0, 1);
+	ck_assert_int_eq(proc_stop(&daemon_p, SIGTERM, 30000) >= 0, 1);
 	/* Back an hour later, the provider too: the queue resumes. */
 	fake_mode(&fa, "ok");
 	provider_conf("");
@@ -275,7 +275,7 @@ START_TEST(test_stop_waits_for_messages_in_flight)
 	fake_mode(&fa, "slow");
 	sms("13800000001", "HELP");
 	until("SELECT count(*) FROM outbound WHERE status = 'sending'", 1);
-	st = proc_stop(&daemon_p, SIGTERM, 5000);
+	st = proc_stop(&daemon_p, SIGTERM, 30000);
 	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	    "status %d", st);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
@@ -295,7 +295,7 @@ START_TEST(test_max_age)
 {
 	char extra[1024];
 
-	proc_stop(&daemon_p, SIGTERM, 5000);
+	proc_stop(&daemon_p, SIGTERM, 30000);
 	snprintf(extra, sizeof extra, "[sender]\nmax_age = 120\n"
 	    "[channel.prov]\ntype = http\nurl = http://127.0.0.1:%d/send\n"
 	    "body = to={to}&text={text}\ntimeout = 3\n", fa.port);
@@ -319,7 +319,7 @@ START_TEST(test_failover)
 	char extra[2048];
 	int i;
 
-	proc_stop(&daemon_p, SIGTERM, 5000);
+	proc_stop(&daemon_p, SIGTERM, 30000);
 	fake_start(&fb, "b");
 	fake_mode(&fa, "fail500");
 	snprintf(extra, sizeof extra,

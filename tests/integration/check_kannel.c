@@ -43,6 +43,27 @@ free_port(void)
 	return port;
 }
 
+/* Waits (20 s at most) until something accepts on the loopback port: a
+ * box that is started before its peer listens gives up (smsbox panics,
+ * "Couldn't connect to the bearerbox"). */
+static void
+wait_port(int port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int i, s, up = 0;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	for (i = 0; i < 200 && !up; i++) {
+		ck_assert_int_ge(s = socket(AF_INET, SOCK_STREAM, 0), 0);
+		up = connect(s, (struct sockaddr *)&sin, sizeof sin) == 0;
+		close(s);
+		if (!up)
+			usleep(100000);
+	}
+	ck_assert_msg(up, "nothing listens on port %d", port);
+}
+
 static void
 setup_kannel(void)
 {
@@ -50,7 +71,7 @@ setup_kannel(void)
 	char *const bbv[] = { BEARERBOX, kconf, NULL };
 	char *const sbv[] = { SMSBOX, kconf, NULL };
 	int admin = free_port(), box = free_port(), smsc = free_port();
-	int sendsms = free_port(), i;
+	int sendsms = free_port(), i, up = 0;
 
 	setup_dirs();
 	snprintf(kconf, sizeof kconf, "%s/kannel.conf", dir);
@@ -83,19 +104,23 @@ setup_kannel(void)
 	ck_assert_int_eq(tu_write(kconf, text), 0);
 	snprintf(out, sizeof out, "%s/bearerbox.out", dir);
 	bb = proc_bg(bbv, out);
-	usleep(500000);
+	wait_port(box);
 	snprintf(out, sizeof out, "%s/smsbox.out", dir);
 	sb = proc_bg(sbv, out);
-	/* fakesmsc connects once bearerbox listens on the SMSC port. */
-	for (i = 0; i < 100; i++) {
+	for (i = 0; i < 200; i++) {
 		char *l = tu_read(out);
-		int up = l && strstr(l, "Connected to bearerbox");
 
+		up = l && strstr(l, "Connected to bearerbox");
 		free(l);
 		if (up)
 			break;
 		usleep(100000);
 	}
+	ck_assert_msg(up, "smsbox did not connect to bearerbox");
+	/* fakesmsc connects once, at its start: bearerbox must listen on
+	 * the SMSC port by then (a connection it accepts and sees closed
+	 * it forgets, and accepts the next). */
+	wait_port(smsc);
 	{
 		static char port[16], msg[256];
 		char *const fsv[] = { FAKESMSC, "-H", "127.0.0.1", "-r", port,

@@ -61,7 +61,7 @@ start_modem(void)
 	snprintf(out, sizeof out, "%s/modem.out", dir);
 	tu_write(ctl, "");
 	modem_pid = proc_bg(argv, out);
-	for (i = 0; i < 200 && access(link_, F_OK) != 0; i++)
+	for (i = 0; i < 2000 && access(link_, F_OK) != 0; i++)
 		usleep(10000);
 	ck_assert_int_eq(access(link_, F_OK), 0);
 }
@@ -280,6 +280,12 @@ START_TEST(test_crash_between_read_and_delete)
 	snprintf(cmd, sizeof cmd, "store %s", vector("UCS-2 Chinese"));
 	order(cmd);
 	until("SELECT count(*) FROM cases", 1);
+	/* Its delete is asked after the commit, in a later turn of its
+	 * loop: waited for (15 s at most), as a machine may not run the
+	 * daemon for a while. */
+	for (int i = 0; i < 1500 && log_count("CMD AT+CMGD=") < 1; i++)
+		usleep(10000);
+	ck_assert_int_ge(log_count("CMD AT+CMGD="), 1);
 	/* ... because it is killed. */
 	kill(daemon_p.pid, SIGKILL);
 	waitpid(daemon_p.pid, NULL, 0);

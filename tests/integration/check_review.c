@@ -276,7 +276,7 @@ START_TEST(test_missed_digest_sent_once)
 	long long before;
 
 	clock_set_iso("2026-09-13T20:00:00%2B08:00");	/* Sunday */
-	ck_assert_int_ge(proc_stop(&daemon_p, SIGTERM, 5000), 0);
+	ck_assert_int_ge(proc_stop(&daemon_p, SIGTERM, 30000), 0);
 	before = rows("SELECT count(*) FROM outbound WHERE kind = 'digest'");
 	/* The Monday 7 September digests went out before; down over Monday
 	 * 14 September 08:00, back at 10:00. */
@@ -287,7 +287,7 @@ START_TEST(test_missed_digest_sent_once)
 	wait_rows("SELECT count(*) FROM outbound WHERE kind = 'digest' AND "
 	    "text LIKE '%9月7日至9月13日周报%'", 7);
 	/* And only once. */
-	ck_assert_int_ge(proc_stop(&daemon_p, SIGTERM, 5000), 0);
+	ck_assert_int_ge(proc_stop(&daemon_p, SIGTERM, 30000), 0);
 	write_conf_at("manual", "2026-09-14T11:00:00+08:00", "");
 	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
 	    10000) == 0);

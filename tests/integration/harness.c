@@ -117,7 +117,7 @@ teardown(void)
 	int st;
 
 	if (daemon_p.pid > 0) {
-		st = proc_stop(&daemon_p, SIGTERM, 5000);
+		st = proc_stop(&daemon_p, SIGTERM, 30000);
 		log = tu_read(logpath);
 		ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		    "baoxued exit status %d; log:\n%s", st, log);
@@ -237,13 +237,16 @@ post(const char *path, const char *body, struct resp *r)
 	http(NULL, path, body, NULL, NULL, r);
 }
 
-/* Waits until the outbox has n lines (the sender runs after the ack). */
+/* Waits until the outbox has n lines (the sender runs after the ack).
+ * The waits here are long (30 s): they cost nothing once met, and a
+ * machine running three sanitizer builds at once may be slow to meet
+ * them. */
 void
 wait_outbox(int n)
 {
 	int i;
 
-	for (i = 0; i < 500 && tu_lines(outbox) < n; i++)
+	for (i = 0; i < 3000 && tu_lines(outbox) < n; i++)
 		usleep(10000);
 	ck_assert_int_eq(tu_lines(outbox), n);
 }
@@ -301,7 +304,7 @@ wait_rows(const char *sql, long long n)
 {
 	int i;
 
-	for (i = 0; i < 500 && rows(sql) != n; i++)
+	for (i = 0; i < 3000 && rows(sql) != n; i++)
 		usleep(10000);
 	ck_assert_int_eq(rows(sql), n);
 }
