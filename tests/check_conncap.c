@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "gateway/conncap.h"
@@ -129,7 +130,7 @@ START_TEST(test_accept_failure_rests)
 	struct evconnlistener *lev;
 	struct rlimit was, low;
 	struct conncap *c;
-	int l, port, cl, fill[256], nfill = 0, saved, fd;
+	int l, port, cl, fill[256], nfill = 0, saved, fd, i;
 	char *dir = tu_tmpdir(), path[1100], *log;
 
 	snprintf(path, sizeof path, "%s/log", dir);
@@ -151,7 +152,11 @@ START_TEST(test_accept_failure_rests)
 	while (nfill > 0)
 		close(fill[--nfill]);
 	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &was), 0);
+	/* The rest ends about 0.7 s into this; as long again as it takes
+	 * a loaded machine to get there (10 s at most). */
 	run_for(base, 1500);
+	for (i = 0; i < 85 && accepted == 0; i++)
+		run_for(base, 100);
 	tu_stderr_back(saved);
 	ck_assert_int_eq(accepted, 1);
 	ck_assert_ptr_nonnull(log = tu_read(path));
@@ -173,7 +178,8 @@ START_TEST(test_shown_count_kept_briefly)
 	struct event_base *base = event_base_new();
 	struct evconnlistener *lev;
 	struct conncap *c;
-	int l, port, cl[2], srv[2], i;
+	struct timeval t0, t1;
+	int l, port, cl[2], srv[2], i, n;
 
 	l = tcp_listener(&port);
 	ck_assert_int_eq(evutil_make_socket_nonblocking(l), 0);
@@ -184,9 +190,17 @@ START_TEST(test_shown_count_kept_briefly)
 		cl[i] = tu_connect(port);
 		ck_assert_int_ge(srv[i] = accept(l, NULL, NULL), 0);
 	}
+	ck_assert_int_eq(gettimeofday(&t0, NULL), 0);
 	ck_assert_int_eq(conncap_open(c), 2);
 	close(srv[0]);
-	ck_assert_int_eq(conncap_open(c), 2);
+	n = conncap_open(c);
+	ck_assert_int_eq(gettimeofday(&t1, NULL), 0);
+	/* The count kept, unless this test was held up past its 100 ms. */
+	if ((t1.tv_sec - t0.tv_sec) * 1000000L + t1.tv_usec - t0.tv_usec <
+	    90000)
+		ck_assert_int_eq(n, 2);
+	else
+		ck_assert(n == 1 || n == 2);
 	usleep(150 * 1000);
 	ck_assert_int_eq(conncap_open(c), 1);
 	close(srv[1]);
