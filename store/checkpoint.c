@@ -187,6 +187,7 @@ store_ckpt_stop(struct store *s)
 	pthread_mutex_lock(&c->mu);
 	c->stop = 1;
 	pthread_cond_signal(&c->cv);
+	pthread_cond_broadcast(&c->idle);
 	pthread_mutex_unlock(&c->mu);
 	pthread_join(c->thread, NULL);
 	sqlite3_close(c->db);
