@@ -96,21 +96,6 @@ client(int port, const char *acked, const char *stop)
 	_exit(0);
 }
 
-static int
-free_port(void)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t sl = sizeof sin;
-	int s = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(s, (struct sockaddr *)&sin, sizeof sin), 0);
-	getsockname(s, (struct sockaddr *)&sin, &sl);
-	port = ntohs(sin.sin_port);
-	close(s);
-	return port;
-}
-
 /* Waits (30 s at most) until the client has recorded at least n answers;
  * how many it has. */
 static int
@@ -200,7 +185,7 @@ START_TEST(test_kill_9_under_load)
 	struct resp r;
 
 	setup_dirs();
-	conf_port = free_port();
+	conf_port = fixed_port();
 	write_conf("manual");
 	start_daemon_configured();
 	snprintf(acked, sizeof acked, "%s/acked", dir);

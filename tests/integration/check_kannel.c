@@ -27,22 +27,6 @@
 static pid_t bb, sb, fs;
 static char kconf[1100], fsout[1100];
 
-/* A free loopback port (Kannel needs fixed ones). */
-static int
-free_port(void)
-{
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t sl = sizeof sin;
-	int s = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(bind(s, (struct sockaddr *)&sin, sizeof sin), 0);
-	getsockname(s, (struct sockaddr *)&sin, &sl);
-	port = ntohs(sin.sin_port);
-	close(s);
-	return port;
-}
-
 /* Waits (20 s at most) until something accepts on the loopback port: a
  * box that is started before its peer listens gives up (smsbox panics,
  * "Couldn't connect to the bearerbox"). */
@@ -70,14 +54,14 @@ setup_kannel(void)
 	char text[4096], extra[1024], out[1200];
 	char *const bbv[] = { BEARERBOX, kconf, NULL };
 	char *const sbv[] = { SMSBOX, kconf, NULL };
-	int admin = free_port(), box = free_port(), smsc = free_port();
-	int sendsms = free_port(), i, up = 0;
+	int admin = fixed_port(), box = fixed_port(), smsc = fixed_port();
+	int sendsms = fixed_port(), i, up = 0;
 
 	setup_dirs();
 	snprintf(kconf, sizeof kconf, "%s/kannel.conf", dir);
 	snprintf(fsout, sizeof fsout, "%s/fakesmsc.out", dir);
 	/* Kannel calls us on a fixed port, and we call it back on one. */
-	conf_port = free_port();
+	conf_port = fixed_port();
 	snprintf(extra, sizeof extra,
 	    "[channel.kannel]\ntype = http\npreset = kannel\n"
 	    "url = http://127.0.0.1:%d\nusername = baoxue\npassword = pw\n"

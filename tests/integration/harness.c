@@ -7,10 +7,12 @@
 #include "tests/integration/harness.h"
 
 #include <curl/curl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -399,4 +401,44 @@ settle(void)
 
 	http(NULL, "/admin/clock", "advance=0", ADMIN, NULL, &r);
 	ck_assert_int_eq(r.code, 200);
+}
+
+int
+fixed_port(void)
+{
+	static int given[64], ngiven;
+	/* Seeded apart: suites running at once must not draw alike. */
+	static unsigned seed;
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+	int low = 32768, i, j, port, s, ok;
+
+	if (f != NULL) {
+		if (fscanf(f, "%d", &low) != 1)
+			low = 32768;
+		fclose(f);
+	}
+	ck_assert_msg(low > 2048, "ephemeral ports from %d", low);
+	if (seed == 0)
+		seed = (unsigned)getpid() * 2654435761u ^ (unsigned)time(NULL);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; i < 1000; i++) {
+		/* In [low / 2, low): clear of the well-known ports too. */
+		port = low / 2 + (int)(rand_r(&seed) % (unsigned)(low / 2));
+		for (j = 0, ok = 1; j < ngiven; j++)
+			ok &= given[j] != port;
+		if (!ok)
+			continue;
+		sin.sin_port = htons((uint16_t)port);
+		ck_assert_int_ge(s = socket(AF_INET, SOCK_STREAM, 0), 0);
+		ok = bind(s, (struct sockaddr *)&sin, sizeof sin) == 0;
+		close(s);
+		if (ok) {
+			ck_assert_int_lt(ngiven, 64);
+			given[ngiven++] = port;
+			return port;
+		}
+	}
+	ck_abort_msg("no free port below %d", low);
+	return -1;
 }

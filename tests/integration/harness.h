@@ -17,6 +17,15 @@ extern char *dir;
 extern char conf[1024], db[1024], outbox[1024], logpath[1024];
 extern struct proc daemon_p;
 extern int conf_port;		/* listen port for write_conf; 0: any */
+/*
+ * A free loopback port for a program that must be told its port (Kannel,
+ * a daemon restarted on the same one), below the kernel's range of
+ * ephemeral ports: a client connecting to it while nothing listens
+ * (between a kill and the restart) can otherwise be given it as its own
+ * source port, and connect to itself, and the restart cannot bind. Never
+ * the same one twice in a process.
+ */
+int fixed_port(void);
 
 struct resp {
 	long code;
