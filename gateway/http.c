@@ -129,10 +129,6 @@ http_bearer(struct evhttp_request *req)
 	return a + 7;
 }
 
-/*
- * Reads the form of req: the body of a POST, the query of a GET. Answers
- * the request itself and returns -1 when it is refused.
- */
 /* A form with no field, its 8 kB buffer not zeroed: form_get reads only
  * the fields form_decode set. The caller frees. */
 static struct form *
@@ -144,6 +140,10 @@ http_form_new(void)
 	return f;
 }
 
+/*
+ * Reads the form of req: the body of a POST, the query of a GET. Answers
+ * the request itself and returns -1 when it is refused.
+ */
 int
 http_read_form(struct http *h, struct evhttp_request *req, struct form *f)
 {
