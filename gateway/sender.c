@@ -12,6 +12,7 @@
 #include "gateway/log.h"
 #include "gateway/quiet.h"
 #include "gateway/xmalloc.h"
+#include "parsers/fnv.h"
 #include "parsers/mask.h"
 #include "parsers/smslen.h"
 #include "store/store.h"
@@ -507,15 +508,11 @@ sender_arm(struct sender *s)
 	evtimer_add(s->wake, &tv);
 }
 
-/* FNV-1a, 64 bits: texts in flight told apart without keeping them. */
+/* Texts in flight told apart without keeping them. */
 static uint64_t
 sender_text_hash(const char *t)
 {
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *t; t++)
-		h = (h ^ (unsigned char)*t) * 1099511628211ULL;
-	return h;
+	return fnv1a64(FNV1A64_INIT, t, strlen(t));
 }
 
 /*

@@ -20,6 +20,7 @@
 #include "gateway/log.h"
 #include "gateway/pipeline.h"
 #include "gateway/xmalloc.h"
+#include "parsers/fnv.h"
 #include "parsers/form.h"
 #include "parsers/phone.h"
 
@@ -126,16 +127,11 @@ ussd_slot(struct ussd *u, int64_t now)
 	return old;
 }
 
-/* FNV-1a 64 of s[0..len): texts are compared by it. */
+/* Texts are compared by their hash. */
 static uint64_t
 ussd_hash(const char *s, size_t len)
 {
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
+	return fnv1a64(FNV1A64_INIT, s, len);
 }
 
 static void

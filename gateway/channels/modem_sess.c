@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "parsers/at.h"
+#include "parsers/fnv.h"
 #include "parsers/sms_pdu.h"
 
 #define MS_QUEUE 64
@@ -266,17 +267,11 @@ ms_queue_init(struct modem_sess *s)
 		    CMD_PLAIN, ms_init[i], -1, 1);
 }
 
-#define MS_FNV_INIT 2166136261u
-
-/* FNV-1a over text, from h (MS_FNV_INIT to begin). */
+/* FNV-1a over text, from h (FNV1A32_INIT to begin). */
 static uint32_t
 ms_fnv(uint32_t h, const char *text)
 {
-	const unsigned char *u;
-
-	for (u = (const unsigned char *)text; *u; u++)
-		h = (h ^ *u) * 16777619u;
-	return h;
+	return fnv1a32(h, text, strlen(text));
 }
 
 static void ms_send_failed(struct modem_sess *, int code, int permanent);
@@ -440,7 +435,7 @@ ms_got_deliver(struct modem_sess *s, const struct sms_pdu *p, int slot,
 		 * sent in one second differ by their content (FNV-1a), a
 		 * re-read of the same stored SMS does not. */
 		snprintf(pid, sizeof pid, "%s/%lld/%08x/1", p->addr,
-		    (long long)p->scts, (unsigned)ms_fnv(MS_FNV_INIT, p->text));
+		    (long long)p->scts, (unsigned)ms_fnv(FNV1A32_INIT, p->text));
 		ms_deliver(s, p->addr, p->text, pid, &slot, 1, 0);
 		return;
 	}
@@ -753,7 +748,7 @@ modem_sess_submit(struct modem_sess *s, int64_t msg_id, const char *dest,
 	s->send_id = msg_id;
 	/* The same SMS again, or another: number, a line break (never in
 	 * a number), text. */
-	s->send_hash = ms_fnv(ms_fnv(ms_fnv(MS_FNV_INIT, dest), "\n"), text);
+	s->send_hash = ms_fnv(ms_fnv(ms_fnv(FNV1A32_INIT, dest), "\n"), text);
 	for (i = 0; i < MS_RESUME; i++) {
 		struct ms_resume *r = &s->resume[i];
 
