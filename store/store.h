@@ -166,6 +166,15 @@ struct store_queue_stats {
 /* Opens (creating if needed) and migrates. NULL with err set on failure. */
 struct store *store_open(const char *path, char *err, size_t errsz);
 void store_close(struct store *);
+/*
+ * A checked copy of the database at dest, made beside writers: the last
+ * committed state (one read transaction's snapshot), written as
+ * dest.partial, checked (integrity_check), synced, then given its name.
+ * Never over a file that exists; nothing left behind when it fails
+ * (STORE_ERR, err says why). Not inside a transaction. store/backup.c.
+ */
+enum store_rc store_backup(struct store *, const char *dest, char *err,
+    size_t errsz);
 const char *store_errmsg(const struct store *);
 int store_schema_version(const struct store *);
 /* This database's name: 16 hex digits made at its creation and kept. A

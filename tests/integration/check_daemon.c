@@ -508,6 +508,52 @@ START_TEST(test_import_three_bad_lines)
 }
 END_TEST
 
+/*
+ * A backup made with the real baoxuectl beside the running daemon: a
+ * checked copy of what was answered, the daemon untroubled; never over a
+ * file, and a database that is not there is not created by asking.
+ */
+START_TEST(test_backup_beside_the_daemon)
+{
+	char copy[1100], missing[1100], path[1200], *out;
+	char *const bak[] = { (char *)env("BAOXUECTL"), "-d", db, "backup",
+	    copy, NULL };
+	char *const nodb[] = { (char *)env("BAOXUECTL"), "-d", missing,
+	    "backup", copy, NULL };
+	struct resp r;
+
+	snprintf(copy, sizeof copy, "%s/backup.db", dir);
+	snprintf(missing, sizeof missing, "%s/typo.db", dir);
+	snprintf(path, sizeof path, "%s/backup.log", dir);
+	post("/sms/inbound", "from=13800000001&text=ABS+20240102+1&token="
+	    TOKEN, &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(proc_run(bak, path), 0);
+	out = tu_read(path);
+	ck_assert_msg(strstr(out, "integrity checked") != NULL, "%s", out);
+	free(out);
+	ck_assert_int_eq(tu_sql_int(copy, "SELECT count(*) FROM inbound"), 1);
+	ck_assert_int_eq(tu_sql_int(copy, "SELECT count(*) FROM absences"), 1);
+	ck_assert_int_eq(tu_sql_int(copy, "SELECT count(*) FROM students"),
+	    rows("SELECT count(*) FROM students"));
+	/* Again: the file is there, and stays as it is. */
+	ck_assert_int_eq(proc_run(bak, path), 1);
+	out = tu_read(path);
+	ck_assert_msg(strstr(out, "exists") != NULL, "%s", out);
+	free(out);
+	ck_assert_int_eq(tu_sql_int(copy, "SELECT count(*) FROM inbound"), 1);
+	ck_assert_int_eq(proc_run(nodb, path), 1);
+	out = tu_read(path);
+	ck_assert_msg(strstr(out, "no such database") != NULL, "%s", out);
+	free(out);
+	ck_assert_int_eq(access(missing, F_OK), -1);
+	/* The daemon went on meanwhile. */
+	post("/sms/inbound", "from=13800000001&text=RET+20240102&token="
+	    TOKEN, &r);
+	ck_assert_int_eq(r.code, 200);
+}
+END_TEST
+
 static int
 run_daemon_args(char *a1, char *a2, char *a3, char **out)
 {
@@ -854,6 +900,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_abs_end_to_end);
 	tcase_add_test(tc, test_get_like_kannel);
+	tcase_add_test(tc, test_backup_beside_the_daemon);
 	tcase_add_test(tc, test_duplicate_id);
 	tcase_add_test(tc, test_auth);
 	tcase_add_loop_test(tc, test_bad_requests, 0,

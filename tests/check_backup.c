@@ -1,0 +1,191 @@
+/*
+ * store_backup: a consistent copy of the database, made beside a daemon
+ * that keeps writing, checked before it takes its name; never over a
+ * file that exists, and nothing left behind when it fails.
+ */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "store/store.h"
+#include "tests/testutil.h"
+
+static char *dir;
+static char dbpath[4096], copy[4200];
+static struct store *st;
+
+static void
+setup(void)
+{
+	char err[256];
+	int i;
+
+	dir = tu_tmpdir();
+	snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
+	snprintf(copy, sizeof copy, "%s/backup.db", dir);
+	st = store_open(dbpath, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	for (i = 0; i < 50; i++) {
+		struct store_outbound m = { 0, "+8613800000001", "", "reply",
+		    1, 0, 1000 + i, 1000 + i, 0 };
+
+		snprintf(m.text, sizeof m.text, "回复 %d", i);
+		ck_assert_int_eq(store_outbound_enqueue(st, &m, NULL),
+		    STORE_OK);
+	}
+}
+
+static void
+teardown(void)
+{
+	store_close(st);
+	st = NULL;
+	tu_rmdir(dir);
+}
+
+static int
+exists(const char *path)
+{
+	struct stat sb;
+
+	return lstat(path, &sb) == 0;
+}
+
+/* The temporary name a backup is written under before it is checked. */
+static const char *
+partial(void)
+{
+	static char p[4300];
+
+	snprintf(p, sizeof p, "%s.partial", copy);
+	return p;
+}
+
+START_TEST(test_backup_copies)
+{
+	char err[512];
+
+	ck_assert_msg(store_backup(st, copy, err, sizeof err) == STORE_OK,
+	    "%s", err);
+	ck_assert_int_eq(tu_sql_int(copy, "SELECT count(*) FROM outbound"), 50);
+	/* The same database by name: restored, the outbox still knows it. */
+	ck_assert_str_eq(tu_sql_text(copy, "SELECT name FROM store_identity"),
+	    store_instance(st));
+	ck_assert_str_eq(tu_sql_text(copy, "PRAGMA integrity_check"), "ok");
+	ck_assert_int_eq(tu_sql_int(copy, "PRAGMA user_version"),
+	    store_schema_version(st));
+	ck_assert(!exists(partial()));
+	/* Restored: it opens as the database it was. */
+	{
+		struct store *r = store_open(copy, err, sizeof err);
+
+		ck_assert_msg(r != NULL, "%s", err);
+		ck_assert_str_eq(store_instance(r), store_instance(st));
+		store_close(r);
+	}
+}
+END_TEST
+
+/* An existing file, whatever it holds, is never written over. */
+START_TEST(test_backup_never_overwrites)
+{
+	char err[512], *was;
+	FILE *f = fopen(copy, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs("yesterday's backup", f);
+	fclose(f);
+	ck_assert_int_eq(store_backup(st, copy, err, sizeof err), STORE_ERR);
+	ck_assert_msg(strstr(err, "exists") != NULL, "%s", err);
+	was = tu_read(copy);
+	ck_assert_str_eq(was, "yesterday's backup");
+	free(was);
+	ck_assert(!exists(partial()));
+	/* Nor over the database itself. */
+	ck_assert_int_eq(store_backup(st, dbpath, err, sizeof err),
+	    STORE_ERR);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM outbound"),
+	    50);
+}
+END_TEST
+
+/* A directory that is not there: a clear error, nothing made. */
+START_TEST(test_backup_bad_path)
+{
+	char err[512], path[4300];
+
+	snprintf(path, sizeof path, "%s/no/such/dir/b.db", dir);
+	ck_assert_int_eq(store_backup(st, path, err, sizeof err), STORE_ERR);
+	ck_assert_msg(strstr(err, "no/such/dir") != NULL, "%s", err);
+	ck_assert_int_eq(store_backup(st, "", err, sizeof err), STORE_ERR);
+}
+END_TEST
+
+/*
+ * Beside a writer that is in the middle of a transaction (the daemon's
+ * group commit): the copy is the last committed state, and the writer is
+ * not held up; what it commits afterwards is its own.
+ */
+START_TEST(test_backup_beside_a_writer)
+{
+	char err[512];
+	sqlite3 *w;
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &w), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(w, "PRAGMA busy_timeout=2000; "
+	    "BEGIN IMMEDIATE; DELETE FROM outbound WHERE id > 10",
+	    NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_msg(store_backup(st, copy, err, sizeof err) == STORE_OK,
+	    "%s", err);
+	ck_assert_int_eq(sqlite3_exec(w, "COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(w);
+	ck_assert_int_eq(tu_sql_int(copy, "SELECT count(*) FROM outbound"), 50);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM outbound"),
+	    10);
+}
+END_TEST
+
+static int
+backup_file(const char *path)
+{
+	return strstr(path, "backup.db") != NULL;
+}
+
+/* A copy that cannot be completed (the disk full under it) leaves nothing
+ * behind and says why. */
+START_TEST(test_backup_fails_clean)
+{
+	char err[512];
+
+	tu_disk_full(backup_file);
+	ck_assert_int_eq(store_backup(st, copy, err, sizeof err), STORE_ERR);
+	tu_disk_full(NULL);
+	ck_assert_msg(strstr(err, "full") != NULL, "%s", err);
+	ck_assert(!exists(copy));
+	ck_assert(!exists(partial()));
+	/* And the next one goes. */
+	ck_assert_msg(store_backup(st, copy, err, sizeof err) == STORE_OK,
+	    "%s", err);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("backup");
+	TCase *tc = tcase_create("backup");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_backup_copies);
+	tcase_add_test(tc, test_backup_never_overwrites);
+	tcase_add_test(tc, test_backup_bad_path);
+	tcase_add_test(tc, test_backup_beside_a_writer);
+	tcase_add_test(tc, test_backup_fails_clean);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
