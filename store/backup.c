@@ -5,9 +5,10 @@
  * state, whole, while a writer (the daemon's group commit) goes on and is
  * not in it. The copy is written under a name of its own (DEST.partial),
  * checked (PRAGMA integrity_check), synced, and only then given its name,
- * by link(2), which never replaces a file, then the directory synced: a
- * file at DEST is always a whole, checked backup, even after a crash
- * halfway. What failed is removed.
+ * by link(2), which never replaces a file (rename(2) where the file
+ * system has no links), then the directory synced: a file at DEST is
+ * always a whole, checked backup, even after a crash halfway. What
+ * failed is removed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -122,11 +123,24 @@ store_backup(struct store *s, const char *dest, char *err, size_t errsz)
 		goto fail;
 	}
 	/* link, not rename: a file that appeared at dest meanwhile stays. */
-	if (link(partial, dest) != 0) {
+	if (link(partial, dest) == 0)
+		(void)unlink(partial);
+	else if (errno != EPERM && errno != EOPNOTSUPP) {
 		snprintf(err, errsz, "%s: %s", dest, strerror(errno));
 		goto fail;
+	} else {
+		/* A file system without hard links (a FAT-formatted USB
+		 * stick): rename, having looked once more. */
+		if (lstat(dest, &sb) == 0) {
+			snprintf(err, errsz, "%s exists: a backup never writes "
+			    "over a file", dest);
+			goto fail;
+		}
+		if (rename(partial, dest) != 0) {
+			snprintf(err, errsz, "%s: %s", dest, strerror(errno));
+			goto fail;
+		}
 	}
-	(void)unlink(partial);
 	if (backup_sync(dir) != 0) {
 		snprintf(err, errsz, "%s: fsync: %s", dir, strerror(errno));
 		return STORE_ERR;

@@ -4,6 +4,7 @@
  * file that exists, and nothing left behind when it fails.
  */
 #include <check.h>
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,40 @@ START_TEST(test_backup_beside_a_writer)
 }
 END_TEST
 
+/* link(2) as a FAT file system answers it, while no_links is set
+ * (linked with -Wl,--wrap=link). */
+static int no_links;
+int __real_link(const char *, const char *);
+int __wrap_link(const char *, const char *);
+
+int
+__wrap_link(const char *from, const char *to)
+{
+	if (no_links) {
+		errno = EPERM;
+		return -1;
+	}
+	return __real_link(from, to);
+}
+
+/* Where the file system has no hard links (a USB stick), the copy is
+ * renamed to its name instead: the same copy, the same refusals. */
+START_TEST(test_backup_without_links)
+{
+	char err[512];
+
+	no_links = 1;
+	ck_assert_msg(store_backup(st, copy, err, sizeof err) == STORE_OK,
+	    "%s", err);
+	ck_assert_int_eq(tu_sql_int(copy, "SELECT count(*) FROM outbound"), 50);
+	ck_assert(!exists(partial()));
+	ck_assert_int_eq(store_backup(st, copy, err, sizeof err), STORE_ERR);
+	ck_assert_msg(strstr(err, "exists") != NULL, "%s", err);
+	ck_assert(!exists(partial()));
+	no_links = 0;
+}
+END_TEST
+
 static int
 backup_file(const char *path)
 {
@@ -186,6 +221,7 @@ main(void)
 	tcase_add_test(tc, test_backup_bad_path);
 	tcase_add_test(tc, test_backup_beside_a_writer);
 	tcase_add_test(tc, test_backup_fails_clean);
+	tcase_add_test(tc, test_backup_without_links);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
