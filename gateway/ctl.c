@@ -369,8 +369,7 @@ ctl_backup(const char *db, const char *dest)
 		return 1;
 	}
 	if (store_backup(st, dest, err, sizeof err) != STORE_OK) {
-		fprintf(stderr, "baoxuectl: backup failed, nothing written: "
-		    "%s\n", err);
+		fprintf(stderr, "baoxuectl: backup failed: %s\n", err);
 		store_close(st);
 		return 1;
 	}

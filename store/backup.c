@@ -141,8 +141,11 @@ store_backup(struct store *s, const char *dest, char *err, size_t errsz)
 			goto fail;
 		}
 	}
-	if (backup_sync(dir) != 0) {
-		snprintf(err, errsz, "%s: fsync: %s", dir, strerror(errno));
+	/* EINVAL: a file system that cannot sync a directory. */
+	if (backup_sync(dir) != 0 && errno != EINVAL) {
+		snprintf(err, errsz, "%s: fsync: %s (the copy is in place, "
+		    "but a power cut could lose its name)", dir,
+		    strerror(errno));
 		return STORE_ERR;
 	}
 	return STORE_OK;

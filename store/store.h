@@ -171,7 +171,9 @@ void store_close(struct store *);
  * committed state (one read transaction's snapshot), written as
  * dest.partial, checked (integrity_check), synced, then given its name.
  * Never over a file that exists; nothing left behind when it fails
- * (STORE_ERR, err says why). Not inside a transaction. store/backup.c.
+ * (STORE_ERR, err says why), but for a failed sync of the directory once
+ * the copy has its name (err says so). Not inside a transaction.
+ * store/backup.c.
  */
 enum store_rc store_backup(struct store *, const char *dest, char *err,
     size_t errsz);
