@@ -114,6 +114,20 @@ START_TEST(test_backup_never_overwrites)
 }
 END_TEST
 
+/* A copy left half made (a crash, or another backup at work) is not
+ * taken over: the operator is told to look. */
+START_TEST(test_backup_partial_left)
+{
+	char err[512];
+
+	ck_assert_int_eq(tu_write(partial(), "half"), 0);
+	ck_assert_int_eq(store_backup(st, copy, err, sizeof err), STORE_ERR);
+	ck_assert_msg(strstr(err, "interrupted") != NULL, "%s", err);
+	ck_assert(!exists(copy));
+	ck_assert(exists(partial()));
+}
+END_TEST
+
 /* A directory that is not there: a clear error, nothing made. */
 START_TEST(test_backup_bad_path)
 {
@@ -218,6 +232,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_backup_copies);
 	tcase_add_test(tc, test_backup_never_overwrites);
+	tcase_add_test(tc, test_backup_partial_left);
 	tcase_add_test(tc, test_backup_bad_path);
 	tcase_add_test(tc, test_backup_beside_a_writer);
 	tcase_add_test(tc, test_backup_fails_clean);
