@@ -1,14 +1,17 @@
 /*
  * A backup of the database while it is in use (store_backup, store.h).
  *
- * VACUUM INTO copies what one read transaction sees: the last committed
- * state, whole, while a writer (the daemon's group commit) goes on and is
- * not in it. The copy is written under a name of its own (DEST.partial),
- * checked (PRAGMA integrity_check), synced, and only then given its name,
- * by link(2), which never replaces a file (rename(2) where the file
- * system has no links), then the directory synced: a file at DEST is
- * always a whole, checked backup, even after a crash halfway. What
- * failed is removed.
+ * A connection of its own, read-only: nothing is created, migrated or
+ * locked for writing, whichever binary asks. VACUUM INTO copies what one
+ * read transaction sees: the last committed state, whole, while a writer
+ * (the daemon's group commit) goes on and is not in it. The copy is
+ * written into a file this call creates (DEST.partial, O_EXCL, mode
+ * 0600: it holds minors' names and numbers), checked (PRAGMA
+ * integrity_check), synced, and only then given its name without ever
+ * replacing a file (link(2); renameat2 with RENAME_NOREPLACE where the
+ * file system has no links), then the directory synced: a file at DEST
+ * is always a whole, checked backup, even after a crash halfway. What
+ * failed is removed, and only what this call created.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,110 +40,201 @@ backup_sync(const char *path)
 	return rc;
 }
 
+/*
+ * path as SQLite must be given it: Debian's SQLite takes "file:..." for a
+ * URI, so a relative name goes with "./" before it. 0, or -1 too long.
+ */
+static int
+backup_sqlname(char *out, size_t outsz, const char *path)
+{
+	int n = snprintf(out, outsz, "%s%s", path[0] == '/' ? "" : "./",
+	    path);
+
+	return n < 0 || (size_t)n >= outsz ? -1 : 0;
+}
+
+/* A read-only connection to path, or NULL with err set. */
+static sqlite3 *
+backup_open(const char *path, char *err, size_t errsz)
+{
+	char name[4200];
+	sqlite3 *db = NULL;
+
+	if (backup_sqlname(name, sizeof name, path) != 0) {
+		snprintf(err, errsz, "%.64s...: name too long", path);
+		return NULL;
+	}
+	if (sqlite3_open_v2(name, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", path, db ? sqlite3_errmsg(db) :
+		    "cannot open");
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, 2000);
+	return db;
+}
+
+/* The first column of sql's first row into out; 0, or -1 with err set. */
+static int
+backup_text(sqlite3 *db, const char *path, const char *sql, char *out,
+    size_t outsz, char *err, size_t errsz)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		snprintf(err, errsz, "%s: %s", path, sqlite3_errmsg(db));
+	else {
+		snprintf(out, outsz, "%s",
+		    (const char *)sqlite3_column_text(st, 0) ?
+		    (const char *)sqlite3_column_text(st, 0) : "");
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* The copy's own verdict: 0 if integrity_check says "ok". */
 static int
 backup_check(const char *path, char *err, size_t errsz)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
+	char verdict[512];
+	sqlite3 *db;
 	int rc = -1;
 
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) !=
-	    SQLITE_OK) {
-		snprintf(err, errsz, "%s: %s", path, db ? sqlite3_errmsg(db) :
-		    "cannot open");
-		goto out;
+	if ((db = backup_open(path, err, errsz)) == NULL)
+		return -1;
+	if (backup_text(db, path, "PRAGMA integrity_check", verdict,
+	    sizeof verdict, err, errsz) == 0) {
+		if (strcmp(verdict, "ok") == 0)
+			rc = 0;
+		else
+			snprintf(err, errsz, "%s: the copy failed its check: %s",
+			    path, verdict);
 	}
-	if (sqlite3_step(st) != SQLITE_ROW)
-		snprintf(err, errsz, "%s: checking: %s", path,
-		    sqlite3_errmsg(db));
-	else if (strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0)
-		snprintf(err, errsz, "%s: the copy failed its check: %s", path,
-		    (const char *)sqlite3_column_text(st, 0));
-	else
-		rc = 0;
-out:
-	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return rc;
 }
 
-enum store_rc
-store_backup(struct store *s, const char *dest, char *err, size_t errsz)
+/* Gives partial its name dest, never replacing a file. */
+static int
+backup_name(const char *partial, const char *dest, char *err, size_t errsz)
 {
-	char partial[4096], dir[4096], tmp[4096];
-	sqlite3_stmt *st = NULL;
 	struct stat sb;
-	int rc;
+
+	if (link(partial, dest) == 0) {
+		(void)unlink(partial);
+		return 0;
+	}
+	if (errno != EPERM && errno != EOPNOTSUPP && errno != ENOSYS)
+		goto fail;
+	/* A file system without hard links (FAT on a USB stick). */
+	if (renameat2(AT_FDCWD, partial, AT_FDCWD, dest,
+	    RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		goto fail;
+	/* Nor RENAME_NOREPLACE (an old kernel): look, then rename. */
+	if (lstat(dest, &sb) == 0) {
+		errno = EEXIST;
+		goto fail;
+	}
+	if (rename(partial, dest) == 0)
+		return 0;
+fail:
+	if (errno == EEXIST)
+		snprintf(err, errsz, "%s exists: a backup never writes over "
+		    "a file", dest);
+	else
+		snprintf(err, errsz, "%s: %s", dest, strerror(errno));
+	return -1;
+}
+
+enum store_rc
+store_backup(const char *dbpath, const char *dest, char *err, size_t errsz)
+{
+	char partial[4096], dir[4096], tmp[4096], name[4200], id[64];
+	struct stat sb, made;
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db = NULL;
+	int fd, rc;
 
 	if (dest == NULL || dest[0] == '\0') {
 		snprintf(err, errsz, "no file named for the backup");
 		return STORE_ERR;
 	}
 	if (snprintf(partial, sizeof partial, "%s.partial", dest) >=
-	    (int)sizeof partial) {
+	    (int)sizeof partial ||
+	    backup_sqlname(name, sizeof name, partial) != 0) {
 		snprintf(err, errsz, "%.64s...: name too long", dest);
+		return STORE_ERR;
+	}
+	/* Asked to copy what is not there, it does not create it. */
+	if (stat(dbpath, &sb) != 0) {
+		snprintf(err, errsz, "%s: %s", dbpath, strerror(errno));
+		return STORE_ERR;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errsz, "%s: not a file", dbpath);
 		return STORE_ERR;
 	}
 	/* dirname may write into its argument and return a pointer to it. */
 	snprintf(tmp, sizeof tmp, "%s", dest);
 	snprintf(dir, sizeof dir, "%s", dirname(tmp));
-	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		snprintf(err, errsz, "%s: no such directory", dir);
-		return STORE_ERR;
-	}
 	if (lstat(dest, &sb) == 0) {
 		snprintf(err, errsz, "%s exists: a backup never writes over "
 		    "a file", dest);
 		return STORE_ERR;
 	}
-	if (lstat(partial, &sb) == 0) {
-		snprintf(err, errsz, "%s exists: another backup is being "
-		    "made, or one was interrupted (remove it)", partial);
+	/* Made here, or not at all: another backup's file is left alone. */
+	if ((fd = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) < 0) {
+		if (errno == EEXIST)
+			snprintf(err, errsz, "%s exists: another backup is "
+			    "being made, or one was interrupted (remove it)",
+			    partial);
+		else
+			snprintf(err, errsz, "%s: %s", partial, strerror(errno));
 		return STORE_ERR;
 	}
-	if (!sqlite3_get_autocommit(s->db)) {
-		snprintf(err, errsz, "a backup cannot be made inside a "
-		    "transaction");
+	rc = fstat(fd, &made);
+	close(fd);
+	if (rc != 0) {
+		snprintf(err, errsz, "%s: %s", partial, strerror(errno));
+		(void)unlink(partial);
 		return STORE_ERR;
 	}
-	if (sqlite3_prepare_v2(s->db, "VACUUM INTO ?1", -1, &st, NULL) !=
+	if ((db = backup_open(dbpath, err, errsz)) == NULL)
+		goto fail;
+	/* A database of ours, not any SQLite file. */
+	if (backup_text(db, dbpath, "SELECT name FROM store_identity", id,
+	    sizeof id, err, errsz) != 0) {
+		snprintf(err, errsz, "%s: not a baoxue database (%s)", dbpath,
+		    sqlite3_errmsg(db));
+		goto fail;
+	}
+	/* Into the empty file made above: VACUUM INTO takes one. */
+	if (sqlite3_prepare_v2(db, "VACUUM INTO ?1", -1, &st, NULL) !=
 	    SQLITE_OK) {
-		snprintf(err, errsz, "%s", sqlite3_errmsg(s->db));
-		return STORE_ERR;
+		snprintf(err, errsz, "%s", sqlite3_errmsg(db));
+		goto fail;
 	}
-	sqlite3_bind_text(st, 1, partial, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		snprintf(err, errsz, "%s: %s", partial, sqlite3_errmsg(s->db));
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE)
+		snprintf(err, errsz, "%s: %s", partial, sqlite3_errmsg(db));
 	sqlite3_finalize(st);
+	sqlite3_close(db);
+	db = NULL;
 	if (rc != SQLITE_DONE || backup_check(partial, err, errsz) != 0)
 		goto fail;
 	if (backup_sync(partial) != 0) {
 		snprintf(err, errsz, "%s: fsync: %s", partial, strerror(errno));
 		goto fail;
 	}
-	/* link, not rename: a file that appeared at dest meanwhile stays. */
-	if (link(partial, dest) == 0)
-		(void)unlink(partial);
-	else if (errno != EPERM && errno != EOPNOTSUPP) {
-		snprintf(err, errsz, "%s: %s", dest, strerror(errno));
+	if (backup_name(partial, dest, err, errsz) != 0)
 		goto fail;
-	} else {
-		/* A file system without hard links (a FAT-formatted USB
-		 * stick): rename, having looked once more. */
-		if (lstat(dest, &sb) == 0) {
-			snprintf(err, errsz, "%s exists: a backup never writes "
-			    "over a file", dest);
-			goto fail;
-		}
-		if (rename(partial, dest) != 0) {
-			snprintf(err, errsz, "%s: %s", dest, strerror(errno));
-			goto fail;
-		}
-	}
 	/* EINVAL: a file system that cannot sync a directory. */
 	if (backup_sync(dir) != 0 && errno != EINVAL) {
 		snprintf(err, errsz, "%s: fsync: %s (the copy is in place, "
@@ -150,6 +244,10 @@ store_backup(struct store *s, const char *dest, char *err, size_t errsz)
 	}
 	return STORE_OK;
 fail:
-	(void)unlink(partial);
+	sqlite3_close(db);
+	/* Only the file this call made, should another have replaced it. */
+	if (lstat(partial, &sb) == 0 && sb.st_dev == made.st_dev &&
+	    sb.st_ino == made.st_ino)
+		(void)unlink(partial);
 	return STORE_ERR;
 }

@@ -87,7 +87,11 @@ store_open(const char *path, char *err, size_t errsz)
 	(void)sqlite3_rollback_hook(s->db, store_rolled_back_hook, s);
 	/* An acknowledged commit must survive power loss: synchronous=FULL
 	 * (walvfs.c relies on it too: each commit ends in a sync). */
-	if (store_pragma(s, "PRAGMA journal_mode=WAL", err, errsz) ||
+	/* The wait for a lock first: setting WAL mode takes one, and two
+	 * processes opening at once (a backup and an import from cron)
+	 * would otherwise fail at once with "database is locked". */
+	if (store_pragma(s, "PRAGMA busy_timeout=2000", err, errsz) ||
+	    store_pragma(s, "PRAGMA journal_mode=WAL", err, errsz) ||
 	    store_pragma(s, "PRAGMA synchronous=FULL", err, errsz) ||
 	    store_pragma(s, "PRAGMA foreign_keys=ON", err, errsz) ||
 	    /* Tells a checkpoint's and the WAL header's syncs (FULL) from a
@@ -109,8 +113,7 @@ store_open(const char *path, char *err, size_t errsz)
 	     * instead, and only a WAL that a long reader let grow past
 	     * 256 MB is cut back. */
 	    store_pragma(s, "PRAGMA journal_size_limit=268435456", err,
-	    errsz) ||
-	    store_pragma(s, "PRAGMA busy_timeout=2000", err, errsz))
+	    errsz))
 		goto fail;
 	if (store_migrate(s, err, errsz) != 0 ||
 	    store_outq_open(s, err, errsz) != 0 ||

@@ -167,15 +167,16 @@ struct store_queue_stats {
 struct store *store_open(const char *path, char *err, size_t errsz);
 void store_close(struct store *);
 /*
- * A checked copy of the database at dest, made beside writers: the last
- * committed state (one read transaction's snapshot), written as
- * dest.partial, checked (integrity_check), synced, then given its name.
- * Never over a file that exists; nothing left behind when it fails
- * (STORE_ERR, err says why), but for a failed sync of the directory once
- * the copy has its name (err says so). Not inside a transaction.
- * store/backup.c.
+ * A checked copy of the database file dbpath at dest, made beside a
+ * daemon that writes it, through a read-only connection of its own
+ * (nothing created or migrated): the last committed state, one read
+ * transaction's snapshot, written as dest.partial (made here, mode 0600),
+ * checked (integrity_check), synced, then given its name. Never over a
+ * file that exists; nothing left behind when it fails (STORE_ERR, err
+ * says why), but for a failed sync of the directory once the copy has its
+ * name (err says so). store/backup.c.
  */
-enum store_rc store_backup(struct store *, const char *dest, char *err,
+enum store_rc store_backup(const char *dbpath, const char *dest, char *err,
     size_t errsz);
 const char *store_errmsg(const struct store *);
 int store_schema_version(const struct store *);

@@ -70,7 +70,7 @@ START_TEST(test_backup_copies)
 {
 	char err[512];
 
-	ck_assert_msg(store_backup(st, copy, err, sizeof err) == STORE_OK,
+	ck_assert_msg(store_backup(dbpath, copy, err, sizeof err) == STORE_OK,
 	    "%s", err);
 	ck_assert_int_eq(tu_sql_int(copy, "SELECT count(*) FROM outbound"), 50);
 	/* The same database by name: restored, the outbox still knows it. */
@@ -91,6 +91,63 @@ START_TEST(test_backup_copies)
 }
 END_TEST
 
+/* Names and numbers of minors: the copy is its owner's alone, whatever
+ * the umask of the cron job that makes it. */
+START_TEST(test_backup_private)
+{
+	char err[512];
+	struct stat sb;
+
+	umask(022);
+	ck_assert_msg(store_backup(dbpath, copy, err, sizeof err) == STORE_OK,
+	    "%s", err);
+	ck_assert_int_eq(stat(copy, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+}
+END_TEST
+
+/* Any other SQLite file is refused, read only: nothing is created or
+ * migrated in it, and no database is made where none was. */
+START_TEST(test_backup_only_ours)
+{
+	char err[512], other[4200], none[4200];
+
+	snprintf(other, sizeof other, "%s/other.db", dir);
+	snprintf(none, sizeof none, "%s/none.db", dir);
+	ck_assert_int_eq(tu_sql_exec(other, "CREATE TABLE t(x)"), 0);
+	ck_assert_int_eq(store_backup(other, copy, err, sizeof err),
+	    STORE_ERR);
+	ck_assert_msg(strstr(err, "not a baoxue database") != NULL, "%s",
+	    err);
+	ck_assert_int_eq(tu_sql_int(other, "SELECT count(*) FROM "
+	    "sqlite_master"), 1);
+	ck_assert_int_eq(tu_sql_int(other, "PRAGMA user_version"), 0);
+	ck_assert(!exists(copy));
+	ck_assert(!exists(partial()));
+	ck_assert_int_eq(store_backup(none, copy, err, sizeof err), STORE_ERR);
+	ck_assert_msg(strstr(err, "No such file") != NULL, "%s", err);
+	ck_assert(!exists(none));
+	ck_assert(!exists(partial()));
+}
+END_TEST
+
+/* A relative name that SQLite would read as a URI ("file:...") is a
+ * file name like any other. */
+START_TEST(test_backup_name_like_a_uri)
+{
+	char err[512], cwd[4096];
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	ck_assert_int_eq(chdir(dir), 0);
+	ck_assert_msg(store_backup(dbpath, "file:u.db", err, sizeof err) ==
+	    STORE_OK, "%s", err);
+	ck_assert(exists("file:u.db"));
+	ck_assert(!exists("file:u.db.partial"));
+	ck_assert(!exists("u.db.partial"));
+	ck_assert_int_eq(chdir(cwd), 0);
+}
+END_TEST
+
 /* An existing file, whatever it holds, is never written over. */
 START_TEST(test_backup_never_overwrites)
 {
@@ -100,14 +157,14 @@ START_TEST(test_backup_never_overwrites)
 	ck_assert_ptr_nonnull(f);
 	fputs("yesterday's backup", f);
 	fclose(f);
-	ck_assert_int_eq(store_backup(st, copy, err, sizeof err), STORE_ERR);
+	ck_assert_int_eq(store_backup(dbpath, copy, err, sizeof err), STORE_ERR);
 	ck_assert_msg(strstr(err, "exists") != NULL, "%s", err);
 	was = tu_read(copy);
 	ck_assert_str_eq(was, "yesterday's backup");
 	free(was);
 	ck_assert(!exists(partial()));
 	/* Nor over the database itself. */
-	ck_assert_int_eq(store_backup(st, dbpath, err, sizeof err),
+	ck_assert_int_eq(store_backup(dbpath, dbpath, err, sizeof err),
 	    STORE_ERR);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM outbound"),
 	    50);
@@ -121,7 +178,7 @@ START_TEST(test_backup_partial_left)
 	char err[512];
 
 	ck_assert_int_eq(tu_write(partial(), "half"), 0);
-	ck_assert_int_eq(store_backup(st, copy, err, sizeof err), STORE_ERR);
+	ck_assert_int_eq(store_backup(dbpath, copy, err, sizeof err), STORE_ERR);
 	ck_assert_msg(strstr(err, "interrupted") != NULL, "%s", err);
 	ck_assert(!exists(copy));
 	ck_assert(exists(partial()));
@@ -134,9 +191,9 @@ START_TEST(test_backup_bad_path)
 	char err[512], path[4300];
 
 	snprintf(path, sizeof path, "%s/no/such/dir/b.db", dir);
-	ck_assert_int_eq(store_backup(st, path, err, sizeof err), STORE_ERR);
+	ck_assert_int_eq(store_backup(dbpath, path, err, sizeof err), STORE_ERR);
 	ck_assert_msg(strstr(err, "no/such/dir") != NULL, "%s", err);
-	ck_assert_int_eq(store_backup(st, "", err, sizeof err), STORE_ERR);
+	ck_assert_int_eq(store_backup(dbpath, "", err, sizeof err), STORE_ERR);
 }
 END_TEST
 
@@ -154,7 +211,7 @@ START_TEST(test_backup_beside_a_writer)
 	ck_assert_int_eq(sqlite3_exec(w, "PRAGMA busy_timeout=2000; "
 	    "BEGIN IMMEDIATE; DELETE FROM outbound WHERE id > 10",
 	    NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_msg(store_backup(st, copy, err, sizeof err) == STORE_OK,
+	ck_assert_msg(store_backup(dbpath, copy, err, sizeof err) == STORE_OK,
 	    "%s", err);
 	ck_assert_int_eq(sqlite3_exec(w, "COMMIT", NULL, NULL, NULL),
 	    SQLITE_OK);
@@ -188,11 +245,11 @@ START_TEST(test_backup_without_links)
 	char err[512];
 
 	no_links = 1;
-	ck_assert_msg(store_backup(st, copy, err, sizeof err) == STORE_OK,
+	ck_assert_msg(store_backup(dbpath, copy, err, sizeof err) == STORE_OK,
 	    "%s", err);
 	ck_assert_int_eq(tu_sql_int(copy, "SELECT count(*) FROM outbound"), 50);
 	ck_assert(!exists(partial()));
-	ck_assert_int_eq(store_backup(st, copy, err, sizeof err), STORE_ERR);
+	ck_assert_int_eq(store_backup(dbpath, copy, err, sizeof err), STORE_ERR);
 	ck_assert_msg(strstr(err, "exists") != NULL, "%s", err);
 	ck_assert(!exists(partial()));
 	no_links = 0;
@@ -212,13 +269,13 @@ START_TEST(test_backup_fails_clean)
 	char err[512];
 
 	tu_disk_full(backup_file);
-	ck_assert_int_eq(store_backup(st, copy, err, sizeof err), STORE_ERR);
+	ck_assert_int_eq(store_backup(dbpath, copy, err, sizeof err), STORE_ERR);
 	tu_disk_full(NULL);
 	ck_assert_msg(strstr(err, "full") != NULL, "%s", err);
 	ck_assert(!exists(copy));
 	ck_assert(!exists(partial()));
 	/* And the next one goes. */
-	ck_assert_msg(store_backup(st, copy, err, sizeof err) == STORE_OK,
+	ck_assert_msg(store_backup(dbpath, copy, err, sizeof err) == STORE_OK,
 	    "%s", err);
 }
 END_TEST
@@ -231,6 +288,9 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_backup_copies);
+	tcase_add_test(tc, test_backup_private);
+	tcase_add_test(tc, test_backup_only_ours);
+	tcase_add_test(tc, test_backup_name_like_a_uri);
 	tcase_add_test(tc, test_backup_never_overwrites);
 	tcase_add_test(tc, test_backup_partial_left);
 	tcase_add_test(tc, test_backup_bad_path);

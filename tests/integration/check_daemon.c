@@ -508,6 +508,21 @@ START_TEST(test_import_three_bad_lines)
 }
 END_TEST
 
+/* Runs a baoxuectl command line, its output (both streams) in *out,
+ * malloc'd; a file of its own per run (name). */
+static int
+run_ctl(char *const argv[], const char *name, char **out)
+{
+	char path[1200];
+	int rc;
+
+	snprintf(path, sizeof path, "%s/%s.out", dir, name);
+	rc = proc_run(argv, path);
+	*out = tu_read(path);
+	ck_assert_ptr_nonnull(*out);
+	return rc;
+}
+
 /*
  * A backup made with the real baoxuectl beside the running daemon: a
  * checked copy of what was answered, the daemon untroubled; never over a
@@ -515,7 +530,7 @@ END_TEST
  */
 START_TEST(test_backup_beside_the_daemon)
 {
-	char copy[1100], missing[1100], path[1200], *out;
+	char copy[1100], partial[1200], missing[1100], *out;
 	char *const bak[] = { (char *)env("BAOXUECTL"), "-d", db, "backup",
 	    copy, NULL };
 	char *const nodb[] = { (char *)env("BAOXUECTL"), "-d", missing,
@@ -523,13 +538,12 @@ START_TEST(test_backup_beside_the_daemon)
 	struct resp r;
 
 	snprintf(copy, sizeof copy, "%s/backup.db", dir);
+	snprintf(partial, sizeof partial, "%s.partial", copy);
 	snprintf(missing, sizeof missing, "%s/typo.db", dir);
-	snprintf(path, sizeof path, "%s/backup.log", dir);
 	post("/sms/inbound", "from=13800000001&text=ABS+20240102+1&token="
 	    TOKEN, &r);
 	ck_assert_int_eq(r.code, 200);
-	ck_assert_int_eq(proc_run(bak, path), 0);
-	out = tu_read(path);
+	ck_assert_int_eq(run_ctl(bak, "backup1", &out), 0);
 	ck_assert_msg(strstr(out, "integrity checked") != NULL, "%s", out);
 	free(out);
 	ck_assert_int_eq(tu_sql_int(copy, "SELECT count(*) FROM inbound"), 1);
@@ -537,16 +551,17 @@ START_TEST(test_backup_beside_the_daemon)
 	ck_assert_int_eq(tu_sql_int(copy, "SELECT count(*) FROM students"),
 	    rows("SELECT count(*) FROM students"));
 	/* Again: the file is there, and stays as it is. */
-	ck_assert_int_eq(proc_run(bak, path), 1);
-	out = tu_read(path);
+	ck_assert_int_eq(run_ctl(bak, "backup2", &out), 1);
 	ck_assert_msg(strstr(out, "exists") != NULL, "%s", out);
 	free(out);
 	ck_assert_int_eq(tu_sql_int(copy, "SELECT count(*) FROM inbound"), 1);
-	ck_assert_int_eq(proc_run(nodb, path), 1);
-	out = tu_read(path);
-	ck_assert_msg(strstr(out, "no such database") != NULL, "%s", out);
+	ck_assert_int_eq(access(partial, F_OK), -1);
+	/* A database that is not there is not made by asking. */
+	ck_assert_int_eq(run_ctl(nodb, "backup3", &out), 1);
+	ck_assert_msg(strstr(out, "No such file") != NULL, "%s", out);
 	free(out);
 	ck_assert_int_eq(access(missing, F_OK), -1);
+	ck_assert_int_eq(access(partial, F_OK), -1);
 	/* The daemon went on meanwhile. */
 	post("/sms/inbound", "from=13800000001&text=RET+20240102&token="
 	    TOKEN, &r);
