@@ -206,7 +206,7 @@ ctl_report(const char *db, int argc, char **argv)
 	}
 	o.to += 86400;		/* --to is the last day, inclusive */
 	if ((cat = catalog_load(tdir, err, sizeof err)) == NULL ||
-	    (st = store_open(db, err, sizeof err)) == NULL) {
+	    (st = store_open_readonly(db, err, sizeof err)) == NULL) {
 		fprintf(stderr, "baoxuectl: %s\n", err);
 		catalog_free(cat);
 		return 1;
@@ -310,7 +310,7 @@ ctl_cases(const char *db, int argc, char **argv)
 	}
 	if ((cat = catalog_load(tdir, err, sizeof err)) == NULL ||
 	    render(cat, "cases_cols", NULL, 0, cols, sizeof cols) != 0 ||
-	    (st = store_open(db, err, sizeof err)) == NULL) {
+	    (st = store_open_readonly(db, err, sizeof err)) == NULL) {
 		fprintf(stderr, "baoxuectl: %s\n", err[0] ? err :
 		    "template cases_cols missing");
 		catalog_free(cat);

@@ -40,19 +40,6 @@ backup_sync(const char *path)
 	return rc;
 }
 
-/*
- * path as SQLite must be given it: Debian's SQLite takes "file:..." for a
- * URI, so a relative name goes with "./" before it. 0, or -1 too long.
- */
-static int
-backup_sqlname(char *out, size_t outsz, const char *path)
-{
-	int n = snprintf(out, outsz, "%s%s", path[0] == '/' ? "" : "./",
-	    path);
-
-	return n < 0 || (size_t)n >= outsz ? -1 : 0;
-}
-
 /* A read-only connection to path, or NULL with err set. */
 static sqlite3 *
 backup_open(const char *path, char *err, size_t errsz)
@@ -60,7 +47,7 @@ backup_open(const char *path, char *err, size_t errsz)
 	char name[4200];
 	sqlite3 *db = NULL;
 
-	if (backup_sqlname(name, sizeof name, path) != 0) {
+	if (store_sqlname(name, sizeof name, path) != 0) {
 		snprintf(err, errsz, "%.64s...: name too long", path);
 		return NULL;
 	}
@@ -167,7 +154,7 @@ store_backup(const char *dbpath, const char *dest, char *err, size_t errsz)
 	}
 	if (snprintf(partial, sizeof partial, "%s.partial", dest) >=
 	    (int)sizeof partial ||
-	    backup_sqlname(name, sizeof name, partial) != 0) {
+	    store_sqlname(name, sizeof name, partial) != 0) {
 		snprintf(err, errsz, "%.64s...: name too long", dest);
 		return STORE_ERR;
 	}

@@ -3,10 +3,12 @@
  * of sql.def. Also the transaction calls and the small helpers the other
  * store files share.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store/store_int.h"
 
@@ -62,28 +64,81 @@ store_rolled_back_hook(void *arg)
 		store_walvfs_discard(wal);
 }
 
-struct store *
-store_open(const char *path, char *err, size_t errsz)
+int
+store_sqlname(char *out, size_t outsz, const char *path)
 {
-	static pthread_once_t configured = PTHREAD_ONCE_INIT;
+	int n = snprintf(out, outsz, "%s%s", path[0] == '/' ? "" : "./",
+	    path);
 
+	return n < 0 || (size_t)n >= outsz ? -1 : 0;
+}
+
+/* The statements, then the database's name; 0, or -1 with err set. */
+static int
+store_prepare_all(struct store *s, const char *path, char *err,
+    size_t errsz)
+{
 	enum store_rc rc;
-	struct store *s;
 	int i;
 
+	for (i = 0; i < STMT_COUNT; i++) {
+		if (sqlite3_prepare_v3(s->db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
+			snprintf(err, errsz, "preparing %s: %s", store_sql[i],
+			    sqlite3_errmsg(s->db));
+			return -1;
+		}
+	}
+	if ((rc = store_row(s, store_stmt(s, STMT_STORE_IDENTITY))) !=
+	    STORE_OK) {
+		snprintf(err, errsz, "%s: the database's name: %s", path,
+		    rc == STORE_NOTFOUND ? "missing from store_identity" :
+		    s->err);
+		return -1;
+	}
+	store_col_text(s->st[STMT_STORE_IDENTITY], 0, s->instance,
+	    sizeof s->instance);
+	sqlite3_reset(s->st[STMT_STORE_IDENTITY]);
+	return 0;
+}
+
+/* A store with its connection to path opened with flags, or NULL. */
+static struct store *
+store_connect(const char *path, int flags, char *name, size_t namesz,
+    char *err, size_t errsz)
+{
+	static pthread_once_t configured = PTHREAD_ONCE_INIT;
+	struct store *s;
+
 	(void)pthread_once(&configured, store_configure_once);
+	if (store_sqlname(name, namesz, path) != 0) {
+		snprintf(err, errsz, "%.64s...: name too long", path);
+		return NULL;
+	}
 	if ((s = calloc(1, sizeof *s)) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return NULL;
 	}
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	if (sqlite3_open_v2(name, &s->db, flags | SQLITE_OPEN_NOMUTEX,
 	    store_walvfs_ok ? STORE_WALVFS : NULL) != SQLITE_OK) {
 		snprintf(err, errsz, "%s: %s", path, s->db ?
 		    sqlite3_errmsg(s->db) : "cannot open");
-		goto fail;
+		store_close(s);
+		return NULL;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
+	return s;
+}
+
+struct store *
+store_open(const char *path, char *err, size_t errsz)
+{
+	struct store *s;
+	char name[4200];
+
+	if ((s = store_connect(path, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, name, sizeof name, err, errsz)) == NULL)
+		return NULL;
 	(void)sqlite3_rollback_hook(s->db, store_rolled_back_hook, s);
 	/* An acknowledged commit must survive power loss: synchronous=FULL
 	 * (walvfs.c relies on it too: each commit ends in a sync). */
@@ -117,32 +172,44 @@ store_open(const char *path, char *err, size_t errsz)
 		goto fail;
 	if (store_migrate(s, err, errsz) != 0 ||
 	    store_outq_open(s, err, errsz) != 0 ||
-	    store_ckpt_start(s, path, err, errsz) != 0)
+	    store_ckpt_start(s, name, err, errsz) != 0 ||
+	    store_prepare_all(s, path, err, errsz) != 0)
 		goto fail;
-	for (i = 0; i < STMT_COUNT; i++) {
-		if (sqlite3_prepare_v3(s->db, store_sql[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) != SQLITE_OK) {
-			snprintf(err, errsz, "preparing %s: %s", store_sql[i],
-			    sqlite3_errmsg(s->db));
-			goto fail;
-		}
-	}
-	if ((rc = store_row(s, store_stmt(s, STMT_STORE_IDENTITY))) !=
-	    STORE_OK) {
-		snprintf(err, errsz, "%s: the database's name: %s", path,
-		    rc == STORE_NOTFOUND ? "missing from store_identity" :
-		    s->err);
-		goto fail;
-	}
-	store_col_text(s->st[STMT_STORE_IDENTITY], 0, s->instance,
-	    sizeof s->instance);
-	sqlite3_reset(s->st[STMT_STORE_IDENTITY]);
 	if (store_walvfs_ok && store_walsync_start(s, err, errsz) != 0)
 		goto fail;
 	return s;
 fail:
 	store_close(s);
 	return NULL;
+}
+
+struct store *
+store_open_readonly(const char *path, char *err, size_t errsz)
+{
+	struct store *s;
+	struct stat sb;
+	char name[4200];
+
+	/* SQLite's own word for a missing file is "unable to open". */
+	if (stat(path, &sb) != 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if ((s = store_connect(path, SQLITE_OPEN_READONLY, name, sizeof name,
+	    err, errsz)) == NULL)
+		return NULL;
+	s->readonly = 1;
+	/* The WAL mode is the file's own; a writer's lock is waited for.
+	 * No queue lists, checkpoint or sync thread: nothing is written. */
+	if (store_pragma(s, "PRAGMA busy_timeout=2000", err, errsz) ||
+	    store_pragma(s, "PRAGMA temp_store=MEMORY", err, errsz) ||
+	    store_pragma(s, "PRAGMA cache_size=-16384", err, errsz) ||
+	    store_schema_check(s, path, err, errsz) != 0 ||
+	    store_prepare_all(s, path, err, errsz) != 0) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
 }
 
 void
@@ -245,6 +312,12 @@ store_col_text(sqlite3_stmt *st, int col, char *dst, size_t dstsz)
 enum store_rc
 store_begin(struct store *s)
 {
+	/* SQLite begins one (a read, as it turns out), and the caller
+	 * would learn only at its first write. */
+	if (s->readonly) {
+		snprintf(s->err, sizeof s->err, "opened read-only");
+		return STORE_ERR;
+	}
 	store_rcache_txend(s);
 	store_outq_begin(s);
 	return store_exec(s, store_stmt(s, STMT_BEGIN));

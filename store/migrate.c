@@ -500,6 +500,35 @@ store_user_version(struct store *s, int *v)
 }
 
 int
+store_schema_check(struct store *s, const char *path, char *err,
+    size_t errsz)
+{
+	int v;
+
+	if (store_user_version(s, &v) != 0) {
+		snprintf(err, errsz, "%s: reading schema version: %s", path,
+		    sqlite3_errmsg(s->db));
+		return -1;
+	}
+	if (v == 0)
+		snprintf(err, errsz, "%s: not a baoxue database (no schema)",
+		    path);
+	else if (v < STORE_NSTEPS)
+		snprintf(err, errsz, "%s: database schema %d is older than "
+		    "this program (%d): the daemon of this version upgrades "
+		    "it when it starts", path, v, STORE_NSTEPS);
+	else if (v > STORE_NSTEPS)
+		snprintf(err, errsz, "%s: database schema %d is newer than "
+		    "this program (%d); refusing to open", path, v,
+		    STORE_NSTEPS);
+	else {
+		s->version = v;
+		return 0;
+	}
+	return -1;
+}
+
+int
 store_migrate(struct store *s, char *err, size_t errsz)
 {
 	char *msg = NULL, sql[64];

@@ -165,6 +165,14 @@ struct store_queue_stats {
 
 /* Opens (creating if needed) and migrates. NULL with err set on failure. */
 struct store *store_open(const char *path, char *err, size_t errsz);
+/*
+ * For reading beside the daemon (baoxuectl's cases and report): a
+ * database that exists, of exactly this program's schema, opened
+ * read-only; nothing is created, migrated or written (a write fails with
+ * STORE_ERR). NULL with err set on failure.
+ */
+struct store *store_open_readonly(const char *path, char *err,
+    size_t errsz);
 void store_close(struct store *);
 /*
  * A checked copy of the database file dbpath at dest, made beside a

@@ -23,10 +23,11 @@ struct store {
 	struct store_ckpt *ckpt;	/* checkpoint.c; NULL if none */
 	struct store_walsync *walsync;	/* walsync.c; NULL if none */
 	struct store_rcache *rcache;	/* rcache.c; NULL until first used */
-	struct store_outq *outq;	/* outq.c */
+	struct store_outq *outq;	/* outq.c; NULL if read-only */
 	sqlite3_stmt *st[STMT_COUNT];
 	char err[256];
 	int version;
+	int readonly;			/* store_open_readonly */
 	char instance[17];		/* store_identity.name */
 	int roster_dirty;		/* this transaction wrote the roster */
 	/* Rows queued since the last store_live_flush, in the open
@@ -46,6 +47,13 @@ enum store_rc store_exec(struct store *, sqlite3_stmt *);
 enum store_rc store_row(struct store *, sqlite3_stmt *);
 void store_col_text(sqlite3_stmt *, int col, char *dst, size_t dstsz);
 int store_migrate(struct store *, char *err, size_t errsz);
+/* A read-only store's check: the schema is exactly this program's. 0, or
+ * -1 with err naming path and why. */
+int store_schema_check(struct store *, const char *path, char *err,
+    size_t errsz);
+/* path as SQLite must be given it: Debian's SQLite takes "file:..." for a
+ * URI, so a relative name goes with "./" before it. 0, or -1 too long. */
+int store_sqlname(char *out, size_t outsz, const char *path);
 /* Adds live_pending to outbound_totals.live, in the open transaction
  * (migration 18): before a commit and before a savepoint, so that a
  * rollback to it keeps what came before. */

@@ -1872,6 +1872,102 @@ START_TEST(test_migrate_v16_indexes)
 END_TEST
 
 /*
+ * A read-only store (baoxuectl's cases and report): it reads what the
+ * daemon committed, and never creates, migrates or writes a database,
+ * whichever binary asks and whoever runs beside it.
+ */
+static void
+count_line(void *arg, const struct store_case_line *l)
+{
+	(void)l;
+	++*(int *)arg;
+}
+
+START_TEST(test_readonly_reads_beside_a_writer)
+{
+	struct store_case c, again;
+	struct store *ro;
+	char err[256];
+	int n = 0;
+
+	put_roster();
+	case_new(&c);
+	ck_assert_int_eq(store_case_open(st, &c), STORE_OK);
+	ro = store_open_readonly(dbpath, err, sizeof err);
+	ck_assert_msg(ro != NULL, "%s", err);
+	ck_assert_str_eq(store_instance(ro), store_instance(st));
+	ck_assert_int_eq(store_cases_list(ro, 1, NULL, NULL, count_line, &n),
+	    STORE_OK);
+	ck_assert_int_eq(n, 1);
+	/* The writer's next commit is seen by the next read. */
+	snprintf(c.status, sizeof c.status, "returned");
+	c.closed_by = 1;
+	c.closed_at = 900;
+	ck_assert_int_eq(store_case_update(st, &c), STORE_OK);
+	n = 0;
+	ck_assert_int_eq(store_cases_list(ro, 1, NULL, NULL, count_line, &n),
+	    STORE_OK);
+	ck_assert_int_eq(n, 0);
+	/* And it writes nothing itself. */
+	case_new(&again);
+	ck_assert_int_eq(store_begin(ro), STORE_ERR);
+	ck_assert_int_eq(store_case_open(ro, &again), STORE_ERR);
+	store_close(ro);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM cases"), 1);
+	ck_assert_int_eq(store_case_open(st, &again), STORE_OK);
+}
+END_TEST
+
+/* Asked to read what is not there, it makes nothing. */
+START_TEST(test_readonly_creates_nothing)
+{
+	char missing[4200], err[256];
+
+	snprintf(missing, sizeof missing, "%s/typo.db", dir);
+	ck_assert_ptr_null(store_open_readonly(missing, err, sizeof err));
+	ck_assert_msg(strstr(err, "No such file") != NULL, "%s", err);
+	ck_assert_int_eq(access(missing, F_OK), -1);
+}
+END_TEST
+
+/* Another SQLite file is not ours, and stays as it was. */
+START_TEST(test_readonly_only_ours)
+{
+	char other[4200], err[256];
+
+	snprintf(other, sizeof other, "%s/other.db", dir);
+	ck_assert_int_eq(tu_sql_exec(other, "CREATE TABLE t(x)"), 0);
+	ck_assert_ptr_null(store_open_readonly(other, err, sizeof err));
+	ck_assert_msg(strstr(err, "not a baoxue database") != NULL, "%s", err);
+	ck_assert_int_eq(tu_sql_int(other, "SELECT count(*) FROM "
+	    "sqlite_master"), 1);
+	ck_assert_int_eq(tu_sql_int(other, "PRAGMA user_version"), 0);
+}
+END_TEST
+
+/* A schema older than this program's (a daemon of the version before
+ * still running it) is not upgraded from under it; a newer one is not
+ * read with statements written for another. */
+START_TEST(test_readonly_never_migrates)
+{
+	char err[256], sql[64];
+	int v = store_schema_version(st);
+
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v - 1);
+	ck_assert_int_eq(tu_sql_exec(dbpath, sql), 0);
+	ck_assert_ptr_null(store_open_readonly(dbpath, err, sizeof err));
+	ck_assert_msg(strstr(err, "older") != NULL, "%s", err);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), v - 1);
+	ck_assert_int_eq(tu_sql_exec(dbpath, "PRAGMA user_version = 99"), 0);
+	ck_assert_ptr_null(store_open_readonly(dbpath, err, sizeof err));
+	ck_assert_msg(strstr(err, "newer") != NULL, "%s", err);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 99);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+	ck_assert_int_eq(tu_sql_exec(dbpath, sql), 0);
+}
+END_TEST
+
+/*
  * Where a weekly digest run has got to: one row at most, replaced as the
  * run moves on and cleared when it ends; the recipients come a page at a
  * time in (scope, phone) order after it.
@@ -2257,6 +2353,10 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_schema);
+	tcase_add_test(tc, test_readonly_reads_beside_a_writer);
+	tcase_add_test(tc, test_readonly_creates_nothing);
+	tcase_add_test(tc, test_readonly_only_ours);
+	tcase_add_test(tc, test_readonly_never_migrates);
 	tcase_add_test(tc, test_instance_names_the_database);
 	tcase_add_test(tc, test_wal);
 	tcase_add_test(tc, test_roster);

@@ -271,6 +271,35 @@ START_TEST(test_cases_listing)
 }
 END_TEST
 
+/* Reading is not writing: a mistyped database is not made by asking for
+ * its cases or its report, and the answer says what is wrong. */
+START_TEST(test_reading_a_missing_database)
+{
+	char missing[1100], xlsx[1100], out[1100], *t;
+	char *const cases[] = { (char *)env("BAOXUECTL"), "-d", missing,
+	    "cases", "--templates", (char *)tu_src("templates/zh-CN"), NULL };
+	char *const rep[] = { (char *)env("BAOXUECTL"), "-d", missing,
+	    "report", "--from", "2026-08-31", "--to", "2026-09-06",
+	    "--templates", (char *)tu_src("templates/zh-CN"), "-o", xlsx,
+	    NULL };
+
+	snprintf(missing, sizeof missing, "%s/typo.db", dir);
+	snprintf(xlsx, sizeof xlsx, "%s/typo.xlsx", dir);
+	snprintf(out, sizeof out, "%s/typo.out", dir);
+	ck_assert_int_eq(proc_run(cases, out), 1);
+	t = tu_read(out);
+	ck_assert_msg(strstr(t, "typo.db: No such file") != NULL, "%s", t);
+	free(t);
+	ck_assert_int_eq(access(missing, F_OK), -1);
+	ck_assert_int_eq(proc_run(rep, out), 1);
+	t = tu_read(out);
+	ck_assert_msg(strstr(t, "typo.db: No such file") != NULL, "%s", t);
+	free(t);
+	ck_assert_int_eq(access(missing, F_OK), -1);
+	ck_assert_int_eq(access(xlsx, F_OK), -1);
+}
+END_TEST
+
 START_TEST(test_missed_digest_sent_once)
 {
 	long long before;
@@ -309,6 +338,7 @@ main(void)
 	tcase_add_test(tc, test_report_csv_and_xlsx);
 	tcase_add_test(tc, test_missed_digest_sent_once);
 	tcase_add_test(tc, test_cases_listing);
+	tcase_add_test(tc, test_reading_a_missing_database);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
