@@ -256,6 +256,109 @@ START_TEST(test_backup_without_links)
 }
 END_TEST
 
+/* renameat2 as a kernel without RENAME_NOREPLACE answers it (EINVAL),
+ * while no_noreplace is set (-Wl,--wrap=renameat2). */
+static int no_noreplace;
+int __real_renameat2(int, const char *, int, const char *, unsigned);
+int __wrap_renameat2(int, const char *, int, const char *, unsigned);
+
+int
+__wrap_renameat2(int fd1, const char *from, int fd2, const char *to,
+    unsigned flags)
+{
+	if (no_noreplace) {
+		errno = EINVAL;
+		return -1;
+	}
+	return __real_renameat2(fd1, from, fd2, to, flags);
+}
+
+/* The copy spoilt between its making and its check (a bad sector, a
+ * cable): while spoil is set, a byte of an entry in the queue's index
+ * changes as the check opens the copy (-Wl,--wrap=sqlite3_open_v2). */
+static int spoil, appear;
+int __real_sqlite3_open_v2(const char *, sqlite3 **, int, const char *);
+int __wrap_sqlite3_open_v2(const char *, sqlite3 **, int, const char *);
+
+int
+__wrap_sqlite3_open_v2(const char *name, sqlite3 **db, int flags,
+    const char *vfs)
+{
+	size_t n = strlen(name);
+
+	/* Another file at the backup's name, come while it was made. */
+	if (appear && n > 8 && strcmp(name + n - 8, ".partial") == 0) {
+		appear = 0;
+		ck_assert_int_eq(tu_write(copy, "another file"), 0);
+	}
+	if (spoil && n > 8 && strcmp(name + n - 8, ".partial") == 0) {
+		long page;
+		long size;
+		FILE *f;
+		int c;
+
+		spoil = 0;	/* once, and not in the reads below */
+		page = tu_sql_int(name, "SELECT rootpage FROM sqlite_schema "
+		    "WHERE name = 'outbound_queue'");
+		size = tu_sql_int(name, "PRAGMA page_size");
+		f = fopen(name, "r+b");
+
+		ck_assert_ptr_nonnull(f);
+		/* The end of the page: its cells' keys. */
+		ck_assert_int_eq(fseek(f, page * size - 3, SEEK_SET), 0);
+		c = fgetc(f);
+		ck_assert_int_eq(fseek(f, page * size - 3, SEEK_SET), 0);
+		ck_assert_int_eq(fputc(c ^ 0x55, f), c ^ 0x55);
+		ck_assert_int_eq(fclose(f), 0);
+	}
+	return __real_sqlite3_open_v2(name, db, flags, vfs);
+}
+
+/* Neither links nor RENAME_NOREPLACE: the name is looked at first, and
+ * an existing file still stands. */
+START_TEST(test_backup_without_noreplace)
+{
+	char err[512], *text;
+
+	no_links = no_noreplace = 1;
+	ck_assert_msg(store_backup(dbpath, copy, err, sizeof err) == STORE_OK,
+	    "%s", err);
+	ck_assert_int_eq(tu_sql_int(copy, "SELECT count(*) FROM outbound"), 50);
+	ck_assert(!exists(partial()));
+	ck_assert_int_eq(store_backup(dbpath, copy, err, sizeof err), STORE_ERR);
+	ck_assert_msg(strstr(err, "exists") != NULL, "%s", err);
+	ck_assert(!exists(partial()));
+	ck_assert_int_eq(tu_sql_int(copy, "SELECT count(*) FROM outbound"), 50);
+	/* A file come at the name meanwhile is looked for at the end too. */
+	ck_assert_int_eq(unlink(copy), 0);
+	appear = 1;
+	ck_assert_int_eq(store_backup(dbpath, copy, err, sizeof err), STORE_ERR);
+	ck_assert_int_eq(appear, 0);
+	ck_assert_msg(strstr(err, "exists") != NULL, "%s", err);
+	ck_assert(!exists(partial()));
+	ck_assert_str_eq(text = tu_read(copy), "another file");
+	free(text);
+	no_links = no_noreplace = 0;
+}
+END_TEST
+
+/* A copy that fails its check is not given the name: nothing is left,
+ * and the answer says so. */
+START_TEST(test_backup_checked)
+{
+	char err[512];
+
+	spoil = 1;
+	ck_assert_int_eq(store_backup(dbpath, copy, err, sizeof err), STORE_ERR);
+	ck_assert_int_eq(spoil, 0);
+	ck_assert_msg(strstr(err, "failed its check") != NULL, "%s", err);
+	ck_assert(!exists(copy));
+	ck_assert(!exists(partial()));
+	ck_assert_msg(store_backup(dbpath, copy, err, sizeof err) == STORE_OK,
+	    "%s", err);
+}
+END_TEST
+
 static int
 backup_file(const char *path)
 {
@@ -297,6 +400,8 @@ main(void)
 	tcase_add_test(tc, test_backup_beside_a_writer);
 	tcase_add_test(tc, test_backup_fails_clean);
 	tcase_add_test(tc, test_backup_without_links);
+	tcase_add_test(tc, test_backup_without_noreplace);
+	tcase_add_test(tc, test_backup_checked);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
