@@ -52,9 +52,11 @@ feed(const char *text)
 	    strlen(text), now), 0);
 }
 
-/* Answers the init table like a healthy modem with an empty SIM. */
+/* Answers the init table like a healthy modem with an empty SIM: opened
+ * 1, the device opened here; 2, the session started over by itself (ESC
+ * and AT written); 0, the table run again (AT written). */
 static void
-init_ok(void)
+init_answer(int opened)
 {
 	static const char *const answers[][2] = {
 		{ "AT\r", "\r\nOK\r\n" },
@@ -71,9 +73,15 @@ init_ok(void)
 	};
 	size_t i;
 
-	modem_sess_open(s, now);
-	/* ESC first: a modem left at the "> " prompt drops that message. */
-	ck_assert_str_eq(written(), "\x1b" "AT\r");
+	if (opened) {
+		if (opened == 1)
+			modem_sess_open(s, now);
+		/* ESC first: a modem left at the "> " prompt drops that
+		 * message. */
+		ck_assert_str_eq(written(), "\x1b" "AT\r");
+	} else {
+		ck_assert_str_eq(written(), "AT\r");
+	}
 	feed(answers[0][1]);
 	for (i = 1; i < sizeof answers / sizeof answers[0]; i++) {
 		ck_assert_str_eq(written(), answers[i][0]);
@@ -83,6 +91,12 @@ init_ok(void)
 	ck_assert_int_eq(modem_sess_rssi(s), 18);
 	ck_assert_int_eq(modem_sess_creg(s), 1);
 	ck_assert(modem_sess_ready(s));
+}
+
+static void
+init_ok(void)
+{
+	init_answer(1);
 }
 
 static void
@@ -244,6 +258,258 @@ START_TEST(test_concat_timeout)
 	ck_assert_int_eq(modem_sess_event(s, &e), 1);
 	ck_assert_int_eq(e.partial, 1);
 	ck_assert_ptr_nonnull(strstr(e.text, "…"));
+}
+END_TEST
+
+/* The device opened, init answered up to the SIM's question. */
+static void
+open_until_cpin(void)
+{
+	modem_sess_open(s, now);
+	written();
+	feed("\r\nOK\r\n");
+	written();
+	feed("\r\nOK\r\n");
+	written();
+	feed("\r\nOK\r\n");
+	ck_assert_str_eq(written(), "AT+CPIN?\r");
+}
+
+/* Answers OK (an empty listing, a poll) to each command until cmd. */
+static void
+answer_until(const char *cmd)
+{
+	int i;
+
+	for (i = 0; i < 10 && strcmp(written(), cmd) != 0; i++)
+		feed("\r\nOK\r\n");
+	ck_assert_str_eq(out, cmd);
+}
+
+/*
+ * An SMS-DELIVER from +8613800138000 into hex: UCS-2 text (ASCII here),
+ * sent 2024-10-21 08:00:sec, with a concatenation header when total > 0.
+ */
+static void
+mk_deliver(char *hex, unsigned ref, unsigned total, unsigned seq,
+    const char *txt, int sec)
+{
+	size_t i, tl = strlen(txt);
+	char *p = hex;
+
+	p += sprintf(p, "00%02X0D91683108108300F00008", total ? 0x44 : 0x04);
+	p += sprintf(p, "4201128000%02X00", ((sec % 10) << 4) | (sec / 10));
+	p += sprintf(p, "%02X", (unsigned)(tl * 2 + (total ? 6 : 0)));
+	if (total)
+		p += sprintf(p, "050003%02X%02X%02X", ref, total, seq);
+	for (i = 0; i < tl; i++)
+		p += sprintf(p, "00%02X", (unsigned char)txt[i]);
+}
+
+/* "+CMGL: slot" and its PDU, as a listing shows a stored SMS. */
+static void
+list_one(char *buf, size_t bufsz, int slot, const char *hex)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, bufsz - n, "\r\n+CMGL: %d,0,,%zu\r\n%s\r\n", slot,
+	    strlen(hex) / 2 - 1, hex);
+}
+
+/*
+ * A phone that numbers its long SMS with one reference (some do, or wrap
+ * it): the parts of two messages meet on the SIM. Each message is joined
+ * from its own parts, and no slot is deleted before what it holds has
+ * been handed out and committed; the same part twice (the network's
+ * duplicate: same time, same text) goes with its message. It used to
+ * delete the second message's first part unread. (Found by a review.)
+ */
+START_TEST(test_concat_reference_reused)
+{
+	char x1[512], y1[512], x2[512], y2[512], buf[4096] = "";
+	struct modem_event e;
+
+	init_ok();
+	mk_deliver(x1, 5, 2, 1, "X-part1 ", 0);
+	mk_deliver(y1, 5, 2, 1, "Y-part1 ", 5);
+	mk_deliver(x2, 5, 2, 2, "X-part2", 1);
+	mk_deliver(y2, 5, 2, 2, "Y-part2", 6);
+	feed("\r\n+CMTI: \"SM\",4\r\n");
+	ck_assert_str_eq(written(), "AT+CMGL=4\r");
+	list_one(buf, sizeof buf, 1, x1);
+	list_one(buf, sizeof buf, 2, y1);
+	list_one(buf, sizeof buf, 3, x1);	/* the duplicate */
+	list_one(buf, sizeof buf, 4, x2);
+	strcat(buf, "\r\nOK\r\n");
+	feed(buf);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_str_eq(e.text, "X-part1 X-part2");
+	ck_assert_int_eq(e.partial, 0);
+	ck_assert_int_eq(modem_sess_event(s, &e), 0);
+	modem_sess_inbound_done(s, 0, now);
+	ck_assert_str_eq(written(), "AT+CMGD=1\r");
+	feed("\r\nOK\r\n");
+	ck_assert_str_eq(written(), "AT+CMGD=3\r");
+	feed("\r\nOK\r\n");
+	ck_assert_str_eq(written(), "AT+CMGD=4\r");
+	feed("\r\nOK\r\n");
+	ck_assert_str_eq(written(), "");
+	/* Y's second part comes: Y whole, from slots 2 and 1. */
+	feed("\r\n+CMTI: \"SM\",1\r\n");
+	ck_assert_str_eq(written(), "AT+CMGL=4\r");
+	buf[0] = '\0';
+	list_one(buf, sizeof buf, 1, y2);
+	list_one(buf, sizeof buf, 2, y1);
+	strcat(buf, "\r\nOK\r\n");
+	feed(buf);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_str_eq(e.text, "Y-part1 Y-part2");
+	modem_sess_inbound_done(s, e.token, now);
+	ck_assert_str_eq(written(), "AT+CMGD=2\r");
+	feed("\r\nOK\r\n");
+	ck_assert_str_eq(written(), "AT+CMGD=1\r");
+}
+END_TEST
+
+/*
+ * Half a long SMS given out after the concatenation timeout, the other
+ * half arriving later with the same network time: two partial messages
+ * with ids of their own. The second had the first's id, was taken for
+ * its duplicate, and was deleted unstored. (Found by a review.)
+ */
+START_TEST(test_concat_late_half_not_a_duplicate)
+{
+	char h1[512], h2[512], buf[2048], first[96];
+	struct modem_event e;
+
+	init_ok();
+	mk_deliver(h1, 9, 2, 1, "first half ", 0);
+	mk_deliver(h2, 9, 2, 2, "second half", 0);
+	feed("\r\n+CMTI: \"SM\",1\r\n");
+	written();
+	buf[0] = '\0';
+	list_one(buf, sizeof buf, 1, h1);
+	strcat(buf, "\r\nOK\r\n");
+	feed(buf);
+	now += 300;
+	modem_sess_tick(s, now);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.partial, 1);
+	snprintf(first, sizeof first, "%s", e.provider_id);
+	modem_sess_inbound_done(s, e.token, now);
+	answer_until("AT+CMGD=1\r");
+	feed("\r\nOK\r\n");
+	feed("\r\n+CMTI: \"SM\",1\r\n");
+	answer_until("AT+CMGL=4\r");
+	buf[0] = '\0';
+	list_one(buf, sizeof buf, 1, h2);
+	strcat(buf, "\r\nOK\r\n");
+	feed(buf);
+	now += 300;
+	modem_sess_tick(s, now);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.partial, 1);
+	ck_assert_ptr_nonnull(strstr(e.text, "second half"));
+	ck_assert_str_ne(e.provider_id, first);
+}
+END_TEST
+
+/*
+ * A listing queued behind another (a +CMTI during the first) shows a
+ * message whose delete is queued but not yet done: it is not handed out
+ * again, so its slot is deleted once. It used to be deleted twice, and
+ * the second delete took the next SMS the SIM had put in that slot,
+ * unread. (Found by a review.)
+ */
+START_TEST(test_slot_deleted_once)
+{
+	char a[512], buf[2048] = "";
+	struct modem_event e;
+
+	init_ok();
+	mk_deliver(a, 0, 0, 0, "message A", 0);
+	feed("\r\n+CMTI: \"SM\",5\r\n");
+	ck_assert_str_eq(written(), "AT+CMGL=4\r");
+	feed("\r\n+CMTI: \"SM\",6\r\n");		/* another listing queued */
+	list_one(buf, sizeof buf, 5, a);
+	feed(buf);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	modem_sess_inbound_done(s, e.token, now);	/* committed */
+	feed("\r\nOK\r\n");
+	ck_assert_str_eq(written(), "AT+CMGL=4\r");	/* before the delete */
+	feed(buf);
+	ck_assert_int_eq(modem_sess_event(s, &e), 0);
+	feed("\r\nOK\r\n");
+	ck_assert_str_eq(written(), "AT+CMGD=5\r");
+	feed("\r\nOK\r\n");
+	ck_assert_str_eq(written(), "");
+	/* B, stored in slot 5 now, is read, not deleted. */
+	feed("\r\n+CMTI: \"SM\",5\r\n");
+	ck_assert_str_eq(written(), "AT+CMGL=4\r");
+}
+END_TEST
+
+/*
+ * A SIM not ready yet when the modem starts (+CPIN: NOT READY): polled,
+ * and once it is ready the init runs again and the channel works. It
+ * stayed in pin_needed for good. (Found by a review.)
+ */
+START_TEST(test_sim_ready_later)
+{
+	open_until_cpin();
+	feed("\r\n+CPIN: NOT READY\r\n\r\nOK\r\n");
+	ck_assert_int_eq(modem_sess_state(s), MODEM_PIN_NEEDED);
+	now += 60;
+	modem_sess_tick(s, now);
+	ck_assert_str_eq(written(), "AT+CPIN?\r");
+	feed("\r\n+CPIN: READY\r\n\r\nOK\r\n");
+	ck_assert_int_eq(modem_sess_state(s), MODEM_INIT);
+	init_answer(0);
+}
+END_TEST
+
+/*
+ * AT+CMGS answered OK without the "> " prompt (an answer out of step,
+ * after a timeout): the PDU was never written, so it is not sent. It
+ * was reported SENT. (Found by a review.)
+ */
+START_TEST(test_send_needs_the_prompt)
+{
+	struct modem_event e;
+
+	init_ok();
+	ck_assert_int_eq(modem_sess_submit(s, 42, "+8613900000031", "hello",
+	    now), 0);
+	ck_assert_msg(!strncmp(written(), "AT+CMGS=", 8), "%s", out);
+	feed("\r\nOK\r\n");
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_SEND_FAILED);
+	ck_assert_int_eq(e.msg_id, 42);
+	ck_assert_int_eq(e.permanent, 0);
+}
+END_TEST
+
+/*
+ * An unsolicited line (RING, +CMTI) between a listing's "+CMGL:" and its
+ * PDU: the PDU is still read, the +CMTI still heard. Both were taken for
+ * the PDU and lost. (Found by a review.)
+ */
+START_TEST(test_urc_between_header_and_pdu)
+{
+	char a[512], buf[2048];
+	struct modem_event e;
+
+	init_ok();
+	mk_deliver(a, 0, 0, 0, "urgent", 0);
+	feed("\r\n+CMTI: \"SM\",2\r\n");
+	ck_assert_str_eq(written(), "AT+CMGL=4\r");
+	snprintf(buf, sizeof buf, "\r\n+CMGL: 2,0,,%zu\r\nRING\r\n"
+	    "+CMTI: \"SM\",3\r\n%s\r\n\r\nOK\r\n", strlen(a) / 2 - 1, a);
+	feed(buf);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_str_eq(e.text, "urgent");
+	modem_sess_inbound_done(s, e.token, now);
+	ck_assert_str_eq(written(), "AT+CMGL=4\r");	/* the +CMTI */
 }
 END_TEST
 
@@ -456,14 +722,7 @@ END_TEST
 
 START_TEST(test_pin)
 {
-	modem_sess_open(s, now);
-	written();
-	feed("\r\nOK\r\n");
-	written();
-	feed("\r\nOK\r\n");
-	written();
-	feed("\r\nOK\r\n");
-	ck_assert_str_eq(written(), "AT+CPIN?\r");
+	open_until_cpin();
 	feed("\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n");
 	ck_assert_str_eq(written(), "AT+CPIN=\"1234\"\r");
 	feed("\r\nOK\r\n");
@@ -478,14 +737,7 @@ START_TEST(test_pin_missing)
 	modem_sess_free(s);
 	memset(&cfg, 0, sizeof cfg);
 	s = modem_sess_new(&cfg);
-	modem_sess_open(s, now);
-	written();
-	feed("\r\nOK\r\n");
-	written();
-	feed("\r\nOK\r\n");
-	written();
-	feed("\r\nOK\r\n");
-	written();
+	open_until_cpin();
 	feed("\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n");
 	ck_assert_int_eq(modem_sess_state(s), MODEM_PIN_NEEDED);
 	ck_assert(!modem_sess_ready(s));
@@ -537,8 +789,55 @@ START_TEST(test_probe_answered_restarts_init)
 	modem_sess_tick(s, now);
 	ck_assert_str_eq(written(), "AT\r");
 	feed("\r\nOK\r\n");
+	/* Once the line has been quiet a while: init again. */
+	ck_assert_str_eq(written(), "");
+	ck_assert_int_eq(modem_sess_deadline(s), now + 2);
+	now += 2;
+	modem_sess_tick(s, now);
 	ck_assert_int_eq(modem_sess_state(s), MODEM_INIT);
-	ck_assert_str_eq(written(), "\x1b" "AT\r");	/* init again */
+	ck_assert_str_eq(written(), "\x1b" "AT\r");
+}
+END_TEST
+
+/*
+ * The answer of the command that timed out comes late, after the probe
+ * was sent: it answers the probe, and the probe's own answer comes
+ * after. Init starts only once the line is quiet, so each command gets
+ * its own answer; it used to start at the first OK, and every answer
+ * from then on went to the command after its own. (Found by a review.)
+ */
+START_TEST(test_probe_waits_for_a_quiet_line)
+{
+	struct modem_event e;
+
+	init_ok();
+	now += 60;
+	modem_sess_tick(s, now);
+	written();			/* AT+CSQ, no answer in time */
+	now += 10;
+	modem_sess_tick(s, now);
+	ck_assert_str_eq(written(), "AT\r");
+	feed("\r\n+CSQ: 18,99\r\n\r\nOK\r\n");	/* AT+CSQ's, late */
+	now += 1;
+	modem_sess_tick(s, now);
+	feed("\r\nOK\r\n");				/* the probe's */
+	now += 1;
+	modem_sess_tick(s, now);
+	ck_assert_str_eq(written(), "");
+	now += 1;
+	modem_sess_tick(s, now);
+	ck_assert_int_eq(modem_sess_state(s), MODEM_INIT);
+	init_answer(2);
+	/* In step: a send gets its own prompt and answer. */
+	ck_assert_int_eq(modem_sess_submit(s, 5, "+8613900000031", "hi",
+	    now), 0);
+	ck_assert_msg(!strncmp(written(), "AT+CMGS=", 8), "%s", out);
+	feed("\r\n> ");
+	written();
+	feed("\r\n+CMGS: 3\r\n\r\nOK\r\n");
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_SENT);
+	ck_assert_int_eq(e.mr, 3);
 }
 END_TEST
 
@@ -572,6 +871,8 @@ START_TEST(test_send_behind_a_timed_out_poll)
 			failed++;
 	ck_assert_int_eq(failed, 1);
 	feed("\r\nOK\r\n");			/* the modem is back */
+	now += 2;				/* and the line quiet */
+	modem_sess_tick(s, now);
 	for (i = 0; i < 20 && modem_sess_state(s) != MODEM_READY; i++) {
 		w = written();
 		if (!strncmp(w, "\x1b", 1))
@@ -633,6 +934,12 @@ main(void)
 	tcase_add_test(tc, test_multipart_any_order);
 	tcase_add_test(tc, test_same_second_texts_distinct);
 	tcase_add_test(tc, test_concat_timeout);
+	tcase_add_test(tc, test_concat_reference_reused);
+	tcase_add_test(tc, test_concat_late_half_not_a_duplicate);
+	tcase_add_test(tc, test_slot_deleted_once);
+	tcase_add_test(tc, test_sim_ready_later);
+	tcase_add_test(tc, test_send_needs_the_prompt);
+	tcase_add_test(tc, test_urc_between_header_and_pdu);
 	tcase_add_test(tc, test_send_with_prompt_and_urc_inside);
 	tcase_add_test(tc, test_send_multipart);
 	tcase_add_test(tc, test_send_resumes_at_failed_part);
@@ -643,6 +950,7 @@ main(void)
 	tcase_add_test(tc, test_pin_missing);
 	tcase_add_test(tc, test_timeout_reset_reopen);
 	tcase_add_test(tc, test_probe_answered_restarts_init);
+	tcase_add_test(tc, test_probe_waits_for_a_quiet_line);
 	tcase_add_test(tc, test_status_report);
 	tcase_add_test(tc, test_send_behind_a_timed_out_poll);
 	tcase_add_test(tc, test_device_gone);

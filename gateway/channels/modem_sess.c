@@ -18,6 +18,11 @@
 #define MS_TOKENS 32
 #define MS_RESUME 8		/* long SMS to go on with */
 #define MS_PROBES 3
+/* Seconds the line must be quiet after a probe's answer before init
+ * starts again: a late answer to the command that timed out may still
+ * be on its way, and taken for the next command's it would put every
+ * answer one command behind. */
+#define MS_QUIET 2
 
 enum ms_cmd {
 	CMD_PLAIN, CMD_CPIN, CMD_CMGL, CMD_CMGR_SR, CMD_CMGS, CMD_CMGD,
@@ -53,7 +58,10 @@ struct ms_concat {
 	int64_t first_at;
 	int64_t scts;			/* earliest part's */
 	char *text[MS_PARTS];
-	int slots[MS_PARTS];
+	int64_t part_scts[MS_PARTS];
+	/* Its parts' slots, and those of the same parts again (the
+	 * network's duplicates): deleted with it. */
+	int slots[MODEM_MAX_SLOTS];
 	int nslots;
 };
 
@@ -73,6 +81,7 @@ struct modem_sess {
 	int busy;
 	int64_t deadline;
 	int probes;
+	int64_t quiet_until;		/* probe answered: 0, or init then */
 	/* Reading. */
 	char line[MS_LINE_MAX];
 	size_t linelen;
@@ -199,7 +208,8 @@ ms_write(struct modem_sess *s, const char *data, size_t len)
 	s->outlen += len;
 }
 
-static void
+/* 0 queued (or a listing already waiting), -1 the queue is full. */
+static int
 ms_queue(struct modem_sess *s, enum ms_cmd kind, const char *text, int slot,
     int init)
 {
@@ -210,15 +220,16 @@ ms_queue(struct modem_sess *s, enum ms_cmd kind, const char *text, int slot,
 	if (kind == CMD_CMGL)
 		for (i = 0; i < s->qlen; i++)
 			if (s->q[(s->qhead + i) % MS_QUEUE].kind == CMD_CMGL)
-				return;
+				return 0;
 	if (s->qlen == MS_QUEUE)
-		return;
+		return -1;
 	c = &s->q[(s->qhead + s->qlen++) % MS_QUEUE];
 	memset(c, 0, sizeof *c);
 	snprintf(c->text, sizeof c->text, "%s", text);
 	c->kind = kind;
 	c->slot = slot;
 	c->init = init;
+	return 0;
 }
 
 /* Puts a command at the front (a PIN before the rest of init). */
@@ -243,7 +254,8 @@ ms_start_next(struct modem_sess *s, int64_t now)
 {
 	char buf[128];
 
-	if (s->busy || s->qlen == 0 || s->state == MODEM_CLOSED)
+	if (s->busy || s->qlen == 0 || s->state == MODEM_CLOSED ||
+	    s->quiet_until)
 		return;
 	s->cur = s->q[s->qhead];
 	s->qhead = (s->qhead + 1) % MS_QUEUE;
@@ -283,6 +295,7 @@ modem_sess_open(struct modem_sess *s, int64_t now)
 	s->state = MODEM_INIT;
 	s->qhead = s->qlen = 0;
 	s->busy = 0;
+	s->quiet_until = 0;
 	s->linelen = 0;
 	s->expect = PDU_NONE;
 	s->probes = 0;
@@ -324,6 +337,7 @@ modem_sess_closed(struct modem_sess *s, int64_t now)
 	ms_send_failed(s, -1, 0);
 	s->state = MODEM_CLOSED;
 	s->busy = 0;
+	s->quiet_until = 0;
 	s->qhead = s->qlen = 0;
 	s->outlen = 0;
 	s->linelen = 0;
@@ -413,11 +427,23 @@ ms_concat_flush(struct modem_sess *s, struct ms_concat *c, int partial)
 		o += l;
 	}
 	text[o] = '\0';
-	snprintf(pid, sizeof pid, "%s/%lld/%u/%u", c->from,
-	    (long long)c->scts, c->ref, c->total);
+	/* A partial one names the parts it holds: the rest, given out
+	 * later on their own, is another message, not its duplicate. */
+	if (partial)
+		snprintf(pid, sizeof pid, "%s/%lld/%u/%u/p%x", c->from,
+		    (long long)c->scts, c->ref, c->total, c->have);
+	else
+		snprintf(pid, sizeof pid, "%s/%lld/%u/%u", c->from,
+		    (long long)c->scts, c->ref, c->total);
 	ms_deliver(s, c->from, text, pid, c->slots, c->nslots, partial);
 	free(text);
 	ms_concat_clear(c);
+}
+
+static int64_t
+ms_dist(int64_t a, int64_t b)
+{
+	return a < b ? b - a : a - b;
 }
 
 /* One decoded SMS-DELIVER from storage slot (or -1 when pushed). */
@@ -439,16 +465,37 @@ ms_got_deliver(struct modem_sess *s, const struct sms_pdu *p, int slot,
 		ms_deliver(s, p->addr, p->text, pid, &slot, 1, 0);
 		return;
 	}
+	/*
+	 * The message it belongs to: one from the sender with its reference
+	 * and count that holds this very part (read again, or the network's
+	 * duplicate: the same time and text), else the one of those
+	 * lacking it sent nearest in time. A phone may use one reference
+	 * for two long SMS; a part whose number is taken by another text
+	 * starts a message of its own, and its slot is never deleted with
+	 * a message it is not in.
+	 */
 	for (i = 0; i < MS_CONCAT; i++) {
 		struct ms_concat *k = &s->concat[i];
+		unsigned bit = 1u << (p->seq - 1);
 
 		if (!k->used) {
 			if (free_c == NULL)
 				free_c = k;
 			continue;
 		}
-		if (k->ref == p->ref && k->total == p->total &&
-		    !strcmp(k->from, p->addr))
+		if (k->ref != p->ref || k->total != p->total ||
+		    strcmp(k->from, p->addr) != 0)
+			continue;
+		if (k->have & bit) {
+			if (k->part_scts[p->seq - 1] == p->scts &&
+			    !strcmp(k->text[p->seq - 1], p->text)) {
+				c = k;
+				break;
+			}
+			continue;
+		}
+		if (c == NULL || ms_dist(k->scts, p->scts) <
+		    ms_dist(c->scts, p->scts))
 			c = k;
 	}
 	if (c == NULL) {
@@ -463,15 +510,22 @@ ms_got_deliver(struct modem_sess *s, const struct sms_pdu *p, int slot,
 	}
 	if (p->scts < c->scts)
 		c->scts = p->scts;
-	if (slot >= 0 && c->nslots < MS_PARTS) {
+	if (slot >= 0) {
 		for (i = 0; i < c->nslots && c->slots[i] != slot; i++)
 			;
+		if (i == c->nslots && c->nslots == MODEM_MAX_SLOTS)
+			return;		/* no room: stays stored, read later */
 		if (i == c->nslots)
 			c->slots[c->nslots++] = slot;
 	}
 	if (!(c->have & (1u << (p->seq - 1)))) {
+		if ((c->text[p->seq - 1] = strdup(p->text)) == NULL) {
+			if (slot >= 0)
+				c->nslots--;	/* stays stored */
+			return;
+		}
 		c->have |= 1u << (p->seq - 1);
-		c->text[p->seq - 1] = strdup(p->text);
+		c->part_scts[p->seq - 1] = p->scts;
 	}
 	if (c->have == (1u << c->total) - 1)
 		ms_concat_flush(s, c, 0);
@@ -529,6 +583,14 @@ ms_complete(struct modem_sess *s, const struct at_line *l, int64_t now)
 			    ms_cms_permanent(l->code));
 			break;
 		}
+		if (!s->prompted) {
+			/* An answer out of step (a late one after a timeout):
+			 * the PDU was never written. ESC, should the prompt
+			 * come yet, so that the next command is no PDU. */
+			ms_write(s, "\x1b", 1);
+			ms_send_failed(s, -1, 0);
+			break;
+		}
 		if (s->part == 0) {
 			s->first_mr = s->mr;
 			s->later_mr[(s->mr & 0xff) / 8] &=
@@ -550,9 +612,14 @@ ms_complete(struct modem_sess *s, const struct at_line *l, int64_t now)
 		}
 		break;
 	case CMD_PROBE:
-		/* The modem answers again: start over with init. */
-		modem_sess_open(s, now);
+		/* The modem answers again: start over with init, once the
+		 * line is quiet (modem_sess_tick). */
+		s->quiet_until = now + MS_QUIET;
 		return;
+	case CMD_CMGD:
+		/* Deleted, or it stays and a listing reads it again. */
+		ms_unpend(s, s->cur.slot);
+		break;
 	default:
 		if (l->kind == AT_CMS_ERROR && l->code == 322)
 			ms_queue(s, CMD_CMGL, "AT+CMGL=4", -1, 0);
@@ -572,13 +639,28 @@ ms_complete(struct modem_sess *s, const struct at_line *l, int64_t now)
 	}
 }
 
+static int
+ms_hex(const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!((line[i] >= '0' && line[i] <= '9') ||
+		    (line[i] >= 'A' && line[i] <= 'F') ||
+		    (line[i] >= 'a' && line[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
 static void
 ms_line(struct modem_sess *s, const char *line, size_t len, int64_t now)
 {
 	struct at_line l;
 	char cmd[64];
 
-	if (s->expect != PDU_NONE && len > 0) {
+	/* A PDU is hex; anything else is an unsolicited line (RING, +CMTI)
+	 * come before it, and the PDU is still to come. */
+	if (s->expect != PDU_NONE && len > 0 && ms_hex(line, len)) {
 		ms_pdu_line(s, line, len, now);
 		return;
 	}
@@ -620,6 +702,12 @@ ms_line(struct modem_sess *s, const char *line, size_t len, int64_t now)
 		break;
 	case AT_CPIN:
 		if (s->busy && s->cur.kind == CMD_CPIN &&
+		    s->state == MODEM_PIN_NEEDED && !strcmp(l.text, "READY")) {
+			/* The SIM came up (it was not ready at start, or was
+			 * put in): everything it needs, from the start. */
+			s->state = MODEM_INIT;
+			ms_queue_init(s);
+		} else if (s->busy && s->cur.kind == CMD_CPIN &&
 		    strcmp(l.text, "READY") != 0) {
 			if (!strcmp(l.text, "SIM PIN") && s->cfg.pin[0]) {
 				snprintf(cmd, sizeof cmd, "AT+CPIN=\"%s\"",
@@ -636,6 +724,9 @@ ms_line(struct modem_sess *s, const char *line, size_t len, int64_t now)
 	case AT_ERROR:
 	case AT_CMS_ERROR:
 	case AT_CME_ERROR:
+		/* The command is over: no PDU of its listing is to come. */
+		if (s->expect == PDU_LIST || s->expect == PDU_SR)
+			s->expect = PDU_NONE;
 		if (s->busy)
 			ms_complete(s, &l, now);
 		break;
@@ -652,6 +743,8 @@ modem_sess_feed(struct modem_sess *s, const uint8_t *buf, size_t len,
 
 	if (s->state == MODEM_CLOSED)
 		return 0;
+	if (s->quiet_until && len > 0)
+		s->quiet_until = now + MS_QUIET;
 	for (i = 0; i < len; i++) {
 		char c = (char)buf[i];
 
@@ -685,6 +778,8 @@ modem_sess_tick(struct modem_sess *s, int64_t now)
 
 	if (s->state == MODEM_CLOSED)
 		return 0;
+	if (s->quiet_until && now >= s->quiet_until)
+		modem_sess_open(s, now);
 	if (s->busy && now >= s->deadline) {
 		/* No answer: fail what was in flight, probe, then reopen.
 		 * The queue goes, and with it a send still waiting behind
@@ -781,10 +876,13 @@ modem_sess_inbound_done(struct modem_sess *s, int token, int64_t now)
 		if (t->slots[i] < 0)
 			continue;
 		snprintf(cmd, sizeof cmd, "AT+CMGD=%d", t->slots[i]);
-		ms_queue(s, CMD_CMGD, cmd, t->slots[i], 0);
-		/* Commands run in order: the delete precedes any later
-		 * listing, so the slot may be read again for the next SMS. */
-		ms_unpend(s, t->slots[i]);
+		/* Still handed out until the delete is answered: a listing
+		 * already queued would show it again, and a second delete
+		 * would take the next SMS the SIM puts in the slot. Not
+		 * queued (full), a later listing offers it again and the
+		 * store knows it. */
+		if (ms_queue(s, CMD_CMGD, cmd, t->slots[i], 0) != 0)
+			ms_unpend(s, t->slots[i]);
 	}
 	t->used = 0;
 	ms_start_next(s, now);
@@ -846,6 +944,8 @@ modem_sess_deadline(const struct modem_sess *s)
 	d = s->next_poll;
 	if (s->busy && s->deadline < d)
 		d = s->deadline;
+	if (s->quiet_until && s->quiet_until < d)
+		d = s->quiet_until;
 	for (i = 0; i < MS_CONCAT; i++)
 		if (s->concat[i].used && s->concat[i].first_at +
 		    s->cfg.concat_timeout < d)

@@ -13,8 +13,9 @@
  * modem_sess_inbound_done() after committing it.
  * Sending: one submit at a time, each part AT+CMGS, the "> " prompt, the
  * PDU and Ctrl-Z; status reports (+CDS) become MODEM_EV_DLR.
- * Failures: a command without an answer starts a reset (AT, three tries),
- * then asks the owner to reopen the device (MODEM_EV_REOPEN).
+ * Failures: a command without an answer starts a reset (AT, three tries;
+ * answered, init again once the line is quiet), then asks the owner to
+ * reopen the device (MODEM_EV_REOPEN).
  */
 #ifndef BX_MODEM_SESS_H
 #define BX_MODEM_SESS_H
