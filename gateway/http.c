@@ -325,8 +325,12 @@ http_gw(const struct http *h)
 	return h->g;
 }
 
-/* The text field, decoded from UTF-16BE when Kannel says coding=2 (UCS-2)
- * and the bytes are not UTF-8 already (mo-recode). */
+/*
+ * The text field, decoded from UTF-16BE when the charset says so (Kannel's
+ * %C), whatever its bytes look like: many a Chinese text in UTF-16BE is
+ * valid UTF-8 too (你好 is "O`Y}"). With coding=2 (UCS-2) and no charset,
+ * only when the bytes are not UTF-8 already (mo-recode).
+ */
 static const char *
 http_text(struct http *h, struct evhttp_request *req, const struct form *f,
     char *buf, size_t bufsz, int *bad)
@@ -335,11 +339,12 @@ http_text(struct http *h, struct evhttp_request *req, const struct form *f,
 	const char *charset = form_get(f, "charset", NULL);
 	size_t vlen, outlen;
 	const char *v = form_get(f, "text", &vlen);
+	int utf16 = charset ? !strcasecmp(charset, "UTF-16BE") ||
+	    !strcasecmp(charset, "UCS-2") : coding && !strcmp(coding, "2") &&
+	    v && !utf8_valid_text(v, vlen);
 
 	*bad = 0;
-	if (v && ((coding && !strcmp(coding, "2")) || (charset &&
-	    (!strcasecmp(charset, "UTF-16BE") || !strcasecmp(charset,
-	    "UCS-2")))) && !utf8_valid_text(v, vlen)) {
+	if (v && utf16) {
 		if (utf16be_to_utf8(v, vlen, buf, bufsz, &outlen) != 0 ||
 		    !utf8_valid_text(buf, outlen)) {
 			http_error(h, req, 400, "Bad Request",

@@ -496,6 +496,23 @@ START_TEST(test_dedup_and_ucs2)
 	post("/sms/inbound", "from=13800000001&coding=2&token=" TOKEN
 	    "&text=%7F", &r);
 	ck_assert_int_eq(r.code, 400);
+	/* Said to be UTF-16BE, it is decoded, even when its bytes would
+	 * pass for UTF-8: 你好 is 4F 60 59 7D, "O`Y}". It was stored so.
+	 * (Found by a review.) */
+	post("/sms/inbound", "from=13800000001&coding=2&charset=UTF-16BE"
+	    "&token=" TOKEN "&text=%4F%60%59%7D", &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE text = "
+	    "'你好'"), 1);
+	post("/sms/inbound", "from=13800000001&charset=ucs-2&token=" TOKEN
+	    "&text=%4F%60%59", &r);
+	ck_assert_int_eq(r.code, 400);
+	/* Said to be UTF-8 (Kannel's mo-recode), it is taken as it is. */
+	post("/sms/inbound", "from=13800000001&coding=2&charset=UTF-8"
+	    "&token=" TOKEN "&text=%E5%A5%BD", &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE text = "
+	    "'好'"), 1);
 }
 END_TEST
 
