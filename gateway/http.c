@@ -141,6 +141,49 @@ http_form_new(void)
 }
 
 /*
+ * Whether the Content-Type ct names the media type type (lower case):
+ * compared whole and in any case, parameters after ';' aside
+ * (RFC 9110 §8.3.1). A type ending in "+json" is JSON too.
+ */
+static int
+http_media_is(const char *ct, const char *type)
+{
+	size_t n = 0, tl = strlen(type);
+
+	if (ct == NULL)
+		return 0;
+	while (ct[n] && ct[n] != ';' && ct[n] != ' ' && ct[n] != '\t')
+		n++;
+	if (n == tl && strncasecmp(ct, type, n) == 0)
+		return 1;
+	return !strcmp(type, "application/json") && n > 5 &&
+	    strncasecmp(ct + n - 5, "+json", 5) == 0;
+}
+
+/* A form decoded from a request: only text may hold a NUL byte (UCS-2);
+ * any other value is read as a C string, which a NUL would cut. Answers
+ * and returns -1 when the form is refused. */
+static int
+http_form_ok(struct http *h, struct evhttp_request *req, struct form *f,
+    const char *s, size_t len)
+{
+	enum form_rc rc;
+	const char *k;
+	char why[96];
+
+	if ((rc = form_decode(f, s, len)) != FORM_OK) {
+		http_error(h, req, 400, "Bad Request", form_rc_str(rc));
+		return -1;
+	}
+	if ((k = form_nul_field(f, "text")) != NULL) {
+		snprintf(why, sizeof why, "field %.32s holds a NUL byte", k);
+		http_error(h, req, 400, "Bad Request", why);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Reads the form of req: the body of a POST, the query of a GET. Answers
  * the request itself and returns -1 when it is refused.
  */
@@ -151,7 +194,6 @@ http_read_form(struct http *h, struct evhttp_request *req, struct form *f)
 	const char *q, *ct;
 	struct evbuffer *body;
 	char why[96];
-	enum form_rc rc;
 
 	if (evhttp_request_get_command(req) == EVHTTP_REQ_GET) {
 		q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
@@ -161,8 +203,8 @@ http_read_form(struct http *h, struct evhttp_request *req, struct form *f)
 	} else {
 		ct = evhttp_find_header(evhttp_request_get_input_headers(req),
 		    "Content-Type");
-		if (ct && strncasecmp(ct, "application/x-www-form-urlencoded",
-		    33) != 0) {
+		if (ct && !http_media_is(ct,
+		    "application/x-www-form-urlencoded")) {
 			http_error(h, req, 415, "Unsupported Media Type",
 			    "body must be application/x-www-form-urlencoded");
 			return -1;
@@ -176,11 +218,7 @@ http_read_form(struct http *h, struct evhttp_request *req, struct form *f)
 		http_error(h, req, 413, "Payload Too Large", why);
 		return -1;
 	}
-	if ((rc = form_decode(f, q ? q : "", q ? len : 0)) != FORM_OK) {
-		http_error(h, req, 400, "Bad Request", form_rc_str(rc));
-		return -1;
-	}
-	return 0;
+	return http_form_ok(h, req, f, q ? q : "", q ? len : 0);
 }
 
 /* A form field that must be valid text of at most max bytes; NULL if absent. */
@@ -282,7 +320,8 @@ http_token_ok(struct http *h, struct evhttp_request *req,
 	    evhttp_request_get_evhttp_uri(req))) != NULL &&
 	    strlen(q) <= FORM_MAX_BYTES) {
 		qf = xcalloc(1, sizeof *qf);
-		if (form_decode(qf, q, strlen(q)) == FORM_OK)
+		if (form_decode(qf, q, strlen(q)) == FORM_OK &&
+		    form_nul_field(qf, NULL) == NULL)
 			token = form_get(qf, "token", NULL);
 	}
 	ok = token != NULL && http_secret_ok(token, h->g->cfg->http_token);
@@ -621,18 +660,19 @@ http_dlr(struct http *h, struct evhttp_request *req)
 	const char *ct, *channel, *ids, *raw;
 	size_t rawlen;
 	char *end;
+	int json;
 
 	ct = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Content-Type");
-	if (ct && strstr(ct, "json")) {
+	json = http_media_is(ct, "application/json");
+	if (json) {
 		/* The form is the query; the body is JSON. */
 		const char *q = evhttp_uri_get_query(
 		    evhttp_request_get_evhttp_uri(req));
 
-		if (form_decode(f, q ? q : "", q ? strlen(q) : 0) != FORM_OK) {
-			http_error(h, req, 400, "Bad Request", "bad query");
+		if (http_form_ok(h, req, f, q ? q : "", q ? strlen(q) : 0) !=
+		    0)
 			goto out;
-		}
 	} else if (http_read_form(h, req, f) != 0) {
 		goto out;
 	}
@@ -643,16 +683,24 @@ http_dlr(struct http *h, struct evhttp_request *req)
 	dj = xcalloc(1, sizeof *dj);
 	dj->h = h;
 	dj->req = req;
-	if (ct && strstr(ct, "json")) {
+	if (json) {
 		raw = http_raw(req, &rawlen);
 		channel = form_get(f, "channel", NULL);
-		if (rawlen > h->g->cfg->http_max_body || channel == NULL ||
+		if (rawlen > h->g->cfg->http_max_body) {
+			char why[96];
+
+			snprintf(why, sizeof why, "request over %zu bytes",
+			    h->g->cfg->http_max_body);
+			http_error(h, req, 413, "Payload Too Large", why);
+			goto out;
+		}
+		if (channel == NULL ||
 		    strlen(channel) >= sizeof dj->channel ||
 		    (dj->root = json_loadb(raw, rawlen, 0, NULL)) == NULL) {
 			http_error(h, req, 400, "Bad Request", channel == NULL ?
 			    "missing query field: channel" : strlen(channel) >=
 			    sizeof dj->channel ? "channel name too long" :
-			    "body is not a JSON report (or too large)");
+			    "body is not a JSON report");
 			goto out;
 		}
 		snprintf(dj->channel, sizeof dj->channel, "%s", channel);

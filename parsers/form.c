@@ -73,6 +73,10 @@ form_decode(struct form *f, const char *s, size_t len)
 			rc = FORM_BAD_ESCAPE;
 			goto fail;
 		}
+		if (strlen(f->kv[f->n].key) != (size_t)kd) {
+			rc = FORM_NUL_KEY;
+			goto fail;
+		}
 		used += (size_t)kd + 1;
 		f->kv[f->n].val = f->buf + used;
 		vd = eq ? form_unescape(eq + 1, plen - klen - 1, f->buf + used)
@@ -111,6 +115,18 @@ form_get(const struct form *f, const char *key, size_t *vlen)
 }
 
 const char *
+form_nul_field(const struct form *f, const char *binary_key)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (memchr(f->kv[i].val, '\0', f->kv[i].vlen) != NULL &&
+		    (binary_key == NULL || strcmp(f->kv[i].key, binary_key)))
+			return f->kv[i].key;
+	return NULL;
+}
+
+const char *
 form_rc_str(enum form_rc rc)
 {
 	switch (rc) {
@@ -120,6 +136,7 @@ form_rc_str(enum form_rc rc)
 	case FORM_BAD_ESCAPE:	return "malformed %-escape in form";
 	case FORM_DUP_KEY:	return "repeated form field";
 	case FORM_EMPTY_KEY:	return "form field with an empty name";
+	case FORM_NUL_KEY:	return "NUL byte in a form field's name";
 	}
 	return "unknown form error";
 }

@@ -1,8 +1,9 @@
 /*
  * application/x-www-form-urlencoded bodies and URI query strings, decoded
  * into a bounded key/value array held inside struct form (no allocation).
- * Strict: a malformed %-escape, a repeated key or too many fields is an
- * error, so a half-understood request is refused rather than guessed at.
+ * Strict: a malformed %-escape, a repeated key, a NUL byte in a key or too
+ * many fields is an error, so a half-understood request is refused rather
+ * than guessed at.
  */
 #ifndef BX_FORM_H
 #define BX_FORM_H
@@ -18,7 +19,8 @@ enum form_rc {
 	FORM_TOO_MANY,
 	FORM_BAD_ESCAPE,
 	FORM_DUP_KEY,
-	FORM_EMPTY_KEY
+	FORM_EMPTY_KEY,
+	FORM_NUL_KEY
 };
 
 struct form_kv {
@@ -37,6 +39,9 @@ struct form {
 enum form_rc form_decode(struct form *f, const char *s, size_t len);
 /* Borrowed value of key, or NULL; *vlen if vlen is not NULL. */
 const char *form_get(const struct form *f, const char *key, size_t *vlen);
+/* The first field but binary_key (NULL: none) whose value holds a NUL
+ * byte, or NULL: every other value read as a C string is all of it. */
+const char *form_nul_field(const struct form *f, const char *binary_key);
 const char *form_rc_str(enum form_rc);
 
 #endif

@@ -178,6 +178,25 @@ START_TEST(test_nul_in_value)
 	ck_assert_uint_eq(strlen(v), 1);
 	ck_assert_int_eq(memcmp(v, "a\0b", 3), 0);
 	ck_assert_str_eq(form_get(&f, "k", NULL), "v");
+	/* Which field but text holds one: none here; k now. */
+	ck_assert_ptr_null(form_nul_field(&f, "text"));
+	ck_assert_str_eq(form_nul_field(&f, NULL), "text");
+	ck_assert_int_eq(form_decode(&f, "text=a&k=v%00", 13), FORM_OK);
+	ck_assert_str_eq(form_nul_field(&f, "text"), "k");
+}
+END_TEST
+
+/* A name is read as a C string: a NUL byte in it, escaped or not, would
+ * make it another name. */
+START_TEST(test_nul_in_key)
+{
+	static struct form f;
+
+	ck_assert_int_eq(form_decode(&f, "te%00xt=a", 9), FORM_NUL_KEY);
+	ck_assert_uint_eq(f.n, 0);
+	ck_assert_int_eq(form_decode(&f, "te\0xt=a", 7), FORM_NUL_KEY);
+	ck_assert_str_eq(form_rc_str(FORM_NUL_KEY),
+	    "NUL byte in a form field's name");
 }
 END_TEST
 
@@ -219,6 +238,7 @@ form_suite(void)
 	tc = tcase_create("decode");
 	tcase_add_loop_test(tc, test_decode_ok, 0, NROWS(ok_cases));
 	tcase_add_test(tc, test_nul_in_value);
+	tcase_add_test(tc, test_nul_in_key);
 	tcase_add_test(tc, test_len_bounds_input);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("errors");

@@ -392,6 +392,7 @@ END_TEST
 START_TEST(test_delivery_reports)
 {
 	struct resp r;
+	long long pending;
 
 	/* A JSON report that overtakes the provider's answer is held ... */
 	http(NULL, "/sms/dlr?channel=prov&token=" TOKEN,
@@ -412,6 +413,31 @@ START_TEST(test_delivery_reports)
 	    "dlr_status = 'failed'"), 1);
 	http(NULL, "/sms/dlr?id=2&status=1", NULL, NULL, NULL, &r);
 	ck_assert_int_eq(r.code, 401);
+	/* An id a NUL byte would cut short is refused, not read as 2. */
+	http(NULL, "/sms/dlr?id=2%00x&status=1&token=" TOKEN, NULL, NULL, NULL,
+	    &r);
+	ck_assert_int_eq(r.code, 400);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE id = 2 AND "
+	    "dlr_status = 'failed'"), 1);
+	/* JSON's media type in any case, with parameters; a body over the
+	 * limit is too large, not malformed. */
+	pending = rows("SELECT count(*) FROM dlr_pending");
+	http(NULL, "/sms/dlr?channel=prov&token=" TOKEN,
+	    "[{\"message_id\":\"P9\",\"status\":\"DELIVRD\"}]", NULL,
+	    "Application/JSON; charset=utf-8", &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM dlr_pending"), pending + 1);
+	{
+		char big[12000];
+
+		memset(big, ' ', sizeof big - 3);
+		big[0] = '[';
+		big[sizeof big - 3] = ']';
+		big[sizeof big - 2] = '\0';
+		http(NULL, "/sms/dlr?channel=prov&token=" TOKEN, big, NULL,
+		    "application/json", &r);
+		ck_assert_int_eq(r.code, 413);
+	}
 	http(NULL, "/healthz", NULL, NULL, NULL, &r);
 	ck_assert_int_eq(jint(r.body, "delivered"), 1);
 	ck_assert_int_eq(jint(r.body, "undelivered"), 1);
