@@ -253,10 +253,17 @@ pipeline_apply(struct pipeline *p, const struct pipeline_in *in,
 		if (rc != STORE_OK && rc != STORE_DUP)
 			goto fail;
 		/* A provider re-sending a request whose 200 it lost is a
-		 * duplicate, not an attack: answered as one. */
-		if (rc == STORE_DUP && in->provider_id &&
+		 * duplicate, not an attack: answered as one. Without an id,
+		 * the signature (over the body) says it is the same sender
+		 * and text, stored when the signature was first seen, within
+		 * the window of its time; answered so, a replay changes
+		 * nothing either. */
+		if (rc == STORE_DUP && (in->provider_id ?
 		    (rc = store_inbound_find(p->store, in->channel,
-		    in->provider_id, inbound_id)) == STORE_OK) {
+		    in->provider_id, inbound_id)) == STORE_OK :
+		    (rc = store_inbound_recent(p->store, in->channel, in->from,
+		    in->text, in->signed_at - p->hmac_window, inbound_id)) ==
+		    STORE_OK)) {
 			log_info("inbound duplicate of %lld on %s (signed "
 			    "retry)", (long long)*inbound_id, in->channel);
 			return PIPELINE_DUPLICATE;
