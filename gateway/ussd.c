@@ -95,14 +95,16 @@ ussd_answer(struct http *h, struct evhttp_request *req,
 	http_send(h, req, 200, "OK", b);
 }
 
-/* The session with this id, or NULL. */
+/* The session with this id on this phone, or NULL: an aggregator that
+ * gives two phones one id does not make them share, or reset, a session. */
 static struct ussd_session *
-ussd_find(struct ussd *u, const char *id)
+ussd_find(struct ussd *u, const char *id, const char *phone)
 {
 	size_t i;
 
 	for (i = 0; i < u->n; i++)
-		if (u->s[i].id[0] && !strcmp(u->s[i].id, id))
+		if (u->s[i].id[0] && !strcmp(u->s[i].id, id) &&
+		    !strcmp(u->s[i].phone, phone))
 			return &u->s[i];
 	return NULL;
 }
@@ -293,10 +295,9 @@ ussd_request(struct ussd *u, struct http *h, struct evhttp_request *req)
 	}
 	if (text == NULL)
 		text = "";
-	s = ussd_find(u, id);
-	if (s && (strcmp(s->phone, phone164) != 0 ||
-	    now - s->seen > u->timeout)) {
-		ussd_close(s);	/* another phone's, or stale: not this one */
+	s = ussd_find(u, id, phone164);
+	if (s && now - s->seen > u->timeout) {
+		ussd_close(s);	/* stale: not this one */
 		s = NULL;
 	}
 	if (s == NULL) {
