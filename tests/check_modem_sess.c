@@ -513,6 +513,54 @@ START_TEST(test_urc_between_header_and_pdu)
 }
 END_TEST
 
+/*
+ * An SMS on the SIM that cannot be decoded (a broken phone's PDU): left
+ * there for ever, such SMS fill the SIM and nothing more is received.
+ * Read three times in a row the same, it is handed to the owner as
+ * unreadable (its PDU, for the log) and deleted; a PDU garbled once on
+ * the serial line is read again first. It was left for ever.
+ */
+/* A +CMTI for slot, and the listing that shows pdu there. */
+static void
+listed_at(int slot, const char *pdu)
+{
+	char list[2048] = "", cmti[64];
+
+	snprintf(cmti, sizeof cmti, "\r\n+CMTI: \"SM\",%d\r\n", slot);
+	feed(cmti);
+	ck_assert_str_eq(written(), "AT+CMGL=4\r");
+	list_one(list, sizeof list, slot, pdu);
+	strcat(list, "\r\nOK\r\n");
+	feed(list);
+}
+
+START_TEST(test_unreadable_sms_not_kept_for_ever)
+{
+	char bad[512], other[512];
+	struct modem_event e;
+	int i;
+
+	init_ok();
+	mk_deliver(bad, 0, 0, 0, "hello", 0);
+	bad[strlen(bad) - 1] = '\0';		/* odd hex: cannot be */
+	snprintf(other, sizeof other, "%s", bad);
+	other[strlen(other) - 1] = other[strlen(other) - 1] == '0' ? '1' : '0';
+	/* Read twice, then garbled otherwise, then twice again: kept. */
+	for (i = 0; i < 5; i++) {
+		listed_at(7, i == 2 ? other : bad);
+		ck_assert_int_eq(modem_sess_event(s, &e), 0);
+		ck_assert_str_eq(written(), "");
+	}
+	/* The third reading the same in a row: given up, and deleted. */
+	listed_at(7, bad);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.kind, MODEM_EV_UNREADABLE);
+	ck_assert_str_eq(e.text, bad);
+	ck_assert_int_eq(e.code, 7);
+	ck_assert_str_eq(written(), "AT+CMGD=7\r");
+}
+END_TEST
+
 START_TEST(test_send_with_prompt_and_urc_inside)
 {
 	struct modem_event e;
@@ -940,6 +988,7 @@ main(void)
 	tcase_add_test(tc, test_sim_ready_later);
 	tcase_add_test(tc, test_send_needs_the_prompt);
 	tcase_add_test(tc, test_urc_between_header_and_pdu);
+	tcase_add_test(tc, test_unreadable_sms_not_kept_for_ever);
 	tcase_add_test(tc, test_send_with_prompt_and_urc_inside);
 	tcase_add_test(tc, test_send_multipart);
 	tcase_add_test(tc, test_send_resumes_at_failed_part);

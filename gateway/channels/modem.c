@@ -219,6 +219,14 @@ modem_pump(struct modem *m)
 				m->dlr(m->arg, m->ch->name, ref, e->to,
 				    e->status < 32 ? "delivered" : "failed");
 			break;
+		case MODEM_EV_UNREADABLE:
+			/* The only copy left: the operator may decode it by
+			 * hand (it holds the text, hence a warning, not info). */
+			log_warnx("modem %s: the SMS in slot %d cannot be "
+			    "decoded (read the same three times); deleted so "
+			    "that the SIM does not fill; its PDU: %s",
+			    m->ch->name, e->code, e->text);
+			break;
 		case MODEM_EV_REOPEN:
 			log_warnx("modem %s: no answer; reopening %s",
 			    m->ch->name, m->device);

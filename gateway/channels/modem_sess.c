@@ -23,6 +23,11 @@
  * be on its way, and taken for the next command's it would put every
  * answer one command behind. */
 #define MS_QUIET 2
+/* Slots whose SMS would not decode, and how often in a row: a PDU garbled
+ * on the serial line once is read again; one read the same MS_UNREADABLE
+ * times cannot be. */
+#define MS_BAD 8
+#define MS_UNREADABLE 3
 
 enum ms_cmd {
 	CMD_PLAIN, CMD_CPIN, CMD_CMGL, CMD_CMGR_SR, CMD_CMGS, CMD_CMGD,
@@ -91,6 +96,12 @@ struct modem_sess {
 	size_t npending;
 	struct ms_concat concat[MS_CONCAT];
 	struct ms_token tokens[MS_TOKENS];
+	struct ms_bad {
+		int slot;		/* -1: free */
+		uint32_t hash;		/* of the PDU line */
+		int times;
+	} bad[MS_BAD];
+	unsigned bad_next;
 	/* Sending: one message at a time. */
 	int sending;
 	int64_t send_id;
@@ -301,6 +312,7 @@ modem_sess_open(struct modem_sess *s, int64_t now)
 	s->probes = 0;
 	s->npending = 0;	/* re-read after a reopen, dedup downstream */
 	memset(s->tokens, 0, sizeof s->tokens);
+	memset(s->bad, 0, sizeof s->bad);
 	/* A modem left waiting for a PDU after "> " (its previous owner died
 	 * there) takes our commands as PDU text: ESC cancels that (27.005
 	 * §3.5.1). */
@@ -531,6 +543,52 @@ ms_got_deliver(struct modem_sess *s, const struct sms_pdu *p, int slot,
 		ms_concat_flush(s, c, 0);
 }
 
+/*
+ * A stored SMS whose PDU would not decode: counted while the same line is
+ * read at its slot; the MS_UNREADABLE-th time it goes to the owner as
+ * unreadable and is deleted (kept, such SMS would fill the SIM and stop
+ * all receiving). Another line at the slot starts the count again.
+ */
+static void
+ms_unreadable(struct modem_sess *s, const char *line, size_t len, int slot)
+{
+	uint32_t h = fnv1a32(FNV1A32_INIT, line, len);
+	struct modem_event *e;
+	struct ms_bad *b = NULL;
+	char cmd[32];
+	int i;
+
+	if (ms_slot_pending(s, slot))
+		return;
+	for (i = 0; i < MS_BAD; i++)
+		if (s->bad[i].times > 0 && s->bad[i].slot == slot)
+			b = &s->bad[i];
+	if (b == NULL) {
+		b = &s->bad[s->bad_next++ % MS_BAD];
+		b->times = 0;
+	}
+	if (b->times == 0 || b->slot != slot || b->hash != h) {
+		b->slot = slot;
+		b->hash = h;
+		b->times = 0;
+	}
+	if (++b->times < MS_UNREADABLE)
+		return;
+	snprintf(cmd, sizeof cmd, "AT+CMGD=%d", slot);
+	if ((e = ms_event(s, MODEM_EV_UNREADABLE)) == NULL ||
+	    ms_queue(s, CMD_CMGD, cmd, slot, 0) != 0) {
+		if (e != NULL)
+			s->evlen--;	/* not deleted: not reported either */
+		b->times--;
+		return;
+	}
+	snprintf(e->text, sizeof e->text, "%.*s", (int)len, line);
+	e->code = slot;
+	b->times = 0;
+	if (s->npending < sizeof s->pending / sizeof s->pending[0])
+		s->pending[s->npending++] = slot;	/* until deleted */
+}
+
 /* A PDU line: what it is depends on what announced it. */
 static void
 ms_pdu_line(struct modem_sess *s, const char *line, size_t len, int64_t now)
@@ -542,8 +600,11 @@ ms_pdu_line(struct modem_sess *s, const char *line, size_t len, int64_t now)
 	s->expect = PDU_NONE;
 	if (p == NULL)
 		return;
-	if (sms_pdu_decode(line, len, p) != 0)
-		goto out;	/* garbage: ignored, slot left alone */
+	if (sms_pdu_decode(line, len, p) != 0) {
+		if (ctx == PDU_LIST && slot >= 0)
+			ms_unreadable(s, line, len, slot);
+		goto out;
+	}
 	if (p->type == SMS_PDU_STATUS_REPORT) {
 		if (!(s->later_mr[(p->mr & 0xff) / 8] & (1u << (p->mr % 8))) &&
 		    (e = ms_event(s, MODEM_EV_DLR)) != NULL) {

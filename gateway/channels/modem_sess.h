@@ -47,7 +47,11 @@ enum modem_ev_kind {
 	MODEM_EV_SENT,		/* msg_id accepted: mr */
 	MODEM_EV_SEND_FAILED,	/* msg_id: code, permanent */
 	MODEM_EV_DLR,		/* mr: status (23.040 TP-ST) */
-	MODEM_EV_REOPEN		/* close the device and open it again */
+	MODEM_EV_REOPEN,	/* close the device and open it again */
+	/* An SMS that cannot be decoded, read the same three times in a
+	 * row: text its PDU (hex), code its slot. It is deleted, so that
+	 * such SMS do not fill the SIM; the owner keeps the PDU (the log). */
+	MODEM_EV_UNREADABLE
 };
 
 struct modem_event {
