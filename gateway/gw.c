@@ -20,14 +20,33 @@
 #include "store/store.h"
 #include "templates/render.h"
 
+/* Whether a stored message is the whole a partial one is the rest of. */
+struct gw_rest {
+	const struct modem_event *e;
+	int64_t id;
+};
+
+static int
+gw_rest_cb(void *arg, int64_t id, const char *pid, const char *text)
+{
+	struct gw_rest *r = arg;
+
+	if (!modem_sess_rest_of(r->e, pid, text))
+		return 0;
+	r->id = id;
+	return 1;
+}
+
 /* A modem's inbound message: into the pipeline like any other. 0 once
  * committed (or refused for good), so that the modem deletes it. */
 static int
 gw_modem_inbound(void *arg, const char *channel, const struct modem_event *e)
 {
 	struct gw *g = arg;
-	char from[PHONE_MAX];
+	char from[PHONE_MAX], prefix[MODEM_ADDR_MAX + 2];
+	struct gw_rest rest = { e, 0 };
 	struct pipeline_in in;
+	enum store_rc rc;
 	int64_t id;
 
 	if (phone_normalize(e->from, from, sizeof from) != 0) {
@@ -36,10 +55,24 @@ gw_modem_inbound(void *arg, const char *channel, const struct modem_event *e)
 		    channel);
 		return 0;
 	}
-	if (e->partial)
+	if (e->partial) {
+		/* Parts of a whole already applied, left on the SIM by a
+		 * crash or a reset between its deletes: deleted, not applied
+		 * again. Among the sender's latest long SMS on this modem. */
+		snprintf(prefix, sizeof prefix, "%s/", e->from);
+		if ((rc = store_inbound_each_pid(g->store, channel, prefix, 64,
+		    gw_rest_cb, &rest)) == STORE_ERR)
+			return -1;
+		if (rc == STORE_DUP) {
+			log_info("modem %s: parts left on the SIM of message "
+			    "%lld, applied before; deleted", channel,
+			    (long long)rest.id);
+			return 0;
+		}
 		log_warnx("modem %s: a multipart message from %s came "
 		    "incomplete; processed with the parts received", channel,
 		    e->provider_id);
+	}
 	in = (struct pipeline_in){ channel, e->provider_id, from, NULL, e->text,
 	    strlen(e->text), NULL, 0 };
 	return pipeline_inbound(g->pipeline, &in, &id) == PIPELINE_FAILED ?

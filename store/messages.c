@@ -72,6 +72,45 @@ store_inbound_find(struct store *s, const char *channel,
 }
 
 enum store_rc
+store_inbound_each_pid(struct store *s, const char *channel,
+    const char *prefix, int max, int (*fn)(void *, int64_t, const char *,
+    const char *), void *arg)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_INBOUND_BY_PID_PREFIX);
+	size_t n = strlen(prefix);
+	char *end;
+	int r;
+
+	/* Everything that begins with prefix sorts below prefix with its
+	 * last byte one higher (no prefix: all of them). */
+	if (n == 0 || (unsigned char)prefix[n - 1] == 0xff)
+		return STORE_ERR;
+	if ((end = strdup(prefix)) == NULL)
+		return STORE_ERR;
+	end[n - 1]++;
+	sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, prefix, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, end, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, max);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *pid = (const char *)sqlite3_column_text(st, 1);
+		const char *text = (const char *)sqlite3_column_text(st, 2);
+
+		if (fn(arg, sqlite3_column_int64(st, 0), pid ? pid : "",
+		    text ? text : "") != 0) {
+			sqlite3_reset(st);
+			free(end);
+			return STORE_DUP;
+		}
+	}
+	free(end);
+	if (r != SQLITE_DONE)
+		return store_fail(s, st, r);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
 store_outbound_enqueue(struct store *s, const struct store_outbound *m,
     int64_t *id)
 {

@@ -437,6 +437,13 @@ enum store_rc store_inbound_recent(struct store *, const char *channel,
  * none. */
 enum store_rc store_inbound_find(struct store *, const char *channel,
     const char *provider_id, int64_t *id);
+/* The inbound on channel whose provider id begins with prefix, the
+ * highest id first (a modem's: the latest sent), at most max: fn(arg, id, provider id, text) each, until it
+ * returns non-zero. STORE_OK (STORE_DUP when fn stopped it), or
+ * STORE_ERR. */
+enum store_rc store_inbound_each_pid(struct store *, const char *channel,
+    const char *prefix, int max, int (*fn)(void *, int64_t, const char *,
+    const char *), void *arg);
 /*
  * STORE_DUP if the webhook signature sig, signed at ts, was seen (a
  * replay), else STORE_OK. Looks, never remembers. Keyed by (ts, sig):

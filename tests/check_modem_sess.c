@@ -99,20 +99,27 @@ init_ok(void)
 	init_answer(1);
 }
 
+/* A new session as the fixture makes it (a restarted daemon's). */
 static void
-setup(void)
+setup_again(void)
 {
 	struct modem_sess_cfg cfg;
 
-	vectors = json_load_file(tu_src("tests/data/sms-pdu-vectors.json"), 0,
-	    NULL);
-	ck_assert_ptr_nonnull(vectors);
 	memset(&cfg, 0, sizeof cfg);
 	snprintf(cfg.pin, sizeof cfg.pin, "1234");
 	cfg.concat_timeout = 300;
-	now = 1000;
 	s = modem_sess_new(&cfg);
 	ck_assert_ptr_nonnull(s);
+}
+
+static void
+setup(void)
+{
+	vectors = json_load_file(tu_src("tests/data/sms-pdu-vectors.json"), 0,
+	    NULL);
+	ck_assert_ptr_nonnull(vectors);
+	now = 1000;
+	setup_again();
 }
 
 static void
@@ -561,6 +568,59 @@ START_TEST(test_unreadable_sms_not_kept_for_ever)
 }
 END_TEST
 
+/*
+ * Half a long SMS still on the SIM after its whole was committed (the
+ * deletes of its parts cut short by a crash or a reset) comes out after
+ * the concatenation timeout as a partial message: it is told to be the
+ * rest of that whole (same sender, reference and count, sent within the
+ * window, its text inside the whole's), so the owner deletes it rather
+ * than apply it a second time. (Found by a review.)
+ */
+START_TEST(test_partial_rest_of_a_whole)
+{
+	char h1[512], h2[512], list[2048] = "", whole[96];
+	struct modem_event e;
+
+	init_ok();
+	mk_deliver(h1, 11, 2, 1, "ABS 20240001 3 ", 0);
+	mk_deliver(h2, 11, 2, 2, "illness", 2);
+	listed_at(1, h1);
+	ck_assert_int_eq(modem_sess_event(s, &e), 0);
+	list_one(list, sizeof list, 2, h2);
+	list_one(list, sizeof list, 1, h1);
+	feed("\r\n+CMTI: \"SM\",2\r\n");
+	written();
+	strcat(list, "\r\nOK\r\n");
+	feed(list);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_str_eq(e.text, "ABS 20240001 3 illness");
+	snprintf(whole, sizeof whole, "%s", e.provider_id);
+	/* Committed; the daemon dies before slot 1 is deleted: its part
+	 * alone, after a restart, times out. */
+	modem_sess_free(s);
+	setup_again();
+	init_ok();
+	listed_at(1, h2);
+	now += 300;
+	modem_sess_tick(s, now);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_int_eq(e.partial, 1);
+	ck_assert(modem_sess_rest_of(&e, whole, "ABS 20240001 3 illness"));
+	/* Not the rest of another sender's, another reference's, another
+	 * text's, or of one sent long before. */
+	ck_assert(!modem_sess_rest_of(&e, "+8613800138001/1729497600/11/2",
+	    "ABS 20240001 3 illness"));
+	ck_assert(!modem_sess_rest_of(&e, "+8613800138000/1729497600/12/2",
+	    "ABS 20240001 3 illness"));
+	ck_assert(!modem_sess_rest_of(&e, whole, "ABS 20240001 3 sick"));
+	ck_assert(!modem_sess_rest_of(&e, "+8613800138000/1729490000/11/2",
+	    "ABS 20240001 3 illness"));
+	/* A partial's id is no whole's. */
+	ck_assert(!modem_sess_rest_of(&e, e.provider_id,
+	    "ABS 20240001 3 illness"));
+}
+END_TEST
+
 START_TEST(test_send_with_prompt_and_urc_inside)
 {
 	struct modem_event e;
@@ -989,6 +1049,7 @@ main(void)
 	tcase_add_test(tc, test_send_needs_the_prompt);
 	tcase_add_test(tc, test_urc_between_header_and_pdu);
 	tcase_add_test(tc, test_unreadable_sms_not_kept_for_ever);
+	tcase_add_test(tc, test_partial_rest_of_a_whole);
 	tcase_add_test(tc, test_send_with_prompt_and_urc_inside);
 	tcase_add_test(tc, test_send_multipart);
 	tcase_add_test(tc, test_send_resumes_at_failed_part);

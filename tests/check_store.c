@@ -1871,6 +1871,60 @@ START_TEST(test_migrate_v16_indexes)
 }
 END_TEST
 
+/* A sender's ids on a modem, the highest first: what begins with the
+ * prefix, on that channel only, and the walk stops when asked. */
+struct pid_seen {
+	char pids[8][64];
+	int n, stop_at;
+};
+
+static int
+pid_seen_cb(void *arg, int64_t id, const char *pid, const char *text)
+{
+	struct pid_seen *w = arg;
+
+	(void)id;
+	ck_assert_str_eq(text, "t");
+	snprintf(w->pids[w->n++], sizeof w->pids[0], "%s", pid);
+	return w->n == w->stop_at;
+}
+
+START_TEST(test_inbound_by_id_prefix)
+{
+	static const char *const ids[][2] = {
+		{ "m1", "+86138/100/1/2" }, { "m1", "+861380/100/1/2" },
+		{ "m1", "+86139/100/1/2" }, { "m2", "+86138/300/1/2" },
+		{ "m1", "+86138/200/5/2/p1" }, { "m1", NULL },
+	};
+	struct pid_seen w = { .stop_at = 0 };
+	int64_t id;
+	size_t i;
+
+	for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		struct store_inbound in = { ids[i][0], ids[i][1],
+		    "+8613800000001", NULL, "t", 100 + (int64_t)i };
+
+		ck_assert_int_eq(store_inbound_record(st, &in, &id), STORE_OK);
+	}
+	ck_assert_int_eq(store_inbound_each_pid(st, "m1", "+86138/", 10,
+	    pid_seen_cb, &w), STORE_OK);
+	ck_assert_int_eq(w.n, 2);
+	ck_assert_str_eq(w.pids[0], "+86138/200/5/2/p1");
+	ck_assert_str_eq(w.pids[1], "+86138/100/1/2");
+	memset(&w, 0, sizeof w);
+	w.stop_at = 1;
+	ck_assert_int_eq(store_inbound_each_pid(st, "m1", "+86138/", 10,
+	    pid_seen_cb, &w), STORE_DUP);
+	ck_assert_int_eq(w.n, 1);
+	memset(&w, 0, sizeof w);
+	ck_assert_int_eq(store_inbound_each_pid(st, "m1", "+86138/", 1,
+	    pid_seen_cb, &w), STORE_OK);
+	ck_assert_int_eq(w.n, 1);
+	ck_assert_int_eq(store_inbound_each_pid(st, "m1", "", 1,
+	    pid_seen_cb, &w), STORE_ERR);
+}
+END_TEST
+
 /*
  * A read-only store (baoxuectl's cases and report): it reads what the
  * daemon committed, and never creates, migrates or writes a database,
@@ -2353,6 +2407,7 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_schema);
+	tcase_add_test(tc, test_inbound_by_id_prefix);
 	tcase_add_test(tc, test_readonly_reads_beside_a_writer);
 	tcase_add_test(tc, test_readonly_creates_nothing);
 	tcase_add_test(tc, test_readonly_only_ours);

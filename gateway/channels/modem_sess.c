@@ -965,6 +965,66 @@ modem_sess_inbound_failed(struct modem_sess *s, int token)
 	t->used = 0;
 }
 
+/* A long SMS's id (ms_concat_flush): sender, time, reference, count,
+ * and for a partial one the parts it holds. 0, or -1 when it is not. */
+static int
+ms_pid_parse(const char *pid, char *from, size_t fromsz, long long *scts,
+    unsigned *ref, unsigned *total, int *partial)
+{
+	const char *slash = strchr(pid, '/');
+	unsigned have;
+	int n = 0;
+
+	if (slash == NULL || (size_t)(slash - pid) >= fromsz)
+		return -1;
+	snprintf(from, fromsz, "%.*s", (int)(slash - pid), pid);
+	if (sscanf(slash, "/%lld/%u/%u%n", scts, ref, total, &n) == 3 &&
+	    slash[n] == '\0') {
+		*partial = 0;
+		return 0;
+	}
+	n = 0;
+	if (sscanf(slash, "/%lld/%u/%u/p%x%n", scts, ref, total, &have,
+	    &n) == 4 && slash[n] == '\0') {
+		*partial = 1;
+		return 0;
+	}
+	return -1;
+}
+
+int
+modem_sess_rest_of(const struct modem_event *ev, const char *whole_pid,
+    const char *whole_text)
+{
+	static const char gap[] = "…";	/* a part that did not come */
+	char f1[MODEM_ADDR_MAX], f2[MODEM_ADDR_MAX];
+	long long t1, t2;
+	unsigned r1, r2, n1, n2;
+	int p1, p2;
+	const char *seg, *next;
+
+	if (!ev->partial || ms_pid_parse(ev->provider_id, f1, sizeof f1, &t1,
+	    &r1, &n1, &p1) != 0 || !p1 || ms_pid_parse(whole_pid, f2,
+	    sizeof f2, &t2, &r2, &n2, &p2) != 0 || p2 || strcmp(f1, f2) != 0 ||
+	    r1 != r2 || n1 != n2 || t1 - t2 > MODEM_REST_WINDOW ||
+	    t2 - t1 > MODEM_REST_WINDOW)
+		return 0;
+	/* Each part it holds, between the gaps, is in the whole's text. */
+	for (seg = ev->text; *seg; seg = next) {
+		char part[MODEM_TEXT_MAX];
+		const char *end = strstr(seg, gap);
+		size_t len = end ? (size_t)(end - seg) : strlen(seg);
+
+		next = end ? end + sizeof gap - 1 : seg + len;
+		if (len == 0)
+			continue;
+		snprintf(part, sizeof part, "%.*s", (int)len, seg);
+		if (strstr(whole_text, part) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
 size_t
 modem_sess_output(struct modem_sess *s, const uint8_t **out)
 {

@@ -102,6 +102,18 @@ void modem_sess_inbound_done(struct modem_sess *, int token, int64_t now);
  * the next listing. */
 void modem_sess_inbound_failed(struct modem_sess *, int token);
 
+/*
+ * Whether a partial message (ev, concatenation timed out) is the rest of
+ * a whole one stored before under whole_pid with whole_text: the same
+ * sender, reference and count, sent within MODEM_REST_WINDOW seconds of
+ * it, and each part it holds inside the whole's text. Parts left on the
+ * SIM when the whole's deletes were cut short (a crash, a reset) come out
+ * so, and must not be applied a second time. Pure.
+ */
+#define MODEM_REST_WINDOW 600
+int modem_sess_rest_of(const struct modem_event *ev, const char *whole_pid,
+    const char *whole_text);
+
 size_t modem_sess_output(struct modem_sess *, const uint8_t **);
 void modem_sess_consumed(struct modem_sess *, size_t);
 /* 1 with *ev filled, 0 when there are no more. */

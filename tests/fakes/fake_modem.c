@@ -9,6 +9,7 @@
  *   unplug           close the pty (the device vanishes), open a new one
  *   keep / delete    answer AT+CMGD with OK but delete nothing (as if
  *                    the daemon died before it could) / delete again
+ *   keep-after N     delete N more, then keep
  * The device path the daemon opens is a symlink (argv[1]) that always
  * points at the current pty. Everything received and done is logged to
  * argv[3] ("CMD ...", "SENT HEX", "DEL n"). SIM state: argv[2]/sim.
@@ -29,7 +30,7 @@
 #define SLOTS 32
 
 static char *sim[SLOTS];
-static int master = -1, slavefd = -1, muted, keep, mr;
+static int master = -1, slavefd = -1, muted, keep, mr, keep_after = -1;
 static const char *linkpath, *ctlpath, *logpath;
 
 static void
@@ -150,6 +151,8 @@ command(char *cmd, int *cmgs)
 			free(sim[n]);
 			sim[n] = NULL;
 			logf_("DEL %s%d", "", n);
+			if (keep_after > 0 && --keep_after == 0)
+				keep = 1;
 		}
 		say("\r\nOK\r\n");
 	} else if (!strncmp(cmd, "AT", 2)) {
@@ -201,6 +204,10 @@ control(long *done)
 			keep = 1;	/* say OK to AT+CMGD, delete nothing */
 		else if (!strcmp(line, "delete"))
 			keep = 0;
+		else if (!strncmp(line, "keep-after ", 11)) {
+			keep_after = atoi(line + 11);
+			keep = keep_after == 0;
+		}
 	}
 	*done = n;
 	fclose(f);

@@ -310,6 +310,58 @@ START_TEST(test_crash_between_read_and_delete)
 }
 END_TEST
 
+/*
+ * A long SMS committed, then the daemon killed after the delete of two
+ * of its three parts: at restart the third alone is read, and after the
+ * concatenation timeout it is found to be the rest of the message
+ * applied before: deleted, not applied a second time as a message of
+ * its own. (Found by a review.)
+ */
+START_TEST(test_crash_between_the_parts_deletes)
+{
+	char cmd[1100], extra[1400];
+
+	snprintf(extra, sizeof extra, "[channel.modem]\ntype = modem\n"
+	    "device = %s\nconcat_timeout = 10\n", link_);
+	write_conf_at("manual", "2026-09-01T09:00:00+08:00", extra);
+	start_daemon_configured();
+	import_teacher();
+	until("SELECT count(*) FROM people WHERE phone = '+8613900000011'", 1);
+	order("keep-after 2");
+	snprintf(cmd, sizeof cmd, "store %s",
+	    vector("8-bit reference 0x42, part 1/3"));
+	order(cmd);
+	snprintf(cmd, sizeof cmd, "store %s",
+	    vector("8-bit reference 0x42, part 2/3"));
+	order(cmd);
+	snprintf(cmd, sizeof cmd, "store %s",
+	    vector("8-bit reference 0x42, part 3/3"));
+	order(cmd);
+	until("SELECT count(*) FROM cases", 1);
+	for (int i = 0; i < 1500 && log_count("CMD AT+CMGD=") < 3; i++)
+		usleep(10000);
+	ck_assert_int_eq(log_count("DEL "), 2);
+	kill(daemon_p.pid, SIGKILL);
+	waitpid(daemon_p.pid, NULL, 0);
+	daemon_p.pid = 0;
+	order("delete");
+	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
+	    10000) == 0);
+	/* Ten seconds for the part's siblings, then its delete. */
+	for (int i = 0; i < 3000 && log_count("DEL ") < 3; i++)
+		usleep(10000);
+	{
+		char *dl = tu_read(logpath);
+
+		ck_assert_msg(log_count("DEL ") == 3 && strstr(dl,
+		    "applied before; deleted") != NULL, "daemon log:\n%s", dl);
+		free(dl);
+	}
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 1);
+}
+END_TEST
+
 START_TEST(test_unplug_and_replug)
 {
 	char cmd[1100];
@@ -341,6 +393,7 @@ main(void)
 	tcase_add_test(tc, test_stored_while_down);
 	tcase_add_test(tc, test_full_sim_at_start);
 	tcase_add_test(tc, test_crash_between_read_and_delete);
+	tcase_add_test(tc, test_crash_between_the_parts_deletes);
 	tcase_add_test(tc, test_unplug_and_replug);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
