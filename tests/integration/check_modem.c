@@ -268,6 +268,18 @@ START_TEST(test_full_sim_at_start)
 }
 END_TEST
 
+/* The daemon killed (-9), the modem deleting again, the daemon back. */
+static void
+crash_and_restart(void)
+{
+	kill(daemon_p.pid, SIGKILL);
+	waitpid(daemon_p.pid, NULL, 0);
+	daemon_p.pid = 0;
+	order("delete");
+	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
+	    10000) == 0);
+}
+
 START_TEST(test_crash_between_read_and_delete)
 {
 	char cmd[1100];
@@ -286,14 +298,9 @@ START_TEST(test_crash_between_read_and_delete)
 	for (int i = 0; i < 1500 && log_count("CMD AT+CMGD=") < 1; i++)
 		usleep(10000);
 	ck_assert_int_ge(log_count("CMD AT+CMGD="), 1);
-	/* ... because it is killed. */
-	kill(daemon_p.pid, SIGKILL);
-	waitpid(daemon_p.pid, NULL, 0);
-	daemon_p.pid = 0;
-	order("delete");
-	/* At restart it reads the message again: a duplicate, deleted now. */
-	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
-	    10000) == 0);
+	/* ... because it is killed. At restart it reads the message again:
+	 * a duplicate, deleted now. */
+	crash_and_restart();
 	for (int i = 0; i < 1500 && log_count("DEL ") < 1; i++)
 		usleep(10000);
 	{
@@ -341,12 +348,7 @@ START_TEST(test_crash_between_the_parts_deletes)
 	for (int i = 0; i < 1500 && log_count("CMD AT+CMGD=") < 3; i++)
 		usleep(10000);
 	ck_assert_int_eq(log_count("DEL "), 2);
-	kill(daemon_p.pid, SIGKILL);
-	waitpid(daemon_p.pid, NULL, 0);
-	daemon_p.pid = 0;
-	order("delete");
-	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
-	    10000) == 0);
+	crash_and_restart();
 	/* Ten seconds for the part's siblings, then its delete. */
 	for (int i = 0; i < 3000 && log_count("DEL ") < 3; i++)
 		usleep(10000);
