@@ -13,6 +13,12 @@
 #include <time.h>
 
 #include "gateway/channels/modem_sess.h"
+
+/* Texts are cut to max_segments SMS before any channel is chosen: a modem
+ * must be able to send the longest. */
+#define CONFIG_MAX_SEGMENTS 10
+_Static_assert(CONFIG_MAX_SEGMENTS <= MODEM_MAX_PARTS,
+    "a modem sends at most MODEM_MAX_PARTS parts");
 #include "gateway/log.h"
 #include "gateway/timefmt.h"
 #include "parsers/utf8.h"
@@ -552,8 +558,8 @@ config_handler(void *user, const char *section, const char *key,
 			return config_int(c, section, key, val, 60, 30 * 86400,
 			    &c->cfg->max_age);
 		if (!strcmp(key, "max_segments"))
-			return config_int(c, section, key, val, 1, 10,
-			    &c->cfg->max_segments);
+			return config_int(c, section, key, val, 1,
+			    CONFIG_MAX_SEGMENTS, &c->cfg->max_segments);
 		return config_fail(c, section, key, "%sunknown key", "");
 	}
 	if (!strncmp(section, "channel.", 8))
@@ -653,14 +659,6 @@ config_finish(struct config_ctx *c)
 			return snprintf(c->err, c->errsz, "%s:%d: "
 			    "[channel.%s] device: required for type = modem",
 			    cfg->file, ch->line, ch->name), -1;
-		/* Texts are cut to max_segments SMS before any channel is
-		 * chosen; a modem sends at most MODEM_MAX_PARTS of them. */
-		if (ch->type == CHAN_TYPE_MODEM &&
-		    cfg->max_segments > MODEM_MAX_PARTS)
-			return snprintf(c->err, c->errsz, "%s:%d: "
-			    "[channel.%s]: a modem sends at most %d parts, but "
-			    "[sender] max_segments is %d", cfg->file, ch->line,
-			    ch->name, MODEM_MAX_PARTS, cfg->max_segments), -1;
 		if (ch->baud == 0)
 			ch->baud = 115200;
 		if (ch->type == CHAN_TYPE_HTTP && ch->url[0] == '\0')

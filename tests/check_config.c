@@ -269,9 +269,8 @@ static const struct bad_case bad_cases[] = {
 	    { ":5:", "max_body", "100000" } },
 	{ DAEMON "[inbound.http]\ntoken = t\nmax_body = 4k\n" CHAN,
 	    { ":5:", "max_body", "4k" } },
-	{ DAEMON "[inbound.http]\ntoken = t\n[sender]\nmax_segments = 10\n"
-	    "[channel.m]\ntype = modem\ndevice = /dev/ttyUSB0\n",
-	    { "[channel.m]", "at most 8 parts", "max_segments is 10" } },
+	{ DAEMON "[inbound.http]\ntoken = t\n[sender]\nmax_segments = 11\n"
+	    CHAN, { "[sender] max_segments", "from 1 to 10" } },
 	{ DAEMON "[inbound.http]\ntoken = t\nussd_timeout = 5\n" CHAN,
 	    { ":5:", "ussd_timeout", "10 to 3600" } },
 	{ DAEMON "[inbound.http]\ntoken = t\nussd_sessions = 0\n" CHAN,

@@ -621,6 +621,44 @@ START_TEST(test_partial_rest_of_a_whole)
 }
 END_TEST
 
+/*
+ * A long note of ten SMS (a phone that allows it): joined like any other.
+ * Past eight parts each used to be taken for a message of its own, and
+ * ten fragments were applied (ten "not understood" replies).
+ */
+START_TEST(test_ten_parts_joined)
+{
+	char pdu[512], list[8192] = "", want[256] = "", txt[16];
+	struct modem_event e;
+	int i;
+
+	init_ok();
+	feed("\r\n+CMTI: \"SM\",10\r\n");
+	ck_assert_str_eq(written(), "AT+CMGL=4\r");
+	for (i = 10; i >= 1; i--) {
+		snprintf(txt, sizeof txt, "part%02d ", i);
+		mk_deliver(pdu, 77, 10, (unsigned)i, txt, i);
+		list_one(list, sizeof list, i, pdu);
+	}
+	strcat(list, "\r\nOK\r\n");
+	feed(list);
+	for (i = 1; i <= 10; i++) {
+		snprintf(txt, sizeof txt, "part%02d ", i);
+		strcat(want, txt);
+	}
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_str_eq(e.text, want);
+	ck_assert_int_eq(e.partial, 0);
+	ck_assert_int_eq(modem_sess_event(s, &e), 0);
+	modem_sess_inbound_done(s, e.token, now);
+	for (i = 0; i < 10; i++) {
+		ck_assert_msg(!strncmp(written(), "AT+CMGD=", 8), "%s", out);
+		feed("\r\nOK\r\n");
+	}
+	ck_assert_str_eq(written(), "");
+}
+END_TEST
+
 START_TEST(test_send_with_prompt_and_urc_inside)
 {
 	struct modem_event e;
@@ -1050,6 +1088,7 @@ main(void)
 	tcase_add_test(tc, test_urc_between_header_and_pdu);
 	tcase_add_test(tc, test_unreadable_sms_not_kept_for_ever);
 	tcase_add_test(tc, test_partial_rest_of_a_whole);
+	tcase_add_test(tc, test_ten_parts_joined);
 	tcase_add_test(tc, test_send_with_prompt_and_urc_inside);
 	tcase_add_test(tc, test_send_multipart);
 	tcase_add_test(tc, test_send_resumes_at_failed_part);

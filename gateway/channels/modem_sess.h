@@ -20,8 +20,10 @@
 #ifndef BX_MODEM_SESS_H
 #define BX_MODEM_SESS_H
 
-/* Parts of one long SMS the modem sends or reassembles. */
-#define MODEM_MAX_PARTS 8
+/* Parts of one long SMS the modem sends or reassembles: phones that let a
+ * note run past eight SMS exist, and past this each part would be taken
+ * for a message of its own. */
+#define MODEM_MAX_PARTS 16
 /* Events kept between two modem_sess_event() drains: feed at most a few
  * hundred bytes between drains (a full queue drops SENT and DLR events;
  * an inbound message stays on the SIM and is offered again). */
@@ -32,7 +34,8 @@
 
 #define MODEM_TEXT_MAX 4096
 #define MODEM_ADDR_MAX 24
-#define MODEM_MAX_SLOTS 16
+/* SIM slots of one message: its parts, and the network's duplicates. */
+#define MODEM_MAX_SLOTS (2 * MODEM_MAX_PARTS)
 
 enum modem_state {
 	MODEM_CLOSED,		/* no device */
