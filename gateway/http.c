@@ -143,7 +143,8 @@ http_form_new(void)
 /*
  * Whether the Content-Type ct names the media type type (lower case):
  * compared whole and in any case, parameters after ';' aside
- * (RFC 9110 §8.3.1). A type ending in "+json" is JSON too.
+ * (RFC 9110 §8.3.1). text/json and a type ending in "+json" are JSON
+ * too.
  */
 static int
 http_media_is(const char *ct, const char *type)
@@ -156,8 +157,9 @@ http_media_is(const char *ct, const char *type)
 		n++;
 	if (n == tl && strncasecmp(ct, type, n) == 0)
 		return 1;
-	return !strcmp(type, "application/json") && n > 5 &&
-	    strncasecmp(ct + n - 5, "+json", 5) == 0;
+	return !strcmp(type, "application/json") && ((n == 9 &&
+	    strncasecmp(ct, "text/json", 9) == 0) || (n > 5 &&
+	    strncasecmp(ct + n - 5, "+json", 5) == 0));
 }
 
 /* A form decoded from a request: only text may hold a NUL byte (UCS-2);
@@ -378,9 +380,11 @@ http_text(struct http *h, struct evhttp_request *req, const struct form *f,
 	const char *charset = form_get(f, "charset", NULL);
 	size_t vlen, outlen;
 	const char *v = form_get(f, "text", &vlen);
+	/* UTF-16 without a byte order mark is big-endian (RFC 2781). */
 	int utf16 = charset ? !strcasecmp(charset, "UTF-16BE") ||
-	    !strcasecmp(charset, "UCS-2") : coding && !strcmp(coding, "2") &&
-	    v && !utf8_valid_text(v, vlen);
+	    !strcasecmp(charset, "UTF-16") || !strcasecmp(charset, "UCS-2") ||
+	    !strcasecmp(charset, "ISO-10646-UCS-2") : coding &&
+	    !strcmp(coding, "2") && v && !utf8_valid_text(v, vlen);
 
 	*bad = 0;
 	if (v && utf16) {

@@ -18,6 +18,8 @@ static struct modem_sess *s;
 static int64_t now;
 static char out[16384];
 static json_t *vectors;
+/* What init's AT+CMGL=4 lists before its OK (init_answer), if not NULL. */
+static const char *init_listing;
 
 static const char *
 vec(const char *desc_part)
@@ -85,6 +87,8 @@ init_answer(int opened)
 	feed(answers[0][1]);
 	for (i = 1; i < sizeof answers / sizeof answers[0]; i++) {
 		ck_assert_str_eq(written(), answers[i][0]);
+		if (init_listing && !strcmp(answers[i][0], "AT+CMGL=4\r"))
+			feed(init_listing);
 		feed(answers[i][1]);
 	}
 	ck_assert_int_eq(modem_sess_state(s), MODEM_READY);
@@ -659,6 +663,120 @@ START_TEST(test_ten_parts_joined)
 }
 END_TEST
 
+/* Nine unreadable SMS at once (more than the session had room to
+ * count): each is given up on after its three readings. None ever was.
+ * (Found by a review.) */
+START_TEST(test_many_unreadable_sms)
+{
+	char bad[512], list[8192];
+	struct modem_event e;
+	int round, slot, n = 0;
+
+	init_ok();
+	mk_deliver(bad, 0, 0, 0, "hello", 0);
+	bad[strlen(bad) - 1] = '\0';
+	for (round = 0; round < 3; round++) {
+		feed("\r\n+CMTI: \"SM\",1\r\n");
+		ck_assert_str_eq(written(), "AT+CMGL=4\r");
+		list[0] = '\0';
+		for (slot = 1; slot <= 9; slot++)
+			list_one(list, sizeof list, slot, bad);
+		strcat(list, "\r\nOK\r\n");
+		feed(list);
+	}
+	while (modem_sess_event(s, &e))
+		n += e.kind == MODEM_EV_UNREADABLE;
+	ck_assert_int_eq(n, 9);
+}
+END_TEST
+
+/* A modem that keeps talking after the probe's answer (a status line
+ * each second): init starts all the same, 10 s on at most. It waited
+ * for 2 s of quiet that never came. (Found by a review.) */
+START_TEST(test_quiet_line_waited_for_at_most_10_s)
+{
+	int i;
+
+	init_ok();
+	now += 60;
+	modem_sess_tick(s, now);
+	written();			/* AT+CSQ, no answer */
+	now += 10;
+	modem_sess_tick(s, now);
+	ck_assert_str_eq(written(), "AT\r");
+	feed("\r\nOK\r\n");
+	for (i = 0; i < 9; i++) {
+		now += 1;
+		modem_sess_tick(s, now);
+		feed("\r\n+CSQ: 18,99\r\n");
+		ck_assert_str_eq(written(), "");
+	}
+	now += 1;
+	modem_sess_tick(s, now);
+	ck_assert_int_eq(modem_sess_state(s), MODEM_INIT);
+	ck_assert_str_eq(written(), "\x1b" "AT\r");
+}
+END_TEST
+
+/* The SIM stops answering ready while a delete waits (the queue then
+ * goes): the slot is read again later, and deleted, not skipped until
+ * the device is reopened. (Found by a review.) */
+START_TEST(test_delete_dropped_slot_read_again)
+{
+	char a[512], list[2048] = "";
+	struct modem_event e;
+
+	mk_deliver(a, 0, 0, 0, "message A", 0);
+	list_one(list, sizeof list, 5, a);
+	open_until_cpin();
+	feed("\r\n+CPIN: NOT READY\r\n\r\nOK\r\n");
+	ck_assert_int_eq(modem_sess_state(s), MODEM_PIN_NEEDED);
+	/* A listing still runs, and hands A out, shortly before the SIM is
+	 * polled again. */
+	now += 55;
+	modem_sess_tick(s, now);
+	feed("\r\n+CMTI: \"SM\",5\r\n");
+	ck_assert_str_eq(written(), "AT+CMGL=4\r");
+	feed(list);
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	now += 5;
+	modem_sess_tick(s, now);		/* the SIM polled ... */
+	modem_sess_inbound_done(s, e.token, now);	/* ... then A's delete */
+	feed("\r\nOK\r\n");
+	ck_assert_str_eq(written(), "AT+CPIN?\r");
+	feed("\r\n+CPIN: NOT READY\r\n\r\nOK\r\n");	/* the delete goes */
+	ck_assert_str_eq(written(), "");
+	/* The SIM back: init, whose listing shows slot 5 again. */
+	now += 60;
+	modem_sess_tick(s, now);
+	ck_assert_str_eq(written(), "AT+CPIN?\r");
+	feed("\r\n+CPIN: READY\r\n\r\nOK\r\n");
+	init_listing = list;
+	init_answer(0);
+	init_listing = NULL;
+	ck_assert_int_eq(modem_sess_event(s, &e), 1);
+	ck_assert_str_eq(e.text, "message A");
+}
+END_TEST
+
+/* A SIM check answered with an error (10: no SIM; 14: SIM busy, as
+ * many modems say while it starts): waited for, as "NOT READY" is; it
+ * went on to ready. (Found by a review.) */
+START_TEST(test_sim_check_error_waits)
+{
+	open_until_cpin();
+	feed("\r\n+CME ERROR: 14\r\n");
+	ck_assert_int_eq(modem_sess_state(s), MODEM_PIN_NEEDED);
+	ck_assert(!modem_sess_ready(s));
+	ck_assert_str_eq(written(), "");
+	now += 60;
+	modem_sess_tick(s, now);
+	ck_assert_str_eq(written(), "AT+CPIN?\r");
+	feed("\r\n+CME ERROR: 10\r\n");
+	ck_assert_int_eq(modem_sess_state(s), MODEM_PIN_NEEDED);
+}
+END_TEST
+
 START_TEST(test_send_with_prompt_and_urc_inside)
 {
 	struct modem_event e;
@@ -1089,6 +1207,10 @@ main(void)
 	tcase_add_test(tc, test_unreadable_sms_not_kept_for_ever);
 	tcase_add_test(tc, test_partial_rest_of_a_whole);
 	tcase_add_test(tc, test_ten_parts_joined);
+	tcase_add_test(tc, test_many_unreadable_sms);
+	tcase_add_test(tc, test_quiet_line_waited_for_at_most_10_s);
+	tcase_add_test(tc, test_delete_dropped_slot_read_again);
+	tcase_add_test(tc, test_sim_check_error_waits);
 	tcase_add_test(tc, test_send_with_prompt_and_urc_inside);
 	tcase_add_test(tc, test_send_multipart);
 	tcase_add_test(tc, test_send_resumes_at_failed_part);

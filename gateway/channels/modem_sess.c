@@ -23,10 +23,11 @@
  * be on its way, and taken for the next command's it would put every
  * answer one command behind. */
 #define MS_QUIET 2
+#define MS_QUIET_MAX 10		/* a modem that never stops talking */
 /* Slots whose SMS would not decode, and how often in a row: a PDU garbled
  * on the serial line once is read again; one read the same MS_UNREADABLE
  * times cannot be. */
-#define MS_BAD 8
+#define MS_BAD 32
 #define MS_UNREADABLE 3
 
 enum ms_cmd {
@@ -87,6 +88,7 @@ struct modem_sess {
 	int64_t deadline;
 	int probes;
 	int64_t quiet_until;		/* probe answered: 0, or init then */
+	int64_t quiet_max;		/* ... at the latest */
 	/* Reading. */
 	char line[MS_LINE_MAX];
 	size_t linelen;
@@ -258,6 +260,27 @@ ms_push_front(struct modem_sess *s, enum ms_cmd kind, const char *text)
 	snprintf(c->text, sizeof c->text, "%s", text);
 	c->kind = kind;
 	c->init = 1;
+}
+
+static void ms_unpend(struct modem_sess *, int);
+
+/* The queue goes (a reset, a SIM gone): its deletes with it, and their
+ * slots are no longer handed out, so a later listing reads them again
+ * (the store knows them) rather than skip them for good. */
+static void
+ms_drop_queue(struct modem_sess *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->qlen; i++) {
+		const struct ms_command *c = &s->q[(s->qhead + i) % MS_QUEUE];
+
+		if (c->kind == CMD_CMGD)
+			ms_unpend(s, c->slot);
+	}
+	if (s->busy && s->cur.kind == CMD_CMGD)
+		ms_unpend(s, s->cur.slot);
+	s->qhead = s->qlen = 0;
 }
 
 static void
@@ -563,6 +586,9 @@ ms_unreadable(struct modem_sess *s, const char *line, size_t len, int slot)
 	for (i = 0; i < MS_BAD; i++)
 		if (s->bad[i].times > 0 && s->bad[i].slot == slot)
 			b = &s->bad[i];
+	for (i = 0; b == NULL && i < MS_BAD; i++)
+		if (s->bad[i].times == 0)
+			b = &s->bad[i];
 	if (b == NULL) {
 		b = &s->bad[s->bad_next++ % MS_BAD];
 		b->times = 0;
@@ -637,6 +663,14 @@ ms_complete(struct modem_sess *s, const struct at_line *l, int64_t now)
 
 	s->busy = 0;
 	s->probes = 0;
+	/* No SIM (10), a SIM failure (13), a SIM busy starting (14): as
+	 * "+CPIN: NOT READY", nothing works yet; wait, poll. */
+	if (s->cur.kind == CMD_CPIN && l->kind == AT_CME_ERROR &&
+	    (l->code == 10 || l->code == 13 || l->code == 14)) {
+		s->state = MODEM_PIN_NEEDED;
+		ms_drop_queue(s);
+		return;
+	}
 	switch (s->cur.kind) {
 	case CMD_CMGS:
 		if (l->kind != AT_OK) {
@@ -676,6 +710,7 @@ ms_complete(struct modem_sess *s, const struct at_line *l, int64_t now)
 		/* The modem answers again: start over with init, once the
 		 * line is quiet (modem_sess_tick). */
 		s->quiet_until = now + MS_QUIET;
+		s->quiet_max = now + MS_QUIET_MAX;
 		return;
 	case CMD_CMGD:
 		/* Deleted, or it stays and a listing reads it again. */
@@ -777,7 +812,7 @@ ms_line(struct modem_sess *s, const char *line, size_t len, int64_t now)
 			} else {
 				/* Nothing works without it: wait, poll. */
 				s->state = MODEM_PIN_NEEDED;
-				s->qhead = s->qlen = 0;
+				ms_drop_queue(s);
 			}
 		}
 		break;
@@ -805,7 +840,8 @@ modem_sess_feed(struct modem_sess *s, const uint8_t *buf, size_t len,
 	if (s->state == MODEM_CLOSED)
 		return 0;
 	if (s->quiet_until && len > 0)
-		s->quiet_until = now + MS_QUIET;
+		s->quiet_until = now + MS_QUIET < s->quiet_max ?
+		    now + MS_QUIET : s->quiet_max;
 	for (i = 0; i < len; i++) {
 		char c = (char)buf[i];
 
@@ -847,6 +883,7 @@ modem_sess_tick(struct modem_sess *s, int64_t now)
 		 * a poll: that one is failed too (to be tried again), or it
 		 * would never be reported and the modem never ready again. */
 		ms_send_failed(s, -1, 0);
+		ms_drop_queue(s);	/* busy: the one in flight too */
 		s->busy = 0;
 		if (s->cur.kind == CMD_PROBE && ++s->probes >= MS_PROBES) {
 			ms_event(s, MODEM_EV_REOPEN);
@@ -854,7 +891,6 @@ modem_sess_tick(struct modem_sess *s, int64_t now)
 			return 0;
 		}
 		s->state = MODEM_RESET;
-		s->qhead = s->qlen = 0;
 		s->expect = PDU_NONE;
 		ms_queue(s, CMD_PROBE, "AT", -1, 0);
 	}

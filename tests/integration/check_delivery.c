@@ -427,6 +427,11 @@ START_TEST(test_delivery_reports)
 	    "Application/JSON; charset=utf-8", &r);
 	ck_assert_int_eq(r.code, 200);
 	ck_assert_int_eq(rows("SELECT count(*) FROM dlr_pending"), pending + 1);
+	http(NULL, "/sms/dlr?channel=prov&token=" TOKEN,
+	    "[{\"message_id\":\"P10\",\"status\":\"DELIVRD\"}]", NULL,
+	    "text/json", &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM dlr_pending"), pending + 2);
 	{
 		char big[12000];
 
@@ -533,12 +538,23 @@ START_TEST(test_dedup_and_ucs2)
 	post("/sms/inbound", "from=13800000001&charset=ucs-2&token=" TOKEN
 	    "&text=%4F%60%59", &r);
 	ck_assert_int_eq(r.code, 400);
-	/* Said to be UTF-8 (Kannel's mo-recode), it is taken as it is. */
-	post("/sms/inbound", "from=13800000001&coding=2&charset=UTF-8"
-	    "&token=" TOKEN "&text=%E5%A5%BD", &r);
+	/* UTF-16 without a byte order mark is big-endian (RFC 2781). */
+	post("/sms/inbound", "from=13800000001&coding=2&charset=UTF-16"
+	    "&token=" TOKEN "&text=%59%7D", &r);
 	ck_assert_int_eq(r.code, 200);
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE text = "
 	    "'好'"), 1);
+	post("/sms/inbound", "from=13800000001&charset=ISO-10646-UCS-2"
+	    "&token=" TOKEN "&text=%4F%60", &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE text = "
+	    "'你'"), 1);
+	/* Said to be UTF-8 (Kannel's mo-recode), it is taken as it is. */
+	post("/sms/inbound", "from=13800000001&coding=2&charset=UTF-8"
+	    "&token=" TOKEN "&text=%E5%AD%A6", &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE text = "
+	    "'学'"), 1);
 }
 END_TEST
 
