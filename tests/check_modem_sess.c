@@ -497,6 +497,16 @@ START_TEST(test_send_needs_the_prompt)
 	ck_assert_int_eq(e.kind, MODEM_EV_SEND_FAILED);
 	ck_assert_int_eq(e.msg_id, 42);
 	ck_assert_int_eq(e.permanent, 0);
+	/* Out of step: ESC (should the prompt come yet), then the probe and
+	 * the quiet line, as after a timeout, before anything else. */
+	ck_assert_str_eq(written(), "\x1b" "AT\r");
+	ck_assert_int_eq(modem_sess_state(s), MODEM_RESET);
+	feed("\r\n> ");			/* the prompt, late */
+	feed("\r\nOK\r\n");			/* the ESC's, or the probe's */
+	ck_assert_str_eq(written(), "");
+	now += 2;
+	modem_sess_tick(s, now);
+	ck_assert_str_eq(written(), "\x1b" "AT\r");	/* init again */
 }
 END_TEST
 

@@ -283,6 +283,21 @@ ms_drop_queue(struct modem_sess *s)
 	s->qhead = s->qlen = 0;
 }
 
+/*
+ * No answer, or one out of step: what was queued goes (with the command
+ * in flight), and the modem is probed with AT; answered, init starts
+ * again once the line is quiet (ms_complete, modem_sess_tick).
+ */
+static void
+ms_resync(struct modem_sess *s)
+{
+	ms_drop_queue(s);
+	s->busy = 0;
+	s->state = MODEM_RESET;
+	s->expect = PDU_NONE;
+	ms_queue(s, CMD_PROBE, "AT", -1, 0);
+}
+
 static void
 ms_start_next(struct modem_sess *s, int64_t now)
 {
@@ -681,10 +696,12 @@ ms_complete(struct modem_sess *s, const struct at_line *l, int64_t now)
 		if (!s->prompted) {
 			/* An answer out of step (a late one after a timeout):
 			 * the PDU was never written. ESC, should the prompt
-			 * come yet, so that the next command is no PDU. */
+			 * come yet, so that the next command is no PDU; then
+			 * in step again, as after a timeout. */
 			ms_write(s, "\x1b", 1);
 			ms_send_failed(s, -1, 0);
-			break;
+			ms_resync(s);
+			return;
 		}
 		if (s->part == 0) {
 			s->first_mr = s->mr;
@@ -883,16 +900,12 @@ modem_sess_tick(struct modem_sess *s, int64_t now)
 		 * a poll: that one is failed too (to be tried again), or it
 		 * would never be reported and the modem never ready again. */
 		ms_send_failed(s, -1, 0);
-		ms_drop_queue(s);	/* busy: the one in flight too */
-		s->busy = 0;
 		if (s->cur.kind == CMD_PROBE && ++s->probes >= MS_PROBES) {
 			ms_event(s, MODEM_EV_REOPEN);
 			modem_sess_closed(s, now);
 			return 0;
 		}
-		s->state = MODEM_RESET;
-		s->expect = PDU_NONE;
-		ms_queue(s, CMD_PROBE, "AT", -1, 0);
+		ms_resync(s);
 	}
 	for (i = 0; i < MS_CONCAT; i++)
 		if (s->concat[i].used && now - s->concat[i].first_at >=
