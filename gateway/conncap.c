@@ -30,6 +30,7 @@
 struct conncap_conn {
 	ino_t ino;
 	int64_t since;		/* monotonic ms; 0: not seen yet */
+	int busy;		/* its request is with the loop */
 };
 
 struct conncap {
@@ -92,11 +93,16 @@ conncap_watch(struct conncap *c, int fd, int64_t now, int evict)
 	if (e == NULL || fstat(fd, &sb) != 0)
 		return 0;
 	if (e->since == 0 || e->ino != sb.st_ino) {
+		/* The descriptor of a connection gone, used again. */
+		if (e->since != 0)
+			e->busy = 0;
 		e->ino = sb.st_ino;
 		e->since = now;
 		return 0;
 	}
-	if (!evict || c->slow_s <= 0 || now - e->since <
+	/* Waiting for its answer (a commit slow to reach the disk) is not
+	 * being slow: shut down, its message stored, its 200 would be lost. */
+	if (e->busy || !evict || c->slow_s <= 0 || now - e->since <
 	    (int64_t)c->slow_s * 1000)
 		return 0;
 	e->since = now;
@@ -289,9 +295,23 @@ conncap_served(struct conncap *c, int fd)
 {
 	struct conncap_conn *e;
 
+	if (c->slow_s <= 0 || (e = conncap_conn(c, fd)) == NULL)
+		return;
+	e->busy = 1;
 	/* Not yet seen by a count: its time starts there. */
-	if (c->slow_s > 0 && (e = conncap_conn(c, fd)) != NULL &&
-	    e->since != 0)
+	if (e->since != 0)
+		e->since = conncap_now();
+}
+
+void
+conncap_answered(struct conncap *c, int fd)
+{
+	struct conncap_conn *e;
+
+	if (c->slow_s <= 0 || (e = conncap_conn(c, fd)) == NULL)
+		return;
+	e->busy = 0;
+	if (e->since != 0)
 		e->since = conncap_now();
 }
 

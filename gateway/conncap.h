@@ -42,8 +42,11 @@ void conncap_stop(struct conncap *);
  * count).
  */
 void conncap_set_slow(struct conncap *, int slow_s);
-/* A whole request came on the connection of descriptor fd. */
+/* A whole request came on the connection of descriptor fd: it is with
+ * the loop, and the connection is not slow, until conncap_answered. */
 void conncap_served(struct conncap *, int fd);
+/* Its answer is being written: the connection's time starts again. */
+void conncap_answered(struct conncap *, int fd);
 /* Connections open now (counted, or as counted less than 100 ms ago),
  * and the cap. */
 int conncap_open(struct conncap *);

@@ -99,6 +99,27 @@ hf_take(struct httpfront *f, struct hf_queue *q, int *stop)
 	return all;
 }
 
+/* The descriptor of req's connection, or -1. */
+static int
+hf_fd(struct evhttp_request *req)
+{
+	struct evhttp_connection *ec = evhttp_request_get_connection(req);
+	struct bufferevent *bev = ec ? evhttp_connection_get_bufferevent(ec) :
+	    NULL;
+
+	return bev ? bufferevent_getfd(bev) : -1;
+}
+
+/* On the front's thread: req's answer is about to be written. */
+static void
+hf_answered(struct httpfront *f, struct evhttp_request *req)
+{
+	int fd = hf_fd(req);
+
+	if (fd >= 0)
+		conncap_answered(f->cap, fd);
+}
+
 /* On the front's thread: a complete request, to the loop. */
 void
 httpfront_request_cb(struct evhttp_request *req, void *arg)
@@ -111,13 +132,10 @@ httpfront_request_cb(struct evhttp_request *req, void *arg)
 	it->req = req;
 	it->connections = -1;
 	if (f->cap) {
-		struct evhttp_connection *ec = evhttp_request_get_connection(
-		    req);
-		struct bufferevent *bev = ec ?
-		    evhttp_connection_get_bufferevent(ec) : NULL;
+		int fd = hf_fd(req);
 
-		if (bev)
-			conncap_served(f->cap, bufferevent_getfd(bev));
+		if (fd >= 0)
+			conncap_served(f->cap, fd);
 		if (f->count_path && path && !strcmp(path, f->count_path))
 			it->connections = conncap_open(f->cap);
 	}
@@ -186,6 +204,8 @@ hf_out_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	for (it = hf_take(f, &f->out, &stop); it; it = next) {
 		next = it->next;
+		if (f->cap)
+			hf_answered(f, it->req);
 		/* A request whose client went is freed by this. */
 		if (it->body) {
 			evhttp_send_reply(it->req, it->code, it->reason,

@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <check.h>
+#include <errno.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <netinet/in.h>
@@ -212,6 +213,73 @@ START_TEST(test_shown_count_kept_briefly)
 }
 END_TEST
 
+/* Accepted connections kept open, each told to the cap. */
+static struct conncap *kept_cap;
+static int kept[4], nkept;
+
+static void
+keep_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int len, void *arg)
+{
+	(void)l;
+	(void)sa;
+	(void)len;
+	(void)arg;
+	if (nkept < 4)
+		kept[nkept++] = fd;
+	conncap_accepted(kept_cap);
+}
+
+/*
+ * At the cap, a connection that brought nothing for slow_timeout is shut
+ * down; one whose request is with the loop (its commit slow to reach the
+ * disk) is not, or its message would be stored and its 200 never sent.
+ * It was, slow_timeout after its request came. (Found by a review.)
+ */
+START_TEST(test_slow_spares_a_request_in_flight)
+{
+	struct event_base *base = event_base_new();
+	struct evconnlistener *lev;
+	int l, port, cl[2], i, saved;
+	char *dir = tu_tmpdir(), path[1100], b;
+
+	snprintf(path, sizeof path, "%s/log", dir);
+	l = tcp_listener(&port);
+	ck_assert_int_eq(evutil_make_socket_nonblocking(l), 0);
+	ck_assert_ptr_nonnull(lev = evconnlistener_new(base, keep_cb, NULL,
+	    LEV_OPT_CLOSE_ON_FREE, -1, l));
+	ck_assert_ptr_nonnull(kept_cap = conncap_new(base, lev, port, 2));
+	conncap_set_slow(kept_cap, 1);
+	saved = tu_stderr_to(path);
+	nkept = 0;
+	for (i = 0; i < 2; i++)
+		cl[i] = tu_connect(port);
+	for (i = 0; i < 500 && nkept < 2; i++)
+		run_for(base, 10);
+	ck_assert_int_eq(nkept, 2);
+	/* The first brings a whole request: with the loop until answered. */
+	conncap_served(kept_cap, kept[0]);
+	run_for(base, 1600);
+	/* The second, which brought nothing, was shut down; not the first. */
+	ck_assert_int_eq(recv(cl[1], &b, 1, MSG_DONTWAIT), 0);
+	ck_assert_int_eq(recv(cl[0], &b, 1, MSG_DONTWAIT), -1);
+	ck_assert_int_eq(errno, EAGAIN);
+	/* Answered, its time starts again: slow in its turn, it goes. */
+	conncap_answered(kept_cap, kept[0]);
+	run_for(base, 1600);
+	ck_assert_int_eq(recv(cl[0], &b, 1, MSG_DONTWAIT), 0);
+	tu_stderr_back(saved);
+	for (i = 0; i < 2; i++) {
+		close(cl[i]);
+		close(kept[i]);
+	}
+	conncap_free(kept_cap);
+	evconnlistener_free(lev);
+	event_base_free(base);
+	tu_rmdir(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -222,6 +290,7 @@ main(void)
 	tcase_add_test(tc, test_count_reset_connections);
 	tcase_add_test(tc, test_accept_failure_rests);
 	tcase_add_test(tc, test_shown_count_kept_briefly);
+	tcase_add_test(tc, test_slow_spares_a_request_in_flight);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
