@@ -861,6 +861,63 @@ START_TEST(test_digest_failure_retried_later)
 }
 END_TEST
 
+/*
+ * The written notice not served by its task's deadline: that task missed
+ * it, and the case climbs as every other missed task does (DOMAIN: tasks
+ * that miss their deadline are escalated one level up; every step has a
+ * deadline). It sat at level 3 for ever. (Found by a review.)
+ */
+START_TEST(test_notice_not_served_climbs)
+{
+	sms(HT, "ABS 20240102 3");
+	at(10 * D);
+	ck_assert_int_eq(level(), 3);
+	at(13 * D - 1);
+	ck_assert_int_eq(level(), 3);
+	at(13 * D);
+	ck_assert_int_eq(level(), 4);
+	ck_assert_int_eq(sent("escalation", COUNTY, "升至4级"), 1);
+	ck_assert_int_eq(rows("SELECT notice_at IS NULL FROM cases"), 1);
+}
+END_TEST
+
+/*
+ * At level 3 a pause (a visit's 返) or a hold (外) gives way to the written
+ * notice's deadline, and does not stand for it: the notice served on day
+ * 11 gives the family until day 26, a 返 on day 12 does not end that on
+ * day 15; a DROP on a hold before the notice is due does not send the
+ * case to the county either. Both did. (Found by a review.)
+ */
+START_TEST(test_level_3_pause_keeps_the_notice_deadline)
+{
+	sms(HT, "ABS 20240102 3");
+	at(11 * D);
+	sms(OFFICIAL, "NOTICE 20240102");
+	at(12 * D);
+	sms(OFFICIAL, "VIS 20240102 返");
+	at(15 * D);
+	ck_assert_int_eq(level(), 3);
+	ck_assert_int_eq(rows("SELECT next_at - 1788224400 FROM cases"),
+	    26 * D);
+	at(26 * D);
+	ck_assert_int_eq(level(), 4);
+}
+END_TEST
+
+START_TEST(test_level_3_hold_refuted_keeps_the_notice_deadline)
+{
+	sms(HT, "ABS 20240102 3");
+	at(10 * D);
+	sms(OFFICIAL, "VIS 20240102 外");
+	sms(HT, "DROP 20240102");
+	ck_assert_int_eq(level(), 3);
+	ck_assert_int_eq(rows("SELECT next_at - 1788224400 FROM cases"),
+	    13 * D);
+	at(13 * D);
+	ck_assert_int_eq(level(), 4);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -870,6 +927,9 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_walk_to_level_4);
+	tcase_add_test(tc, test_notice_not_served_climbs);
+	tcase_add_test(tc, test_level_3_pause_keeps_the_notice_deadline);
+	tcase_add_test(tc, test_level_3_hold_refuted_keeps_the_notice_deadline);
 	tcase_add_loop_test(tc, test_ret_stops_each_level, 0, 4);
 	tcase_add_test(tc, test_return_pause);
 	tcase_add_test(tc, test_refusal_climbs_at_once);

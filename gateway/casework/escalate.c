@@ -133,8 +133,13 @@ cw_next_at(struct casework *cw, const struct store_case *cs,
 		return ladder_after(l, cs->level_at, nx->enter_days,
 		    cw_pct(cw, v));
 	case LADDER_ENTER_NOTICE:
-		return cs->notice_at ? ladder_after(l, cs->notice_at,
-		    nx->enter_days, 100) : 0;
+		/* Served: the days it gave the family. Not yet: its task's
+		 * deadline, which missed climbs as any task's does. */
+		if (cs->notice_at)
+			return ladder_after(l, cs->notice_at, nx->enter_days,
+			    100);
+		return task_due ? task_due : ladder_after(l, cs->level_at,
+		    l->lv[k - 1].deadline_days, cw_pct(cw, v));
 	default:
 		return 0;
 	}
@@ -325,6 +330,36 @@ cw_remind(struct casework *cw, struct cw_msg *m, int64_t task_id, int64_t at)
 	return 0;
 }
 
+/*
+ * A pause (返, 病) ran out, or a hold (外, 转) was refuted, at t: the case
+ * climbs, unless the next level waits for the written notice. That
+ * notice's deadline (the days it gave the family, or its task's) stands,
+ * and a pause or a hold does not stand for it: the case waits for it, and
+ * climbs at once only if it passed meanwhile.
+ */
+static int
+cw_resume(struct casework *cw, struct cw_msg *m, struct store_case *cs,
+    int64_t t)
+{
+	const struct ladder *l = cw->ladder;
+	struct store_student s;
+	struct cw_view v;
+	int64_t next;
+
+	cs->hold[0] = '\0';
+	if (cs->level >= l->nlevels ||
+	    l->lv[cs->level].enter != LADDER_ENTER_NOTICE)
+		return cw_climb(cw, m, cs, t);
+	if (store_student_get_id(cw->store, cs->student_id, &s) != STORE_OK ||
+	    cw_view(cw, &s, &v) != 0)
+		return -1;
+	next = cw_next_at(cw, cs, &v, cs->level, cw_open_task_due(cw, cs));
+	if (next <= t)
+		return cw_climb(cw, m, cs, t);
+	cs->next_at = next;
+	return store_case_update(cw->store, cs) == STORE_OK ? 0 : -1;
+}
+
 int
 casework_due(struct casework *cw, const struct store_due *d, int64_t now)
 {
@@ -340,8 +375,10 @@ casework_due(struct casework *cw, const struct store_due *d, int64_t now)
 		return -1;
 	if (strcmp(cs.status, "open") != 0 || cs.next_at != d->at)
 		return -1;	/* cannot happen: d was read from this row */
-	/* A pause for 返 or 病 that ran out without RET: climb. */
-	cs.hold[0] = '\0';
+	/* A pause for 返 or 病 that ran out without RET, or the level's
+	 * deadline: climb. */
+	if (cs.hold[0])
+		return cw_resume(cw, &m, &cs, d->at);
 	return cw_climb(cw, &m, &cs, d->at);
 }
 
@@ -374,8 +411,7 @@ cw_ladder_refute(struct casework *cw, struct cw_msg *m, struct store_case *cs)
 {
 	if (strcmp(cs->hold, "whereabouts") != 0)
 		return 0;
-	cs->hold[0] = '\0';
-	return cw_climb(cw, m, cs, m->now);
+	return cw_resume(cw, m, cs, m->now);
 }
 
 /* Completes the case's open tasks of the given kinds; returns how many. */
