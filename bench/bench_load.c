@@ -712,13 +712,14 @@ struct counts {
 
 /*
  * Who is told of a case in the roster above (README, "Cases and the dual
- * line"): the principal, the village head of the household village and the
- * township official, each a person of their own; the head teacher is the
- * reporter, and the roster has no inspector.  At the opening the village
- * head's SMS is the level-1 task (one SMS a person, whatever roles), the
- * others get a notice; RET tells all of them again.
+ * line"): the principal, the village head of the household village, the
+ * township official and the county's bureau, each a person of their own;
+ * the head teacher is the reporter, and the roster has no inspector.  At
+ * the opening the village head's SMS is the level-1 task (one SMS a
+ * person, whatever roles), the others get a notice; RET tells all of them
+ * again.
  */
-#define TOLD 3
+#define TOLD 4
 
 static long
 count(sqlite3 *h, const char *sql)

@@ -27,6 +27,7 @@
 #define VHEAD1 "+8613800000004"	/* village_head V01 */
 #define VHEAD2 "+8613800000014"	/* village_head V02 */
 #define OFFICIAL "+8613800000006"	/* township_official T01 */
+#define BUREAU "+8613800000008"	/* bureau C01 */
 #define HT_S02 "+8613800000021"	/* head_teacher K0701 (S02) */
 #define TEACHER "+8613800000112"	/* teacher S01, no class of its own */
 
@@ -174,9 +175,11 @@ START_TEST(test_dual_line_notices)
 	const char *t;
 
 	sms(HT, "ABS 20240101 3");
-	/* The reporter is the head teacher: a confirmation, not a notice. */
+	/* The reporter is the head teacher: a confirmation, not a notice.
+	 * The county education bureau is told at once as well (DOMAIN rule
+	 * 1; it was first told at level 3, found by a review). */
 	ck_assert_str_eq(notified(0, "%立案#1%"),
-	    PRINCIPAL "," INSPECTOR "," VHEAD1 "," OFFICIAL);
+	    PRINCIPAL "," INSPECTOR "," VHEAD1 "," OFFICIAL "," BUREAU);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
 	    "'reply'"), 1);
 	t = last_to(VHEAD1);
@@ -187,8 +190,8 @@ START_TEST(test_dual_line_notices)
 	/* A principal reporting: the head teacher is told, the principal
 	 * is not told twice. */
 	sms(PRINCIPAL, "ABS 20240102 2");
-	ck_assert_str_eq(notified(5, "%立案#2%"),
-	    HT "," INSPECTOR "," OFFICIAL "," VHEAD2);
+	ck_assert_str_eq(notified(6, "%立案#2%"),
+	    HT "," INSPECTOR "," OFFICIAL "," BUREAU "," VHEAD2);
 }
 END_TEST
 
@@ -256,7 +259,7 @@ START_TEST(test_ret_strikes_off_and_tells_the_same_people)
 	/* Everyone told of the opening (and the reporter), but not the one
 	 * who struck it off. */
 	ck_assert_str_eq(notified(before, "%销号#1%"),
-	    HT "," INSPECTOR "," VHEAD1 "," OFFICIAL);
+	    HT "," INSPECTOR "," VHEAD1 "," OFFICIAL "," BUREAU);
 	ck_assert_ptr_nonnull(strstr(last_to(PRINCIPAL), "已销号#1"));
 	ck_assert_ptr_nonnull(strstr(last_to(PRINCIPAL), "离校7天"));
 	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE case_id = 1 "
@@ -280,7 +283,7 @@ START_TEST(test_ret_tells_the_reporter)
 	before = rows("SELECT max(id) FROM outbound");
 	sms(PRINCIPAL, "RET 20240101");
 	ck_assert_str_eq(notified(before, "%销号#1%"),
-	    HT "," INSPECTOR "," VHEAD1 "," OFFICIAL "," TEACHER);
+	    HT "," INSPECTOR "," VHEAD1 "," OFFICIAL "," BUREAU "," TEACHER);
 }
 END_TEST
 

@@ -42,7 +42,9 @@ cw_collect(struct casework *cw, const char *role, const char *place,
 }
 
 /* Both lines of a student: head teacher, principal, inspector of the
- * school; village head of the household village, township office. */
+ * school; village head of the household village, township office; and
+ * the county education bureau, which the 48-hour rule says is told at
+ * once (DOMAIN rule 1). */
 static int
 cw_dual_line(struct casework *cw, const struct store_student *s,
     const struct cw_view *v, char (*list)[STORE_PHONE_MAX], size_t *n)
@@ -52,8 +54,8 @@ cw_dual_line(struct casework *cw, const struct store_student *s,
 	    cw_collect(cw, "principal", v->school_code, list, n) ||
 	    cw_collect(cw, "inspector", v->school_code, list, n) ||
 	    cw_collect(cw, "village_head", s->village, list, n) ||
-	    cw_collect(cw, "township_official", v->township_code, list, n) ?
-	    -1 : 0;
+	    cw_collect(cw, "township_official", v->township_code, list, n) ||
+	    cw_collect(cw, "bureau", v->county_code, list, n) ? -1 : 0;
 }
 
 /* The placeholders every case text may use. */

@@ -63,10 +63,10 @@ START_TEST(test_walk_to_level_4)
 	sms("13800000001", "ABS+20240102+3");
 	ck_assert_str_eq(who("已立案#1", "reply"), HT);
 	ck_assert_str_eq(who("立案#1：", "notice"),
-	    "+8613800000002,+8613800000003,+8613800000006");
+	    "+8613800000002,+8613800000003,+8613800000006,+8613800000008");
 	ck_assert_str_eq(who("任务#1：请于9月4日前家访20240102 李*", "task"),
 	    VHEAD2);
-	ck_assert_int_eq(tu_lines(outbox), 5);
+	ck_assert_int_eq(tu_lines(outbox), 6);
 
 	/* Half the deadline is 21:00: quiet hours hold the reminder until
 	 * 07:30. */
@@ -74,7 +74,7 @@ START_TEST(test_walk_to_level_4)
 	ck_assert_str_eq(who("提醒#1", "reminder"), "");
 	clock_to(47);
 	ck_assert_str_eq(who("提醒#1：请于9月4日前家访", "reminder"), VHEAD2);
-	ck_assert_int_eq(tu_lines(outbox), 6);
+	ck_assert_int_eq(tu_lines(outbox), 7);
 
 	clock_to(72);
 	ck_assert_str_eq(who("联合家访", "task"), cadre);
@@ -163,7 +163,7 @@ START_TEST(test_kill_9_mid_ladder)
 	sms("13800000001", "ABS+20240102+3");
 	clock_to(24);
 	settle();
-	ck_assert_int_eq(tu_lines(outbox), 5);
+	ck_assert_int_eq(tu_lines(outbox), 6);
 	/* Killed without warning in the middle of the ladder. */
 	kill(daemon_p.pid, SIGKILL);
 	waitpid(daemon_p.pid, NULL, 0);
@@ -205,7 +205,7 @@ START_TEST(test_quiet_hours)
 	ck_assert_str_eq(who("已立案#1", "reply"), HT);
 	ck_assert_int_eq(tu_lines(outbox), 1);
 	http(NULL, "/healthz", NULL, NULL, NULL, &r);
-	ck_assert_int_eq(jint(r.body, "queue_depth"), 4);
+	ck_assert_int_eq(jint(r.body, "queue_depth"), 5);
 	clock_to(22);		/* 07:00 */
 	settle();
 	ck_assert_int_eq(tu_lines(outbox), 1);
@@ -213,7 +213,7 @@ START_TEST(test_quiet_hours)
 	    NULL, &r);
 	ck_assert_int_eq(r.code, 200);
 	settle();
-	ck_assert_int_eq(tu_lines(outbox), 5);
+	ck_assert_int_eq(tu_lines(outbox), 6);
 	o = outbox_line(2);
 	ck_assert_str_eq(jstr(o, "at"), "2026-09-02T07:30:00+08:00");
 	json_decref(o);
