@@ -29,6 +29,27 @@ store_absence_add(struct store *s, const struct store_absence *a, int64_t *id)
 }
 
 enum store_rc
+store_absences_recent(struct store *s, int64_t student_id, int64_t since,
+    int64_t *at, int *days, size_t max, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_ABSENCES_RECENT);
+	int r;
+
+	*n = 0;
+	sqlite3_bind_int64(st, 1, student_id);
+	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+		at[*n] = sqlite3_column_int64(st, 0);
+		days[(*n)++] = sqlite3_column_int(st, 1);
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return store_fail(s, st, r);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
 store_case_open(struct store *s, struct store_case *c)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_CASE_OPEN);

@@ -156,6 +156,58 @@ START_TEST(test_threshold_configurable)
 }
 END_TEST
 
+/*
+ * The 48-hour rule met by reports of a day each (a teacher who texts each
+ * morning): absences that follow on add up, and the second day's report
+ * opens the case for two days. They never did: each was compared alone.
+ * (Found by a review against DOMAIN.md.)
+ */
+START_TEST(test_daily_reports_add_up)
+{
+	sms(HT, "ABS 20240102 1");
+	advance(DAY);
+	sms(HT, "ABS 20240102 1");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'open' AND days_absent = 2"), 1);
+	ck_assert_ptr_nonnull(strstr(last_to(HT), "已立案#1"));
+}
+END_TEST
+
+/* Absences with a day at school between them do not; nor one day
+ * reported twice. */
+START_TEST(test_reports_apart_do_not_add_up)
+{
+	sms(HT, "ABS 20240102 1");
+	sms(HT, "ABS 20240102 1");
+	advance(2 * DAY);
+	sms(HT, "ABS 20240102 1");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 3);
+	/* Approved leave between is no absence either. */
+	advance(DAY);
+	sms(HT, "LEAVE 20240102 1");
+	advance(DAY);
+	sms(HT, "ABS 20240102 1");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 0);
+}
+END_TEST
+
+/* With a school calendar, Friday's and Monday's absences follow on. */
+START_TEST(test_daily_reports_over_a_weekend)
+{
+	gwfix_stop(&F);
+	F.cfg.ladder.calendar = 1;
+	F.cfg.ladder.weekends = 1;
+	start(2, 1);
+	advance(3 * DAY);			/* Friday 4 September */
+	sms(HT, "ABS 20240102 1");
+	advance(3 * DAY);			/* Monday */
+	sms(HT, "ABS 20240102 1");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE "
+	    "days_absent = 2"), 1);
+}
+END_TEST
+
 START_TEST(test_update_not_open)
 {
 	sms(HT, "ABS 20240102 2");
@@ -390,6 +442,9 @@ main(void)
 	tcase_add_test(tc, test_threshold_configurable);
 	tcase_add_test(tc, test_update_not_open);
 	tcase_add_test(tc, test_dual_line_notices);
+	tcase_add_test(tc, test_daily_reports_add_up);
+	tcase_add_test(tc, test_reports_apart_do_not_add_up);
+	tcase_add_test(tc, test_daily_reports_over_a_weekend);
 	tcase_add_test(tc, test_one_sms_per_person);
 	tcase_add_test(tc, test_leave);
 	tcase_add_test(tc, test_drop);

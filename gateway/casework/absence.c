@@ -12,6 +12,11 @@
 
 #include "gateway/log.h"
 
+/* Reports looked at for a run of absences, and how far back beyond the
+ * threshold (a long weekend, a holiday week). */
+#define CW_ABSENT_REPORTS 16
+#define CW_ABSENT_SLACK 14
+
 static int
 cw_absence_add(struct casework *cw, struct cw_msg *m, const struct cmd *c,
     const struct store_student *s, const struct store_person *rep,
@@ -50,6 +55,26 @@ cw_absence_reply(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 	return cw_reply(cw, m, k, vars, 5);
 }
 
+/*
+ * The days in a row the student is absent by the reports so far, this
+ * one (just recorded) the latest; -1 on a store error. Reports further
+ * back than the threshold's days (and weekends, holidays) cannot join.
+ */
+static int
+cw_absent_run(struct casework *cw, const struct store_student *s,
+    int64_t now, int threshold)
+{
+	int64_t at[CW_ABSENT_REPORTS];
+	int days[CW_ABSENT_REPORTS];
+	size_t n;
+
+	if (store_absences_recent(cw->store, s->id, now - (int64_t)(threshold +
+	    CW_ABSENT_SLACK) * 86400, at, days, CW_ABSENT_REPORTS, &n) !=
+	    STORE_OK)
+		return -1;
+	return ladder_absent_run(cw->ladder, at, days, n);
+}
+
 int
 cw_abs(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 {
@@ -72,6 +97,15 @@ cw_abs(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	threshold = s.categories[0] ? cw->special_threshold : cw->threshold;
 	if (c->days >= threshold)
 		return cw_case_open(cw, m, c, &s, &v, rep, 0);
+	/* Reports of a day or so each, day after day, meet the rule too. */
+	if ((r = cw_absent_run(cw, &s, m->now, threshold)) < 0)
+		return -1;
+	if (r >= threshold) {
+		struct cmd run = *c;
+
+		run.days = r;
+		return cw_case_open(cw, m, &run, &s, &v, rep, 0);
+	}
 	return cw_absence_reply(cw, m, c, &v, "abs_ok");
 }
 

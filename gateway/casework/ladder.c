@@ -308,6 +308,65 @@ ladder_after(const struct ladder *l, int64_t t, int days, int pct)
 	return t + secs % LADDER_DAY;
 }
 
+/* A time on the first of the days school days that end on t's date. */
+static int64_t
+ladder_span_start(const struct ladder *l, int64_t t, int days)
+{
+	int i;
+
+	for (i = 1; i < days; ) {
+		t -= LADDER_DAY;
+		if (!l->calendar || ladder_is_school_day(l, (time_t)t))
+			i++;
+	}
+	return t;
+}
+
+/* A time on the school day before t's date (a calendar's year at most
+ * back: a calendar with no school at all is no calendar). */
+static int64_t
+ladder_day_before(const struct ladder *l, int64_t t)
+{
+	int i;
+
+	t -= LADDER_DAY;
+	for (i = 0; l->calendar && i < 366 &&
+	    !ladder_is_school_day(l, (time_t)t); i++)
+		t -= LADDER_DAY;
+	return t;
+}
+
+int
+ladder_absent_run(const struct ladder *l, const int64_t *at, const int *days,
+    size_t n)
+{
+	int64_t start, s;
+	int32_t end;
+	size_t i;
+	int run;
+
+	if (n == 0)
+		return 0;
+	start = ladder_span_start(l, at[0], days[0]);
+	for (i = 1; i < n; i++) {
+		if (ladder_ymd((time_t)at[i], NULL) <
+		    ladder_ymd((time_t)ladder_day_before(l, start), NULL))
+			break;
+		s = ladder_span_start(l, at[i], days[i]);
+		if (ladder_ymd((time_t)s, NULL) < ladder_ymd((time_t)start,
+		    NULL))
+			start = s;
+	}
+	/* The school days from start to the latest's date. */
+	end = ladder_ymd((time_t)at[0], NULL);
+	for (run = 1; ladder_ymd((time_t)start, NULL) < end && run < 400; ) {
+		start += LADDER_DAY;
+		if (!l->calendar || ladder_is_school_day(l, (time_t)start))
+			run++;
+	}
+	return run;
+}
+
 int
 ladder_load_calendar(struct ladder *l, const char *path, char *why,
     size_t whysz)
