@@ -69,8 +69,13 @@ mask_phone(const char *p, char *out, size_t outsz)
 void
 mask_student_no(const char *no, char *out, size_t outsz)
 {
+	size_t n = strlen(no);
+
 	if (vocab_student_no_national(no))
 		snprintf(out, outsz, "G**************%s", no + 15);
+	else if (vocab_student_no_id(no))
+		snprintf(out, outsz, "%.*s%s", (int)(n - 4),
+		    "**************", no + n - 4);
 	else
 		snprintf(out, outsz, "%s", no);
 }

@@ -273,6 +273,29 @@ vocab_student_no_national(const char *s)
 }
 
 int
+vocab_student_no_id(const char *s)
+{
+	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10,
+	    5, 8, 4, 2 };
+	size_t i, n = strlen(s);
+	int sum = 0, mm, dd;
+
+	if ((n != 18 && n != 15) || strspn(s, "0123456789") != n)
+		return 0;
+	if (n == 18) {
+		/* GB 11643: the last digit checks the 17 before it (an X,
+		 * for 10, is no 学号's). */
+		for (i = 0; i < 17; i++)
+			sum += (s[i] - '0') * w[i];
+		return "10X98765432"[sum % 11] == s[17];
+	}
+	/* The first generation: YYMMDD after the six of the place. */
+	mm = (s[8] - '0') * 10 + (s[9] - '0');
+	dd = (s[10] - '0') * 10 + (s[11] - '0');
+	return mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31;
+}
+
+int
 vocab_student_no_ok(const char *s)
 {
 	size_t n = strlen(s);

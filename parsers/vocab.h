@@ -56,5 +56,9 @@ size_t vocab_category_sep(const char *p);
  * (upper case), which holds the child's ID-card number. */
 int vocab_student_no_ok(const char *s);
 int vocab_student_no_national(const char *s);
+/* A 学号 that is a 身份证号 (a school that numbers its pupils by their
+ * ID): 18 digits with GB 11643's check digit, or 15 with a month and day
+ * where the first generation had them. */
+int vocab_student_no_id(const char *s);
 
 #endif

@@ -89,6 +89,20 @@ START_TEST(test_student_no)
 	/* A school's own number is no identity number. */
 	mask_student_no("20240101", out, sizeof out);
 	ck_assert_str_eq(out, "20240101");
+	/* A school that took the pupils' 身份证号 for its numbers: 18 digits
+	 * with the ID's check digit, or 15 with a birth date where the old
+	 * ones had it, are hidden as the 学籍号's ID is. They went out whole.
+	 * (Found by a review.) */
+	mask_student_no("510123201301011231", out, sizeof out);
+	ck_assert_str_eq(out, "**************1231");
+	mask_student_no("510123130101123", out, sizeof out);
+	ck_assert_str_eq(out, "***********1123");
+	/* Eighteen digits without the check digit, or fifteen without a
+	 * date: a school's number. */
+	mask_student_no("510123201301011232", out, sizeof out);
+	ck_assert_str_eq(out, "510123201301011232");
+	mask_student_no("510123139901123", out, sizeof out);
+	ck_assert_str_eq(out, "510123139901123");
 }
 END_TEST
 
