@@ -355,6 +355,27 @@ START_TEST(test_school_calendar)
 }
 END_TEST
 
+/*
+ * Half a day left over (a special-need student's halved deadline) is
+ * added as time, and where that lands on a day without school the
+ * deadline moves to the next school day: Thursday 15:00 plus one and a
+ * half school days is Monday 03:00, not Saturday 03:00. (Found by a
+ * review.)
+ */
+START_TEST(test_half_day_lands_on_a_school_day)
+{
+	struct ladder l;
+
+	memset(&l, 0, sizeof l);
+	l.calendar = 1;
+	l.weekends = 1;
+	ck_assert_int_eq(ladder_after(&l, T0 + 2 * D + 6 * H, 3, 50),
+	    T0 + 6 * D - 6 * H);
+	/* Landing on a school day, it stays. */
+	ck_assert_int_eq(ladder_after(&l, T0, 3, 50), T0 + D + 12 * H);
+}
+END_TEST
+
 START_TEST(test_quiet_hours)
 {
 	stop();
@@ -940,6 +961,7 @@ main(void)
 	tcase_add_test(tc, test_special_need_shorter);
 	tcase_add_test(tc, test_catch_up_in_order_once);
 	tcase_add_test(tc, test_school_calendar);
+	tcase_add_test(tc, test_half_day_lands_on_a_school_day);
 	tcase_add_test(tc, test_quiet_hours);
 	tcase_add_test(tc, test_ladder_config);
 	tcase_add_test(tc, test_counting_queries);

@@ -305,7 +305,14 @@ ladder_after(const struct ladder *l, int64_t t, int days, int pct)
 		if (ladder_is_school_day(l, (time_t)t))
 			i++;
 	}
-	return t + secs % LADDER_DAY;
+	if (secs % LADDER_DAY == 0)
+		return t;
+	/* The half day left over lands on a school day too (a year on at
+	 * most: a calendar with no school at all is no calendar). */
+	t += secs % LADDER_DAY;
+	for (i = 0; i < 366 && !ladder_is_school_day(l, (time_t)t); i++)
+		t += LADDER_DAY;
+	return t;
 }
 
 /* A time on the first of the days school days that end on t's date. */
