@@ -208,6 +208,35 @@ START_TEST(test_daily_reports_over_a_weekend)
 }
 END_TEST
 
+/*
+ * The written notice is the township government's of the student's
+ * household village (DOMAIN rules 1 and 5): the office of the township of
+ * the school, when the pupil lives in another, may not record it. It
+ * could, a township's roles covering its schools too. (Found by a
+ * review.)
+ */
+START_TEST(test_notice_by_the_household_township)
+{
+	sqlite3 *h;
+
+	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "INSERT INTO places VALUES('T02', "
+	    "'前河镇', 'township', 'C01'), ('V90', '前河村', 'village', 'T02');"
+	    "INSERT INTO people(phone, name, role, scope) VALUES("
+	    "'+8613800000090', '前河镇干部', 'township_official', 'T02');"
+	    "INSERT INTO students(student_no, name, gender, class, village) "
+	    "VALUES('20249001', '周小兵', 'M', 'K0302', 'V90')", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(h);
+	sms(HT, "ABS 20249001 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 1);
+	sms(OFFICIAL, "NOTICE 20249001");
+	ck_assert_int_eq(rows("SELECT notice_at IS NULL FROM cases"), 1);
+	sms("+8613800000090", "NOTICE 20249001");
+	ck_assert_int_eq(rows("SELECT notice_at IS NOT NULL FROM cases"), 1);
+}
+END_TEST
+
 START_TEST(test_update_not_open)
 {
 	sms(HT, "ABS 20240102 2");
@@ -445,6 +474,7 @@ main(void)
 	tcase_add_test(tc, test_daily_reports_add_up);
 	tcase_add_test(tc, test_reports_apart_do_not_add_up);
 	tcase_add_test(tc, test_daily_reports_over_a_weekend);
+	tcase_add_test(tc, test_notice_by_the_household_township);
 	tcase_add_test(tc, test_one_sms_per_person);
 	tcase_add_test(tc, test_leave);
 	tcase_add_test(tc, test_drop);

@@ -45,10 +45,10 @@ cw_role_may(const char *role, enum cmd_kind k)
 	}
 }
 
-/* Does role row p cover student s? 1, 0, or -1 on error. */
+/* Does role row p cover student s for command k? 1, 0, or -1 on error. */
 static int
 cw_covers(struct casework *cw, const struct store_person *p,
-    const struct store_student *s)
+    const struct store_student *s, enum cmd_kind k)
 {
 	struct store_place cls;
 	const char *scope = p->scope;
@@ -64,7 +64,9 @@ cw_covers(struct casework *cw, const struct store_person *p,
 	}
 	if (vocab_role_line(r) == VOCAB_SCHOOL_LINE && kind == VOCAB_SCHOOL)
 		rc = store_place_within(cw->store, s->class_code, scope);
-	else if (kind == VOCAB_VILLAGE)
+	else if (kind == VOCAB_VILLAGE || k == CMD_NOTICE)
+		/* The written notice is the household village's township
+		 * government's (DOMAIN rules 1, 5), not the school's. */
 		rc = store_place_within(cw->store, s->village, scope);
 	else {
 		rc = store_place_within(cw->store, s->village, scope);
@@ -98,7 +100,7 @@ cw_authorize(struct casework *cw, struct cw_msg *m, enum cmd_kind k,
 		if (!cw_role_may(m->roles[i].role, k))
 			continue;
 		any = 1;
-		if ((r = cw_covers(cw, &m->roles[i], s)) < 0)
+		if ((r = cw_covers(cw, &m->roles[i], s, k)) < 0)
 			return CW_AUTH_ERR;
 		if (r) {
 			*actor = &m->roles[i];
