@@ -30,7 +30,8 @@
 struct conncap_conn {
 	ino_t ino;
 	int64_t since;		/* monotonic ms; 0: not seen yet */
-	int busy;		/* its request is with the loop */
+	int busy;		/* its request is with the loop ... */
+	ino_t busy_ino;		/* ... on this socket, not a later one */
 };
 
 struct conncap {
@@ -93,16 +94,14 @@ conncap_watch(struct conncap *c, int fd, int64_t now, int evict)
 	if (e == NULL || fstat(fd, &sb) != 0)
 		return 0;
 	if (e->since == 0 || e->ino != sb.st_ino) {
-		/* The descriptor of a connection gone, used again. */
-		if (e->since != 0)
-			e->busy = 0;
 		e->ino = sb.st_ino;
 		e->since = now;
 		return 0;
 	}
 	/* Waiting for its answer (a commit slow to reach the disk) is not
 	 * being slow: shut down, its message stored, its 200 would be lost. */
-	if (e->busy || !evict || c->slow_s <= 0 || now - e->since <
+	if ((e->busy && e->busy_ino == sb.st_ino) || !evict ||
+	    c->slow_s <= 0 || now - e->since <
 	    (int64_t)c->slow_s * 1000)
 		return 0;
 	e->since = now;
@@ -294,10 +293,15 @@ void
 conncap_served(struct conncap *c, int fd)
 {
 	struct conncap_conn *e;
+	struct stat sb;
 
-	if (c->slow_s <= 0 || (e = conncap_conn(c, fd)) == NULL)
+	if (c->slow_s <= 0 || (e = conncap_conn(c, fd)) == NULL ||
+	    fstat(fd, &sb) != 0)
 		return;
+	/* Its socket's: a connection gone before its answer leaves the
+	 * number to another, which is not in flight. */
 	e->busy = 1;
+	e->busy_ino = sb.st_ino;
 	/* Not yet seen by a count: its time starts there. */
 	if (e->since != 0)
 		e->since = conncap_now();

@@ -30,7 +30,7 @@ store_absence_add(struct store *s, const struct store_absence *a, int64_t *id)
 
 enum store_rc
 store_absences_recent(struct store *s, int64_t student_id, int64_t since,
-    int64_t *at, int *days, size_t max, size_t *n)
+    int64_t *at, int *days, int *excused, size_t max, size_t *n)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_ABSENCES_RECENT);
 	int r;
@@ -41,7 +41,8 @@ store_absences_recent(struct store *s, int64_t student_id, int64_t since,
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
 		at[*n] = sqlite3_column_int64(st, 0);
-		days[(*n)++] = sqlite3_column_int(st, 1);
+		days[*n] = sqlite3_column_int(st, 1);
+		excused[(*n)++] = sqlite3_column_int(st, 2);
 	}
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
 		return store_fail(s, st, r);

@@ -480,6 +480,18 @@ static const char *const store_steps[] = {
 	"  undelivered = undelivered - (old.dlr_status IS 'failed'),"
 	"  live = live - (old.status = 'queued' OR old.status = 'sending');"
 	" END;",
+
+	/* 19: a case whose written notice was never served waited for ever
+	 * at its level (next_at NULL); since, the serve_notice task's
+	 * deadline climbs like any missed task's (escalate.c): such open
+	 * cases, not on hold, get that deadline. */
+	"UPDATE cases SET next_at = (SELECT max(t.due_at) FROM tasks t"
+	" WHERE t.case_id = cases.id AND t.kind = 'serve_notice'"
+	" AND t.status = 'open')"
+	" WHERE status = 'open' AND next_at IS NULL AND notice_at IS NULL"
+	" AND (hold IS NULL OR hold = '') AND EXISTS (SELECT 1 FROM tasks t"
+	" WHERE t.case_id = cases.id AND t.kind = 'serve_notice'"
+	" AND t.status = 'open');",
 };
 
 #define STORE_NSTEPS ((int)(sizeof store_steps / sizeof store_steps[0]))

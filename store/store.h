@@ -392,11 +392,12 @@ enum store_rc store_cases_list(struct store *, int open_only,
  * whether the roster knew the number. */
 enum store_rc store_inbound_record(struct store *, const struct store_inbound *,
     int64_t *id);
-/* The student's unexcused absences reported since since, the latest
- * first: at most max, their times in at and their days in days, *n of
- * them. */
+/* The student's absences and leave reported since since, the latest
+ * first: at most max, their times in at, their days in days, and
+ * whether each is leave in excused, *n of them. */
 enum store_rc store_absences_recent(struct store *, int64_t student_id,
-    int64_t since, int64_t *at, int *days, size_t max, size_t *n);
+    int64_t since, int64_t *at, int *days, int *excused, size_t max,
+    size_t *n);
 enum store_rc store_absence_add(struct store *, const struct store_absence *,
     int64_t *id);
 

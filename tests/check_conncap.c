@@ -230,6 +230,23 @@ keep_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	conncap_accepted(kept_cap);
 }
 
+/* A listener on a free port capped at 2 connections, a slow one (1 s)
+ * shut down: its connections kept in kept[], kept_cap its cap. */
+static struct evconnlistener *
+slow_capped(struct event_base *base, int *port)
+{
+	struct evconnlistener *lev;
+	int l = tcp_listener(port);
+
+	ck_assert_int_eq(evutil_make_socket_nonblocking(l), 0);
+	ck_assert_ptr_nonnull(lev = evconnlistener_new(base, keep_cb, NULL,
+	    LEV_OPT_CLOSE_ON_FREE, -1, l));
+	ck_assert_ptr_nonnull(kept_cap = conncap_new(base, lev, *port, 2));
+	conncap_set_slow(kept_cap, 1);
+	nkept = 0;
+	return lev;
+}
+
 /*
  * At the cap, a connection that brought nothing for slow_timeout is shut
  * down; one whose request is with the loop (its commit slow to reach the
@@ -240,18 +257,12 @@ START_TEST(test_slow_spares_a_request_in_flight)
 {
 	struct event_base *base = event_base_new();
 	struct evconnlistener *lev;
-	int l, port, cl[2], i, saved;
+	int port, cl[2], i, saved;
 	char *dir = tu_tmpdir(), path[1100], b;
 
 	snprintf(path, sizeof path, "%s/log", dir);
-	l = tcp_listener(&port);
-	ck_assert_int_eq(evutil_make_socket_nonblocking(l), 0);
-	ck_assert_ptr_nonnull(lev = evconnlistener_new(base, keep_cb, NULL,
-	    LEV_OPT_CLOSE_ON_FREE, -1, l));
-	ck_assert_ptr_nonnull(kept_cap = conncap_new(base, lev, port, 2));
-	conncap_set_slow(kept_cap, 1);
+	lev = slow_capped(base, &port);
 	saved = tu_stderr_to(path);
-	nkept = 0;
 	for (i = 0; i < 2; i++)
 		cl[i] = tu_connect(port);
 	for (i = 0; i < 500 && nkept < 2; i++)
@@ -280,6 +291,53 @@ START_TEST(test_slow_spares_a_request_in_flight)
 }
 END_TEST
 
+/*
+ * A request served on a connection that went before its answer (no
+ * conncap_answered for it): the next connection given the same number
+ * is not taken for the one in flight, and is shut down when slow like
+ * any other. It was spared for ever. (Found by a review.)
+ */
+START_TEST(test_busy_is_the_connection_s_not_the_number_s)
+{
+	struct event_base *base = event_base_new();
+	struct evconnlistener *lev;
+	int port, a, b, c, i, saved, fda;
+	char *dir = tu_tmpdir(), path[1100], ch;
+
+	snprintf(path, sizeof path, "%s/log", dir);
+	lev = slow_capped(base, &port);
+	saved = tu_stderr_to(path);
+	a = tu_connect(port);
+	for (i = 0; i < 500 && nkept < 1; i++)
+		run_for(base, 10);
+	ck_assert_int_eq(nkept, 1);
+	fda = kept[0];
+	conncap_served(kept_cap, fda);
+	close(a);			/* the client goes ... */
+	close(fda);			/* ... and its connection */
+	b = tu_connect(port);
+	for (i = 0; i < 500 && nkept < 2; i++)
+		run_for(base, 10);
+	ck_assert_int_eq(kept[1], fda);	/* the same number again */
+	c = tu_connect(port);
+	for (i = 0; i < 500 && nkept < 3; i++)
+		run_for(base, 10);
+	/* Both bring nothing: at the cap, both go after 1 s. */
+	run_for(base, 2500);
+	ck_assert_int_eq(recv(c, &ch, 1, MSG_DONTWAIT), 0);
+	ck_assert_int_eq(recv(b, &ch, 1, MSG_DONTWAIT), 0);
+	tu_stderr_back(saved);
+	close(b);
+	close(c);
+	close(kept[1]);
+	close(kept[2]);
+	conncap_free(kept_cap);
+	evconnlistener_free(lev);
+	event_base_free(base);
+	tu_rmdir(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -291,6 +349,7 @@ main(void)
 	tcase_add_test(tc, test_accept_failure_rests);
 	tcase_add_test(tc, test_shown_count_kept_briefly);
 	tcase_add_test(tc, test_slow_spares_a_request_in_flight);
+	tcase_add_test(tc, test_busy_is_the_connection_s_not_the_number_s);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -940,6 +940,25 @@ START_TEST(test_level_3_hold_refuted_keeps_the_notice_deadline)
 }
 END_TEST
 
+/* A notice level after a level without a task (notices only): the case
+ * waits for the notice, as it did; it climbed at once, the level's
+ * deadline being no deadline. (Found by a review.) */
+START_TEST(test_notice_level_after_a_level_without_task)
+{
+	char why[128];
+
+	stop();
+	F.cfg.ladder.lv[2].task[0] = '\0';
+	F.cfg.ladder.lv[2].nassignee = 0;
+	F.cfg.ladder.lv[2].deadline_days = 0;
+	ck_assert_int_eq(ladder_check(&F.cfg.ladder, why, sizeof why), 0);
+	start();
+	sms(HT, "ABS 20240102 3");
+	at(30 * D);
+	ck_assert_int_eq(level(), 3);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -950,6 +969,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_walk_to_level_4);
 	tcase_add_test(tc, test_notice_not_served_climbs);
+	tcase_add_test(tc, test_notice_level_after_a_level_without_task);
 	tcase_add_test(tc, test_level_3_pause_keeps_the_notice_deadline);
 	tcase_add_test(tc, test_level_3_hold_refuted_keeps_the_notice_deadline);
 	tcase_add_loop_test(tc, test_ret_stops_each_level, 0, 4);

@@ -90,7 +90,7 @@ START_TEST(test_migrate_v7)
 	store_close(st);
 	st = store_open(path, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 18);
+	ck_assert_int_eq(store_schema_version(st), 19);
 	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
 	    "status || ':' || coalesce(merged_into, '-') || ':' || "
 	    "coalesce(dlr_status, '-') || ':' || coalesce(inbound_id, '-'), "
@@ -413,8 +413,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 18);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 18);
+	ck_assert_int_eq(store_schema_version(st), 19);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 19);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -770,7 +770,7 @@ START_TEST(test_migrate_v17_depth)
 	other_exec(UNDO_TO_V17 "PRAGMA user_version = 17");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 18);
+	ck_assert_int_eq(store_schema_version(st), 19);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT live FROM "
 	    "outbound_totals"), 2);	/* one queued, one being sent */
 	stats_match();
@@ -965,7 +965,7 @@ START_TEST(test_migrate_v12_inbound)
 	    "pragma_index_list('inbound') WHERE name = 'inbound_sender'"), 1);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 18);
+	ck_assert_int_eq(store_schema_version(st), 19);
 	ck_assert_int_eq(store_inbound_last_channel(st, "+8613800000001", ch,
 	    sizeof ch), STORE_OK);
 	ck_assert_str_eq(ch, "http");
@@ -1765,6 +1765,48 @@ indexes_led_by(const char *table, const char *column)
  * closed one go into one index by student, which still finds the open
  * one and still refuses a second.
  */
+/*
+ * Migration 19: a case at the written notice's level, its notice never
+ * served, waited for ever (next_at NULL); since, the serve_notice task's
+ * deadline climbs like any missed task's (escalate.c). Such cases get
+ * that deadline; a served one, a held one or one without such a task
+ * keeps what it had. (Found by a review.)
+ */
+START_TEST(test_migrate_v19_stuck_notice)
+{
+	struct store_case c;
+	struct store_task t;
+	char err[256];
+	int i;
+
+	put_roster();
+	ck_assert_int_eq(tu_sql_exec(dbpath, "INSERT INTO students(student_no, "
+	    "name, gender, class, village) VALUES('20240102', '李四', 'F', "
+	    "'K1', 'V1'), ('20240103', '王五', 'M', 'K1', 'V1')"), 0);
+	for (i = 0; i < 3; i++) {
+		case_new(&c);
+		c.student_id = i + 1;
+		c.level = 3;
+		ck_assert_int_eq(store_case_open(st, &c), STORE_OK);
+		task_new(&t, c.id, 900 + i);
+		t.level = 3;
+		snprintf(t.kind, sizeof t.kind, "%s", i == 2 ? "visit" :
+		    "serve_notice");
+		ck_assert_int_eq(store_task_add(st, &t), STORE_OK);
+	}
+	store_close(st);
+	st = NULL;
+	ck_assert_int_eq(tu_sql_exec(dbpath, "UPDATE cases SET next_at = NULL;"
+	    "UPDATE cases SET notice_at = 700 WHERE id = 2;"
+	    "PRAGMA user_version = 18"), 0);
+	st = store_open(dbpath, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT group_concat(id || ':' "
+	    "|| coalesce(next_at, '-'), ' ') FROM (SELECT * FROM cases "
+	    "ORDER BY id)"), "1:900 2:- 3:-");
+}
+END_TEST
+
 START_TEST(test_migrate_v10_cases)
 {
 	struct store_case c, got;
@@ -1797,7 +1839,7 @@ START_TEST(test_migrate_v10_cases)
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 2);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 18);
+	ck_assert_int_eq(store_schema_version(st), 19);
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 1);
 	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
 	ck_assert_int_eq(got.id, 2);
@@ -1847,7 +1889,7 @@ START_TEST(test_migrate_v16_indexes)
 	other_exec(UNDO_TO_V15 "PRAGMA user_version = 15");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 18);
+	ck_assert_int_eq(store_schema_version(st), 19);
 	ck_assert_int_eq(indexes_led_by("absences", "student_id"), 1);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
 	    "sqlite_schema WHERE name = 'tasks_assignee' AND "
@@ -2438,6 +2480,7 @@ main(void)
 	tcase_add_test(tc, test_checkpoint_writes_paced);
 	tcase_add_test(tc, test_wal_restarts_after_the_tail);
 	tcase_add_test(tc, test_migrate_v10_cases);
+	tcase_add_test(tc, test_migrate_v19_stuck_notice);
 	tcase_add_test(tc, test_migrate_v16_indexes);
 	tcase_add_test(tc, test_digest_plan_by_scope);
 	tcase_add_test(tc, test_digest_pos);

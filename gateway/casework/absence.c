@@ -64,15 +64,23 @@ static int
 cw_absent_run(struct casework *cw, const struct store_student *s,
     int64_t now, int threshold)
 {
-	int64_t at[CW_ABSENT_REPORTS];
-	int days[CW_ABSENT_REPORTS];
+	int64_t at[CW_ABSENT_REPORTS], since;
+	int days[CW_ABSENT_REPORTS], excused[CW_ABSENT_REPORTS];
+	struct store_case last;
+	enum store_rc rc;
 	size_t n;
 
-	if (store_absences_recent(cw->store, s->id, now - (int64_t)(threshold +
-	    CW_ABSENT_SLACK) * 86400, at, days, CW_ABSENT_REPORTS, &n) !=
-	    STORE_OK)
+	/* Nor past the strike-off of the last case: its absences are its. */
+	since = now - (int64_t)(threshold + CW_ABSENT_SLACK) * 86400;
+	rc = store_case_of_student(cw->store, s->id, 0, &last);
+	if (rc == STORE_OK && last.closed_at >= since)
+		since = last.closed_at + 1;
+	else if (rc != STORE_OK && rc != STORE_NOTFOUND)
 		return -1;
-	return ladder_absent_run(cw->ladder, at, days, n);
+	if (store_absences_recent(cw->store, s->id, since, at, days, excused,
+	    CW_ABSENT_REPORTS, &n) != STORE_OK)
+		return -1;
+	return ladder_absent_run(cw->ladder, at, days, excused, n);
 }
 
 int

@@ -138,8 +138,12 @@ cw_next_at(struct casework *cw, const struct store_case *cs,
 		if (cs->notice_at)
 			return ladder_after(l, cs->notice_at, nx->enter_days,
 			    100);
-		return task_due ? task_due : ladder_after(l, cs->level_at,
-		    l->lv[k - 1].deadline_days, cw_pct(cw, v));
+		if (task_due)
+			return task_due;
+		/* A level without a task has no deadline to miss. */
+		return l->lv[k - 1].task[0] && l->lv[k - 1].deadline_days ?
+		    ladder_after(l, cs->level_at, l->lv[k - 1].deadline_days,
+		    cw_pct(cw, v)) : 0;
 	default:
 		return 0;
 	}

@@ -345,7 +345,7 @@ ladder_day_before(const struct ladder *l, int64_t t)
 
 int
 ladder_absent_run(const struct ladder *l, const int64_t *at, const int *days,
-    size_t n)
+    const int *excused, size_t n)
 {
 	int64_t start, s;
 	int32_t end;
@@ -357,7 +357,8 @@ ladder_absent_run(const struct ladder *l, const int64_t *at, const int *days,
 	start = ladder_span_start(l, at[0], days[0]);
 	for (i = 1; i < n; i++) {
 		if (ladder_ymd((time_t)at[i], NULL) <
-		    ladder_ymd((time_t)ladder_day_before(l, start), NULL))
+		    ladder_ymd((time_t)ladder_day_before(l, start), NULL) ||
+		    excused[i])
 			break;
 		s = ladder_span_start(l, at[i], days[i]);
 		if (ladder_ymd((time_t)s, NULL) < ladder_ymd((time_t)start,

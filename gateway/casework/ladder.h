@@ -81,13 +81,14 @@ int ladder_check(const struct ladder *, char *why, size_t whysz);
 int64_t ladder_after(const struct ladder *, int64_t t, int days, int pct);
 /*
  * How many days in a row a student is absent, by the reports at[i] of
- * days[i] days each (each ending on its own date), the latest first:
- * the latest's days, joined by each earlier one that reaches the day
- * before the run so far begins (school days when a calendar is loaded,
- * else calendar days). A day at school between two reports ends it.
+ * days[i] days each (each ending on its own date), the latest first and
+ * an absence: the latest's days, joined by each earlier absence that
+ * reaches the day before the run so far begins (school days when a
+ * calendar is loaded, else calendar days). A day at school between two
+ * reports ends it, and so does leave (excused[i]) that reaches it.
  */
 int ladder_absent_run(const struct ladder *, const int64_t *at,
-    const int *days, size_t n);
+    const int *days, const int *excused, size_t n);
 int ladder_outcome(const char *code);		/* enum or -1 */
 const char *ladder_anchor_name(int);
 
