@@ -954,6 +954,10 @@ START_TEST(test_notice_level_after_a_level_without_task)
 	ck_assert_int_eq(ladder_check(&F.cfg.ladder, why, sizeof why), 0);
 	start();
 	sms(HT, "ABS 20240102 3");
+	at(10 * D);
+	ck_assert_int_eq(level(), 3);
+	/* A pause there ends in waiting for the notice too. */
+	sms(OFFICIAL, "VIS 20240102 返");
 	at(30 * D);
 	ck_assert_int_eq(level(), 3);
 }

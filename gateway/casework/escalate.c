@@ -338,8 +338,9 @@ cw_remind(struct casework *cw, struct cw_msg *m, int64_t task_id, int64_t at)
  * A pause (返, 病) ran out, or a hold (外, 转) was refuted, at t: the case
  * climbs, unless the next level waits for the written notice. That
  * notice's deadline (the days it gave the family, or its task's) stands,
- * and a pause or a hold does not stand for it: the case waits for it, and
- * climbs at once only if it passed meanwhile.
+ * and a pause or a hold does not stand for it: the case waits for it (for
+ * the notice itself where its level has no task), and climbs at once only
+ * if it passed meanwhile.
  */
 static int
 cw_resume(struct casework *cw, struct cw_msg *m, struct store_case *cs,
@@ -358,9 +359,9 @@ cw_resume(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 	    cw_view(cw, &s, &v) != 0)
 		return -1;
 	next = cw_next_at(cw, cs, &v, cs->level, cw_open_task_due(cw, cs));
-	if (next <= t)
+	if (next != 0 && next <= t)
 		return cw_climb(cw, m, cs, t);
-	cs->next_at = next;
+	cs->next_at = next;	/* 0: the notice, when it comes, says */
 	return store_case_update(cw->store, cs) == STORE_OK ? 0 : -1;
 }
 
