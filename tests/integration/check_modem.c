@@ -47,6 +47,17 @@ order(const char *line)
 	fclose(f);
 }
 
+/* The golden vector whose desc contains needle, stored on the SIM and
+ * announced. */
+static void
+store_vector(const char *needle)
+{
+	char cmd[1100];
+
+	snprintf(cmd, sizeof cmd, "store %s", vector(needle));
+	order(cmd);
+}
+
 static void
 start_modem(void)
 {
@@ -174,22 +185,15 @@ sent_to(const char *dest)
 
 START_TEST(test_multipart_out_of_order)
 {
-	char cmd[1100];
 	struct resp r;
 
 	start_daemon_configured();
 	import_teacher();
 	until("SELECT count(*) FROM people WHERE phone = '+8613900000011'", 1);
 	/* Part 3, part 1, part 2. */
-	snprintf(cmd, sizeof cmd, "store %s",
-	    vector("8-bit reference 0x42, part 3/3"));
-	order(cmd);
-	snprintf(cmd, sizeof cmd, "store %s",
-	    vector("8-bit reference 0x42, part 1/3"));
-	order(cmd);
-	snprintf(cmd, sizeof cmd, "store %s",
-	    vector("8-bit reference 0x42, part 2/3"));
-	order(cmd);
+	store_vector("8-bit reference 0x42, part 3/3");
+	store_vector("8-bit reference 0x42, part 1/3");
+	store_vector("8-bit reference 0x42, part 2/3");
 	until("SELECT count(*) FROM cases", 1);
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 1);
 	ck_assert_int_eq(rows("SELECT count(*) FROM absences WHERE days = 3 "
@@ -282,15 +286,13 @@ crash_and_restart(void)
 
 START_TEST(test_crash_between_read_and_delete)
 {
-	char cmd[1100];
 
 	start_daemon_configured();
 	import_teacher();
 	until("SELECT count(*) FROM people WHERE phone = '+8613900000011'", 1);
 	/* The daemon reads and commits, but its delete never happens ... */
 	order("keep");
-	snprintf(cmd, sizeof cmd, "store %s", vector("UCS-2 Chinese"));
-	order(cmd);
+	store_vector("UCS-2 Chinese");
 	until("SELECT count(*) FROM cases", 1);
 	/* Its delete is asked after the commit, in a later turn of its
 	 * loop: waited for (15 s at most), as a machine may not run the
@@ -326,7 +328,7 @@ END_TEST
  */
 START_TEST(test_crash_between_the_parts_deletes)
 {
-	char cmd[1100], extra[1400];
+	char extra[1400];
 
 	snprintf(extra, sizeof extra, "[channel.modem]\ntype = modem\n"
 	    "device = %s\nconcat_timeout = 10\n", link_);
@@ -335,15 +337,9 @@ START_TEST(test_crash_between_the_parts_deletes)
 	import_teacher();
 	until("SELECT count(*) FROM people WHERE phone = '+8613900000011'", 1);
 	order("keep-after 2");
-	snprintf(cmd, sizeof cmd, "store %s",
-	    vector("8-bit reference 0x42, part 1/3"));
-	order(cmd);
-	snprintf(cmd, sizeof cmd, "store %s",
-	    vector("8-bit reference 0x42, part 2/3"));
-	order(cmd);
-	snprintf(cmd, sizeof cmd, "store %s",
-	    vector("8-bit reference 0x42, part 3/3"));
-	order(cmd);
+	store_vector("8-bit reference 0x42, part 1/3");
+	store_vector("8-bit reference 0x42, part 2/3");
+	store_vector("8-bit reference 0x42, part 3/3");
 	until("SELECT count(*) FROM cases", 1);
 	for (int i = 0; i < 1500 && log_count("CMD AT+CMGD=") < 3; i++)
 		usleep(10000);
@@ -366,7 +362,6 @@ END_TEST
 
 START_TEST(test_unplug_and_replug)
 {
-	char cmd[1100];
 
 	start_daemon_configured();
 	import_teacher();
@@ -375,8 +370,7 @@ START_TEST(test_unplug_and_replug)
 	usleep(500000);
 	/* Plugged back (a new pty behind the same path): the daemon reopens
 	 * it and carries on. */
-	snprintf(cmd, sizeof cmd, "store %s", vector("UCS-2 Chinese"));
-	order(cmd);
+	store_vector("UCS-2 Chinese");
 	until("SELECT count(*) FROM cases", 1);
 	until("SELECT count(*) FROM outbound WHERE kind = 'reply' AND status "
 	    "= 'sent'", 1);
