@@ -162,6 +162,17 @@ http_media_is(const char *ct, const char *type)
 	    strncasecmp(ct + n - 5, "+json", 5) == 0));
 }
 
+/* 413: a body over max_body. */
+static void
+http_too_large(struct http *h, struct evhttp_request *req)
+{
+	char why[96];
+
+	snprintf(why, sizeof why, "request over %zu bytes",
+	    h->g->cfg->http_max_body);
+	http_error(h, req, 413, "Payload Too Large", why);
+}
+
 /* A form decoded from a request: only text may hold a NUL byte (UCS-2);
  * any other value is read as a C string, which a NUL would cut. Answers
  * and returns -1 when the form is refused. */
@@ -195,7 +206,6 @@ http_read_form(struct http *h, struct evhttp_request *req, struct form *f)
 	size_t max = h->g->cfg->http_max_body, len;
 	const char *q, *ct;
 	struct evbuffer *body;
-	char why[96];
 
 	if (evhttp_request_get_command(req) == EVHTTP_REQ_GET) {
 		q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
@@ -216,8 +226,7 @@ http_read_form(struct http *h, struct evhttp_request *req, struct form *f)
 		q = len <= max ? (const char *)evbuffer_pullup(body, -1) : NULL;
 	}
 	if (len > max) {
-		snprintf(why, sizeof why, "request over %zu bytes", max);
-		http_error(h, req, 413, "Payload Too Large", why);
+		http_too_large(h, req);
 		return -1;
 	}
 	return http_form_ok(h, req, f, q ? q : "", q ? len : 0);
@@ -691,11 +700,7 @@ http_dlr(struct http *h, struct evhttp_request *req)
 		raw = http_raw(req, &rawlen);
 		channel = form_get(f, "channel", NULL);
 		if (rawlen > h->g->cfg->http_max_body) {
-			char why[96];
-
-			snprintf(why, sizeof why, "request over %zu bytes",
-			    h->g->cfg->http_max_body);
-			http_error(h, req, 413, "Payload Too Large", why);
+			http_too_large(h, req);
 			goto out;
 		}
 		if (channel == NULL ||
