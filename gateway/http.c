@@ -376,11 +376,39 @@ http_gw(const struct http *h)
 }
 
 /*
- * The text field, decoded from UTF-16BE when the charset says so (Kannel's
+ * The text field, decoded from UTF-16 when the charset says so (Kannel's
  * %C), whatever its bytes look like: many a Chinese text in UTF-16BE is
  * valid UTF-8 too (你好 is "O`Y}"). With coding=2 (UCS-2) and no charset,
- * only when the bytes are not UTF-8 already (mo-recode).
+ * only when the bytes are not UTF-8 already (mo-recode). UTF-16, UCS-2
+ * and no label at all take their order from a byte order mark, and are
+ * big-endian without one (RFC 2781); UTF-16BE and UTF-16LE are as said.
  */
+static int
+http_utf16_order(const char *charset, const char *coding, const char *v,
+    size_t vlen, enum utf16_order *order)
+{
+	static const struct {
+		const char *name;
+		enum utf16_order order;
+	} labels[] = {
+		{ "UTF-16BE", UTF16_BE }, { "UTF-16LE", UTF16_LE },
+		{ "UTF-16", UTF16_BOM }, { "UCS-2", UTF16_BOM },
+		{ "ISO-10646-UCS-2", UTF16_BOM },
+	};
+	size_t i;
+
+	*order = UTF16_BOM;
+	if (charset == NULL)
+		return coding && !strcmp(coding, "2") && v &&
+		    !utf8_valid_text(v, vlen);
+	for (i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (!strcasecmp(charset, labels[i].name)) {
+			*order = labels[i].order;
+			return 1;
+		}
+	return 0;
+}
+
 static const char *
 http_text(struct http *h, struct evhttp_request *req, const struct form *f,
     char *buf, size_t bufsz, int *bad)
@@ -389,15 +417,11 @@ http_text(struct http *h, struct evhttp_request *req, const struct form *f,
 	const char *charset = form_get(f, "charset", NULL);
 	size_t vlen, outlen;
 	const char *v = form_get(f, "text", &vlen);
-	/* UTF-16 without a byte order mark is big-endian (RFC 2781). */
-	int utf16 = charset ? !strcasecmp(charset, "UTF-16BE") ||
-	    !strcasecmp(charset, "UTF-16") || !strcasecmp(charset, "UCS-2") ||
-	    !strcasecmp(charset, "ISO-10646-UCS-2") : coding &&
-	    !strcmp(coding, "2") && v && !utf8_valid_text(v, vlen);
+	enum utf16_order order;
 
 	*bad = 0;
-	if (v && utf16) {
-		if (utf16be_to_utf8(v, vlen, buf, bufsz, &outlen) != 0 ||
+	if (v && http_utf16_order(charset, coding, v, vlen, &order)) {
+		if (utf16_to_utf8(v, vlen, order, buf, bufsz, &outlen) != 0 ||
 		    !utf8_valid_text(buf, outlen)) {
 			http_error(h, req, 400, "Bad Request",
 			    "field text is not valid UCS-2");

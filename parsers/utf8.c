@@ -57,18 +57,30 @@ utf8_count(const char *s, size_t len)
 }
 
 int
-utf16be_to_utf8(const char *in, size_t len, char *out, size_t outsz,
-    size_t *outlen)
+utf16_to_utf8(const char *in, size_t len, enum utf16_order order,
+    char *out, size_t outsz, size_t *outlen)
 {
+	const unsigned char *b = (const unsigned char *)in;
 	iconv_t cd;
 	char *ip = (char *)in, *op = out;
-	size_t il = len, ol = outsz - 1;
+	size_t il = len, ol;
 	int rc = 0;
 
 	if (len % 2 != 0 || outsz == 0)
 		return -1;
-	if ((cd = iconv_open("UTF-8", "UTF-16BE")) == (iconv_t)-1)
+	if (order == UTF16_BOM) {
+		order = len >= 2 && b[0] == 0xFF && b[1] == 0xFE ?
+		    UTF16_LE : UTF16_BE;
+		if (len >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) ||
+		    (b[0] == 0xFF && b[1] == 0xFE))) {
+			ip += 2;
+			il -= 2;
+		}
+	}
+	if ((cd = iconv_open("UTF-8", order == UTF16_LE ? "UTF-16LE" :
+	    "UTF-16BE")) == (iconv_t)-1)
 		return -1;
+	ol = outsz - 1;
 	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || il != 0)
 		rc = -1;
 	iconv_close(cd);

@@ -16,9 +16,14 @@ int utf8_next(const char *s, size_t len, int32_t *cp);
 /* Number of code points; -1 if invalid. */
 long utf8_count(const char *s, size_t len);
 
-/* UTF-16BE (what an SMS in UCS-2 carries) to UTF-8 via iconv; 0 or -1
- * (odd length, bad surrogates, or out of room). */
-int utf16be_to_utf8(const char *in, size_t len, char *out, size_t outsz,
-    size_t *outlen);
+/* The byte order of UTF-16 text: as labelled (UTF-16BE, what an SMS in
+ * UCS-2 carries, or UTF-16LE), or said by a leading byte order mark,
+ * which is then dropped, big-endian without one (RFC 2781 §4.3). */
+enum utf16_order { UTF16_BE, UTF16_LE, UTF16_BOM };
+
+/* UTF-16 to UTF-8 via iconv, NUL-terminated in out[outsz]; 0 or -1 (odd
+ * length, bad surrogates, or out of room). */
+int utf16_to_utf8(const char *in, size_t len, enum utf16_order order,
+    char *out, size_t outsz, size_t *outlen);
 
 #endif

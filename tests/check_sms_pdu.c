@@ -393,6 +393,64 @@ START_TEST(test_gsm7_tables_agree)
 }
 END_TEST
 
+/* --- UTF-16 from HTTP providers ------------------------------------------ */
+
+/* UTF-16 in a webhook's text field (Kannel's %C with charset=UTF-16): a
+ * byte order mark says the order and is dropped; without one it is
+ * big-endian (RFC 2781 §4.3). An explicit UTF-16BE/LE keeps a leading
+ * U+FEFF as the character it then is. */
+struct u16_case {
+	const char *in;
+	size_t len;
+	enum utf16_order order;
+	const char *want;		/* NULL: refused */
+};
+
+static const struct u16_case u16_cases[] = {
+	{ "\xFE\xFF\x4F\x60", 4, UTF16_BOM, "\xE4\xBD\xA0" },
+	{ "\xFF\xFE\x60\x4F\x7D\x59", 6, UTF16_BOM,
+	    "\xE4\xBD\xA0\xE5\xA5\xBD" },
+	{ "\x4F\x60", 2, UTF16_BOM, "\xE4\xBD\xA0" },
+	{ "\xFF\xFE", 2, UTF16_BOM, "" },
+	{ "\x60\x4F", 2, UTF16_LE, "\xE4\xBD\xA0" },
+	{ "\x4F\x60", 2, UTF16_BE, "\xE4\xBD\xA0" },
+	{ "\xFE\xFF\x4F\x60", 4, UTF16_BE, "\xEF\xBB\xBF\xE4\xBD\xA0" },
+	{ "\xFF\xFE\x60", 3, UTF16_BOM, NULL },
+	{ "\xFF\xFE\x00\xD8", 4, UTF16_BOM, NULL },
+	{ "\x00\xD8\x41\x00", 4, UTF16_LE, NULL },
+	{ "\x3D\xD8\x00\xDE", 4, UTF16_LE, "\xF0\x9F\x98\x80" },
+};
+
+START_TEST(test_utf16_orders)
+{
+	const struct u16_case *c = &u16_cases[_i];
+	char out[32];
+	size_t n = 99;
+	int rc = utf16_to_utf8(c->in, c->len, c->order, out, sizeof out, &n);
+
+	if (c->want == NULL) {
+		ck_assert_int_eq(rc, -1);
+		return;
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(n, strlen(c->want));
+	ck_assert_str_eq(out, c->want);
+}
+END_TEST
+
+START_TEST(test_utf16_out_of_room)
+{
+	char out[4];
+	size_t n;
+
+	/* 你好 is six bytes of UTF-8: refused, not cut. */
+	ck_assert_int_eq(utf16_to_utf8("\xFF\xFE\x60\x4F\x7D\x59", 6,
+	    UTF16_BOM, out, sizeof out, &n), -1);
+	ck_assert_int_eq(utf16_to_utf8("\x4F\x60", 2, UTF16_BOM, out, 0,
+	    &n), -1);
+}
+END_TEST
+
 /* --- malformed input ---------------------------------------------------- */
 
 struct bad_case {
@@ -801,6 +859,8 @@ main(void)
 	tc = tcase_create("decode");
 	tcase_add_loop_test(tc, test_decode_golden, 0, NROWS(dec_cases));
 	tcase_add_test(tc, test_gsm7_tables_agree);
+	tcase_add_loop_test(tc, test_utf16_orders, 0, NROWS(u16_cases));
+	tcase_add_test(tc, test_utf16_out_of_room);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("malformed");

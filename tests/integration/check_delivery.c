@@ -549,6 +549,24 @@ START_TEST(test_dedup_and_ucs2)
 	ck_assert_int_eq(r.code, 200);
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE text = "
 	    "'你'"), 1);
+	/* A byte order mark says the order, and is not kept: 再 (518D)
+	 * little-endian, 见 (89C1) big-endian. Read big-endian, FF FE
+	 * 8D 51 was stored as U+FFFE U+8D51, junk. */
+	post("/sms/inbound", "from=13800000001&coding=2&charset=UTF-16"
+	    "&token=" TOKEN "&text=%FF%FE%8D%51", &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE text = "
+	    "'再'"), 1);
+	post("/sms/inbound", "from=13800000001&charset=UCS-2"
+	    "&token=" TOKEN "&text=%FE%FF%89%C1", &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE text = "
+	    "'见'"), 1);
+	post("/sms/inbound", "from=13800000001&charset=utf-16le"
+	    "&token=" TOKEN "&text=%7D%59%7D%59", &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE text = "
+	    "'好好'"), 1);
 	/* Said to be UTF-8 (Kannel's mo-recode), it is taken as it is. */
 	post("/sms/inbound", "from=13800000001&coding=2&charset=UTF-8"
 	    "&token=" TOKEN "&text=%E5%AD%A6", &r);

@@ -170,7 +170,8 @@ phone_got(const char *to)
 	if (o) {
 		size_t n;
 
-		if (utf16be_to_utf8(raw, o, utf8, sizeof utf8, &n) != 0)
+		if (utf16_to_utf8(raw, o, UTF16_BE, utf8, sizeof utf8,
+		    &n) != 0)
 			utf8[0] = '\0';
 	}
 	return utf8;
