@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "gateway/casework/casework.h"
 #include "parsers/csv.h"
 #include "parsers/phone.h"
 #include "parsers/vocab.h"
@@ -555,6 +556,15 @@ out:
 	return 1;
 }
 
+/* A role at a place with more holders than the casework tells. */
+static void
+import_crowded(void *arg, const char *role, const char *scope, long holders)
+{
+	import_say(arg, 0, "people.csv: %ld people are %s at %s; case notices "
+	    "and tasks go to the first %d in the roster", holders, role, scope,
+	    CASEWORK_ROLE_MAX);
+}
+
 int
 roster_import(struct store *st, const char *dir, struct import_counts *n,
     import_report_fn *report, void *arg)
@@ -574,6 +584,9 @@ roster_import(struct store *st, const char *dir, struct import_counts *n,
 	if (!any)
 		import_say(&x, 1, "%s: none of places.csv, people.csv, "
 		    "students.csv found", dir);
+	if (x.errors == 0 && store_people_crowded(st, CASEWORK_ROLE_MAX,
+	    import_crowded, &x) != STORE_OK)
+		import_say(&x, 1, "database: %s", store_errmsg(st));
 	if (x.errors == 0) {
 		if (store_commit(st) == STORE_OK)
 			return 0;

@@ -209,7 +209,7 @@ store_watchers_add(struct store *s, int64_t case_id,
 }
 
 enum store_rc
-store_watchers(struct store *s, int64_t case_id,
+store_watchers(struct store *s, int64_t case_id, const char *after,
     char (*phones)[STORE_PHONE_MAX], size_t max, size_t *n)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_WATCHERS);
@@ -217,6 +217,8 @@ store_watchers(struct store *s, int64_t case_id,
 
 	*n = 0;
 	sqlite3_bind_int64(st, 1, case_id);
+	sqlite3_bind_text(st, 2, after, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
 		store_col_text(st, 0, phones[(*n)++], STORE_PHONE_MAX);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

@@ -138,6 +138,24 @@ store_people_by_phone(struct store *s, const char *phone,
 }
 
 enum store_rc
+store_people_crowded(struct store *s, size_t max, store_crowded_fn *fn,
+    void *arg)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_PEOPLE_CROWDED);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (long)sqlite3_column_int64(st, 2));
+	if (rc != SQLITE_DONE)
+		return store_fail(s, st, rc);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
 store_people_in(struct store *s, const char *role, const char *scope,
     struct store_person *out, size_t max, size_t *n)
 {

@@ -252,6 +252,12 @@ enum store_rc store_people_in(struct store *, const char *role,
     const char *scope, struct store_person *out, size_t max, size_t *n);
 enum store_rc store_student_get_id(struct store *, int64_t id,
     struct store_student *out);
+/* Each role at a scope with more than max holders: fn(arg, role, scope,
+ * holders), in scope and role order. */
+typedef void store_crowded_fn(void *arg, const char *role,
+    const char *scope, long holders);
+enum store_rc store_people_crowded(struct store *, size_t max,
+    store_crowded_fn *fn, void *arg);
 
 /* Cases. store_case_open inserts c whole (its ladder fields too) and sets
  * c->id; STORE_DUP if the student already has an open case (one per
@@ -273,8 +279,11 @@ enum store_rc store_event_last(struct store *, int64_t case_id, char *what,
  * empty strings and phones already there skipped. */
 enum store_rc store_watchers_add(struct store *, int64_t case_id,
     const char (*phones)[STORE_PHONE_MAX], size_t n);
+/* Its watchers in phone order, those after the phone after ("" for the
+ * first), at most max: a page, as a case may have any number. */
 enum store_rc store_watchers(struct store *, int64_t case_id,
-    char (*phones)[STORE_PHONE_MAX], size_t max, size_t *n);
+    const char *after, char (*phones)[STORE_PHONE_MAX], size_t max,
+    size_t *n);
 
 /* Tasks. */
 enum store_rc store_task_add(struct store *, struct store_task *t);

@@ -393,6 +393,59 @@ START_TEST(test_ret_tells_the_reporter)
 }
 END_TEST
 
+/*
+ * Eight holders of each role on the dual line: every one is told of the
+ * opening and of the strike-off, the bureau too. A list of 32 phones
+ * used to fill before the bureau, added last, and lost it without a
+ * word; the strike-off read back only 32 of the case's watchers (now
+ * read by pages of 48: here 49).
+ */
+START_TEST(test_many_holders_all_told)
+{
+	static const struct { const char *role, *scope; int first; } add[] = {
+		{ "principal", "S01", 500 }, { "inspector", "S01", 510 },
+		{ "village_head", "V01", 520 },
+		{ "township_official", "T01", 530 },
+		{ "head_teacher", "K0302", 540 }, { "bureau", "C01", 550 },
+	};
+	char sql[256];
+	sqlite3 *h;
+	long long before;
+	size_t i;
+	int k;
+
+	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
+	for (i = 0; i < sizeof add / sizeof add[0]; i++)
+		for (k = 0; k < 7; k++) {
+			snprintf(sql, sizeof sql, "INSERT INTO people(phone, "
+			    "name, role, scope) VALUES('+8613900000%d', "
+			    "'某某', '%s', '%s')", add[i].first + k,
+			    add[i].role, add[i].scope);
+			ck_assert_int_eq(sqlite3_exec(h, sql, NULL, NULL,
+			    NULL), SQLITE_OK);
+		}
+	sqlite3_close(h);
+	sms(TEACHER, "ABS 20240101 3");
+	/* 8 of each of the six roles. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'notice' AND text LIKE '%立案#1%'"), 48);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'notice' AND recipient = '" BUREAU "'"), 1);
+	before = rows("SELECT max(id) FROM outbound");
+	sms(PRINCIPAL, "RET 20240101");
+	/* The same 48 and the reporter, but not the one who struck it off. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'notice' AND text LIKE '%销号#1%'"), 48);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'notice' AND text LIKE '%销号#1%' AND recipient IN ('" TEACHER
+	    "', '" BUREAU "')"), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'notice' AND text LIKE '%销号#1%' AND recipient = '" PRINCIPAL
+	    "'"), 0);
+	ck_assert_int_eq(rows("SELECT max(id) FROM outbound") - before, 49);
+}
+END_TEST
+
 START_TEST(test_ret_without_case)
 {
 	sms(HT, "RET 20240102");
@@ -508,6 +561,7 @@ main(void)
 	tcase_add_test(tc, test_ret_strikes_off_and_tells_the_same_people);
 	tcase_add_test(tc, test_ret_tells_the_reporter);
 	tcase_add_test(tc, test_ret_without_case);
+	tcase_add_test(tc, test_many_holders_all_told);
 	tcase_add_test(tc, test_case_query);
 	tcase_add_test(tc, test_scope);
 	tcase_add_test(tc, test_privacy);

@@ -470,6 +470,32 @@ START_TEST(test_progress)
 }
 END_TEST
 
+/* More people in one role at one place than the casework tells: said,
+ * and imported all the same (they can still send commands). */
+START_TEST(test_crowded_role)
+{
+	struct import_counts n;
+	char pe[2048];
+	size_t off;
+	int i;
+
+	off = (size_t)snprintf(pe, sizeof pe, "phone,name,role,scope\n");
+	for (i = 0; i < 9; i++)
+		off += (size_t)snprintf(pe + off, sizeof pe - off,
+		    "1380000%04d,督学,inspector,S\n", i);
+	for (i = 0; i < 8; i++)
+		off += (size_t)snprintf(pe + off, sizeof pe - off,
+		    "1390000%04d,村长,village_head,V\n", i);
+	write_roster(places, pe, NULL);
+	ck_assert_msg(roster_import(st, rdir, &n, collect, NULL) == 0, "%s",
+	    said);
+	ck_assert_int_eq(n.people, 17);
+	ck_assert_msg(strstr(said, "N people.csv: 9 people are inspector at "
+	    "S; case notices and tasks go to the first 8"), "%s", said);
+	ck_assert_msg(strstr(said, "village_head") == NULL, "%s", said);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -479,6 +505,7 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_demo_roster);
+	tcase_add_test(tc, test_crowded_role);
 	tcase_add_test(tc, test_normalizes);
 	tcase_add_loop_test(tc, test_bad_lines, 0,
 	    sizeof bad_cases / sizeof bad_cases[0]);

@@ -2293,14 +2293,22 @@ START_TEST(test_cases)
 	snprintf(add[9], sizeof add[9], "+8610");
 	ck_assert_int_eq(store_watchers_add(st, 2, add, 10), STORE_OK);
 	ck_assert_int_eq(store_watchers_add(st, 2, add + 8, 1), STORE_OK);
-	ck_assert_int_eq(store_watchers(st, 2, phones, 16, &n), STORE_OK);
+	ck_assert_int_eq(store_watchers(st, 2, "", phones, 16, &n), STORE_OK);
 	ck_assert_int_eq(n, 8);
 	ck_assert_str_eq(phones[0], "+8610");
 	ck_assert_str_eq(phones[2], "+8612");
 	ck_assert_str_eq(phones[3], "+8614");
 	ck_assert_str_eq(phones[7], "+8618");
+	/* By pages: three, then those after the third. */
+	ck_assert_int_eq(store_watchers(st, 2, "", phones, 3, &n), STORE_OK);
+	ck_assert_int_eq(n, 3);
+	ck_assert_str_eq(phones[2], "+8612");
+	ck_assert_int_eq(store_watchers(st, 2, "+8612", phones, 16, &n),
+	    STORE_OK);
+	ck_assert_int_eq(n, 5);
+	ck_assert_str_eq(phones[0], "+8614");
 	/* None of them on another case. */
-	ck_assert_int_eq(store_watchers(st, 1, phones, 16, &n), STORE_OK);
+	ck_assert_int_eq(store_watchers(st, 1, "", phones, 16, &n), STORE_OK);
 	ck_assert_int_eq(n, 0);
 }
 END_TEST

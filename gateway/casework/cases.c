@@ -26,21 +26,6 @@ cw_first(struct casework *cw, const char *role, const char *place)
 	return n ? p.id : 0;
 }
 
-/* Phones of everyone holding role in place, appended to list. */
-static int
-cw_collect(struct casework *cw, const char *role, const char *place,
-    char (*list)[STORE_PHONE_MAX], size_t *n)
-{
-	struct store_person p[8];
-	size_t k, i;
-
-	if (store_people_in(cw->store, role, place, p, 8, &k) != STORE_OK)
-		return -1;
-	for (i = 0; i < k && *n < CW_MAX_NOTIFY; i++)
-		cw_copy(list[(*n)++], STORE_PHONE_MAX, p[i].phone);
-	return 0;
-}
-
 /* Both lines of a student: head teacher, principal, inspector of the
  * school; village head of the household village, township office; and
  * the county education bureau, which the 48-hour rule says is told at
@@ -50,12 +35,12 @@ cw_dual_line(struct casework *cw, const struct store_student *s,
     const struct cw_view *v, char (*list)[STORE_PHONE_MAX], size_t *n)
 {
 	*n = 0;
-	return cw_collect(cw, "head_teacher", s->class_code, list, n) ||
-	    cw_collect(cw, "principal", v->school_code, list, n) ||
-	    cw_collect(cw, "inspector", v->school_code, list, n) ||
-	    cw_collect(cw, "village_head", s->village, list, n) ||
-	    cw_collect(cw, "township_official", v->township_code, list, n) ||
-	    cw_collect(cw, "bureau", v->county_code, list, n) ? -1 : 0;
+	return cw_holders(cw, "head_teacher", s->class_code, list, n) ||
+	    cw_holders(cw, "principal", v->school_code, list, n) ||
+	    cw_holders(cw, "inspector", v->school_code, list, n) ||
+	    cw_holders(cw, "village_head", s->village, list, n) ||
+	    cw_holders(cw, "township_official", v->township_code, list, n) ||
+	    cw_holders(cw, "bureau", v->county_code, list, n) ? -1 : 0;
 }
 
 /* The placeholders every case text may use. */
@@ -162,14 +147,12 @@ cw_case_absence(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 int
 cw_drop(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 {
-	char list[CW_MAX_NOTIFY][STORE_PHONE_MAX];
 	const struct store_person *rep;
 	struct store_student s;
 	struct store_case cs;
 	struct cw_case_vars cv;
 	struct cw_view v;
 	enum store_rc rc;
-	size_t n;
 	int r;
 
 	if ((r = cw_find_student(cw, m, c, &s, &rep)) <= 0)
@@ -194,10 +177,8 @@ cw_drop(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	if (store_case_update(cw->store, &cs) != STORE_OK ||
 	    cw_event(cw, m, cs.id, s.id, rep->id, "dropout",
 	    c->reason ? c->reason : NULL) != 0 ||
-	    store_watchers(cw->store, cs.id, list, CW_MAX_NOTIFY, &n) !=
-	    STORE_OK ||
-	    cw_notify(cw, m, list, n, "case_dropout_raised_notice", cv.v,
-	    7) != 0)
+	    cw_notify_watchers(cw, m, cs.id, "case_dropout_raised_notice",
+	    cv.v, 7) != 0)
 		return -1;
 	return cw_reply(cw, m, "drop_raised", cv.v, 7);
 }
@@ -205,14 +186,13 @@ cw_drop(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 int
 cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 {
-	char list[CW_MAX_NOTIFY][STORE_PHONE_MAX], detail[32];
 	const struct store_person *rep;
 	struct store_student s;
 	struct store_case cs;
 	struct cw_case_vars cv;
 	struct cw_view v;
 	enum store_rc rc;
-	size_t n;
+	char detail[32];
 	int r, out;
 
 	if ((r = cw_find_student(cw, m, c, &s, &rep)) <= 0)
@@ -241,14 +221,13 @@ cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	snprintf(detail, sizeof detail, "days_out=%d", out);
 	if (store_case_update(cw->store, &cs) != STORE_OK ||
 	    cw_event(cw, m, cs.id, s.id, rep->id, "return", detail) != 0 ||
-	    cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0 ||
-	    store_watchers(cw->store, cs.id, list, CW_MAX_NOTIFY, &n) !=
-	    STORE_OK)
+	    cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
 		return -1;
 	cw_case_vars(&cv, &v, out);
 	log_info("inbound %lld: case %lld struck off after %d day(s)",
 	    (long long)m->inbound_id, (long long)cs.id, out);
-	if (cw_notify(cw, m, list, n, "case_closed_notice", cv.v, 7) != 0)
+	if (cw_notify_watchers(cw, m, cs.id, "case_closed_notice", cv.v,
+	    7) != 0)
 		return -1;
 	return cw_reply(cw, m, "ret_ok", cv.v, 7);
 }

@@ -20,6 +20,11 @@ struct ladder;
 
 struct casework;
 
+/* People of one role at one place told of a case or given its task: the
+ * first this many in roster order (the import says when a place has
+ * more). */
+#define CASEWORK_ROLE_MAX 8
+
 struct casework_cfg {
 	const char *signature;	/* prefixed to every outbound text */
 	int threshold;		/* days that open a case (0: default 2) */

@@ -31,7 +31,12 @@ struct casework {
 	char choices[2][256];
 };
 
-#define CW_MAX_NOTIFY 32
+/* As many as the store's cache of people keeps for a role at a place. */
+#define CW_ROLE_MAX CASEWORK_ROLE_MAX
+/* One list of people told: up to LADDER_MAX_WHO roles (a level's
+ * notices; the dual line has six), each with all its holders. It used to
+ * be 32, and the dual line's last role, the bureau, was the one lost. */
+#define CW_MAX_NOTIFY (LADDER_MAX_WHO * CW_ROLE_MAX)
 
 /* snprintf(dst, sz, "%s", src) without the formatting: about 700
  * instructions a call, tens of calls a message (bench/instr.sh). */
@@ -111,6 +116,15 @@ int cw_notify_kind(struct casework *, struct cw_msg *,
 int cw_send(struct casework *, struct cw_msg *, const char *phone,
     const char *kind, const char *key, const struct render_var *,
     size_t nvars);
+/* The phones of the holders of role at place (at most CW_ROLE_MAX),
+ * appended to phones[*n..CW_MAX_NOTIFY). A full list drops the rest with
+ * a warning in the log. */
+int cw_holders(struct casework *, const char *role, const char *place,
+    char (*phones)[STORE_PHONE_MAX], size_t *n);
+/* Renders key once a page and tells every watcher of the case (but the
+ * sender), however many. */
+int cw_notify_watchers(struct casework *, struct cw_msg *, int64_t case_id,
+    const char *key, const struct render_var *, size_t nvars);
 /* Head teacher of the class and principal of the school. */
 int cw_collect_school(struct casework *, const struct store_student *,
     const struct cw_view *, char (*phones)[STORE_PHONE_MAX], size_t *n);

@@ -53,18 +53,12 @@ cw_who_all(struct casework *cw, const struct store_student *s,
     const struct cw_view *v, const struct ladder_who *w, int n,
     char (*phones)[STORE_PHONE_MAX], size_t *count)
 {
-	struct store_person p[8];
-	size_t k, j;
 	int i;
 
-	for (i = 0; i < n; i++) {
-		if (store_people_in(cw->store, w[i].role,
-		    cw_anchor_code(s, v, w[i].anchor), p, 8, &k) != STORE_OK)
+	for (i = 0; i < n; i++)
+		if (cw_holders(cw, w[i].role, cw_anchor_code(s, v, w[i].anchor),
+		    phones, count) != 0)
 			return -1;
-		for (j = 0; j < k && *count < CW_MAX_NOTIFY; j++)
-			cw_copy(phones[(*count)++], STORE_PHONE_MAX,
-			    p[j].phone);
-	}
 	return 0;
 }
 

@@ -67,24 +67,52 @@ cw_send(struct casework *cw, struct cw_msg *m, const char *phone,
 }
 
 int
+cw_holders(struct casework *cw, const char *role, const char *place,
+    char (*phones)[STORE_PHONE_MAX], size_t *n)
+{
+	struct store_person p[CW_ROLE_MAX];
+	size_t k, i;
+
+	if (store_people_in(cw->store, role, place, p, CW_ROLE_MAX, &k) !=
+	    STORE_OK)
+		return -1;
+	for (i = 0; i < k; i++) {
+		if (*n >= CW_MAX_NOTIFY) {
+			log_warnx("casework: more than %d people to tell; "
+			    "%s at %s and any after left out", CW_MAX_NOTIFY,
+			    role, place);
+			break;
+		}
+		cw_copy(phones[(*n)++], STORE_PHONE_MAX, p[i].phone);
+	}
+	return 0;
+}
+
+int
+cw_notify_watchers(struct casework *cw, struct cw_msg *m, int64_t case_id,
+    const char *key, const struct render_var *vars, size_t nvars)
+{
+	char page[CW_MAX_NOTIFY][STORE_PHONE_MAX], after[STORE_PHONE_MAX] = "";
+	size_t n;
+
+	do {
+		if (store_watchers(cw->store, case_id, after, page,
+		    CW_MAX_NOTIFY, &n) != STORE_OK ||
+		    cw_notify(cw, m, page, n, key, vars, nvars) != 0)
+			return -1;
+		if (n)
+			cw_copy(after, sizeof after, page[n - 1]);
+	} while (n == CW_MAX_NOTIFY);
+	return 0;
+}
+
+int
 cw_collect_school(struct casework *cw, const struct store_student *s,
     const struct cw_view *v, char (*phones)[STORE_PHONE_MAX], size_t *n)
 {
-	struct store_person p[8];
-	const char *roles[2] = { "head_teacher", "principal" };
-	const char *places[2] = { s->class_code, v->school_code };
-	size_t k, i;
-	int r;
-
 	*n = 0;
-	for (r = 0; r < 2; r++) {
-		if (store_people_in(cw->store, roles[r], places[r], p, 8, &k) !=
-		    STORE_OK)
-			return -1;
-		for (i = 0; i < k && *n < CW_MAX_NOTIFY; i++)
-			cw_copy(phones[(*n)++], STORE_PHONE_MAX, p[i].phone);
-	}
-	return 0;
+	return cw_holders(cw, "head_teacher", s->class_code, phones, n) ||
+	    cw_holders(cw, "principal", v->school_code, phones, n) ? -1 : 0;
 }
 
 int
