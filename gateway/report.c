@@ -11,7 +11,9 @@
 #include "store/store.h"
 #include "templates/render.h"
 
-#define REPORT_COLS (8 + STORE_REASONS + STORE_CATEGORIES)
+/* Code, name and seven counts, then a count per reason and category. */
+#define REPORT_FIXED 9
+#define REPORT_COLS (REPORT_FIXED + STORE_REASONS + STORE_CATEGORIES)
 #define REPORT_CELL 160
 
 struct report_table {
@@ -32,12 +34,13 @@ report_num(const struct store_report_row *r, int i)
 	case 3: return r->absent;
 	case 4: return r->opened;
 	case 5: return r->dropouts;
-	case 6: return r->returned;
-	case 7: return r->still_out;
+	case 6: return r->cosigned;
+	case 7: return r->returned;
+	case 8: return r->still_out;
 	}
-	if (i < 8 + STORE_REASONS)
-		return r->reason[i - 8];
-	return r->category[i - 8 - STORE_REASONS];
+	if (i < REPORT_FIXED + STORE_REASONS)
+		return r->reason[i - REPORT_FIXED];
+	return r->category[i - REPORT_FIXED - STORE_REASONS];
 }
 
 static void
@@ -49,6 +52,7 @@ report_add(struct store_report_row *t, const struct store_report_row *r)
 	t->absent += r->absent;
 	t->opened += r->opened;
 	t->dropouts += r->dropouts;
+	t->cosigned += r->cosigned;
 	t->returned += r->returned;
 	t->still_out += r->still_out;
 	for (i = 0; i < STORE_REASONS; i++)
@@ -72,11 +76,12 @@ report_heads(const struct catalog *cat, struct report_table *t, char *err,
 	snprintf(key, sizeof key, "report_cols_%s", t->kind);
 	if (render(cat, key, NULL, 0, fixed, sizeof fixed) != 0)
 		goto fail;
-	for (p = strtok_r(fixed, ",", &save); p && i < 8;
+	for (p = strtok_r(fixed, ",", &save); p && i < REPORT_FIXED;
 	    p = strtok_r(NULL, ",", &save))
 		snprintf(t->head[i++], REPORT_CELL, "%s", p);
-	if (i != 8) {
-		snprintf(err, errsz, "template %s: 8 columns expected", key);
+	if (i != REPORT_FIXED) {
+		snprintf(err, errsz, "template %s: %d columns expected", key,
+		    REPORT_FIXED);
 		return -1;
 	}
 	for (k = 0; k < STORE_REASONS; k++) {

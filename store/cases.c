@@ -112,6 +112,8 @@ store_case_get(struct store *s, int64_t id, struct store_case *c)
 	c->next_at = sqlite3_column_int64(st, 17);
 	store_col_text(st, 18, c->hold, sizeof c->hold);
 	c->notice_at = sqlite3_column_int64(st, 19);
+	c->cosigned_by = sqlite3_column_int64(st, 20);
+	c->cosigned_at = sqlite3_column_int64(st, 21);
 	sqlite3_reset(st);
 	return STORE_OK;
 }
@@ -153,6 +155,20 @@ store_case_update(struct store *s, const struct store_case *c)
 	sqlite3_bind_text(st, 13, c->hold, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 14, c->notice_at);
 	return store_exec(s, st);
+}
+
+enum store_rc
+store_case_cosign(struct store *s, int64_t id, int64_t by, int64_t at)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_CASE_COSIGN);
+	enum store_rc rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, by);
+	sqlite3_bind_int64(st, 3, at);
+	if ((rc = store_exec(s, st)) != STORE_OK)
+		return rc;
+	return sqlite3_changes(s->db) == 1 ? STORE_OK : STORE_DUP;
 }
 
 enum store_rc

@@ -492,6 +492,12 @@ static const char *const store_steps[] = {
 	" AND (hold IS NULL OR hold = '') AND EXISTS (SELECT 1 FROM tasks t"
 	" WHERE t.case_id = cases.id AND t.kind = 'serve_notice'"
 	" AND t.status = 'open');",
+
+	/* 20: the inspector's co-signature of a confirmed dropout (DOMAIN:
+	 * the school's 责任督学 co-signs its dropout report): who and when,
+	 * NULL until SIGN. */
+	"ALTER TABLE cases ADD COLUMN cosigned_by INTEGER REFERENCES people(id);"
+	"ALTER TABLE cases ADD COLUMN cosigned_at INTEGER;",
 };
 
 #define STORE_NSTEPS ((int)(sizeof store_steps / sizeof store_steps[0]))

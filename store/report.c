@@ -230,8 +230,9 @@ store_report(struct store *s, const char *kind, const char *township,
 			case STMT_REPORT_CASES:
 				r->opened = sqlite3_column_int64(st, 1);
 				r->dropouts = sqlite3_column_int64(st, 2);
-				r->returned = sqlite3_column_int64(st, 3);
-				r->still_out = sqlite3_column_int64(st, 4);
+				r->cosigned = sqlite3_column_int64(st, 3);
+				r->returned = sqlite3_column_int64(st, 4);
+				r->still_out = sqlite3_column_int64(st, 5);
 				break;
 			case STMT_REPORT_REASONS:
 				store_col_text(st, 1, word, sizeof word);

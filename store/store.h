@@ -104,6 +104,9 @@ struct store_case {
 	int64_t next_at;		/* when the ladder looks again; 0 never */
 	char hold[16];			/* "", return_pause, whereabouts */
 	int64_t notice_at;		/* written notice served; 0 if not */
+	/* The inspector's co-signature of a dropout (store_case_cosign). */
+	int64_t cosigned_by;		/* people.id, 0 if not yet */
+	int64_t cosigned_at;
 };
 
 /* A task: an action owed by one person on one case, with a deadline. */
@@ -271,6 +274,9 @@ enum store_rc store_case_of_student(struct store *, int64_t student_id,
  * closed_by, closed_at, last_action, last_action_at, absent_since,
  * level_at, next_at, hold, notice_at. */
 enum store_rc store_case_update(struct store *, const struct store_case *);
+/* The inspector's co-signature: DUP if the case has one already. */
+enum store_rc store_case_cosign(struct store *, int64_t id, int64_t by,
+    int64_t at);
 enum store_rc store_event_add(struct store *, const struct store_event *);
 /* The newest event of a case; NOTFOUND if none. what is copied. */
 enum store_rc store_event_last(struct store *, int64_t case_id, char *what,
@@ -335,6 +341,8 @@ struct store_report_row {
 	char code[STORE_CODE_MAX];
 	char name[STORE_NAME_MAX];
 	int64_t enrolled, absent, opened, dropouts, returned, still_out;
+	int64_t cosigned;		/* of the dropouts, co-signed by the
+					 * inspector before the period ends */
 	int64_t reason[STORE_REASONS];	/* in store_report_reasons order */
 	int64_t category[STORE_CATEGORIES];
 };

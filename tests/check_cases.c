@@ -352,6 +352,69 @@ START_TEST(test_drop)
 }
 END_TEST
 
+/*
+ * DOMAIN.md: the school's inspector (责任督学) must co-sign a school's
+ * dropout report. The dropout notice asks for it; SIGN records it once,
+ * tells the school, and CASE shows it.
+ */
+START_TEST(test_inspector_cosigns_dropout)
+{
+	long long before;
+
+	sms(HT, "DROP 20240102 工");
+	ck_assert_ptr_nonnull(strstr(last_to(INSPECTOR), "签 20240102"));
+	ck_assert_ptr_nonnull(strstr(last_to(VHEAD2), "待督学会签"));
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE cosigned_at "
+	    "IS NULL AND cosigned_by IS NULL"), 1);
+	before = rows("SELECT max(id) FROM outbound");
+	sms(INSPECTOR, "签 20240102");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases c JOIN people p ON "
+	    "p.id = c.cosigned_by WHERE p.phone = '" INSPECTOR "' AND "
+	    "p.role = 'inspector' AND c.cosigned_at = 1788224400"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE case_id = 1 "
+	    "AND what = 'cosign'"), 1);
+	ck_assert_ptr_nonnull(strstr(last_to(INSPECTOR), "已会签"));
+	/* The school hears of it: head teacher and principal. */
+	ck_assert_str_eq(notified(before, "%督学已会签%"), HT "," PRINCIPAL);
+	ck_assert_ptr_nonnull(strstr(last_to(HT), "#1"));
+	/* Once: a second SIGN, by case number, changes nothing. */
+	before = rows("SELECT max(id) FROM outbound");
+	sms(INSPECTOR, "会签 #1");
+	ck_assert_ptr_nonnull(strstr(last_to(INSPECTOR), "已于"));
+	ck_assert_int_eq(rows("SELECT max(id) FROM outbound") - before, 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
+	    "'cosign'"), 1);
+	sms(HT, "CASE 20240102");
+	ck_assert_ptr_nonnull(strstr(last_to(HT), "督学已会签"));
+	/* HELP tells an inspector of the command. */
+	sms(INSPECTOR, "HELP");
+	ck_assert_ptr_nonnull(strstr(last_to(INSPECTOR), "会签辍学SIGN"));
+}
+END_TEST
+
+/* Only the school's inspector, only a confirmed dropout, only open. */
+START_TEST(test_sign_refused)
+{
+	sms(HT, "ABS 20240101 3");
+	/* Not a dropout: nothing to co-sign. */
+	sms(INSPECTOR, "SIGN 20240101");
+	ck_assert_ptr_nonnull(strstr(last_to(INSPECTOR), "不是确认辍学"));
+	/* No open case. */
+	sms(INSPECTOR, "SIGN 20240102");
+	ck_assert_ptr_nonnull(strstr(last_to(INSPECTOR), "没有在办案件"));
+	sms(HT, "DROP 20240101");
+	/* Not an inspector; an inspector of another school. */
+	sms(HT, "SIGN 20240101");
+	ck_assert_ptr_nonnull(strstr(last_to(HT), "不能使用"));
+	sms("+8613800000023", "SIGN 20240101");
+	ck_assert_ptr_nonnull(strstr(last_to("+8613800000023"), "20240101"));
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE cosigned_at "
+	    "IS NOT NULL"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
+	    "'cosign'"), 0);
+}
+END_TEST
+
 START_TEST(test_ret_strikes_off_and_tells_the_same_people)
 {
 	long long before;
@@ -558,6 +621,8 @@ main(void)
 	tcase_add_test(tc, test_one_sms_per_person);
 	tcase_add_test(tc, test_leave);
 	tcase_add_test(tc, test_drop);
+	tcase_add_test(tc, test_inspector_cosigns_dropout);
+	tcase_add_test(tc, test_sign_refused);
 	tcase_add_test(tc, test_ret_strikes_off_and_tells_the_same_people);
 	tcase_add_test(tc, test_ret_tells_the_reporter);
 	tcase_add_test(tc, test_ret_without_case);

@@ -387,6 +387,20 @@ static const struct row notice_rows[] = {
 	ERR("限期 12",			CMD_NOTICE, PERR_BAD_TARGET, 7),
 };
 
+/* SIGN, 会签, 签字, 签: 学号或案号 (the inspector co-signs a dropout). */
+static const struct row sign_rows[] = {
+	OK("SIGN 1001",			CMD_SIGN, "1001", 0, 0, NULL, ""),
+	OK("sign #12",			CMD_SIGN, "", 12, 0, NULL, ""),
+	OK("会签 #12",			CMD_SIGN, "", 12, 0, NULL, ""),
+	OK("签字 20240101",		CMD_SIGN, "20240101", 0, 0, NULL, ""),
+	OK("签1001",			CMD_SIGN, "1001", 0, 0, NULL, ""),
+	OK("签 K7 已核实",		CMD_SIGN, "", 7, 0, NULL, "已核实"),
+	OK("ＳＩＧＮ　＃１２",		CMD_SIGN, "", 12, 0, NULL, ""),
+	ERR("SIGN",			CMD_SIGN, PERR_MISSING_TARGET, 4),
+	ERR("会签",			CMD_SIGN, PERR_MISSING_TARGET, 6),
+	ERR("签 abc",			CMD_SIGN, PERR_BAD_TARGET, 4),
+};
+
 /* HELP, 帮助, ?, ？: no arguments. */
 static const struct row help_rows[] = {
 	OK("HELP",			CMD_HELP, "", 0, 0, NULL, ""),
@@ -418,6 +432,7 @@ ROW_TEST(test_tasks, tasks_rows)
 ROW_TEST(test_case, case_rows)
 ROW_TEST(test_sum, sum_rows)
 ROW_TEST(test_notice, notice_rows)
+ROW_TEST(test_sign, sign_rows)
 ROW_TEST(test_help, help_rows)
 
 /* Every argument separator, half- and full-width: "ABS<sep>1001<sep>3". */
@@ -868,6 +883,7 @@ START_TEST(test_names)
 	}
 	ck_assert_str_eq(cmd_kind_name(CMD_ABS), "ABS");
 	ck_assert_str_eq(cmd_kind_key(CMD_NOTICE), "notice");
+	ck_assert_str_eq(cmd_kind_key(CMD_SIGN), "sign");
 	for (i = 0; i < PERR_COUNT; i++)
 		ck_assert_str_ne(perr_name((enum perr_code)i), "unknown");
 	ck_assert_str_eq(perr_name(PERR_NONE), "none");
@@ -913,6 +929,7 @@ command_suite(void)
 	tcase_add_loop_test(tc, test_sum, 0, NROWS(sum_rows));
 	tc = parser_tcase(s, "notice");
 	tcase_add_loop_test(tc, test_notice, 0, NROWS(notice_rows));
+	tcase_add_loop_test(tc, test_sign, 0, NROWS(sign_rows));
 	tc = parser_tcase(s, "help");
 	tcase_add_loop_test(tc, test_help, 0, NROWS(help_rows));
 	tc = parser_tcase(s, "separators");

@@ -511,6 +511,7 @@ START_TEST(test_counting_queries)
 	ck_assert_int_eq(r[0].absent, 1);	/* 20240102; 20240201 too few */
 	ck_assert_int_eq(r[0].opened, 2);
 	ck_assert_int_eq(r[0].dropouts, 1);
+	ck_assert_int_eq(r[0].cosigned, 0);
 	ck_assert_int_eq(r[0].returned, 1);
 	ck_assert_int_eq(r[0].still_out, 1);
 	ck_assert_int_eq(r[0].reason[7], 2);	/* none given */
@@ -523,6 +524,20 @@ START_TEST(test_counting_queries)
 	for (i = 0; i < n; i++)
 		if (!strcmp(r[i].code, "V02"))
 			ck_assert_int_eq(r[i].returned, 1);
+	free(r);
+	/* Co-signed by the school's inspector after the week: counted in
+	 * a table that reaches that day, not in the week's. */
+	at(8 * D);
+	sms(INSPECTOR, "SIGN 20240101");
+	ck_assert_int_eq(store_report(F.g->store, "school", NULL, T0,
+	    T0 + 7 * D, 2, 1, &r, &n), STORE_OK);
+	ck_assert_int_eq(r[0].dropouts, 1);
+	ck_assert_int_eq(r[0].cosigned, 0);
+	free(r);
+	ck_assert_int_eq(store_report(F.g->store, "school", NULL, T0,
+	    T0 + 30 * D, 2, 1, &r, &n), STORE_OK);
+	ck_assert_int_eq(r[0].dropouts, 1);
+	ck_assert_int_eq(r[0].cosigned, 1);
 	free(r);
 	/* Another township's filter gives none of these. */
 	ck_assert_int_eq(store_report(F.g->store, "village", "T99", T0,

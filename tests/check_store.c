@@ -90,7 +90,7 @@ START_TEST(test_migrate_v7)
 	store_close(st);
 	st = store_open(path, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 19);
+	ck_assert_int_eq(store_schema_version(st), 20);
 	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
 	    "status || ':' || coalesce(merged_into, '-') || ':' || "
 	    "coalesce(dlr_status, '-') || ':' || coalesce(inbound_id, '-'), "
@@ -130,8 +130,14 @@ START_TEST(test_migrate_v7)
 }
 END_TEST
 
-/* Undoes migration 18: the totals' triggers as migration 11 made them. */
-#define UNDO_TO_V17 \
+/* Undoes migration 20 (19 changed rows only): no co-signature. */
+#define UNDO_TO_V19 \
+	"ALTER TABLE cases DROP COLUMN cosigned_at;" \
+	"ALTER TABLE cases DROP COLUMN cosigned_by;"
+
+/* Undoes migrations 20 to 18: the totals' triggers as migration 11 made
+ * them. */
+#define UNDO_TO_V17 UNDO_TO_V19 \
 	"DROP TRIGGER outbound_totals_update;" \
 	"DROP TRIGGER outbound_totals_delete;" \
 	"ALTER TABLE outbound_totals DROP COLUMN live;" \
@@ -413,8 +419,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 19);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 19);
+	ck_assert_int_eq(store_schema_version(st), 20);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 20);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -770,7 +776,7 @@ START_TEST(test_migrate_v17_depth)
 	other_exec(UNDO_TO_V17 "PRAGMA user_version = 17");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 19);
+	ck_assert_int_eq(store_schema_version(st), 20);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT live FROM "
 	    "outbound_totals"), 2);	/* one queued, one being sent */
 	stats_match();
@@ -965,7 +971,7 @@ START_TEST(test_migrate_v12_inbound)
 	    "pragma_index_list('inbound') WHERE name = 'inbound_sender'"), 1);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 19);
+	ck_assert_int_eq(store_schema_version(st), 20);
 	ck_assert_int_eq(store_inbound_last_channel(st, "+8613800000001", ch,
 	    sizeof ch), STORE_OK);
 	ck_assert_str_eq(ch, "http");
@@ -1796,7 +1802,8 @@ START_TEST(test_migrate_v19_stuck_notice)
 	}
 	store_close(st);
 	st = NULL;
-	ck_assert_int_eq(tu_sql_exec(dbpath, "UPDATE cases SET next_at = NULL;"
+	ck_assert_int_eq(tu_sql_exec(dbpath, UNDO_TO_V19
+	    "UPDATE cases SET next_at = NULL;"
 	    "UPDATE cases SET notice_at = 700 WHERE id = 2;"
 	    "PRAGMA user_version = 18"), 0);
 	st = store_open(dbpath, err, sizeof err);
@@ -1839,7 +1846,7 @@ START_TEST(test_migrate_v10_cases)
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 2);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 19);
+	ck_assert_int_eq(store_schema_version(st), 20);
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 1);
 	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
 	ck_assert_int_eq(got.id, 2);
@@ -1889,7 +1896,7 @@ START_TEST(test_migrate_v16_indexes)
 	other_exec(UNDO_TO_V15 "PRAGMA user_version = 15");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 19);
+	ck_assert_int_eq(store_schema_version(st), 20);
 	ck_assert_int_eq(indexes_led_by("absences", "student_id"), 1);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
 	    "sqlite_schema WHERE name = 'tasks_assignee' AND "

@@ -232,6 +232,51 @@ cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	return cw_reply(cw, m, "ret_ok", cv.v, 7);
 }
 
+/*
+ * SIGN: the school's inspector co-signs a confirmed dropout (DOMAIN.md:
+ * the 责任督学 "must co-sign a school's dropout report"), once; the
+ * school's head teacher and principal are told. The case's place on the
+ * ladder does not change: the co-signature vouches for the report.
+ */
+int
+cw_sign(struct casework *cw, struct cw_msg *m, const struct cmd *c)
+{
+	char phones[CW_MAX_NOTIFY][STORE_PHONE_MAX], when[32];
+	const struct store_person *actor;
+	struct store_student s;
+	struct store_case cs;
+	struct cw_case_vars cv;
+	struct render_var x[8];
+	struct cw_view v;
+	enum store_rc rc;
+	size_t n;
+	int r;
+
+	if ((r = cw_open_case(cw, m, c, &s, &actor, &v, &cs)) <= 0)
+		return r;
+	if (cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
+		return -1;
+	cw_case_vars(&cv, &v, cs.days_absent);
+	if (!cs.dropout)
+		return cw_reply(cw, m, "sign_not_dropout", cv.v, 7);
+	if ((rc = store_case_cosign(cw->store, cs.id, actor->id, m->now)) ==
+	    STORE_DUP) {
+		if (cw_date(cw, cs.cosigned_at, when, sizeof when) != 0)
+			return -1;
+		memcpy(x, cv.v, sizeof cv.v);
+		x[7] = (struct render_var){ "when", when };
+		return cw_reply(cw, m, "sign_already", x, 8);
+	}
+	if (rc != STORE_OK ||
+	    cw_event(cw, m, cs.id, s.id, actor->id, "cosign", NULL) != 0 ||
+	    cw_collect_school(cw, &s, &v, phones, &n) != 0 ||
+	    cw_notify(cw, m, phones, n, "sign_notice", cv.v, 7) != 0)
+		return -1;
+	log_info("inbound %lld: case %lld dropout co-signed",
+	    (long long)m->inbound_id, (long long)cs.id);
+	return cw_reply(cw, m, "sign_ok", cv.v, 7);
+}
+
 /* A person's name for texts, or the "nobody yet" template. */
 static int
 cw_person_name(struct casework *cw, int64_t id, char *buf, size_t sz)
@@ -276,8 +321,10 @@ cw_case(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	days = (int)(((cs.closed_at ? cs.closed_at : m->now) - cs.absent_since +
 	    CW_DAY - 1) / CW_DAY);
 	cw_case_vars(&cv, &v, days);
-	snprintf(key, sizeof key, "status_%s%s", cs.status,
-	    cs.dropout && !strcmp(cs.status, "open") ? "_dropout" : "");
+	snprintf(key, sizeof key, "status_%s%s%s", cs.status,
+	    cs.dropout && !strcmp(cs.status, "open") ? "_dropout" : "",
+	    cs.dropout && cs.cosigned_at && !strcmp(cs.status, "open") ?
+	    "_signed" : "");
 	snprintf(level, sizeof level, "%d", cs.level);
 	t = (time_t)cs.last_action_at;
 	localtime_r(&t, &tm);

@@ -481,9 +481,10 @@ static int
 cw_help(struct casework *cw, struct cw_msg *m)
 {
 	static const char *const keys[] = {
-		"help_school", "help_village", "help_township", "help_county"
+		"help_school", "help_village", "help_township", "help_county",
+		"help_inspector"
 	};
-	int want[4] = { 0, 0, 0, 0 }, i;
+	int want[5] = { 0, 0, 0, 0, 0 }, i;
 	size_t r;
 
 	for (r = 0; r < m->nroles; r++) {
@@ -497,10 +498,12 @@ cw_help(struct casework *cw, struct cw_msg *m)
 		else if (!strcmp(role, "township_official") ||
 		    !strcmp(role, "township_head"))
 			want[2] = 1;
+		else if (!strcmp(role, "inspector"))
+			want[4] = 1;
 		else
 			want[3] = 1;
 	}
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (want[i] && cw_reply(cw, m, keys[i], NULL, 0) != 0)
 			return -1;
 	return 0;
@@ -528,6 +531,8 @@ cw_command(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 		return cw_tasks(cw, m);
 	case CMD_NOTICE:
 		return cw_notice(cw, m, c);
+	case CMD_SIGN:
+		return cw_sign(cw, m, c);
 	case CMD_SUM:
 		return cw_sum(cw, m, c);
 	case CMD_HELP:

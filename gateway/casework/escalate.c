@@ -440,22 +440,27 @@ cw_complete(struct casework *cw, struct cw_msg *m, int64_t case_id,
 	return done;
 }
 
-/* The open case a command names (by 学号 or 案号); 1, 0 replied, -1. */
-static int
+int
 cw_open_case(struct casework *cw, struct cw_msg *m, const struct cmd *c,
-    const struct store_student *s, const struct cw_view *v,
-    struct store_case *cs)
+    struct store_student *s, const struct store_person **actor,
+    struct cw_view *v, struct store_case *cs)
 {
-	struct render_var vars[2] = { { "student_no", v->student_no },
-	    { "name", v->name } };
+	struct render_var vars[2];
 	enum store_rc rc;
+	int r;
 
+	if ((r = cw_find_student(cw, m, c, s, actor)) <= 0)
+		return r;
+	if (cw_view(cw, s, v) != 0)
+		return -1;
 	rc = c->case_no ? store_case_get(cw->store, c->case_no, cs) :
 	    store_case_of_student(cw->store, s->id, 1, cs);
 	if (rc == STORE_OK && !strcmp(cs->status, "open"))
 		return 1;
 	if (rc != STORE_OK && rc != STORE_NOTFOUND)
 		return -1;
+	vars[0] = (struct render_var){ "student_no", v->student_no };
+	vars[1] = (struct render_var){ "name", v->name };
 	return cw_reply(cw, m, "no_open_case", vars, 2) == 0 ? 0 : -1;
 }
 
@@ -474,10 +479,7 @@ cw_vis(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	size_t n = 0;
 	int r, o;
 
-	if ((r = cw_find_student(cw, m, c, &s, &actor)) <= 0)
-		return r;
-	if (cw_view(cw, &s, &v) != 0 ||
-	    (r = cw_open_case(cw, m, c, &s, &v, &cs)) <= 0)
+	if ((r = cw_open_case(cw, m, c, &s, &actor, &v, &cs)) <= 0)
 		return r;
 	o = ladder_outcome(c->outcome);
 	snprintf(detail, sizeof detail, "outcome=%s%s%s", c->outcome,
@@ -547,10 +549,7 @@ cw_ack(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	size_t n, i, r2;
 	int r, acked = 0;
 
-	if ((r = cw_find_student(cw, m, c, &s, &actor)) <= 0)
-		return r;
-	if (cw_view(cw, &s, &v) != 0 ||
-	    (r = cw_open_case(cw, m, c, &s, &v, &cs)) <= 0)
+	if ((r = cw_open_case(cw, m, c, &s, &actor, &v, &cs)) <= 0)
 		return r;
 	/* Tasks of any of the sender's role rows. */
 	for (r2 = 0; r2 < m->nroles; r2++) {
@@ -584,10 +583,7 @@ cw_notice(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	struct cw_lvars x;
 	int r;
 
-	if ((r = cw_find_student(cw, m, c, &s, &actor)) <= 0)
-		return r;
-	if (cw_view(cw, &s, &v) != 0 ||
-	    (r = cw_open_case(cw, m, c, &s, &v, &cs)) <= 0)
+	if ((r = cw_open_case(cw, m, c, &s, &actor, &v, &cs)) <= 0)
 		return r;
 	if (cw_complete(cw, m, cs.id, "serve_notice", actor->id, "served") < 0)
 		return -1;

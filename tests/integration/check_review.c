@@ -50,6 +50,7 @@ script_week(void)
 	sms("13800000001", "ABS+20240101+3");	/* case #1, left behind */
 	sms("13800000001", "ABS+20240102+1");	/* below the threshold */
 	sms("13800000002", "DROP+20241002+%E5%B7%A5");	/* case #2, 工 */
+	sms("13800000003", "SIGN+20241002");	/* the inspector co-signs */
 	sms("13800000021", "ABS+20230701+1");	/* case #3, S02 */
 	clock_set_iso("2026-09-02T09:00:00%2B08:00");
 	sms("13800000004", "VIS+20240101+%E8%BF%94");	/* 返 */
@@ -171,22 +172,26 @@ START_TEST(test_report_csv_and_xlsx)
 	ck_assert_int_eq(n, 14);
 	ck_assert_str_eq(cells[0][0], "按学校");
 	ck_assert_str_eq(cells[1][3], "缺勤达到立案天数");
-	ck_assert_str_eq(cells[1][12], "原因:外出务工");
+	ck_assert_str_eq(cells[1][5], "确认辍学");
+	ck_assert_str_eq(cells[1][6], "督学会签");
+	ck_assert_str_eq(cells[1][13], "原因:外出务工");
 	/* S01: 142 enrolled; 20240101 absent over its threshold (20240102
-	 * under); cases #1 and #2; #2 a dropout (工); #1 back; #2 out. */
+	 * under); cases #1 and #2; #2 a dropout (工), co-signed; #1 back;
+	 * #2 out. */
 	{
 		static const char *const s01[] = { "S01", "后柳镇中心小学",
-		    "142", "1", "2", "1", "1", "1", "0", "0", "0", "0", "1",
-		    "0", "0", "1", "1", "0", "0", "0", "0", "0", "0", "0",
-		    "0" };
+		    "142", "1", "2", "1", "1", "1", "1", "0", "0", "0", "0",
+		    "1", "0", "0", "1", "1", "0", "0", "0", "0", "0", "0",
+		    "0", "0" };
 		static const char *const s02[] = { "S02", "后柳镇中学", "58",
-		    "1", "1", "0", "0", "1", "0", "0", "0", "0", "0", "0",
-		    "0", "1", "0", "0", "0", "0", "0", "0", "0", "1", "0" };
+		    "1", "1", "0", "0", "0", "1", "0", "0", "0", "0", "0",
+		    "0", "0", "1", "0", "0", "0", "0", "0", "0", "0", "1",
+		    "0" };
 		static const char *const tot[] = { "", "合计", "200", "2", "3",
-		    "1", "1", "2", "0", "0", "0", "0", "1", "0", "0", "2", "1",
-		    "0", "0", "0", "0", "0", "0", "1", "0" };
+		    "1", "1", "1", "2", "0", "0", "0", "0", "1", "0", "0", "2",
+		    "1", "0", "0", "0", "0", "0", "0", "1", "0" };
 
-		for (j = 0; j < 25; j++) {
+		for (j = 0; j < 26; j++) {
 			ck_assert_msg(!strcmp(cells[2][j], s01[j]), "S01 col "
 			    "%d: %s, want %s", j, cells[2][j], s01[j]);
 			ck_assert_msg(!strcmp(cells[3][j], s02[j]), "S02 col "
@@ -198,11 +203,12 @@ START_TEST(test_report_csv_and_xlsx)
 	/* Villages: V01 #1 (returned), V02 #2 (dropout), V03 #3. */
 	ck_assert_str_eq(cells[8][0], "V01");
 	ck_assert_str_eq(cells[8][4], "1");
-	ck_assert_str_eq(cells[8][6], "1");
+	ck_assert_str_eq(cells[8][7], "1");
 	ck_assert_str_eq(cells[9][0], "V02");
 	ck_assert_str_eq(cells[9][5], "1");
+	ck_assert_str_eq(cells[9][6], "1");
 	ck_assert_str_eq(cells[10][0], "V03");
-	ck_assert_str_eq(cells[10][7], "1");
+	ck_assert_str_eq(cells[10][8], "1");
 	ck_assert_str_eq(cells[13][1], "合计");
 	ck_assert_str_eq(cells[13][2], "200");
 
