@@ -20,6 +20,7 @@
 #include <time.h>
 #include <sys/stat.h>
 
+#include "gateway/casework/casework.h"
 #include "gateway/import.h"
 #include "gateway/report.h"
 #include "gateway/timefmt.h"
@@ -266,8 +267,8 @@ ctl_case_cb(void *arg, const struct store_case_line *l)
 		mask_name(l->name, row[2], 128);
 	snprintf(row[3], 128, "%s", l->class_name);
 	snprintf(row[4], 128, "%s", l->village);
-	snprintf(key, sizeof key, "status_%s%s", l->status,
-	    l->dropout && !strcmp(l->status, "open") ? "_dropout" : "");
+	casework_status_key(key, sizeof key, l->status, l->dropout,
+	    l->cosigned);
 	if (render(c->cat, key, NULL, 0, row[5], 128) != 0)
 		snprintf(row[5], 128, "%s", l->status);
 	snprintf(row[6], 128, "%d", l->level);

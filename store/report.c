@@ -345,6 +345,7 @@ store_cases_list(struct store *s, int open_only, const char *village,
 		store_col_text(st, 8, l.name, sizeof l.name);
 		store_col_text(st, 9, l.class_name, sizeof l.class_name);
 		store_col_text(st, 10, l.village, sizeof l.village);
+		l.cosigned = sqlite3_column_int(st, 11);
 		fn(arg, &l);
 	}
 	if (rc != SQLITE_DONE)

@@ -393,6 +393,7 @@ struct store_case_line {
 	int64_t id;
 	char status[12];
 	int level, dropout;
+	int cosigned;			/* by the inspector */
 	char reason[16];
 	int64_t opened_at, closed_at;
 	char student_no[STORE_STUDENT_MAX];

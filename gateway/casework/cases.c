@@ -277,6 +277,16 @@ cw_sign(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	return cw_reply(cw, m, "sign_ok", cv.v, 7);
 }
 
+void
+casework_status_key(char *buf, size_t sz, const char *status, int dropout,
+    int cosigned)
+{
+	int open = !strcmp(status, "open");
+
+	snprintf(buf, sz, "status_%s%s%s", status, open && dropout ?
+	    "_dropout" : "", open && dropout && cosigned ? "_signed" : "");
+}
+
 /* A person's name for texts, or the "nobody yet" template. */
 static int
 cw_person_name(struct casework *cw, int64_t id, char *buf, size_t sz)
@@ -321,10 +331,8 @@ cw_case(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	days = (int)(((cs.closed_at ? cs.closed_at : m->now) - cs.absent_since +
 	    CW_DAY - 1) / CW_DAY);
 	cw_case_vars(&cv, &v, days);
-	snprintf(key, sizeof key, "status_%s%s%s", cs.status,
-	    cs.dropout && !strcmp(cs.status, "open") ? "_dropout" : "",
-	    cs.dropout && cs.cosigned_at && !strcmp(cs.status, "open") ?
-	    "_signed" : "");
+	casework_status_key(key, sizeof key, cs.status, cs.dropout,
+	    cs.cosigned_at != 0);
 	snprintf(level, sizeof level, "%d", cs.level);
 	t = (time_t)cs.last_action_at;
 	localtime_r(&t, &tm);

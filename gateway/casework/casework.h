@@ -25,6 +25,12 @@ struct casework;
  * more). */
 #define CASEWORK_ROLE_MAX 8
 
+/* The template key of a case's status as CASE and `baoxuectl cases` show
+ * it: status_returned, status_open, status_open_dropout, or
+ * status_open_dropout_signed (co-signed by the inspector). */
+void casework_status_key(char *buf, size_t sz, const char *status,
+    int dropout, int cosigned);
+
 struct casework_cfg {
 	const char *signature;	/* prefixed to every outbound text */
 	int threshold;		/* days that open a case (0: default 2) */

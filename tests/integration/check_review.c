@@ -265,6 +265,8 @@ START_TEST(test_cases_listing)
 	ck_assert_ptr_nonnull(strstr(t, "案号  学号      姓名"));
 	ck_assert_ptr_nonnull(strstr(t, "#1    20240101  张*明"));
 	ck_assert_ptr_nonnull(strstr(t, "已销号"));
+	/* #2, the dropout, co-signed by the inspector in script_week(). */
+	ck_assert_ptr_nonnull(strstr(t, "在办（确认辍学，督学已会签）"));
 	ck_assert_ptr_null(strstr(t, "张小明"));
 	free(t);
 	unlink(out);
