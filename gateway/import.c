@@ -556,12 +556,16 @@ out:
 	return 1;
 }
 
-/* A role at a place with more holders than the casework tells. */
+/* A role at a place with more holders than the casework tells. Subject
+ * teachers are told of a case only when they report it, never for their
+ * role, and a school has dozens. */
 static void
 import_crowded(void *arg, const char *role, const char *scope, long holders)
 {
-	import_say(arg, 0, "people.csv: %ld people are %s at %s; case notices "
-	    "and tasks go to the first %d in the roster", holders, role, scope,
+	if (strcmp(role, "teacher") == 0)
+		return;
+	import_say(arg, 0, "roster: %ld people are %s at %s; case notices go "
+	    "to the first %d of them in the roster", holders, role, scope,
 	    CASEWORK_ROLE_MAX);
 }
 

@@ -106,6 +106,10 @@ normalize_text(const char *in, size_t len, char *out, size_t outsz,
 			goto done;
 		}
 		i += (size_t)n;
+		/* A byte order mark means nothing in a text (RFC 2781 keeps
+		 * one under a UTF-16LE/BE label, as a character). */
+		if (cp == 0xFEFF)
+			continue;
 		if (cp == '\r' || cp == '\n') {
 			/* \r\n is one line end; \r alone is one too. */
 			if (cp == '\r' && i < (size_t)nlen && src[i] == '\n')

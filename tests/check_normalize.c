@@ -52,6 +52,11 @@ static const struct norm_case space_cases[] = {
 	{ "ABS   1001\t\t3",		"ABS 1001 3",		PERR_NONE },
 	{ "ABS \t 1001",		"ABS 1001",		PERR_NONE },
 	{ "  ABS 1001  ",		"ABS 1001",		PERR_NONE },
+	/* A byte order mark (U+FEFF) is nothing, wherever a gateway or a
+	 * phone left it: UTF-16 labelled LE or BE keeps it (RFC 2781). */
+	{ "\xef\xbb\xbf" "ABS 1001",	"ABS 1001",		PERR_NONE },
+	{ "ABS\xef\xbb\xbf 1001",	"ABS 1001",		PERR_NONE },
+	{ "\xef\xbb\xbf",		"",			PERR_EMPTY },
 	{ "\tABS\t",			"ABS",			PERR_NONE },
 	{ "a\r\nb",			"a\nb",			PERR_NONE },
 	{ "a\rb",			"a\nb",			PERR_NONE },

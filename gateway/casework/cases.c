@@ -43,6 +43,23 @@ cw_dual_line(struct casework *cw, const struct store_student *s,
 	    cw_holders(cw, "bureau", v->county_code, list, n) ? -1 : 0;
 }
 
+/*
+ * A confirmed dropout waits for the co-signature of the school's
+ * inspector (SIGN): the inspectors are asked in a text of their own, by
+ * case number (the 学号 an SMS carries may be masked), and are in
+ * ask[0..*nask) to be left out of the notice everyone else gets, which
+ * asks nothing of them (one SMS each, and nothing they could not do).
+ */
+static int
+cw_ask_cosign(struct casework *cw, struct cw_msg *m, const struct cw_view *v,
+    const struct render_var *vars, char (*ask)[STORE_PHONE_MAX], size_t *nask)
+{
+	*nask = 0;
+	if (cw_holders(cw, "inspector", v->school_code, ask, nask) != 0)
+		return -1;
+	return cw_notify(cw, m, ask, *nask, "sign_request", vars, 7);
+}
+
 /* The placeholders every case text may use. */
 struct cw_case_vars {
 	char label[32], days[16];
@@ -69,10 +86,10 @@ cw_case_open(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 {
 	/* The dual line, then the reporter and the task's person. */
 	char list[CW_MAX_NOTIFY + 2][STORE_PHONE_MAX], detail[96];
-	char assignee[STORE_PHONE_MAX];
+	char assignee[STORE_PHONE_MAX], ask[CW_ROLE_MAX][STORE_PHONE_MAX];
 	struct cw_case_vars cv;
 	struct store_case cs;
-	size_t n, i;
+	size_t n, i, nask = 0;
 
 	memset(&cs, 0, sizeof cs);
 	cs.student_id = s->id;
@@ -102,14 +119,17 @@ cw_case_open(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 	cw_copy(list[n + 1], STORE_PHONE_MAX, assignee);
 	if (store_watchers_add(cw->store, cs.id, list, n + 2) != STORE_OK)
 		return -1;
-	/* Level 1 of the ladder: its task SMS tells the village head all a
-	 * notice would, so the task's person gets no second SMS. */
-	for (i = 0; i < n; i++)
-		if (!strcmp(list[i], assignee))
-			list[i][0] = '\0';
 	if (cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
 		return -1;
 	cw_case_vars(&cv, v, c->days);
+	if (dropout && cw_ask_cosign(cw, m, v, cv.v, ask, &nask) != 0)
+		return -1;
+	/* Level 1 of the ladder: its task SMS tells the village head all a
+	 * notice would, so the task's person gets no second SMS; nor does
+	 * an inspector asked to co-sign. */
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], assignee) || cw_among(list[i], ask, nask))
+			list[i][0] = '\0';
 	log_info("inbound %lld: case %lld opened%s, %zu notice(s)",
 	    (long long)m->inbound_id, (long long)cs.id,
 	    dropout ? " (dropout)" : "", n);
@@ -147,12 +167,14 @@ cw_case_absence(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 int
 cw_drop(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 {
+	char ask[CW_ROLE_MAX][STORE_PHONE_MAX];
 	const struct store_person *rep;
 	struct store_student s;
 	struct store_case cs;
 	struct cw_case_vars cv;
 	struct cw_view v;
 	enum store_rc rc;
+	size_t nask;
 	int r;
 
 	if ((r = cw_find_student(cw, m, c, &s, &rep)) <= 0)
@@ -177,8 +199,9 @@ cw_drop(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	if (store_case_update(cw->store, &cs) != STORE_OK ||
 	    cw_event(cw, m, cs.id, s.id, rep->id, "dropout",
 	    c->reason ? c->reason : NULL) != 0 ||
+	    cw_ask_cosign(cw, m, &v, cv.v, ask, &nask) != 0 ||
 	    cw_notify_watchers(cw, m, cs.id, "case_dropout_raised_notice",
-	    cv.v, 7) != 0)
+	    cv.v, 7, ask, nask) != 0)
 		return -1;
 	return cw_reply(cw, m, "drop_raised", cv.v, 7);
 }
@@ -227,7 +250,7 @@ cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	log_info("inbound %lld: case %lld struck off after %d day(s)",
 	    (long long)m->inbound_id, (long long)cs.id, out);
 	if (cw_notify_watchers(cw, m, cs.id, "case_closed_notice", cv.v,
-	    7) != 0)
+	    7, NULL, 0) != 0)
 		return -1;
 	return cw_reply(cw, m, "ret_ok", cv.v, 7);
 }
@@ -252,9 +275,20 @@ cw_sign(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	size_t n;
 	int r;
 
-	if ((r = cw_open_case(cw, m, c, &s, &actor, &v, &cs)) <= 0)
+	if ((r = cw_find_student(cw, m, c, &s, &actor)) <= 0)
 		return r;
-	if (cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
+	if (cw_view(cw, &s, &v) != 0)
+		return -1;
+	/* The case named, or the student's open one, else the latest: a
+	 * report stands when the student has come back meanwhile. */
+	rc = c->case_no ? store_case_get(cw->store, c->case_no, &cs) :
+	    store_case_of_student(cw->store, s.id, 0, &cs);
+	if (rc == STORE_NOTFOUND) {
+		cw_case_vars(&cv, &v, 0);
+		return cw_reply(cw, m, "case_none", cv.v + 1, 2);
+	}
+	if (rc != STORE_OK ||
+	    cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
 		return -1;
 	cw_case_vars(&cv, &v, cs.days_absent);
 	if (!cs.dropout)

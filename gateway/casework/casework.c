@@ -79,6 +79,10 @@ static const char *const cw_v_digest[] = {
 	"closed", "overdue", "owers", NULL
 };
 static const char *const cw_v_ower[] = { "name", "n", NULL };
+static const char *const cw_v_sign_when[] = {
+	"case", "student_no", "name", "class", "school", "village", "days",
+	"when", NULL
+};
 static const char *const cw_v_period[] = { "from", "to", NULL };
 static const char *const cw_v_place[] = { "place", NULL };
 
@@ -108,6 +112,12 @@ const struct cw_template cw_templates[] = {
 	{ "case_status", cw_v_case_status },
 	{ "status_open", cw_v_none },
 	{ "status_open_dropout", cw_v_none },
+	{ "status_open_dropout_signed", cw_v_none },
+	{ "sign_request", cw_v_case_all },
+	{ "sign_ok", cw_v_case_all },
+	{ "sign_notice", cw_v_case_all },
+	{ "sign_already", cw_v_sign_when },
+	{ "sign_not_dropout", cw_v_case_all },
 	{ "status_returned", cw_v_none },
 	{ "action_open", cw_v_none },
 	{ "action_update", cw_v_none },
@@ -163,6 +173,7 @@ const struct cw_template cw_templates[] = {
 	{ "help_village", cw_v_none },
 	{ "help_township", cw_v_none },
 	{ "help_county", cw_v_none },
+	{ "help_inspector", cw_v_none },
 	{ "example_abs", cw_v_none },
 	{ "example_leave", cw_v_none },
 	{ "example_ret", cw_v_none },
@@ -173,6 +184,7 @@ const struct cw_template cw_templates[] = {
 	{ "example_case", cw_v_none },
 	{ "example_sum", cw_v_none },
 	{ "example_notice", cw_v_none },
+	{ "example_sign", cw_v_none },
 	{ "example_help", cw_v_none },
 	{ "reason_illness", cw_v_none },
 	{ "reason_family", cw_v_none },

@@ -122,9 +122,13 @@ int cw_send(struct casework *, struct cw_msg *, const char *phone,
 int cw_holders(struct casework *, const char *role, const char *place,
     char (*phones)[STORE_PHONE_MAX], size_t *n);
 /* Renders key once a page and tells every watcher of the case (but the
- * sender), however many. */
+ * sender and the nskip phones in skip), however many. */
 int cw_notify_watchers(struct casework *, struct cw_msg *, int64_t case_id,
-    const char *key, const struct render_var *, size_t nvars);
+    const char *key, const struct render_var *, size_t nvars,
+    const char (*skip)[STORE_PHONE_MAX], size_t nskip);
+/* Is phone one of list[0..n)? */
+int cw_among(const char *phone, const char (*list)[STORE_PHONE_MAX],
+    size_t n);
 /* Head teacher of the class and principal of the school. */
 int cw_collect_school(struct casework *, const struct store_student *,
     const struct cw_view *, char (*phones)[STORE_PHONE_MAX], size_t *n);

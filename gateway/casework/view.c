@@ -89,19 +89,35 @@ cw_holders(struct casework *cw, const char *role, const char *place,
 }
 
 int
+cw_among(const char *phone, const char (*list)[STORE_PHONE_MAX], size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(phone, list[i]))
+			return 1;
+	return 0;
+}
+
+int
 cw_notify_watchers(struct casework *cw, struct cw_msg *m, int64_t case_id,
-    const char *key, const struct render_var *vars, size_t nvars)
+    const char *key, const struct render_var *vars, size_t nvars,
+    const char (*skip)[STORE_PHONE_MAX], size_t nskip)
 {
 	char page[CW_MAX_NOTIFY][STORE_PHONE_MAX], after[STORE_PHONE_MAX] = "";
-	size_t n;
+	size_t n, i;
 
 	do {
 		if (store_watchers(cw->store, case_id, after, page,
-		    CW_MAX_NOTIFY, &n) != STORE_OK ||
-		    cw_notify(cw, m, page, n, key, vars, nvars) != 0)
+		    CW_MAX_NOTIFY, &n) != STORE_OK)
 			return -1;
 		if (n)
 			cw_copy(after, sizeof after, page[n - 1]);
+		for (i = 0; i < n; i++)
+			if (cw_among(page[i], skip, nskip))
+				page[i][0] = '\0';
+		if (cw_notify(cw, m, page, n, key, vars, nvars) != 0)
+			return -1;
 	} while (n == CW_MAX_NOTIFY);
 	return 0;
 }
