@@ -275,20 +275,10 @@ cw_sign(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	size_t n;
 	int r;
 
-	if ((r = cw_find_student(cw, m, c, &s, &actor)) <= 0)
+	/* A report stands when the student has come back meanwhile. */
+	if ((r = cw_find_case(cw, m, c, 0, &s, &actor, &v, &cs)) <= 0)
 		return r;
-	if (cw_view(cw, &s, &v) != 0)
-		return -1;
-	/* The case named, or the student's open one, else the latest: a
-	 * report stands when the student has come back meanwhile. */
-	rc = c->case_no ? store_case_get(cw->store, c->case_no, &cs) :
-	    store_case_of_student(cw->store, s.id, 0, &cs);
-	if (rc == STORE_NOTFOUND) {
-		cw_case_vars(&cv, &v, 0);
-		return cw_reply(cw, m, "case_none", cv.v + 1, 2);
-	}
-	if (rc != STORE_OK ||
-	    cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
+	if (cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
 		return -1;
 	cw_case_vars(&cv, &v, cs.days_absent);
 	if (!cs.dropout)
@@ -344,23 +334,13 @@ cw_case(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	char status[64], level[8], sresp[STORE_NAME_MAX], gresp[STORE_NAME_MAX];
 	char action[64], key[48], when[32], mo[16], dd[16];
 	struct render_var dv[2] = { { "m", mo }, { "d", dd } };
-	enum store_rc rc;
 	struct tm tm;
 	time_t t;
 	int r, days;
 
-	if ((r = cw_find_student(cw, m, c, &s, &who)) <= 0)
+	if ((r = cw_find_case(cw, m, c, 0, &s, &who, &v, &cs)) <= 0)
 		return r;
-	if (cw_view(cw, &s, &v) != 0)
-		return -1;
-	rc = c->case_no ? store_case_get(cw->store, c->case_no, &cs) :
-	    store_case_of_student(cw->store, s.id, 0, &cs);
-	if (rc == STORE_NOTFOUND) {
-		cw_case_vars(&cv, &v, 0);
-		return cw_reply(cw, m, "case_none", cv.v + 1, 2);
-	}
-	if (rc != STORE_OK ||
-	    cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
+	if (cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
 		return -1;
 	days = (int)(((cs.closed_at ? cs.closed_at : m->now) - cs.absent_since +
 	    CW_DAY - 1) / CW_DAY);

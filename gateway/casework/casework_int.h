@@ -172,14 +172,14 @@ int cw_vis(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_ack(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_tasks(struct casework *, struct cw_msg *);
 int cw_notice(struct casework *, struct cw_msg *, const struct cmd *);
-/* The open case a command names (by 学号 or 案号) in *cs, with its
- * student, the sender's role row that may act on it and the view: 1; 0
- * when refused or there is none (the reply said why); -1 on a store
- * failure. */
-int cw_open_case(struct casework *, struct cw_msg *, const struct cmd *,
-    struct store_student *s, const struct store_person **actor,
-    struct cw_view *v, struct store_case *cs);
-
+/* The case a command names (by 学号 or 案号) in *cs, with its student,
+ * the sender's role row that may act on it and the view: by 学号 the
+ * open case, else (unless open_only) the latest. 1; 0 when refused or
+ * there is none (the reply said why); -1 on a store failure. */
+int cw_find_case(struct casework *, struct cw_msg *, const struct cmd *,
+    int open_only, struct store_student *s,
+    const struct store_person **actor, struct cw_view *v,
+    struct store_case *cs);
 /* Review (digest.c). */
 int64_t cw_week_start(int64_t t);
 int cw_digest_text(struct casework *, const char *scope, int64_t from,

@@ -441,8 +441,8 @@ cw_complete(struct casework *cw, struct cw_msg *m, int64_t case_id,
 }
 
 int
-cw_open_case(struct casework *cw, struct cw_msg *m, const struct cmd *c,
-    struct store_student *s, const struct store_person **actor,
+cw_find_case(struct casework *cw, struct cw_msg *m, const struct cmd *c,
+    int open_only, struct store_student *s, const struct store_person **actor,
     struct cw_view *v, struct store_case *cs)
 {
 	struct render_var vars[2];
@@ -454,14 +454,15 @@ cw_open_case(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 	if (cw_view(cw, s, v) != 0)
 		return -1;
 	rc = c->case_no ? store_case_get(cw->store, c->case_no, cs) :
-	    store_case_of_student(cw->store, s->id, 1, cs);
-	if (rc == STORE_OK && !strcmp(cs->status, "open"))
+	    store_case_of_student(cw->store, s->id, open_only, cs);
+	if (rc == STORE_OK && (!open_only || !strcmp(cs->status, "open")))
 		return 1;
 	if (rc != STORE_OK && rc != STORE_NOTFOUND)
 		return -1;
 	vars[0] = (struct render_var){ "student_no", v->student_no };
 	vars[1] = (struct render_var){ "name", v->name };
-	return cw_reply(cw, m, "no_open_case", vars, 2) == 0 ? 0 : -1;
+	return cw_reply(cw, m, open_only ? "no_open_case" : "case_none", vars,
+	    2) == 0 ? 0 : -1;
 }
 
 int
@@ -479,7 +480,7 @@ cw_vis(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	size_t n = 0;
 	int r, o;
 
-	if ((r = cw_open_case(cw, m, c, &s, &actor, &v, &cs)) <= 0)
+	if ((r = cw_find_case(cw, m, c, 1, &s, &actor, &v, &cs)) <= 0)
 		return r;
 	o = ladder_outcome(c->outcome);
 	snprintf(detail, sizeof detail, "outcome=%s%s%s", c->outcome,
@@ -549,7 +550,7 @@ cw_ack(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	size_t n, i, r2;
 	int r, acked = 0;
 
-	if ((r = cw_open_case(cw, m, c, &s, &actor, &v, &cs)) <= 0)
+	if ((r = cw_find_case(cw, m, c, 1, &s, &actor, &v, &cs)) <= 0)
 		return r;
 	/* Tasks of any of the sender's role rows. */
 	for (r2 = 0; r2 < m->nroles; r2++) {
@@ -583,7 +584,7 @@ cw_notice(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	struct cw_lvars x;
 	int r;
 
-	if ((r = cw_open_case(cw, m, c, &s, &actor, &v, &cs)) <= 0)
+	if ((r = cw_find_case(cw, m, c, 1, &s, &actor, &v, &cs)) <= 0)
 		return r;
 	if (cw_complete(cw, m, cs.id, "serve_notice", actor->id, "served") < 0)
 		return -1;
