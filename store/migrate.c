@@ -496,7 +496,8 @@ static const char *const store_steps[] = {
 	/* 20: the inspector's co-signature of a confirmed dropout (DOMAIN:
 	 * the school's 责任督学 co-signs its dropout report): who and when,
 	 * NULL until SIGN. */
-	"ALTER TABLE cases ADD COLUMN cosigned_by INTEGER REFERENCES people(id);"
+	"ALTER TABLE cases ADD COLUMN cosigned_by INTEGER"
+	" REFERENCES people(id);"
 	"ALTER TABLE cases ADD COLUMN cosigned_at INTEGER;",
 };
 
