@@ -24,6 +24,11 @@ The village head of 中坝村 answers the task SMS by its number:
 
   $build/baoxuectl sim 13800000004 '3 家长说要去打工'
 
+A teacher confirms a dropout, and the school's inspector co-signs it:
+
+  $build/baoxuectl sim 13800000001 'DROP 20240102 工'
+  $build/baoxuectl sim 13800000003 '签 20240102'
+
 and a USSD session (add 1, 1*20240101, ... to text, one request each):
 
   curl -s -d 'sessionId=demo1&phoneNumber=13800000001&text=&token=demo' \\
