@@ -106,10 +106,6 @@ normalize_text(const char *in, size_t len, char *out, size_t outsz,
 			goto done;
 		}
 		i += (size_t)n;
-		/* A byte order mark means nothing in a text (RFC 2781 keeps
-		 * one under a UTF-16LE/BE label, as a character). */
-		if (cp == 0xFEFF)
-			continue;
 		if (cp == '\r' || cp == '\n') {
 			/* \r\n is one line end; \r alone is one too. */
 			if (cp == '\r' && i < (size_t)nlen && src[i] == '\n')
@@ -120,7 +116,10 @@ normalize_text(const char *in, size_t len, char *out, size_t outsz,
 			pending_space = 0;
 			continue;
 		}
-		if (cp == ' ' || cp == '\t' || (cp >= 0x80 &&
+		/* A byte order mark (U+FEFF, which RFC 2781 keeps as a
+		 * character under a UTF-16LE/BE label) is a space: dropped at
+		 * a line's start, and never gluing two words into one. */
+		if (cp == ' ' || cp == '\t' || cp == 0xFEFF || (cp >= 0x80 &&
 		    utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS)) {
 			pending_space = !line_start;
 			continue;

@@ -2,8 +2,8 @@
  * Folds what feature-phone input methods produce into what the command
  * parser expects: NFKC (full-width letters, digits, punctuation and the
  * ideographic space become ASCII), then the CJK punctuation NFKC leaves
- * alone (、。【】《》“”‘’—), then spaces: runs of spaces and tabs become
- * one space, every line is trimmed, \r\n and \r become \n, a run of blank
+ * alone (、。【】《》“”‘’—), then spaces: runs of spaces, tabs and byte
+ * order marks (U+FEFF) become one space, every line is trimmed, \r\n and \r become \n, a run of blank
  * lines becomes one empty line (it may set off a signature), and blank
  * lines at either end go. Text of ASCII and CJK unified ideographs only,
  * which NFKC leaves as it is, skips the NFKC pass.

@@ -158,6 +158,21 @@ store_case_update(struct store *s, const struct store_case *c)
 }
 
 enum store_rc
+store_case_dropout_by(struct store *s, int64_t id, char *phone,
+    size_t phonesz)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_CASE_DROPOUT_BY);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return (enum store_rc)rc;
+	store_col_text(st, 0, phone, phonesz);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
 store_case_cosign(struct store *s, int64_t id, int64_t by, int64_t at)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_CASE_COSIGN);

@@ -274,6 +274,9 @@ enum store_rc store_case_of_student(struct store *, int64_t student_id,
  * closed_by, closed_at, last_action, last_action_at, absent_since,
  * level_at, next_at, hold, notice_at. */
 enum store_rc store_case_update(struct store *, const struct store_case *);
+/* The phone of whoever reported the case's dropout ("" if unknown). */
+enum store_rc store_case_dropout_by(struct store *, int64_t id, char *phone,
+    size_t phonesz);
 /* The inspector's co-signature: DUP if the case has one already. */
 enum store_rc store_case_cosign(struct store *, int64_t id, int64_t by,
     int64_t at);

@@ -434,6 +434,7 @@ END_TEST
  * (Found by a review.) */
 static const char *const sign_keys[] = {
 	"sign_ok", "sign_notice", "sign_already", "sign_not_dropout",
+	"sign_own",
 	"sign_request", "status_open_dropout_signed", "help_inspector",
 	"example_sign",
 };
@@ -471,6 +472,38 @@ START_TEST(test_sign_texts_required)
 	ck_assert_msg(strstr(err, sign_keys[_i]) != NULL, "%s", err);
 	event_base_free(base);
 	gwfix_free(&f);
+}
+END_TEST
+
+/* A co-signature is a second person's: a principal who is the school's
+ * inspector too cannot co-sign the dropout they reported. (Found by a
+ * review.) */
+START_TEST(test_sign_not_own_report)
+{
+	sqlite3 *h;
+
+	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "INSERT INTO people(phone, name, role, "
+	    "scope) VALUES('" PRINCIPAL "', '刘建国', 'inspector', 'S01')",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	sms(PRINCIPAL, "DROP 20240102");
+	sms(PRINCIPAL, "SIGN #1");
+	ck_assert_ptr_nonnull(strstr(last_to(PRINCIPAL), "自己"));
+	/* Raised from an open case: the same. */
+	sms(HT, "ABS 20240101 3");
+	sms(PRINCIPAL, "DROP 20240101");
+	sms(PRINCIPAL, "SIGN #2");
+	ck_assert_ptr_nonnull(strstr(last_to(PRINCIPAL), "自己"));
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE cosigned_at "
+	    "IS NOT NULL"), 0);
+	/* The head teacher's report, raised: the principal-inspector may. */
+	sms(HT, "ABS 20240103 3");
+	sms(HT, "DROP 20240103");
+	sms(PRINCIPAL, "SIGN 20240103");
+	ck_assert_ptr_nonnull(strstr(last_to(PRINCIPAL), "已会签"));
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE cosigned_at "
+	    "IS NOT NULL"), 1);
 }
 END_TEST
 
@@ -706,6 +739,7 @@ main(void)
 	tcase_add_test(tc, test_inspector_cosigns_dropout);
 	tcase_add_test(tc, test_sign_refused);
 	tcase_add_test(tc, test_sign_after_return);
+	tcase_add_test(tc, test_sign_not_own_report);
 	tcase_add_test(tc, test_ret_strikes_off_and_tells_the_same_people);
 	tcase_add_test(tc, test_ret_tells_the_reporter);
 	tcase_add_test(tc, test_ret_without_case);

@@ -56,6 +56,7 @@ static const struct norm_case space_cases[] = {
 	 * phone left it: UTF-16 labelled LE or BE keeps it (RFC 2781). */
 	{ "\xef\xbb\xbf" "ABS 1001",	"ABS 1001",		PERR_NONE },
 	{ "ABS\xef\xbb\xbf 1001",	"ABS 1001",		PERR_NONE },
+	{ "ABS 1001\xef\xbb\xbf" "3",	"ABS 1001 3",		PERR_NONE },
 	{ "\xef\xbb\xbf",		"",			PERR_EMPTY },
 	{ "\tABS\t",			"ABS",			PERR_NONE },
 	{ "a\r\nb",			"a\nb",			PERR_NONE },

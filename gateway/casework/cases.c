@@ -125,8 +125,9 @@ cw_case_open(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 	if (dropout && cw_ask_cosign(cw, m, v, cv.v, ask, &nask) != 0)
 		return -1;
 	/* Level 1 of the ladder: its task SMS tells the village head all a
-	 * notice would, so the task's person gets no second SMS; nor does
-	 * an inspector asked to co-sign. */
+	 * notice would, so the task's person gets no notice besides; nor
+	 * does an inspector asked to co-sign (who, holding the task as
+	 * well, gets both asks: two SMS, two things to do). */
 	for (i = 0; i < n; i++)
 		if (!strcmp(list[i], assignee) || cw_among(list[i], ask, nask))
 			list[i][0] = '\0';
@@ -265,6 +266,7 @@ int
 cw_sign(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 {
 	char phones[CW_MAX_NOTIFY][STORE_PHONE_MAX], when[32];
+	char by[STORE_PHONE_MAX];
 	const struct store_person *actor;
 	struct store_student s;
 	struct store_case cs;
@@ -283,6 +285,12 @@ cw_sign(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	cw_case_vars(&cv, &v, cs.days_absent);
 	if (!cs.dropout)
 		return cw_reply(cw, m, "sign_not_dropout", cv.v, 7);
+	/* A co-signature is a second person's (one human may hold both
+	 * principal and inspector rows). */
+	if (store_case_dropout_by(cw->store, cs.id, by, sizeof by) != STORE_OK)
+		return -1;
+	if (!strcmp(by, m->from))
+		return cw_reply(cw, m, "sign_own", cv.v, 7);
 	if ((rc = store_case_cosign(cw->store, cs.id, actor->id, m->now)) ==
 	    STORE_DUP) {
 		if (cw_date(cw, cs.cosigned_at, when, sizeof when) != 0)

@@ -118,6 +118,7 @@ const struct cw_template cw_templates[] = {
 	{ "sign_notice", cw_v_case_all },
 	{ "sign_already", cw_v_sign_when },
 	{ "sign_not_dropout", cw_v_case_all },
+	{ "sign_own", cw_v_case_all },
 	{ "status_returned", cw_v_none },
 	{ "action_open", cw_v_none },
 	{ "action_update", cw_v_none },
