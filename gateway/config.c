@@ -52,6 +52,7 @@ config_section_known(const char *name, size_t len)
 	    (len == 5 && !strncmp(name, "quiet", 5)) ||
 	    (len == 6 && !strncmp(name, "sender", 6)) ||
 	    (len == 6 && !strncmp(name, "digest", 6)) ||
+	    (len == 9 && !strncmp(name, "retention", 9)) ||
 	    (len == 6 && !strncmp(name, "ladder", 6)) ||
 	    (len > 7 && !strncmp(name, "ladder.", 7)) ||
 	    (len >= 8 && !strncmp(name, "channel.", 8));
@@ -150,15 +151,15 @@ static int
 config_int(struct config_ctx *c, const char *section, const char *key,
     const char *val, long lo, long hi, int *dst)
 {
-	char *end, range[64];
+	char *end, why[160];
 	long v;
 
 	errno = 0;
 	v = strtol(val, &end, 10);
 	if (*val == '\0' || *end || errno || v < lo || v > hi) {
-		snprintf(range, sizeof range, "%ld to %ld", lo, hi);
-		return config_fail(c, section, key,
-		    "not a number from %s", range);
+		snprintf(why, sizeof why, "'%.64s' is not a number from %ld "
+		    "to %ld", val, lo, hi);
+		return config_fail(c, section, key, "%s", why);
 	}
 	*dst = (int)v;
 	return 1;
@@ -553,6 +554,14 @@ config_handler(void *user, const char *section, const char *key,
 		}
 		return config_fail(c, section, key, "%sunknown key", "");
 	}
+	if (!strcmp(section, "retention")) {
+		/* At least a week: the words of the week's work, which a
+		 * typo must not wipe. */
+		if (!strcmp(key, "content_days"))
+			return config_int(c, section, key, val, 7, 3650,
+			    &c->cfg->content_days);
+		return config_fail(c, section, key, "%sunknown key", "");
+	}
 	if (!strcmp(section, "sender")) {
 		if (!strcmp(key, "max_age"))
 			return config_int(c, section, key, val, 60, 30 * 86400,
@@ -592,6 +601,7 @@ config_defaults(struct gw_config *cfg)
 	cfg->max_segments = 3;
 	cfg->digest_weekday = 1;
 	cfg->digest_minute = 8 * 60;
+	cfg->content_days = 90;
 }
 
 /* Checks that need the whole file: required keys and cross-key rules. */

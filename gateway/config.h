@@ -109,6 +109,9 @@ struct gw_config {
 	int digest_weekday;		/* 1 Monday .. 7 Sunday */
 	int digest_minute;		/* minutes after local midnight */
 
+	/* [retention] (PROTOCOLS.md 8.3) */
+	int content_days;		/* words kept this long, then wiped */
+
 	/* [sender] */
 	int max_age;			/* seconds before a message fails */
 	int max_segments;		/* longer texts become several SMS */

@@ -159,7 +159,8 @@ gw_new(struct event_base *base, const struct gw_config *cfg, char *err,
 	g->sender = sender_new(base, g->store, &g->clock, &scfg, routes,
 	    g->nchannels);
 	g->scheduler = scheduler_new(base, g->store, &g->clock, g->casework,
-	    g->sender, cfg->digest_weekday, cfg->digest_minute);
+	    g->sender, cfg->digest_weekday, cfg->digest_minute,
+	    cfg->content_days);
 	g->pipeline = pipeline_new(base, g->store, g->casework, &g->clock,
 	    g->sender, g->scheduler, cfg->dedup_window, cfg->hmac_window);
 	return g;

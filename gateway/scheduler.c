@@ -34,12 +34,21 @@ struct scheduler {
 	int digest_weekday, digest_minute;
 	int64_t digest_last;	/* the latest week done, once read */
 	int64_t digest_retry;	/* after a failed slice: not before */
+	int64_t content_secs;	/* words kept this long; 0: for ever */
+	int64_t retention_next;	/* the next pass, not before */
+	struct store_wiped wiped;	/* by the pass under way */
 };
 
 /* A failed digest slice is tried again after this long. */
 #define SCHEDULER_DIGEST_RETRY 60
 
 #define SCHEDULER_WEEK (7 * 86400)
+
+/* Retention passes, each reading only what aged since the last: words
+ * are kept content_days and at most this much longer. */
+#define SCHEDULER_RETENTION_EVERY 3600
+/* Rows of each table a retention slice looks at: a few ms. */
+#define SCHEDULER_RETENTION_BATCH 256
 
 /*
  * A step's transaction, its WAL sync left to the store's sync thread: a
@@ -139,6 +148,51 @@ failed:
 	return -1;
 }
 
+/*
+ * One slice of the retention pass (store_retention_step): words older
+ * than content_days wiped, a batch of each table a transaction, its sync
+ * left to the sync thread like a ladder step's (a crash takes the slice
+ * back, and the next pass does it again). *more while rows remain.
+ */
+static void
+scheduler_retention(struct scheduler *s, int64_t now, int *more)
+{
+	struct store_wiped w;
+	struct store_wiped *t = &s->wiped;
+
+	*more = 0;
+	if (s->content_secs == 0 || now < s->retention_next)
+		return;
+	if (store_begin(s->store) != STORE_OK)
+		goto failed;
+	if (store_retention_step(s->store, now - s->content_secs,
+	    SCHEDULER_RETENTION_BATCH, &w, more) != STORE_OK ||
+	    scheduler_commit(s) != STORE_OK) {
+		store_rollback(s->store);
+		goto failed;
+	}
+	t->inbound += w.inbound;
+	t->outbound += w.outbound;
+	t->absences += w.absences;
+	t->events += w.events;
+	if (*more)
+		return;
+	if (t->inbound + t->outbound + t->absences + t->events > 0)
+		log_info("retention: words older than %lld days wiped: "
+		    "%lld SMS received, %lld sent, %lld absence notes, "
+		    "%lld visit notes", (long long)(s->content_secs / 86400),
+		    (long long)t->inbound, (long long)t->outbound,
+		    (long long)t->absences, (long long)t->events);
+	memset(t, 0, sizeof *t);
+	s->retention_next = now + SCHEDULER_RETENTION_EVERY;
+	return;
+failed:
+	log_warnx("scheduler: retention pass stopped, tried again in a "
+	    "minute: %s", store_errmsg(s->store));
+	*more = 0;
+	s->retention_next = now + 60;
+}
+
 static void
 scheduler_arm(struct scheduler *s)
 {
@@ -167,6 +221,8 @@ scheduler_arm(struct scheduler *s)
 		else
 			at = due + SCHEDULER_WEEK;
 	}
+	if (s->content_secs && s->retention_next < at)
+		at = s->retention_next;
 	if (store_next_due(s->store, &d) == STORE_OK && d.at < at)
 		at = d.at;
 	tv.tv_sec = at > now ? (time_t)(at - now) : 0;
@@ -203,6 +259,9 @@ scheduler_slice(struct scheduler *s, int64_t now, int *more)
 		    store_errmsg(s->store));
 	else
 		steps += r;
+	/* Queues nothing: not a step (the sender has nothing new). */
+	if (!*more)
+		scheduler_retention(s, now, more);
 	return steps;
 fail:
 	/* Leave the item due: the next run tries again; say so once. */
@@ -259,13 +318,14 @@ scheduler_wake(struct scheduler *s)
 struct scheduler *
 scheduler_new(struct event_base *base, struct store *st,
     const struct clock *clk, struct casework *cw, struct sender *sender,
-    int digest_weekday, int digest_minute)
+    int digest_weekday, int digest_minute, int content_days)
 {
 	struct scheduler *s = xcalloc(1, sizeof *s);
 
 	s->digest_weekday = digest_weekday;
 	s->digest_minute = digest_minute;
 	s->digest_last = INT64_MIN;
+	s->content_secs = (int64_t)content_days * 86400;
 	s->store = st;
 	s->clock = clk;
 	s->cw = cw;

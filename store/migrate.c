@@ -499,6 +499,13 @@ static const char *const store_steps[] = {
 	"ALTER TABLE cases ADD COLUMN cosigned_by INTEGER"
 	" REFERENCES people(id);"
 	"ALTER TABLE cases ADD COLUMN cosigned_at INTEGER;",
+
+	/* 21: retention (PROTOCOLS.md 8.3): for each table whose words are
+	 * wiped when old (store/retention.c), the last id looked at, so
+	 * that a pass reads only the rows that have aged since. */
+	"CREATE TABLE retention_progress ("
+	" tbl TEXT PRIMARY KEY,"
+	" after INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 #define STORE_NSTEPS ((int)(sizeof store_steps / sizeof store_steps[0]))

@@ -551,4 +551,22 @@ enum store_rc store_outbound_reply_of(struct store *, const char *to,
 enum store_rc store_outbound_count_since(struct store *, const char *to,
     const char *kind, int64_t since, int64_t *n);
 
+/*
+ * Retention (PROTOCOLS.md 8.3; PIPL Art. 19 and 47): the words people
+ * wrote, or were sent, kept no longer than needed. One step, in the
+ * caller's transaction, wipes what is older than `before`: the text of
+ * SMS received, of SMS sent or failed (one still queued or being sent
+ * keeps its words, and the rows after it wait for it), absence notes and
+ * the note of a visit's event. Who, when, to whom, what kind, how it went
+ * and every fact of the cases stay: the audit record. Each table is read
+ * in id order from where the last step stopped (kept in the database), at
+ * most `batch` rows of each; *more when one more step has work. The wiped
+ * words are overwritten in their pages, not left in free space.
+ */
+struct store_wiped {
+	int64_t inbound, outbound, absences, events;	/* rows changed */
+};
+enum store_rc store_retention_step(struct store *, int64_t before,
+    int batch, struct store_wiped *, int *more);
+
 #endif

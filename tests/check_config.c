@@ -91,7 +91,10 @@ START_TEST(test_full)
 	    "[channel.outbox]\n"
 	    "type = outbox\n"
 	    "path = /var/lib/baoxue/outbox.jsonl\n"
-	    "console = yes\n");
+	    "console = yes\n"
+	    "\n"
+	    "[retention]\n"
+	    "content_days = 365\n");
 	ck_assert_str_eq(cfg.file, conf);
 	ck_assert_str_eq(cfg.listen_host, "127.0.0.1");
 	ck_assert_int_eq(cfg.listen_port, 18080);
@@ -112,6 +115,7 @@ START_TEST(test_full)
 	ck_assert_str_eq(cfg.channels[0].path, "/var/lib/baoxue/outbox.jsonl");
 	ck_assert_int_eq(cfg.channels[0].console, 1);
 	ck_assert_str_eq(getenv("TZ"), "Asia/Shanghai");
+	ck_assert_int_eq(cfg.content_days, 365);
 }
 END_TEST
 
@@ -137,6 +141,7 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(cfg.channels[0].path, "/tmp/out.jsonl");
 	ck_assert_int_eq(cfg.channels[0].console, 0);
 	ck_assert_str_eq(getenv("TZ"), "Asia/Shanghai");
+	ck_assert_int_eq(cfg.content_days, 90);
 }
 END_TEST
 
@@ -230,6 +235,12 @@ static const struct bad_case bad_cases[] = {
 	    { ":9:", "calendar", "/nonexistent/cal.txt" } },
 	{ DAEMON HTTP CHAN "[quiet]\nstart = 25:00\n",
 	    { ":9:", "[quiet] start", "25:00" } },
+	{ DAEMON HTTP CHAN "[retention]\ncontent_days = 6\n",
+	    { ":9:", "[retention] content_days", "7 to 3650" } },
+	{ DAEMON HTTP CHAN "[retention]\ncontent_days = forever\n",
+	    { ":9:", "content_days", "forever" } },
+	{ DAEMON HTTP CHAN "[retention]\nmetadata_days = 1000\n",
+	    { ":9:", "metadata_days", "unknown key" } },
 	{ DAEMON HTTP CHAN "[cases]\nthreshold = 0\n",
 	    { ":9:", "threshold", "1 to 60" } },
 	{ "[daemon]\ndatabase = d\nlisen = x\n" HTTP CHAN,

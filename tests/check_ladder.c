@@ -794,7 +794,7 @@ START_TEST(test_digest_slices_on_the_loop)
 	all = rows(REVIEWERS);
 	clock_init_system(&wall);
 	s = scheduler_new(F.base, F.g->store, &wall, F.g->casework, NULL, 1,
-	    8 * 60);
+	    8 * 60, 0);
 	/* A digest was sent long ago: this week's is due. */
 	ck_assert_int_eq(store_digest_run_put(F.g->store, 604800, 604800),
 	    STORE_OK);
@@ -835,7 +835,7 @@ START_TEST(test_digest_due_between_wakes)
 	if (due > now)
 		due -= 7 * D;
 	s = scheduler_new(F.base, F.g->store, &wall, F.g->casework, NULL, 1,
-	    8 * 60);
+	    8 * 60, 0);
 	/* Last week's went; the scheduler last looked before this week's
 	 * time, then the clock passed it. */
 	ck_assert_int_eq(store_digest_run_put(F.g->store, due - 7 * D, now),
@@ -871,7 +871,7 @@ START_TEST(test_digest_failure_retried_later)
 	clock_init_system(&wall);
 	now = clock_now(&wall);
 	s = scheduler_new(F.base, F.g->store, &wall, F.g->casework, NULL, 1,
-	    8 * 60);
+	    8 * 60, 0);
 	ck_assert_int_eq(store_digest_run_put(F.g->store, 604800, 604800),
 	    STORE_OK);
 	ck_assert_int_eq(tu_sql_exec(F.db,

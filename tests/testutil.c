@@ -52,7 +52,7 @@ tu_write(const char *path, const char *text)
 }
 
 char *
-tu_read(const char *path)
+tu_read_n(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf;
@@ -69,7 +69,15 @@ tu_read(const char *path)
 		buf = NULL;
 	}
 	fclose(f);
+	if (len)
+		*len = (size_t)n;
 	return buf;
+}
+
+char *
+tu_read(const char *path)
+{
+	return tu_read_n(path, NULL);
 }
 
 int

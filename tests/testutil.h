@@ -12,6 +12,8 @@ void tu_rmdir(char *dir);
 int tu_write(const char *path, const char *text);
 /* Whole file, malloc'd and NUL-terminated, or NULL. */
 char *tu_read(const char *path);
+/* The same, its length (binary files) in *len. */
+char *tu_read_n(const char *path, size_t *len);
 /* Lines in a file (0 if it does not exist). */
 int tu_lines(const char *path);
 /* Runs sql on a database file through a connection of its own (as
