@@ -10,6 +10,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all deps build asan tsan release test fuzz bench bench-load \
 	bench-targets bench-digest bench-dlr bench-send bench-apply bench-instr \
+	bench-retention \
 	demo clean
 
 all: build
@@ -108,6 +109,10 @@ bench-send: build
 # The writer alone: the pipeline's group commit without HTTP (see README).
 bench-apply: build
 	bench/apply.sh $(BUILD)
+
+# The retention pass over a grown database whose words are all old.
+bench-retention: build
+	bench/retention.sh $(BUILD)
 
 # The writer's instructions per message, counted by valgrind: compares two
 # builds where times are too noisy to (under a minute; see README).
