@@ -69,6 +69,8 @@ static const struct command_word command_outcomes[] = {
 	{ "返校", "return" }, { "同意", "return" }, { "拒绝", "refuse" },
 	{ "外出", "away" }, { "外地", "away" }, { "生病", "ill" },
 	{ "失联", "unreachable" }, { "转学", "transfer" },
+	/* A routine home visit's: all is well (DOMAIN rule 4). */
+	{ "在校", "fine" }, { "正常", "fine" },
 	{ "返", "return" }, { "拒", "refuse" }, { "外", "away" },
 	{ "病", "ill" }, { "失", "unreachable" }, { "转", "transfer" },
 	{ NULL, NULL }

@@ -219,6 +219,22 @@ store_event_last(struct store *s, int64_t case_id, char *what, size_t whatsz,
 }
 
 enum store_rc
+store_home_visits_since(struct store *s, int64_t student_id, int64_t since,
+    int64_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_HOME_VISITS_SINCE);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, student_id);
+	sqlite3_bind_int64(st, 2, since);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return rc == STORE_NOTFOUND ? STORE_ERR : (enum store_rc)rc;
+	*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
 store_watchers_add(struct store *s, int64_t case_id,
     const char (*phones)[STORE_PHONE_MAX], size_t n)
 {

@@ -506,6 +506,13 @@ static const char *const store_steps[] = {
 	"CREATE TABLE retention_progress ("
 	" tbl TEXT PRIMARY KEY,"
 	" after INTEGER NOT NULL) WITHOUT ROWID;",
+
+	/* 22: routine home visits (DOMAIN rule 4), events of their own
+	 * with no case, counted per student and term: an index of those
+	 * alone, which no other event enters (nothing on the hot path). */
+	"CREATE INDEX events_home_visit"
+	" ON events(student_id, at)"
+	" WHERE what = 'home_visit';",
 };
 
 #define STORE_NSTEPS ((int)(sizeof store_steps / sizeof store_steps[0]))

@@ -281,6 +281,10 @@ enum store_rc store_case_dropout_by(struct store *, int64_t id, char *phone,
 enum store_rc store_case_cosign(struct store *, int64_t id, int64_t by,
     int64_t at);
 enum store_rc store_event_add(struct store *, const struct store_event *);
+/* How many routine home visits (events "home_visit") a student has had
+ * at or after since. */
+enum store_rc store_home_visits_since(struct store *, int64_t student_id,
+    int64_t since, int64_t *n);
 /* The newest event of a case; NOTFOUND if none. what is copied. */
 enum store_rc store_event_last(struct store *, int64_t case_id, char *what,
     size_t whatsz, int64_t *at);
@@ -557,7 +561,7 @@ enum store_rc store_outbound_count_since(struct store *, const char *to,
  * caller's transaction, wipes what is older than `before`: the text of
  * SMS received, of SMS sent or failed (one still queued or being sent
  * keeps its words, and the rows after it wait for it), absence notes and
- * the note of a visit's event. Who, when, to whom, what kind, how it went
+ * the note of a visit's event (a case's or a routine one). Who, when, to whom, what kind, how it went
  * and every fact of the cases stay: the audit record. Each table is read
  * in id order from where the last step stopped (kept in the database), at
  * most `batch` rows of each; *more when one more step has work. The wiped

@@ -272,6 +272,10 @@ static const struct row vis_rows[] = {
 	OK("VIS 1001 外出打工",	CMD_VIS, "1001", 0, 0, "away", "打工"),
 	OK("VIS 20240101 返,家长同意", CMD_VIS, "20240101", 0, 0, "return",
 	    "家长同意"),
+	/* A routine home visit's outcome (DOMAIN rule 4): all is well. */
+	OK("VIS 1001 在校",		CMD_VIS, "1001", 0, 0, "fine", ""),
+	OK("家访 1001 正常 家长支持",	CMD_VIS, "1001", 0, 0, "fine",
+	    "家长支持"),
 	OK("ｖｉｓ　＃１２　拒",	CMD_VIS, "", 12, 0, "refuse", ""),
 	OK("VIS g12345678901234567x 拒", CMD_VIS, "G12345678901234567X", 0, 0,
 	    "refuse", ""),

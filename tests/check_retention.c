@@ -132,12 +132,14 @@ START_TEST(test_wipes_what_is_old)
 	    " (1, 1, 1, 1, 100, 'open', 'days=3 reason=illness dropout=0', 1),"
 	    " (2, 1, 1, 1, 499, 'visit', 'outcome=returned note=已回校', 2),"
 	    " (3, 1, 1, 1, 499, 'visit', 'outcome=refused', 2),"
-	    " (4, 1, 1, 1, 500, 'visit', 'outcome=ill note=在家养病', 3);");
+	    " (4, NULL, 1, 1, 200, 'home_visit', 'outcome=fine note=父母外出',"
+	    " 2),"
+	    " (5, 1, 1, 1, 500, 'visit', 'outcome=ill note=在家养病', 3);");
 	ck_assert_int_eq(step(500, 100, &w), 0);
 	ck_assert_int_eq(w.inbound, 2);
 	ck_assert_int_eq(w.outbound, 2);
 	ck_assert_int_eq(w.absences, 1);
-	ck_assert_int_eq(w.events, 1);
+	ck_assert_int_eq(w.events, 2);
 
 	ck_assert_str_eq(text("SELECT group_concat(id || ':' || text || ':' ||"
 	    " sender || ':' || received_at || ':' || provider_id, '|')"
@@ -152,7 +154,8 @@ START_TEST(test_wipes_what_is_old)
 	    " FROM absences"), "1:-:illness:3|2:回老家:family:2");
 	ck_assert_str_eq(text("SELECT group_concat(id || ':' || detail, '|')"
 	    " FROM events"), "1:days=3 reason=illness dropout=0|"
-	    "2:outcome=returned|3:outcome=refused|4:outcome=ill note=在家养病");
+	    "2:outcome=returned|3:outcome=refused|4:outcome=fine|"
+	    "5:outcome=ill note=在家养病");
 	ck_assert_int_eq(num("SELECT count(*) FROM cases WHERE status ="
 	    " 'open'"), 1);
 

@@ -74,6 +74,10 @@ static const char *const cw_v_sum[] = { "place", "absent", "open", "l1", "l2",
 	"l3", "l4", "closed", "overdue", NULL };
 static const char *const cw_v_vis[] = { "case", "student_no", "outcome",
 	NULL };
+static const char *const cw_v_case_student[] = { "case", "student_no",
+	NULL };
+static const char *const cw_v_home_visit[] = { "student_no", "name",
+	"outcome", "n", NULL };
 static const char *const cw_v_digest[] = {
 	"place", "period", "absent", "prev", "open", "l1", "l2", "l3", "l4",
 	"closed", "overdue", "owers", NULL
@@ -128,12 +132,15 @@ const struct cw_template cw_templates[] = {
 	{ "date_md", cw_v_date },
 	{ "no_open_case", cw_v_student_name },
 	{ "vis_ok", cw_v_vis },
+	{ "vis_fine_open", cw_v_case_student },
+	{ "home_visit_ok", cw_v_home_visit },
 	{ "outcome_return", cw_v_none },
 	{ "outcome_refuse", cw_v_none },
 	{ "outcome_away", cw_v_none },
 	{ "outcome_ill", cw_v_none },
 	{ "outcome_unreachable", cw_v_none },
 	{ "outcome_transfer", cw_v_none },
+	{ "outcome_fine", cw_v_none },
 	{ "whereabouts_check", cw_v_ladder },
 	{ "ack_ok", cw_v_case },
 	{ "ack_none", cw_v_case },

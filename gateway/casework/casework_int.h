@@ -182,6 +182,9 @@ int cw_find_case(struct casework *, struct cw_msg *, const struct cmd *,
     struct store_case *cs);
 /* Review (digest.c). */
 int64_t cw_week_start(int64_t t);
+/* Local midnight starting the school term t is in: 1 February (spring)
+ * or 1 August (autumn, through January). */
+int64_t cw_term_start(int64_t t);
 int cw_digest_text(struct casework *, const char *scope, int64_t from,
     int64_t to, const char *period_key, char *out, size_t outsz);
 int cw_sum(struct casework *, struct cw_msg *, const struct cmd *);

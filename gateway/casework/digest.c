@@ -33,6 +33,22 @@ cw_week_start(int64_t t)
 	return (int64_t)mktime(&tm);
 }
 
+int64_t
+cw_term_start(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	if (tm.tm_mon == 0)		/* January: the autumn term's end */
+		tm.tm_year--;
+	tm.tm_mon = tm.tm_mon >= 7 || tm.tm_mon == 0 ? 7 : 1;
+	tm.tm_mday = 1;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
 static int
 cw_md(struct casework *cw, int64_t t, char *buf, size_t sz)
 {

@@ -440,12 +440,13 @@ cw_complete(struct casework *cw, struct cw_msg *m, int64_t case_id,
 	return done;
 }
 
-int
-cw_find_case(struct casework *cw, struct cw_msg *m, const struct cmd *c,
-    int open_only, struct store_student *s, const struct store_person **actor,
-    struct cw_view *v, struct store_case *cs)
+/* cw_find_case, with no reply when there is no case: 2 then. */
+static int
+cw_find_case_or_none(struct casework *cw, struct cw_msg *m,
+    const struct cmd *c, int open_only, struct store_student *s,
+    const struct store_person **actor, struct cw_view *v,
+    struct store_case *cs)
 {
-	struct render_var vars[2];
 	enum store_rc rc;
 	int r;
 
@@ -459,10 +460,62 @@ cw_find_case(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 		return 1;
 	if (rc != STORE_OK && rc != STORE_NOTFOUND)
 		return -1;
+	return 2;
+}
+
+static int
+cw_no_case(struct casework *cw, struct cw_msg *m, int open_only,
+    const struct cw_view *v)
+{
+	struct render_var vars[2];
+
 	vars[0] = (struct render_var){ "student_no", v->student_no };
 	vars[1] = (struct render_var){ "name", v->name };
 	return cw_reply(cw, m, open_only ? "no_open_case" : "case_none", vars,
 	    2) == 0 ? 0 : -1;
+}
+
+int
+cw_find_case(struct casework *cw, struct cw_msg *m, const struct cmd *c,
+    int open_only, struct store_student *s, const struct store_person **actor,
+    struct cw_view *v, struct store_case *cs)
+{
+	int r = cw_find_case_or_none(cw, m, c, open_only, s, actor, v, cs);
+
+	return r == 2 ? cw_no_case(cw, m, open_only, v) : r;
+}
+
+/*
+ * A routine home visit (DOMAIN rule 4: every family at least once a term,
+ * the outcome recorded): a school role's VIS on a student with no open
+ * case. An event of the student's, no case; the reply counts the term's.
+ * Nobody else is told: a visit that found trouble is followed up as one
+ * (ABS, DROP) would be.
+ */
+static int
+cw_home_visit(struct casework *cw, struct cw_msg *m, const struct cmd *c,
+    const struct store_student *s, const struct store_person *actor,
+    const struct cw_view *v)
+{
+	char detail[CMD_NOTE_MAX + 32], key[32], word[32], count[24];
+	struct render_var rv[4];
+	int64_t n;
+
+	snprintf(detail, sizeof detail, "outcome=%s%s%s", c->outcome,
+	    c->note[0] ? " note=" : "", c->note);
+	if (cw_event(cw, m, 0, s->id, actor->id, "home_visit", detail) != 0 ||
+	    store_home_visits_since(cw->store, s->id, cw_term_start(m->now),
+	    &n) != STORE_OK)
+		return -1;
+	snprintf(key, sizeof key, "outcome_%s", c->outcome);
+	if (render(cw->cat, key, NULL, 0, word, sizeof word) != 0)
+		return -1;
+	snprintf(count, sizeof count, "%lld", (long long)n);
+	rv[0] = (struct render_var){ "student_no", v->student_no };
+	rv[1] = (struct render_var){ "name", v->name };
+	rv[2] = (struct render_var){ "outcome", word };
+	rv[3] = (struct render_var){ "n", count };
+	return cw_reply(cw, m, "home_visit_ok", rv, 4);
 }
 
 int
@@ -480,9 +533,23 @@ cw_vis(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	size_t n = 0;
 	int r, o;
 
-	if ((r = cw_find_case(cw, m, c, 1, &s, &actor, &v, &cs)) <= 0)
+	if ((r = cw_find_case_or_none(cw, m, c, 1, &s, &actor, &v, &cs)) ==
+	    2 && !c->case_no && vocab_role_reports_absence(
+	    vocab_role(actor->role)))
+		return cw_home_visit(cw, m, c, &s, actor, &v);
+	if (r == 2)
+		return cw_no_case(cw, m, 1, &v);
+	if (r <= 0)
 		return r;
-	o = ladder_outcome(c->outcome);
+	if ((o = ladder_outcome(c->outcome)) < 0) {
+		/* "在校" is a routine visit's: a case's visit says how the
+		 * family answered. */
+		if (cw_case_label(cw, cs.id, x.label, sizeof x.label) != 0)
+			return -1;
+		rv[0] = (struct render_var){ "case", x.label };
+		rv[1] = (struct render_var){ "student_no", v.student_no };
+		return cw_reply(cw, m, "vis_fine_open", rv, 2);
+	}
 	snprintf(detail, sizeof detail, "outcome=%s%s%s", c->outcome,
 	    c->note[0] ? " note=" : "", c->note);
 	if (cw_complete(cw, m, cs.id, "visit joint_visit", actor->id,

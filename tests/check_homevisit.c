@@ -1,0 +1,163 @@
+/*
+ * Routine home visits (DOMAIN.md rule 4: teachers visit every family at
+ * least once a term, and the outcome is recorded): VIS from a school role
+ * on a student with no open case records the visit and counts the term's;
+ * a case's visit is as before.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gateway/clock.h"
+#include "gateway/gw.h"
+#include "tests/gwfix.h"
+#include "tests/testutil.h"
+
+#define T0 1788224400	/* 2026-09-01T09:00:00+08:00 */
+#define DAY 86400
+#define JAN15 1799974800	/* 2027-01-15T09:00:00+08:00 */
+#define SPRING 1801411200	/* 2027-02-01T00:00:00+08:00 */
+
+#define HT "+8613800000001"	/* head_teacher K0302 (S01) */
+#define PRINCIPAL "+8613800000002"	/* principal S01 */
+#define VHEAD1 "+8613800000004"	/* village_head V01 */
+#define HT_S02 "+8613800000021"	/* head_teacher K0701 (S02) */
+#define TEACHER "+8613800000112"	/* teacher S01 */
+
+/* 20240101 张小明 K0302 V01; 20240102 李四 K0302 V02. */
+
+static struct gwfix F;
+
+static void
+setup(void)
+{
+	gwfix_config(&F, T0);
+	gwfix_start(&F, 1);
+}
+
+static void
+teardown(void)
+{
+	gwfix_free(&F);
+}
+
+static void
+sms(const char *from, const char *words)
+{
+	gwfix_sms(&F, from, words);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+}
+
+static long long
+rows(const char *q)
+{
+	return tu_sql_int(F.db, q);
+}
+
+/* The newest text to a number. */
+static const char *
+last_to(const char *to)
+{
+	char q[256];
+
+	snprintf(q, sizeof q, "SELECT text FROM outbound WHERE recipient ="
+	    " '%s' ORDER BY id DESC LIMIT 1", to);
+	return tu_sql_text(F.db, q);
+}
+
+#define HOME_VISITS "SELECT count(*) FROM events WHERE what = 'home_visit'"
+
+START_TEST(test_routine_visit_recorded)
+{
+	long long outb;
+
+	sms(HT, "VIS 20240101 在校 家长支持");
+	ck_assert_msg(strstr(last_to(HT), "已记录家访") != NULL &&
+	    strstr(last_to(HT), "20240101") != NULL &&
+	    strstr(last_to(HT), "本学期第1次") != NULL, "%s", last_to(HT));
+	ck_assert_int_eq(rows(HOME_VISITS " AND case_id IS NULL AND"
+	    " detail = 'outcome=fine note=家长支持' AND student_id = (SELECT id"
+	    " FROM students WHERE student_no = '20240101')"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks"), 0);
+	/* Only the teacher's reply: nobody else is told of a routine visit. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound"), 1);
+
+	/* Any school role of the school; any outcome word; the term's
+	 * count. */
+	outb = rows("SELECT count(*) FROM outbound");
+	sms(TEACHER, "家访 20240101 外 父母下月去广东");
+	ck_assert_msg(strstr(last_to(TEACHER), "本学期第2次") != NULL, "%s",
+	    last_to(TEACHER));
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound"), outb + 1);
+	sms(PRINCIPAL, "VIS 20240102 正常");
+	ck_assert_msg(strstr(last_to(PRINCIPAL), "本学期第1次") != NULL,
+	    "%s", last_to(PRINCIPAL));
+	ck_assert_int_eq(rows(HOME_VISITS), 3);
+
+	/* January is still the autumn term's. */
+	ck_assert_int_eq(clock_set(&F.g->clock, JAN15), 0);
+	sms(PRINCIPAL, "VIS 20240102 在校");
+	ck_assert_msg(strstr(last_to(PRINCIPAL), "本学期第2次") != NULL,
+	    "%s", last_to(PRINCIPAL));
+
+	/* The spring term counts from 1 again. */
+	ck_assert_int_eq(clock_set(&F.g->clock, SPRING + 9 * 3600), 0);
+	sms(HT, "VIS 20240101 在校");
+	ck_assert_msg(strstr(last_to(HT), "本学期第1次") != NULL, "%s",
+	    last_to(HT));
+}
+END_TEST
+
+/* Who may not: a village head has no routine visits (their visits are a
+ * case's), another school's teacher is out of scope. Nothing recorded. */
+START_TEST(test_routine_visit_refused)
+{
+	sms(VHEAD1, "VIS 20240101 在校");
+	ck_assert_msg(strstr(last_to(VHEAD1), "没有在办案件") != NULL, "%s",
+	    last_to(VHEAD1));
+	sms(HT_S02, "VIS 20240101 在校");
+	ck_assert_msg(strstr(last_to(HT_S02), "已记录") == NULL, "%s",
+	    last_to(HT_S02));
+	ck_assert_int_eq(rows(HOME_VISITS), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events"), 0);
+}
+END_TEST
+
+/* A case's visit is as before; "在校" is not a case's outcome: the reply
+ * lists those, and the task stays open. */
+START_TEST(test_case_visit_unchanged)
+{
+	sms(HT, "ABS 20240102 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status ="
+	    " 'open'"), 1);
+	sms(HT, "VIS 20240102 在校");
+	ck_assert_msg(strstr(last_to(HT), "返") != NULL &&
+	    strstr(last_to(HT), "已记录") == NULL, "%s", last_to(HT));
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status ="
+	    " 'open'"), 1);
+	ck_assert_int_eq(rows(HOME_VISITS), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what ="
+	    " 'visit'"), 0);
+	sms(HT, "VIS 20240102 返");
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what ="
+	    " 'visit'"), 1);
+	ck_assert_int_eq(rows(HOME_VISITS), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status ="
+	    " 'open'"), 0);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("homevisit");
+	TCase *tc = tcase_create("homevisit");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_routine_visit_recorded);
+	tcase_add_test(tc, test_routine_visit_refused);
+	tcase_add_test(tc, test_case_visit_unchanged);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
