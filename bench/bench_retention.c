@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "store/store.h"
@@ -58,7 +59,7 @@ mark_sent(const char *path)
 int
 main(int argc, char **argv)
 {
-	struct store_wiped w, all = { 0, 0, 0, 0 };
+	struct store_wiped w, all;
 	struct store *s;
 	double *ms, t0, t;
 	char err[256];
@@ -69,6 +70,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_retention DBPATH [BATCH]\n");
 		return 2;
 	}
+	memset(&all, 0, sizeof all);
 	if (mark_sent(argv[1]) != 0)
 		return 1;
 	if ((s = store_open(argv[1], err, sizeof err)) == NULL) {
@@ -81,7 +83,8 @@ main(int argc, char **argv)
 	while (more && n < MAX_STEPS) {
 		t = ms_now();
 		if (store_begin(s) != STORE_OK ||
-		    store_retention_step(s, INT64_MAX, batch, &w, &more) !=
+		    store_retention_step(s, INT64_MAX, INT64_MAX, batch, &w,
+		    &more) !=
 		    STORE_OK || store_commit(s) != STORE_OK) {
 			fprintf(stderr, "bench_retention: %s\n",
 			    store_errmsg(s));

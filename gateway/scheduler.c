@@ -49,6 +49,9 @@ struct scheduler {
 #define SCHEDULER_RETENTION_EVERY 3600
 /* Rows of each table a retention slice looks at: a few ms. */
 #define SCHEDULER_RETENTION_BATCH 256
+/* A row stamped this far after now has a date the clock cannot vouch
+ * for: reported, not wiped. */
+#define SCHEDULER_RETENTION_AHEAD 3600
 
 /*
  * A step's transaction, its WAL sync left to the store's sync thread: a
@@ -166,7 +169,8 @@ scheduler_retention(struct scheduler *s, int64_t now, int *more)
 	if (store_begin(s->store) != STORE_OK)
 		goto failed;
 	if (store_retention_step(s->store, now - s->content_secs,
-	    SCHEDULER_RETENTION_BATCH, &w, more) != STORE_OK ||
+	    now + SCHEDULER_RETENTION_AHEAD, SCHEDULER_RETENTION_BATCH, &w,
+	    more) != STORE_OK ||
 	    scheduler_commit(s) != STORE_OK) {
 		store_rollback(s->store);
 		goto failed;
@@ -177,12 +181,22 @@ scheduler_retention(struct scheduler *s, int64_t now, int *more)
 	t->events += w.events;
 	if (*more)
 		return;
-	if (t->inbound + t->outbound + t->absences + t->events > 0)
+	if (t->inbound + t->outbound + t->absences + t->events > 0) {
 		log_info("retention: words older than %lld days wiped: "
 		    "%lld SMS received, %lld sent, %lld absence notes, "
 		    "%lld visit notes", (long long)(s->content_secs / 86400),
 		    (long long)t->inbound, (long long)t->outbound,
 		    (long long)t->absences, (long long)t->events);
+		/* Old frames of the WAL may hold them too. */
+		store_checkpoint_truncate(s->store);
+	}
+	/* Said each pass: the words after it are kept until it is old. */
+	if (w.ahead_table)
+		log_warnx("retention: %s row %lld is dated %lld s after now "
+		    "(a clock that ran ahead?): the rows after it keep their "
+		    "words until it is %lld days old", w.ahead_table,
+		    (long long)w.ahead_id, (long long)(w.ahead_at - now),
+		    (long long)(s->content_secs / 86400));
 	memset(t, 0, sizeof *t);
 	s->retention_next = now + SCHEDULER_RETENTION_EVERY;
 	return;
@@ -233,7 +247,7 @@ int
 scheduler_slice(struct scheduler *s, int64_t now, int *more)
 {
 	struct store_due d;
-	int steps = 0, r;
+	int steps = 0, r, failed = 0;
 	enum store_rc rc;
 
 	*more = 0;
@@ -245,15 +259,29 @@ scheduler_slice(struct scheduler *s, int64_t now, int *more)
 			*more = 1;
 			return steps;
 		}
-		if (rc != STORE_OK || store_begin(s->store) != STORE_OK)
-			goto fail;
-		if (casework_due(s->cw, &d, now) != 0 ||
+		if (rc != STORE_OK) {
+			log_warnx("scheduler: the ladder's next item not read: "
+			    "%s", store_errmsg(s->store));
+			failed = 1;
+			break;
+		}
+		if (store_begin(s->store) != STORE_OK ||
+		    casework_due(s->cw, &d, now) != 0 ||
 		    scheduler_commit(s) != STORE_OK) {
 			store_rollback(s->store);
-			goto fail;
+			/* Left due: the next run tries again. */
+			log_warnx("scheduler: %s %lld due at %lld not done: %s",
+			    d.kind == STORE_DUE_CASE ? "case" : "task",
+			    (long long)d.id, (long long)d.at,
+			    store_errmsg(s->store));
+			failed = 1;
+			break;
 		}
 		steps++;
 	}
+	/* The digest and retention go on behind a ladder item that fails:
+	 * one bad row must not hold back the week's digest, nor the wiping
+	 * of old words. */
 	if ((r = scheduler_digest(s, now, more)) < 0)
 		log_warnx("scheduler: weekly digest not sent: %s",
 		    store_errmsg(s->store));
@@ -262,13 +290,7 @@ scheduler_slice(struct scheduler *s, int64_t now, int *more)
 	/* Queues nothing: not a step (the sender has nothing new). */
 	if (!*more)
 		scheduler_retention(s, now, more);
-	return steps;
-fail:
-	/* Leave the item due: the next run tries again; say so once. */
-	log_warnx("scheduler: %s %lld due at %lld not done: %s",
-	    d.kind == STORE_DUE_CASE ? "case" : "task", (long long)d.id,
-	    (long long)d.at, store_errmsg(s->store));
-	return -1;
+	return failed ? -1 : steps;
 }
 
 int

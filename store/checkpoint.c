@@ -59,6 +59,7 @@ struct store_ckpt {
 	pthread_cond_t cv;
 	pthread_cond_t idle;		/* no pass asked or under way */
 	int want, stop;
+	int truncate;			/* the next one empties the WAL */
 	int frames;			/* WAL frames after the last commit */
 	int running;			/* the thread is inside a checkpoint */
 	int log, copied;		/* its last one: WAL frames, copied */
@@ -72,7 +73,7 @@ static void *
 ckpt_main(void *arg)
 {
 	struct store_ckpt *c = arg;
-	int logn, done, rc;
+	int logn, done, rc, mode;
 	long paced;
 
 	pthread_mutex_lock(&c->mu);
@@ -83,9 +84,12 @@ ckpt_main(void *arg)
 			break;
 		c->want = 0;
 		c->running = 1;
+		mode = c->truncate ? SQLITE_CHECKPOINT_TRUNCATE :
+		    SQLITE_CHECKPOINT_PASSIVE;
+		c->truncate = 0;
 		pthread_mutex_unlock(&c->mu);
-		rc = sqlite3_wal_checkpoint_v2(c->db, "main",
-		    SQLITE_CHECKPOINT_PASSIVE, &logn, &done);
+		rc = sqlite3_wal_checkpoint_v2(c->db, "main", mode, &logn,
+		    &done);
 		paced = 0;
 		(void)sqlite3_file_control(c->db, "main", STORE_FCNTL_PACED,
 		    &paced);
@@ -229,6 +233,23 @@ store_checkpoint_paced(struct store *s)
 	n = c->paced;
 	pthread_mutex_unlock(&c->mu);
 	return n;
+}
+
+void
+store_checkpoint_truncate(struct store *s)
+{
+	struct store_ckpt *c = s->ckpt;
+
+	if (c == NULL) {
+		(void)sqlite3_wal_checkpoint_v2(s->db, "main",
+		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		return;
+	}
+	pthread_mutex_lock(&c->mu);
+	c->truncate = 1;
+	c->want = 1;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
 }
 
 void

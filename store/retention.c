@@ -19,13 +19,15 @@ static const struct retention_table retention_tables[] = {
 
 /*
  * One table: from the place reached, the rows that may be wiped, up to
- * the first that may not yet (rows are in time order by id, near
- * enough: one out of order waits for the next pass), wiped as one range;
- * the place moves past them.
+ * the first that may not yet, wiped as one range; the place moves past
+ * them. Rows are in time order by id as long as the clock goes forward:
+ * one stamped later than its neighbours holds them back until it is old
+ * itself (reported when it is dated after `ahead`).
  */
 static enum store_rc
 retention_table(struct store *s, const struct retention_table *t,
-    int64_t before, int batch, int64_t *wiped, int *more)
+    int64_t before, int64_t ahead, int batch, int64_t *wiped,
+    struct store_wiped *w, int *more)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_RETAIN_AFTER);
 	int64_t after = 0, upto;
@@ -47,6 +49,12 @@ retention_table(struct store *s, const struct retention_table *t,
 		n++;
 		if (!sqlite3_column_int(st, 1)) {
 			stopped = 1;
+			if (sqlite3_column_int64(st, 2) > ahead &&
+			    w->ahead_table == NULL) {
+				w->ahead_table = t->name;
+				w->ahead_id = sqlite3_column_int64(st, 0);
+				w->ahead_at = sqlite3_column_int64(st, 2);
+			}
 			break;
 		}
 		upto = sqlite3_column_int64(st, 0);
@@ -73,8 +81,8 @@ retention_table(struct store *s, const struct retention_table *t,
 }
 
 enum store_rc
-store_retention_step(struct store *s, int64_t before, int batch,
-    struct store_wiped *w, int *more)
+store_retention_step(struct store *s, int64_t before, int64_t ahead,
+    int batch, struct store_wiped *w, int *more)
 {
 	int64_t *count[] = { &w->inbound, &w->outbound, &w->absences,
 	    &w->events };
@@ -82,6 +90,8 @@ store_retention_step(struct store *s, int64_t before, int batch,
 	size_t i;
 
 	*more = 0;
+	w->ahead_table = NULL;
+	w->ahead_id = w->ahead_at = 0;
 	if (batch < 1)
 		return STORE_ERR;
 	/*
@@ -97,7 +107,7 @@ store_retention_step(struct store *s, int64_t before, int batch,
 	    i++) {
 		*count[i] = 0;
 		if ((rc = retention_table(s, &retention_tables[i], before,
-		    batch, count[i], more)) != STORE_OK)
+		    ahead, batch, count[i], w, more)) != STORE_OK)
 			return rc;
 	}
 	return STORE_OK;

@@ -569,8 +569,19 @@ enum store_rc store_outbound_count_since(struct store *, const char *to,
  */
 struct store_wiped {
 	int64_t inbound, outbound, absences, events;	/* rows changed */
+	/* A table stopped at a row dated after `ahead` (a clock put back
+	 * since, or one behind now): its name, the row's id and time;
+	 * NULL if none. The rows after it wait: nothing is wiped on a
+	 * date that may be wrong. */
+	const char *ahead_table;
+	int64_t ahead_id, ahead_at;
 };
 enum store_rc store_retention_step(struct store *, int64_t before,
-    int batch, struct store_wiped *, int *more);
+    int64_t ahead, int batch, struct store_wiped *, int *more);
+/* Asks for a checkpoint that empties the WAL file (TRUNCATE; the
+ * checkpoint thread's, or in place without one): the words a retention
+ * pass wiped may be in old frames there, past where the WAL is written
+ * to again after a reset. It holds the writer back while it runs. */
+void store_checkpoint_truncate(struct store *);
 
 #endif
