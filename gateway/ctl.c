@@ -6,6 +6,9 @@
  *       [--templates DIR] -o FILE    the statistics table (辍学情况统计表)
  *   baoxuectl -d DB cases [--open] [--village CODE] [--school CODE] [--full]
  *                                    the ledger, aligned, names masked
+ *   baoxuectl -d DB visits --school CODE [--term DATE] [--missing] [--full]
+ *                                    a school's students and their routine
+ *                                    home visits in the term of DATE
  *   baoxuectl -d DB backup FILE      a checked copy, beside the daemon
  *   baoxuectl sim [-u URL] [-t TOKEN] [-i ID] FROM TEXT
  *                                    send an SMS to a running baoxued as a
@@ -21,6 +24,7 @@
 #include <sys/stat.h>
 
 #include "gateway/casework/casework.h"
+#include "gateway/ctltable.h"
 #include "gateway/import.h"
 #include "gateway/report.h"
 #include "gateway/timefmt.h"
@@ -41,6 +45,8 @@ usage(FILE *f)
 	    "           [--templates DIR] -o FILE\n"
 	    "       baoxuectl -d DB cases [--open] [--village CODE] "
 	    "[--school CODE] [--full]\n"
+	    "       baoxuectl -d DB visits --school CODE [--term DATE] "
+	    "[--missing] [--full]\n"
 	    "       baoxuectl -d DB backup FILE\n"
 	    "       baoxuectl sim [-u URL] [-t TOKEN] [-i ID] FROM TEXT\n"
 	    "       baoxuectl --version\n"
@@ -222,79 +228,81 @@ ctl_report(const char *db, int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
-/* The ledger, gathered then printed aligned (CJK counts double). */
+/* The ledger, gathered then printed aligned. */
 struct ctl_cases {
 	const struct catalog *cat;
 	int full;
-	char (*cells)[9][128];
-	size_t n, cap;
+	struct ctl_table t;
 };
-
-static double
-ctl_width(const char *s)
-{
-	size_t i = 0, len = strlen(s);
-	double w = 0;
-	int32_t cp;
-	int k;
-
-	while (i < len && (k = utf8_next(s + i, len - i, &cp)) > 0) {
-		w += cp >= 0x1100 ? 2 : 1;
-		i += (size_t)k;
-	}
-	return w;
-}
 
 static void
 ctl_case_cb(void *arg, const struct store_case_line *l)
 {
 	struct ctl_cases *c = arg;
+	char (*row)[CTL_TABLE_CELL] = ctl_table_row(&c->t);
 	char key[32];
-	char (*row)[128];
 
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 64;
-		c->cells = realloc(c->cells, c->cap * sizeof *c->cells);
-		if (c->cells == NULL)
-			exit(1);
-	}
-	row = c->cells[c->n++];
-	snprintf(row[0], 128, "#%lld", (long long)l->id);
-	snprintf(row[1], 128, "%s", l->student_no);
+	snprintf(row[0], CTL_TABLE_CELL, "#%lld", (long long)l->id);
+	snprintf(row[1], CTL_TABLE_CELL, "%s", l->student_no);
 	if (c->full)
-		snprintf(row[2], 128, "%s", l->name);
+		snprintf(row[2], CTL_TABLE_CELL, "%s", l->name);
 	else
-		mask_name(l->name, row[2], 128);
-	snprintf(row[3], 128, "%s", l->class_name);
-	snprintf(row[4], 128, "%s", l->village);
+		mask_name(l->name, row[2], CTL_TABLE_CELL);
+	snprintf(row[3], CTL_TABLE_CELL, "%s", l->class_name);
+	snprintf(row[4], CTL_TABLE_CELL, "%s", l->village);
 	casework_status_key(key, sizeof key, l->status, l->dropout,
 	    l->cosigned);
-	if (render(c->cat, key, NULL, 0, row[5], 128) != 0)
-		snprintf(row[5], 128, "%s", l->status);
-	snprintf(row[6], 128, "%d", l->level);
-	timefmt_format(l->opened_at, row[7], 128);
+	if (render(c->cat, key, NULL, 0, row[5], CTL_TABLE_CELL) != 0)
+		snprintf(row[5], CTL_TABLE_CELL, "%s", l->status);
+	snprintf(row[6], CTL_TABLE_CELL, "%d", l->level);
+	timefmt_format(l->opened_at, row[7], CTL_TABLE_CELL);
 	row[7][10] = '\0';
 	if (l->closed_at) {
-		timefmt_format(l->closed_at, row[8], 128);
+		timefmt_format(l->closed_at, row[8], CTL_TABLE_CELL);
 		row[8][10] = '\0';
-	} else {
-		row[8][0] = '\0';
 	}
+}
+
+/* The templates and the read-only store a listing needs, its header
+ * rendered from cols_key; 0, or 1 with the reason printed. */
+static int
+ctl_listing_open(const char *db, const char *tdir, const char *cols_key,
+    struct catalog **cat, struct store **st, struct ctl_table *t)
+{
+	char err[1024] = "", cols[512];
+
+	*st = NULL;
+	if ((*cat = catalog_load(tdir, err, sizeof err)) == NULL ||
+	    render(*cat, cols_key, NULL, 0, cols, sizeof cols) != 0 ||
+	    (*st = store_open_readonly(db, err, sizeof err)) == NULL) {
+		fprintf(stderr, "baoxuectl: %s\n", err[0] ? err :
+		    "a template is missing");
+		catalog_free(*cat);
+		*cat = NULL;
+		return 1;
+	}
+	ctl_table_init(t, cols);
+	return 0;
+}
+
+static void
+ctl_listing_close(struct catalog *cat, struct store *st, struct ctl_table *t)
+{
+	ctl_table_free(t);
+	store_close(st);
+	catalog_free(cat);
 }
 
 static int
 ctl_cases(const char *db, int argc, char **argv)
 {
-	struct ctl_cases c = { NULL, 0, NULL, 0, 0 };
+	struct ctl_cases c;
 	const char *village = NULL, *school = NULL, *tdir = "templates/zh-CN";
-	char err[1024] = "", cols[512], *p, *save;
-	char head[9][128] = { "" };
-	double w[9] = { 0 };
 	struct catalog *cat;
 	struct store *st;
-	int open_only = 0, i, k;
-	size_t r;
+	int open_only = 0, i;
 
+	memset(&c, 0, sizeof c);
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--open"))
 			open_only = 1;
@@ -309,46 +317,111 @@ ctl_cases(const char *db, int argc, char **argv)
 		else
 			return usage(stderr), 2;
 	}
-	if ((cat = catalog_load(tdir, err, sizeof err)) == NULL ||
-	    render(cat, "cases_cols", NULL, 0, cols, sizeof cols) != 0 ||
-	    (st = store_open_readonly(db, err, sizeof err)) == NULL) {
-		fprintf(stderr, "baoxuectl: %s\n", err[0] ? err :
-		    "template cases_cols missing");
-		catalog_free(cat);
+	if (ctl_listing_open(db, tdir, "cases_cols", &cat, &st, &c.t) != 0)
+		return 1;
+	if (c.full)
+		fprintf(stderr, "baoxuectl: full names of minors shown; do "
+		    "not share this output\n");
+	c.cat = cat;
+	if (store_cases_list(st, open_only, village, school, ctl_case_cb,
+	    &c) != STORE_OK) {
+		fprintf(stderr, "baoxuectl: %s\n", store_errmsg(st));
+		ctl_listing_close(cat, st, &c.t);
+		return 1;
+	}
+	ctl_table_print(&c.t, stdout);
+	ctl_listing_close(cat, st, &c.t);
+	return 0;
+}
+
+/* A school's students and their routine home visits this term. */
+struct ctl_visits {
+	const struct catalog *cat;
+	int full, missing;
+	struct ctl_table t;
+};
+
+static void
+ctl_visit_cb(void *arg, const struct store_visit_line *l)
+{
+	struct ctl_visits *c = arg;
+	char (*row)[CTL_TABLE_CELL];
+
+	if (c->missing && l->visits > 0)
+		return;
+	row = ctl_table_row(&c->t);
+	snprintf(row[0], CTL_TABLE_CELL, "%s", l->student_no);
+	if (c->full)
+		snprintf(row[1], CTL_TABLE_CELL, "%s", l->name);
+	else
+		mask_name(l->name, row[1], CTL_TABLE_CELL);
+	snprintf(row[2], CTL_TABLE_CELL, "%s", l->class_name);
+	snprintf(row[3], CTL_TABLE_CELL, "%s", l->village);
+	if (l->special && render(c->cat, "visits_special", NULL, 0, row[4],
+	    CTL_TABLE_CELL) != 0)
+		row[4][0] = '\0';
+	snprintf(row[5], CTL_TABLE_CELL, "%lld", (long long)l->visits);
+	if (l->last_at) {
+		timefmt_format(l->last_at, row[6], CTL_TABLE_CELL);
+		row[6][10] = '\0';
+	}
+}
+
+static int
+ctl_visits(const char *db, int argc, char **argv)
+{
+	struct ctl_visits c;
+	const char *school = NULL, *tdir = "templates/zh-CN";
+	struct store_place p;
+	struct catalog *cat;
+	struct store *st;
+	enum store_rc rc;
+	int64_t day = (int64_t)time(NULL);
+	int i;
+
+	memset(&c, 0, sizeof c);
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--missing"))
+			c.missing = 1;
+		else if (!strcmp(argv[i], "--full"))
+			c.full = 1;
+		else if (!strcmp(argv[i], "--school") && i + 1 < argc)
+			school = argv[++i];
+		else if (!strcmp(argv[i], "--term") && i + 1 < argc) {
+			if ((day = ctl_date(argv[++i])) < 0) {
+				fprintf(stderr, "baoxuectl: --term %s: not a "
+				    "date (YYYY-MM-DD)\n", argv[i]);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--templates") && i + 1 < argc)
+			tdir = argv[++i];
+		else
+			return usage(stderr), 2;
+	}
+	if (school == NULL)
+		return usage(stderr), 2;
+	if (ctl_listing_open(db, tdir, "visits_cols", &cat, &st, &c.t) != 0)
+		return 1;
+	if ((rc = store_place_get(st, school, &p)) != STORE_OK ||
+	    strcmp(p.kind, "school") != 0) {
+		fprintf(stderr, "baoxuectl: %s: %s\n", school,
+		    rc == STORE_OK || rc == STORE_NOTFOUND ? "no such school "
+		    "in the roster" : store_errmsg(st));
+		ctl_listing_close(cat, st, &c.t);
 		return 1;
 	}
 	if (c.full)
 		fprintf(stderr, "baoxuectl: full names of minors shown; do "
 		    "not share this output\n");
 	c.cat = cat;
-	for (k = 0, p = strtok_r(cols, ",", &save); p && k < 9;
-	    p = strtok_r(NULL, ",", &save))
-		snprintf(head[k++], 128, "%s", p);
-	if (store_cases_list(st, open_only, village, school, ctl_case_cb,
-	    &c) != STORE_OK) {
+	if (store_school_visits(st, school, casework_term_start(day),
+	    ctl_visit_cb, &c) != STORE_OK) {
 		fprintf(stderr, "baoxuectl: %s\n", store_errmsg(st));
-		store_close(st);
-		catalog_free(cat);
+		ctl_listing_close(cat, st, &c.t);
 		return 1;
 	}
-	for (i = 0; i < 9; i++) {
-		w[i] = ctl_width(head[i]);
-		for (r = 0; r < c.n; r++)
-			if (ctl_width(c.cells[r][i]) > w[i])
-				w[i] = ctl_width(c.cells[r][i]);
-	}
-	for (r = 0; r <= c.n; r++) {
-		for (i = 0; i < 9; i++) {
-			const char *cell = r == 0 ? head[i] : c.cells[r - 1][i];
-
-			printf("%s%*s", cell, i < 8 ? (int)(w[i] -
-			    ctl_width(cell)) + 2 : 0, "");
-		}
-		printf("\n");
-	}
-	free(c.cells);
-	store_close(st);
-	catalog_free(cat);
+	ctl_table_print(&c.t, stdout);
+	ctl_listing_close(cat, st, &c.t);
 	return 0;
 }
 
@@ -401,6 +474,8 @@ main(int argc, char **argv)
 		return ctl_backup(db, argv[i + 1]);
 	if (i < argc && !strcmp(argv[i], "cases") && db)
 		return ctl_cases(db, argc - i - 1, argv + i + 1);
+	if (i < argc && !strcmp(argv[i], "visits") && db)
+		return ctl_visits(db, argc - i - 1, argv + i + 1);
 	if (i < argc && !strcmp(argv[i], "sim"))
 		return ctl_sim(argc - i - 1, argv + i + 1);
 	usage(stderr);

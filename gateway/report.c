@@ -162,22 +162,6 @@ report_csv(const struct report_opts *o, struct report_table *t, int nt,
 	return 0;
 }
 
-/* Display width: CJK and full-width characters take two columns. */
-static double
-report_width(const char *s)
-{
-	size_t i = 0, len = strlen(s);
-	double w = 0;
-	int32_t cp;
-	int n;
-
-	while (i < len && (n = utf8_next(s + i, len - i, &cp)) > 0) {
-		w += cp >= 0x1100 ? 2 : 1;
-		i += (size_t)n;
-	}
-	return w;
-}
-
 static int
 report_xlsx(const struct report_opts *o, struct report_table *t, int nt,
     const char *total, char *err, size_t errsz)
@@ -200,7 +184,7 @@ report_xlsx(const struct report_opts *o, struct report_table *t, int nt,
 		for (i = 0; i < REPORT_COLS; i++) {
 			worksheet_write_string(ws, 0, (lxw_col_t)i,
 			    t[k].head[i], bold);
-			w[i] = report_width(t[k].head[i]);
+			w[i] = (double)utf8_columns(t[k].head[i]);
 		}
 		for (r = 0; r <= t[k].n; r++) {
 			const struct store_report_row *row = r < t[k].n ?
@@ -213,10 +197,10 @@ report_xlsx(const struct report_opts *o, struct report_table *t, int nt,
 				    NULL);
 			worksheet_write_string(ws, y, 1, name,
 			    r < t[k].n ? NULL : bold);
-			if (report_width(row->code) > w[0])
-				w[0] = report_width(row->code);
-			if (report_width(name) > w[1])
-				w[1] = report_width(name);
+			if ((double)utf8_columns(row->code) > w[0])
+				w[0] = (double)utf8_columns(row->code);
+			if ((double)utf8_columns(name) > w[1])
+				w[1] = (double)utf8_columns(name);
 			for (i = 2; i < REPORT_COLS; i++)
 				worksheet_write_number(ws, y, (lxw_col_t)i,
 				    (double)report_num(row, i),

@@ -2,6 +2,7 @@
 #include "parsers/utf8.h"
 
 #include <iconv.h>
+#include <string.h>
 #include <utf8proc.h>
 
 int
@@ -87,4 +88,18 @@ utf16_to_utf8(const char *in, size_t len, enum utf16_order order,
 	*op = '\0';
 	*outlen = (size_t)(op - out);
 	return rc;
+}
+
+size_t
+utf8_columns(const char *s)
+{
+	size_t i = 0, len = strlen(s), w = 0;
+	int32_t cp;
+	int k;
+
+	while (i < len && (k = utf8_next(s + i, len - i, &cp)) > 0) {
+		w += cp >= 0x1100 ? 2 : 1;
+		i += (size_t)k;
+	}
+	return w;
 }

@@ -15,6 +15,10 @@ int utf8_valid_text(const char *s, size_t len);
 int utf8_next(const char *s, size_t len, int32_t *cp);
 /* Number of code points; -1 if invalid. */
 long utf8_count(const char *s, size_t len);
+/* Columns a terminal or a spreadsheet gives s: two for a CJK or
+ * full-width character (U+1100 and up), one otherwise; up to the first
+ * invalid sequence. */
+size_t utf8_columns(const char *s);
 
 /* The byte order of UTF-16 text: as labelled (UTF-16BE, what an SMS in
  * UCS-2 carries, or UTF-16LE), or said by a leading byte order mark,

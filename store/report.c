@@ -355,6 +355,33 @@ store_cases_list(struct store *s, int open_only, const char *village,
 }
 
 enum store_rc
+store_school_visits(struct store *s, const char *school, int64_t since,
+    void (*fn)(void *, const struct store_visit_line *), void *arg)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_REPORT_SCHOOL_VISITS);
+	struct store_visit_line l;
+	int rc;
+
+	sqlite3_bind_text(st, 1, school, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, since);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&l, 0, sizeof l);
+		store_col_text(st, 0, l.student_no, sizeof l.student_no);
+		store_col_text(st, 1, l.name, sizeof l.name);
+		store_col_text(st, 2, l.class_name, sizeof l.class_name);
+		store_col_text(st, 3, l.village, sizeof l.village);
+		l.special = sqlite3_column_int(st, 4);
+		l.visits = sqlite3_column_int64(st, 5);
+		l.last_at = sqlite3_column_int64(st, 6);
+		fn(arg, &l);
+	}
+	if (rc != SQLITE_DONE)
+		return store_fail(s, st, rc);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
 store_digest_run_last(struct store *s, int64_t *week)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_DIGEST_RUN_LAST);

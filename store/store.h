@@ -412,6 +412,19 @@ enum store_rc store_cases_list(struct store *, int open_only,
     const char *village, const char *school,
     void (*fn)(void *, const struct store_case_line *), void *arg);
 
+/* A school's students and their routine home visits since a time. */
+struct store_visit_line {
+	char student_no[STORE_STUDENT_MAX];
+	char name[STORE_NAME_MAX];
+	char class_name[STORE_NAME_MAX];
+	char village[STORE_NAME_MAX];
+	int special;			/* in a special-need category */
+	int64_t visits, last_at;	/* since; last_at 0 if none */
+};
+enum store_rc store_school_visits(struct store *, const char *school,
+    int64_t since, void (*fn)(void *, const struct store_visit_line *),
+    void *arg);
+
 /* Inbound log: STORE_DUP (with *id of the first) for a repeated provider id.
  * A stored message also records the number's channel (USSD aside) and
  * whether the roster knew the number. */

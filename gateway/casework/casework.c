@@ -461,6 +461,12 @@ casework_week_start(int64_t t)
 	return cw_week_start(t);
 }
 
+int64_t
+casework_term_start(int64_t t)
+{
+	return cw_term_start(t);
+}
+
 int
 cw_reply(struct casework *cw, struct cw_msg *m, const char *key,
     const struct render_var *vars, size_t nvars)

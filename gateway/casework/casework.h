@@ -65,6 +65,9 @@ int casework_digest_step(struct casework *, int64_t from, int64_t to,
     int64_t now, struct store_digest_pos *pos, int budget_ms);
 /* Local midnight of the Monday of t's week. */
 int64_t casework_week_start(int64_t t);
+/* Local midnight starting the school term t is in (1 February or 1
+ * August; January belongs to the autumn term). */
+int64_t casework_term_start(int64_t t);
 
 /* Applies one committed-to-be inbound message from an E.164 sender. */
 int casework_inbound(struct casework *, int64_t inbound_id, const char *from,

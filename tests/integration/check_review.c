@@ -279,6 +279,98 @@ START_TEST(test_cases_listing)
 }
 END_TEST
 
+/* The line of a listing that starts with first, its cells joined by one
+ * space ("" if none). */
+static const char *
+visit_row(const char *listing, const char *first)
+{
+	static char buf[512];
+	const char *p = listing, *e;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	while (p && *p && strncmp(p, first, strlen(first)) != 0)
+		p = (p = strchr(p, '\n')) ? p + 1 : NULL;
+	if (p == NULL || *p == '\0')
+		return buf;
+	for (e = p; *e && *e != '\n' && n + 1 < sizeof buf; e++) {
+		if (*e == ' ' && (n == 0 || buf[n - 1] == ' '))
+			continue;
+		buf[n++] = *e;
+	}
+	while (n > 0 && buf[n - 1] == ' ')
+		n--;
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The term's routine home visits of one school's students (DOMAIN rule
+ * 4): who has had how many, and who none. */
+START_TEST(test_visits_listing)
+{
+	const char *tdir = tu_src("templates/zh-CN");
+	char *const argv[] = { (char *)env("BAOXUECTL"), "-d", db, "visits",
+	    "--school", "S01", "--term", "2026-09-15", "--templates",
+	    (char *)tdir, NULL };
+	char *const missing[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "visits", "--school", "S01", "--term", "2026-10-01", "--missing",
+	    "--templates", (char *)tdir, NULL };
+	char *const spring[] = { (char *)env("BAOXUECTL"), "-d", db, "visits",
+	    "--school", "S01", "--term", "2027-03-01", "--templates",
+	    (char *)tdir, NULL };
+	char *const nosuch[] = { (char *)env("BAOXUECTL"), "-d", db, "visits",
+	    "--school", "S99", "--templates", (char *)tdir, NULL };
+	char *const noschool[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "visits", "--templates", (char *)tdir, NULL };
+	char *const baddate[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "visits", "--school", "S01", "--term", "2026-13-01", NULL };
+	char out[1100], *t;
+
+	sms("13800000001", "VIS+20240101+%E5%9C%A8%E6%A0%A1");	/* 在校 */
+	clock_set_iso("2026-09-02T09:00:00%2B08:00");
+	sms("13800000112", "VIS+20240101+%E5%A4%96");	/* 外, a teacher */
+	snprintf(out, sizeof out, "%s/visits.out", dir);
+	ck_assert_int_eq(proc_run(argv, out), 0);
+	t = tu_read(out);
+	ck_assert_msg(!strncmp(t, "学号 ", strlen("学号 ")) &&
+	    strstr(t, "本学期家访  最近家访\n") != NULL, "%.400s", t);
+	/* Two visits, the last on 2 September; names masked. */
+	ck_assert_str_eq(visit_row(t, "20240101"),
+	    "20240101 张*明 三年级二班 中坝村 重点 2 2026-09-02");
+	ck_assert_ptr_null(strstr(t, "张小明"));
+	/* Every student of the school: 142, and the header. */
+	ck_assert_int_eq(tu_lines(out), 143);
+	free(t);
+	unlink(out);
+
+	ck_assert_int_eq(proc_run(missing, out), 0);
+	t = tu_read(out);
+	ck_assert_ptr_null(strstr(t, "20240101"));
+	ck_assert_ptr_nonnull(strstr(t, "20240102"));
+	ck_assert_int_eq(tu_lines(out), 142);
+	free(t);
+	unlink(out);
+
+	/* The spring term starts again from none. */
+	ck_assert_int_eq(proc_run(spring, out), 0);
+	t = tu_read(out);
+	ck_assert_str_eq(visit_row(t, "20240101"),
+	    "20240101 张*明 三年级二班 中坝村 重点 0");
+	free(t);
+	unlink(out);
+
+	ck_assert_int_eq(proc_run(nosuch, out), 1);
+	t = tu_read(out);
+	ck_assert_msg(strstr(t, "S99") != NULL && strstr(t, "school") != NULL,
+	    "%.400s", t);
+	free(t);
+	unlink(out);
+	ck_assert_int_eq(proc_run(noschool, out), 2);
+	unlink(out);
+	ck_assert_int_eq(proc_run(baddate, out), 2);
+}
+END_TEST
+
 /* Reading is not writing: a mistyped database is not made by asking for
  * its cases or its report, and the answer says what is wrong. */
 START_TEST(test_reading_a_missing_database)
@@ -346,6 +438,7 @@ main(void)
 	tcase_add_test(tc, test_report_csv_and_xlsx);
 	tcase_add_test(tc, test_missed_digest_sent_once);
 	tcase_add_test(tc, test_cases_listing);
+	tcase_add_test(tc, test_visits_listing);
 	tcase_add_test(tc, test_reading_a_missing_database);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
