@@ -29,6 +29,12 @@ A teacher confirms a dropout, and the school's inspector co-signs it:
   $build/baoxuectl sim 13800000001 'DROP 20240102 工'
   $build/baoxuectl sim 13800000003 '签 20240102'
 
+A teacher records a routine home visit (a student with no open case), and
+the operator lists who in the school has not been visited this term:
+
+  $build/baoxuectl sim 13800000001 'VIS 20240103 在校 家长支持'
+  $build/baoxuectl -d build/demo/demo.db visits --school S01 --missing
+
 and a USSD session (add 1, 1*20240101, ... to text, one request each):
 
   curl -s -d 'sessionId=demo1&phoneNumber=13800000001&text=&token=demo' \\
