@@ -21,6 +21,7 @@
 #define HT "+8613800000001"	/* head_teacher K0302 (S01) */
 #define PRINCIPAL "+8613800000002"	/* principal S01 */
 #define VHEAD1 "+8613800000004"	/* village_head V01 */
+#define OFFICIAL "+8613800000006"	/* township_official T01 */
 #define HT_S02 "+8613800000021"	/* head_teacher K0701 (S02) */
 #define TEACHER "+8613800000112"	/* teacher S01 */
 
@@ -124,6 +125,58 @@ START_TEST(test_routine_visit_refused)
 }
 END_TEST
 
+/* One person, several role rows: whichever comes first in the roster, a
+ * school role that covers the student makes it a routine visit. (From a
+ * review: the first covering row was the only one looked at.) */
+START_TEST(test_routine_visit_any_role_row)
+{
+	ck_assert_int_eq(tu_sql_exec(F.db, "INSERT INTO people(phone, name,"
+	    " role, scope) SELECT phone, name, 'teacher', 'S01' FROM people"
+	    " WHERE phone = '" VHEAD1 "';"
+	    "INSERT INTO people(phone, name, role, scope) SELECT phone, name,"
+	    " 'principal', 'S01' FROM people WHERE phone = '" OFFICIAL "'"),
+	    0);
+	sms(VHEAD1, "VIS 20240101 在校");
+	ck_assert_msg(strstr(last_to(VHEAD1), "已记录家访") != NULL, "%s",
+	    last_to(VHEAD1));
+	sms(OFFICIAL, "VIS 20240101 在校");
+	ck_assert_msg(strstr(last_to(OFFICIAL), "本学期第2次") != NULL, "%s",
+	    last_to(OFFICIAL));
+	ck_assert_int_eq(rows(HOME_VISITS " AND actor_id IN (SELECT id FROM"
+	    " people WHERE role IN ('teacher', 'principal'))"), 2);
+}
+END_TEST
+
+/* A routine visit finds the child at school, ill, or the family about to
+ * leave; "refuses", "unreachable", "transferred" or "back" say a child is
+ * out of school, which is a report (ABS, DROP), not a routine visit: the
+ * reply says so and nothing is recorded. (From a review: a student whose
+ * case was closed got 拒 recorded silently.) */
+START_TEST(test_routine_visit_outcomes)
+{
+	static const char *const refused[] = { "拒 家长又不让去", "失", "转",
+	    "返" };
+	char text[64];
+	size_t i;
+
+	sms(HT, "ABS 20240102 3");
+	sms(HT, "RET 20240102");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status ="
+	    " 'open'"), 0);
+	for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		snprintf(text, sizeof text, "VIS 20240102 %s", refused[i]);
+		sms(HT, text);
+		ck_assert_msg(strstr(last_to(HT), "ABS") != NULL &&
+		    strstr(last_to(HT), "已记录") == NULL, "%s: %s", text,
+		    last_to(HT));
+	}
+	ck_assert_int_eq(rows(HOME_VISITS), 0);
+	sms(HT, "VIS 20240102 病 发烧在家");
+	sms(HT, "VIS 20240102 外 下月随父母去广东");
+	ck_assert_int_eq(rows(HOME_VISITS), 2);
+}
+END_TEST
+
 /* A case's visit is as before; "在校" is not a case's outcome: the reply
  * lists those, and the task stays open. */
 START_TEST(test_case_visit_unchanged)
@@ -157,6 +210,8 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_routine_visit_recorded);
 	tcase_add_test(tc, test_routine_visit_refused);
+	tcase_add_test(tc, test_routine_visit_any_role_row);
+	tcase_add_test(tc, test_routine_visit_outcomes);
 	tcase_add_test(tc, test_case_visit_unchanged);
 	suite_add_tcase(s, tc);
 	return tu_run(s);

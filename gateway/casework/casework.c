@@ -134,6 +134,7 @@ const struct cw_template cw_templates[] = {
 	{ "vis_ok", cw_v_vis },
 	{ "vis_fine_open", cw_v_case_student },
 	{ "home_visit_ok", cw_v_home_visit },
+	{ "home_visit_report", cw_v_student_name },
 	{ "outcome_return", cw_v_none },
 	{ "outcome_refuse", cw_v_none },
 	{ "outcome_away", cw_v_none },

@@ -176,6 +176,11 @@ int cw_notice(struct casework *, struct cw_msg *, const struct cmd *);
  * the sender's role row that may act on it and the view: by 学号 the
  * open case, else (unless open_only) the latest. 1; 0 when refused or
  * there is none (the reply said why); -1 on a store failure. */
+/* The sender's school role row (teacher, head teacher, principal) that
+ * covers s, whatever other rows they hold: 1 with *actor, 0 if none, -1
+ * on a store failure. */
+int cw_school_actor(struct casework *, const struct cw_msg *,
+    const struct store_student *, const struct store_person **actor);
 int cw_find_case(struct casework *, struct cw_msg *, const struct cmd *,
     int open_only, struct store_student *s,
     const struct store_person **actor, struct cw_view *v,

@@ -488,9 +488,10 @@ cw_find_case(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 /*
  * A routine home visit (DOMAIN rule 4: every family at least once a term,
  * the outcome recorded): a school role's VIS on a student with no open
- * case. An event of the student's, no case; the reply counts the term's.
- * Nobody else is told: a visit that found trouble is followed up as one
- * (ABS, DROP) would be.
+ * case, the child at school (在校), ill or the family about to leave. An
+ * event of the student's, no case; the reply counts the term's routine
+ * visits. Nobody else is told; a child found out of school is reported
+ * (ABS, DROP), and the reply says so.
  */
 static int
 cw_home_visit(struct casework *cw, struct cw_msg *m, const struct cmd *c,
@@ -501,6 +502,13 @@ cw_home_visit(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 	struct render_var rv[4];
 	int64_t n;
 
+	rv[0] = (struct render_var){ "student_no", v->student_no };
+	rv[1] = (struct render_var){ "name", v->name };
+	/* Refused, unreachable, transferred or back: a child out of school,
+	 * which is a report (ABS, DROP), not a routine visit. */
+	if (strcmp(c->outcome, "fine") != 0 && strcmp(c->outcome, "ill") != 0 &&
+	    strcmp(c->outcome, "away") != 0)
+		return cw_reply(cw, m, "home_visit_report", rv, 2);
 	snprintf(detail, sizeof detail, "outcome=%s%s%s", c->outcome,
 	    c->note[0] ? " note=" : "", c->note);
 	if (cw_event(cw, m, 0, s->id, actor->id, "home_visit", detail) != 0 ||
@@ -511,8 +519,6 @@ cw_home_visit(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 	if (render(cw->cat, key, NULL, 0, word, sizeof word) != 0)
 		return -1;
 	snprintf(count, sizeof count, "%lld", (long long)n);
-	rv[0] = (struct render_var){ "student_no", v->student_no };
-	rv[1] = (struct render_var){ "name", v->name };
 	rv[2] = (struct render_var){ "outcome", word };
 	rv[3] = (struct render_var){ "n", count };
 	return cw_reply(cw, m, "home_visit_ok", rv, 4);
@@ -534,9 +540,12 @@ cw_vis(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	int r, o;
 
 	if ((r = cw_find_case_or_none(cw, m, c, 1, &s, &actor, &v, &cs)) ==
-	    2 && !c->case_no && vocab_role_reports_absence(
-	    vocab_role(actor->role)))
-		return cw_home_visit(cw, m, c, &s, actor, &v);
+	    2 && !c->case_no) {
+		if ((o = cw_school_actor(cw, m, &s, &actor)) < 0)
+			return -1;
+		if (o)
+			return cw_home_visit(cw, m, c, &s, actor, &v);
+	}
 	if (r == 2)
 		return cw_no_case(cw, m, 1, &v);
 	if (r <= 0)

@@ -114,6 +114,26 @@ cw_authorize(struct casework *cw, struct cw_msg *m, enum cmd_kind k,
 }
 
 int
+cw_school_actor(struct casework *cw, const struct cw_msg *m,
+    const struct store_student *s, const struct store_person **actor)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < m->nroles; i++) {
+		if (!vocab_role_reports_absence(vocab_role(m->roles[i].role)))
+			continue;
+		if ((r = cw_covers(cw, &m->roles[i], s, CMD_VIS)) < 0)
+			return -1;
+		if (r) {
+			*actor = &m->roles[i];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
 cw_find_student(struct casework *cw, struct cw_msg *m, const struct cmd *c,
     struct store_student *s, const struct store_person **actor)
 {
