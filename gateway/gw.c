@@ -172,10 +172,11 @@ fail:
 int
 gw_run_due(struct gw *g)
 {
-	/* The ladder first: what it queues goes out in the same call. */
-	if (scheduler_run(g->scheduler) < 0)
-		return -1;
-	return sender_run(g->sender);
+	/* The ladder first: what it queues goes out in the same call, and
+	 * so does the rest when a ladder step failed. */
+	int r = scheduler_run(g->scheduler), n = sender_run(g->sender);
+
+	return r < 0 ? -1 : n;
 }
 
 void

@@ -34,6 +34,7 @@ struct scheduler {
 	int digest_weekday, digest_minute;
 	int64_t digest_last;	/* the latest week done, once read */
 	int64_t digest_retry;	/* after a failed slice: not before */
+	int64_t ladder_retry;	/* after a failed step: not before */
 	int64_t content_secs;	/* words kept this long; 0: for ever */
 	int64_t retention_next;	/* the next pass, not before */
 	struct store_wiped wiped;	/* by the pass under way */
@@ -41,6 +42,8 @@ struct scheduler {
 
 /* A failed digest slice is tried again after this long. */
 #define SCHEDULER_DIGEST_RETRY 60
+/* And a failed ladder step; the digest and retention go on meanwhile. */
+#define SCHEDULER_LADDER_RETRY 60
 
 #define SCHEDULER_WEEK (7 * 86400)
 
@@ -237,8 +240,14 @@ scheduler_arm(struct scheduler *s)
 	}
 	if (s->content_secs && s->retention_next < at)
 		at = s->retention_next;
-	if (store_next_due(s->store, &d) == STORE_OK && d.at < at)
-		at = d.at;
+	if (store_next_due(s->store, &d) == STORE_OK) {
+		/* A step that failed is tried again after a while, not in a
+		 * loop: the same item stays first due. */
+		if (d.at < s->ladder_retry)
+			d.at = s->ladder_retry;
+		if (d.at < at)
+			at = d.at;
+	}
 	tv.tv_sec = at > now ? (time_t)(at - now) : 0;
 	evtimer_add(s->timer, &tv);
 }
@@ -251,7 +260,7 @@ scheduler_slice(struct scheduler *s, int64_t now, int *more)
 	enum store_rc rc;
 
 	*more = 0;
-	for (;;) {
+	for (; now >= s->ladder_retry;) {
 		if ((rc = store_next_due(s->store, &d)) == STORE_NOTFOUND ||
 		    (rc == STORE_OK && d.at > now))
 			break;
@@ -263,6 +272,7 @@ scheduler_slice(struct scheduler *s, int64_t now, int *more)
 			log_warnx("scheduler: the ladder's next item not read: "
 			    "%s", store_errmsg(s->store));
 			failed = 1;
+			s->ladder_retry = now + SCHEDULER_LADDER_RETRY;
 			break;
 		}
 		if (store_begin(s->store) != STORE_OK ||
@@ -275,6 +285,7 @@ scheduler_slice(struct scheduler *s, int64_t now, int *more)
 			    (long long)d.id, (long long)d.at,
 			    store_errmsg(s->store));
 			failed = 1;
+			s->ladder_retry = now + SCHEDULER_LADDER_RETRY;
 			break;
 		}
 		steps++;
@@ -297,38 +308,38 @@ int
 scheduler_run(struct scheduler *s)
 {
 	int64_t now = clock_now(s->clock);
-	int steps = 0, n;
+	int steps = 0, n, failed = 0, slices = 0;
 
 	if (s->running)
 		return 0;
 	s->running = 1;
 	/* In real time one slice, and the timer runs the next at once; in
-	 * manual-clock mode (tests, /admin/clock) everything due. */
+	 * manual-clock mode (tests, /admin/clock) everything due. A failed
+	 * ladder step is left for its retry; the rest goes on. */
 	do {
 		if ((n = scheduler_slice(s, now, &s->more)) < 0) {
-			s->more = 0;
-			s->running = 0;
-			return -1;
+			failed = 1;
+			n = 1;		/* its digest may have queued some */
 		}
 		steps += n;
-	} while (s->more && s->clock->manual && steps < SCHEDULER_MAX_STEPS);
+	} while (s->more && s->clock->manual && steps < SCHEDULER_MAX_STEPS &&
+	    ++slices < SCHEDULER_MAX_STEPS);
 	s->running = 0;
 	if (steps && s->sender)
 		sender_wake(s->sender);
 	scheduler_arm(s);
-	return steps;
+	return failed ? -1 : steps;
 }
 
 static void
 scheduler_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct scheduler *s = arg;
-	struct timeval retry = { 60, 0 };
 
 	(void)fd;
 	(void)what;
-	if (scheduler_run(s) < 0)
-		evtimer_add(s->timer, &retry);
+	/* A failure is retried by the timer scheduler_arm set. */
+	(void)scheduler_run(s);
 }
 
 void

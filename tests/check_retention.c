@@ -381,6 +381,8 @@ daemon_setup(void)
 {
 	gwfix_config(&F, T0);
 	F.cfg.content_days = 30;
+	F.cfg.digest_weekday = 1;	/* Mondays at 08:00 */
+	F.cfg.digest_minute = 8 * 60;
 	gwfix_start(&F, 1);
 }
 
@@ -488,6 +490,13 @@ END_TEST
 START_TEST(test_ladder_failure_does_not_block)
 {
 	sms(HT, "ABS 20240102 3 病 高烧不退");
+	/* More than one batch of old words: the pass goes on behind the
+	 * failing item, at once, not a batch a minute. */
+	ck_assert_int_eq(tu_sql_exec(F.db, "WITH RECURSIVE c(i) AS (SELECT 1"
+	    " UNION ALL SELECT i + 1 FROM c WHERE i < 1000) INSERT INTO"
+	    " inbound(channel, provider_id, sender, text, received_at)"
+	    " SELECT 'http', 'old' || i, '+8613800000001', 'ABS 20240101 1',"
+	    " 1788224400 FROM c"), 0);
 	ck_assert_int_eq(tu_sql_exec(F.db, "PRAGMA foreign_keys = OFF;"
 	    " UPDATE tasks SET assignee_id = 99999"), 0);
 	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 40 * DAY), 0);
@@ -496,6 +505,11 @@ START_TEST(test_ladder_failure_does_not_block)
 	    " ''"), 0);
 	ck_assert_int_eq(dnum("SELECT count(*) FROM absences WHERE note IS"
 	    " NOT NULL"), 0);
+	/* The Monday digests of the weeks went, and were sent. */
+	ck_assert_int_gt(dnum("SELECT count(*) FROM outbound WHERE kind ="
+	    " 'digest'"), 0);
+	ck_assert_int_eq(dnum("SELECT count(*) FROM outbound WHERE kind ="
+	    " 'digest' AND status <> 'sent'"), 0);
 }
 END_TEST
 
