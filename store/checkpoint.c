@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "store/store_int.h"
 
@@ -59,7 +60,8 @@ struct store_ckpt {
 	pthread_cond_t cv;
 	pthread_cond_t idle;		/* no pass asked or under way */
 	int want, stop;
-	int truncate;			/* the next one empties the WAL */
+	int truncate;			/* the WAL is to be emptied */
+	int retry_ms;			/* and tried again after this */
 	int frames;			/* WAL frames after the last commit */
 	int running;			/* the thread is inside a checkpoint */
 	int log, copied;		/* its last one: WAL frames, copied */
@@ -69,31 +71,82 @@ struct store_ckpt {
 	char err[128];			/* and its message, "" when fine */
 };
 
+/* Until *at (CLOCK_REALTIME, which pthread_cond_timedwait uses), ms
+ * from now. */
+static void
+ckpt_deadline(struct timespec *at, int ms)
+{
+	clock_gettime(CLOCK_REALTIME, at);
+	at->tv_sec += ms / 1000;
+	at->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (at->tv_nsec >= 1000000000L) {
+		at->tv_sec++;
+		at->tv_nsec -= 1000000000L;
+	}
+}
+
+/*
+ * Empties the WAL file (after a retention pass: its old frames may hold
+ * wiped words). The frames are copied by a passive checkpoint first,
+ * which never holds the writer back; then TRUNCATE, which holds it only
+ * to copy what came meanwhile and cut the file, and gives up at once
+ * (no busy wait, while the writer would wait behind it) when a reader or
+ * the writer is in the way. 1 if the WAL was emptied.
+ */
+static int
+ckpt_truncate(struct store_ckpt *c, int *logn, int *done)
+{
+	int rc;
+
+	if (sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE,
+	    logn, done) != SQLITE_OK)
+		return 0;
+	sqlite3_busy_timeout(c->db, 0);
+	rc = sqlite3_wal_checkpoint_v2(c->db, "main",
+	    SQLITE_CHECKPOINT_TRUNCATE, logn, done);
+	sqlite3_busy_timeout(c->db, 2000);
+	return rc == SQLITE_OK;
+}
+
 static void *
 ckpt_main(void *arg)
 {
 	struct store_ckpt *c = arg;
-	int logn, done, rc, mode;
+	struct timespec at;
+	int logn, done, rc, trunc;
 	long paced;
 
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
+		/* An emptying that could not be done is tried again. */
+		if (c->truncate && !c->want && !c->stop) {
+			ckpt_deadline(&at, c->retry_ms);
+			while (!c->want && !c->stop &&
+			    pthread_cond_timedwait(&c->cv, &c->mu, &at) == 0)
+				;
+			c->want = 1;
+		}
 		while (!c->want && !c->stop)
 			pthread_cond_wait(&c->cv, &c->mu);
 		if (c->stop)
 			break;
 		c->want = 0;
 		c->running = 1;
-		mode = c->truncate ? SQLITE_CHECKPOINT_TRUNCATE :
-		    SQLITE_CHECKPOINT_PASSIVE;
-		c->truncate = 0;
+		trunc = c->truncate;
 		pthread_mutex_unlock(&c->mu);
-		rc = sqlite3_wal_checkpoint_v2(c->db, "main", mode, &logn,
-		    &done);
+		if (trunc) {
+			trunc = ckpt_truncate(c, &logn, &done);
+			rc = SQLITE_OK;
+		} else {
+			rc = sqlite3_wal_checkpoint_v2(c->db, "main",
+			    SQLITE_CHECKPOINT_PASSIVE, &logn, &done);
+		}
 		paced = 0;
 		(void)sqlite3_file_control(c->db, "main", STORE_FCNTL_PACED,
 		    &paced);
 		pthread_mutex_lock(&c->mu);
+		if (trunc)
+			c->truncate = 0;
 		c->running = 0;
 		c->paced = paced;
 		if (rc == SQLITE_OK || rc == SQLITE_BUSY) {
@@ -109,6 +162,29 @@ ckpt_main(void *arg)
 	}
 	pthread_mutex_unlock(&c->mu);
 	return NULL;
+}
+
+void
+store_ckpt_retry_ms(struct store *s, int ms)
+{
+	if (s->ckpt == NULL)
+		return;
+	pthread_mutex_lock(&s->ckpt->mu);
+	s->ckpt->retry_ms = ms;
+	pthread_mutex_unlock(&s->ckpt->mu);
+}
+
+int
+store_ckpt_truncate_pending(struct store *s)
+{
+	int p;
+
+	if (s->ckpt == NULL)
+		return 0;
+	pthread_mutex_lock(&s->ckpt->mu);
+	p = s->ckpt->truncate;
+	pthread_mutex_unlock(&s->ckpt->mu);
+	return p;
 }
 
 static int
@@ -162,6 +238,7 @@ store_ckpt_start(struct store *s, const char *path, char *err, size_t errsz)
 		return -1;
 	}
 	sqlite3_busy_timeout(c->db, 2000);
+	c->retry_ms = 60 * 1000;
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
 	pthread_cond_init(&c->idle, NULL);
@@ -241,8 +318,11 @@ store_checkpoint_truncate(struct store *s)
 	struct store_ckpt *c = s->ckpt;
 
 	if (c == NULL) {
+		/* No thread (it could not start): in place, not waiting. */
+		sqlite3_busy_timeout(s->db, 0);
 		(void)sqlite3_wal_checkpoint_v2(s->db, "main",
 		    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+		sqlite3_busy_timeout(s->db, 2000);
 		return;
 	}
 	pthread_mutex_lock(&c->mu);

@@ -591,10 +591,11 @@ struct store_wiped {
 };
 enum store_rc store_retention_step(struct store *, int64_t before,
     int64_t ahead, int batch, struct store_wiped *, int *more);
-/* Asks for a checkpoint that empties the WAL file (TRUNCATE; the
- * checkpoint thread's, or in place without one): the words a retention
- * pass wiped may be in old frames there, past where the WAL is written
- * to again after a reset. It holds the writer back while it runs. */
+/* Asks the checkpoint thread to empty the WAL file: the words a
+ * retention pass wiped may be in old frames there, past where the WAL is
+ * written to again after a reset. It copies the frames without holding
+ * the writer back, then cuts the file when no reader or writer is in the
+ * way, trying again every minute until it can (checkpoint.c). */
 void store_checkpoint_truncate(struct store *);
 
 #endif

@@ -69,6 +69,10 @@ long store_checkpoint_paced(struct store *);
 /* Waits until the thread has no pass asked of it or under way: for a
  * test to know what a pass left, which is otherwise a matter of time. */
 void store_checkpoint_idle(struct store *);
+/* Tests: how soon an emptying of the WAL that could not be done is tried
+ * again (60 s), and whether one is waiting. */
+void store_ckpt_retry_ms(struct store *, int ms);
+int store_ckpt_truncate_pending(struct store *);
 
 /* The VFS that writes a commit's WAL frames in one call (walvfs.c). */
 #define STORE_WALVFS "bx-wal"
