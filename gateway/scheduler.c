@@ -313,6 +313,12 @@ scheduler_run(struct scheduler *s)
 	if (s->running)
 		return 0;
 	s->running = 1;
+	/* A clock put back (by hand, or /admin/clock) does not leave the
+	 * retries and the next pass waiting for the time it was at. */
+	if (s->ladder_retry > now + SCHEDULER_LADDER_RETRY)
+		s->ladder_retry = 0;
+	if (s->retention_next > now + SCHEDULER_RETENTION_EVERY)
+		s->retention_next = 0;
 	/* In real time one slice, and the timer runs the next at once; in
 	 * manual-clock mode (tests, /admin/clock) everything due. A failed
 	 * ladder step is left for its retry; the rest goes on. */

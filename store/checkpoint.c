@@ -86,24 +86,21 @@ ckpt_deadline(struct timespec *at, int ms)
 }
 
 /*
- * Empties the WAL file (after a retention pass: its old frames may hold
- * wiped words). The frames are copied by a passive checkpoint first,
- * which never holds the writer back; then TRUNCATE, which holds it only
- * to copy what came meanwhile and cut the file, and gives up at once
- * (no busy wait, while the writer would wait behind it) when a reader or
- * the writer is in the way. 1 if the WAL was emptied.
+ * Cuts the WAL file to nothing (after a retention pass: its old frames
+ * may hold wiped words), once a passive checkpoint has copied its frames
+ * without holding the writer back. TRUNCATE holds the writer only to copy
+ * what came meanwhile and cut the file, and gives up at once (no busy
+ * wait, while the writer would wait behind it) when a reader or the
+ * writer is in the way. 1 if the WAL was emptied.
  */
 static int
-ckpt_truncate(struct store_ckpt *c, int *logn, int *done)
+ckpt_cut(struct store_ckpt *c)
 {
 	int rc;
 
-	if (sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE,
-	    logn, done) != SQLITE_OK)
-		return 0;
 	sqlite3_busy_timeout(c->db, 0);
 	rc = sqlite3_wal_checkpoint_v2(c->db, "main",
-	    SQLITE_CHECKPOINT_TRUNCATE, logn, done);
+	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	sqlite3_busy_timeout(c->db, 2000);
 	return rc == SQLITE_OK;
 }
@@ -134,13 +131,10 @@ ckpt_main(void *arg)
 		c->running = 1;
 		trunc = c->truncate;
 		pthread_mutex_unlock(&c->mu);
-		if (trunc) {
-			trunc = ckpt_truncate(c, &logn, &done);
-			rc = SQLITE_OK;
-		} else {
-			rc = sqlite3_wal_checkpoint_v2(c->db, "main",
-			    SQLITE_CHECKPOINT_PASSIVE, &logn, &done);
-		}
+		rc = sqlite3_wal_checkpoint_v2(c->db, "main",
+		    SQLITE_CHECKPOINT_PASSIVE, &logn, &done);
+		if (trunc && (trunc = rc == SQLITE_OK && ckpt_cut(c)))
+			logn = done = 0;
 		paced = 0;
 		(void)sqlite3_file_control(c->db, "main", STORE_FCNTL_PACED,
 		    &paced);
