@@ -45,13 +45,16 @@ ctl_table_print(const struct ctl_table *t, FILE *f)
 				w[i] = utf8_columns(t->cells[r][i]);
 	}
 	for (r = 0; r <= t->n; r++) {
-		for (i = 0; i < t->ncols; i++) {
-			const char *cell = r == 0 ? t->head[i] :
-			    t->cells[r - 1][i];
+		const char (*row)[CTL_TABLE_CELL] = r == 0 ? t->head :
+		    (const char (*)[CTL_TABLE_CELL])t->cells[r - 1];
+		int last = t->ncols - 1;
 
-			fprintf(f, "%s%*s", cell, i < t->ncols - 1 ?
-			    (int)(w[i] - utf8_columns(cell)) + 2 : 0, "");
-		}
+		/* No spaces at the end of a line whose last cells are empty. */
+		while (last > 0 && row[last][0] == '\0')
+			last--;
+		for (i = 0; i <= last; i++)
+			fprintf(f, "%s%*s", row[i], i < last ?
+			    (int)(w[i] - utf8_columns(row[i])) + 2 : 0, "");
 		fprintf(f, "\n");
 	}
 }
