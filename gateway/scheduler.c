@@ -210,6 +210,17 @@ failed:
 	s->retention_next = now + 60;
 }
 
+/* A clock put back (by hand, or /admin/clock) does not leave the
+ * retries and the next pass waiting for the time it was at. */
+static void
+scheduler_clock_back(struct scheduler *s, int64_t now)
+{
+	if (s->ladder_retry > now + SCHEDULER_LADDER_RETRY)
+		s->ladder_retry = 0;
+	if (s->retention_next > now + SCHEDULER_RETENTION_EVERY)
+		s->retention_next = 0;
+}
+
 static void
 scheduler_arm(struct scheduler *s)
 {
@@ -225,6 +236,7 @@ scheduler_arm(struct scheduler *s)
 		return;
 	}
 	now = clock_now(s->clock);
+	scheduler_clock_back(s, now);
 	at = INT64_MAX;
 	if (s->digest_weekday) {
 		int64_t due = scheduler_digest_due(s, now);
@@ -279,14 +291,24 @@ scheduler_slice(struct scheduler *s, int64_t now, int *more)
 		    casework_due(s->cw, &d, now) != 0 ||
 		    scheduler_commit(s) != STORE_OK) {
 			store_rollback(s->store);
-			/* Left due: the next run tries again. */
-			log_warnx("scheduler: %s %lld due at %lld not done: %s",
+			log_warnx("scheduler: %s %lld due at %lld not done, "
+			    "tried again in a minute: %s",
 			    d.kind == STORE_DUE_CASE ? "case" : "task",
 			    (long long)d.id, (long long)d.at,
-			    store_errmsg(s->store));
+			    store_errmsg(s->store)[0] ?
+			    store_errmsg(s->store) : "casework refused it");
 			failed = 1;
-			s->ladder_retry = now + SCHEDULER_LADDER_RETRY;
-			break;
+			/* Put off alone, so that the items behind it go on;
+			 * if even that fails, the whole ladder waits. */
+			if (store_begin(s->store) != STORE_OK ||
+			    store_due_later(s->store, &d, now +
+			    SCHEDULER_LADDER_RETRY) != STORE_OK ||
+			    scheduler_commit(s) != STORE_OK) {
+				store_rollback(s->store);
+				s->ladder_retry = now + SCHEDULER_LADDER_RETRY;
+				break;
+			}
+			continue;
 		}
 		steps++;
 	}
@@ -313,12 +335,7 @@ scheduler_run(struct scheduler *s)
 	if (s->running)
 		return 0;
 	s->running = 1;
-	/* A clock put back (by hand, or /admin/clock) does not leave the
-	 * retries and the next pass waiting for the time it was at. */
-	if (s->ladder_retry > now + SCHEDULER_LADDER_RETRY)
-		s->ladder_retry = 0;
-	if (s->retention_next > now + SCHEDULER_RETENTION_EVERY)
-		s->retention_next = 0;
+	scheduler_clock_back(s, now);
 	/* In real time one slice, and the timer runs the next at once; in
 	 * manual-clock mode (tests, /admin/clock) everything due. A failed
 	 * ladder step is left for its retry; the rest goes on. */

@@ -135,6 +135,11 @@ struct store_due {
 	int64_t at;
 };
 
+/* A due item whose step failed, put off until at (its own time moved:
+ * the items behind it go on meanwhile). */
+enum store_rc store_due_later(struct store *, const struct store_due *,
+    int64_t at);
+
 /* One ledger row: every change to a case, or a student with no case. */
 struct store_event {
 	int64_t case_id;		/* 0 if none */

@@ -155,6 +155,17 @@ store_due_head(struct store *s, enum store_stmt id, enum store_due_kind kind,
 }
 
 enum store_rc
+store_due_later(struct store *s, const struct store_due *d, int64_t at)
+{
+	sqlite3_stmt *st = store_stmt(s, d->kind == STORE_DUE_CASE ?
+	    STMT_CASE_STEP_LATER : STMT_TASK_REMIND_LATER);
+
+	sqlite3_bind_int64(st, 1, d->id);
+	sqlite3_bind_int64(st, 2, at);
+	return store_exec(s, st);
+}
+
+enum store_rc
 store_next_due(struct store *s, struct store_due *d)
 {
 	struct store_due c;

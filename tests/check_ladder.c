@@ -978,6 +978,43 @@ START_TEST(test_notice_level_after_a_level_without_task)
 }
 END_TEST
 
+/* One ladder item that fails every time (a task whose assignee row is
+ * gone) does not hold back the others: it waits a minute between tries,
+ * they go at their time. (From a review: every later item waited behind
+ * it for ever.) */
+START_TEST(test_failing_item_does_not_block_others)
+{
+	sms(HT, "ABS 20240102 3");
+	sms(HT, "ABS 20241008 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE remind_at ="
+	    " 1788354000"), 2);
+	ck_assert_int_eq(tu_sql_exec(F.db, "PRAGMA foreign_keys = OFF;"
+	    " UPDATE tasks SET assignee_id = 99999 WHERE id = 1"), 0);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 36 * H), 0);
+	ck_assert_int_eq(gw_run_due(F.g), -1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind ="
+	    " 'reminder' AND text LIKE '%#2%'"), 1);
+	/* It is tried again a minute on, and fails again, alone. */
+	ck_assert_int_eq(rows("SELECT remind_at FROM tasks WHERE id = 1"),
+	    T0 + 36 * H + 60);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 36 * H + 60), 0);
+	ck_assert_int_eq(gw_run_due(F.g), -1);
+	/* Ten days on, case 2 has climbed as if nothing were wrong. */
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 10 * D), 0);
+	(void)gw_run_due(F.g);
+	ck_assert_int_gt(rows("SELECT level FROM cases WHERE id = 2"), 1);
+	/* Mended, it goes on from where it was. */
+	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE tasks SET assignee_id ="
+	    " (SELECT assignee_id FROM tasks WHERE id = 2) WHERE id = 1"), 0);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 10 * D + 120), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_gt(rows("SELECT level FROM cases WHERE id = 1"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind ="
+	    " 'escalation' AND text LIKE '%#1%'"), rows("SELECT count(*)"
+	    " FROM outbound WHERE kind = 'escalation' AND text LIKE '%#2%'"));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1013,6 +1050,7 @@ main(void)
 	tcase_add_test(tc, test_digest_slices_on_the_loop);
 	tcase_add_test(tc, test_digest_due_between_wakes);
 	tcase_add_test(tc, test_digest_failure_retried_later);
+	tcase_add_test(tc, test_failing_item_does_not_block_others);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
