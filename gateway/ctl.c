@@ -1,6 +1,10 @@
 /*
  * baoxuectl: the operator's tool.
- *   baoxuectl -d DB import DIR       load the roster CSVs (one transaction)
+ *   baoxuectl -d DB import [--replace CODE] DIR
+ *                                    load the roster CSVs (one transaction);
+ *                                    with --replace they are the whole
+ *                                    roster of CODE: who is not in them
+ *                                    leaves it
  *   baoxuectl -d DB report --from DATE --to DATE [--township CODE]
  *       [--format xlsx|csv] [--threshold N] [--special-threshold N]
  *       [--templates DIR] -o FILE    the statistics table (辍学情况统计表)
@@ -37,7 +41,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: baoxuectl -d DB import DIR\n"
+	    "usage: baoxuectl -d DB import [--replace CODE] DIR\n"
 	    "       baoxuectl -d DB report --from DATE --to DATE [--township "
 	    "CODE]\n"
 	    "           [--format xlsx|csv] [--threshold N] "
@@ -61,7 +65,7 @@ ctl_import_say(void *arg, int error, const char *line)
 }
 
 static int
-ctl_import(const char *db, const char *dir)
+ctl_import(const char *db, const char *replace, const char *dir)
 {
 	struct import_counts n;
 	struct store *st;
@@ -72,7 +76,8 @@ ctl_import(const char *db, const char *dir)
 		fprintf(stderr, "baoxuectl: %s\n", err);
 		return 1;
 	}
-	if ((rc = roster_import(st, dir, &n, ctl_import_say, NULL)) != 0) {
+	if ((rc = roster_import_replace(st, dir, replace, (int64_t)time(NULL),
+	    &n, ctl_import_say, NULL)) != 0) {
 		if (rc > 0)
 			fprintf(stderr, "baoxuectl: import refused: %d "
 			    "problem(s), nothing changed\n", rc);
@@ -85,6 +90,11 @@ ctl_import(const char *db, const char *dir)
 	store_close(st);
 	printf("imported %zu places, %zu people, %zu students into %s\n",
 	    n.places, n.people, n.students, db);
+	if (replace)
+		printf("left the roster of %s: %ld role row(s), %ld student(s); "
+		    "handed over: %ld open task(s), %ld case(s)\n", replace,
+		    n.left_people, n.left_students, n.handed_tasks,
+		    n.handed_cases);
 	return 0;
 }
 
@@ -463,7 +473,13 @@ main(int argc, char **argv)
 	if (i < argc && !strcmp(argv[i], "import") && argc == i + 2) {
 		if (db == NULL)
 			return usage(stderr), 2;
-		return ctl_import(db, argv[i + 1]);
+		return ctl_import(db, NULL, argv[i + 1]);
+	}
+	if (i < argc && !strcmp(argv[i], "import") && argc == i + 4 &&
+	    !strcmp(argv[i + 1], "--replace")) {
+		if (db == NULL)
+			return usage(stderr), 2;
+		return ctl_import(db, argv[i + 2], argv[i + 3]);
 	}
 	if (getenv("TZ") == NULL)
 		setenv("TZ", "Asia/Shanghai", 1);

@@ -569,12 +569,56 @@ import_crowded(void *arg, const char *role, const char *scope, long holders)
 	    CASEWORK_ROLE_MAX);
 }
 
+/* A row that may not leave, as a problem of the import; work handed
+ * over, as a note. */
+static void
+import_leaving(void *arg, const struct store_leave_note *f)
+{
+	if (!f->refused)
+		import_say(arg, 0, "people.csv: %s (%s at %s) left the roster; "
+		    "%ld open task(s) and %ld case(s) pass to %s", f->phone,
+		    f->role, f->scope, f->tasks, f->cases, f->to);
+	else if (f->phone)
+		import_say(arg, 1, "people.csv: %s (%s at %s) is not in the "
+		    "file but has %ld open task(s) and %ld open case(s) to "
+		    "answer for, and the file names no other %s at %s to take "
+		    "them over: add the new one", f->phone, f->role, f->scope,
+		    f->tasks, f->cases, f->role, f->scope);
+	else
+		import_say(arg, 1, "students.csv: student_no '%s' is not in "
+		    "the file but has open case %lld: a student leaves the "
+		    "roster once their case is struck off (RET)",
+		    f->student_no, (long long)f->case_id);
+}
+
+/* Who left, and to whom their work went. */
+static void
+import_left(struct import_ctx *x, const char *code,
+    const struct store_leave_counts *c)
+{
+	if (c->people + c->students == 0)
+		return;
+	import_say(x, 0, "roster of %s: %ld role row(s) and %ld student(s) "
+	    "not in the files left it; %ld open task(s) and %ld case(s) "
+	    "handed over", code, c->people, c->students, c->tasks, c->cases);
+}
+
 int
 roster_import(struct store *st, const char *dir, struct import_counts *n,
     import_report_fn *report, void *arg)
 {
+	return roster_import_replace(st, dir, NULL, 0, n, report, arg);
+}
+
+int
+roster_import_replace(struct store *st, const char *dir, const char *replace,
+    int64_t now, struct import_counts *n, import_report_fn *report,
+    void *arg)
+{
 	struct import_ctx x = { st, report, arg, 0 };
 	size_t *counts[] = { &n->places, &n->people, &n->students };
+	struct store_leave_counts left;
+	struct store_place where;
 	size_t i;
 	int any = 0;
 
@@ -583,11 +627,28 @@ roster_import(struct store *st, const char *dir, struct import_counts *n,
 		import_say(&x, 1, "database: %s", store_errmsg(st));
 		return -1;
 	}
+	if (replace && store_roster_track(st) != STORE_OK)
+		import_say(&x, 1, "database: %s", store_errmsg(st));
 	for (i = 0; i < sizeof import_files / sizeof import_files[0]; i++)
 		any |= import_file(&x, dir, &import_files[i], counts[i]);
 	if (!any)
 		import_say(&x, 1, "%s: none of places.csv, people.csv, "
 		    "students.csv found", dir);
+	if (x.errors == 0 && replace) {
+		if (store_place_get(st, replace, &where) != STORE_OK)
+			import_say(&x, 1, "replace: '%s' is not a known place "
+			    "code", replace);
+		else if (store_roster_leave(st, replace, now, import_leaving,
+		    &x, &left) != STORE_OK)
+			import_say(&x, 1, "database: %s", store_errmsg(st));
+		else if (x.errors == 0) {
+			import_left(&x, replace, &left);
+			n->left_people = left.people;
+			n->left_students = left.students;
+			n->handed_tasks = left.tasks;
+			n->handed_cases = left.cases;
+		}
+	}
 	if (x.errors == 0 && store_people_crowded(st, CASEWORK_ROLE_MAX,
 	    import_crowded, &x) != STORE_OK)
 		import_say(&x, 1, "database: %s", store_errmsg(st));

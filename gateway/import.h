@@ -12,11 +12,15 @@
 #define BX_IMPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct store;
 
 struct import_counts {
 	size_t places, people, students;
+	/* roster_import_replace: rows that left the roster, and the open
+	 * tasks and cases handed to a successor. */
+	long left_people, left_students, handed_tasks, handed_cases;
 };
 
 /* One line of output: error 1 for a problem, 0 for a note (progress,
@@ -29,6 +33,19 @@ typedef void import_report_fn(void *arg, int error, const char *line);
  * failed. report may be NULL.
  */
 int roster_import(struct store *, const char *dir, struct import_counts *,
+    import_report_fn *report, void *arg);
+
+/*
+ * The same, with the files taken as the whole roster of the place replace
+ * and everything inside it (people by scope, students by class): the role
+ * rows and students there that the files leave out leave the roster, as
+ * store_roster_leave says (store.h): their open work passes to the holder
+ * of the same role and place in the files, and an import that would leave
+ * work without one, or a student with an open case, is refused with a
+ * problem for each. now stamps the leaving. replace NULL: roster_import.
+ */
+int roster_import_replace(struct store *, const char *dir,
+    const char *replace, int64_t now, struct import_counts *,
     import_report_fn *report, void *arg);
 
 #endif

@@ -513,6 +513,13 @@ static const char *const store_steps[] = {
 	"CREATE INDEX events_home_visit"
 	" ON events(student_id, at)"
 	" WHERE what = 'home_visit';",
+
+	/* 23: leaving the roster (baoxuectl import --replace): when a
+	 * person's role row or a student left it, NULL while on it. The
+	 * rows stay: cases, tasks, absences and events name them. */
+	"ALTER TABLE people ADD COLUMN left_at INTEGER;"
+	"ALTER TABLE students"
+	" ADD COLUMN left_at INTEGER;",
 };
 
 #define STORE_NSTEPS ((int)(sizeof store_steps / sizeof store_steps[0]))

@@ -145,6 +145,8 @@ store_rcache_txend(struct store *s)
 		c->checked = 0;
 	}
 	s->roster_dirty = 0;
+	/* The import's notes of what it wrote last its transaction too. */
+	s->roster_track = 0;
 }
 
 void

@@ -74,13 +74,19 @@ enum store_rc
 store_person_put(struct store *s, const struct store_person *p)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_PERSON_PUT);
+	int64_t id;
+	int rc;
 
 	sqlite3_bind_text(st, 1, p->phone, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, p->role, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, p->scope, -1, SQLITE_STATIC);
 	store_rcache_wrote(s);
-	return store_exec(s, st);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return store_fail(s, st, rc);
+	id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return store_roster_seen(s, 1, id);
 }
 
 /* Steps st (bound) and copies up to max person rows. */
@@ -212,6 +218,8 @@ store_student_put(struct store *s, const struct store_student *p)
 		return store_fail(s, st, rc);
 	id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
+	if ((rc = store_roster_seen(s, 0, id)) != STORE_OK)
+		return rc;
 
 	st = store_stmt(s, STMT_STUDENT_CATS_CLEAR);
 	sqlite3_bind_int64(st, 1, id);
@@ -268,16 +276,6 @@ store_student_get_id(struct store *s, int64_t id, struct store_student *out)
 
 	sqlite3_bind_int64(st, 1, id);
 	return store_student_row(s, st, out);
-}
-
-enum store_rc
-store_people_with_role(struct store *s, const char *role,
-    struct store_person *out, size_t max, size_t *n)
-{
-	sqlite3_stmt *st = store_stmt(s, STMT_PEOPLE_BY_ROLE);
-
-	sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
-	return store_person_rows(s, st, out, max, n);
 }
 
 enum store_rc

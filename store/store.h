@@ -267,6 +267,40 @@ typedef void store_crowded_fn(void *arg, const char *role,
 enum store_rc store_people_crowded(struct store *, size_t max,
     store_crowded_fn *fn, void *arg);
 
+/*
+ * Leaving the roster (store/leave.c): files that are the whole roster of a
+ * place. Inside a transaction, store_roster_track starts noting every
+ * person and student row store_person_put and store_student_put write;
+ * store_roster_leave then takes the untouched ones inside code (people by
+ * scope, students by class) off the roster. A person's open tasks, and the
+ * open cases they answer for, pass to the noted holder of the same role
+ * and scope (an event 'handover' on each case; a note to fn for each
+ * person). A person with open work and no such holder, and a student with
+ * an open case, are refusals: each one to fn, and nothing is changed (the
+ * caller rolls back). Rows that leave are kept (cases, tasks and events
+ * name them), marked left_at; a student's guardian number is wiped, and a
+ * number that no longer holds any role is no longer told of the cases it
+ * watched.
+ */
+struct store_leave_counts {
+	long people, students;		/* rows that left */
+	long tasks, cases;		/* open work handed over */
+	long refused;
+};
+struct store_leave_note {
+	int refused;			/* 1: may not leave; 0: handed over */
+	const char *phone, *role, *scope;	/* a person, or NULL */
+	long tasks, cases;		/* their open work */
+	const char *to;			/* handed to this number */
+	const char *student_no;		/* a student, or NULL */
+	int64_t case_id;		/* ... and their open case */
+};
+typedef void store_leave_fn(void *arg, const struct store_leave_note *);
+enum store_rc store_roster_track(struct store *);
+enum store_rc store_roster_leave(struct store *, const char *code,
+    int64_t now, store_leave_fn *fn, void *arg,
+    struct store_leave_counts *);
+
 /* Cases. store_case_open inserts c whole (its ladder fields too) and sets
  * c->id; STORE_DUP if the student already has an open case (one per
  * student). */
@@ -396,9 +430,6 @@ enum store_rc store_digest_pos_put(struct store *,
     const struct store_digest_pos *);
 /* The run has ended. */
 enum store_rc store_digest_pos_clear(struct store *);
-/* Everyone holding a role, up to max (id order). */
-enum store_rc store_people_with_role(struct store *, const char *role,
-    struct store_person *out, size_t max, size_t *n);
 
 /* The ledger for the terminal: each case, via a callback. */
 struct store_case_line {

@@ -30,11 +30,16 @@ struct store {
 	int readonly;			/* store_open_readonly */
 	char instance[17];		/* store_identity.name */
 	int roster_dirty;		/* this transaction wrote the roster */
+	int roster_track;		/* ... and notes what (leave.c) */
 	/* Rows queued since the last store_live_flush, in the open
 	 * transaction (or its innermost savepoint): not yet in
 	 * outbound_totals.live. */
 	int64_t live_pending;
 };
+
+/* With store_roster_track on, notes a person's (person 1) or student's
+ * row as written by this import; else nothing. */
+enum store_rc store_roster_seen(struct store *, int person, int64_t id);
 
 /* Resets and clears bindings; returns the statement ready to bind. */
 sqlite3_stmt *store_stmt(struct store *, enum store_stmt);

@@ -90,7 +90,7 @@ START_TEST(test_migrate_v7)
 	store_close(st);
 	st = store_open(path, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 22);
+	ck_assert_int_eq(store_schema_version(st), 23);
 	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
 	    "status || ':' || coalesce(merged_into, '-') || ':' || "
 	    "coalesce(dlr_status, '-') || ':' || coalesce(inbound_id, '-'), "
@@ -130,18 +130,23 @@ START_TEST(test_migrate_v7)
 }
 END_TEST
 
-/* Undoes migration 22: no index of routine home visits. */
-#define UNDO_TO_V21 "DROP INDEX events_home_visit;"
+/* Undoes migration 23: nobody has left the roster. */
+#define UNDO_TO_V22 \
+	"ALTER TABLE people DROP COLUMN left_at;" \
+	"ALTER TABLE students DROP COLUMN left_at;"
 
-/* Undoes migrations 22 and 21: no retention's progress. */
+/* Undoes migrations 23 and 22: no index of routine home visits. */
+#define UNDO_TO_V21 UNDO_TO_V22 "DROP INDEX events_home_visit;"
+
+/* Undoes migrations 23 to 21: no retention's progress. */
 #define UNDO_TO_V20 UNDO_TO_V21 "DROP TABLE retention_progress;"
 
-/* Undoes migrations 22 to 20 (19 changed rows only): no co-signature. */
+/* Undoes migrations 23 to 20 (19 changed rows only): no co-signature. */
 #define UNDO_TO_V19 UNDO_TO_V20 \
 	"ALTER TABLE cases DROP COLUMN cosigned_at;" \
 	"ALTER TABLE cases DROP COLUMN cosigned_by;"
 
-/* Undoes migrations 22 to 18: the totals' triggers as migration 11 made
+/* Undoes migrations 23 to 18: the totals' triggers as migration 11 made
  * them. */
 #define UNDO_TO_V17 UNDO_TO_V19 \
 	"DROP TRIGGER outbound_totals_update;" \
@@ -425,8 +430,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 22);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 22);
+	ck_assert_int_eq(store_schema_version(st), 23);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 23);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -782,7 +787,7 @@ START_TEST(test_migrate_v17_depth)
 	other_exec(UNDO_TO_V17 "PRAGMA user_version = 17");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 22);
+	ck_assert_int_eq(store_schema_version(st), 23);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT live FROM "
 	    "outbound_totals"), 2);	/* one queued, one being sent */
 	stats_match();
@@ -977,7 +982,7 @@ START_TEST(test_migrate_v12_inbound)
 	    "pragma_index_list('inbound') WHERE name = 'inbound_sender'"), 1);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 22);
+	ck_assert_int_eq(store_schema_version(st), 23);
 	ck_assert_int_eq(store_inbound_last_channel(st, "+8613800000001", ch,
 	    sizeof ch), STORE_OK);
 	ck_assert_str_eq(ch, "http");
@@ -1852,7 +1857,7 @@ START_TEST(test_migrate_v10_cases)
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 2);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 22);
+	ck_assert_int_eq(store_schema_version(st), 23);
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 1);
 	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
 	ck_assert_int_eq(got.id, 2);
@@ -1902,7 +1907,7 @@ START_TEST(test_migrate_v16_indexes)
 	other_exec(UNDO_TO_V15 "PRAGMA user_version = 15");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 22);
+	ck_assert_int_eq(store_schema_version(st), 23);
 	ck_assert_int_eq(indexes_led_by("absences", "student_id"), 1);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
 	    "sqlite_schema WHERE name = 'tasks_assignee' AND "

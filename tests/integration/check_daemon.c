@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -535,6 +536,110 @@ START_TEST(test_import_three_bad_lines)
 }
 END_TEST
 
+/* The clerk roster's township again, as the whole roster of T9: the
+ * village head of V91 replaced (vhead), 30240003 gone. */
+static void
+write_t9(const char *rdir, const char *vhead)
+{
+	char path[1200];
+
+	ck_assert_int_eq(mkdir(rdir, 0700) == 0 || errno == EEXIST, 1);
+	snprintf(path, sizeof path, "%s/people.csv", rdir);
+	ck_assert_int_eq(tu_write(path, "phone,name,role,scope\n"
+	    "13811110001,赵老师,head_teacher,K91\n"
+	    "13811110002,钱校长,principal,S9\n"
+	    "13811110004,李办事,township_official,T9\n"), 0);
+	if (vhead) {
+		FILE *f = fopen(path, "a");
+
+		ck_assert_ptr_nonnull(f);
+		fprintf(f, "%s,新村长,village_head,V91\n", vhead);
+		ck_assert_int_eq(fclose(f), 0);
+	}
+	snprintf(path, sizeof path, "%s/students.csv", rdir);
+	ck_assert_int_eq(tu_write(path, "student_no,name,gender,class,village,"
+	    "guardian_phone\n"
+	    "30240001,周小红,F,K91,V91,13911110001\n"
+	    "30240002,吴大明,M,K91,V92,\n"), 0);
+}
+
+/*
+ * import --replace with the real baoxuectl beside the running daemon: a
+ * village head replaced takes over the open task at once, the old number
+ * is a stranger's to the daemon from its next message, a student left;
+ * an import that would leave a task with nobody is refused whole.
+ */
+START_TEST(test_import_replace_beside_the_daemon)
+{
+	char roster[1100], rdir[1100], path[1200], *out;
+	char *const imp[] = { (char *)env("BAOXUECTL"), "-d", db, "import",
+	    roster, NULL };
+	char *const rep[] = { (char *)env("BAOXUECTL"), "-d", db, "import",
+	    "--replace", "T9", rdir, NULL };
+	struct resp r;
+
+	setup_dirs();
+	snprintf(roster, sizeof roster, "%s",
+	    tu_src("tests/data/roster-gb18030"));
+	snprintf(rdir, sizeof rdir, "%s/t9", dir);
+	snprintf(path, sizeof path, "%s/import.log", dir);
+	ck_assert_int_eq(proc_run(imp, path), 0);
+	write_conf("manual");
+	ck_assert(proc_start(&daemon_p, env("BAOXUED"), conf, logpath,
+	    10000) == 0);
+	post("/sms/inbound", "from=13811110001&text=ABS+30240001+2&token="
+	    TOKEN, &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks t JOIN people p ON "
+	    "p.id = t.assignee_id WHERE t.status = 'open' AND p.phone = "
+	    "'+8613811110003'"), 1);
+
+	/* Nobody to take the task over: refused, nothing changed. */
+	write_t9(rdir, NULL);
+	ck_assert_int_eq(proc_run(rep, path), 1);
+	out = tu_read(path);
+	ck_assert_msg(strstr(out, "+8613811110003 (village_head at V91)") &&
+	    strstr(out, "nothing changed"), "%s", out);
+	free(out);
+	ck_assert_int_eq(rows("SELECT count(*) FROM people WHERE left_at IS "
+	    "NOT NULL"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE left_at "
+	    "IS NOT NULL"), 0);
+
+	write_t9(rdir, "13811110005");
+	ck_assert_int_eq(proc_run(rep, path), 0);
+	out = tu_read(path);
+	ck_assert_msg(strstr(out, "left the roster of T9: 1 role row(s), 1 "
+	    "student(s); handed over: 1 open task(s), 1 case(s)") &&
+	    strstr(out, "pass to +8613811110005"), "%s", out);
+	free(out);
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks t JOIN people p ON "
+	    "p.id = t.assignee_id WHERE t.status = 'open' AND p.phone = "
+	    "'+8613811110005'"), 1);
+
+	/* The daemon's next message from the old number: a stranger's. */
+	post("/sms/inbound", "from=13811110003&text=VIS+30240001+%E8%BF%94"
+	    "&token=" TOKEN, &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT unknown_sender FROM inbound ORDER BY "
+	    "id DESC LIMIT 1"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
+	    "'open'"), 1);
+	/* The new head's does the task. */
+	post("/sms/inbound", "from=13811110005&text=VIS+30240001+%E8%BF%94"
+	    "&token=" TOKEN, &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
+	    "'open'"), 0);
+	/* The student who left is not on the roster to the daemon. */
+	post("/sms/inbound", "from=13811110001&text=ABS+30240003+2&token="
+	    TOKEN, &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences a JOIN students "
+	    "s ON s.id = a.student_id WHERE s.student_no = '30240003'"), 0);
+}
+END_TEST
+
 /* Runs a baoxuectl command line, its output (both streams) in *out,
  * malloc'd; a file of its own per run (name). */
 static int
@@ -968,6 +1073,7 @@ main(void)
 	tcase_add_test(tc2, test_slow_clients_make_room);
 	tcase_add_test(tc2, test_import_clerk_roster);
 	tcase_add_test(tc2, test_import_three_bad_lines);
+	tcase_add_test(tc2, test_import_replace_beside_the_daemon);
 	suite_add_tcase(s, tc2);
 	failed = tu_run(s);
 	curl_global_cleanup();

@@ -1,0 +1,335 @@
+/*
+ * Leaving the roster; see store_roster_leave in store.h.
+ *
+ * The rows an import wrote are noted in a temporary table of this
+ * connection (the daemon never creates it), so these statements are
+ * prepared here, when an import asks, not with the store's own.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_int.h"
+
+/* tbl in roster_seen. */
+#define SEEN_PERSON 0
+#define SEEN_STUDENT 1
+
+/* ?1 is the place whose roster the files are; its places, walked down as
+ * the review does (UNION: a cycle ends the walk). */
+#define LEAVE_SUB \
+	"WITH RECURSIVE sub(code) AS (SELECT ?1 UNION SELECT p.code " \
+	"FROM places p JOIN sub ON p.parent = sub.code) "
+
+/* People on the roster inside ?1 that the import did not write: their
+ * open work, and the holder of the same role and place it wrote, who
+ * takes it over (the lowest id: the first in the roster). */
+static const char leave_people_sql[] =
+    LEAVE_SUB
+    "SELECT p.id, p.phone, p.role, p.scope, "
+    "(SELECT count(*) FROM tasks t WHERE t.assignee_id = p.id "
+    " AND t.status = 'open'), "
+    "(SELECT count(*) FROM cases c WHERE c.status = 'open' "
+    " AND (c.school_resp = p.id OR c.gov_resp = p.id)), "
+    "(SELECT min(q.id) FROM people q JOIN temp.roster_seen r "
+    " ON r.tbl = 0 AND r.id = q.id "
+    " WHERE q.role = p.role AND q.scope = p.scope), "
+    "(SELECT q.phone FROM people q JOIN temp.roster_seen r "
+    " ON r.tbl = 0 AND r.id = q.id "
+    " WHERE q.role = p.role AND q.scope = p.scope ORDER BY q.id LIMIT 1) "
+    "FROM people p WHERE p.left_at IS NULL AND p.scope IN sub "
+    "AND p.id NOT IN (SELECT id FROM temp.roster_seen WHERE tbl = 0) "
+    "ORDER BY p.id";
+
+/* Students on the roster in ?1's classes that the import did not write,
+ * with an open case: they may not leave. */
+static const char leave_refused_students_sql[] =
+    LEAVE_SUB
+    "SELECT s.student_no, c.id FROM students s "
+    "JOIN cases c ON c.student_id = s.id AND c.status = 'open' "
+    "WHERE s.left_at IS NULL AND s.class IN sub "
+    "AND s.id NOT IN (SELECT id FROM temp.roster_seen WHERE tbl = 1) "
+    "ORDER BY s.student_no";
+
+static const char leave_students_sql[] =
+    LEAVE_SUB
+    "UPDATE students SET left_at = ?2, guardian_phone = NULL "
+    "WHERE left_at IS NULL AND class IN sub "
+    "AND id NOT IN (SELECT id FROM temp.roster_seen WHERE tbl = 1)";
+
+/* One event on each open case whose work passes from ?1 to ?2. */
+static const char handover_events_sql[] =
+    "INSERT INTO events(case_id, student_id, actor_id, at, what, detail) "
+    "SELECT c.id, c.student_id, NULL, ?3, 'handover', "
+    "'role=' || ?4 || ' scope=' || ?5 || ' from=' || ?1 || ' to=' || ?2 "
+    "FROM cases c WHERE c.status = 'open' AND (c.school_resp = ?1 "
+    "OR c.gov_resp = ?1 OR EXISTS (SELECT 1 FROM tasks t WHERE "
+    "t.case_id = c.id AND t.status = 'open' AND t.assignee_id = ?1)) "
+    "ORDER BY c.id";
+
+static const char handover_tasks_sql[] =
+    "UPDATE tasks SET assignee_id = ?2 WHERE status = 'open' "
+    "AND assignee_id = ?1";
+
+static const char handover_cases_sql[] =
+    "UPDATE cases SET "
+    "school_resp = CASE school_resp WHEN ?1 THEN ?2 ELSE school_resp END, "
+    "gov_resp = CASE gov_resp WHEN ?1 THEN ?2 ELSE gov_resp END "
+    "WHERE status = 'open' AND (school_resp = ?1 OR gov_resp = ?1)";
+
+static const char person_leaves_sql[] =
+    "UPDATE people SET left_at = ?2 WHERE id = ?1";
+
+/* A number that holds no role any more is not told again at strike-off. */
+static const char watchers_leave_sql[] =
+    "DELETE FROM case_watchers WHERE phone = ?1 AND NOT EXISTS "
+    "(SELECT 1 FROM people WHERE phone = ?1 AND left_at IS NULL)";
+
+enum store_rc
+store_roster_track(struct store *s)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, "CREATE TEMP TABLE IF NOT EXISTS roster_seen ("
+	    " tbl INTEGER NOT NULL, id INTEGER NOT NULL,"
+	    " PRIMARY KEY (tbl, id)) WITHOUT ROWID;"
+	    "DELETE FROM temp.roster_seen;", NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(s->err, sizeof s->err, "%s",
+		    msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return STORE_ERR;
+	}
+	s->roster_track = 1;
+	return STORE_OK;
+}
+
+enum store_rc
+store_roster_seen(struct store *s, int person, int64_t id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!s->roster_track)
+		return STORE_OK;
+	if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO temp.roster_seen"
+	    "(tbl, id) VALUES(?1, ?2)", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, NULL, sqlite3_errcode(s->db));
+	sqlite3_bind_int(st, 1, person ? SEEN_PERSON : SEEN_STUDENT);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK :
+	    store_fail(s, NULL, sqlite3_errcode(s->db));
+}
+
+/* sql prepared into *st; STORE_OK or the error recorded. */
+static enum store_rc
+leave_prepare(struct store *s, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) == SQLITE_OK)
+		return STORE_OK;
+	*st = NULL;
+	return store_fail(s, NULL, sqlite3_errcode(s->db));
+}
+
+/* Steps st (bound) to its end; the rows it changed in *changes. */
+static enum store_rc
+leave_run(struct store *s, sqlite3_stmt *st, long *changes)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE)
+		return store_fail(s, st, rc);
+	if (changes)
+		*changes += sqlite3_changes(s->db);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return STORE_OK;
+}
+
+/* A person who leaves: who takes their work over (0: nobody). */
+struct leaver {
+	int64_t id, to;
+	char phone[STORE_PHONE_MAX], role[STORE_ROLE_MAX];
+	char scope[STORE_CODE_MAX], to_phone[STORE_PHONE_MAX];
+};
+
+/* The people leaving inside code into *out (*n of them), refusals told
+ * to fn. */
+static enum store_rc
+leave_people(struct store *s, const char *code, store_leave_fn *fn,
+    void *arg, struct store_leave_counts *c, struct leaver **out, size_t *n)
+{
+	struct leaver *v = NULL, *l;
+	size_t cap = 0;
+	sqlite3_stmt *st;
+	enum store_rc rc;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = leave_prepare(s, leave_people_sql, &st)) != STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		long tasks = sqlite3_column_int(st, 4);
+		long cases = sqlite3_column_int(st, 5);
+
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((l = realloc(v, cap * sizeof *v)) == NULL) {
+				r = SQLITE_NOMEM;
+				break;
+			}
+			v = l;
+		}
+		l = &v[*n];
+		memset(l, 0, sizeof *l);
+		l->id = sqlite3_column_int64(st, 0);
+		store_col_text(st, 1, l->phone, sizeof l->phone);
+		store_col_text(st, 2, l->role, sizeof l->role);
+		store_col_text(st, 3, l->scope, sizeof l->scope);
+		l->to = sqlite3_column_int64(st, 6);
+		store_col_text(st, 7, l->to_phone, sizeof l->to_phone);
+		if (l->to == 0 && tasks + cases > 0) {
+			struct store_leave_note f = { 1, l->phone, l->role,
+			    l->scope, tasks, cases, NULL, NULL, 0 };
+
+			c->refused++;
+			if (fn)
+				fn(arg, &f);
+			continue;
+		}
+		(*n)++;
+	}
+	if (r != SQLITE_DONE) {
+		free(v);
+		*n = 0;
+		rc = store_fail(s, st, r);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	return STORE_OK;
+}
+
+static enum store_rc
+leave_refuse_students(struct store *s, const char *code,
+    store_leave_fn *fn, void *arg, struct store_leave_counts *c)
+{
+	char no[STORE_STUDENT_MAX];
+	sqlite3_stmt *st;
+	enum store_rc rc;
+	int r;
+
+	if ((rc = leave_prepare(s, leave_refused_students_sql, &st)) !=
+	    STORE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_leave_note f = { 1, NULL, NULL, NULL, 0, 0, NULL,
+		    no, sqlite3_column_int64(st, 1) };
+
+		store_col_text(st, 0, no, sizeof no);
+		c->refused++;
+		if (fn)
+			fn(arg, &f);
+	}
+	rc = r == SQLITE_DONE ? STORE_OK : store_fail(s, st, r);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The statements that carry the leavers out, in order. */
+enum { L_EVENTS, L_TASKS, L_CASES, L_LEAVES, L_WATCHERS, L_STUDENTS, L_N };
+
+static enum store_rc
+leave_apply(struct store *s, const char *code, int64_t now,
+    const struct leaver *v, size_t n, store_leave_fn *fn, void *arg,
+    struct store_leave_counts *c)
+{
+	static const char *const sql[L_N] = {
+		handover_events_sql, handover_tasks_sql, handover_cases_sql,
+		person_leaves_sql, watchers_leave_sql, leave_students_sql,
+	};
+	sqlite3_stmt *st[L_N] = { NULL };
+	enum store_rc rc = STORE_OK;
+	size_t i;
+	int k;
+
+	for (k = 0; k < L_N && rc == STORE_OK; k++)
+		rc = leave_prepare(s, sql[k], &st[k]);
+	for (i = 0; i < n && rc == STORE_OK; i++) {
+		if (v[i].to != 0) {
+			struct store_leave_note f = { 0, v[i].phone,
+			    v[i].role, v[i].scope, 0, 0, v[i].to_phone, NULL,
+			    0 };
+
+			sqlite3_bind_int64(st[L_EVENTS], 1, v[i].id);
+			sqlite3_bind_int64(st[L_EVENTS], 2, v[i].to);
+			sqlite3_bind_int64(st[L_EVENTS], 3, now);
+			sqlite3_bind_text(st[L_EVENTS], 4, v[i].role, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(st[L_EVENTS], 5, v[i].scope, -1,
+			    SQLITE_STATIC);
+			for (k = L_TASKS; k <= L_CASES; k++) {
+				sqlite3_bind_int64(st[k], 1, v[i].id);
+				sqlite3_bind_int64(st[k], 2, v[i].to);
+			}
+			if ((rc = leave_run(s, st[L_EVENTS], NULL)) !=
+			    STORE_OK ||
+			    (rc = leave_run(s, st[L_TASKS], &f.tasks)) !=
+			    STORE_OK ||
+			    (rc = leave_run(s, st[L_CASES], &f.cases)) !=
+			    STORE_OK)
+				break;
+			c->tasks += f.tasks;
+			c->cases += f.cases;
+			if (fn && f.tasks + f.cases > 0)
+				fn(arg, &f);
+		}
+		sqlite3_bind_int64(st[L_LEAVES], 1, v[i].id);
+		sqlite3_bind_int64(st[L_LEAVES], 2, now);
+		sqlite3_bind_text(st[L_WATCHERS], 1, v[i].phone, -1,
+		    SQLITE_STATIC);
+		if ((rc = leave_run(s, st[L_LEAVES], &c->people)) != STORE_OK ||
+		    (rc = leave_run(s, st[L_WATCHERS], NULL)) != STORE_OK)
+			break;
+	}
+	if (rc == STORE_OK) {
+		sqlite3_bind_text(st[L_STUDENTS], 1, code, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st[L_STUDENTS], 2, now);
+		rc = leave_run(s, st[L_STUDENTS], &c->students);
+	}
+	for (k = 0; k < L_N; k++)
+		sqlite3_finalize(st[k]);
+	return rc;
+}
+
+enum store_rc
+store_roster_leave(struct store *s, const char *code, int64_t now,
+    store_leave_fn *fn, void *arg, struct store_leave_counts *c)
+{
+	struct leaver *v;
+	size_t n;
+	enum store_rc rc;
+
+	memset(c, 0, sizeof *c);
+	if (!s->roster_track) {
+		snprintf(s->err, sizeof s->err, "the roster's rows were not "
+		    "tracked (store_roster_track)");
+		return STORE_ERR;
+	}
+	if ((rc = leave_people(s, code, fn, arg, c, &v, &n)) != STORE_OK)
+		return rc;
+	if ((rc = leave_refuse_students(s, code, fn, arg, c)) == STORE_OK &&
+	    c->refused == 0) {
+		store_rcache_wrote(s);
+		rc = leave_apply(s, code, now, v, n, fn, arg, c);
+	}
+	free(v);
+	return rc;
+}

@@ -1,0 +1,456 @@
+/*
+ * Leaving the roster: `baoxuectl import --replace CODE DIR` takes the files
+ * as the whole roster of CODE and what lies inside it. A person row no
+ * longer in people.csv leaves (its number is a stranger's from then on,
+ * and no task, notice or case goes to it); its open tasks and the cases it
+ * answers for pass to the holder of the same role and place in the file,
+ * or the import is refused. A student no longer in students.csv leaves
+ * the roster (the guardian's number is wiped; the ledger keeps the
+ * record), unless a case is open on them: then the import is refused.
+ * Refused means nothing changed.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "gateway/clock.h"
+#include "gateway/gw.h"
+#include "gateway/import.h"
+#include "store/store.h"
+#include "tests/gwfix.h"
+#include "tests/testutil.h"
+
+#define T0 1788224400	/* 2026-09-01T09:00:00+08:00, a Tuesday */
+#define DAY 86400
+
+#define HT "+8613800000001"	/* head_teacher K0302 (S01), teacher S01 */
+#define VHEAD1 "+8613800000004"	/* village_head V01 */
+#define NEWHEAD "+8613900000099"	/* the new village head of V01 */
+#define TEACHER "+8613800000112"	/* teacher S01 */
+#define OFFICIAL "+8613800000006"	/* township_official T01 */
+#define NEWOFFICIAL "+8613900000066"
+
+/* 20240101 张小明 K0302 V01; 20240102 李四 K0302 V02; 20240103 K0302 V01. */
+
+static struct gwfix F;
+static char rdir[1100];
+static char said[16384];
+
+static void
+collect(void *arg, int error, const char *line)
+{
+	(void)arg;
+	snprintf(said + strlen(said), sizeof said - strlen(said), "%s%s\n",
+	    error ? "E " : "N ", line);
+}
+
+static void
+setup(void)
+{
+	said[0] = '\0';
+	gwfix_config(&F, T0);
+	F.cfg.digest_weekday = 1;	/* Mondays at 08:00 */
+	F.cfg.digest_minute = 8 * 60;
+	gwfix_start(&F, 1);
+	snprintf(rdir, sizeof rdir, "%s/roster", F.dir);
+	ck_assert_int_eq(mkdir(rdir, 0700), 0);
+}
+
+static void
+teardown(void)
+{
+	gwfix_free(&F);
+}
+
+static void
+sms(const char *from, const char *words)
+{
+	gwfix_sms(&F, from, words);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+}
+
+static long long
+rows(const char *q)
+{
+	return tu_sql_int(F.db, q);
+}
+
+static const char *
+last_to(const char *to)
+{
+	char q[256];
+
+	snprintf(q, sizeof q, "SELECT coalesce((SELECT text FROM outbound "
+	    "WHERE recipient = '%s' ORDER BY id DESC LIMIT 1), '')", to);
+	return tu_sql_text(F.db, q);
+}
+
+/*
+ * The demo's file name in rdir, without the lines that start with drop
+ * (NULL: none), with add appended (NULL: nothing).
+ */
+static void
+roster_file(const char *name, const char *drop, const char *add)
+{
+	char src[1200], dst[1200], line[512];
+	FILE *in, *out;
+
+	snprintf(src, sizeof src, "%s/%s", tu_src("examples/demo"), name);
+	snprintf(dst, sizeof dst, "%s/%s", rdir, name);
+	ck_assert_ptr_nonnull(in = fopen(src, "r"));
+	ck_assert_ptr_nonnull(out = fopen(dst, "w"));
+	while (fgets(line, sizeof line, in))
+		if (drop == NULL || strncmp(line, drop, strlen(drop)) != 0)
+			fputs(line, out);
+	if (add)
+		fputs(add, out);
+	fclose(in);
+	ck_assert_int_eq(fclose(out), 0);
+}
+
+/* Writes text to rdir/name. */
+static int
+in_rdir(const char *name, const char *text)
+{
+	char p[1200];
+
+	snprintf(p, sizeof p, "%s/%s", rdir, name);
+	return tu_write(p, text);
+}
+
+/* The files as written, imported as baoxuectl does: its own connection. */
+static int
+import_replace(const char *code, struct import_counts *n)
+{
+	char err[256];
+	struct store *o = store_open(F.db, err, sizeof err);
+	int rc;
+
+	ck_assert_msg(o != NULL, "%s", err);
+	rc = roster_import_replace(o, rdir, code, T0 + 3600, n, collect,
+	    NULL);
+	store_close(o);
+	return rc;
+}
+
+#define LEFT_PEOPLE "SELECT count(*) FROM people WHERE left_at IS NOT NULL"
+#define LEFT_STUDENTS \
+	"SELECT count(*) FROM students WHERE left_at IS NOT NULL"
+#define NEW_ID "(SELECT id FROM people WHERE phone = '" NEWHEAD "')"
+#define OLD_ID "(SELECT id FROM people WHERE phone = '" VHEAD1 "')"
+
+/* The village head of V01 is replaced: the case's visit task and the case
+ * pass to the new one, the old number is a stranger's, new cases go to
+ * the new head only. */
+START_TEST(test_successor_takes_over)
+{
+	struct import_counts n;
+	long long before;
+
+	sms(HT, "ABS 20240101 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
+	    "'open' AND assignee_id = " OLD_ID), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE gov_resp = "
+	    OLD_ID), 1);
+
+	roster_file("places.csv", NULL, NULL);
+	roster_file("people.csv", "13800000004,", "13900000099,新村长,"
+	    "village_head,V01\n");
+	roster_file("students.csv", NULL, NULL);
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_eq(n.left_people, 1);
+	ck_assert_int_eq(n.left_students, 0);
+	ck_assert_int_eq(n.handed_tasks, 1);
+	ck_assert_int_eq(n.handed_cases, 1);
+	ck_assert_msg(strstr(said, "village_head") && strstr(said, "V01"),
+	    "%s", said);
+
+	ck_assert_int_eq(rows(LEFT_PEOPLE), 1);
+	ck_assert_int_eq(rows("SELECT left_at IS NOT NULL FROM people "
+	    "WHERE phone = '" VHEAD1 "'"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
+	    "'open' AND assignee_id = " NEW_ID), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
+	    "'open' AND assignee_id = " OLD_ID), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE gov_resp = "
+	    NEW_ID), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
+	    "'handover' AND detail = 'role=village_head scope=V01 from=' || "
+	    OLD_ID " || ' to=' || " NEW_ID), 1);
+	/* Told again at strike-off: not the one who left. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM case_watchers WHERE "
+	    "phone = '" VHEAD1 "'"), 0);
+
+	/* The old number is a stranger's now: its VIS changes nothing. */
+	sms(VHEAD1, "VIS 20240101 返");
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
+	    "'open'"), 1);
+	ck_assert_int_eq(rows("SELECT unknown_sender FROM inbound ORDER BY "
+	    "id DESC LIMIT 1"), 1);
+	/* The new head's completes the task. */
+	sms(NEWHEAD, "VIS 20240101 返");
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
+	    "'done' AND done_by = " NEW_ID), 1);
+
+	/* A new case in V01: its task to the new head, nothing to the old. */
+	before = rows("SELECT count(*) FROM outbound WHERE recipient = '"
+	    VHEAD1 "'");
+	sms(HT, "ABS 20240103 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks t JOIN cases c ON "
+	    "c.id = t.case_id JOIN students s ON s.id = c.student_id WHERE "
+	    "s.student_no = '20240103' AND t.assignee_id = " NEW_ID), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE "
+	    "recipient = '" VHEAD1 "'"), before);
+	ck_assert_msg(strstr(last_to(NEWHEAD), "20240103") != NULL, "%s",
+	    last_to(NEWHEAD));
+}
+END_TEST
+
+/* Leaving with open work and nobody to take it over: refused, and the
+ * message says what to add. Nothing changed. Without open work a person
+ * simply leaves. */
+START_TEST(test_no_successor_refused)
+{
+	struct import_counts n;
+
+	sms(HT, "ABS 20240101 3");
+	roster_file("places.csv", NULL, NULL);
+	roster_file("people.csv", "13800000004,", NULL);
+	roster_file("students.csv", NULL, NULL);
+	ck_assert_int_gt(import_replace("T01", &n), 0);
+	ck_assert_msg(strstr(said, "E ") && strstr(said, "13800000004") &&
+	    strstr(said, "village_head") && strstr(said, "V01") &&
+	    strstr(said, "1 open task"), "%s", said);
+	ck_assert_int_eq(rows(LEFT_PEOPLE), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
+	    "'open' AND assignee_id = " OLD_ID), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
+	    "'handover'"), 0);
+
+	/* A subject teacher with nothing open leaves without a successor. */
+	said[0] = '\0';
+	roster_file("people.csv", "13800000112,", NULL);
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_eq(n.left_people, 1);
+	ck_assert_int_eq(rows("SELECT left_at IS NOT NULL FROM people WHERE "
+	    "phone = '" TEACHER "'"), 1);
+	sms(TEACHER, "ABS 20240102 1");
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences a JOIN students "
+	    "s ON s.id = a.student_id WHERE s.student_no = '20240102'"), 0);
+
+	/* Back in the file: back on the roster, the same row. */
+	roster_file("people.csv", NULL, NULL);
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_eq(n.left_people, 0);
+	ck_assert_int_eq(rows(LEFT_PEOPLE), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM people WHERE phone = '"
+	    TEACHER "'"), 1);
+	sms(TEACHER, "ABS 20240102 1");
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences a JOIN students "
+	    "s ON s.id = a.student_id WHERE s.student_no = '20240102'"), 1);
+}
+END_TEST
+
+/* A student who left: off the roster (commands answer as for a 学号 not
+ * there), the guardian's number wiped, the row kept; back in the file,
+ * back on the roster. */
+START_TEST(test_student_leaves)
+{
+	struct import_counts n;
+
+	roster_file("places.csv", NULL, NULL);
+	roster_file("people.csv", NULL, NULL);
+	roster_file("students.csv", "20240102,", NULL);
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_eq(n.left_students, 1);
+	ck_assert_int_eq(n.left_people, 0);
+	ck_assert_int_eq(rows(LEFT_STUDENTS), 1);
+	ck_assert_int_eq(rows("SELECT guardian_phone IS NULL AND left_at "
+	    "IS NOT NULL FROM students WHERE student_no = '20240102'"), 1);
+
+	sms(HT, "ABS 20240102 3");
+	ck_assert_msg(strstr(last_to(HT), "没有学号20240102") != NULL, "%s",
+	    last_to(HT));
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 0);
+
+	roster_file("students.csv", NULL, NULL);
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_eq(rows(LEFT_STUDENTS), 0);
+	ck_assert_int_eq(rows("SELECT guardian_phone = '+8613900000002' FROM "
+	    "students WHERE student_no = '20240102'"), 1);
+	sms(HT, "ABS 20240102 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 1);
+}
+END_TEST
+
+/* Dropping a student whose case is open would hide a dropout from the
+ * ledger: refused, with what to do instead. */
+START_TEST(test_student_with_open_case_refused)
+{
+	struct import_counts n;
+
+	sms(HT, "ABS 20240101 3");
+	roster_file("places.csv", NULL, NULL);
+	roster_file("people.csv", NULL, NULL);
+	roster_file("students.csv", "20240101,", NULL);
+	ck_assert_int_gt(import_replace("T01", &n), 0);
+	ck_assert_msg(strstr(said, "E ") && strstr(said, "20240101") &&
+	    strstr(said, "open case"), "%s", said);
+	ck_assert_int_eq(rows(LEFT_STUDENTS), 0);
+	ck_assert_int_eq(rows("SELECT guardian_phone IS NOT NULL FROM "
+	    "students WHERE student_no = '20240101'"), 1);
+
+	/* Struck off first (the child is back), it may leave. */
+	sms(HT, "RET 20240101");
+	ck_assert_msg(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'open'") == 0, "%s", last_to(HT));
+	said[0] = '\0';
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_eq(n.left_students, 1);
+	/* The ledger keeps the case and its student. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases c JOIN students s "
+	    "ON s.id = c.student_id WHERE s.student_no = '20240101'"), 1);
+}
+END_TEST
+
+/* Only what lies inside CODE is replaced: a school's files leave the
+ * township's other people and students as they are. Without --replace,
+ * nobody leaves. An unknown code is a problem like any other. */
+START_TEST(test_replace_scope)
+{
+	struct import_counts n;
+
+	/* S01's own roster: its people and its classes' students only. */
+	ck_assert_int_eq(in_rdir("people.csv",
+	    "phone,name,role,scope\n"
+	    "13800000001,王丽,head_teacher,K0302\n"
+	    "13800000002,刘建国,principal,S01\n"
+	    "13800000003,陈督学,inspector,S01\n"), 0);
+	ck_assert_int_eq(in_rdir("students.csv",
+	    "student_no,name,gender,class,village\n"
+	    "20240101,张小明,男,K0302,V01\n"), 0);
+	ck_assert_msg(import_replace("S01", &n) == 0, "%s", said);
+	/* S01's other head teachers and teachers, and 王丽's teacher row. */
+	ck_assert_int_eq(rows(LEFT_PEOPLE " AND scope NOT IN (SELECT code "
+	    "FROM places WHERE code = 'S01' OR parent = 'S01')"), 0);
+	ck_assert_int_eq(rows(LEFT_PEOPLE), rows("SELECT count(*) FROM "
+	    "people WHERE (scope = 'S01' OR scope IN (SELECT code FROM places "
+	    "WHERE parent = 'S01')) AND NOT (phone = '+8613800000001' AND "
+	    "role = 'head_teacher') AND phone NOT IN ('+8613800000002', "
+	    "'+8613800000003')"));
+	ck_assert_int_eq(rows("SELECT count(*) FROM people WHERE left_at IS "
+	    "NULL AND phone = '" VHEAD1 "'"), 1);
+	/* Students of S01's classes but 20240101 left; S02's stay. */
+	ck_assert_int_eq(rows(LEFT_STUDENTS), rows("SELECT count(*) FROM "
+	    "students s JOIN places cl ON cl.code = s.class WHERE cl.parent = "
+	    "'S01' AND s.student_no <> '20240101'"));
+	ck_assert_int_eq(rows("SELECT count(*) FROM students s JOIN places "
+	    "cl ON cl.code = s.class WHERE cl.parent = 'S02' AND s.left_at IS "
+	    "NOT NULL"), 0);
+	/* The guardian's number dropped from the file is dropped too. */
+	ck_assert_int_eq(rows("SELECT guardian_phone IS NULL FROM students "
+	    "WHERE student_no = '20240101'"), 1);
+
+	/* A plain import of the same files: nobody else leaves, nobody
+	 * comes back. */
+	said[0] = '\0';
+	{
+		char err[256];
+		struct store *o = store_open(F.db, err, sizeof err);
+		long long left = rows(LEFT_PEOPLE);
+
+		ck_assert_ptr_nonnull(o);
+		ck_assert_msg(roster_import(o, rdir, &n, collect, NULL) == 0,
+		    "%s", said);
+		store_close(o);
+		ck_assert_int_eq(n.left_people + n.left_students, 0);
+		ck_assert_int_eq(rows(LEFT_PEOPLE), left);
+	}
+
+	said[0] = '\0';
+	ck_assert_int_gt(import_replace("X99", &n), 0);
+	ck_assert_msg(strstr(said, "X99") != NULL, "%s", said);
+}
+END_TEST
+
+static void
+count_line(void *arg, const struct store_visit_line *l)
+{
+	(void)l;
+	++*(int *)arg;
+}
+
+static int64_t
+enrolled_s01(int64_t to)
+{
+	struct store_report_row *r;
+	size_t n, i;
+	int64_t e = -1;
+
+	ck_assert_int_eq(store_report(F.g->store, "school", "T01", T0 - DAY,
+	    to, 3, 2, &r, &n), STORE_OK);
+	for (i = 0; i < n; i++)
+		if (strcmp(r[i].code, "S01") == 0)
+			e = r[i].enrolled;
+	free(r);
+	return e;
+}
+
+/* Who left is told nothing more (the Monday digest goes to the new
+ * official only), and a student who left is not in the school's visit
+ * listing nor enrolled after leaving; before, they were. */
+START_TEST(test_left_told_and_counted_no_more)
+{
+	struct import_counts n;
+	int before = 0, after = 0;
+	int64_t enrolled;
+
+	ck_assert_int_ge(gw_run_due(F.g), 0);	/* marks this week */
+	ck_assert_int_eq(store_school_visits(F.g->store, "S01", T0,
+	    count_line, &before), STORE_OK);
+	enrolled = enrolled_s01(T0 + DAY);
+	roster_file("places.csv", NULL, NULL);
+	roster_file("people.csv", "13800000006,", "13900000066,新办事,"
+	    "township_official,T01\n");
+	roster_file("students.csv", "20240102,", NULL);
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_eq(n.left_people, 1);
+	ck_assert_int_eq(n.left_students, 1);
+
+	ck_assert_int_eq(store_school_visits(F.g->store, "S01", T0,
+	    count_line, &after), STORE_OK);
+	ck_assert_int_eq(after, before - 1);
+	/* Left at T0 + 1 h: enrolled at a period's end before, not after. */
+	ck_assert_int_eq(enrolled_s01(T0 + 1800), enrolled);
+	ck_assert_int_eq(enrolled_s01(T0 + DAY), enrolled - 1);
+
+	/* Monday 7 September, 08:00. */
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 6 * DAY - 3600), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest' AND recipient = '" NEWOFFICIAL "'"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE "
+	    "recipient = '" OFFICIAL "'"), 0);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("rosterleave");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_successor_takes_over);
+	tcase_add_test(tc, test_no_successor_refused);
+	tcase_add_test(tc, test_student_leaves);
+	tcase_add_test(tc, test_student_with_open_case_refused);
+	tcase_add_test(tc, test_replace_scope);
+	tcase_add_test(tc, test_left_told_and_counted_no_more);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
