@@ -19,6 +19,7 @@
 
 enum command_arg {
 	ARG_NONE, ARG_STUDENT, ARG_TARGET, ARG_DAYS, ARG_REASON, ARG_OUTCOME,
+	ARG_CLOSURE,
 	ARG_PLACE
 };
 
@@ -39,6 +40,7 @@ static const char *const command_keys[CMD_KIND_COUNT] = {
 	[CMD_DROP] = "drop", [CMD_VIS] = "vis", [CMD_ACK] = "ack",
 	[CMD_TASKS] = "tasks", [CMD_CASE] = "case", [CMD_SUM] = "sum",
 	[CMD_NOTICE] = "notice", [CMD_SIGN] = "sign", [CMD_HELP] = "help",
+	[CMD_CLOSE] = "close",
 };
 
 /*
@@ -73,6 +75,16 @@ static const struct command_word command_outcomes[] = {
 	{ "在校", "fine" }, { "正常", "fine" },
 	{ "返", "return" }, { "拒", "refuse" }, { "外", "away" },
 	{ "病", "ill" }, { "失", "unreachable" }, { "转", "transfer" },
+	{ NULL, NULL }
+};
+
+/* How a case ends other than by a return (DOMAIN rule 7): a proper
+ * transfer, delayed enrolment, schooling at home for a disabled child. */
+static const struct command_word command_closures[] = {
+	{ "转学", "transfer" }, { "延缓入学", "deferred" },
+	{ "送教上门", "home_schooling" }, { "延缓", "deferred" },
+	{ "缓学", "deferred" }, { "送教", "home_schooling" },
+	{ "转", "transfer" },
 	{ NULL, NULL }
 };
 
@@ -373,6 +385,11 @@ command_arg(const struct command_parser *p, enum command_arg a, const char *s,
 			return PERR_MISSING_OUTCOME;
 		c->outcome = command_word(command_outcomes, s, len, pos);
 		return c->outcome ? PERR_NONE : PERR_BAD_OUTCOME;
+	case ARG_CLOSURE:
+		if (at == len)
+			return PERR_MISSING_CLOSURE;
+		c->outcome = command_word(command_closures, s, len, pos);
+		return c->outcome ? PERR_NONE : PERR_BAD_CLOSURE;
 	case ARG_PLACE:
 		if (at == len)
 			return PERR_NONE;
@@ -658,6 +675,8 @@ perr_name(enum perr_code c)
 		[PERR_DAYS_RANGE] = "days_range",
 		[PERR_MISSING_OUTCOME] = "missing_outcome",
 		[PERR_BAD_OUTCOME] = "bad_outcome",
+		[PERR_MISSING_CLOSURE] = "missing_closure",
+		[PERR_BAD_CLOSURE] = "bad_closure",
 		[PERR_BAD_PLACE] = "bad_place",
 		[PERR_NOMEM] = "nomem",
 	};

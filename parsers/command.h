@@ -44,7 +44,8 @@ struct cmd {
 	uint32_t case_no;		/* 案号 (#12 or K12); 0 if a 学号 */
 	int days;			/* ABS, LEAVE */
 	const char *reason;		/* static reason code, or NULL */
-	const char *outcome;		/* VIS: static outcome code */
+	const char *outcome;		/* VIS: static outcome code; CLOSE:
+					 * how the case ends */
 	char place[CMD_PLACE_MAX];	/* SUM: "" for the sender's scope */
 	char note[CMD_NOTE_MAX];	/* free text after the arguments */
 };

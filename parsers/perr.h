@@ -24,6 +24,8 @@ enum perr_code {
 	PERR_DAYS_RANGE,	/* 天数 outside 1..60 */
 	PERR_MISSING_OUTCOME,	/* VIS without 结果 */
 	PERR_BAD_OUTCOME,	/* 结果 not one of 返 拒 外 病 失 转 */
+	PERR_MISSING_CLOSURE,	/* CLOSE without 去向 */
+	PERR_BAD_CLOSURE,	/* 去向 not 转学, 延缓入学 or 送教上门 */
 	PERR_BAD_PLACE,		/* SUM with something that is not a place code */
 	PERR_NOMEM,
 	PERR_COUNT

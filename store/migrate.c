@@ -520,6 +520,64 @@ static const char *const store_steps[] = {
 	"ALTER TABLE people ADD COLUMN left_at INTEGER;"
 	"ALTER TABLE students"
 	" ADD COLUMN left_at INTEGER;",
+
+	/* 24: a case that ends otherwise than by a return (DOMAIN rule 7,
+	 * CLOSE): the status says how, 'transfer', 'deferred' (延缓入学) or
+	 * 'home_schooling' (送教上门), so that a return is still only a
+	 * return in every count. SQLite cannot widen a CHECK in place: the
+	 * table is made again, the same columns and rows (store_rebuilds:
+	 * foreign keys off meanwhile, checked before it commits). */
+	"CREATE TABLE cases_v24 ("
+	" id INTEGER PRIMARY KEY,"
+	" student_id INTEGER NOT NULL REFERENCES students(id),"
+	" status TEXT NOT NULL CHECK (status IN ('open', 'returned',"
+	"  'transfer', 'deferred', 'home_schooling')),"
+	" level INTEGER NOT NULL DEFAULT 1 CHECK (level BETWEEN 1 AND 4),"
+	" dropout INTEGER NOT NULL DEFAULT 0,"
+	" reason TEXT,"
+	" days_absent INTEGER NOT NULL DEFAULT 0,"
+	" absent_since INTEGER NOT NULL,"
+	" opened_by INTEGER REFERENCES people(id),"
+	" opened_at INTEGER NOT NULL,"
+	" school_resp INTEGER REFERENCES people(id),"
+	" gov_resp INTEGER REFERENCES people(id),"
+	" closed_by INTEGER REFERENCES people(id),"
+	" closed_at INTEGER,"
+	" last_action TEXT NOT NULL,"
+	" last_action_at INTEGER NOT NULL,"
+	" level_at INTEGER,"
+	" next_at INTEGER,"
+	" hold TEXT,"
+	" notice_at INTEGER,"
+	" cosigned_by INTEGER REFERENCES people(id),"
+	" cosigned_at INTEGER);"
+	"INSERT INTO cases_v24(id, student_id, status, level, dropout, reason,"
+	" days_absent, absent_since, opened_by, opened_at, school_resp,"
+	" gov_resp, closed_by, closed_at, last_action, last_action_at,"
+	" level_at, next_at, hold, notice_at, cosigned_by, cosigned_at)"
+	" SELECT id, student_id, status, level, dropout, reason,"
+	" days_absent, absent_since, opened_by, opened_at, school_resp,"
+	" gov_resp, closed_by, closed_at, last_action, last_action_at,"
+	" level_at, next_at, hold, notice_at, cosigned_by, cosigned_at"
+	" FROM cases ORDER BY id;"
+	"DROP TABLE cases;"
+	"ALTER TABLE cases_v24 RENAME TO cases;"
+	"CREATE INDEX cases_next ON cases(next_at) WHERE status = 'open';"
+	"CREATE UNIQUE INDEX cases_student ON cases(student_id,"
+	" (CASE WHEN status = 'open' THEN 0 ELSE id END));",
+};
+
+/*
+ * Steps that make a table again. Foreign keys are off while one runs (a
+ * DROP of the old table would otherwise delete the rows that refer to it,
+ * or refuse), and the tables named are checked before it commits: its
+ * own references and those to it (PRAGMA foreign_key_check).
+ */
+static const struct {
+	int step;
+	const char *const check[5];
+} store_rebuilds[] = {
+	{ 24, { "cases", "tasks", "events", "case_watchers", NULL } },
 };
 
 #define STORE_NSTEPS ((int)(sizeof store_steps / sizeof store_steps[0]))
@@ -568,6 +626,52 @@ store_schema_check(struct store *s, const char *path, char *err,
 	return -1;
 }
 
+/* The tables a rebuilding step checks, or NULL for an ordinary step. */
+static const char *const *
+store_rebuild_checks(int step)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof store_rebuilds / sizeof store_rebuilds[0]; i++)
+		if (store_rebuilds[i].step == step)
+			return store_rebuilds[i].check;
+	return NULL;
+}
+
+/* 0 when no row of these tables refers to one that is not there; -1 with
+ * err naming the first that does. */
+static int
+store_fk_check(struct store *s, const char *const *tables, char *err,
+    size_t errsz)
+{
+	char sql[96];
+	sqlite3_stmt *st;
+	int rc;
+
+	for (; *tables; tables++) {
+		snprintf(sql, sizeof sql, "PRAGMA foreign_key_check(%s)",
+		    *tables);
+		if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+			snprintf(err, errsz, "%s: %s", sql,
+			    sqlite3_errmsg(s->db));
+			return -1;
+		}
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			snprintf(err, errsz, "%s row %lld refers to a missing "
+			    "%s row", sqlite3_column_text(st, 0),
+			    (long long)sqlite3_column_int64(st, 1),
+			    sqlite3_column_text(st, 2));
+		else if (rc != SQLITE_DONE)
+			snprintf(err, errsz, "%s: %s", sql,
+			    sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
 int
 store_migrate(struct store *s, char *err, size_t errsz)
 {
@@ -585,18 +689,35 @@ store_migrate(struct store *s, char *err, size_t errsz)
 		return -1;
 	}
 	for (i = v; i < STORE_NSTEPS; i++) {
+		const char *const *check = store_rebuild_checks(i + 1);
+		char why[256] = "";
+
 		snprintf(sql, sizeof sql, "PRAGMA user_version=%d", i + 1);
-		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL,
+		/* Outside a transaction, where the pragma takes effect. */
+		if ((check && sqlite3_exec(s->db, "PRAGMA foreign_keys=OFF",
+		    NULL, NULL, &msg) != SQLITE_OK) ||
+		    sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL,
 		    &msg) != SQLITE_OK ||
 		    sqlite3_exec(s->db, store_steps[i], NULL, NULL,
 		    &msg) != SQLITE_OK ||
+		    (check && store_fk_check(s, check, why, sizeof why) != 0) ||
 		    sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK ||
 		    sqlite3_exec(s->db, "COMMIT", NULL, NULL, &msg) !=
 		    SQLITE_OK) {
 			snprintf(err, errsz, "schema step %d: %s", i + 1,
-			    msg ? msg : sqlite3_errmsg(s->db));
+			    why[0] ? why : msg ? msg : sqlite3_errmsg(s->db));
 			sqlite3_free(msg);
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			if (check)
+				sqlite3_exec(s->db, "PRAGMA foreign_keys=ON",
+				    NULL, NULL, NULL);
+			return -1;
+		}
+		if (check && sqlite3_exec(s->db, "PRAGMA foreign_keys=ON", NULL,
+		    NULL, &msg) != SQLITE_OK) {
+			snprintf(err, errsz, "schema step %d: %s", i + 1,
+			    msg ? msg : sqlite3_errmsg(s->db));
+			sqlite3_free(msg);
 			return -1;
 		}
 	}

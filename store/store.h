@@ -85,7 +85,9 @@ struct store_absence {
 struct store_case {
 	int64_t id;
 	int64_t student_id;
-	char status[12];		/* open | returned */
+	char status[16];		/* open, returned, or how it ended
+					 * otherwise: transfer, deferred,
+					 * home_schooling (CLOSE) */
 	int level;			/* 1..4 */
 	int dropout;			/* confirmed dropout */
 	char reason[16];		/* opening reason code, "" if none */
@@ -434,7 +436,7 @@ enum store_rc store_digest_pos_clear(struct store *);
 /* The ledger for the terminal: each case, via a callback. */
 struct store_case_line {
 	int64_t id;
-	char status[12];
+	char status[16];		/* as struct store_case's */
 	int level, dropout;
 	int cosigned;			/* by the inspector */
 	char reason[16];

@@ -33,8 +33,8 @@ parser_teardown(void)
 
 /*
  * A message holding one part. With PERR_NONE: id is the 学号 (SUM: the
- * place), case_no the 案号, code the reason (VIS: the outcome), note the
- * free text (NULL: not checked). With an error, err_off is where the
+ * place), case_no the 案号, code the reason (VIS: the outcome; CLOSE: how
+ * the case ends), note the free text (NULL: not checked). With an error, err_off is where the
  * parser stopped (-1: not checked).
  */
 struct row {
@@ -91,14 +91,15 @@ check_row(const struct row *r)
 	}
 	ck_assert_uint_eq(c->case_no, r->case_no);
 	ck_assert_int_eq(c->days, r->days);
-	code = r->kind == CMD_VIS ? c->outcome : c->reason;
+	code = r->kind == CMD_VIS || r->kind == CMD_CLOSE ? c->outcome :
+	    c->reason;
 	if (r->code == NULL)
 		ck_assert_ptr_null(code);
 	else
 		ck_assert_msg(code != NULL && strcmp(code, r->code) == 0,
 		    "'%s': code %s, want %s", r->in, code ? code : "NULL",
 		    r->code);
-	if (r->kind == CMD_VIS)
+	if (r->kind == CMD_VIS || r->kind == CMD_CLOSE)
 		ck_assert_ptr_null(c->reason);
 	else
 		ck_assert_ptr_null(c->outcome);
@@ -405,6 +406,27 @@ static const struct row sign_rows[] = {
 	ERR("签 abc",			CMD_SIGN, PERR_BAD_TARGET, 4),
 };
 
+/* CLOSE, 结案: 学号或案号 去向 (DOMAIN rule 7: a case ends with a reason
+ * other than a return). */
+static const struct row close_rows[] = {
+	OK("CLOSE 1001 转学",		CMD_CLOSE, "1001", 0, 0, "transfer", ""),
+	OK("close #12 转 已转入县一小",	CMD_CLOSE, "", 12, 0, "transfer",
+	    "已转入县一小"),
+	OK("结案 20240101 延缓入学",	CMD_CLOSE, "20240101", 0, 0,
+	    "deferred", ""),
+	OK("结案 K7 延缓 县局批准",	CMD_CLOSE, "", 7, 0, "deferred",
+	    "县局批准"),
+	OK("结案#12#送教上门",		CMD_CLOSE, "", 12, 0, "home_schooling",
+	    ""),
+	OK("ＣＬＯＳＥ　１００１　送教",	CMD_CLOSE, "1001", 0, 0,
+	    "home_schooling", ""),
+	ERR("CLOSE",			CMD_CLOSE, PERR_MISSING_TARGET, 5),
+	ERR("结案 1001",		CMD_CLOSE, PERR_MISSING_CLOSURE, 11),
+	ERR("CLOSE 1001 返",		CMD_CLOSE, PERR_BAD_CLOSURE, 11),
+	ERR("CLOSE 1001 外出",		CMD_CLOSE, PERR_BAD_CLOSURE, 11),
+	ERR("结案 abc 转学",		CMD_CLOSE, PERR_BAD_TARGET, 7),
+};
+
 /* HELP, 帮助, ?, ？: no arguments. */
 static const struct row help_rows[] = {
 	OK("HELP",			CMD_HELP, "", 0, 0, NULL, ""),
@@ -437,6 +459,7 @@ ROW_TEST(test_case, case_rows)
 ROW_TEST(test_sum, sum_rows)
 ROW_TEST(test_notice, notice_rows)
 ROW_TEST(test_sign, sign_rows)
+ROW_TEST(test_close, close_rows)
 ROW_TEST(test_help, help_rows)
 
 /* Every argument separator, half- and full-width: "ABS<sep>1001<sep>3". */
@@ -934,6 +957,7 @@ command_suite(void)
 	tc = parser_tcase(s, "notice");
 	tcase_add_loop_test(tc, test_notice, 0, NROWS(notice_rows));
 	tcase_add_loop_test(tc, test_sign, 0, NROWS(sign_rows));
+	tcase_add_loop_test(tc, test_close, 0, NROWS(close_rows));
 	tc = parser_tcase(s, "help");
 	tcase_add_loop_test(tc, test_help, 0, NROWS(help_rows));
 	tc = parser_tcase(s, "separators");

@@ -90,7 +90,7 @@ START_TEST(test_migrate_v7)
 	store_close(st);
 	st = store_open(path, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 23);
+	ck_assert_int_eq(store_schema_version(st), 24);
 	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
 	    "status || ':' || coalesce(merged_into, '-') || ':' || "
 	    "coalesce(dlr_status, '-') || ':' || coalesce(inbound_id, '-'), "
@@ -130,23 +130,49 @@ START_TEST(test_migrate_v7)
 }
 END_TEST
 
-/* Undoes migration 23: nobody has left the roster. */
-#define UNDO_TO_V22 \
+/* Undoes migration 24: a case ends only by a return (the CHECK of
+ * migration 2), the table made again as the migration makes it. */
+#define UNDO_TO_V23 \
+	"CREATE TABLE cases_v23 (" \
+	" id INTEGER PRIMARY KEY," \
+	" student_id INTEGER NOT NULL REFERENCES students(id)," \
+	" status TEXT NOT NULL CHECK (status IN ('open', 'returned'))," \
+	" level INTEGER NOT NULL DEFAULT 1 CHECK (level BETWEEN 1 AND 4)," \
+	" dropout INTEGER NOT NULL DEFAULT 0, reason TEXT," \
+	" days_absent INTEGER NOT NULL DEFAULT 0," \
+	" absent_since INTEGER NOT NULL," \
+	" opened_by INTEGER REFERENCES people(id)," \
+	" opened_at INTEGER NOT NULL," \
+	" school_resp INTEGER REFERENCES people(id)," \
+	" gov_resp INTEGER REFERENCES people(id)," \
+	" closed_by INTEGER REFERENCES people(id), closed_at INTEGER," \
+	" last_action TEXT NOT NULL, last_action_at INTEGER NOT NULL," \
+	" level_at INTEGER, next_at INTEGER, hold TEXT, notice_at INTEGER," \
+	" cosigned_by INTEGER REFERENCES people(id), cosigned_at INTEGER);" \
+	"INSERT INTO cases_v23 SELECT * FROM cases;" \
+	"DROP TABLE cases;" \
+	"ALTER TABLE cases_v23 RENAME TO cases;" \
+	"CREATE INDEX cases_next ON cases(next_at) WHERE status = 'open';" \
+	"CREATE UNIQUE INDEX cases_student ON cases(student_id," \
+	" (CASE WHEN status = 'open' THEN 0 ELSE id END));"
+
+/* Undoes migrations 24 and 23: nobody has left the roster. */
+#define UNDO_TO_V22 UNDO_TO_V23 \
 	"ALTER TABLE people DROP COLUMN left_at;" \
 	"ALTER TABLE students DROP COLUMN left_at;"
 
-/* Undoes migrations 23 and 22: no index of routine home visits. */
+/* Undoes migrations 24 to 22: no index of routine home visits. */
 #define UNDO_TO_V21 UNDO_TO_V22 "DROP INDEX events_home_visit;"
 
-/* Undoes migrations 23 to 21: no retention's progress. */
+/* Undoes migrations 24 to 21: no retention's progress. */
 #define UNDO_TO_V20 UNDO_TO_V21 "DROP TABLE retention_progress;"
 
-/* Undoes migrations 23 to 20 (19 changed rows only): no co-signature. */
+/* Undoes migrations 24 to 20 (19 changed rows only): no co-signature. */
 #define UNDO_TO_V19 UNDO_TO_V20 \
 	"ALTER TABLE cases DROP COLUMN cosigned_at;" \
 	"ALTER TABLE cases DROP COLUMN cosigned_by;"
 
-/* Undoes migrations 23 to 18: the totals' triggers as migration 11 made
+/* Undoes migrations 24 to 18: the totals' triggers as migration 11 made
  * them. */
 #define UNDO_TO_V17 UNDO_TO_V19 \
 	"DROP TRIGGER outbound_totals_update;" \
@@ -430,8 +456,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 23);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 23);
+	ck_assert_int_eq(store_schema_version(st), 24);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 24);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -787,7 +813,7 @@ START_TEST(test_migrate_v17_depth)
 	other_exec(UNDO_TO_V17 "PRAGMA user_version = 17");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 23);
+	ck_assert_int_eq(store_schema_version(st), 24);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT live FROM "
 	    "outbound_totals"), 2);	/* one queued, one being sent */
 	stats_match();
@@ -982,7 +1008,7 @@ START_TEST(test_migrate_v12_inbound)
 	    "pragma_index_list('inbound') WHERE name = 'inbound_sender'"), 1);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 23);
+	ck_assert_int_eq(store_schema_version(st), 24);
 	ck_assert_int_eq(store_inbound_last_channel(st, "+8613800000001", ch,
 	    sizeof ch), STORE_OK);
 	ck_assert_str_eq(ch, "http");
@@ -1825,6 +1851,65 @@ START_TEST(test_migrate_v19_stuck_notice)
 }
 END_TEST
 
+/*
+ * Migration 24 makes the cases table again (a CHECK cannot be widened in
+ * place) with foreign keys off meanwhile: every case, task, event and
+ * watcher is kept and still points where it did, the indexes are back,
+ * the new endings are taken, and foreign keys are on again after.
+ */
+START_TEST(test_migrate_v23_case_endings)
+{
+	static const char watcher[1][STORE_PHONE_MAX] = { "+8613800000001" };
+	struct store_case c, got;
+	struct store_task t;
+	char err[256];
+
+	put_roster();
+	case_new(&c);
+	ck_assert_int_eq(store_case_open(st, &c), STORE_OK);
+	task_new(&t, c.id, 900);
+	ck_assert_int_eq(store_task_add(st, &t), STORE_OK);
+	ck_assert_int_eq(store_watchers_add(st, c.id, watcher, 1), STORE_OK);
+	snprintf(c.status, sizeof c.status, "returned");
+	c.closed_at = 500;
+	ck_assert_int_eq(store_case_update(st, &c), STORE_OK);
+	case_new(&got);
+	ck_assert_int_eq(store_case_open(st, &got), STORE_OK);
+	store_close(st);
+	st = NULL;
+	other_exec(UNDO_TO_V23 "PRAGMA user_version = 23");
+	ck_assert_int_ne(tu_sql_exec(dbpath, "UPDATE cases SET status = "
+	    "'transfer' WHERE id = 1"), 0);
+
+	st = store_open(dbpath, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_schema_version(st), 24);
+	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT group_concat(id || ':' "
+	    "|| status, ' ') FROM (SELECT * FROM cases ORDER BY id)"),
+	    "1:returned 2:open");
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM tasks WHERE "
+	    "case_id = 1"), 1);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
+	    "case_watchers WHERE case_id = 1"), 1);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
+	    "pragma_foreign_key_check"), 0);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE name IN ('cases_next', 'cases_student')"), 2);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM sqlite_schema "
+	    "WHERE name = 'cases_v24'"), 0);
+	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
+	ck_assert_int_eq(got.id, 2);
+	snprintf(got.status, sizeof got.status, "home_schooling");
+	ck_assert_int_eq(store_case_update(st, &got), STORE_OK);
+	snprintf(got.status, sizeof got.status, "bogus");
+	ck_assert_int_ne(store_case_update(st, &got), STORE_OK);
+	/* Foreign keys on again: a case of no student is refused. */
+	case_new(&c);
+	c.student_id = 99;
+	ck_assert_int_ne(store_case_open(st, &c), STORE_OK);
+}
+END_TEST
+
 START_TEST(test_migrate_v10_cases)
 {
 	struct store_case c, got;
@@ -1857,7 +1942,7 @@ START_TEST(test_migrate_v10_cases)
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 2);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 23);
+	ck_assert_int_eq(store_schema_version(st), 24);
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 1);
 	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
 	ck_assert_int_eq(got.id, 2);
@@ -1907,7 +1992,7 @@ START_TEST(test_migrate_v16_indexes)
 	other_exec(UNDO_TO_V15 "PRAGMA user_version = 15");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 23);
+	ck_assert_int_eq(store_schema_version(st), 24);
 	ck_assert_int_eq(indexes_led_by("absences", "student_id"), 1);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
 	    "sqlite_schema WHERE name = 'tasks_assignee' AND "
@@ -2506,6 +2591,7 @@ main(void)
 	tcase_add_test(tc, test_checkpoint_writes_paced);
 	tcase_add_test(tc, test_wal_restarts_after_the_tail);
 	tcase_add_test(tc, test_migrate_v10_cases);
+	tcase_add_test(tc, test_migrate_v23_case_endings);
 	tcase_add_test(tc, test_migrate_v19_stuck_notice);
 	tcase_add_test(tc, test_migrate_v16_indexes);
 	tcase_add_test(tc, test_digest_plan_by_scope);

@@ -207,6 +207,31 @@ cw_drop(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	return cw_reply(cw, m, "drop_raised", cv.v, 7);
 }
 
+/*
+ * Ends an open case, by a return (status "returned") or otherwise (CLOSE):
+ * its ladder stopped and open tasks done with the status for outcome,
+ * closed by actor now, the event (what, detail) recorded, and cv->label
+ * set for the texts.
+ */
+static int
+cw_case_end(struct casework *cw, struct cw_msg *m, struct store_case *cs,
+    int64_t actor, const char *status, const char *what, const char *detail,
+    struct cw_case_vars *cv)
+{
+	if (cw_ladder_stop(cw, m, cs, actor, status) != 0)
+		return -1;
+	cw_copy(cs->status, sizeof cs->status, status);
+	cs->closed_by = actor;
+	cs->closed_at = m->now;
+	cw_copy(cs->last_action, sizeof cs->last_action, what);
+	cs->last_action_at = m->now;
+	if (store_case_update(cw->store, cs) != STORE_OK ||
+	    cw_event(cw, m, cs->id, cs->student_id, actor, what, detail) != 0 ||
+	    cw_case_label(cw, cs->id, cv->label, sizeof cv->label) != 0)
+		return -1;
+	return 0;
+}
+
 int
 cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 {
@@ -235,17 +260,9 @@ cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	if (rc != STORE_OK)
 		return -1;
 	out = (int)((m->now - cs.absent_since + CW_DAY - 1) / CW_DAY);
-	if (cw_ladder_stop(cw, m, &cs, rep->id) != 0)
-		return -1;
-	cw_copy(cs.status, sizeof cs.status, "returned");
-	cs.closed_by = rep->id;
-	cs.closed_at = m->now;
-	cw_copy(cs.last_action, sizeof cs.last_action, "return");
-	cs.last_action_at = m->now;
 	snprintf(detail, sizeof detail, "days_out=%d", out);
-	if (store_case_update(cw->store, &cs) != STORE_OK ||
-	    cw_event(cw, m, cs.id, s.id, rep->id, "return", detail) != 0 ||
-	    cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
+	if (cw_case_end(cw, m, &cs, rep->id, "returned", "return", detail,
+	    &cv) != 0)
 		return -1;
 	cw_case_vars(&cv, &v, out);
 	log_info("inbound %lld: case %lld struck off after %d day(s)",
@@ -254,6 +271,46 @@ cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	    7, NULL, 0) != 0)
 		return -1;
 	return cw_reply(cw, m, "ret_ok", cv.v, 7);
+}
+
+/*
+ * CLOSE: the case ends otherwise than by a return (DOMAIN rule 7): a
+ * proper transfer, delayed enrolment (延缓入学) or schooling at home
+ * (送教上门), on the word of the student's principal or the county
+ * bureau. As at a return the ladder stops, its tasks are done, and
+ * everyone who was told of the case is told how it ended; the status
+ * says how, so that no count takes it for a return.
+ */
+int
+cw_close(struct casework *cw, struct cw_msg *m, const struct cmd *c)
+{
+	const struct store_person *actor;
+	struct store_student s;
+	struct store_case cs;
+	struct cw_case_vars cv;
+	struct render_var x[8];
+	struct cw_view v;
+	char key[40], how[32], detail[32];
+	int r;
+
+	if ((r = cw_find_case(cw, m, c, 1, &s, &actor, &v, &cs)) <= 0)
+		return r;
+	snprintf(key, sizeof key, "closure_%s", c->outcome);
+	if (render(cw->cat, key, NULL, 0, how, sizeof how) != 0)
+		return -1;
+	snprintf(detail, sizeof detail, "how=%s", c->outcome);
+	if (cw_case_end(cw, m, &cs, actor->id, c->outcome, "close", detail,
+	    &cv) != 0)
+		return -1;
+	cw_case_vars(&cv, &v, cs.days_absent);
+	memcpy(x, cv.v, sizeof cv.v);
+	x[7] = (struct render_var){ "closure", how };
+	log_info("inbound %lld: case %lld closed (%s)",
+	    (long long)m->inbound_id, (long long)cs.id, c->outcome);
+	if (cw_notify_watchers(cw, m, cs.id, "case_ended_notice", x, 8, NULL,
+	    0) != 0)
+		return -1;
+	return cw_reply(cw, m, "close_ok", x, 8);
 }
 
 /*

@@ -33,6 +33,10 @@ static const char *const cw_v_student_name[] = { "student_no", "name", NULL };
 static const char *const cw_v_case_all[] = {
 	"case", "student_no", "name", "class", "school", "village", "days", NULL
 };
+static const char *const cw_v_closure[] = {
+	"case", "student_no", "name", "class", "school", "village", "days",
+	"closure", NULL
+};
 static const char *const cw_v_case_status[] = {
 	"case", "student_no", "name", "status", "level", "days", "resp",
 	"gov_resp", "action", "when", NULL
@@ -124,6 +128,15 @@ const struct cw_template cw_templates[] = {
 	{ "sign_not_dropout", cw_v_case_all },
 	{ "sign_own", cw_v_case_all },
 	{ "status_returned", cw_v_none },
+	{ "status_transfer", cw_v_none },
+	{ "status_deferred", cw_v_none },
+	{ "status_home_schooling", cw_v_none },
+	{ "close_ok", cw_v_closure },
+	{ "case_ended_notice", cw_v_closure },
+	{ "closure_transfer", cw_v_none },
+	{ "closure_deferred", cw_v_none },
+	{ "closure_home_schooling", cw_v_none },
+	{ "action_close", cw_v_none },
 	{ "action_open", cw_v_none },
 	{ "action_update", cw_v_none },
 	{ "action_dropout", cw_v_none },
@@ -176,6 +189,8 @@ const struct cw_template cw_templates[] = {
 	{ "err_days_range", cw_v_example },
 	{ "err_missing_outcome", cw_v_example },
 	{ "err_bad_outcome", cw_v_example },
+	{ "err_missing_closure", cw_v_example },
+	{ "err_bad_closure", cw_v_example },
 	{ "err_bad_place", cw_v_example },
 	{ "unregistered", cw_v_none },
 	{ "help_school", cw_v_none },
@@ -183,6 +198,7 @@ const struct cw_template cw_templates[] = {
 	{ "help_township", cw_v_none },
 	{ "help_county", cw_v_none },
 	{ "help_inspector", cw_v_none },
+	{ "help_close", cw_v_none },
 	{ "example_abs", cw_v_none },
 	{ "example_leave", cw_v_none },
 	{ "example_ret", cw_v_none },
@@ -194,6 +210,7 @@ const struct cw_template cw_templates[] = {
 	{ "example_sum", cw_v_none },
 	{ "example_notice", cw_v_none },
 	{ "example_sign", cw_v_none },
+	{ "example_close", cw_v_none },
 	{ "example_help", cw_v_none },
 	{ "reason_illness", cw_v_none },
 	{ "reason_family", cw_v_none },
@@ -509,13 +526,18 @@ cw_help(struct casework *cw, struct cw_msg *m)
 {
 	static const char *const keys[] = {
 		"help_school", "help_village", "help_township", "help_county",
-		"help_inspector"
+		"help_inspector", "help_close"
 	};
-	int want[5] = { 0, 0, 0, 0, 0 }, i;
+	int want[6] = { 0, 0, 0, 0, 0, 0 }, i;
 	size_t r;
 
 	for (r = 0; r < m->nroles; r++) {
 		const char *role = m->roles[r].role;
+
+		/* Who may close a case otherwise than by a return: one more
+		 * line, the school line's own has no room left. */
+		if (!strcmp(role, "principal") || !strcmp(role, "bureau"))
+			want[5] = 1;
 
 		if (vocab_role_reports_absence(vocab_role(role)))
 			want[0] = 1;
@@ -530,7 +552,7 @@ cw_help(struct casework *cw, struct cw_msg *m)
 		else
 			want[3] = 1;
 	}
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 6; i++)
 		if (want[i] && cw_reply(cw, m, keys[i], NULL, 0) != 0)
 			return -1;
 	return 0;
@@ -560,6 +582,8 @@ cw_command(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 		return cw_notice(cw, m, c);
 	case CMD_SIGN:
 		return cw_sign(cw, m, c);
+	case CMD_CLOSE:
+		return cw_close(cw, m, c);
 	case CMD_SUM:
 		return cw_sum(cw, m, c);
 	case CMD_HELP:

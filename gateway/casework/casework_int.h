@@ -163,9 +163,10 @@ void cw_ladder_plan(struct casework *, struct store_case *,
  * no separate notice. */
 int cw_ladder_start(struct casework *, struct cw_msg *, struct store_case *,
     const struct store_student *, const struct cw_view *, char *assignee);
-/* RET: every open task done, the ladder stopped. */
+/* RET and CLOSE: every open task done with this outcome ("returned", or
+ * how the case ended), the ladder stopped. */
 int cw_ladder_stop(struct casework *, struct cw_msg *, struct store_case *,
-    int64_t actor_id);
+    int64_t actor_id, const char *outcome);
 /* DROP on a case held for whereabouts: the hold is refuted, it climbs. */
 int cw_ladder_refute(struct casework *, struct cw_msg *, struct store_case *);
 int cw_vis(struct casework *, struct cw_msg *, const struct cmd *);
@@ -202,6 +203,7 @@ int cw_drop(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_ret(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_case(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_sign(struct casework *, struct cw_msg *, const struct cmd *);
+int cw_close(struct casework *, struct cw_msg *, const struct cmd *);
 
 /* Menus (menu.c): the numbered choices of a kind of task. */
 struct cw_choice {

@@ -383,7 +383,7 @@ casework_due(struct casework *cw, const struct store_due *d, int64_t now)
 
 int
 cw_ladder_stop(struct casework *cw, struct cw_msg *m, struct store_case *cs,
-    int64_t actor_id)
+    int64_t actor_id, const char *outcome)
 {
 	struct store_task t[CW_MAX_TASKS];
 	size_t n, i;
@@ -396,7 +396,7 @@ cw_ladder_stop(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 		t[i].remind_at = 0;
 		t[i].done_at = m->now;
 		t[i].done_by = actor_id;
-		cw_copy(t[i].outcome, sizeof t[i].outcome, "returned");
+		cw_copy(t[i].outcome, sizeof t[i].outcome, outcome);
 		if (store_task_update(cw->store, &t[i]) != STORE_OK)
 			return -1;
 	}

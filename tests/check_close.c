@@ -1,0 +1,216 @@
+/*
+ * A case that ends otherwise than by a return (DOMAIN rule 7: a proper
+ * transfer, delayed enrolment, schooling at home for a disabled child
+ * close a case with a reason): CLOSE / 结案 学号或案号 去向, from the
+ * student's principal or the county bureau. The ladder stops, open tasks
+ * are cancelled, everyone who was told is told how it ended, and no count
+ * takes it for a return.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gateway/clock.h"
+#include "gateway/gw.h"
+#include "store/store.h"
+#include "tests/gwfix.h"
+#include "tests/testutil.h"
+
+#define T0 1788224400	/* 2026-09-01T09:00:00+08:00 */
+#define DAY 86400
+
+#define HT "+8613800000001"	/* head_teacher K0302 (S01) */
+#define PRINCIPAL "+8613800000002"	/* principal S01 */
+#define VHEAD1 "+8613800000004"	/* village_head V01 */
+#define PRINCIPAL_S02 "+8613800000022"	/* principal S02 */
+#define BUREAU "+8613800000008"	/* bureau C01 */
+
+/* 20240101 张小明 K0302 V01; 20240102 李四 K0302 V02. */
+
+static struct gwfix F;
+
+static void
+setup(void)
+{
+	gwfix_config(&F, T0);
+	gwfix_start(&F, 1);
+}
+
+static void
+teardown(void)
+{
+	gwfix_free(&F);
+}
+
+static void
+sms(const char *from, const char *words)
+{
+	gwfix_sms(&F, from, words);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+}
+
+static long long
+rows(const char *q)
+{
+	return tu_sql_int(F.db, q);
+}
+
+static const char *
+last_to(const char *to)
+{
+	char q[256];
+
+	snprintf(q, sizeof q, "SELECT coalesce((SELECT text FROM outbound "
+	    "WHERE recipient = '%s' ORDER BY id DESC LIMIT 1), '')", to);
+	return tu_sql_text(F.db, q);
+}
+
+/* The principal closes a case as a transfer: how it ended, who, when;
+ * the ladder and the tasks stop; the case's people are told; CASE says
+ * so; the statistics do not count a return, nor a child still out. */
+START_TEST(test_close_transfer)
+{
+	struct store_report_row *r;
+	size_t n, i;
+	long long before;
+
+	sms(HT, "ABS 20240101 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
+	    "'open'"), 1);
+	before = rows("SELECT count(*) FROM outbound WHERE recipient = '"
+	    VHEAD1 "'");
+
+	sms(PRINCIPAL, "结案 20240101 转学 已转入县一小");
+	ck_assert_msg(strstr(last_to(PRINCIPAL), "已结案") != NULL &&
+	    strstr(last_to(PRINCIPAL), "20240101") != NULL &&
+	    strstr(last_to(PRINCIPAL), "转学") != NULL, "%s",
+	    last_to(PRINCIPAL));
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'transfer' AND closed_at = 1788224400 AND next_at IS NULL AND "
+	    "closed_by = (SELECT id FROM people WHERE phone = '" PRINCIPAL
+	    "' AND role = 'principal')"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
+	    "'open'"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
+	    "'close' AND detail = 'how=transfer'"), 1);
+	/* The village head, told of the case, is told how it ended. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" VHEAD1 "'"), before + 1);
+	ck_assert_msg(strstr(last_to(VHEAD1), "转学") != NULL &&
+	    strstr(last_to(VHEAD1), "结案") != NULL, "%s", last_to(VHEAD1));
+
+	sms(HT, "CASE 20240101");
+	ck_assert_msg(strstr(last_to(HT), "已结案（转学）") != NULL, "%s",
+	    last_to(HT));
+
+	/* The ladder does not climb a closed case. */
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 20 * DAY), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT max(level) FROM cases"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
+	    "'open'"), 0);
+
+	ck_assert_int_eq(store_report(F.g->store, "school", "T01", T0 - DAY,
+	    T0 + DAY, 3, 2, &r, &n), STORE_OK);
+	for (i = 0; i < n && strcmp(r[i].code, "S01") != 0; i++)
+		;
+	ck_assert_uint_lt(i, n);
+	ck_assert_int_eq(r[i].opened, 1);
+	ck_assert_int_eq(r[i].returned, 0);
+	ck_assert_int_eq(r[i].still_out, 0);
+	free(r);
+
+	/* A later absence opens a new case: the student may be back. */
+	sms(HT, "ABS 20240101 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'open'"), 1);
+}
+END_TEST
+
+/* Who may not, and what is not a closure: nothing changes. */
+START_TEST(test_close_refused)
+{
+	sms(HT, "ABS 20240101 3");
+	sms(HT, "结案 20240101 转学");
+	ck_assert_msg(strstr(last_to(HT), "CLOSE") != NULL, "%s",
+	    last_to(HT));
+	sms(VHEAD1, "结案 20240101 转学");
+	ck_assert_msg(strstr(last_to(VHEAD1), "CLOSE") != NULL, "%s",
+	    last_to(VHEAD1));
+	sms(PRINCIPAL_S02, "结案 20240101 转学");
+	ck_assert_msg(strstr(last_to(PRINCIPAL_S02), "没有学号20240101") !=
+	    NULL, "%s", last_to(PRINCIPAL_S02));
+	sms(PRINCIPAL, "结案 20240101 返校");
+	ck_assert_msg(strstr(last_to(PRINCIPAL), "转学") != NULL &&
+	    strstr(last_to(PRINCIPAL), "延缓入学") != NULL &&
+	    strstr(last_to(PRINCIPAL), "送教上门") != NULL, "%s",
+	    last_to(PRINCIPAL));
+	sms(PRINCIPAL, "结案 20240101");
+	ck_assert_msg(strstr(last_to(PRINCIPAL), "转学") != NULL, "%s",
+	    last_to(PRINCIPAL));
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'open'"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
+	    "'close'"), 0);
+
+	/* No open case: said so, nothing recorded. */
+	sms(PRINCIPAL, "结案 20240102 延缓");
+	ck_assert_msg(strstr(last_to(PRINCIPAL), "没有在办案件") != NULL,
+	    "%s", last_to(PRINCIPAL));
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
+	    "'close'"), 0);
+}
+END_TEST
+
+/* The county bureau, by case number, delayed enrolment. */
+START_TEST(test_close_by_bureau)
+{
+	sms(HT, "ABS 20240101 3");
+	sms(BUREAU, "CLOSE #1 延缓入学 县局批准");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'deferred' AND closed_by = (SELECT id FROM people WHERE phone = '"
+	    BUREAU "')"), 1);
+	sms(HT, "CASE #1");
+	ck_assert_msg(strstr(last_to(HT), "已结案（延缓入学）") != NULL,
+	    "%s", last_to(HT));
+	/* Closed is closed: once. */
+	sms(BUREAU, "CLOSE #1 送教");
+	ck_assert_msg(strstr(last_to(BUREAU), "没有在办案件") != NULL, "%s",
+	    last_to(BUREAU));
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'deferred'"), 1);
+}
+END_TEST
+
+/* HELP: a principal and the bureau are told of CLOSE; a head teacher,
+ * who may not use it, is not. */
+START_TEST(test_help_tells_who_may)
+{
+	sms(PRINCIPAL, "HELP");
+	ck_assert_msg(strstr(last_to(PRINCIPAL), "CLOSE") != NULL, "%s",
+	    last_to(PRINCIPAL));
+	sms(BUREAU, "HELP");
+	ck_assert_msg(strstr(last_to(BUREAU), "CLOSE") != NULL, "%s",
+	    last_to(BUREAU));
+	sms(HT, "HELP");
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" HT "' AND text LIKE '%CLOSE%'"), 0);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("close");
+	TCase *tc = tcase_create("close");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_close_transfer);
+	tcase_add_test(tc, test_close_refused);
+	tcase_add_test(tc, test_close_by_bureau);
+	tcase_add_test(tc, test_help_tells_who_may);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}
