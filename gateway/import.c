@@ -574,7 +574,11 @@ import_crowded(void *arg, const char *role, const char *scope, long holders)
 static void
 import_leaving(void *arg, const struct store_leave_note *f)
 {
-	if (!f->refused)
+	if (f->all)
+		import_say(arg, 1, "%s names nobody inside %s, where %ld are "
+		    "on the roster: files of another place? (refused rather "
+		    "than take them all off)", f->all, f->scope, f->tasks);
+	else if (!f->refused)
 		import_say(arg, 0, "people.csv: %s (%s at %s) left the roster; "
 		    "%ld open task(s) and %ld case(s) pass to %s", f->phone,
 		    f->role, f->scope, f->tasks, f->cases, f->to);
@@ -587,7 +591,8 @@ import_leaving(void *arg, const struct store_leave_note *f)
 	else
 		import_say(arg, 1, "students.csv: student_no '%s' is not in "
 		    "the file but has open case %lld: a student leaves the "
-		    "roster once their case is struck off (RET)",
+		    "roster once their case is struck off (RET) or closed "
+		    "(CLOSE ... 转学)",
 		    f->student_no, (long long)f->case_id);
 }
 
@@ -620,7 +625,7 @@ roster_import_replace(struct store *st, const char *dir, const char *replace,
 	struct store_leave_counts left;
 	struct store_place where;
 	size_t i;
-	int any = 0;
+	int any = 0, given[3];
 
 	memset(n, 0, sizeof *n);
 	if (store_begin(st) != STORE_OK) {
@@ -630,10 +635,16 @@ roster_import_replace(struct store *st, const char *dir, const char *replace,
 	if (replace && store_roster_track(st) != STORE_OK)
 		import_say(&x, 1, "database: %s", store_errmsg(st));
 	for (i = 0; i < sizeof import_files / sizeof import_files[0]; i++)
-		any |= import_file(&x, dir, &import_files[i], counts[i]);
+		any |= given[i] = import_file(&x, dir, &import_files[i],
+		    counts[i]);
 	if (!any)
 		import_say(&x, 1, "%s: none of places.csv, people.csv, "
 		    "students.csv found", dir);
+	/* A file left out is not an empty roster. */
+	else if (replace && (!given[1] || !given[2]))
+		import_say(&x, 1, "%s: --replace needs both people.csv and "
+		    "students.csv: together they are the whole roster of %s",
+		    dir, replace);
 	if (x.errors == 0 && replace) {
 		if (store_place_get(st, replace, &where) != STORE_OK)
 			import_say(&x, 1, "replace: '%s' is not a known place "

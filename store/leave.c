@@ -67,9 +67,12 @@ static const char handover_events_sql[] =
     "t.case_id = c.id AND t.status = 'open' AND t.assignee_id = ?1)) "
     "ORDER BY c.id";
 
+/* The task is the new holder's own: not taken as acknowledged, and
+ * reminded at the scheduler's next look while its deadline is ahead. */
 static const char handover_tasks_sql[] =
-    "UPDATE tasks SET assignee_id = ?2 WHERE status = 'open' "
-    "AND assignee_id = ?1";
+    "UPDATE tasks SET assignee_id = ?2, acked_at = NULL, reminded_at = NULL, "
+    "remind_at = CASE WHEN due_at > ?3 THEN ?3 END "
+    "WHERE status = 'open' AND assignee_id = ?1";
 
 static const char handover_cases_sql[] =
     "UPDATE cases SET "
@@ -80,10 +83,41 @@ static const char handover_cases_sql[] =
 static const char person_leaves_sql[] =
     "UPDATE people SET left_at = ?2 WHERE id = ?1";
 
-/* A number that holds no role any more is not told again at strike-off. */
+/*
+ * The places a student is inside, for "does a role row's scope cover the
+ * student": the class, its school, township and county, the household
+ * village, its township and county (the import keeps places to those
+ * kinds and parents). s is the student; cl, sc, sp, vi and vp are joined
+ * by LEAVE_STUDENT_PLACES.
+ */
+#define LEAVE_STUDENT_PLACES \
+	"JOIN places cl ON cl.code = s.class " \
+	"LEFT JOIN places sc ON sc.code = cl.parent " \
+	"LEFT JOIN places sp ON sp.code = sc.parent " \
+	"LEFT JOIN places vi ON vi.code = s.village " \
+	"LEFT JOIN places vp ON vp.code = vi.parent "
+#define LEAVE_AROUND \
+	"(s.class, cl.parent, sc.parent, sp.parent, s.village, vi.parent, " \
+	"vp.parent)"
+
+/* Told of an open case for the role row that leaves (?1 its number, ?3
+ * its scope): the one who takes over (?2) is told from now on. */
+static const char watchers_move_sql[] =
+    "INSERT OR IGNORE INTO case_watchers(case_id, phone) "
+    "SELECT w.case_id, ?2 FROM case_watchers w "
+    "JOIN cases c ON c.id = w.case_id AND c.status = 'open' "
+    "JOIN students s ON s.id = c.student_id " LEAVE_STUDENT_PLACES
+    "WHERE w.phone = ?1 AND ?3 IN " LEAVE_AROUND;
+
+/* ... and the number that leaves is not, unless another of its role rows
+ * still covers the student. */
 static const char watchers_leave_sql[] =
-    "DELETE FROM case_watchers WHERE phone = ?1 AND NOT EXISTS "
-    "(SELECT 1 FROM people WHERE phone = ?1 AND left_at IS NULL)";
+    "DELETE FROM case_watchers WHERE phone = ?1 AND case_id IN ("
+    "SELECT c.id FROM cases c JOIN students s ON s.id = c.student_id "
+    LEAVE_STUDENT_PLACES
+    "WHERE ?2 IN " LEAVE_AROUND " AND NOT EXISTS (SELECT 1 FROM people q "
+    "WHERE q.phone = ?1 AND q.left_at IS NULL AND q.scope IN "
+    LEAVE_AROUND "))";
 
 enum store_rc
 store_roster_track(struct store *s)
@@ -156,6 +190,57 @@ struct leaver {
 	char scope[STORE_CODE_MAX], to_phone[STORE_PHONE_MAX];
 };
 
+/* How many of a kind are on the roster inside ?1, and how many of them
+ * the import wrote. */
+static const char leave_inside_people_sql[] =
+    LEAVE_SUB
+    "SELECT count(*), count(r.id) FROM people p "
+    "LEFT JOIN temp.roster_seen r ON r.tbl = 0 AND r.id = p.id "
+    "WHERE p.left_at IS NULL AND p.scope IN sub";
+static const char leave_inside_students_sql[] =
+    LEAVE_SUB
+    "SELECT count(*), count(r.id) FROM students s "
+    "LEFT JOIN temp.roster_seen r ON r.tbl = 1 AND r.id = s.id "
+    "WHERE s.left_at IS NULL AND s.class IN sub";
+
+/* A file that names nobody inside code, where some are on the roster, is
+ * another place's (or cut short): refused rather than all taken off. */
+static enum store_rc
+leave_refuse_all(struct store *s, const char *code, store_leave_fn *fn,
+    void *arg, struct store_leave_counts *c)
+{
+	static const char *const sql[2] = {
+		leave_inside_people_sql, leave_inside_students_sql
+	};
+	static const char *const file[2] = { "people.csv", "students.csv" };
+	sqlite3_stmt *st;
+	enum store_rc rc;
+	int k, r;
+
+	for (k = 0; k < 2; k++) {
+		if ((rc = leave_prepare(s, sql[k], &st)) != STORE_OK)
+			return rc;
+		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+		if ((r = sqlite3_step(st)) != SQLITE_ROW) {
+			rc = store_fail(s, st, r);
+			sqlite3_finalize(st);
+			return rc;
+		}
+		if (sqlite3_column_int64(st, 0) > 0 &&
+		    sqlite3_column_int64(st, 1) == 0) {
+			struct store_leave_note f = { 1, NULL, NULL, code,
+			    (long)sqlite3_column_int64(st, 0), 0, NULL, NULL,
+			    0, file[k] };
+
+			c->refused++;
+			if (fn)
+				fn(arg, &f);
+		}
+		sqlite3_finalize(st);
+	}
+	return STORE_OK;
+}
+
 /* The people leaving inside code into *out (*n of them), refusals told
  * to fn. */
 static enum store_rc
@@ -195,7 +280,7 @@ leave_people(struct store *s, const char *code, store_leave_fn *fn,
 		store_col_text(st, 7, l->to_phone, sizeof l->to_phone);
 		if (l->to == 0 && tasks + cases > 0) {
 			struct store_leave_note f = { 1, l->phone, l->role,
-			    l->scope, tasks, cases, NULL, NULL, 0 };
+			    l->scope, tasks, cases, NULL, NULL, 0, NULL };
 
 			c->refused++;
 			if (fn)
@@ -231,7 +316,7 @@ leave_refuse_students(struct store *s, const char *code,
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_leave_note f = { 1, NULL, NULL, NULL, 0, 0, NULL,
-		    no, sqlite3_column_int64(st, 1) };
+		    no, sqlite3_column_int64(st, 1), NULL };
 
 		store_col_text(st, 0, no, sizeof no);
 		c->refused++;
@@ -244,7 +329,10 @@ leave_refuse_students(struct store *s, const char *code,
 }
 
 /* The statements that carry the leavers out, in order. */
-enum { L_EVENTS, L_TASKS, L_CASES, L_LEAVES, L_WATCHERS, L_STUDENTS, L_N };
+enum {
+	L_EVENTS, L_TASKS, L_CASES, L_MOVE, L_LEAVES, L_WATCHERS, L_STUDENTS,
+	L_N
+};
 
 static enum store_rc
 leave_apply(struct store *s, const char *code, int64_t now,
@@ -253,7 +341,8 @@ leave_apply(struct store *s, const char *code, int64_t now,
 {
 	static const char *const sql[L_N] = {
 		handover_events_sql, handover_tasks_sql, handover_cases_sql,
-		person_leaves_sql, watchers_leave_sql, leave_students_sql,
+		watchers_move_sql, person_leaves_sql, watchers_leave_sql,
+		leave_students_sql,
 	};
 	sqlite3_stmt *st[L_N] = { NULL };
 	enum store_rc rc = STORE_OK;
@@ -266,7 +355,7 @@ leave_apply(struct store *s, const char *code, int64_t now,
 		if (v[i].to != 0) {
 			struct store_leave_note f = { 0, v[i].phone,
 			    v[i].role, v[i].scope, 0, 0, v[i].to_phone, NULL,
-			    0 };
+			    0, NULL };
 
 			sqlite3_bind_int64(st[L_EVENTS], 1, v[i].id);
 			sqlite3_bind_int64(st[L_EVENTS], 2, v[i].to);
@@ -279,8 +368,16 @@ leave_apply(struct store *s, const char *code, int64_t now,
 				sqlite3_bind_int64(st[k], 1, v[i].id);
 				sqlite3_bind_int64(st[k], 2, v[i].to);
 			}
+			sqlite3_bind_int64(st[L_TASKS], 3, now);
+			sqlite3_bind_text(st[L_MOVE], 1, v[i].phone, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(st[L_MOVE], 2, v[i].to_phone, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(st[L_MOVE], 3, v[i].scope, -1,
+			    SQLITE_STATIC);
 			if ((rc = leave_run(s, st[L_EVENTS], NULL)) !=
 			    STORE_OK ||
+			    (rc = leave_run(s, st[L_MOVE], NULL)) != STORE_OK ||
 			    (rc = leave_run(s, st[L_TASKS], &f.tasks)) !=
 			    STORE_OK ||
 			    (rc = leave_run(s, st[L_CASES], &f.cases)) !=
@@ -294,6 +391,8 @@ leave_apply(struct store *s, const char *code, int64_t now,
 		sqlite3_bind_int64(st[L_LEAVES], 1, v[i].id);
 		sqlite3_bind_int64(st[L_LEAVES], 2, now);
 		sqlite3_bind_text(st[L_WATCHERS], 1, v[i].phone, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st[L_WATCHERS], 2, v[i].scope, -1,
 		    SQLITE_STATIC);
 		if ((rc = leave_run(s, st[L_LEAVES], &c->people)) != STORE_OK ||
 		    (rc = leave_run(s, st[L_WATCHERS], NULL)) != STORE_OK)
@@ -323,7 +422,8 @@ store_roster_leave(struct store *s, const char *code, int64_t now,
 		    "tracked (store_roster_track)");
 		return STORE_ERR;
 	}
-	if ((rc = leave_people(s, code, fn, arg, c, &v, &n)) != STORE_OK)
+	if ((rc = leave_refuse_all(s, code, fn, arg, c)) != STORE_OK ||
+	    (rc = leave_people(s, code, fn, arg, c, &v, &n)) != STORE_OK)
 		return rc;
 	if ((rc = leave_refuse_students(s, code, fn, arg, c)) == STORE_OK &&
 	    c->refused == 0) {

@@ -296,6 +296,9 @@ struct store_leave_note {
 	const char *to;			/* handed to this number */
 	const char *student_no;		/* a student, or NULL */
 	int64_t case_id;		/* ... and their open case */
+	/* Refused whole: the file ("people.csv", "students.csv") names
+	 * nobody inside scope, where tasks rows are on the roster. */
+	const char *all;
 };
 typedef void store_leave_fn(void *arg, const struct store_leave_note *);
 enum store_rc store_roster_track(struct store *);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "gateway/clock.h"
 #include "gateway/gw.h"
@@ -29,6 +30,7 @@
 #define VHEAD1 "+8613800000004"	/* village_head V01 */
 #define NEWHEAD "+8613900000099"	/* the new village head of V01 */
 #define TEACHER "+8613800000112"	/* teacher S01 */
+#define PRINCIPAL "+8613800000002"	/* principal S01 */
 #define OFFICIAL "+8613800000006"	/* township_official T01 */
 #define NEWOFFICIAL "+8613900000066"
 
@@ -118,6 +120,15 @@ in_rdir(const char *name, const char *text)
 
 	snprintf(p, sizeof p, "%s/%s", rdir, name);
 	return tu_write(p, text);
+}
+
+static int
+unlink_in_rdir(const char *name)
+{
+	char p[1200];
+
+	snprintf(p, sizeof p, "%s/%s", rdir, name);
+	return unlink(p);
 }
 
 /* The files as written, imported as baoxuectl does: its own connection. */
@@ -376,6 +387,113 @@ START_TEST(test_replace_scope)
 }
 END_TEST
 
+static long long
+count_to(const char *to, const char *like)
+{
+	char q[512];
+
+	snprintf(q, sizeof q, "SELECT count(*) FROM outbound WHERE "
+	    "recipient = '%s' AND text LIKE '%%%s%%'", to, like);
+	return rows(q);
+}
+
+/* A file left out of DIR is not an empty roster: with --replace both
+ * people.csv and students.csv are needed, and a file that names nobody
+ * inside CODE (another place's) is refused. Nothing changes. (From a
+ * review: a missing students.csv took all 200 students off.) */
+START_TEST(test_replace_needs_both_files)
+{
+	struct import_counts n;
+
+	roster_file("places.csv", NULL, NULL);
+	roster_file("people.csv", NULL, NULL);
+	ck_assert_int_gt(import_replace("T01", &n), 0);
+	ck_assert_msg(strstr(said, "students.csv") != NULL, "%s", said);
+	ck_assert_int_eq(rows(LEFT_STUDENTS), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
+	    "guardian_phone IS NOT NULL"), 183);
+
+	said[0] = '\0';
+	ck_assert_int_eq(unlink_in_rdir("people.csv"), 0);
+	roster_file("students.csv", NULL, NULL);
+	ck_assert_int_gt(import_replace("T01", &n), 0);
+	ck_assert_msg(strstr(said, "people.csv") != NULL, "%s", said);
+	ck_assert_int_eq(rows(LEFT_PEOPLE), 0);
+
+	/* Files of another place: nobody of T01's in them. */
+	said[0] = '\0';
+	ck_assert_int_eq(in_rdir("people.csv", "phone,name,role,scope\n"
+	    "13800000022,钱校长,principal,S02\n"), 0);
+	ck_assert_int_eq(in_rdir("students.csv", "student_no,name,gender,"
+	    "class,village\n20230701,孙悟,男,K0701,V03\n"), 0);
+	ck_assert_int_gt(import_replace("S01", &n), 0);
+	ck_assert_msg(strstr(said, "nobody inside S01") != NULL, "%s", said);
+	ck_assert_int_eq(rows(LEFT_PEOPLE) + rows(LEFT_STUDENTS), 0);
+}
+END_TEST
+
+/* Who reported a dropout stays who reported it: one number holding
+ * principal and inspector rows, its principal row gone, still may not
+ * co-sign its own report. (From a review.) */
+START_TEST(test_reporter_left_still_may_not_cosign)
+{
+	struct import_counts n;
+
+	roster_file("places.csv", NULL, NULL);
+	roster_file("people.csv", NULL, "13800000002,刘建国,inspector,S01\n");
+	roster_file("students.csv", NULL, NULL);
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	sms(PRINCIPAL, "DROP 20240101");
+	ck_assert_int_eq(rows("SELECT dropout FROM cases WHERE id = 1"), 1);
+	roster_file("people.csv", "13800000002,刘建国,principal",
+	    "13800000002,刘建国,inspector,S01\n"
+	    "13900000022,新校长,principal,S01\n");
+	said[0] = '\0';
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	sms(PRINCIPAL, "签 #1");
+	ck_assert_msg(rows("SELECT cosigned_at IS NULL FROM cases WHERE "
+	    "id = 1") == 1, "%s", last_to(PRINCIPAL));
+}
+END_TEST
+
+/* Who takes over is told from then on, as the one who left was: the new
+ * village head hears of the strike-off, and gets the task's reminder. A
+ * principal who moved to another school hears no more of the cases of
+ * the school they left; the new principal does. (From a review.) */
+START_TEST(test_successor_is_told)
+{
+	struct import_counts n;
+
+	sms(HT, "ABS 20240101 3");
+	sms(HT, "ACK 20240101");
+	roster_file("places.csv", NULL, NULL);
+	roster_file("people.csv", "13800000004,", "13900000099,新村长,"
+	    "village_head,V01\n");
+	roster_file("students.csv", NULL, NULL);
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	/* The task is the new head's own: reminded, not taken as
+	 * acknowledged by the one who left. */
+	ck_assert_int_eq(rows("SELECT acked_at IS NULL AND reminded_at IS NULL"
+	    " AND remind_at IS NOT NULL FROM tasks WHERE status = 'open'"), 1);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 3600), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" NEWHEAD "' AND kind = 'reminder'"), 1);
+
+	roster_file("people.csv", "13800000002,",
+	    "13800000002,刘建国,principal,S02\n"
+	    "13900000022,新校长,principal,S01\n"
+	    "13900000099,新村长,village_head,V01\n");
+	said[0] = '\0';
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	sms(HT, "RET 20240101");
+	ck_assert_int_eq(count_to(NEWHEAD, "销号"), 1);
+	ck_assert_int_eq(count_to(VHEAD1, "销号"), 0);
+	ck_assert_int_eq(count_to("+8613900000022", "销号"), 1);
+	ck_assert_int_eq(count_to(PRINCIPAL, "销号"), 0);
+}
+END_TEST
+
 static void
 count_line(void *arg, const struct store_visit_line *l)
 {
@@ -451,6 +569,9 @@ main(void)
 	tcase_add_test(tc, test_student_with_open_case_refused);
 	tcase_add_test(tc, test_replace_scope);
 	tcase_add_test(tc, test_left_told_and_counted_no_more);
+	tcase_add_test(tc, test_replace_needs_both_files);
+	tcase_add_test(tc, test_reporter_left_still_may_not_cosign);
+	tcase_add_test(tc, test_successor_is_told);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
