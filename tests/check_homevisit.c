@@ -171,6 +171,13 @@ START_TEST(test_routine_visit_outcomes)
 		    last_to(HT));
 	}
 	ck_assert_int_eq(rows(HOME_VISITS), 0);
+	/* A word that is no outcome: the school's people are offered 在校,
+	 * a village head, who makes no routine visits, is not. */
+	sms(HT, "VIS 20240102 好");
+	ck_assert_msg(strstr(last_to(HT), "在校") != NULL, "%s", last_to(HT));
+	sms(VHEAD1, "VIS 20240102 好");
+	ck_assert_msg(strstr(last_to(VHEAD1), "家访结果应为") != NULL &&
+	    strstr(last_to(VHEAD1), "在校") == NULL, "%s", last_to(VHEAD1));
 	sms(HT, "VIS 20240102 病 发烧在家");
 	sms(HT, "VIS 20240102 外 下月随父母去广东");
 	ck_assert_int_eq(rows(HOME_VISITS), 2);

@@ -189,6 +189,7 @@ const struct cw_template cw_templates[] = {
 	{ "err_days_range", cw_v_example },
 	{ "err_missing_outcome", cw_v_example },
 	{ "err_bad_outcome", cw_v_example },
+	{ "err_bad_outcome_school", cw_v_example },
 	{ "err_missing_closure", cw_v_example },
 	{ "err_bad_closure", cw_v_example },
 	{ "err_bad_place", cw_v_example },
@@ -492,6 +493,18 @@ cw_reply(struct casework *cw, struct cw_msg *m, const char *key,
 	return cw_reply_line(cw, m, m->prefix, key, vars, nvars);
 }
 
+/* Does the sender hold a role of the school line's that reports? */
+static int
+cw_any_school_role(const struct cw_msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nroles; i++)
+		if (vocab_role_reports_absence(vocab_role(m->roles[i].role)))
+			return 1;
+	return 0;
+}
+
 /* The reply for a part the parser could not understand: what was wrong
  * and the right form, from the templates. */
 static int
@@ -515,6 +528,10 @@ cw_part_error(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	}
 	v[0] = (struct render_var){ "example", example };
 	snprintf(key, sizeof key, "err_%s", perr_name(c->err));
+	/* Only the school's people make routine visits (在校): the others
+	 * are not offered the word. */
+	if (c->err == PERR_BAD_OUTCOME && cw_any_school_role(m))
+		cw_copy(key, sizeof key, "err_bad_outcome_school");
 	if (catalog_text(cw->cat, key) == NULL)
 		cw_copy(key, sizeof key, "err_unknown_command");
 	return cw_reply(cw, m, key, v, 1);
