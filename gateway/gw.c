@@ -170,13 +170,22 @@ fail:
 }
 
 int
-gw_run_due(struct gw *g)
+gw_run_due_sent(struct gw *g, int *sent)
 {
 	/* The ladder first: what it queues goes out in the same call, and
 	 * so does the rest when a ladder step failed. */
-	int r = scheduler_run(g->scheduler), n = sender_run(g->sender);
+	int r = scheduler_run(g->scheduler);
 
-	return r < 0 ? -1 : n;
+	*sent = sender_run(g->sender);
+	return r < 0 ? -1 : 0;
+}
+
+int
+gw_run_due(struct gw *g)
+{
+	int sent;
+
+	return gw_run_due_sent(g, &sent) < 0 ? -1 : sent;
 }
 
 void

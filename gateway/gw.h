@@ -48,7 +48,11 @@ void gw_free(struct gw *);
 /* As the daemon stops: idle(arg) once no outbound message is in flight
  * (sender_stop). */
 void gw_stop(struct gw *, void (*idle)(void *), void *arg);
-/* After the clock moved: run all work that became due. Returns sent count. */
+/* After the clock moved: run all work that became due. Returns sent count,
+ * or -1 when a step of the ladder failed (the rest ran all the same). */
 int gw_run_due(struct gw *);
+/* The same, the two apart: *sent SMS sent; 0, or -1 when a step of the
+ * ladder failed. */
+int gw_run_due_sent(struct gw *, int *sent);
 
 #endif

@@ -778,7 +778,7 @@ http_admin_clock(struct http *h, struct evhttp_request *req)
 	char now[TIMEFMT_MAX], *end;
 	int64_t t;
 	long long secs;
-	int sent;
+	int sent, ladder;
 
 	if (g->cfg->admin_token[0] == '\0') {
 		http_error(h, req, 403, "Forbidden", "admin_token not configured");
@@ -824,9 +824,10 @@ http_admin_clock(struct http *h, struct evhttp_request *req)
 	}
 	timefmt_format(t, now, sizeof now);
 	log_info("clock set to %s", now);
-	sent = gw_run_due(g);
-	http_json(h, req, 200, "OK", json_pack("{ss ss si}", "status", "ok",
-	    "now", now, "sent", sent));
+	/* The clock was set whatever the ladder did: said apart. */
+	ladder = gw_run_due_sent(g, &sent);
+	http_json(h, req, 200, "OK", json_pack("{ss ss si ss}", "status", "ok",
+	    "now", now, "sent", sent, "ladder", ladder < 0 ? "failed" : "ok"));
 out:
 	free(f);
 }

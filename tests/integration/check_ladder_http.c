@@ -156,6 +156,32 @@ START_TEST(test_return_pause)
 }
 END_TEST
 
+/* /admin/clock says apart that a ladder step failed (here a case whose
+ * student is gone), and the other case climbs all the same. It answered
+ * "sent": -1, which read as a count. */
+START_TEST(test_clock_says_ladder_failed)
+{
+	struct resp r;
+
+	sms("13800000001", "ABS+20240102+3");
+	sms("13800000001", "ABS+20240101+3");
+	ck_assert_int_eq(tu_sql_exec(db, "PRAGMA foreign_keys = OFF; UPDATE "
+	    "cases SET student_id = 99999 WHERE id = 1"), 0);
+	settle();
+	http(NULL, "/admin/clock", "advance=345600", ADMIN, NULL, &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_msg(strstr(r.body, "\"ladder\":\"failed\"") != NULL &&
+	    jint(r.body, "sent") >= 0, "%s", r.body);
+	ck_assert_int_eq(rows("SELECT level FROM cases WHERE id = 2"), 2);
+	/* Mended, the next move says so. */
+	ck_assert_int_eq(tu_sql_exec(db, "UPDATE cases SET student_id = (SELECT"
+	    " id FROM students WHERE student_no = '20240102') WHERE id = 1"), 0);
+	http(NULL, "/admin/clock", "advance=60", ADMIN, NULL, &r);
+	ck_assert_msg(strstr(r.body, "\"ladder\":\"ok\"") != NULL, "%s",
+	    r.body);
+}
+END_TEST
+
 START_TEST(test_kill_9_mid_ladder)
 {
 	long long tasks_before;
@@ -232,6 +258,7 @@ main(void)
 	tcase_add_loop_test(tc, test_ret_at_each_level, 0, 4);
 	tcase_add_test(tc, test_return_pause);
 	tcase_add_test(tc, test_kill_9_mid_ladder);
+	tcase_add_test(tc, test_clock_says_ladder_failed);
 	tcase_add_test(tc, test_quiet_hours);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
