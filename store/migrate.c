@@ -565,6 +565,11 @@ static const char *const store_steps[] = {
 	"CREATE INDEX cases_next ON cases(next_at) WHERE status = 'open';"
 	"CREATE UNIQUE INDEX cases_student ON cases(student_id,"
 	" (CASE WHEN status = 'open' THEN 0 ELSE id END));",
+
+	/* 25: DOMAIN rule 7's "prevent one": a student registered by CLOSE
+	 * as transferred, with enrolment put off or schooled at home has
+	 * absences that open no case, until RET: how, NULL if none. */
+	"ALTER TABLE students ADD COLUMN excused_as TEXT;",
 };
 
 /*

@@ -255,6 +255,7 @@ store_student_row(struct store *s, sqlite3_stmt *st, struct store_student *out)
 	store_col_text(st, 5, out->village, sizeof out->village);
 	store_col_text(st, 6, out->guardian_phone, sizeof out->guardian_phone);
 	store_col_text(st, 7, out->categories, sizeof out->categories);
+	store_col_text(st, 8, out->excused_as, sizeof out->excused_as);
 	sqlite3_reset(st);
 	return STORE_OK;
 }
@@ -267,6 +268,16 @@ store_student_get(struct store *s, const char *student_no,
 
 	sqlite3_bind_text(st, 1, student_no, -1, SQLITE_STATIC);
 	return store_student_row(s, st, out);
+}
+
+enum store_rc
+store_student_excuse(struct store *s, int64_t id, const char *as)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_STUDENT_EXCUSE);
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, as ? as : "", -1, SQLITE_STATIC);
+	return store_exec(s, st);
 }
 
 enum store_rc

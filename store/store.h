@@ -59,6 +59,10 @@ struct store_student {
 	char village[STORE_CODE_MAX];
 	char guardian_phone[STORE_PHONE_MAX];	/* "" if none */
 	char categories[STORE_CATS_MAX];	/* '|'-separated codes */
+	/* Registered by CLOSE as transfer, deferred or home_schooling: its
+	 * absences open no case (DOMAIN rule 7). "" if not; the import
+	 * never writes it. */
+	char excused_as[16];
 };
 
 struct store_inbound {
@@ -262,6 +266,10 @@ enum store_rc store_people_in(struct store *, const char *role,
     const char *scope, struct store_person *out, size_t max, size_t *n);
 enum store_rc store_student_get_id(struct store *, int64_t id,
     struct store_student *out);
+/* Registers how the student is excused from cases (store_student's
+ * excused_as), or clears it (as NULL or ""). */
+enum store_rc store_student_excuse(struct store *, int64_t id,
+    const char *as);
 /* Each role at a scope with more than max holders: fn(arg, role, scope,
  * holders), in scope and role order. */
 typedef void store_crowded_fn(void *arg, const char *role,

@@ -121,10 +121,64 @@ START_TEST(test_close_transfer)
 	ck_assert_int_eq(r[i].still_out, 0);
 	free(r);
 
-	/* A later absence opens a new case: the student may be back. */
+	/* Transferred away, an absence opens no case ("prevent one"): the
+	 * class roll is not yet the new one. Back in school (RET), the
+	 * student's absences count again. */
+	sms(HT, "ABS 20240101 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'open'"), 0);
+	ck_assert_msg(strstr(last_to(HT), "转学") != NULL &&
+	    strstr(last_to(HT), "不立案") != NULL, "%s", last_to(HT));
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences WHERE "
+	    "excused = 1"), 1);
+	sms(HT, "RET 20240101");
 	sms(HT, "ABS 20240101 3");
 	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
 	    "'open'"), 1);
+}
+END_TEST
+
+/* Rule 7's "prevent one": a child schooled at home, or whose enrolment
+ * is put off, registered by the principal before any case: absences are
+ * recorded, excused, and open none; RET ends it. */
+START_TEST(test_close_prevents)
+{
+	sms(PRINCIPAL, "结案 20240102 送教上门");
+	ck_assert_msg(strstr(last_to(PRINCIPAL), "送教上门") != NULL &&
+	    strstr(last_to(PRINCIPAL), "不立案") != NULL, "%s",
+	    last_to(PRINCIPAL));
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
+	    "excused_as = 'home_schooling'"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
+	    "'excuse' AND case_id IS NULL AND detail = 'how=home_schooling'"),
+	    1);
+	sms(HT, "ABS 20240102 5");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences WHERE "
+	    "excused = 1 AND days = 5"), 1);
+	ck_assert_msg(strstr(last_to(HT), "送教上门") != NULL, "%s",
+	    last_to(HT));
+	sms(HT, "RET 20240102");
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
+	    "excused_as IS NOT NULL"), 0);
+	sms(HT, "ABS 20240102 5");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'open'"), 1);
+
+	/* Closing an open case as delayed enrolment prevents the next. */
+	sms(HT, "ABS 20240101 3");
+	sms(PRINCIPAL, "结案 20240101 延缓");
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
+	    "excused_as = 'deferred'"), 1);
+	sms(HT, "ABS 20240101 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases c JOIN students s "
+	    "ON s.id = c.student_id WHERE s.student_no = '20240101'"), 1);
+	/* Registered once is enough: again, said so, nothing changes. */
+	sms(PRINCIPAL, "结案 20240101 延缓");
+	ck_assert_msg(strstr(last_to(PRINCIPAL), "已登记") != NULL, "%s",
+	    last_to(PRINCIPAL));
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
+	    "'excuse'"), 1);
 }
 END_TEST
 
@@ -153,13 +207,6 @@ START_TEST(test_close_refused)
 	    "'open'"), 1);
 	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
 	    "'close'"), 0);
-
-	/* No open case: said so, nothing recorded. */
-	sms(PRINCIPAL, "结案 20240102 延缓");
-	ck_assert_msg(strstr(last_to(PRINCIPAL), "没有在办案件") != NULL,
-	    "%s", last_to(PRINCIPAL));
-	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
-	    "'close'"), 0);
 }
 END_TEST
 
@@ -174,12 +221,15 @@ START_TEST(test_close_by_bureau)
 	sms(HT, "CASE #1");
 	ck_assert_msg(strstr(last_to(HT), "已结案（延缓入学）") != NULL,
 	    "%s", last_to(HT));
-	/* Closed is closed: once. */
+	/* Closed is closed: a CLOSE on it now changes how the student is
+	 * registered, not the case. */
 	sms(BUREAU, "CLOSE #1 送教");
-	ck_assert_msg(strstr(last_to(BUREAU), "没有在办案件") != NULL, "%s",
-	    last_to(BUREAU));
 	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
 	    "'deferred'"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
+	    "excused_as = 'home_schooling'"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
+	    "'close'"), 1);
 }
 END_TEST
 
@@ -211,6 +261,7 @@ main(void)
 	tcase_add_test(tc, test_close_refused);
 	tcase_add_test(tc, test_close_by_bureau);
 	tcase_add_test(tc, test_help_tells_who_may);
+	tcase_add_test(tc, test_close_prevents);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -83,6 +83,29 @@ cw_absent_run(struct casework *cw, const struct store_student *s,
 	return ladder_absent_run(cw->ladder, at, days, excused, n);
 }
 
+/* ABS on a student registered by CLOSE: the absence kept, excused. */
+static int
+cw_abs_excused(struct casework *cw, struct cw_msg *m, const struct cmd *c,
+    const struct store_student *s, const struct store_person *rep)
+{
+	struct render_var vars[5];
+	struct cw_view v;
+	char days[16], key[40], how[32];
+
+	snprintf(key, sizeof key, "closure_%s", s->excused_as);
+	if (cw_absence_add(cw, m, c, s, rep, 1) != 0 ||
+	    cw_view(cw, s, &v) != 0 ||
+	    render(cw->cat, key, NULL, 0, how, sizeof how) != 0)
+		return -1;
+	snprintf(days, sizeof days, "%d", c->days);
+	vars[0] = (struct render_var){ "student_no", v.student_no };
+	vars[1] = (struct render_var){ "name", v.name };
+	vars[2] = (struct render_var){ "class", v.class_name };
+	vars[3] = (struct render_var){ "days", days };
+	vars[4] = (struct render_var){ "closure", how };
+	return cw_reply(cw, m, "abs_excused", vars, 5);
+}
+
 int
 cw_abs(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 {
@@ -95,13 +118,18 @@ cw_abs(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 
 	if ((r = cw_find_student(cw, m, c, &s, &rep)) <= 0)
 		return r;
+	rc = store_case_of_student(cw->store, s.id, 1, &cs);
+	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+		return -1;
+	/* Registered as transferred, deferred or schooled at home (CLOSE):
+	 * recorded, excused, no case (DOMAIN rule 7). A case DROP opened
+	 * meanwhile takes the report as any case does. */
+	if (rc == STORE_NOTFOUND && s.excused_as[0])
+		return cw_abs_excused(cw, m, c, &s, rep);
 	if (cw_absence_add(cw, m, c, &s, rep, 0) != 0 || cw_view(cw, &s, &v))
 		return -1;
-	rc = store_case_of_student(cw->store, s.id, 1, &cs);
 	if (rc == STORE_OK)
 		return cw_case_absence(cw, m, c, &cs, &v, rep);
-	if (rc != STORE_NOTFOUND)
-		return -1;
 	threshold = s.categories[0] ? cw->special_threshold : cw->threshold;
 	if (c->days >= threshold)
 		return cw_case_open(cw, m, c, &s, &v, rep, 0);

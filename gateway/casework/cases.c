@@ -248,6 +248,10 @@ cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 		return r;
 	if (cw_view(cw, &s, &v) != 0)
 		return -1;
+	/* Back in school: registered as away (CLOSE) no more. */
+	if (s.excused_as[0] &&
+	    store_student_excuse(cw->store, s.id, NULL) != STORE_OK)
+		return -1;
 	rc = store_case_of_student(cw->store, s.id, 1, &cs);
 	if (rc == STORE_NOTFOUND) {
 		/* Recorded all the same: the ledger shows who said so. */
@@ -274,6 +278,33 @@ cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 }
 
 /*
+ * CLOSE on a student with no open case (rule 7's "prevent one"): the
+ * student is registered as transferred, deferred or schooled at home, so
+ * that absences open no case until RET. Once is enough.
+ */
+static int
+cw_excuse(struct casework *cw, struct cw_msg *m, const struct store_student *s,
+    const struct cw_view *v, const struct store_person *actor,
+    const char *as, const char *how)
+{
+	struct render_var x[3] = {
+		{ "student_no", v->student_no }, { "name", v->name },
+		{ "closure", how }
+	};
+	char detail[32];
+
+	if (!strcmp(s->excused_as, as))
+		return cw_reply(cw, m, "excuse_already", x, 3);
+	snprintf(detail, sizeof detail, "how=%s", as);
+	if (store_student_excuse(cw->store, s->id, as) != STORE_OK ||
+	    cw_event(cw, m, 0, s->id, actor->id, "excuse", detail) != 0)
+		return -1;
+	log_info("inbound %lld: student registered as %s",
+	    (long long)m->inbound_id, as);
+	return cw_reply(cw, m, "excuse_ok", x, 3);
+}
+
+/*
  * CLOSE: the case ends otherwise than by a return (DOMAIN rule 7): a
  * proper transfer, delayed enrolment (延缓入学) or schooling at home
  * (送教上门), on the word of the student's principal or the county
@@ -293,12 +324,17 @@ cw_close(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	char key[40], how[32], detail[32];
 	int r;
 
-	if ((r = cw_find_case(cw, m, c, 1, &s, &actor, &v, &cs)) <= 0)
+	if ((r = cw_find_case_or_none(cw, m, c, 1, &s, &actor, &v, &cs)) <= 0)
 		return r;
 	snprintf(key, sizeof key, "closure_%s", c->outcome);
 	if (render(cw->cat, key, NULL, 0, how, sizeof how) != 0)
 		return -1;
 	snprintf(detail, sizeof detail, "how=%s", c->outcome);
+	if (r == 2)
+		return cw_excuse(cw, m, &s, &v, actor, c->outcome, how);
+	/* Its absences open no case from now on either, until RET. */
+	if (store_student_excuse(cw->store, s.id, c->outcome) != STORE_OK)
+		return -1;
 	if (cw_case_end(cw, m, &cs, actor->id, c->outcome, "close", detail,
 	    &cv) != 0)
 		return -1;

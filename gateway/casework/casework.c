@@ -33,6 +33,12 @@ static const char *const cw_v_student_name[] = { "student_no", "name", NULL };
 static const char *const cw_v_case_all[] = {
 	"case", "student_no", "name", "class", "school", "village", "days", NULL
 };
+static const char *const cw_v_excused_abs[] = {
+	"student_no", "name", "class", "days", "closure", NULL
+};
+static const char *const cw_v_excuse[] = {
+	"student_no", "name", "closure", NULL
+};
 static const char *const cw_v_closure[] = {
 	"case", "student_no", "name", "class", "school", "village", "days",
 	"closure", NULL
@@ -132,6 +138,9 @@ const struct cw_template cw_templates[] = {
 	{ "status_deferred", cw_v_none },
 	{ "status_home_schooling", cw_v_none },
 	{ "close_ok", cw_v_closure },
+	{ "excuse_ok", cw_v_excuse },
+	{ "excuse_already", cw_v_excuse },
+	{ "abs_excused", cw_v_excused_abs },
 	{ "case_ended_notice", cw_v_closure },
 	{ "closure_transfer", cw_v_none },
 	{ "closure_deferred", cw_v_none },

@@ -173,17 +173,23 @@ int cw_vis(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_ack(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_tasks(struct casework *, struct cw_msg *);
 int cw_notice(struct casework *, struct cw_msg *, const struct cmd *);
-/* The case a command names (by 学号 or 案号) in *cs, with its student,
- * the sender's role row that may act on it and the view: by 学号 the
- * open case, else (unless open_only) the latest. 1; 0 when refused or
- * there is none (the reply said why); -1 on a store failure. */
 /* The sender's school role row (teacher, head teacher, principal) that
  * covers s, whatever other rows they hold: 1 with *actor, 0 if none, -1
  * on a store failure. */
 int cw_school_actor(struct casework *, const struct cw_msg *,
     const struct store_student *, const struct store_person **actor);
+/* The case a command names (by 学号 or 案号) in *cs, with its student,
+ * the sender's role row that may act on it and the view: by 学号 the
+ * open case, else (unless open_only) the latest. 1; 0 when refused or
+ * there is none (the reply said why); -1 on a store failure. */
 int cw_find_case(struct casework *, struct cw_msg *, const struct cmd *,
     int open_only, struct store_student *s,
+    const struct store_person **actor, struct cw_view *v,
+    struct store_case *cs);
+/* The same, with no reply when there is no such case: 2 then, with the
+ * student, actor and view set. */
+int cw_find_case_or_none(struct casework *, struct cw_msg *,
+    const struct cmd *, int open_only, struct store_student *s,
     const struct store_person **actor, struct cw_view *v,
     struct store_case *cs);
 /* Review (digest.c). */

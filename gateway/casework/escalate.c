@@ -453,8 +453,7 @@ cw_visit_detail(const struct cmd *c, char *buf, size_t sz)
 	    c->note[0] ? " note=" : "", c->note);
 }
 
-/* cw_find_case, with no reply when there is no case: 2 then. */
-static int
+int
 cw_find_case_or_none(struct casework *cw, struct cw_msg *m,
     const struct cmd *c, int open_only, struct store_student *s,
     const struct store_person **actor, struct cw_view *v,
