@@ -101,23 +101,28 @@ static const char person_leaves_sql[] =
 	"vp.parent)"
 
 /* Told of an open case for the role row that leaves (?1 its number, ?3
- * its scope): the one who takes over (?2) is told from now on. */
+ * its scope, ?4 its role): the one who takes over (?2) is told from now
+ * on. Not for a subject teacher's row: they are told of the cases they
+ * report, never for the role (README, "Cases and the dual line"). */
 static const char watchers_move_sql[] =
     "INSERT OR IGNORE INTO case_watchers(case_id, phone) "
     "SELECT w.case_id, ?2 FROM case_watchers w "
     "JOIN cases c ON c.id = w.case_id AND c.status = 'open' "
     "JOIN students s ON s.id = c.student_id " LEAVE_STUDENT_PLACES
-    "WHERE w.phone = ?1 AND ?3 IN " LEAVE_AROUND;
+    "WHERE w.phone = ?1 AND ?3 IN " LEAVE_AROUND " AND ?4 <> 'teacher'";
 
-/* ... and the number that leaves is not, unless another of its role rows
- * still covers the student. */
+/* ... and the number that leaves is told of no open case any more that
+ * none of its role rows still on the roster covers: a head teacher's
+ * covers the school of the class, as in the casework (scope.c), where a
+ * head teacher reports any student of the school. */
 static const char watchers_leave_sql[] =
     "DELETE FROM case_watchers WHERE phone = ?1 AND case_id IN ("
     "SELECT c.id FROM cases c JOIN students s ON s.id = c.student_id "
     LEAVE_STUDENT_PLACES
-    "WHERE ?2 IN " LEAVE_AROUND " AND NOT EXISTS (SELECT 1 FROM people q "
-    "WHERE q.phone = ?1 AND q.left_at IS NULL AND q.scope IN "
-    LEAVE_AROUND "))";
+    "WHERE c.status = 'open' AND NOT EXISTS (SELECT 1 FROM people q "
+    "WHERE q.phone = ?1 AND q.left_at IS NULL AND (q.scope IN "
+    LEAVE_AROUND " OR (q.role = 'head_teacher' AND (SELECT parent FROM "
+    "places WHERE code = q.scope) IN " LEAVE_AROUND "))))";
 
 enum store_rc
 store_roster_track(struct store *s)
@@ -375,6 +380,8 @@ leave_apply(struct store *s, const char *code, int64_t now,
 			    SQLITE_STATIC);
 			sqlite3_bind_text(st[L_MOVE], 3, v[i].scope, -1,
 			    SQLITE_STATIC);
+			sqlite3_bind_text(st[L_MOVE], 4, v[i].role, -1,
+			    SQLITE_STATIC);
 			if ((rc = leave_run(s, st[L_EVENTS], NULL)) !=
 			    STORE_OK ||
 			    (rc = leave_run(s, st[L_MOVE], NULL)) != STORE_OK ||
@@ -391,8 +398,6 @@ leave_apply(struct store *s, const char *code, int64_t now,
 		sqlite3_bind_int64(st[L_LEAVES], 1, v[i].id);
 		sqlite3_bind_int64(st[L_LEAVES], 2, now);
 		sqlite3_bind_text(st[L_WATCHERS], 1, v[i].phone, -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(st[L_WATCHERS], 2, v[i].scope, -1,
 		    SQLITE_STATIC);
 		if ((rc = leave_run(s, st[L_LEAVES], &c->people)) != STORE_OK ||
 		    (rc = leave_run(s, st[L_WATCHERS], NULL)) != STORE_OK)

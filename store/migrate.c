@@ -530,8 +530,10 @@ static const char *const store_steps[] = {
 	"CREATE TABLE cases_v24 ("
 	" id INTEGER PRIMARY KEY,"
 	" student_id INTEGER NOT NULL REFERENCES students(id),"
-	" status TEXT NOT NULL CHECK (status IN ('open', 'returned',"
-	"  'transfer', 'deferred', 'home_schooling')),"
+	/* An OR chain, not IN: see step 8. */
+	" status TEXT NOT NULL CHECK (status = 'open' OR"
+	"  status = 'returned' OR status = 'transfer' OR"
+	"  status = 'deferred' OR status = 'home_schooling'),"
 	" level INTEGER NOT NULL DEFAULT 1 CHECK (level BETWEEN 1 AND 4),"
 	" dropout INTEGER NOT NULL DEFAULT 0,"
 	" reason TEXT,"

@@ -7,6 +7,7 @@
  * takes it for a return.
  */
 #include <check.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +94,7 @@ START_TEST(test_close_transfer)
 	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
 	    "'open'"), 0);
 	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
-	    "'close' AND detail = 'how=transfer'"), 1);
+	    "'close' AND detail = 'how=transfer note=已转入县一小'"), 1);
 	/* The village head, told of the case, is told how it ended. */
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
 	    "= '" VHEAD1 "'"), before + 1);
@@ -249,6 +250,90 @@ START_TEST(test_help_tells_who_may)
 }
 END_TEST
 
+/* 70 UCS-2 characters less a 9-character signature (【后柳镇控辍保学】,
+ * the demo's): what the texts this command brings must fit. (From a
+ * review: HELP and the whereabouts notice had grown to two SMS.) */
+#define BODY_MAX 61
+
+static long long
+last_len(const char *to)
+{
+	char q[256];
+
+	snprintf(q, sizeof q, "SELECT length(text) FROM outbound WHERE "
+	    "recipient = '%s' ORDER BY id DESC LIMIT 1", to);
+	return rows(q);
+}
+
+START_TEST(test_texts_fit_one_sms)
+{
+	sms(PRINCIPAL, "HELP");
+	ck_assert_msg(last_len(PRINCIPAL) <= BODY_MAX, "%s",
+	    last_to(PRINCIPAL));
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE "
+	    "recipient = '" PRINCIPAL "'"), 1);
+	sms(BUREAU, "HELP");
+	ck_assert_msg(last_len(BUREAU) <= BODY_MAX, "%s", last_to(BUREAU));
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE "
+	    "recipient = '" BUREAU "'"), 1);
+	sms(HT, "ABS G51012320130101123X 3");
+	sms(HT, "ABS 20240101 3");
+	sms(VHEAD1, "VIS G51012320130101123X 转");
+	ck_assert_msg(last_len(PRINCIPAL) <= BODY_MAX &&
+	    strstr(last_to(PRINCIPAL), "CLOSE") != NULL, "%s",
+	    last_to(PRINCIPAL));
+	sms(PRINCIPAL, "结案 G51012320130101123X 送教上门 县局批准");
+	ck_assert_msg(last_len(PRINCIPAL) <= BODY_MAX, "%s",
+	    last_to(PRINCIPAL));
+	sms(PRINCIPAL, "结案 20240102 延缓入学");
+	ck_assert_msg(last_len(PRINCIPAL) <= BODY_MAX, "%s",
+	    last_to(PRINCIPAL));
+}
+END_TEST
+
+/* The why in the closer's words is kept with the event (and wiped with
+ * the other words by retention); a case number no longer open names the
+ * student's open case instead of registering the student beside it.
+ * (From a review.) */
+START_TEST(test_close_note_and_old_number)
+{
+	sms(HT, "ABS 20240101 3");
+	sms(PRINCIPAL, "结案 20240101 转学 已转入县一小");
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
+	    "'close' AND detail = 'how=transfer note=已转入县一小'"), 1);
+	sms(HT, "RET 20240101");
+	sms(HT, "ABS 20240101 3");		/* case #2 */
+	sms(PRINCIPAL, "CLOSE #1 延缓入学");
+	ck_assert_msg(strstr(last_to(PRINCIPAL), "#2") != NULL, "%s",
+	    last_to(PRINCIPAL));
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
+	    "excused_as IS NOT NULL"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'open'"), 1);
+}
+END_TEST
+
+/* Migration 8's rule: a CHECK with an IN list of three or more makes
+ * SQLite 3.40 build a temporary b-tree on every write of the row; the
+ * status's is an OR chain. (From a review.) */
+START_TEST(test_case_writes_build_no_btree)
+{
+	sqlite3 *h;
+	sqlite3_stmt *q;
+	int eph = 0;
+
+	ck_assert_int_eq(sqlite3_open(F.db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "EXPLAIN UPDATE cases SET "
+	    "status = ?2 WHERE id = ?1", -1, &q, NULL), SQLITE_OK);
+	while (sqlite3_step(q) == SQLITE_ROW)
+		eph += !strcmp((const char *)sqlite3_column_text(q, 1),
+		    "OpenEphemeral");
+	sqlite3_finalize(q);
+	sqlite3_close(h);
+	ck_assert_int_eq(eph, 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -262,6 +347,9 @@ main(void)
 	tcase_add_test(tc, test_close_by_bureau);
 	tcase_add_test(tc, test_help_tells_who_may);
 	tcase_add_test(tc, test_close_prevents);
+	tcase_add_test(tc, test_texts_fit_one_sms);
+	tcase_add_test(tc, test_close_note_and_old_number);
+	tcase_add_test(tc, test_case_writes_build_no_btree);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -494,6 +494,41 @@ START_TEST(test_successor_is_told)
 }
 END_TEST
 
+#define ZHAO "+8613800000011"	/* head_teacher K0401 (S01) */
+#define XU "+8613800000112"	/* teacher S01 (a subject teacher) */
+
+/* A head teacher who reported a student of another class of the school
+ * (as they may) and then left is told no more. A subject teacher, who is
+ * told only of the cases they report, does not become one who is told
+ * when a head teacher who was also a subject teacher is replaced. (From a
+ * review.) */
+START_TEST(test_who_is_told_after_leaving)
+{
+	struct import_counts n;
+
+	sms(ZHAO, "ABS 20240101 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM case_watchers WHERE "
+	    "phone = '" ZHAO "'"), 1);
+	roster_file("places.csv", NULL, NULL);
+	roster_file("people.csv", "13800000011,", NULL);
+	roster_file("students.csv", NULL, NULL);
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_eq(n.left_people, 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM case_watchers WHERE "
+	    "phone = '" ZHAO "'"), 0);
+
+	roster_file("people.csv", "13800000001,", "13900000001,新班主任,"
+	    "head_teacher,K0302\n");
+	said[0] = '\0';
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	sms(PRINCIPAL, "RET 20240101");
+	ck_assert_int_eq(count_to("+8613900000001", "销号"), 1);
+	ck_assert_int_eq(count_to(XU, "销号"), 0);
+	ck_assert_int_eq(count_to(ZHAO, "销号"), 0);
+	ck_assert_int_eq(count_to(HT, "销号"), 0);
+}
+END_TEST
+
 static void
 count_line(void *arg, const struct store_visit_line *l)
 {
@@ -572,6 +607,7 @@ main(void)
 	tcase_add_test(tc, test_replace_needs_both_files);
 	tcase_add_test(tc, test_reporter_left_still_may_not_cosign);
 	tcase_add_test(tc, test_successor_is_told);
+	tcase_add_test(tc, test_who_is_told_after_leaving);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

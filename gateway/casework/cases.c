@@ -283,19 +283,18 @@ cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
  * that absences open no case until RET. Once is enough.
  */
 static int
-cw_excuse(struct casework *cw, struct cw_msg *m, const struct store_student *s,
-    const struct cw_view *v, const struct store_person *actor,
-    const char *as, const char *how)
+cw_excuse(struct casework *cw, struct cw_msg *m, const struct cmd *c,
+    const struct store_student *s, const struct cw_view *v,
+    const struct store_person *actor, const char *how, const char *detail)
 {
 	struct render_var x[3] = {
 		{ "student_no", v->student_no }, { "name", v->name },
 		{ "closure", how }
 	};
-	char detail[32];
+	const char *as = c->outcome;
 
 	if (!strcmp(s->excused_as, as))
 		return cw_reply(cw, m, "excuse_already", x, 3);
-	snprintf(detail, sizeof detail, "how=%s", as);
 	if (store_student_excuse(cw->store, s->id, as) != STORE_OK ||
 	    cw_event(cw, m, 0, s->id, actor->id, "excuse", detail) != 0)
 		return -1;
@@ -321,7 +320,8 @@ cw_close(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	struct cw_case_vars cv;
 	struct render_var x[8];
 	struct cw_view v;
-	char key[40], how[32], detail[32];
+	char key[40], how[32], detail[CMD_NOTE_MAX + 32];
+	enum store_rc rc;
 	int r;
 
 	if ((r = cw_find_case_or_none(cw, m, c, 1, &s, &actor, &v, &cs)) <= 0)
@@ -329,9 +329,32 @@ cw_close(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	snprintf(key, sizeof key, "closure_%s", c->outcome);
 	if (render(cw->cat, key, NULL, 0, how, sizeof how) != 0)
 		return -1;
-	snprintf(detail, sizeof detail, "how=%s", c->outcome);
+	/* Why, in the sender's words (which school, whose approval): kept
+	 * for the record until retention wipes words. */
+	cw_detail_note(detail, sizeof detail, "how", c);
+	if (r == 2 && c->case_no) {
+		/* A case number of a case no longer open: the student's open
+		 * one, if any, is named rather than the student registered
+		 * beside it. */
+		rc = store_case_of_student(cw->store, s.id, 1, &cs);
+		if (rc != STORE_OK && rc != STORE_NOTFOUND)
+			return -1;
+		if (rc == STORE_OK) {
+			char asked[32], open[32];
+			struct render_var y[4] = {
+				{ "case", asked }, { "student_no", v.student_no },
+				{ "name", v.name }, { "open", open }
+			};
+
+			if (cw_case_label(cw, c->case_no, asked,
+			    sizeof asked) != 0 ||
+			    cw_case_label(cw, cs.id, open, sizeof open) != 0)
+				return -1;
+			return cw_reply(cw, m, "close_not_open", y, 4);
+		}
+	}
 	if (r == 2)
-		return cw_excuse(cw, m, &s, &v, actor, c->outcome, how);
+		return cw_excuse(cw, m, c, &s, &v, actor, how, detail);
 	/* Its absences open no case from now on either, until RET. */
 	if (store_student_excuse(cw->store, s.id, c->outcome) != STORE_OK)
 		return -1;

@@ -36,6 +36,9 @@ static const char *const cw_v_case_all[] = {
 static const char *const cw_v_excused_abs[] = {
 	"student_no", "name", "class", "days", "closure", NULL
 };
+static const char *const cw_v_close_not_open[] = {
+	"case", "student_no", "name", "open", NULL
+};
 static const char *const cw_v_excuse[] = {
 	"student_no", "name", "closure", NULL
 };
@@ -140,6 +143,7 @@ const struct cw_template cw_templates[] = {
 	{ "close_ok", cw_v_closure },
 	{ "excuse_ok", cw_v_excuse },
 	{ "excuse_already", cw_v_excuse },
+	{ "close_not_open", cw_v_close_not_open },
 	{ "abs_excused", cw_v_excused_abs },
 	{ "case_ended_notice", cw_v_closure },
 	{ "closure_transfer", cw_v_none },
@@ -208,7 +212,8 @@ const struct cw_template cw_templates[] = {
 	{ "help_township", cw_v_none },
 	{ "help_county", cw_v_none },
 	{ "help_inspector", cw_v_none },
-	{ "help_close", cw_v_none },
+	{ "help_principal", cw_v_none },
+	{ "help_bureau", cw_v_none },
 	{ "example_abs", cw_v_none },
 	{ "example_leave", cw_v_none },
 	{ "example_ret", cw_v_none },
@@ -502,6 +507,13 @@ cw_reply(struct casework *cw, struct cw_msg *m, const char *key,
 	return cw_reply_line(cw, m, m->prefix, key, vars, nvars);
 }
 
+void
+cw_detail_note(char *buf, size_t sz, const char *key, const struct cmd *c)
+{
+	snprintf(buf, sz, "%s=%s%s%s", key, c->outcome,
+	    c->note[0] ? " note=" : "", c->note);
+}
+
 /* Does the sender hold a role of the school line's that reports? */
 static int
 cw_any_school_role(const struct cw_msg *m)
@@ -552,20 +564,21 @@ cw_help(struct casework *cw, struct cw_msg *m)
 {
 	static const char *const keys[] = {
 		"help_school", "help_village", "help_township", "help_county",
-		"help_inspector", "help_close"
+		"help_inspector", "help_principal", "help_bureau"
 	};
-	int want[6] = { 0, 0, 0, 0, 0, 0 }, i;
+	int want[7] = { 0, 0, 0, 0, 0, 0, 0 }, i;
 	size_t r;
 
 	for (r = 0; r < m->nroles; r++) {
 		const char *role = m->roles[r].role;
 
-		/* Who may close a case otherwise than by a return: one more
-		 * line, the school line's own has no room left. */
-		if (!strcmp(role, "principal") || !strcmp(role, "bureau"))
+		/* Who may close a case (CLOSE) get lines that say so, each
+		 * still one SMS. */
+		if (!strcmp(role, "principal"))
 			want[5] = 1;
-
-		if (vocab_role_reports_absence(vocab_role(role)))
+		else if (!strcmp(role, "bureau"))
+			want[6] = 1;
+		else if (vocab_role_reports_absence(vocab_role(role)))
 			want[0] = 1;
 		else if (!strcmp(role, "village_head") ||
 		    !strcmp(role, "village_cadre"))
@@ -578,7 +591,11 @@ cw_help(struct casework *cw, struct cw_msg *m)
 		else
 			want[3] = 1;
 	}
-	for (i = 0; i < 6; i++)
+	/* A principal's line is the school's with CLOSE in it; the
+	 * bureau's, the county's. */
+	if (want[5])
+		want[0] = 0;
+	for (i = 0; i < 7; i++)
 		if (want[i] && cw_reply(cw, m, keys[i], NULL, 0) != 0)
 			return -1;
 	return 0;

@@ -173,6 +173,15 @@ int cw_vis(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_ack(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_tasks(struct casework *, struct cw_msg *);
 int cw_notice(struct casework *, struct cw_msg *, const struct cmd *);
+/*
+ * An event's detail for a command with a code and a free note: "KEY=CODE"
+ * (c->outcome: a visit's outcome, how a case was closed), then
+ * " note=TEXT" when the sender wrote one. The retention pass cuts every
+ * event's detail at " note=" (store/sql.def, RETAIN_EVENTS_WIPE): the
+ * format is read there.
+ */
+void cw_detail_note(char *buf, size_t sz, const char *key,
+    const struct cmd *c);
 /* The sender's school role row (teacher, head teacher, principal) that
  * covers s, whatever other rows they hold: 1 with *actor, 0 if none, -1
  * on a store failure. */

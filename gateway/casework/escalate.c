@@ -440,19 +440,6 @@ cw_complete(struct casework *cw, struct cw_msg *m, int64_t case_id,
 	return done;
 }
 
-/*
- * A visit's event detail, a case's or a routine one: "outcome=CODE",
- * then " note=TEXT" when the visitor wrote one. The retention pass cuts
- * at " note=" (store/sql.def, RETAIN_EVENTS_WIPE): the format is read
- * there.
- */
-static void
-cw_visit_detail(const struct cmd *c, char *buf, size_t sz)
-{
-	snprintf(buf, sz, "outcome=%s%s%s", c->outcome,
-	    c->note[0] ? " note=" : "", c->note);
-}
-
 int
 cw_find_case_or_none(struct casework *cw, struct cw_msg *m,
     const struct cmd *c, int open_only, struct store_student *s,
@@ -521,7 +508,7 @@ cw_home_visit(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 	if (strcmp(c->outcome, "fine") != 0 && strcmp(c->outcome, "ill") != 0 &&
 	    strcmp(c->outcome, "away") != 0)
 		return cw_reply(cw, m, "home_visit_report", rv, 2);
-	cw_visit_detail(c, detail, sizeof detail);
+	cw_detail_note(detail, sizeof detail, "outcome", c);
 	if (cw_event(cw, m, 0, s->id, actor->id, "home_visit", detail) != 0 ||
 	    store_home_visits_since(cw->store, s->id, cw_term_start(m->now),
 	    &n) != STORE_OK)
@@ -570,7 +557,7 @@ cw_vis(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 		rv[1] = (struct render_var){ "student_no", v.student_no };
 		return cw_reply(cw, m, "vis_fine_open", rv, 2);
 	}
-	cw_visit_detail(c, detail, sizeof detail);
+	cw_detail_note(detail, sizeof detail, "outcome", c);
 	if (cw_complete(cw, m, cs.id, "visit joint_visit", actor->id,
 	    c->outcome) < 0 ||
 	    cw_event(cw, m, cs.id, s.id, actor->id, "visit", detail) != 0)
