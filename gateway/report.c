@@ -11,8 +11,8 @@
 #include "store/store.h"
 #include "templates/render.h"
 
-/* Code, name and seven counts, then a count per reason and category. */
-#define REPORT_FIXED 9
+/* Code, name and eight counts, then a count per reason and category. */
+#define REPORT_FIXED 10
 #define REPORT_COLS (REPORT_FIXED + STORE_REASONS + STORE_CATEGORIES)
 #define REPORT_CELL 160
 
@@ -36,7 +36,8 @@ report_num(const struct store_report_row *r, int i)
 	case 5: return r->dropouts;
 	case 6: return r->cosigned;
 	case 7: return r->returned;
-	case 8: return r->still_out;
+	case 8: return r->closed;
+	case 9: return r->still_out;
 	}
 	if (i < REPORT_FIXED + STORE_REASONS)
 		return r->reason[i - REPORT_FIXED];
@@ -54,6 +55,7 @@ report_add(struct store_report_row *t, const struct store_report_row *r)
 	t->dropouts += r->dropouts;
 	t->cosigned += r->cosigned;
 	t->returned += r->returned;
+	t->closed += r->closed;
 	t->still_out += r->still_out;
 	for (i = 0; i < STORE_REASONS; i++)
 		t->reason[i] += r->reason[i];

@@ -232,7 +232,8 @@ store_report(struct store *s, const char *kind, const char *township,
 				r->dropouts = sqlite3_column_int64(st, 2);
 				r->cosigned = sqlite3_column_int64(st, 3);
 				r->returned = sqlite3_column_int64(st, 4);
-				r->still_out = sqlite3_column_int64(st, 5);
+				r->closed = sqlite3_column_int64(st, 5);
+				r->still_out = sqlite3_column_int64(st, 6);
 				break;
 			case STMT_REPORT_REASONS:
 				store_col_text(st, 1, word, sizeof word);

@@ -400,6 +400,8 @@ struct store_report_row {
 	char code[STORE_CODE_MAX];
 	char name[STORE_NAME_MAX];
 	int64_t enrolled, absent, opened, dropouts, returned, still_out;
+	int64_t closed;			/* ended otherwise (CLOSE): transfer,
+					 * deferred, home schooling */
 	int64_t cosigned;		/* of the dropouts, co-signed by the
 					 * inspector before the period ends */
 	int64_t reason[STORE_REASONS];	/* in store_report_reasons order */

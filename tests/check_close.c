@@ -119,6 +119,7 @@ START_TEST(test_close_transfer)
 	ck_assert_uint_lt(i, n);
 	ck_assert_int_eq(r[i].opened, 1);
 	ck_assert_int_eq(r[i].returned, 0);
+	ck_assert_int_eq(r[i].closed, 1);
 	ck_assert_int_eq(r[i].still_out, 0);
 	free(r);
 
