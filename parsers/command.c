@@ -429,6 +429,25 @@ command_fold_alike(char c)
 	return c;
 }
 
+/* Is s[0..l) the keyword kw with one letter left out (look-alikes read
+ * as letters)? */
+static int
+command_left_out(const char *s, size_t l, const char *kw)
+{
+	size_t i = 0, j = 0, skipped = 0;
+
+	while (i < l && kw[j]) {
+		if (command_fold_alike(s[i]) == kw[j]) {
+			i++;
+			j++;
+		} else if (skipped++ == 0)
+			j++;
+		else
+			return 0;
+	}
+	return i == l && strlen(kw + j) + skipped == 1;
+}
+
 /* Optimal string alignment distance; both strings at most 9 bytes. */
 static int
 command_distance(const char *a, size_t la, const char *b, size_t lb)
@@ -461,6 +480,7 @@ command_distance(const char *a, size_t la, const char *b, size_t lb)
 static enum cmd_kind
 command_suggest(const char *s, size_t len)
 {
+	enum cmd_kind best = CMD_NONE;
 	size_t run = 0, letters = 0, kl, l;
 	int i;
 
@@ -474,12 +494,22 @@ command_suggest(const char *s, size_t len)
 		return CMD_NONE;
 	for (i = 1; i < CMD_KIND_COUNT; i++) {
 		kl = strlen(command_defs[i].keyword);
-		for (l = kl > 1 ? kl - 1 : kl; l <= kl + 1 && l <= run; l++)
+		for (l = kl > 1 ? kl - 1 : kl; l <= kl + 1 && l <= run; l++) {
 			if (command_distance(s, l, command_defs[i].keyword,
-			    kl) <= 1)
+			    kl) > 1)
+				continue;
+			/* A letter left out is the likeliest slip: such a
+			 * keyword wins over one that needs another edit
+			 * ("CLSE" is CLOSE's before CASE's). */
+			if (l + 1 == kl && command_left_out(s, l,
+			    command_defs[i].keyword))
 				return (enum cmd_kind)i;
+			if (best == CMD_NONE)
+				best = (enum cmd_kind)i;
+			break;
+		}
 	}
-	return CMD_NONE;
+	return best;
 }
 
 /* Parses one part s[0..len) (a line, or a piece of one) into c. */

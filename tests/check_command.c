@@ -650,6 +650,13 @@ static const struct shape_case suggest_cases[] = {
 	{ "N0TICE 1001",	"?~NOTICE@0!unknown_command@0" },
 	{ "HELLP",		"?~HELP@0!unknown_command@0" },
 	{ "HLEP",		"?~HELP@0!unknown_command@0" },
+	/* One edit from CASE and from CLOSE: a letter left out is the
+	 * likelier slip. (From a review: CASE was offered.) */
+	{ "CLSE 1001 转学",	"?~CLOSE@0!unknown_command@0" },
+	{ "COSE 1001 转学",	"?~CLOSE@0!unknown_command@0" },
+	{ "CLOS 1001 转学",	"?~CLOSE@0!unknown_command@0" },
+	{ "CAS 1001",		"?~CASE@0!unknown_command@0" },
+	{ "CASR 1001",		"?~CASE@0!unknown_command@0" },
 	{ "hello",		"?~HELP@0!unknown_command@0" },
 	{ "XYZ 1001",		"?@0!unknown_command@0" },
 	{ "OK",			"?@0!unknown_command@0" },
