@@ -289,6 +289,14 @@ START_TEST(test_texts_fit_one_sms)
 	sms(PRINCIPAL, "结案 20240102 延缓入学");
 	ck_assert_msg(last_len(PRINCIPAL) <= BODY_MAX, "%s",
 	    last_to(PRINCIPAL));
+	/* A registered student's absence, and registering one. */
+	sms(HT, "ABS G51012320130101123X 12");
+	ck_assert_msg(last_len(HT) <= BODY_MAX && strstr(last_to(HT),
+	    "不立案") != NULL, "%s", last_to(HT));
+	sms(PRINCIPAL, "RET G51012320130101123X");
+	sms(PRINCIPAL, "结案 G51012320130101123X 送教上门");
+	ck_assert_msg(last_len(PRINCIPAL) <= BODY_MAX && strstr(
+	    last_to(PRINCIPAL), "已登记") != NULL, "%s", last_to(PRINCIPAL));
 }
 END_TEST
 

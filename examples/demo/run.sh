@@ -35,6 +35,12 @@ the operator lists who in the school has not been visited this term:
   $build/baoxuectl sim 13800000001 'VIS 20240103 在校 家长支持'
   $build/baoxuectl -d build/demo/demo.db visits --school S01 --missing
 
+The principal closes a case of a child who moved away with the papers
+done (转学), and the ledger shows how each case ended:
+
+  $build/baoxuectl sim 13800000002 '结案 20240101 转学 已转入县一小'
+  $build/baoxuectl -d build/demo/demo.db cases
+
 and a USSD session (add 1, 1*20240101, ... to text, one request each):
 
   curl -s -d 'sessionId=demo1&phoneNumber=13800000001&text=&token=demo' \\
