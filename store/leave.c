@@ -106,23 +106,34 @@ static const char person_leaves_sql[] =
  * report, never for the role (README, "Cases and the dual line"). */
 static const char watchers_move_sql[] =
     "INSERT OR IGNORE INTO case_watchers(case_id, phone) "
-    "SELECT w.case_id, ?2 FROM case_watchers w "
-    "JOIN cases c ON c.id = w.case_id AND c.status = 'open' "
+    "SELECT c.id, ?2 FROM cases c "
+    /* From the open cases, each a look-up of the key: nothing indexes
+     * the watchers by number. */
+    "JOIN case_watchers w ON w.case_id = c.id AND w.phone = ?1 "
     "JOIN students s ON s.id = c.student_id " LEAVE_STUDENT_PLACES
-    "WHERE w.phone = ?1 AND ?3 IN " LEAVE_AROUND " AND ?4 <> 'teacher'";
+    "WHERE c.status = 'open' AND ?3 IN " LEAVE_AROUND " AND ?4 <> "
+    "'teacher'";
 
 /* ... and the number that leaves is told of no open case any more that
  * none of its role rows still on the roster covers: a head teacher's
  * covers the school of the class, as in the casework (scope.c), where a
- * head teacher reports any student of the school. */
+ * head teacher reports any student of the school; a subject teacher's
+ * only the cases the number acted on (they are told of those alone). */
 static const char watchers_leave_sql[] =
     "DELETE FROM case_watchers WHERE phone = ?1 AND case_id IN ("
-    "SELECT c.id FROM cases c JOIN students s ON s.id = c.student_id "
+    "SELECT c.id FROM cases c "
+    /* The open cases the number watches first (each a look-up of the
+     * key), the rest for those alone: per open case it was 58 ms a
+     * leaver on a county with 25,000 open cases. */
+    "JOIN case_watchers w ON w.case_id = c.id AND w.phone = ?1 "
+    "JOIN students s ON s.id = c.student_id "
     LEAVE_STUDENT_PLACES
     "WHERE c.status = 'open' AND NOT EXISTS (SELECT 1 FROM people q "
     "WHERE q.phone = ?1 AND q.left_at IS NULL AND (q.scope IN "
     LEAVE_AROUND " OR (q.role = 'head_teacher' AND (SELECT parent FROM "
-    "places WHERE code = q.scope) IN " LEAVE_AROUND "))))";
+    "places WHERE code = q.scope) IN " LEAVE_AROUND ")) AND (q.role <> "
+    "'teacher' OR EXISTS (SELECT 1 FROM events e JOIN people r ON "
+    "r.id = e.actor_id WHERE e.case_id = c.id AND r.phone = ?1))))";
 
 enum store_rc
 store_roster_track(struct store *s)

@@ -154,6 +154,9 @@ START_TEST(test_close_prevents)
 	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
 	    "'excuse' AND case_id IS NULL AND detail = 'how=home_schooling'"),
 	    1);
+	sms(HT, "CASE 20240102");
+	ck_assert_msg(strstr(last_to(HT), "已登记送教上门") != NULL, "%s",
+	    last_to(HT));
 	sms(HT, "ABS 20240102 5");
 	ck_assert_int_eq(rows("SELECT count(*) FROM cases"), 0);
 	ck_assert_int_eq(rows("SELECT count(*) FROM absences WHERE "
@@ -163,6 +166,11 @@ START_TEST(test_close_prevents)
 	sms(HT, "RET 20240102");
 	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
 	    "excused_as IS NOT NULL"), 0);
+	/* Said, and recorded: the registration (the principal's) ended. */
+	ck_assert_msg(strstr(last_to(HT), "送教上门登记已取消") != NULL, "%s",
+	    last_to(HT));
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
+	    "'return_no_case' AND detail = 'excused_as=home_schooling'"), 1);
 	sms(HT, "ABS 20240102 5");
 	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
 	    "'open'"), 1);
@@ -268,6 +276,11 @@ last_len(const char *to)
 
 START_TEST(test_texts_fit_one_sms)
 {
+	/* Four-digit case numbers: a county's cases after a few years. */
+	ck_assert_int_eq(tu_sql_exec(F.db, "INSERT INTO cases(id, student_id,"
+	    " status, absent_since, opened_at, last_action, last_action_at,"
+	    " closed_at) SELECT 1233, id, 'returned', 1, 1, 'return', 1, 1"
+	    " FROM students WHERE student_no = '20240201'"), 0);
 	sms(PRINCIPAL, "HELP");
 	ck_assert_msg(last_len(PRINCIPAL) <= BODY_MAX, "%s",
 	    last_to(PRINCIPAL));
@@ -281,11 +294,14 @@ START_TEST(test_texts_fit_one_sms)
 	sms(HT, "ABS 20240101 3");
 	sms(VHEAD1, "VIS G51012320130101123X 转");
 	ck_assert_msg(last_len(PRINCIPAL) <= BODY_MAX &&
-	    strstr(last_to(PRINCIPAL), "CLOSE") != NULL, "%s",
+	    strstr(last_to(PRINCIPAL), "#1234") != NULL &&
+	    strstr(last_to(PRINCIPAL), "结案") != NULL, "%s",
 	    last_to(PRINCIPAL));
 	sms(PRINCIPAL, "结案 G51012320130101123X 送教上门 县局批准");
 	ck_assert_msg(last_len(PRINCIPAL) <= BODY_MAX, "%s",
 	    last_to(PRINCIPAL));
+	ck_assert_msg(last_len(VHEAD1) <= BODY_MAX && strstr(last_to(VHEAD1),
+	    "结案#1234") != NULL, "%s", last_to(VHEAD1));
 	sms(PRINCIPAL, "结案 20240102 延缓入学");
 	ck_assert_msg(last_len(PRINCIPAL) <= BODY_MAX, "%s",
 	    last_to(PRINCIPAL));

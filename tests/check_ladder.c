@@ -246,8 +246,8 @@ START_TEST(test_whereabouts_hold)
 	sms(HT, "ABS 20240102 3");
 	sms(VHEAD2, "VIS 20240102 转");
 	/* The school is asked to confirm; the ladder waits for it. */
-	ck_assert_int_eq(sent("notice", HT, "核实后回RET"), 1);
-	ck_assert_int_eq(sent("notice", PRINCIPAL, "核实后回RET"), 1);
+	ck_assert_int_eq(sent("notice", HT, "请核实回RET"), 1);
+	ck_assert_int_eq(sent("notice", PRINCIPAL, "请核实回RET"), 1);
 	at(30 * D);
 	ck_assert_int_eq(level(), 1);
 	/* Refuted: a confirmed dropout, and the ladder climbs. */

@@ -31,6 +31,7 @@
 #define NEWHEAD "+8613900000099"	/* the new village head of V01 */
 #define TEACHER "+8613800000112"	/* teacher S01 */
 #define PRINCIPAL "+8613800000002"	/* principal S01 */
+#define PRINCIPAL_S02 "+8613800000022"	/* principal S02 */
 #define OFFICIAL "+8613800000006"	/* township_official T01 */
 #define NEWOFFICIAL "+8613900000066"
 
@@ -529,6 +530,89 @@ START_TEST(test_who_is_told_after_leaving)
 }
 END_TEST
 
+/* A plain import of the files, as baoxuectl does: its own connection. */
+static int
+import_plain(struct import_counts *n)
+{
+	char err[256];
+	struct store *o = store_open(F.db, err, sizeof err);
+	int rc;
+
+	ck_assert_msg(o != NULL, "%s", err);
+	rc = roster_import(o, rdir, n, collect, NULL);
+	store_close(o);
+	return rc;
+}
+
+#define OTHER_HT "+8613800000021"	/* head_teacher K0701 (S02) */
+
+/* A registration by CLOSE is one school's word: a child the roster moves
+ * to another school, or who leaves it and is enrolled again, is not
+ * registered any more. (From a review: the new school's absences opened
+ * no case.) */
+START_TEST(test_registration_ends_with_the_school)
+{
+	struct import_counts n;
+
+	sms(PRINCIPAL, "CLOSE 20240101 转学 已转入后柳镇中学");
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
+	    "excused_as = 'transfer'"), 1);
+	roster_file("places.csv", NULL, NULL);
+	roster_file("people.csv", NULL, NULL);
+	roster_file("students.csv", "20240101,",
+	    "20240101,张小明,男,K0701,V01,13900000001,left_behind\n");
+	ck_assert_msg(import_plain(&n) == 0, "%s", said);
+	sms(OTHER_HT, "ABS 20240101 3");
+	ck_assert_msg(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'open'") == 1, "%s", last_to(OTHER_HT));
+	sms(OTHER_HT, "RET 20240101");
+
+	/* Registered at S02, off the roster, enrolled again. */
+	sms(PRINCIPAL_S02, "CLOSE 20240101 转学");
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
+	    "excused_as = 'transfer'"), 1);
+	roster_file("students.csv", "20240101,", NULL);
+	said[0] = '\0';
+	ck_assert_msg(import_replace("S02", &n) == 0, "%s", said);
+	roster_file("students.csv", "20240101,",
+	    "20240101,张小明,男,K0701,V01,13900000001,left_behind\n");
+	said[0] = '\0';
+	ck_assert_msg(import_plain(&n) == 0, "%s", said);
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
+	    "excused_as IS NOT NULL"), 0);
+	/* A re-import that changes nothing keeps it. */
+	sms(PRINCIPAL_S02, "CLOSE 20240101 送教");
+	said[0] = '\0';
+	ck_assert_msg(import_plain(&n) == 0, "%s", said);
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
+	    "excused_as = 'home_schooling'"), 1);
+}
+END_TEST
+
+/* Someone who gives up a head teacher's row and stays a subject teacher
+ * is told of the class's cases no more, unless they reported one. (From
+ * a review.) */
+START_TEST(test_subject_teacher_told_of_own_reports_only)
+{
+	struct import_counts n;
+
+	sms(PRINCIPAL, "ABS 20240101 3");
+	sms(HT, "ABS 20240103 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM case_watchers WHERE "
+	    "phone = '" HT "'"), 2);
+	roster_file("places.csv", NULL, NULL);
+	roster_file("people.csv", "13800000001,王丽,head_teacher,",
+	    "13900000001,新班主任,head_teacher,K0302\n");
+	roster_file("students.csv", NULL, NULL);
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	sms(PRINCIPAL, "RET 20240101");
+	sms(PRINCIPAL, "RET 20240103");
+	ck_assert_int_eq(count_to("+8613900000001", "销号"), 2);
+	ck_assert_int_eq(count_to(HT, "销号#1"), 0);
+	ck_assert_int_eq(count_to(HT, "销号#2"), 1);
+}
+END_TEST
+
 static void
 count_line(void *arg, const struct store_visit_line *l)
 {
@@ -608,6 +692,8 @@ main(void)
 	tcase_add_test(tc, test_reporter_left_still_may_not_cosign);
 	tcase_add_test(tc, test_successor_is_told);
 	tcase_add_test(tc, test_who_is_told_after_leaving);
+	tcase_add_test(tc, test_registration_ends_with_the_school);
+	tcase_add_test(tc, test_subject_teacher_told_of_own_reports_only);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

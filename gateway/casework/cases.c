@@ -241,24 +241,37 @@ cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	struct cw_case_vars cv;
 	struct cw_view v;
 	enum store_rc rc;
-	char detail[32];
+	char detail[48], key[40], how[32];
 	int r, out;
 
 	if ((r = cw_find_student(cw, m, c, &s, &rep)) <= 0)
 		return r;
 	if (cw_view(cw, &s, &v) != 0)
 		return -1;
-	/* Back in school: registered as away (CLOSE) no more. */
-	if (s.excused_as[0] &&
-	    store_student_excuse(cw->store, s.id, NULL) != STORE_OK)
-		return -1;
+	/* Back in school: registered as away (CLOSE) no more; the event and
+	 * the reply say so. */
+	detail[0] = '\0';
+	if (s.excused_as[0]) {
+		snprintf(detail, sizeof detail, "excused_as=%s",
+		    s.excused_as);
+		snprintf(key, sizeof key, "closure_%s", s.excused_as);
+		if (store_student_excuse(cw->store, s.id, NULL) != STORE_OK ||
+		    render(cw->cat, key, NULL, 0, how, sizeof how) != 0)
+			return -1;
+	}
 	rc = store_case_of_student(cw->store, s.id, 1, &cs);
 	if (rc == STORE_NOTFOUND) {
 		/* Recorded all the same: the ledger shows who said so. */
 		cw_case_vars(&cv, &v, 0);
 		if (cw_event(cw, m, 0, s.id, rep->id, "return_no_case",
-		    NULL) != 0)
+		    detail[0] ? detail : NULL) != 0)
 			return -1;
+		if (s.excused_as[0]) {
+			struct render_var x[3] = { cv.v[1], cv.v[2],
+			    { "closure", how } };
+
+			return cw_reply(cw, m, "ret_unregistered", x, 3);
+		}
 		return cw_reply(cw, m, "ret_no_case", cv.v + 1, 2);
 	}
 	if (rc != STORE_OK)
@@ -447,6 +460,27 @@ cw_person_name(struct casework *cw, int64_t id, char *buf, size_t sz)
 	return 0;
 }
 
+/* CASE on a student with no case: said, with a registration by CLOSE
+ * if there is one (nothing else shows it). */
+static int
+cw_case_none(struct casework *cw, struct cw_msg *m,
+    const struct store_student *s, const struct cw_view *v)
+{
+	struct render_var x[3] = {
+		{ "student_no", v->student_no }, { "name", v->name },
+		{ "closure", NULL }
+	};
+	char key[40], how[32];
+
+	if (!s->excused_as[0])
+		return cw_reply(cw, m, "case_none", x, 2);
+	snprintf(key, sizeof key, "closure_%s", s->excused_as);
+	if (render(cw->cat, key, NULL, 0, how, sizeof how) != 0)
+		return -1;
+	x[2].value = how;
+	return cw_reply(cw, m, "case_none_registered", x, 3);
+}
+
 int
 cw_case(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 {
@@ -462,8 +496,10 @@ cw_case(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	time_t t;
 	int r, days;
 
-	if ((r = cw_find_case(cw, m, c, 0, &s, &who, &v, &cs)) <= 0)
+	if ((r = cw_find_case_or_none(cw, m, c, 0, &s, &who, &v, &cs)) <= 0)
 		return r;
+	if (r == 2)
+		return cw_case_none(cw, m, &s, &v);
 	if (cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
 		return -1;
 	days = (int)(((cs.closed_at ? cs.closed_at : m->now) - cs.absent_since +

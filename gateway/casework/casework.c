@@ -143,6 +143,8 @@ const struct cw_template cw_templates[] = {
 	{ "close_ok", cw_v_closure },
 	{ "excuse_ok", cw_v_excuse },
 	{ "excuse_already", cw_v_excuse },
+	{ "ret_unregistered", cw_v_excuse },
+	{ "case_none_registered", cw_v_excuse },
 	{ "close_not_open", cw_v_close_not_open },
 	{ "abs_excused", cw_v_excused_abs },
 	{ "case_ended_notice", cw_v_closure },
