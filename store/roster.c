@@ -15,8 +15,14 @@ store_bind_text(sqlite3_stmt *st, int i, const char *t)
 enum store_rc
 store_place_put(struct store *s, const struct store_place *p)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_PLACE_PUT);
+	sqlite3_stmt *st = store_stmt(s, STMT_PLACE_MOVE_UNREGISTER);
+	enum store_rc rc;
 
+	sqlite3_bind_text(st, 1, p->code, -1, SQLITE_STATIC);
+	store_bind_text(st, 2, p->parent);
+	if ((rc = store_exec(s, st)) != STORE_OK)
+		return rc;
+	st = store_stmt(s, STMT_PLACE_PUT);
 	sqlite3_bind_text(st, 1, p->code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, p->kind, -1, SQLITE_STATIC);

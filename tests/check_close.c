@@ -359,6 +359,28 @@ START_TEST(test_case_writes_build_no_btree)
 }
 END_TEST
 
+/* A registered student: a DROP opens a case all the same, and the RET
+ * that ends it ends the registration, on the record; CASE shows a
+ * registration made after an earlier case ended. (From a review.) */
+START_TEST(test_registration_on_the_record)
+{
+	sms(PRINCIPAL, "结案 20240102 送教上门");
+	sms(HT, "DROP 20240102");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'open'"), 1);
+	sms(HT, "RET 20240102");
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
+	    "excused_as IS NOT NULL"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE what = "
+	    "'return' AND detail LIKE '% excused_as=home_schooling'"), 1);
+
+	sms(PRINCIPAL, "结案 20240102 延缓");
+	sms(HT, "CASE 20240102");
+	ck_assert_msg(strstr(last_to(HT), "已登记延缓入学") != NULL &&
+	    strstr(last_to(HT), "#1") != NULL, "%s", last_to(HT));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -375,6 +397,7 @@ main(void)
 	tcase_add_test(tc, test_texts_fit_one_sms);
 	tcase_add_test(tc, test_close_note_and_old_number);
 	tcase_add_test(tc, test_case_writes_build_no_btree);
+	tcase_add_test(tc, test_registration_on_the_record);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

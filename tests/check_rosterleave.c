@@ -580,6 +580,19 @@ START_TEST(test_registration_ends_with_the_school)
 	ck_assert_msg(import_plain(&n) == 0, "%s", said);
 	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
 	    "excused_as IS NOT NULL"), 0);
+	/* A class put under another school: the same. (From a review.) */
+	sms(PRINCIPAL, "CLOSE 20240103 转学");
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
+	    "excused_as = 'transfer'"), 1);
+	ck_assert_int_eq(in_rdir("places.csv", "code,name,kind,parent\n"
+	    "K0302,三年级二班,class,S02\n"), 0);
+	said[0] = '\0';
+	ck_assert_msg(import_plain(&n) == 0, "%s", said);
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
+	    "excused_as IS NOT NULL"), 0);
+	roster_file("places.csv", NULL, NULL);
+	said[0] = '\0';
+	ck_assert_msg(import_plain(&n) == 0, "%s", said);
 	/* A re-import that changes nothing keeps it. */
 	sms(PRINCIPAL_S02, "CLOSE 20240101 送教");
 	said[0] = '\0';

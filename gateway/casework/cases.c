@@ -277,7 +277,8 @@ cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	if (rc != STORE_OK)
 		return -1;
 	out = (int)((m->now - cs.absent_since + CW_DAY - 1) / CW_DAY);
-	snprintf(detail, sizeof detail, "days_out=%d", out);
+	snprintf(detail, sizeof detail, "days_out=%d%s%s", out,
+	    s.excused_as[0] ? " excused_as=" : "", s.excused_as);
 	if (cw_case_end(cw, m, &cs, rep->id, "returned", "return", detail,
 	    &cv) != 0)
 		return -1;
@@ -490,7 +491,7 @@ cw_case(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	struct cw_case_vars cv;
 	struct cw_view v;
 	char status[64], level[8], sresp[STORE_NAME_MAX], gresp[STORE_NAME_MAX];
-	char action[64], key[48], when[32], mo[16], dd[16];
+	char action[64], key[48], when[32], mo[16], dd[16], how[32];
 	struct render_var dv[2] = { { "m", mo }, { "d", dd } };
 	struct tm tm;
 	time_t t;
@@ -502,6 +503,20 @@ cw_case(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 		return cw_case_none(cw, m, &s, &v);
 	if (cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
 		return -1;
+	/* Registered after the last case ended otherwise (a CLOSE that
+	 * ended it shows in its status): that is the news. */
+	if (s.excused_as[0] && strcmp(cs.status, "open") != 0 &&
+	    strcmp(cs.status, s.excused_as) != 0) {
+		struct render_var x[4] = {
+			{ "student_no", v.student_no }, { "name", v.name },
+			{ "closure", how }, { "case", cv.label }
+		};
+
+		snprintf(key, sizeof key, "closure_%s", s.excused_as);
+		if (render(cw->cat, key, NULL, 0, how, sizeof how) != 0)
+			return -1;
+		return cw_reply(cw, m, "case_over_registered", x, 4);
+	}
 	days = (int)(((cs.closed_at ? cs.closed_at : m->now) - cs.absent_since +
 	    CW_DAY - 1) / CW_DAY);
 	cw_case_vars(&cv, &v, days);

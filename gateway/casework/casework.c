@@ -39,6 +39,9 @@ static const char *const cw_v_excused_abs[] = {
 static const char *const cw_v_close_not_open[] = {
 	"case", "student_no", "name", "open", NULL
 };
+static const char *const cw_v_case_over[] = {
+	"student_no", "name", "closure", "case", NULL
+};
 static const char *const cw_v_excuse[] = {
 	"student_no", "name", "closure", NULL
 };
@@ -145,6 +148,7 @@ const struct cw_template cw_templates[] = {
 	{ "excuse_already", cw_v_excuse },
 	{ "ret_unregistered", cw_v_excuse },
 	{ "case_none_registered", cw_v_excuse },
+	{ "case_over_registered", cw_v_case_over },
 	{ "close_not_open", cw_v_close_not_open },
 	{ "abs_excused", cw_v_excused_abs },
 	{ "case_ended_notice", cw_v_closure },
