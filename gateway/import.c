@@ -592,7 +592,7 @@ import_leaving(void *arg, const struct store_leave_note *f)
 		import_say(arg, 1, "students.csv: student_no '%s' is not in "
 		    "the file but has open case %lld: a student leaves the "
 		    "roster once their case is struck off (RET) or closed "
-		    "(CLOSE ... 转学)",
+		    "(CLOSE)",
 		    f->student_no, (long long)f->case_id);
 }
 

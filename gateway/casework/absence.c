@@ -90,12 +90,11 @@ cw_abs_excused(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 {
 	struct render_var vars[5];
 	struct cw_view v;
-	char days[16], key[40], how[32];
+	char days[16], how[32];
 
-	snprintf(key, sizeof key, "closure_%s", s->excused_as);
 	if (cw_absence_add(cw, m, c, s, rep, 1) != 0 ||
 	    cw_view(cw, s, &v) != 0 ||
-	    render(cw->cat, key, NULL, 0, how, sizeof how) != 0)
+	    cw_closure(cw, s->excused_as, how, sizeof how) != 0)
 		return -1;
 	snprintf(days, sizeof days, "%d", c->days);
 	vars[0] = (struct render_var){ "student_no", v.student_no };

@@ -241,7 +241,7 @@ cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	struct cw_case_vars cv;
 	struct cw_view v;
 	enum store_rc rc;
-	char detail[48], key[40], how[32];
+	char detail[48], how[32];
 	int r, out;
 
 	if ((r = cw_find_student(cw, m, c, &s, &rep)) <= 0)
@@ -254,9 +254,8 @@ cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	if (s.excused_as[0]) {
 		snprintf(detail, sizeof detail, "excused_as=%s",
 		    s.excused_as);
-		snprintf(key, sizeof key, "closure_%s", s.excused_as);
 		if (store_student_excuse(cw->store, s.id, NULL) != STORE_OK ||
-		    render(cw->cat, key, NULL, 0, how, sizeof how) != 0)
+		    cw_closure(cw, s.excused_as, how, sizeof how) != 0)
 			return -1;
 	}
 	rc = store_case_of_student(cw->store, s.id, 1, &cs);
@@ -334,14 +333,13 @@ cw_close(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	struct cw_case_vars cv;
 	struct render_var x[8];
 	struct cw_view v;
-	char key[40], how[32], detail[CMD_NOTE_MAX + 32];
+	char how[32], detail[CMD_NOTE_MAX + 32];
 	enum store_rc rc;
 	int r;
 
 	if ((r = cw_find_case_or_none(cw, m, c, 1, &s, &actor, &v, &cs)) <= 0)
 		return r;
-	snprintf(key, sizeof key, "closure_%s", c->outcome);
-	if (render(cw->cat, key, NULL, 0, how, sizeof how) != 0)
+	if (cw_closure(cw, c->outcome, how, sizeof how) != 0)
 		return -1;
 	/* Why, in the sender's words (which school, whose approval): kept
 	 * for the record until retention wipes words. */
@@ -471,12 +469,11 @@ cw_case_none(struct casework *cw, struct cw_msg *m,
 		{ "student_no", v->student_no }, { "name", v->name },
 		{ "closure", NULL }
 	};
-	char key[40], how[32];
+	char how[32];
 
 	if (!s->excused_as[0])
 		return cw_reply(cw, m, "case_none", x, 2);
-	snprintf(key, sizeof key, "closure_%s", s->excused_as);
-	if (render(cw->cat, key, NULL, 0, how, sizeof how) != 0)
+	if (cw_closure(cw, s->excused_as, how, sizeof how) != 0)
 		return -1;
 	x[2].value = how;
 	return cw_reply(cw, m, "case_none_registered", x, 3);
@@ -512,8 +509,7 @@ cw_case(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 			{ "closure", how }, { "case", cv.label }
 		};
 
-		snprintf(key, sizeof key, "closure_%s", s.excused_as);
-		if (render(cw->cat, key, NULL, 0, how, sizeof how) != 0)
+		if (cw_closure(cw, s.excused_as, how, sizeof how) != 0)
 			return -1;
 		return cw_reply(cw, m, "case_over_registered", x, 4);
 	}

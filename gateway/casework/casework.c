@@ -520,6 +520,15 @@ cw_detail_note(char *buf, size_t sz, const char *key, const struct cmd *c)
 	    c->note[0] ? " note=" : "", c->note);
 }
 
+int
+cw_closure(struct casework *cw, const char *code, char *buf, size_t sz)
+{
+	char key[40];
+
+	snprintf(key, sizeof key, "closure_%s", code);
+	return render(cw->cat, key, NULL, 0, buf, sz);
+}
+
 /* Does the sender hold a role of the school line's that reports? */
 static int
 cw_any_school_role(const struct cw_msg *m)

@@ -182,6 +182,10 @@ int cw_notice(struct casework *, struct cw_msg *, const struct cmd *);
  */
 void cw_detail_note(char *buf, size_t sz, const char *key,
     const struct cmd *c);
+/* How a case ended or a student is registered (CLOSE: transfer,
+ * deferred, home_schooling), in the words of the templates (closure_*);
+ * 0, or -1 if none renders. */
+int cw_closure(struct casework *, const char *code, char *buf, size_t sz);
 /* The sender's school role row (teacher, head teacher, principal) that
  * covers s, whatever other rows they hold: 1 with *actor, 0 if none, -1
  * on a store failure. */
