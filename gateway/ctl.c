@@ -92,9 +92,10 @@ ctl_import(const char *db, const char *replace, const char *dir)
 	    n.places, n.people, n.students, db);
 	if (replace)
 		printf("left the roster of %s: %ld role row(s), %ld student(s); "
-		    "handed over: %ld open task(s), %ld case(s)\n", replace,
+		    "handed over: %ld open task(s), %ld case(s); withdrawn: "
+		    "%ld queued SMS to numbers now off it\n", replace,
 		    n.left_people, n.left_students, n.handed_tasks,
-		    n.handed_cases);
+		    n.handed_cases, n.withdrawn);
 	return 0;
 }
 

@@ -605,7 +605,9 @@ import_left(struct import_ctx *x, const char *code,
 		return;
 	import_say(x, 0, "roster of %s: %ld role row(s) and %ld student(s) "
 	    "not in the files left it; %ld open task(s) and %ld case(s) "
-	    "handed over", code, c->people, c->students, c->tasks, c->cases);
+	    "handed over; %ld SMS queued to numbers now off the roster "
+	    "withdrawn", code, c->people, c->students, c->tasks, c->cases,
+	    c->withdrawn);
 }
 
 int
@@ -658,6 +660,7 @@ roster_import_replace(struct store *st, const char *dir, const char *replace,
 			n->left_students = left.students;
 			n->handed_tasks = left.tasks;
 			n->handed_cases = left.cases;
+			n->withdrawn = left.withdrawn;
 		}
 	}
 	if (x.errors == 0 && store_people_crowded(st, CASEWORK_ROLE_MAX,

@@ -19,8 +19,10 @@ struct store;
 struct import_counts {
 	size_t places, people, students;
 	/* roster_import_replace: rows that left the roster, and the open
-	 * tasks and cases handed to a successor. */
+	 * tasks and cases handed to a successor, and the SMS queued to
+	 * numbers now off the roster that were withdrawn. */
 	long left_people, left_students, handed_tasks, handed_cases;
+	long withdrawn;
 };
 
 /* One line of output: error 1 for a problem, 0 for a note (progress,

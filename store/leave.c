@@ -11,9 +11,10 @@
 
 #include "store/store_int.h"
 
-/* tbl in roster_seen. */
+/* tbl in roster_seen: rows the import wrote, and role rows that left. */
 #define SEEN_PERSON 0
 #define SEEN_STUDENT 1
+#define SEEN_LEFT 2
 
 /* ?1 is the place whose roster the files are; its places, walked down as
  * the review does (UNION: a cycle ends the walk). */
@@ -134,6 +135,27 @@ static const char watchers_leave_sql[] =
     "places WHERE code = q.scope) IN " LEAVE_AROUND ")) AND (q.role <> "
     "'teacher' OR EXISTS (SELECT 1 FROM events e JOIN people r ON "
     "r.id = e.actor_id WHERE e.case_id = c.id AND r.phone = ?1))))";
+
+/*
+ * What is still queued to a number that holds no role on the roster any
+ * more is withdrawn: a notice held over the quiet hours would tell a
+ * stranger of a minor in the morning, and a task or reminder names work
+ * that is someone else's now. Replies stay: each answers what the number
+ * itself sent while on the roster. Failed, not deleted: the ledger keeps
+ * what was queued, and the queue's totals follow (migration 18).
+ */
+static const char withdraw_sql[] =
+    "UPDATE outbound SET status = 'failed', "
+    "last_error = 'withdrawn: the recipient left the roster' "
+    /* One walk of the queue for all of them: nothing indexes the queued
+     * rows by number (outq.c says why). */
+    "WHERE status = 'queued' AND kind <> 'reply' AND recipient IN "
+    "(SELECT p.phone FROM people p JOIN temp.roster_seen r ON r.tbl = 2 "
+    "AND r.id = p.id) AND NOT EXISTS (SELECT 1 FROM people q "
+    "WHERE q.phone = outbound.recipient AND q.left_at IS NULL)";
+
+static const char person_left_sql[] =
+    "INSERT OR IGNORE INTO temp.roster_seen(tbl, id) VALUES(2, ?1)";
 
 enum store_rc
 store_roster_track(struct store *s)
@@ -346,8 +368,8 @@ leave_refuse_students(struct store *s, const char *code,
 
 /* The statements that carry the leavers out, in order. */
 enum {
-	L_EVENTS, L_TASKS, L_CASES, L_MOVE, L_LEAVES, L_WATCHERS, L_STUDENTS,
-	L_N
+	L_EVENTS, L_TASKS, L_CASES, L_MOVE, L_LEAVES, L_LEFT, L_WATCHERS,
+	L_STUDENTS, L_WITHDRAW, L_N
 };
 
 static enum store_rc
@@ -357,8 +379,8 @@ leave_apply(struct store *s, const char *code, int64_t now,
 {
 	static const char *const sql[L_N] = {
 		handover_events_sql, handover_tasks_sql, handover_cases_sql,
-		watchers_move_sql, person_leaves_sql, watchers_leave_sql,
-		leave_students_sql,
+		watchers_move_sql, person_leaves_sql, person_left_sql,
+		watchers_leave_sql, leave_students_sql, withdraw_sql,
 	};
 	sqlite3_stmt *st[L_N] = { NULL };
 	enum store_rc rc = STORE_OK;
@@ -410,7 +432,9 @@ leave_apply(struct store *s, const char *code, int64_t now,
 		sqlite3_bind_int64(st[L_LEAVES], 2, now);
 		sqlite3_bind_text(st[L_WATCHERS], 1, v[i].phone, -1,
 		    SQLITE_STATIC);
+		sqlite3_bind_int64(st[L_LEFT], 1, v[i].id);
 		if ((rc = leave_run(s, st[L_LEAVES], &c->people)) != STORE_OK ||
+		    (rc = leave_run(s, st[L_LEFT], NULL)) != STORE_OK ||
 		    (rc = leave_run(s, st[L_WATCHERS], NULL)) != STORE_OK)
 			break;
 	}
@@ -419,6 +443,10 @@ leave_apply(struct store *s, const char *code, int64_t now,
 		sqlite3_bind_int64(st[L_STUDENTS], 2, now);
 		rc = leave_run(s, st[L_STUDENTS], &c->students);
 	}
+	/* Once every row has left: a number with two rows leaving is off
+	 * the roster only after the second. */
+	if (rc == STORE_OK)
+		rc = leave_run(s, st[L_WITHDRAW], &c->withdrawn);
 	for (k = 0; k < L_N; k++)
 		sqlite3_finalize(st[k]);
 	return rc;

@@ -295,6 +295,7 @@ enum store_rc store_people_crowded(struct store *, size_t max,
 struct store_leave_counts {
 	long people, students;		/* rows that left */
 	long tasks, cases;		/* open work handed over */
+	long withdrawn;			/* queued SMS to them withdrawn */
 	long refused;
 };
 struct store_leave_note {

@@ -147,6 +147,20 @@ import_replace(const char *code, struct import_counts *n)
 	return rc;
 }
 
+/* As import_replace, left at when. */
+static int
+import_replace_at(const char *code, int64_t when, struct import_counts *n)
+{
+	char err[256];
+	struct store *o = store_open(F.db, err, sizeof err);
+	int rc;
+
+	ck_assert_msg(o != NULL, "%s", err);
+	rc = roster_import_replace(o, rdir, code, when, n, collect, NULL);
+	store_close(o);
+	return rc;
+}
+
 #define LEFT_PEOPLE "SELECT count(*) FROM people WHERE left_at IS NOT NULL"
 #define LEFT_STUDENTS \
 	"SELECT count(*) FROM students WHERE left_at IS NOT NULL"
@@ -687,6 +701,95 @@ START_TEST(test_left_told_and_counted_no_more)
 }
 END_TEST
 
+/* The queue's depth kept in outbound_totals against the rows. */
+#define LIVE_KEPT "SELECT live = (SELECT count(*) FROM outbound WHERE " \
+	"status = 'queued' OR status = 'sending') FROM outbound_totals"
+
+/*
+ * A case opened at 22:00: the village head's task and the notices wait
+ * for the morning. The village head is replaced that night: what was
+ * queued to the old number is withdrawn (it would tell a stranger of a
+ * minor), not sent in the morning; what is queued to numbers still on
+ * the roster goes. Kept: a number that leaves one role and keeps another
+ * still gets its queued SMS.
+ */
+static void
+quiet_night_case(void)
+{
+	gwfix_stop(&F);
+	F.cfg.quiet_start = 21 * 60;
+	F.cfg.quiet_end = 7 * 60 + 30;
+	F.cfg.clock_start = T0 + 13 * 3600;	/* 22:00 */
+	gwfix_start(&F, 0);
+	sms(HT, "ABS 20240101 3");
+	ck_assert_int_gt(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" VHEAD1 "' AND status = 'queued'"), 0);
+}
+
+START_TEST(test_queued_to_leaver_withdrawn)
+{
+	struct import_counts n;
+	long long held, others;
+	char *all;
+
+	quiet_night_case();
+	held = rows("SELECT count(*) FROM outbound WHERE recipient = '"
+	    VHEAD1 "' AND status = 'queued'");
+	others = rows("SELECT count(*) FROM outbound WHERE recipient <> '"
+	    VHEAD1 "' AND status = 'queued'");
+	ck_assert_int_gt(others, 0);
+	roster_file("places.csv", NULL, NULL);
+	roster_file("people.csv", "13800000004,", "13900000099,新村长,"
+	    "village_head,V01\n");
+	roster_file("students.csv", NULL, NULL);
+	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
+	    "%s", said);
+	ck_assert_int_eq(n.withdrawn, held);
+	ck_assert_msg(strstr(said, "withdrawn") != NULL, "%s", said);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" VHEAD1 "' AND status = 'failed' AND last_error LIKE "
+	    "'withdrawn:%'"), held);
+	ck_assert_int_eq(rows(LIVE_KEPT), 1);
+
+	/* Morning: the rest go, nothing to the old number. */
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 22 * 3600 + 1800), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'queued'"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" VHEAD1 "' AND status = 'sent'"), 0);
+	ck_assert_int_ge(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "<> '" VHEAD1 "' AND status = 'sent' AND kind <> 'reply'"),
+	    others);
+	all = tu_read(F.outbox);
+	ck_assert_ptr_nonnull(all);
+	ck_assert_ptr_null(strstr(all, VHEAD1));
+	free(all);
+	ck_assert_int_eq(rows(LIVE_KEPT), 1);
+}
+END_TEST
+
+START_TEST(test_queued_to_one_who_stays_kept)
+{
+	struct import_counts n;
+	long long held;
+
+	quiet_night_case();
+	held = rows("SELECT count(*) FROM outbound WHERE recipient = '"
+	    VHEAD1 "' AND status = 'queued'");
+	roster_file("places.csv", NULL, NULL);
+	roster_file("people.csv", "13800000004,", "13900000099,新村长,"
+	    "village_head,V01\n13800000004,张大山,village_cadre,V01\n");
+	roster_file("students.csv", NULL, NULL);
+	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
+	    "%s", said);
+	ck_assert_int_eq(n.left_people, 1);
+	ck_assert_int_eq(n.withdrawn, 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" VHEAD1 "' AND status = 'queued'"), held);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -707,6 +810,8 @@ main(void)
 	tcase_add_test(tc, test_who_is_told_after_leaving);
 	tcase_add_test(tc, test_registration_ends_with_the_school);
 	tcase_add_test(tc, test_subject_teacher_told_of_own_reports_only);
+	tcase_add_test(tc, test_queued_to_leaver_withdrawn);
+	tcase_add_test(tc, test_queued_to_one_who_stays_kept);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
