@@ -51,9 +51,10 @@ store_digest_way(struct store *s, const char *scope,
 	return rc == STORE_NOTFOUND ? STORE_OK : rc;
 }
 
+/* The first column into *n, the second into *n2 unless NULL. */
 static enum store_rc
 store_digest_count(struct store *s, enum store_stmt id, const char *scope,
-    int64_t from, int64_t to, int64_t *n)
+    int64_t from, int64_t to, int64_t *n, int64_t *n2)
 {
 	sqlite3_stmt *st = store_stmt(s, id);
 	int rc;
@@ -62,6 +63,8 @@ store_digest_count(struct store *s, enum store_stmt id, const char *scope,
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
 		return store_fail(s, st, rc);
 	*n = sqlite3_column_int64(st, 0);
+	if (n2)
+		*n2 = sqlite3_column_int64(st, 1);
 	sqlite3_reset(st);
 	return STORE_OK;
 }
@@ -75,7 +78,7 @@ store_digest_absent(struct store *s, const char *scope, int64_t from,
 
 	if ((rc = store_digest_way(s, scope, &q)) != STORE_OK)
 		return rc;
-	return store_digest_count(s, q[0], scope, from, to, n);
+	return store_digest_count(s, q[0], scope, from, to, n, NULL);
 }
 
 enum store_rc
@@ -90,7 +93,7 @@ store_digest(struct store *s, const char *scope, int64_t from, int64_t to,
 	memset(d, 0, sizeof *d);
 	if ((src = store_digest_way(s, scope, &q)) != STORE_OK ||
 	    (src = store_digest_count(s, q[0], scope, from, to,
-	    &d->absent)) != STORE_OK)
+	    &d->absent, NULL)) != STORE_OK)
 		return src;
 
 	st = store_stmt(s, q[1]);
@@ -109,7 +112,7 @@ store_digest(struct store *s, const char *scope, int64_t from, int64_t to,
 	sqlite3_reset(st);
 
 	if ((src = store_digest_count(s, q[2], scope, from, to,
-	    &d->closed)) != STORE_OK)
+	    &d->closed, &d->ended)) != STORE_OK)
 		return src;
 
 	st = store_stmt(s, q[3]);

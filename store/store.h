@@ -379,6 +379,7 @@ struct store_digest {
 	int64_t open;			/* cases open at the end */
 	int64_t level[5];		/* open cases by level 1..4 */
 	int64_t closed;			/* struck off in the period */
+	int64_t ended;			/* ended otherwise (CLOSE) in it */
 	int64_t overdue;		/* tasks past their deadline */
 	struct {
 		char name[STORE_NAME_MAX];	/* the village, school, ... */

@@ -381,6 +381,37 @@ START_TEST(test_registration_on_the_record)
 }
 END_TEST
 
+/* The weekly digest and SUM count cases ended by CLOSE beside those
+ * struck off by a return (销号): a week whose only news is a transfer
+ * is not "nothing happened". */
+START_TEST(test_review_counts_closed)
+{
+	const char *t;
+
+	sms(HT, "ABS 20240101 3");
+	sms(HT, "ABS 20240102 3");
+	sms(HT, "RET 20240101");
+	sms(PRINCIPAL, "SUM");
+	ck_assert_msg(strstr(last_to(PRINCIPAL), "在办1案") != NULL &&
+	    strstr(last_to(PRINCIPAL), "销号1，转学等结案0") != NULL, "%s",
+	    last_to(PRINCIPAL));
+
+	/* Two weeks on (Tuesday 15 September): the transfer alone. */
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 14 * DAY), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	sms(PRINCIPAL, "结案 20240102 转学");
+	sms(PRINCIPAL, "SUM");
+	t = last_to(PRINCIPAL);
+	ck_assert_msg(strstr(t, "无新报缺勤") == NULL &&
+	    strstr(t, "在办0案") != NULL &&
+	    strstr(t, "销号0，转学等结案1") != NULL, "%s", t);
+	/* The bureau's, for the county, the same. */
+	sms(BUREAU, "SUM");
+	ck_assert_msg(strstr(last_to(BUREAU), "销号0，转学等结案1") != NULL,
+	    "%s", last_to(BUREAU));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -398,6 +429,7 @@ main(void)
 	tcase_add_test(tc, test_close_note_and_old_number);
 	tcase_add_test(tc, test_case_writes_build_no_btree);
 	tcase_add_test(tc, test_registration_on_the_record);
+	tcase_add_test(tc, test_review_counts_closed);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

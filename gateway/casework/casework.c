@@ -87,7 +87,7 @@ static const char *const cw_v_task_choice[] = { "student_no", "name", "what",
 static const char *const cw_v_confirm_task[] = { "student_no", "name",
 	"choice", NULL };
 static const char *const cw_v_sum[] = { "place", "absent", "open", "l1", "l2",
-	"l3", "l4", "closed", "overdue", NULL };
+	"l3", "l4", "closed", "ended", "overdue", NULL };
 static const char *const cw_v_vis[] = { "case", "student_no", "outcome",
 	NULL };
 static const char *const cw_v_case_student[] = { "case", "student_no",
@@ -96,7 +96,7 @@ static const char *const cw_v_home_visit[] = { "student_no", "name",
 	"outcome", "n", NULL };
 static const char *const cw_v_digest[] = {
 	"place", "period", "absent", "prev", "open", "l1", "l2", "l3", "l4",
-	"closed", "overdue", "owers", NULL
+	"closed", "ended", "overdue", "owers", NULL
 };
 static const char *const cw_v_ower[] = { "name", "n", NULL };
 static const char *const cw_v_sign_when[] = {

@@ -2,7 +2,7 @@
  * Review (DOMAIN.md rule 6): the weekly digest to township leaders,
  * principals and the county, and SUM on demand, in the same shape: new
  * absences (against the week before), open cases by level, cases struck
- * off, overdue tasks with the places that owe them (the worst named, the
+ * off and cases ended otherwise (CLOSE), overdue tasks with the places that owe them (the worst named, the
  * rest counted), all in at most three SMS.
  */
 #include "gateway/casework/casework_int.h"
@@ -68,7 +68,7 @@ cw_digest_text(struct casework *cw, const char *scope, int64_t from,
 	int64_t prev;
 	struct store_place pl;
 	struct smslen len;
-	char period[96], a[32], b[32], num[9][24], owers[1024], item[160];
+	char period[96], a[32], b[32], num[10][24], owers[1024], item[160];
 	char cnt[24], probe[2048];
 	struct render_var pv[2] = { { "from", a }, { "to", b } };
 	size_t i, named;
@@ -90,6 +90,7 @@ cw_digest_text(struct casework *cw, const char *scope, int64_t from,
 		    (long long)d.level[i]);
 	snprintf(num[7], sizeof num[7], "%lld", (long long)d.closed);
 	snprintf(num[8], sizeof num[8], "%lld", (long long)d.overdue);
+	snprintf(num[9], sizeof num[9], "%lld", (long long)d.ended);
 	/* Name every place that owes tasks; while it does not fit, one fewer
 	 * (the least overdue) is named and counted in "另有N处" instead. */
 	for (named = d.nowers;; named--) {
@@ -98,10 +99,11 @@ cw_digest_text(struct casework *cw, const char *scope, int64_t from,
 			{ "absent", num[0] }, { "prev", num[1] },
 			{ "open", num[2] }, { "l1", num[3] }, { "l2", num[4] },
 			{ "l3", num[5] }, { "l4", num[6] }, { "closed", num[7] },
-			{ "overdue", num[8] }, { "owers", owers },
+			{ "ended", num[9] }, { "overdue", num[8] },
+			{ "owers", owers },
 		};
 		int zero = d.absent == 0 && prev == 0 && d.open == 0 &&
-		    d.closed == 0 && d.overdue == 0;
+		    d.closed == 0 && d.ended == 0 && d.overdue == 0;
 
 		owers[0] = '\0';
 		for (i = 0; i < named; i++) {

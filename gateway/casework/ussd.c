@@ -638,6 +638,7 @@ mu_render(struct mu_ctx *x)
 			    (long long)d->level[i]);
 		snprintf(n[6], sizeof n[0], "%lld", (long long)d->closed);
 		snprintf(n[7], sizeof n[0], "%lld", (long long)d->overdue);
+		snprintf(n[8], sizeof n[0], "%lld", (long long)d->ended);
 		rv[0] = (struct render_var){ "place", place_name };
 		rv[1] = (struct render_var){ "absent", n[0] };
 		rv[2] = (struct render_var){ "open", n[1] };
@@ -647,7 +648,8 @@ mu_render(struct mu_ctx *x)
 		rv[6] = (struct render_var){ "l4", n[5] };
 		rv[7] = (struct render_var){ "closed", n[6] };
 		rv[8] = (struct render_var){ "overdue", n[7] };
-		rc = render(cw->cat, "ussd_sum", rv, 9, body, MU_BODY_MAX);
+		rv[9] = (struct render_var){ "ended", n[8] };
+		rc = render(cw->cat, "ussd_sum", rv, 10, body, MU_BODY_MAX);
 		free(d);
 		break;
 	}

@@ -84,13 +84,13 @@ START_TEST(test_monday_digest_and_sum)
 	 * (shorter deadlines), at level 3 with two of 石桥村's tasks overdue;
 	 * #1 was struck off. */
 	ck_assert_str_eq(t, SIG "后柳镇8月31日至9月6日周报：新报缺勤3人（上周0），"
-	    "在办2案（1级0/2级1/3级1/4级0），销号1，逾期任务3，石桥村2，上河村1。");
+	    "在办2案（1级0/2级1/3级1/4级0），销号1，转学等结案0，逾期任务3，石桥村2，上河村1。");
 	t = digest_to(PRINCIPAL);
 	ck_assert_str_eq(t, SIG "后柳镇中心小学8月31日至9月6日周报：新报缺勤2人"
-	    "（上周0），在办1案（1级0/2级1/3级0/4级0），销号1，逾期任务1，上河村1。");
+	    "（上周0），在办1案（1级0/2级1/3级0/4级0），销号1，转学等结案0，逾期任务1，上河村1。");
 	t = digest_to(BUREAU);
 	ck_assert_str_eq(t, SIG "示范县8月31日至9月6日周报：新报缺勤3人（上周0），"
-	    "在办2案（1级0/2级1/3级1/4级0），销号1，逾期任务3，石桥村2，上河村1。");
+	    "在办2案（1级0/2级1/3级1/4级0），销号1，转学等结案0，逾期任务3，石桥村2，上河村1。");
 	/* Everyone who gets one got exactly one. */
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
 	    "'digest'"), 7);
