@@ -35,6 +35,7 @@ struct scheduler {
 	int64_t digest_last;	/* the latest week done, once read */
 	int64_t digest_retry;	/* after a failed slice: not before */
 	int64_t ladder_retry;	/* after a failed step: not before */
+	int64_t handover_retry;	/* after a failed handover: not before */
 	int64_t content_secs;	/* words kept this long; 0: for ever */
 	int64_t retention_next;	/* the next pass, not before */
 	struct store_wiped wiped;	/* by the pass under way */
@@ -46,6 +47,11 @@ struct scheduler {
 #define SCHEDULER_LADDER_RETRY 60
 
 #define SCHEDULER_WEEK (7 * 86400)
+
+/* The scheduler looks at least this often, whatever it has due: what
+ * another process committed (baoxuectl import --replace: tasks to
+ * remind, people to tell of a handover) wakes nothing here. */
+#define SCHEDULER_LOOK_EVERY 3600
 
 /* Retention passes, each reading only what aged since the last: words
  * are kept content_days and at most this much longer. */
@@ -155,6 +161,42 @@ failed:
 }
 
 /*
+ * Who took work over at an import is told, one person a transaction
+ * (baoxuectl left them in handover_pending). An empty table, the usual
+ * case, is one look-up. 1 if anyone was told, 0 if nobody was due, -1 if
+ * it failed (tried again in a minute).
+ */
+static int
+scheduler_handover(struct scheduler *s, int64_t now, int *more)
+{
+	int64_t id;
+	int on_roster, steps;
+	enum store_rc rc;
+
+	if (now < s->handover_retry)
+		return 0;
+	for (steps = 0; steps < SCHEDULER_SLICE_STEPS; steps++) {
+		if ((rc = store_handover_next(s->store, &id, &on_roster)) ==
+		    STORE_NOTFOUND)
+			return steps > 0;
+		if (rc != STORE_OK || store_begin(s->store) != STORE_OK ||
+		    casework_handover(s->cw, id, on_roster, now) != 0 ||
+		    store_handover_done(s->store, id) != STORE_OK ||
+		    scheduler_commit(s) != STORE_OK) {
+			store_rollback(s->store);
+			log_warnx("scheduler: person %lld not told of a "
+			    "handover, tried again in a minute: %s",
+			    (long long)id, store_errmsg(s->store)[0] ?
+			    store_errmsg(s->store) : "casework refused it");
+			s->handover_retry = now + SCHEDULER_LADDER_RETRY;
+			return -1;
+		}
+	}
+	*more = 1;
+	return 1;
+}
+
+/*
  * One slice of the retention pass (store_retention_step): words older
  * than content_days wiped, a batch of each table a transaction, its sync
  * left to the sync thread like a ladder step's (a crash takes the slice
@@ -237,21 +279,31 @@ scheduler_arm(struct scheduler *s)
 	}
 	now = clock_now(s->clock);
 	scheduler_clock_back(s, now);
-	at = INT64_MAX;
+	at = now + SCHEDULER_LOOK_EVERY;
 	if (s->digest_weekday) {
-		int64_t due = scheduler_digest_due(s, now);
+		int64_t due = scheduler_digest_due(s, now), next;
 
 		/* A digest fell due since the last run and has not gone yet:
 		 * it goes now (or when a failed one may be tried again), not
 		 * a week later. Without this, a wake between its time and the
 		 * timer (every inbound message re-arms) put it off. */
 		if (s->digest_last != INT64_MIN && s->digest_last < due)
-			at = now > s->digest_retry ? now : s->digest_retry;
+			next = now > s->digest_retry ? now : s->digest_retry;
 		else
-			at = due + SCHEDULER_WEEK;
+			next = due + SCHEDULER_WEEK;
+		if (next < at)
+			at = next;
 	}
 	if (s->content_secs && s->retention_next < at)
 		at = s->retention_next;
+	/* Someone to tell of a handover: an empty table, one look-up. */
+	if (now >= s->handover_retry) {
+		int64_t id;
+		int on_roster;
+
+		if (store_handover_next(s->store, &id, &on_roster) == STORE_OK)
+			at = now;
+	}
 	if (store_next_due(s->store, &d) == STORE_OK) {
 		/* A step that failed is tried again after a while, not in a
 		 * loop: the same item stays first due. */
@@ -315,6 +367,10 @@ scheduler_slice(struct scheduler *s, int64_t now, int *more)
 	/* The digest and retention go on behind a ladder item that fails:
 	 * one bad row must not hold back the week's digest, nor the wiping
 	 * of old words. */
+	if ((r = scheduler_handover(s, now, more)) < 0)
+		failed = 1;
+	else
+		steps += r;
 	if ((r = scheduler_digest(s, now, more)) < 0)
 		log_warnx("scheduler: weekly digest not sent: %s",
 		    store_errmsg(s->store));

@@ -81,6 +81,11 @@ static const char handover_cases_sql[] =
     "gov_resp = CASE gov_resp WHEN ?1 THEN ?2 ELSE gov_resp END "
     "WHERE status = 'open' AND (school_resp = ?1 OR gov_resp = ?1)";
 
+/* The one who takes over is told so by the daemon (casework_handover):
+ * of open work, or, for an inspector, of co-signatures still missing. */
+static const char successor_told_sql[] =
+    "INSERT OR IGNORE INTO handover_pending(person_id, at) VALUES(?1, ?2)";
+
 static const char person_leaves_sql[] =
     "UPDATE people SET left_at = ?2 WHERE id = ?1";
 
@@ -368,8 +373,8 @@ leave_refuse_students(struct store *s, const char *code,
 
 /* The statements that carry the leavers out, in order. */
 enum {
-	L_EVENTS, L_TASKS, L_CASES, L_MOVE, L_LEAVES, L_LEFT, L_WATCHERS,
-	L_STUDENTS, L_WITHDRAW, L_N
+	L_EVENTS, L_TASKS, L_CASES, L_MOVE, L_TOLD, L_LEAVES, L_LEFT,
+	L_WATCHERS, L_STUDENTS, L_WITHDRAW, L_N
 };
 
 static enum store_rc
@@ -379,7 +384,8 @@ leave_apply(struct store *s, const char *code, int64_t now,
 {
 	static const char *const sql[L_N] = {
 		handover_events_sql, handover_tasks_sql, handover_cases_sql,
-		watchers_move_sql, person_leaves_sql, person_left_sql,
+		watchers_move_sql, successor_told_sql, person_leaves_sql,
+		person_left_sql,
 		watchers_leave_sql, leave_students_sql, withdraw_sql,
 	};
 	sqlite3_stmt *st[L_N] = { NULL };
@@ -425,6 +431,14 @@ leave_apply(struct store *s, const char *code, int64_t now,
 				break;
 			c->tasks += f.tasks;
 			c->cases += f.cases;
+			if (f.tasks + f.cases > 0 ||
+			    !strcmp(v[i].role, "inspector")) {
+				sqlite3_bind_int64(st[L_TOLD], 1, v[i].to);
+				sqlite3_bind_int64(st[L_TOLD], 2, now);
+				if ((rc = leave_run(s, st[L_TOLD], &c->told)) !=
+				    STORE_OK)
+					break;
+			}
 			if (fn && f.tasks + f.cases > 0)
 				fn(arg, &f);
 		}

@@ -572,6 +572,13 @@ static const char *const store_steps[] = {
 	 * as transferred, with enrolment put off or schooled at home has
 	 * absences that open no case, until RET: how, NULL if none. */
 	"ALTER TABLE students ADD COLUMN excused_as TEXT;",
+
+	/* 26: who took work over at an import --replace and is still to be
+	 * told so by SMS: written by baoxuectl, which renders no texts, and
+	 * emptied by the daemon's scheduler (casework_handover). */
+	"CREATE TABLE handover_pending ("
+	" person_id INTEGER PRIMARY KEY REFERENCES people(id),"
+	" at INTEGER NOT NULL);",
 };
 
 /*

@@ -261,6 +261,19 @@ enum store_rc store_student_get(struct store *, const char *student_no,
 
 enum store_rc store_person_get(struct store *, int64_t id,
     struct store_person *out);
+/* Work handed over by an import (store_roster_leave) whose new holder is
+ * still to be told: the first such person in *id, *on_roster 0 if their
+ * row has left since; STORE_NOTFOUND if nobody. _done: told. */
+enum store_rc store_handover_next(struct store *, int64_t *id,
+    int *on_roster);
+enum store_rc store_handover_done(struct store *, int64_t id);
+/* A role row's open tasks and the open cases it answers for. */
+enum store_rc store_person_workload(struct store *, int64_t id,
+    int64_t *tasks, int64_t *cases);
+/* The open confirmed dropouts of school's students not co-signed, up to
+ * max ids in ids, ascending; *n set. */
+enum store_rc store_cosign_pending(struct store *, const char *school,
+    int64_t *ids, size_t max, size_t *n);
 /* People holding role with exactly this scope place, up to max. */
 enum store_rc store_people_in(struct store *, const char *role,
     const char *scope, struct store_person *out, size_t max, size_t *n);
@@ -296,6 +309,7 @@ struct store_leave_counts {
 	long people, students;		/* rows that left */
 	long tasks, cases;		/* open work handed over */
 	long withdrawn;			/* queued SMS to them withdrawn */
+	long told;			/* successors to be told by SMS */
 	long refused;
 };
 struct store_leave_note {

@@ -790,6 +790,75 @@ START_TEST(test_queued_to_one_who_stays_kept)
 }
 END_TEST
 
+#define INSPECTOR "+8613800000003"	/* inspector S01 */
+#define NEWINSPECTOR "+8613900000033"
+
+/* Who takes over is told so by SMS, once, as the daemon next looks at
+ * its schedule: how many open cases and tasks are theirs now. Not the
+ * one who left, nor anyone whose work did not change. */
+START_TEST(test_handover_told)
+{
+	struct import_counts n;
+	const char *t;
+
+	sms(HT, "ABS 20240101 3");
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 1800), 0);
+	roster_file("places.csv", NULL, NULL);
+	roster_file("people.csv", "13800000004,", "13900000099,新村长,"
+	    "village_head,V01\n");
+	roster_file("students.csv", NULL, NULL);
+	ck_assert_msg(import_replace_at("T01", T0 + 1800, &n) == 0, "%s",
+	    said);
+	ck_assert_int_eq(count_to(NEWHEAD, "交接"), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(count_to(NEWHEAD, "交接"), 1);
+	t = tu_sql_text(F.db, "SELECT text FROM outbound WHERE recipient = '"
+	    NEWHEAD "' AND text LIKE '%交接%'");
+	ck_assert_msg(strstr(t, "中坝村") && strstr(t, "在办案件1件") &&
+	    strstr(t, "待办任务1件"), "%s", t);
+	/* One SMS with the demo's signature (9 characters), for hundreds. */
+	ck_assert_int_le(rows("SELECT length(text) FROM outbound WHERE "
+	    "text LIKE '%交接%'") + 4, 61);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE text LIKE "
+	    "'%交接%'"), 1);
+	/* Once. */
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 7200), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE text LIKE "
+	    "'%交接%'"), 1);
+}
+END_TEST
+
+/* A confirmed dropout waits for the school's inspector: a new inspector
+ * is asked for the co-signatures still missing, not for those given. */
+START_TEST(test_new_inspector_asked_to_cosign)
+{
+	struct import_counts n;
+
+	sms(PRINCIPAL, "DROP 20240101");
+	sms(PRINCIPAL, "DROP 20240102");
+	ck_assert_int_eq(count_to(INSPECTOR, "签 #1"), 1);
+	sms(INSPECTOR, "签 #2");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE cosigned_at "
+	    "IS NOT NULL"), 1);
+	roster_file("places.csv", NULL, NULL);
+	roster_file("people.csv", "13800000003,", "13900000033,新督学,"
+	    "inspector,S01\n");
+	roster_file("students.csv", NULL, NULL);
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 3600), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(count_to(NEWINSPECTOR, "签 #1"), 1);
+	ck_assert_int_eq(count_to(NEWINSPECTOR, "签 #2"), 0);
+	sms(NEWINSPECTOR, "签 #1");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE cosigned_at "
+	    "IS NOT NULL AND cosigned_by = (SELECT id FROM people WHERE phone "
+	    "= '" NEWINSPECTOR "')"), 1);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(count_to(NEWINSPECTOR, "签 #1"), 1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -812,6 +881,8 @@ main(void)
 	tcase_add_test(tc, test_subject_teacher_told_of_own_reports_only);
 	tcase_add_test(tc, test_queued_to_leaver_withdrawn);
 	tcase_add_test(tc, test_queued_to_one_who_stays_kept);
+	tcase_add_test(tc, test_handover_told);
+	tcase_add_test(tc, test_new_inspector_asked_to_cosign);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -90,7 +90,7 @@ START_TEST(test_migrate_v7)
 	store_close(st);
 	st = store_open(path, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 25);
+	ck_assert_int_eq(store_schema_version(st), 26);
 	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
 	    "status || ':' || coalesce(merged_into, '-') || ':' || "
 	    "coalesce(dlr_status, '-') || ':' || coalesce(inbound_id, '-'), "
@@ -130,10 +130,14 @@ START_TEST(test_migrate_v7)
 }
 END_TEST
 
-/* Undoes migration 25: no student is excused from cases. */
-#define UNDO_TO_V24 "ALTER TABLE students DROP COLUMN excused_as;"
+/* Undoes migration 26: nobody is to be told of a handover. */
+#define UNDO_TO_V25 "DROP TABLE handover_pending;"
 
-/* Undoes migrations 25 and 24: a case ends only by a return (the CHECK
+/* Undoes migrations 26 and 25: no student is excused from cases. */
+#define UNDO_TO_V24 UNDO_TO_V25 \
+	"ALTER TABLE students DROP COLUMN excused_as;"
+
+/* Undoes migrations 26 to 24: a case ends only by a return (the CHECK
  * of migration 2), the table made again as the migration makes it. */
 #define UNDO_TO_V23 UNDO_TO_V24 \
 	"CREATE TABLE cases_v23 (" \
@@ -159,23 +163,23 @@ END_TEST
 	"CREATE UNIQUE INDEX cases_student ON cases(student_id," \
 	" (CASE WHEN status = 'open' THEN 0 ELSE id END));"
 
-/* Undoes migrations 25 to 23: nobody has left the roster. */
+/* Undoes migrations 26 to 23: nobody has left the roster. */
 #define UNDO_TO_V22 UNDO_TO_V23 \
 	"ALTER TABLE people DROP COLUMN left_at;" \
 	"ALTER TABLE students DROP COLUMN left_at;"
 
-/* Undoes migrations 25 to 22: no index of routine home visits. */
+/* Undoes migrations 26 to 22: no index of routine home visits. */
 #define UNDO_TO_V21 UNDO_TO_V22 "DROP INDEX events_home_visit;"
 
-/* Undoes migrations 25 to 21: no retention's progress. */
+/* Undoes migrations 26 to 21: no retention's progress. */
 #define UNDO_TO_V20 UNDO_TO_V21 "DROP TABLE retention_progress;"
 
-/* Undoes migrations 25 to 20 (19 changed rows only): no co-signature. */
+/* Undoes migrations 26 to 20 (19 changed rows only): no co-signature. */
 #define UNDO_TO_V19 UNDO_TO_V20 \
 	"ALTER TABLE cases DROP COLUMN cosigned_at;" \
 	"ALTER TABLE cases DROP COLUMN cosigned_by;"
 
-/* Undoes migrations 25 to 18: the totals' triggers as migration 11 made
+/* Undoes migrations 26 to 18: the totals' triggers as migration 11 made
  * them. */
 #define UNDO_TO_V17 UNDO_TO_V19 \
 	"DROP TRIGGER outbound_totals_update;" \
@@ -459,8 +463,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 25);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 25);
+	ck_assert_int_eq(store_schema_version(st), 26);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 26);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -816,7 +820,7 @@ START_TEST(test_migrate_v17_depth)
 	other_exec(UNDO_TO_V17 "PRAGMA user_version = 17");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 25);
+	ck_assert_int_eq(store_schema_version(st), 26);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT live FROM "
 	    "outbound_totals"), 2);	/* one queued, one being sent */
 	stats_match();
@@ -1011,7 +1015,7 @@ START_TEST(test_migrate_v12_inbound)
 	    "pragma_index_list('inbound') WHERE name = 'inbound_sender'"), 1);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 25);
+	ck_assert_int_eq(store_schema_version(st), 26);
 	ck_assert_int_eq(store_inbound_last_channel(st, "+8613800000001", ch,
 	    sizeof ch), STORE_OK);
 	ck_assert_str_eq(ch, "http");
@@ -1670,7 +1674,10 @@ plan_allowed(const char *name)
 	 * number's due notices, what one SMS carries) or counts a set. */
 	static const char *const aggregates[] = {
 		"OUTBOUND_MERGEABLE", "OUTBOUND_CARRIED", "PEOPLE_BY_ROLE",
-		"CASES_LIST", "DIGEST_RECIPIENTS", "OUTBOUND_RECOUNT", NULL
+		"CASES_LIST", "DIGEST_RECIPIENTS", "OUTBOUND_RECOUNT",
+		/* The few people an import handed work to, in id order:
+		 * empty but for the minutes after one. */
+		"HANDOVER_NEXT", NULL
 	};
 	size_t i;
 
@@ -1707,7 +1714,7 @@ START_TEST(test_no_scan_or_sort)
 			if (strstr(d, "TEMP B-TREE") || (!strncmp(d, "SCAN ", 5)
 			    && !strstr(d, "USING") && !strstr(d, "SCAN up") &&
 			    !strstr(d, "(subquery") &&
-			    !strstr(d, "CONSTANT ROWS")))
+			    !strstr(d, "CONSTANT ROW")))
 				snprintf(bad + strlen(bad), sizeof bad -
 				    strlen(bad), "%s: %s; ", all_sql[i].name,
 				    d);
@@ -1886,7 +1893,7 @@ START_TEST(test_migrate_v23_case_endings)
 
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 25);
+	ck_assert_int_eq(store_schema_version(st), 26);
 	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT group_concat(id || ':' "
 	    "|| status, ' ') FROM (SELECT * FROM cases ORDER BY id)"),
 	    "1:returned 2:open");
@@ -1945,7 +1952,7 @@ START_TEST(test_migrate_v10_cases)
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 2);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 25);
+	ck_assert_int_eq(store_schema_version(st), 26);
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 1);
 	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
 	ck_assert_int_eq(got.id, 2);
@@ -1995,7 +2002,7 @@ START_TEST(test_migrate_v16_indexes)
 	other_exec(UNDO_TO_V15 "PRAGMA user_version = 15");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 25);
+	ck_assert_int_eq(store_schema_version(st), 26);
 	ck_assert_int_eq(indexes_led_by("absences", "student_id"), 1);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
 	    "sqlite_schema WHERE name = 'tasks_assignee' AND "

@@ -80,6 +80,21 @@ cw_case_vars(struct cw_case_vars *cv, const struct cw_view *v, int days)
 }
 
 int
+cw_ask_cosign_of(struct casework *cw, struct cw_msg *m, int64_t case_id,
+    const char *phone)
+{
+	struct cw_case_vars cv;
+	struct store_case cs;
+	struct cw_view v;
+
+	if (cw_case_view(cw, case_id, &cs, &v) != 0 ||
+	    cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
+		return -1;
+	cw_case_vars(&cv, &v, cs.days_absent);
+	return cw_send(cw, m, phone, "notice", "sign_request", cv.v, 7);
+}
+
+int
 cw_case_open(struct casework *cw, struct cw_msg *m, const struct cmd *c,
     const struct store_student *s, const struct cw_view *v,
     const struct store_person *rep, int dropout)

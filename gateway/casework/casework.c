@@ -99,6 +99,8 @@ static const char *const cw_v_digest[] = {
 	"closed", "ended", "overdue", "owers", NULL
 };
 static const char *const cw_v_ower[] = { "name", "n", NULL };
+static const char *const cw_v_handover[] = { "place", "cases", "tasks",
+	NULL };
 static const char *const cw_v_sign_when[] = {
 	"case", "student_no", "name", "class", "school", "village", "days",
 	"when", NULL
@@ -134,6 +136,7 @@ const struct cw_template cw_templates[] = {
 	{ "status_open_dropout", cw_v_none },
 	{ "status_open_dropout_signed", cw_v_none },
 	{ "sign_request", cw_v_case_all },
+	{ "handover_notice", cw_v_handover },
 	{ "sign_ok", cw_v_case_all },
 	{ "sign_notice", cw_v_case_all },
 	{ "sign_already", cw_v_sign_when },

@@ -53,6 +53,16 @@ void casework_free(struct casework *);
 int casework_due(struct casework *, const struct store_due *d, int64_t now);
 
 /*
+ * The scheduler's call, inside its transaction, for one person who took
+ * work over at an import --replace (store_handover_next): told what is
+ * theirs now (open cases and tasks), and an inspector asked for every
+ * co-signature still missing at the school. Nothing for one who has left
+ * the roster since. The caller marks them told.
+ */
+int casework_handover(struct casework *, int64_t person_id, int on_roster,
+    int64_t now);
+
+/*
  * The weekly digest for [from, to), queued as kind "digest" inside the
  * caller's transaction, to the next of everyone who gets one: those after
  * pos (its scope and phone, "" "" at first; recipients come by place,

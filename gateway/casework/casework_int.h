@@ -205,6 +205,10 @@ int cw_find_case_or_none(struct casework *, struct cw_msg *,
     const struct cmd *, int open_only, struct store_student *s,
     const struct store_person **actor, struct cw_view *v,
     struct store_case *cs);
+/* Asks phone (an inspector) to co-sign the confirmed dropout case_id, as
+ * a DROP asks (sign_request). */
+int cw_ask_cosign_of(struct casework *, struct cw_msg *, int64_t case_id,
+    const char *phone);
 /* Review (digest.c). */
 int64_t cw_week_start(int64_t t);
 /* Local midnight starting the school term t is in: 1 February (spring)

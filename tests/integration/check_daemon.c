@@ -616,6 +616,14 @@ START_TEST(test_import_replace_beside_the_daemon)
 	ck_assert_int_eq(rows("SELECT count(*) FROM tasks t JOIN people p ON "
 	    "p.id = t.assignee_id WHERE t.status = 'open' AND p.phone = "
 	    "'+8613811110005'"), 1);
+	/* The daemon's next look at its schedule tells the new head, once. */
+	ck_assert_int_eq(rows("SELECT count(*) FROM handover_pending"), 1);
+	http(NULL, "/admin/clock", "advance=0", ADMIN, NULL, &r);
+	ck_assert_int_eq(r.code, 200);
+	http(NULL, "/admin/clock", "advance=0", ADMIN, NULL, &r);
+	ck_assert_int_eq(rows("SELECT count(*) FROM handover_pending"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '+8613811110005' AND text LIKE '%工作交接%在办案件1件%'"), 1);
 
 	/* The daemon's next message from the old number: a stranger's. */
 	post("/sms/inbound", "from=13811110003&text=VIS+30240001+%E8%BF%94"

@@ -1,0 +1,78 @@
+/*
+ * Work handed over at an import --replace (store/leave.c), as the daemon
+ * tells its new holder: who is still to be told, what is theirs now.
+ */
+#include <stdlib.h>
+
+#include "store/store_int.h"
+
+static int
+handover_id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+enum store_rc
+store_handover_next(struct store *s, int64_t *id, int *on_roster)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_HANDOVER_NEXT);
+	int rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return STORE_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW)
+		return store_fail(s, st, rc);
+	*id = sqlite3_column_int64(st, 0);
+	*on_roster = sqlite3_column_int(st, 1);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
+store_handover_done(struct store *s, int64_t id)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_HANDOVER_DONE);
+
+	sqlite3_bind_int64(st, 1, id);
+	return store_exec(s, st);
+}
+
+enum store_rc
+store_person_workload(struct store *s, int64_t id, int64_t *tasks,
+    int64_t *cases)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_PERSON_WORKLOAD);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return store_fail(s, st, rc);
+	*tasks = sqlite3_column_int64(st, 0);
+	*cases = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
+store_cosign_pending(struct store *s, const char *school, int64_t *ids,
+    size_t max, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_COSIGN_PENDING);
+	int rc;
+
+	*n = 0;
+	sqlite3_bind_text(st, 1, school, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, st, rc);
+	sqlite3_reset(st);
+	/* Sorted here: the plan finds them by school, not by id. */
+	qsort(ids, *n, sizeof *ids, handover_id_cmp);
+	return STORE_OK;
+}
