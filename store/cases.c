@@ -173,6 +173,21 @@ store_case_dropout_by(struct store *s, int64_t id, char *phone,
 }
 
 enum store_rc
+store_student_registrar(struct store *s, int64_t student_id, char *phone,
+    size_t phonesz)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_STUDENT_REGISTRAR);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, student_id);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return (enum store_rc)rc;
+	store_col_text(st, 0, phone, phonesz);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
 store_case_cosign(struct store *s, int64_t id, int64_t by, int64_t at)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_CASE_COSIGN);

@@ -344,6 +344,10 @@ enum store_rc store_case_update(struct store *, const struct store_case *);
 /* The phone of whoever reported the case's dropout ("" if unknown). */
 enum store_rc store_case_dropout_by(struct store *, int64_t id, char *phone,
     size_t phonesz);
+/* The phone of whoever registered the student by CLOSE, if still on the
+ * roster ("" if not, or none). */
+enum store_rc store_student_registrar(struct store *, int64_t student_id,
+    char *phone, size_t phonesz);
 /* The inspector's co-signature: DUP if the case has one already. */
 enum store_rc store_case_cosign(struct store *, int64_t id, int64_t by,
     int64_t at);

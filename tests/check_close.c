@@ -412,6 +412,43 @@ START_TEST(test_review_counts_closed)
 }
 END_TEST
 
+/* A registration is the principal's or the bureau's word: when a
+ * teacher's RET ends it, the school's principal and whoever registered
+ * the student are told (the teacher is answered). */
+START_TEST(test_ret_tells_registrar)
+{
+	long long before;
+
+	sms(PRINCIPAL, "结案 20240101 送教上门");
+	sms(BUREAU, "结案 20240102 延缓入学");
+	before = rows("SELECT count(*) FROM outbound WHERE recipient = '"
+	    PRINCIPAL "'");
+	sms(HT, "RET 20240101");
+	ck_assert_msg(strstr(last_to(HT), "登记已取消") != NULL, "%s",
+	    last_to(HT));
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" PRINCIPAL "'"), before + 1);
+	ck_assert_msg(strstr(last_to(PRINCIPAL), "20240101") != NULL &&
+	    strstr(last_to(PRINCIPAL), "送教上门登记已取消") != NULL, "%s",
+	    last_to(PRINCIPAL));
+	ck_assert_int_le(last_len(PRINCIPAL), BODY_MAX);
+
+	sms(HT, "RET 20240102");
+	ck_assert_msg(strstr(last_to(BUREAU), "20240102") != NULL &&
+	    strstr(last_to(BUREAU), "延缓入学登记已取消") != NULL, "%s",
+	    last_to(BUREAU));
+	ck_assert_msg(strstr(last_to(PRINCIPAL), "20240102") != NULL, "%s",
+	    last_to(PRINCIPAL));
+
+	/* The principal's own RET: answered, nobody else told. */
+	sms(PRINCIPAL, "结案 20240101 转学");
+	before = rows("SELECT count(*) FROM outbound WHERE kind = 'notice'");
+	sms(PRINCIPAL, "RET 20240101");
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'notice'"), before);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -430,6 +467,7 @@ main(void)
 	tcase_add_test(tc, test_case_writes_build_no_btree);
 	tcase_add_test(tc, test_registration_on_the_record);
 	tcase_add_test(tc, test_review_counts_closed);
+	tcase_add_test(tc, test_ret_tells_registrar);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -130,8 +130,10 @@ START_TEST(test_migrate_v7)
 }
 END_TEST
 
-/* Undoes migration 26: nobody is to be told of a handover. */
-#define UNDO_TO_V25 "DROP TABLE handover_pending;"
+/* Undoes migration 26: nobody is to be told of a handover, and no index
+ * of registrations. */
+#define UNDO_TO_V25 "DROP TABLE handover_pending;" \
+	"DROP INDEX events_excuse;"
 
 /* Undoes migrations 26 and 25: no student is excused from cases. */
 #define UNDO_TO_V24 UNDO_TO_V25 \

@@ -247,6 +247,29 @@ cw_case_end(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 	return 0;
 }
 
+/*
+ * A registration (CLOSE) is the principal's or the bureau's word: the
+ * RET that ends it, with no case open, is told to the school's
+ * principals and to whoever registered the student (not the sender). x:
+ * student_no, name, closure.
+ */
+static int
+cw_unregistered_notice(struct casework *cw, struct cw_msg *m,
+    const struct store_student *s, const struct cw_view *v,
+    const struct render_var *x)
+{
+	char to[CW_MAX_NOTIFY + 1][STORE_PHONE_MAX];
+	size_t n = 0;
+
+	if (cw_holders(cw, "principal", v->school_code, to, &n) != 0 ||
+	    store_student_registrar(cw->store, s->id, to[n],
+	    sizeof to[n]) != STORE_OK)
+		return -1;
+	if (to[n][0] != '\0')
+		n++;
+	return cw_notify(cw, m, to, n, "ret_unregistered_notice", x, 3);
+}
+
 int
 cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 {
@@ -284,6 +307,8 @@ cw_ret(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 			struct render_var x[3] = { cv.v[1], cv.v[2],
 			    { "closure", how } };
 
+			if (cw_unregistered_notice(cw, m, &s, &v, x) != 0)
+				return -1;
 			return cw_reply(cw, m, "ret_unregistered", x, 3);
 		}
 		return cw_reply(cw, m, "ret_no_case", cv.v + 1, 2);

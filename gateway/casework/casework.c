@@ -150,6 +150,7 @@ const struct cw_template cw_templates[] = {
 	{ "excuse_ok", cw_v_excuse },
 	{ "excuse_already", cw_v_excuse },
 	{ "ret_unregistered", cw_v_excuse },
+	{ "ret_unregistered_notice", cw_v_excuse },
 	{ "case_none_registered", cw_v_excuse },
 	{ "case_over_registered", cw_v_case_over },
 	{ "close_not_open", cw_v_close_not_open },
