@@ -157,11 +157,12 @@ store_case_update(struct store *s, const struct store_case *c)
 	return store_exec(s, st);
 }
 
-enum store_rc
-store_case_dropout_by(struct store *s, int64_t id, char *phone,
-    size_t phonesz)
+/* The one text column statement id reads for ?1 = id, into phone. */
+static enum store_rc
+store_phone_by_id(struct store *s, enum store_stmt id_stmt, int64_t id,
+    char *phone, size_t phonesz)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_CASE_DROPOUT_BY);
+	sqlite3_stmt *st = store_stmt(s, id_stmt);
 	int rc;
 
 	sqlite3_bind_int64(st, 1, id);
@@ -173,18 +174,18 @@ store_case_dropout_by(struct store *s, int64_t id, char *phone,
 }
 
 enum store_rc
+store_case_dropout_by(struct store *s, int64_t id, char *phone,
+    size_t phonesz)
+{
+	return store_phone_by_id(s, STMT_CASE_DROPOUT_BY, id, phone, phonesz);
+}
+
+enum store_rc
 store_student_registrar(struct store *s, int64_t student_id, char *phone,
     size_t phonesz)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_STUDENT_REGISTRAR);
-	int rc;
-
-	sqlite3_bind_int64(st, 1, student_id);
-	if ((rc = store_row(s, st)) != STORE_OK)
-		return (enum store_rc)rc;
-	store_col_text(st, 0, phone, phonesz);
-	sqlite3_reset(st);
-	return STORE_OK;
+	return store_phone_by_id(s, STMT_STUDENT_REGISTRAR, student_id, phone,
+	    phonesz);
 }
 
 enum store_rc
