@@ -52,6 +52,7 @@ config_section_known(const char *name, size_t len)
 	    (len == 5 && !strncmp(name, "quiet", 5)) ||
 	    (len == 6 && !strncmp(name, "sender", 6)) ||
 	    (len == 6 && !strncmp(name, "digest", 6)) ||
+	    (len == 6 && !strncmp(name, "visits", 6)) ||
 	    (len == 9 && !strncmp(name, "retention", 9)) ||
 	    (len == 6 && !strncmp(name, "ladder", 6)) ||
 	    (len > 7 && !strncmp(name, "ladder.", 7)) ||
@@ -321,6 +322,37 @@ config_cases(struct config_ctx *c, const char *key, const char *val)
 	return 1;
 }
 
+/* [visits]: from which week of a term head teachers are reminded of the
+ * families not visited yet (0: never; a term has about 20), and how many
+ * visits a term a special-need student needs ("more often"). */
+static int
+config_visits(struct config_ctx *c, const char *key, const char *val)
+{
+	const char *why;
+	char *end;
+	long v, lo, hi;
+	int *dst;
+
+	if (!strcmp(key, "remind_week")) {
+		dst = &c->cfg->visits_remind_week;
+		lo = 0;
+		hi = 26;
+		why = "'%s' is not a week of the term from 1 to 26 (0: never)";
+	} else if (!strcmp(key, "special_per_term")) {
+		dst = &c->cfg->visits_special;
+		lo = 1;
+		hi = 12;
+		why = "'%s' is not a number of visits from 1 to 12";
+	} else
+		return config_fail(c, "visits", key, "%sunknown key", "");
+	errno = 0;
+	v = strtol(val, &end, 10);
+	if (*val == '\0' || *end || errno || v < lo || v > hi)
+		return config_fail(c, "visits", key, why, val);
+	*dst = (int)v;
+	return 1;
+}
+
 static int
 config_ladder(struct config_ctx *c, const char *section, const char *key,
     const char *val)
@@ -554,6 +586,8 @@ config_handler(void *user, const char *section, const char *key,
 		}
 		return config_fail(c, section, key, "%sunknown key", "");
 	}
+	if (!strcmp(section, "visits"))
+		return config_visits(c, key, val);
 	if (!strcmp(section, "retention")) {
 		/* At least a week: the words of the week's work, which a
 		 * typo must not wipe. */
@@ -599,6 +633,8 @@ config_defaults(struct gw_config *cfg)
 	cfg->ussd_timeout = 180;
 	cfg->max_age = 48 * 3600;
 	cfg->max_segments = 3;
+	cfg->visits_remind_week = 16;
+	cfg->visits_special = 2;
 	cfg->digest_weekday = 1;
 	cfg->digest_minute = 8 * 60;
 	cfg->content_days = 90;

@@ -109,6 +109,12 @@ struct gw_config {
 	int digest_weekday;		/* 1 Monday .. 7 Sunday */
 	int digest_minute;		/* minutes after local midnight */
 
+	/* [visits] (DOMAIN.md rule 4) */
+	int visits_remind_week;		/* term week of the first reminder,
+					 * 0: none */
+	int visits_special;		/* visits a term a special-need
+					 * student needs */
+
 	/* [retention] (PROTOCOLS.md 8.3) */
 	int content_days;		/* words kept this long, then wiped */
 

@@ -10,7 +10,8 @@
  *       [--templates DIR] -o FILE    the statistics table (辍学情况统计表)
  *   baoxuectl -d DB cases [--open] [--village CODE] [--school CODE] [--full]
  *                                    the ledger, aligned, names masked
- *   baoxuectl -d DB visits --school CODE [--term DATE] [--missing] [--full]
+ *   baoxuectl -d DB visits --school CODE [--term DATE] [--missing
+ *       [--special N]] [--full]
  *                                    a school's students and their routine
  *                                    home visits in the term of DATE
  *   baoxuectl -d DB backup FILE      a checked copy, beside the daemon
@@ -50,7 +51,7 @@ usage(FILE *f)
 	    "       baoxuectl -d DB cases [--open] [--village CODE] "
 	    "[--school CODE] [--full]\n"
 	    "       baoxuectl -d DB visits --school CODE [--term DATE] "
-	    "[--missing] [--full]\n"
+	    "[--missing [--special N]] [--full]\n"
 	    "       baoxuectl -d DB backup FILE\n"
 	    "       baoxuectl sim [-u URL] [-t TOKEN] [-i ID] FROM TEXT\n"
 	    "       baoxuectl --version\n"
@@ -349,6 +350,7 @@ ctl_cases(const char *db, int argc, char **argv)
 struct ctl_visits {
 	const struct catalog *cat;
 	int full, missing;
+	int special;			/* visits a special-need student needs */
 	struct ctl_table t;
 };
 
@@ -358,7 +360,7 @@ ctl_visit_cb(void *arg, const struct store_visit_line *l)
 	struct ctl_visits *c = arg;
 	char (*row)[CTL_TABLE_CELL];
 
-	if (c->missing && l->visits > 0)
+	if (c->missing && l->visits >= (l->special ? c->special : 1))
 		return;
 	row = ctl_table_row(&c->t);
 	snprintf(row[0], CTL_TABLE_CELL, "%s", l->student_no);
@@ -391,9 +393,19 @@ ctl_visits(const char *db, int argc, char **argv)
 	int i;
 
 	memset(&c, 0, sizeof c);
+	c.special = 2;		/* as the daemon's [visits] special_per_term */
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--missing"))
 			c.missing = 1;
+		else if (!strcmp(argv[i], "--special") && i + 1 < argc) {
+			c.special = atoi(argv[++i]);
+			if (c.special < 1 || c.special > 12) {
+				fprintf(stderr, "baoxuectl: --special %s: not "
+				    "a number of visits from 1 to 12\n",
+				    argv[i]);
+				return 2;
+			}
+		}
 		else if (!strcmp(argv[i], "--full"))
 			c.full = 1;
 		else if (!strcmp(argv[i], "--school") && i + 1 < argc)

@@ -358,15 +358,16 @@ store_cases_list(struct store *s, int open_only, const char *village,
 	return STORE_OK;
 }
 
-enum store_rc
-store_school_visits(struct store *s, const char *school, int64_t since,
-    void (*fn)(void *, const struct store_visit_line *), void *arg)
+static enum store_rc
+store_visits(struct store *s, enum store_stmt id, const char *code,
+    int64_t since, void (*fn)(void *, const struct store_visit_line *),
+    void *arg)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_REPORT_SCHOOL_VISITS);
+	sqlite3_stmt *st = store_stmt(s, id);
 	struct store_visit_line l;
 	int rc;
 
-	sqlite3_bind_text(st, 1, school, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, since);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&l, 0, sizeof l);
@@ -383,6 +384,22 @@ store_school_visits(struct store *s, const char *school, int64_t since,
 		return store_fail(s, st, rc);
 	sqlite3_reset(st);
 	return STORE_OK;
+}
+
+enum store_rc
+store_school_visits(struct store *s, const char *school, int64_t since,
+    void (*fn)(void *, const struct store_visit_line *), void *arg)
+{
+	return store_visits(s, STMT_REPORT_SCHOOL_VISITS, school, since, fn,
+	    arg);
+}
+
+enum store_rc
+store_class_visits(struct store *s, const char *class_code, int64_t since,
+    void (*fn)(void *, const struct store_visit_line *), void *arg)
+{
+	return store_visits(s, STMT_REPORT_CLASS_VISITS, class_code, since,
+	    fn, arg);
 }
 
 enum store_rc

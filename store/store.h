@@ -495,6 +495,10 @@ struct store_visit_line {
 enum store_rc store_school_visits(struct store *, const char *school,
     int64_t since, void (*fn)(void *, const struct store_visit_line *),
     void *arg);
+/* The same for one class, by 学号. */
+enum store_rc store_class_visits(struct store *, const char *class_code,
+    int64_t since, void (*fn)(void *, const struct store_visit_line *),
+    void *arg);
 
 /* Inbound log: STORE_DUP (with *id of the first) for a repeated provider id.
  * A stored message also records the number's channel (USSD aside) and

@@ -94,7 +94,11 @@ START_TEST(test_full)
 	    "console = yes\n"
 	    "\n"
 	    "[retention]\n"
-	    "content_days = 365\n");
+	    "content_days = 365\n"
+	    "\n"
+	    "[visits]\n"
+	    "remind_week = 12\n"
+	    "special_per_term = 3\n");
 	ck_assert_str_eq(cfg.file, conf);
 	ck_assert_str_eq(cfg.listen_host, "127.0.0.1");
 	ck_assert_int_eq(cfg.listen_port, 18080);
@@ -116,6 +120,8 @@ START_TEST(test_full)
 	ck_assert_int_eq(cfg.channels[0].console, 1);
 	ck_assert_str_eq(getenv("TZ"), "Asia/Shanghai");
 	ck_assert_int_eq(cfg.content_days, 365);
+	ck_assert_int_eq(cfg.visits_remind_week, 12);
+	ck_assert_int_eq(cfg.visits_special, 3);
 }
 END_TEST
 
@@ -142,6 +148,8 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(cfg.channels[0].console, 0);
 	ck_assert_str_eq(getenv("TZ"), "Asia/Shanghai");
 	ck_assert_int_eq(cfg.content_days, 90);
+	ck_assert_int_eq(cfg.visits_remind_week, 16);
+	ck_assert_int_eq(cfg.visits_special, 2);
 }
 END_TEST
 
@@ -235,6 +243,12 @@ static const struct bad_case bad_cases[] = {
 	    { ":9:", "calendar", "/nonexistent/cal.txt" } },
 	{ DAEMON HTTP CHAN "[quiet]\nstart = 25:00\n",
 	    { ":9:", "[quiet] start", "25:00" } },
+	{ DAEMON HTTP CHAN "[visits]\nremind_week = 27\n",
+	    { ":9:", "[visits] remind_week", "1 to 26" } },
+	{ DAEMON HTTP CHAN "[visits]\nspecial_per_term = 0\n",
+	    { ":9:", "[visits] special_per_term", "'0'" } },
+	{ DAEMON HTTP CHAN "[visits]\nevery = 2\n",
+	    { ":9:", "[visits] every", "unknown key" } },
 	{ DAEMON HTTP CHAN "[retention]\ncontent_days = 6\n",
 	    { ":9:", "[retention] content_days", "7 to 3650" } },
 	{ DAEMON HTTP CHAN "[retention]\ncontent_days = forever\n",

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gateway/clock.h"
+#include "parsers/smslen.h"
 #include "gateway/gw.h"
 #include "tests/gwfix.h"
 #include "tests/testutil.h"
@@ -208,6 +209,91 @@ START_TEST(test_case_visit_unchanged)
 }
 END_TEST
 
+#define MON_SEP7 (T0 + 6 * DAY - 3600)	/* 2026-09-07T08:00:00+08:00 */
+#define REMINDERS "SELECT count(*) FROM outbound WHERE kind = 'digest' " \
+	"AND text LIKE '%家访未完成%'"
+
+/* The daemon again, with its weekly digest on Mondays at 08:00 and the
+ * visit reminders from week `week` of the term (week 6 holds 7
+ * September: the autumn term counts from 1 August). */
+static void
+restart_reminding(int week)
+{
+	gwfix_stop(&F);
+	F.cfg.digest_weekday = 1;
+	F.cfg.digest_minute = 8 * 60;
+	F.cfg.visits_remind_week = week;
+	F.cfg.visits_special = 2;
+	gwfix_start(&F, 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);	/* marks this week */
+}
+
+/*
+ * Late in a term each head teacher whose class has students not yet
+ * visited gets a reminder with the weekly digest, naming them (a
+ * special-need student needs two visits a term): one a week, in at most
+ * three SMS, none to a class all visited, none before the week set.
+ */
+START_TEST(test_visit_reminder)
+{
+	struct smslen len;
+	const char *t;
+	int i;
+
+	restart_reminding(6);
+	sms(HT, "VIS 20240102 在校");	/* visited: done */
+	sms(HT, "VIS 20240101 在校");	/* left-behind: one of two */
+	/* K0201's whole class visited, twice (as a routine VIS records). */
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(tu_sql_exec(F.db, "INSERT INTO events(case_id,"
+		    " student_id, actor_id, at, what, detail) SELECT NULL, id, "
+		    "(SELECT id FROM people WHERE phone = '+8613800000102'), "
+		    "1788224400, 'home_visit', 'outcome=fine' FROM students "
+		    "WHERE class = 'K0201'"), 0);
+	ck_assert_int_eq(clock_set(&F.g->clock, MON_SEP7), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest' AND recipient = '" HT "'"), 1);
+	t = last_to(HT);
+	ck_assert_msg(strstr(t, "三年级二班") && strstr(t, "家访未完成18人") &&
+	    strstr(t, "20240101") && !strstr(t, "20240102") &&
+	    strstr(t, "张*明"), "%s", t);
+	ck_assert_int_eq(smslen_measure(t, strlen(t), &len), 0);
+	ck_assert_int_le(len.segments, 3);
+	/* Every head teacher of a class with someone not visited. */
+	ck_assert_int_eq(rows(REMINDERS), rows("SELECT count(DISTINCT "
+	    "p.phone) FROM people p WHERE p.role = 'head_teacher' AND "
+	    "EXISTS (SELECT 1 FROM students s WHERE s.class = p.scope)") - 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE "
+	    "recipient = '+8613800000102'"), 0);
+	/* The principal's digest as before. */
+	ck_assert_msg(strstr(last_to(PRINCIPAL), "周报") != NULL, "%s",
+	    last_to(PRINCIPAL));
+
+	/* A week on: again, one each. */
+	ck_assert_int_eq(clock_set(&F.g->clock, MON_SEP7 + 7 * DAY), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest' AND recipient = '" HT "'"), 2);
+}
+END_TEST
+
+START_TEST(test_visit_reminder_not_before_its_week)
+{
+	restart_reminding(7);
+	ck_assert_int_eq(clock_set(&F.g->clock, MON_SEP7), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_gt(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest'"), 0);
+	ck_assert_int_eq(rows(REMINDERS), 0);
+	/* 0: never. */
+	restart_reminding(0);
+	ck_assert_int_eq(clock_set(&F.g->clock, MON_SEP7 + 7 * DAY), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows(REMINDERS), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -220,6 +306,8 @@ main(void)
 	tcase_add_test(tc, test_routine_visit_any_role_row);
 	tcase_add_test(tc, test_routine_visit_outcomes);
 	tcase_add_test(tc, test_case_visit_unchanged);
+	tcase_add_test(tc, test_visit_reminder);
+	tcase_add_test(tc, test_visit_reminder_not_before_its_week);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

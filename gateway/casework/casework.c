@@ -101,6 +101,9 @@ static const char *const cw_v_digest[] = {
 static const char *const cw_v_ower[] = { "name", "n", NULL };
 static const char *const cw_v_handover[] = { "place", "cases", "tasks",
 	NULL };
+static const char *const cw_v_visits_remind[] = { "class", "n", "special",
+	"times", "list", NULL };
+static const char *const cw_v_no_name[] = { "student_no", "name", NULL };
 static const char *const cw_v_sign_when[] = {
 	"case", "student_no", "name", "class", "school", "village", "days",
 	"when", NULL
@@ -137,6 +140,10 @@ const struct cw_template cw_templates[] = {
 	{ "status_open_dropout_signed", cw_v_none },
 	{ "sign_request", cw_v_case_all },
 	{ "handover_notice", cw_v_handover },
+	{ "visits_remind", cw_v_visits_remind },
+	{ "visits_remind_item", cw_v_no_name },
+	{ "visits_remind_item_next", cw_v_no_name },
+	{ "visits_remind_more", cw_v_n },
 	{ "sign_ok", cw_v_case_all },
 	{ "sign_notice", cw_v_case_all },
 	{ "sign_already", cw_v_sign_when },
@@ -351,6 +358,8 @@ casework_new(struct store *st, const struct catalog *cat,
 	cw->threshold = cfg->threshold > 0 ? cfg->threshold : 2;
 	cw->special_threshold = cfg->special_threshold > 0 ?
 	    cfg->special_threshold : 1;
+	cw->visits_remind_week = cfg->visits_remind_week;
+	cw->visits_special = cfg->visits_special > 0 ? cfg->visits_special : 2;
 	cw->ladder = cfg->ladder;
 	cw->max_segments = cfg->max_segments > 0 ? cfg->max_segments : 3;
 	return cw;

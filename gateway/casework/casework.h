@@ -37,6 +37,10 @@ struct casework_cfg {
 	int special_threshold;	/* for special-need students (0: 1) */
 	const struct ladder *ladder;	/* borrowed; must outlive casework */
 	int max_segments;	/* longer texts go as several SMS (0: 3) */
+	int visits_remind_week;	/* term week of the first visit reminder
+				 * (0: none) */
+	int visits_special;	/* visits a term a special-need student
+				 * needs (0: 2) */
 };
 
 /* Checks that every template it needs is present and well-formed. */

@@ -25,6 +25,7 @@ struct casework {
 	int special_threshold;		/* the same for special-need students */
 	const struct ladder *ladder;
 	int max_segments;
+	int visits_remind_week, visits_special;
 	/* Each menu's choices as a task SMS lists them, rendered at first
 	 * use (the catalog does not change while the casework lives):
 	 * [0] a visit's, [1] a notice's; "" until then. */
@@ -209,6 +210,12 @@ int cw_find_case_or_none(struct casework *, struct cw_msg *,
  * a DROP asks (sign_request). */
 int cw_ask_cosign_of(struct casework *, struct cw_msg *, int64_t case_id,
     const char *phone);
+/* Routine visits (visits.c): is the digest of the week starting at week
+ * one that reminds head teachers, and the reminder for a class (1, with
+ * out; 0 if nobody is left to visit; -1 on failure). */
+int cw_visits_due(const struct casework *, int64_t week);
+int cw_visits_text(struct casework *, const char *class_code, int64_t week,
+    char *out, size_t outsz);
 /* Review (digest.c). */
 int64_t cw_week_start(int64_t t);
 /* Local midnight starting the school term t is in: 1 February (spring)

@@ -137,10 +137,15 @@ cw_digest_text(struct casework *cw, const char *scope, int64_t from,
 	}
 }
 
-/* Who gets which digest: the role and whose scope it covers. */
+/* Who gets which digest: the role and whose scope it covers; and in the
+ * weeks of the visit reminders (visits.c) head teachers, for their class. */
 static const char *const cw_digest_roles[] = {
 	"township_head", "township_official", "principal", "bureau", "county",
 	NULL
+};
+static const char *const cw_digest_roles_visits[] = {
+	"township_head", "township_official", "principal", "bureau", "county",
+	"head_teacher", NULL
 };
 
 /* At most this many recipients a step: one page of the roster. */
@@ -162,28 +167,42 @@ casework_digest_step(struct casework *cw, int64_t from, int64_t to,
 	struct store_person *p = calloc(CW_DIGEST_PAGE, sizeof *p);
 	char *text = malloc(CW_REPLY_MAX);
 	int64_t until = cw_monotonic_ms() + budget_ms;
-	size_t n = 0, i;
+	int visits = cw_visits_due(cw, to), have = 0;
+	size_t n = 0, i, queued = 0;
 	int rc = -1;
 
 	if (p == NULL || text == NULL ||
-	    store_digest_recipients(cw->store, cw_digest_roles, pos->scope,
+	    store_digest_recipients(cw->store, visits ?
+	    cw_digest_roles_visits : cw_digest_roles, pos->scope,
 	    pos->phone, p, CW_DIGEST_PAGE, &n) != STORE_OK)
 		goto out;
 	for (i = 0; i < n; i++) {
 		if (i > 0 && budget_ms > 0 && cw_monotonic_ms() >= until)
 			break;
-		/* A place's holders come together and share its text. */
-		if ((i == 0 || strcmp(p[i].scope, p[i - 1].scope) != 0) &&
-		    cw_digest_text(cw, p[i].scope, from, to, "digest_period",
-		    text, CW_REPLY_MAX) != 0)
-			goto out;
-		if (cw_enqueue(cw, p[i].phone, "digest", text, 0, now) != 0)
-			goto out;
+		/* A place's holders come together and share its text: a
+		 * class's (a head teacher's) is the visit reminder, if any. */
+		if (i == 0 || strcmp(p[i].scope, p[i - 1].scope) != 0) {
+			if (!strcmp(p[i].role, "head_teacher"))
+				have = cw_visits_text(cw, p[i].scope, to,
+				    text, CW_REPLY_MAX);
+			else
+				have = cw_digest_text(cw, p[i].scope, from,
+				    to, "digest_period", text,
+				    CW_REPLY_MAX) == 0 ? 1 : -1;
+			if (have < 0)
+				goto out;
+		}
+		if (have) {
+			if (cw_enqueue(cw, p[i].phone, "digest", text, 0,
+			    now) != 0)
+				goto out;
+			queued++;
+		}
 	}
 	if (i > 0) {
 		cw_copy(pos->scope, sizeof pos->scope, p[i - 1].scope);
 		cw_copy(pos->phone, sizeof pos->phone, p[i - 1].phone);
-		pos->sent += (int64_t)i;
+		pos->sent += (int64_t)queued;
 	}
 	/* A full page may have been the last: the next step finds none. */
 	rc = i < n || n == CW_DIGEST_PAGE;

@@ -316,6 +316,11 @@ START_TEST(test_visits_listing)
 	char *const missing[] = { (char *)env("BAOXUECTL"), "-d", db,
 	    "visits", "--school", "S01", "--term", "2026-10-01", "--missing",
 	    "--templates", (char *)tdir, NULL };
+	char *const thrice[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "visits", "--school", "S01", "--term", "2026-10-01", "--missing",
+	    "--special", "3", "--templates", (char *)tdir, NULL };
+	char *const badspecial[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "visits", "--school", "S01", "--special", "0", NULL };
 	char *const spring[] = { (char *)env("BAOXUECTL"), "-d", db, "visits",
 	    "--school", "S01", "--term", "2027-03-01", "--templates",
 	    (char *)tdir, NULL };
@@ -350,6 +355,16 @@ START_TEST(test_visits_listing)
 	ck_assert_ptr_nonnull(strstr(t, "20240102"));
 	ck_assert_int_eq(tu_lines(out), 142);
 	free(t);
+	unlink(out);
+	/* A special-need student needs more visits: two by default (the
+	 * daemon's [visits] special_per_term), here three. */
+	ck_assert_int_eq(proc_run(thrice, out), 0);
+	t = tu_read(out);
+	ck_assert_ptr_nonnull(strstr(t, "20240101"));
+	ck_assert_int_eq(tu_lines(out), 143);
+	free(t);
+	unlink(out);
+	ck_assert_int_eq(proc_run(badspecial, out), 2);
 	unlink(out);
 
 	/* The spring term starts again from none. */
