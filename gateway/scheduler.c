@@ -169,7 +169,7 @@ failed:
 static int
 scheduler_handover(struct scheduler *s, int64_t now, int *more)
 {
-	int64_t id;
+	int64_t id = 0;
 	int on_roster, steps;
 	enum store_rc rc;
 
@@ -261,6 +261,8 @@ scheduler_clock_back(struct scheduler *s, int64_t now)
 		s->ladder_retry = 0;
 	if (s->retention_next > now + SCHEDULER_RETENTION_EVERY)
 		s->retention_next = 0;
+	if (s->handover_retry > now + SCHEDULER_LADDER_RETRY)
+		s->handover_retry = 0;
 }
 
 static void
@@ -320,7 +322,7 @@ int
 scheduler_slice(struct scheduler *s, int64_t now, int *more)
 {
 	struct store_due d;
-	int steps = 0, r, failed = 0;
+	int steps = 0, r, failed = 0, handover_more = 0;
 	enum store_rc rc;
 
 	*more = 0;
@@ -367,7 +369,7 @@ scheduler_slice(struct scheduler *s, int64_t now, int *more)
 	/* The digest and retention go on behind a ladder item that fails:
 	 * one bad row must not hold back the week's digest, nor the wiping
 	 * of old words. */
-	if ((r = scheduler_handover(s, now, more)) < 0)
+	if ((r = scheduler_handover(s, now, &handover_more)) < 0)
 		failed = 1;
 	else
 		steps += r;
@@ -376,6 +378,7 @@ scheduler_slice(struct scheduler *s, int64_t now, int *more)
 		    store_errmsg(s->store));
 	else
 		steps += r;
+	*more |= handover_more;
 	/* Queues nothing: not a step (the sender has nothing new). */
 	if (!*more)
 		scheduler_retention(s, now, more);

@@ -11,10 +11,12 @@
 
 #include "store/store_int.h"
 
-/* tbl in roster_seen: rows the import wrote, and role rows that left. */
+/* tbl in roster_seen: rows the import wrote, role rows that left, and
+ * role rows it put on the roster (not there before). */
 #define SEEN_PERSON 0
 #define SEEN_STUDENT 1
 #define SEEN_LEFT 2
+#define SEEN_FRESH 3
 
 /* ?1 is the place whose roster the files are; its places, walked down as
  * the review does (UNION: a cycle ends the walk). */
@@ -82,9 +84,12 @@ static const char handover_cases_sql[] =
     "WHERE status = 'open' AND (school_resp = ?1 OR gov_resp = ?1)";
 
 /* The one who takes over is told so by the daemon (casework_handover):
- * of open work, or, for an inspector, of co-signatures still missing. */
+ * of open work (?3), or, for an inspector new on the roster, of the
+ * co-signatures still missing (one already there was asked at DROP). */
 static const char successor_told_sql[] =
-    "INSERT OR IGNORE INTO handover_pending(person_id, at) VALUES(?1, ?2)";
+    "INSERT OR IGNORE INTO handover_pending(person_id, at) SELECT ?1, ?2 "
+    "WHERE ?3 OR EXISTS (SELECT 1 FROM temp.roster_seen WHERE tbl = 3 "
+    "AND id = ?1)";
 
 static const char person_leaves_sql[] =
     "UPDATE people SET left_at = ?2 WHERE id = ?1";
@@ -180,8 +185,8 @@ store_roster_track(struct store *s)
 	return STORE_OK;
 }
 
-enum store_rc
-store_roster_seen(struct store *s, int person, int64_t id)
+static enum store_rc
+roster_note(struct store *s, int tbl, int64_t id)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -191,12 +196,24 @@ store_roster_seen(struct store *s, int person, int64_t id)
 	if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO temp.roster_seen"
 	    "(tbl, id) VALUES(?1, ?2)", -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, NULL, sqlite3_errcode(s->db));
-	sqlite3_bind_int(st, 1, person ? SEEN_PERSON : SEEN_STUDENT);
+	sqlite3_bind_int(st, 1, tbl);
 	sqlite3_bind_int64(st, 2, id);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? STORE_OK :
 	    store_fail(s, NULL, sqlite3_errcode(s->db));
+}
+
+enum store_rc
+store_roster_seen(struct store *s, int person, int64_t id)
+{
+	return roster_note(s, person ? SEEN_PERSON : SEEN_STUDENT, id);
+}
+
+enum store_rc
+store_roster_fresh(struct store *s, int64_t id)
+{
+	return roster_note(s, SEEN_FRESH, id);
 }
 
 /* sql prepared into *st; STORE_OK or the error recorded. */
@@ -435,6 +452,8 @@ leave_apply(struct store *s, const char *code, int64_t now,
 			    !strcmp(v[i].role, "inspector")) {
 				sqlite3_bind_int64(st[L_TOLD], 1, v[i].to);
 				sqlite3_bind_int64(st[L_TOLD], 2, now);
+				sqlite3_bind_int(st[L_TOLD], 3,
+				    f.tasks + f.cases > 0);
 				if ((rc = leave_run(s, st[L_TOLD], &c->told)) !=
 				    STORE_OK)
 					break;

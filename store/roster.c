@@ -79,10 +79,24 @@ store_place_within(struct store *s, const char *place, const char *ancestor)
 enum store_rc
 store_person_put(struct store *s, const struct store_person *p)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_PERSON_PUT);
+	sqlite3_stmt *st;
 	int64_t id;
-	int rc;
+	int rc, fresh = 0;
 
+	if (s->roster_track) {
+		st = store_stmt(s, STMT_PERSON_ON_ROSTER);
+		sqlite3_bind_text(st, 1, p->phone, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, p->role, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, p->scope, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(st)) == SQLITE_DONE)
+			fresh = 1;
+		else if (rc == SQLITE_ROW)
+			fresh = !sqlite3_column_int(st, 0);
+		else
+			return store_fail(s, st, rc);
+		sqlite3_reset(st);
+	}
+	st = store_stmt(s, STMT_PERSON_PUT);
 	sqlite3_bind_text(st, 1, p->phone, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, p->role, -1, SQLITE_STATIC);
@@ -92,6 +106,8 @@ store_person_put(struct store *s, const struct store_person *p)
 		return store_fail(s, st, rc);
 	id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
+	if (fresh && (rc = store_roster_fresh(s, id)) != STORE_OK)
+		return (enum store_rc)rc;
 	return store_roster_seen(s, 1, id);
 }
 

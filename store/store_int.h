@@ -38,8 +38,10 @@ struct store {
 };
 
 /* With store_roster_track on, notes a person's (person 1) or student's
- * row as written by this import; else nothing. */
+ * row as written by this import; else nothing. store_roster_fresh: a
+ * person's row this import put on the roster (new, or back). */
 enum store_rc store_roster_seen(struct store *, int person, int64_t id);
+enum store_rc store_roster_fresh(struct store *, int64_t id);
 
 /* Resets and clears bindings; returns the statement ready to bind. */
 sqlite3_stmt *store_stmt(struct store *, enum store_stmt);

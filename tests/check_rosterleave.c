@@ -113,6 +113,23 @@ roster_file(const char *name, const char *drop, const char *add)
 	ck_assert_int_eq(fclose(out), 0);
 }
 
+/* The demo's roster files, people.csv without the lines that start with
+ * drop and with add. */
+static void
+files(const char *drop, const char *add)
+{
+	roster_file("places.csv", NULL, NULL);
+	roster_file("people.csv", drop, add);
+	roster_file("students.csv", NULL, NULL);
+}
+
+/* ... with a new village head of V01 for the old. */
+static void
+files_new_head(void)
+{
+	files("13800000004,", "13900000099,新村长,village_head,V01\n");
+}
+
 /* Writes text to rdir/name. */
 static int
 in_rdir(const char *name, const char *text)
@@ -181,10 +198,7 @@ START_TEST(test_successor_takes_over)
 	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE gov_resp = "
 	    OLD_ID), 1);
 
-	roster_file("places.csv", NULL, NULL);
-	roster_file("people.csv", "13800000004,", "13900000099,新村长,"
-	    "village_head,V01\n");
-	roster_file("students.csv", NULL, NULL);
+	files_new_head();
 	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
 	ck_assert_int_eq(n.left_people, 1);
 	ck_assert_int_eq(n.left_students, 0);
@@ -242,9 +256,7 @@ START_TEST(test_no_successor_refused)
 	struct import_counts n;
 
 	sms(HT, "ABS 20240101 3");
-	roster_file("places.csv", NULL, NULL);
-	roster_file("people.csv", "13800000004,", NULL);
-	roster_file("students.csv", NULL, NULL);
+	files("13800000004,", NULL);
 	ck_assert_int_gt(import_replace("T01", &n), 0);
 	ck_assert_msg(strstr(said, "E ") && strstr(said, "13800000004") &&
 	    strstr(said, "village_head") && strstr(said, "V01") &&
@@ -286,8 +298,7 @@ START_TEST(test_student_leaves)
 {
 	struct import_counts n;
 
-	roster_file("places.csv", NULL, NULL);
-	roster_file("people.csv", NULL, NULL);
+	files(NULL, NULL);
 	roster_file("students.csv", "20240102,", NULL);
 	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
 	ck_assert_int_eq(n.left_students, 1);
@@ -454,9 +465,7 @@ START_TEST(test_reporter_left_still_may_not_cosign)
 {
 	struct import_counts n;
 
-	roster_file("places.csv", NULL, NULL);
-	roster_file("people.csv", NULL, "13800000002,刘建国,inspector,S01\n");
-	roster_file("students.csv", NULL, NULL);
+	files(NULL, "13800000002,刘建国,inspector,S01\n");
 	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
 	sms(PRINCIPAL, "DROP 20240101");
 	ck_assert_int_eq(rows("SELECT dropout FROM cases WHERE id = 1"), 1);
@@ -481,10 +490,7 @@ START_TEST(test_successor_is_told)
 
 	sms(HT, "ABS 20240101 3");
 	sms(HT, "ACK 20240101");
-	roster_file("places.csv", NULL, NULL);
-	roster_file("people.csv", "13800000004,", "13900000099,新村长,"
-	    "village_head,V01\n");
-	roster_file("students.csv", NULL, NULL);
+	files_new_head();
 	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
 	/* The task is the new head's own: reminded, not taken as
 	 * acknowledged by the one who left. */
@@ -524,9 +530,7 @@ START_TEST(test_who_is_told_after_leaving)
 	sms(ZHAO, "ABS 20240101 3");
 	ck_assert_int_eq(rows("SELECT count(*) FROM case_watchers WHERE "
 	    "phone = '" ZHAO "'"), 1);
-	roster_file("places.csv", NULL, NULL);
-	roster_file("people.csv", "13800000011,", NULL);
-	roster_file("students.csv", NULL, NULL);
+	files("13800000011,", NULL);
 	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
 	ck_assert_int_eq(n.left_people, 1);
 	ck_assert_int_eq(rows("SELECT count(*) FROM case_watchers WHERE "
@@ -571,8 +575,7 @@ START_TEST(test_registration_ends_with_the_school)
 	sms(PRINCIPAL, "CLOSE 20240101 转学 已转入后柳镇中学");
 	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
 	    "excused_as = 'transfer'"), 1);
-	roster_file("places.csv", NULL, NULL);
-	roster_file("people.csv", NULL, NULL);
+	files(NULL, NULL);
 	roster_file("students.csv", "20240101,",
 	    "20240101,张小明,男,K0701,V01,13900000001,left_behind\n");
 	ck_assert_msg(import_plain(&n) == 0, "%s", said);
@@ -676,8 +679,7 @@ START_TEST(test_left_told_and_counted_no_more)
 	ck_assert_int_eq(store_school_visits(F.g->store, "S01", T0,
 	    count_line, &before), STORE_OK);
 	enrolled = enrolled_s01(T0 + DAY);
-	roster_file("places.csv", NULL, NULL);
-	roster_file("people.csv", "13800000006,", "13900000066,新办事,"
+	files("13800000006,", "13900000066,新办事,"
 	    "township_official,T01\n");
 	roster_file("students.csv", "20240102,", NULL);
 	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
@@ -738,10 +740,7 @@ START_TEST(test_queued_to_leaver_withdrawn)
 	others = rows("SELECT count(*) FROM outbound WHERE recipient <> '"
 	    VHEAD1 "' AND status = 'queued'");
 	ck_assert_int_gt(others, 0);
-	roster_file("places.csv", NULL, NULL);
-	roster_file("people.csv", "13800000004,", "13900000099,新村长,"
-	    "village_head,V01\n");
-	roster_file("students.csv", NULL, NULL);
+	files_new_head();
 	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
 	    "%s", said);
 	ck_assert_int_eq(n.withdrawn, held);
@@ -803,10 +802,7 @@ START_TEST(test_handover_told)
 
 	sms(HT, "ABS 20240101 3");
 	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 1800), 0);
-	roster_file("places.csv", NULL, NULL);
-	roster_file("people.csv", "13800000004,", "13900000099,新村长,"
-	    "village_head,V01\n");
-	roster_file("students.csv", NULL, NULL);
+	files_new_head();
 	ck_assert_msg(import_replace_at("T01", T0 + 1800, &n) == 0, "%s",
 	    said);
 	ck_assert_int_eq(count_to(NEWHEAD, "交接"), 0);
@@ -841,10 +837,8 @@ START_TEST(test_new_inspector_asked_to_cosign)
 	sms(INSPECTOR, "签 #2");
 	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE cosigned_at "
 	    "IS NOT NULL"), 1);
-	roster_file("places.csv", NULL, NULL);
-	roster_file("people.csv", "13800000003,", "13900000033,新督学,"
+	files("13800000003,", "13900000033,新督学,"
 	    "inspector,S01\n");
-	roster_file("students.csv", NULL, NULL);
 	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
 	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 3600), 0);
 	ck_assert_int_ge(gw_run_due(F.g), 0);
@@ -856,6 +850,141 @@ START_TEST(test_new_inspector_asked_to_cosign)
 	    "= '" NEWINSPECTOR "')"), 1);
 	ck_assert_int_ge(gw_run_due(F.g), 0);
 	ck_assert_int_eq(count_to(NEWINSPECTOR, "签 #1"), 1);
+}
+END_TEST
+
+#define INSPECTOR2 "+8613900000033"	/* a second inspector of S01 */
+
+/* An inspector already on the roster who takes the work of one leaving
+ * was asked at DROP: not asked again. (From a review.) */
+START_TEST(test_cosign_not_asked_twice)
+{
+	struct import_counts n;
+
+	files(NULL, "13900000033,新督学,inspector,S01\n");
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	sms(PRINCIPAL, "DROP 20240101");
+	ck_assert_int_eq(count_to(INSPECTOR2, "签 #1"), 1);
+	roster_file("people.csv", "13800000003,",
+	    "13900000033,新督学,inspector,S01\n");
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(count_to(INSPECTOR2, "签 #1"), 1);
+}
+END_TEST
+
+/* The principal who reported the dropout, made the school's inspector,
+ * is not asked to co-sign their own report (SIGN refuses it). (From a
+ * review.) */
+START_TEST(test_reporter_not_asked_to_cosign_own)
+{
+	struct import_counts n;
+
+	sms(PRINCIPAL, "DROP 20240101");
+	ck_assert_int_eq(count_to(PRINCIPAL, "签 #1"), 0);
+	files("13800000003,",
+	    "13800000002,刘建国,inspector,S01\n");
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(count_to(PRINCIPAL, "签 #1"), 0);
+}
+END_TEST
+
+/* The manual clock runs everything due: more than a slice's worth of
+ * people to tell. (From a review.) */
+START_TEST(test_many_handovers_told_at_once)
+{
+	ck_assert_int_eq(tu_sql_exec(F.db, "INSERT INTO handover_pending"
+	    "(person_id, at) SELECT id, 0 FROM people ORDER BY id LIMIT 20"),
+	    0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM handover_pending"), 0);
+}
+END_TEST
+
+/* A row waiting for its retry after a timed-out attempt may be on the
+ * phone already: withdrawn, then reported delivered, it is sent. (From
+ * a review.) */
+START_TEST(test_withdrawn_then_delivered)
+{
+	struct import_counts n;
+	char err[256];
+	struct store *o;
+	long long id;
+
+	quiet_night_case();
+	id = rows("SELECT min(id) FROM outbound WHERE recipient = '" VHEAD1
+	    "' AND status = 'queued' AND kind <> 'reply'");
+	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE outbound SET attempts = 1, "
+	    "last_error = 'timeout' WHERE id = (SELECT min(id) FROM outbound "
+	    "WHERE recipient = '" VHEAD1 "' AND status = 'queued' AND kind "
+	    "<> 'reply')"), 0);
+	files_new_head();
+	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
+	    "%s", said);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
+	    "'failed' AND last_error LIKE 'withdrawn:%'"), n.withdrawn);
+	o = store_open(F.db, err, sizeof err);
+	ck_assert_msg(o != NULL, "%s", err);
+	ck_assert_int_eq(store_outbound_dlr(o, id, "delivered",
+	    T0 + 14 * 3600 + 5), STORE_OK);
+	store_close(o);
+	ck_assert_int_eq(rows("SELECT status = 'sent' AND dlr_status = "
+	    "'delivered' FROM outbound WHERE id = (SELECT min(id) FROM "
+	    "outbound WHERE recipient = '" VHEAD1 "' AND attempts = 1)"), 1);
+	ck_assert_int_eq(rows(LIVE_KEPT), 1);
+}
+END_TEST
+
+/* A number leaving two rows at once: what was queued to it withdrawn
+ * once both have gone; the totals follow. (From a review.) */
+START_TEST(test_two_rows_leave_withdrawn)
+{
+	struct import_counts n;
+	long long held;
+
+	gwfix_stop(&F);
+	F.cfg.quiet_start = 21 * 60;
+	F.cfg.quiet_end = 7 * 60 + 30;
+	F.cfg.clock_start = T0 + 13 * 3600;
+	gwfix_start(&F, 0);
+	sms(TEACHER, "ABS 20240101 3");
+	held = rows("SELECT count(*) FROM outbound WHERE recipient = '" HT
+	    "' AND status = 'queued' AND kind <> 'reply'");
+	ck_assert_int_gt(held, 0);
+	files("13800000001,", "13900000001,新班主任,"
+	    "head_teacher,K0302\n");
+	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
+	    "%s", said);
+	ck_assert_int_eq(n.left_people, 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" HT "' AND status = 'queued' AND kind <> 'reply'"), 0);
+	ck_assert_int_eq(n.withdrawn, held);
+	ck_assert_int_eq(rows(LIVE_KEPT), 1);
+	ck_assert_int_eq(rows("SELECT failed = (SELECT count(*) FROM outbound "
+	    "WHERE status = 'failed') FROM outbound_totals"), 1);
+}
+END_TEST
+
+/* The successor leaves again before the daemon told them: the next one
+ * is told, and reminded of the task. (From a review.) */
+START_TEST(test_successor_leaves_again)
+{
+	struct import_counts n;
+
+	sms(HT, "ABS 20240101 3");
+	files_new_head();
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	roster_file("people.csv", "13800000004,", "13900000098,新新村长,"
+	    "village_head,V01\n");
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_eq(rows("SELECT count(*) FROM handover_pending"), 2);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 3600), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM handover_pending"), 0);
+	ck_assert_int_eq(count_to(NEWHEAD, "交接"), 0);
+	ck_assert_int_eq(count_to("+8613900000098", "交接"), 1);
+	ck_assert_int_eq(count_to("+8613900000098", "提醒#1"), 1);
 }
 END_TEST
 
@@ -883,6 +1012,12 @@ main(void)
 	tcase_add_test(tc, test_queued_to_one_who_stays_kept);
 	tcase_add_test(tc, test_handover_told);
 	tcase_add_test(tc, test_new_inspector_asked_to_cosign);
+	tcase_add_test(tc, test_cosign_not_asked_twice);
+	tcase_add_test(tc, test_reporter_not_asked_to_cosign_own);
+	tcase_add_test(tc, test_many_handovers_told_at_once);
+	tcase_add_test(tc, test_withdrawn_then_delivered);
+	tcase_add_test(tc, test_two_rows_leave_withdrawn);
+	tcase_add_test(tc, test_successor_leaves_again);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

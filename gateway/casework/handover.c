@@ -53,9 +53,17 @@ casework_handover(struct casework *cw, int64_t person_id, int on_roster,
 		if (store_cosign_pending(cw->store, p.scope, ids,
 		    CW_HANDOVER_COSIGN, &n) != STORE_OK)
 			return -1;
-		for (i = 0; i < n; i++)
-			if (cw_ask_cosign_of(cw, &m, ids[i], p.phone) != 0)
+		for (i = 0; i < n; i++) {
+			char by[STORE_PHONE_MAX];
+
+			/* Never one's own report (SIGN refuses it). */
+			if (store_case_dropout_by(cw->store, ids[i], by,
+			    sizeof by) != STORE_OK)
 				return -1;
+			if (strcmp(by, p.phone) != 0 &&
+			    cw_ask_cosign_of(cw, &m, ids[i], p.phone) != 0)
+				return -1;
+		}
 		if (n == CW_HANDOVER_COSIGN)
 			log_warnx("handover: inspector %lld asked for the "
 			    "first %d co-signatures only", (long long)person_id,
