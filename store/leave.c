@@ -147,12 +147,15 @@ static const char watchers_leave_sql[] =
     "r.id = e.actor_id WHERE e.case_id = c.id AND r.phone = ?1))))";
 
 /*
- * What is still queued to a number that holds no role on the roster any
- * more is withdrawn: a notice held over the quiet hours would tell a
- * stranger of a minor in the morning, and a task or reminder names work
- * that is someone else's now. Replies stay: each answers what the number
- * itself sent while on the roster. Failed, not deleted: the ledger keeps
- * what was queued, and the queue's totals follow (migration 18).
+ * What is still queued to a number whose role row left is withdrawn when
+ * the number holds no role on the roster any more, or when it is about a
+ * case the number is told of no more (watchers_leave_sql): a notice held
+ * over the quiet hours would tell a stranger, or the village head of
+ * another village now, of a minor in the morning, and a task or
+ * reminder names work that is someone else's. Replies stay: each answers
+ * what the number itself sent while on the roster. Failed, not deleted:
+ * the ledger keeps what was queued, and the queue's totals follow
+ * (migration 18).
  */
 static const char withdraw_sql[] =
     "UPDATE outbound SET status = 'failed', "
@@ -161,8 +164,10 @@ static const char withdraw_sql[] =
      * rows by number (outq.c says why). */
     "WHERE status = 'queued' AND kind <> 'reply' AND recipient IN "
     "(SELECT p.phone FROM people p JOIN temp.roster_seen r ON r.tbl = 2 "
-    "AND r.id = p.id) AND NOT EXISTS (SELECT 1 FROM people q "
-    "WHERE q.phone = outbound.recipient AND q.left_at IS NULL)";
+    "AND r.id = p.id) AND (NOT EXISTS (SELECT 1 FROM people q "
+    "WHERE q.phone = outbound.recipient AND q.left_at IS NULL) OR "
+    "(case_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_watchers w "
+    "WHERE w.case_id = outbound.case_id AND w.phone = outbound.recipient)))";
 
 static const char person_left_sql[] =
     "INSERT OR IGNORE INTO temp.roster_seen(tbl, id) VALUES(2, ?1)";

@@ -125,6 +125,7 @@ store_outbound_enqueue(struct store *s, const struct store_outbound *m,
 	sqlite3_bind_int64(st, 5, m->inbound_id);
 	sqlite3_bind_int64(st, 6, m->created_at);
 	sqlite3_bind_int64(st, 7, m->due_at);
+	sqlite3_bind_int64(st, 8, m->case_id);
 	if ((rc = store_exec(s, st)) != STORE_OK)
 		return rc;
 	row = sqlite3_last_insert_rowid(s->db);

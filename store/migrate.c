@@ -583,7 +583,13 @@ static const char *const store_steps[] = {
 	" person_id INTEGER PRIMARY KEY REFERENCES people(id),"
 	" at INTEGER NOT NULL);"
 	"CREATE INDEX events_excuse ON events(student_id, id)"
-	" WHERE what = 'excuse';",
+	" WHERE what = 'excuse';"
+	/* And the case a queued SMS is about (NULL: none, as a reply or a
+	 * digest), so that an import withdraws what would tell a number
+	 * of a case it is told of no more (store/leave.c). No REFERENCES:
+	 * the check would cost every enqueue a look-up (9's measurements),
+	 * and nothing deletes a case. */
+	"ALTER TABLE outbound ADD COLUMN case_id INTEGER;",
 };
 
 /*

@@ -164,6 +164,7 @@ struct store_outbound {
 	char kind[STORE_KIND_MAX];	/* reply notice task reminder ... */
 	int priority;			/* lower goes first */
 	int64_t inbound_id;		/* 0 if none */
+	int64_t case_id;		/* the case it is about, 0 if none */
 	int64_t created_at;
 	int64_t due_at;
 	int attempts;

@@ -31,8 +31,9 @@ setup(void)
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
 	for (i = 0; i < 50; i++) {
-		struct store_outbound m = { 0, "+8613800000001", "", "reply",
-		    1, 0, 1000 + i, 1000 + i, 0 };
+		struct store_outbound m = { .to = "+8613800000001",
+		    .kind = "reply", .priority = 1, .created_at = 1000 + i,
+		    .due_at = 1000 + i };
 
 		snprintf(m.text, sizeof m.text, "回复 %d", i);
 		ck_assert_int_eq(store_outbound_enqueue(st, &m, NULL),

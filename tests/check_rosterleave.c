@@ -735,6 +735,9 @@ START_TEST(test_queued_to_leaver_withdrawn)
 	char *all;
 
 	quiet_night_case();
+	/* Each queued task and notice names its case (migration 26). */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind <> "
+	    "'reply' AND case_id IS NOT 1"), 0);
 	held = rows("SELECT count(*) FROM outbound WHERE recipient = '"
 	    VHEAD1 "' AND status = 'queued'");
 	others = rows("SELECT count(*) FROM outbound WHERE recipient <> '"
@@ -988,6 +991,36 @@ START_TEST(test_successor_leaves_again)
 }
 END_TEST
 
+/* A village head who becomes the village head of another village keeps
+ * a role, but what was queued about the first village's child (the task
+ * that is the successor's now, the notices) is withdrawn: a number told
+ * of a case no more gets nothing queued about it. What is about no case
+ * (a reply) stays. (From a review.) */
+START_TEST(test_moved_number_keeps_no_sms_of_old_place)
+{
+	struct import_counts n;
+
+	quiet_night_case();
+	files("13800000004,", "13900000099,新村长,village_head,V01\n"
+	    "13800000004,张大山,village_head,V02\n");
+	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
+	    "%s", said);
+	ck_assert_int_eq(n.left_people, 1);
+	ck_assert_int_gt(n.withdrawn, 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" VHEAD1 "' AND status = 'queued' AND kind <> 'reply'"), 0);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 22 * 3600 + 1800), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" VHEAD1 "' AND status = 'sent' AND text LIKE '%20240101%'"),
+	    0);
+	/* A case of V02 after: the new place's news reaches the number. */
+	sms(HT, "ABS 20240102 3");
+	ck_assert_int_gt(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" VHEAD1 "' AND text LIKE '%20240102%'"), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1018,6 +1051,7 @@ main(void)
 	tcase_add_test(tc, test_withdrawn_then_delivered);
 	tcase_add_test(tc, test_two_rows_leave_withdrawn);
 	tcase_add_test(tc, test_successor_leaves_again);
+	tcase_add_test(tc, test_moved_number_keeps_no_sms_of_old_place);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -130,10 +130,11 @@ START_TEST(test_migrate_v7)
 }
 END_TEST
 
-/* Undoes migration 26: nobody is to be told of a handover, and no index
- * of registrations. */
+/* Undoes migration 26: nobody is to be told of a handover, no index of
+ * registrations, no case named by a queued SMS. */
 #define UNDO_TO_V25 "DROP TABLE handover_pending;" \
-	"DROP INDEX events_excuse;"
+	"DROP INDEX events_excuse;" \
+	"ALTER TABLE outbound DROP COLUMN case_id;"
 
 /* Undoes migrations 26 and 25: no student is excused from cases. */
 #define UNDO_TO_V24 UNDO_TO_V25 \

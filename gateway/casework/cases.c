@@ -51,13 +51,14 @@ cw_dual_line(struct casework *cw, const struct store_student *s,
  * asks nothing of them (one SMS each, and nothing they could not do).
  */
 static int
-cw_ask_cosign(struct casework *cw, struct cw_msg *m, const struct cw_view *v,
-    const struct render_var *vars, char (*ask)[STORE_PHONE_MAX], size_t *nask)
+cw_ask_cosign(struct casework *cw, struct cw_msg *m, int64_t case_id,
+    const struct cw_view *v, const struct render_var *vars,
+    char (*ask)[STORE_PHONE_MAX], size_t *nask)
 {
 	*nask = 0;
 	if (cw_holders(cw, "inspector", v->school_code, ask, nask) != 0)
 		return -1;
-	return cw_notify(cw, m, ask, *nask, "sign_request", vars, 7);
+	return cw_notify(cw, m, case_id, ask, *nask, "sign_request", vars, 7);
 }
 
 /* The placeholders every case text may use. */
@@ -91,7 +92,8 @@ cw_ask_cosign_of(struct casework *cw, struct cw_msg *m, int64_t case_id,
 	    cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
 		return -1;
 	cw_case_vars(&cv, &v, cs.days_absent);
-	return cw_send(cw, m, phone, "notice", "sign_request", cv.v, 7);
+	return cw_send(cw, m, case_id, phone, "notice", "sign_request", cv.v,
+	    7);
 }
 
 int
@@ -137,7 +139,7 @@ cw_case_open(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 	if (cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
 		return -1;
 	cw_case_vars(&cv, v, c->days);
-	if (dropout && cw_ask_cosign(cw, m, v, cv.v, ask, &nask) != 0)
+	if (dropout && cw_ask_cosign(cw, m, cs.id, v, cv.v, ask, &nask) != 0)
 		return -1;
 	/* Level 1 of the ladder: its task SMS tells the village head all a
 	 * notice would, so the task's person gets no notice besides; nor
@@ -149,7 +151,7 @@ cw_case_open(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 	log_info("inbound %lld: case %lld opened%s, %zu notice(s)",
 	    (long long)m->inbound_id, (long long)cs.id,
 	    dropout ? " (dropout)" : "", n);
-	if (cw_notify(cw, m, list, n, dropout ? "case_dropout_notice" :
+	if (cw_notify(cw, m, cs.id, list, n, dropout ? "case_dropout_notice" :
 	    "case_open_notice", cv.v, 7) != 0)
 		return -1;
 	return cw_reply(cw, m, dropout ? "case_dropout_opened" : "case_opened",
@@ -215,7 +217,7 @@ cw_drop(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	if (store_case_update(cw->store, &cs) != STORE_OK ||
 	    cw_event(cw, m, cs.id, s.id, rep->id, "dropout",
 	    c->reason ? c->reason : NULL) != 0 ||
-	    cw_ask_cosign(cw, m, &v, cv.v, ask, &nask) != 0 ||
+	    cw_ask_cosign(cw, m, cs.id, &v, cv.v, ask, &nask) != 0 ||
 	    cw_notify_watchers(cw, m, cs.id, "case_dropout_raised_notice",
 	    cv.v, 7, ask, nask) != 0)
 		return -1;
@@ -267,7 +269,7 @@ cw_unregistered_notice(struct casework *cw, struct cw_msg *m,
 		return -1;
 	if (to[n][0] != '\0')
 		n++;
-	return cw_notify(cw, m, to, n, "ret_unregistered_notice", x, 3);
+	return cw_notify(cw, m, 0, to, n, "ret_unregistered_notice", x, 3);
 }
 
 int
@@ -470,7 +472,7 @@ cw_sign(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	if (rc != STORE_OK ||
 	    cw_event(cw, m, cs.id, s.id, actor->id, "cosign", NULL) != 0 ||
 	    cw_collect_school(cw, &s, &v, phones, &n) != 0 ||
-	    cw_notify(cw, m, phones, n, "sign_notice", cv.v, 7) != 0)
+	    cw_notify(cw, m, cs.id, phones, n, "sign_notice", cv.v, 7) != 0)
 		return -1;
 	log_info("inbound %lld: case %lld dropout co-signed",
 	    (long long)m->inbound_id, (long long)cs.id);

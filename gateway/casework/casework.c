@@ -411,7 +411,7 @@ cw_put(struct casework *cw, struct store_outbound *m, const char *body,
  */
 int
 cw_enqueue(struct casework *cw, const char *to, const char *kind,
-    const char *body, int64_t inbound_id, int64_t now)
+    const char *body, int64_t inbound_id, int64_t case_id, int64_t now)
 {
 	struct store_outbound m;
 	struct smslen all;
@@ -424,6 +424,7 @@ cw_enqueue(struct casework *cw, const char *to, const char *kind,
 	cw_copy(m.kind, sizeof m.kind, kind);
 	m.priority = cw_priority(kind);
 	m.inbound_id = inbound_id;
+	m.case_id = case_id;
 	m.created_at = now;
 	m.due_at = now;
 	if (len == 0)
@@ -755,7 +756,7 @@ casework_inbound(struct casework *cw, int64_t inbound_id, const char *from,
 		rc = 0;
 		if (recent == 0 && cw_reply(cw, m, "unregistered", NULL, 0) == 0)
 			rc = cw_enqueue(cw, from, "reply", m->reply,
-			    inbound_id, now);
+			    inbound_id, 0, now);
 		goto out;
 	}
 	/* Normalized once: read as a numbered reply, else as commands. */
@@ -767,7 +768,7 @@ casework_inbound(struct casework *cw, int64_t inbound_id, const char *from,
 			goto out;
 		if (r == 1) {
 			rc = cw_enqueue(cw, from, "reply", m->reply,
-			    inbound_id, now);
+			    inbound_id, 0, now);
 			goto out;
 		}
 		prc = command_parse_normalized(cw->parser, norm, nlen, l, &e);
@@ -780,7 +781,8 @@ casework_inbound(struct casework *cw, int64_t inbound_id, const char *from,
 		    perr_name(prc != PERR_NONE ? prc : cw_first_error(l)));
 	if (cw_message(cw, m, l, prc) != 0)
 		goto out;
-	rc = cw_enqueue(cw, from, "reply", m->reply, inbound_id, now);
+	rc = cw_enqueue(cw, from, "reply", m->reply, inbound_id, 0,
+	    now);
 out:
 	free(norm);
 	free(m);

@@ -70,9 +70,11 @@ struct cw_msg {
 /* Appends rendered template key as a line of the sender's reply. */
 int cw_reply(struct casework *, struct cw_msg *, const char *key,
     const struct render_var *, size_t nvars);
-/* Queues text (signature added here) to one number. */
+/* Queues text (signature added here) to one number; case_id the case
+ * it is about (0: none), by which an import withdraws what is queued to a
+ * number told of that case no more (store/leave.c). */
 int cw_enqueue(struct casework *, const char *to, const char *kind,
-    const char *body, int64_t inbound_id, int64_t now);
+    const char *body, int64_t inbound_id, int64_t case_id, int64_t now);
 
 /* What a student looks like in a text: never more than this (PIPL). */
 struct cw_view {
@@ -107,16 +109,18 @@ enum cw_auth {
 int cw_find_student(struct casework *, struct cw_msg *, const struct cmd *,
     struct store_student *s, const struct store_person **actor);
 
-/* Queues key to each phone once, never to the sender; kind "notice". */
-int cw_notify(struct casework *, struct cw_msg *, char (*phones)[STORE_PHONE_MAX],
-    size_t n, const char *key, const struct render_var *, size_t nvars);
-int cw_notify_kind(struct casework *, struct cw_msg *,
+/* Queues key to each phone once, never to the sender; kind "notice";
+ * about case_id (0: none, as cw_enqueue). */
+int cw_notify(struct casework *, struct cw_msg *, int64_t case_id,
+    char (*phones)[STORE_PHONE_MAX], size_t n, const char *key,
+    const struct render_var *, size_t nvars);
+int cw_notify_kind(struct casework *, struct cw_msg *, int64_t case_id,
     char (*phones)[STORE_PHONE_MAX], size_t n, const char *kind,
     const char *key, const struct render_var *, size_t nvars);
 /* Renders key and queues it to one phone with the given kind. */
-int cw_send(struct casework *, struct cw_msg *, const char *phone,
-    const char *kind, const char *key, const struct render_var *,
-    size_t nvars);
+int cw_send(struct casework *, struct cw_msg *, int64_t case_id,
+    const char *phone, const char *kind, const char *key,
+    const struct render_var *, size_t nvars);
 /* The phones of the holders of role at place (at most CW_ROLE_MAX),
  * appended to phones[*n..CW_MAX_NOTIFY). A full list drops the rest with
  * a warning in the log. */

@@ -193,7 +193,7 @@ casework_digest_step(struct casework *cw, int64_t from, int64_t to,
 				goto out;
 		}
 		if (have) {
-			if (cw_enqueue(cw, p[i].phone, "digest", text, 0,
+			if (cw_enqueue(cw, p[i].phone, "digest", text, 0, 0,
 			    now) != 0)
 				goto out;
 			queued++;

@@ -240,7 +240,8 @@ cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 			if (store_task_add(cw->store, &task) != STORE_OK ||
 			    cw_lvars(cw, &x, v, cs->id, k, task.due_at) != 0 ||
 			    cw_lvars_task(cw, &x, &task) != 0 ||
-			    cw_send(cw, m, who.phone, "task", key, x.v, 10) != 0)
+			    cw_send(cw, m, cs->id, who.phone, "task", key, x.v,
+			    10) != 0)
 				return -1;
 			cw_copy(assignee, STORE_PHONE_MAX, who.phone);
 		}
@@ -250,8 +251,8 @@ cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 		    &n) != 0 || cw_lvars(cw, &x, v, cs->id, k, 0) != 0)
 			return -1;
 		snprintf(key, sizeof key, "escalation_%d", k);
-		if (cw_notify_kind(cw, m, phones, n, "escalation", key, x.v,
-		    8) != 0)
+		if (cw_notify_kind(cw, m, cs->id, phones, n, "escalation", key,
+		    x.v, 8) != 0)
 			return -1;
 	}
 	cw_copy(phones[n], STORE_PHONE_MAX, assignee);
@@ -320,7 +321,7 @@ cw_remind(struct casework *cw, struct cw_msg *m, int64_t task_id, int64_t at)
 	if (store_task_update(cw->store, &t) != STORE_OK ||
 	    cw_lvars(cw, &x, &v, cs.id, t.level, t.due_at) != 0 ||
 	    cw_lvars_task(cw, &x, &t) != 0 ||
-	    cw_send(cw, m, who.phone, "reminder", key, x.v, 10) != 0 ||
+	    cw_send(cw, m, cs.id, who.phone, "reminder", key, x.v, 10) != 0 ||
 	    cw_event_at(cw, m, at, cs.id, s.id, 0, "remind", detail) != 0)
 		return -1;
 	log_info("case %lld: task %lld reminded", (long long)cs.id,
@@ -580,8 +581,8 @@ cw_vis(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 		cs.next_at = 0;
 		if (cw_collect_school(cw, &s, &v, phones, &n) != 0 ||
 		    cw_lvars(cw, &x, &v, cs.id, cs.level, 0) != 0 ||
-		    cw_notify(cw, m, phones, n, "whereabouts_check", x.v,
-		    8) != 0)
+		    cw_notify(cw, m, cs.id, phones, n, "whereabouts_check",
+		    x.v, 8) != 0)
 			return -1;
 		break;
 	default:	/* refuse, unreachable */

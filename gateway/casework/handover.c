@@ -46,7 +46,7 @@ casework_handover(struct casework *cw, int64_t person_id, int on_roster,
 		snprintf(tasks, sizeof tasks, "%lld", (long long)nt);
 		if (render(cw->cat, "handover_notice", v, 3, text,
 		    sizeof text) != 0 ||
-		    cw_enqueue(cw, p.phone, "notice", text, 0, now) != 0)
+		    cw_enqueue(cw, p.phone, "notice", text, 0, 0, now) != 0)
 			return -1;
 	}
 	if (!strcmp(p.role, "inspector")) {

@@ -45,17 +45,18 @@ cw_case_label(struct casework *cw, int64_t id, char *buf, size_t sz)
 }
 
 int
-cw_notify(struct casework *cw, struct cw_msg *m,
+cw_notify(struct casework *cw, struct cw_msg *m, int64_t case_id,
     char (*phones)[STORE_PHONE_MAX], size_t n, const char *key,
     const struct render_var *vars, size_t nvars)
 {
-	return cw_notify_kind(cw, m, phones, n, "notice", key, vars, nvars);
+	return cw_notify_kind(cw, m, case_id, phones, n, "notice", key, vars,
+	    nvars);
 }
 
 int
-cw_send(struct casework *cw, struct cw_msg *m, const char *phone,
-    const char *kind, const char *key, const struct render_var *vars,
-    size_t nvars)
+cw_send(struct casework *cw, struct cw_msg *m, int64_t case_id,
+    const char *phone, const char *kind, const char *key,
+    const struct render_var *vars, size_t nvars)
 {
 	char text[CW_REPLY_MAX];
 
@@ -63,7 +64,8 @@ cw_send(struct casework *cw, struct cw_msg *m, const char *phone,
 		log_warnx("casework: cannot render template %s", key);
 		return -1;
 	}
-	return cw_enqueue(cw, phone, kind, text, m->inbound_id, m->now);
+	return cw_enqueue(cw, phone, kind, text, m->inbound_id, case_id,
+	    m->now);
 }
 
 int
@@ -116,7 +118,7 @@ cw_notify_watchers(struct casework *cw, struct cw_msg *m, int64_t case_id,
 		for (i = 0; i < n; i++)
 			if (cw_among(page[i], skip, nskip))
 				page[i][0] = '\0';
-		if (cw_notify(cw, m, page, n, key, vars, nvars) != 0)
+		if (cw_notify(cw, m, case_id, page, n, key, vars, nvars) != 0)
 			return -1;
 	} while (n == CW_MAX_NOTIFY);
 	return 0;
@@ -132,7 +134,7 @@ cw_collect_school(struct casework *cw, const struct store_student *s,
 }
 
 int
-cw_notify_kind(struct casework *cw, struct cw_msg *m,
+cw_notify_kind(struct casework *cw, struct cw_msg *m, int64_t case_id,
     char (*phones)[STORE_PHONE_MAX], size_t n, const char *kind,
     const char *key, const struct render_var *vars, size_t nvars)
 {
@@ -151,7 +153,7 @@ cw_notify_kind(struct casework *cw, struct cw_msg *m,
 		if (j < i)
 			continue;	/* one SMS per person, whatever roles */
 		if (cw_enqueue(cw, phones[i], kind, text, m->inbound_id,
-		    m->now) != 0)
+		    case_id, m->now) != 0)
 			return -1;
 	}
 	return 0;
