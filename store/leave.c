@@ -157,17 +157,26 @@ static const char watchers_leave_sql[] =
  * the ledger keeps what was queued, and the queue's totals follow
  * (migration 18).
  */
+#define WITHDRAWN "'withdrawn: the recipient left the roster' "
+#define WITHDRAW_WHICH \
+    "AND kind <> 'reply' AND recipient IN " \
+    "(SELECT p.phone FROM people p JOIN temp.roster_seen r ON r.tbl = 2 " \
+    "AND r.id = p.id) AND (NOT EXISTS (SELECT 1 FROM people q " \
+    "WHERE q.phone = outbound.recipient AND q.left_at IS NULL) OR " \
+    "(case_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_watchers w " \
+    "WHERE w.case_id = outbound.case_id AND w.phone = outbound.recipient)))"
 static const char withdraw_sql[] =
-    "UPDATE outbound SET status = 'failed', "
-    "last_error = 'withdrawn: the recipient left the roster' "
+    "UPDATE outbound SET status = 'failed', last_error = " WITHDRAWN
     /* One walk of the queue for all of them: nothing indexes the queued
      * rows by number (outq.c says why). */
-    "WHERE status = 'queued' AND kind <> 'reply' AND recipient IN "
-    "(SELECT p.phone FROM people p JOIN temp.roster_seen r ON r.tbl = 2 "
-    "AND r.id = p.id) AND (NOT EXISTS (SELECT 1 FROM people q "
-    "WHERE q.phone = outbound.recipient AND q.left_at IS NULL) OR "
-    "(case_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_watchers w "
-    "WHERE w.case_id = outbound.case_id AND w.phone = outbound.recipient)))";
+    "WHERE status = 'queued' " WITHDRAW_WHICH;
+/* One in flight (the sender's, another process's here) may go; it is
+ * marked so that it never comes back to the queue: a retry, a deferral
+ * or the restart after a crash makes it failed instead (migration 26's
+ * trigger outbound_withdrawn). */
+static const char withdraw_sending_sql[] =
+    "UPDATE outbound SET last_error = " WITHDRAWN
+    "WHERE status = 'sending' " WITHDRAW_WHICH;
 
 static const char person_left_sql[] =
     "INSERT OR IGNORE INTO temp.roster_seen(tbl, id) VALUES(2, ?1)";
@@ -396,7 +405,7 @@ leave_refuse_students(struct store *s, const char *code,
 /* The statements that carry the leavers out, in order. */
 enum {
 	L_EVENTS, L_TASKS, L_CASES, L_MOVE, L_TOLD, L_LEAVES, L_LEFT,
-	L_WATCHERS, L_STUDENTS, L_WITHDRAW, L_N
+	L_WATCHERS, L_STUDENTS, L_WITHDRAW, L_WITHDRAW_SENDING, L_N
 };
 
 static enum store_rc
@@ -409,6 +418,7 @@ leave_apply(struct store *s, const char *code, int64_t now,
 		watchers_move_sql, successor_told_sql, person_leaves_sql,
 		person_left_sql,
 		watchers_leave_sql, leave_students_sql, withdraw_sql,
+		withdraw_sending_sql,
 	};
 	sqlite3_stmt *st[L_N] = { NULL };
 	enum store_rc rc = STORE_OK;
@@ -483,8 +493,9 @@ leave_apply(struct store *s, const char *code, int64_t now,
 	}
 	/* Once every row has left: a number with two rows leaving is off
 	 * the roster only after the second. */
-	if (rc == STORE_OK)
-		rc = leave_run(s, st[L_WITHDRAW], &c->withdrawn);
+	if (rc == STORE_OK &&
+	    (rc = leave_run(s, st[L_WITHDRAW], &c->withdrawn)) == STORE_OK)
+		rc = leave_run(s, st[L_WITHDRAW_SENDING], &c->withdrawn);
 	for (k = 0; k < L_N; k++)
 		sqlite3_finalize(st[k]);
 	return rc;

@@ -589,7 +589,18 @@ static const char *const store_steps[] = {
 	 * of a case it is told of no more (store/leave.c). No REFERENCES:
 	 * the check would cost every enqueue a look-up (9's measurements),
 	 * and nothing deletes a case. */
-	"ALTER TABLE outbound ADD COLUMN case_id INTEGER;",
+	"ALTER TABLE outbound ADD COLUMN case_id INTEGER;"
+	/* An SMS in flight as an import withdrew what was queued to its
+	 * number is marked (last_error "withdrawn: ..."): whatever would
+	 * put it back in the queue (a retry, a deferral, the restart after
+	 * a crash, a merge undone) fails it instead. The WHEN is false at
+	 * once for every other change of status. */
+	"CREATE TRIGGER outbound_withdrawn AFTER UPDATE OF status ON outbound"
+	" WHEN new.status = 'queued' AND old.status = 'sending'"
+	" AND substr(old.last_error, 1, 10) = 'withdrawn:' BEGIN"
+	" UPDATE outbound SET status = 'failed', last_error = old.last_error"
+	"  WHERE id = new.id;"
+	" END;",
 };
 
 /*

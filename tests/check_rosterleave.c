@@ -1021,6 +1021,70 @@ START_TEST(test_moved_number_keeps_no_sms_of_old_place)
 }
 END_TEST
 
+/* An SMS in flight as the import ran (claimed: sending) may go; if its
+ * attempt fails, or the daemon stops before it is sent, it does not go
+ * again to the number that left. (From a review.) */
+START_TEST(test_in_flight_not_sent_again)
+{
+	struct import_counts n;
+	char err[256];
+	struct store *o;
+	long long id;
+
+	quiet_night_case();
+	id = rows("SELECT min(id) FROM outbound WHERE recipient = '" VHEAD1
+	    "' AND status = 'queued' AND kind <> 'reply'");
+	/* As OUTBOUND_SENDING does when the sender claims it. */
+	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE outbound SET status = "
+	    "'sending', attempts = 1 WHERE id = (SELECT min(id) FROM outbound "
+	    "WHERE recipient = '" VHEAD1 "' AND status = 'queued' AND kind "
+	    "<> 'reply')"), 0);
+	files_new_head();
+	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
+	    "%s", said);
+	/* The provider answers "try later" (sender_record, CHAN_RETRY). */
+	o = store_open(F.db, err, sizeof err);
+	ck_assert_msg(o != NULL, "%s", err);
+	ck_assert_int_eq(store_outbound_retry(o, id, T0 + 14 * 3600 + 60,
+	    "timeout"), STORE_OK);
+	store_close(o);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE id = "
+	    "(SELECT min(id) FROM outbound WHERE recipient = '" VHEAD1 "' AND "
+	    "attempts = 1) AND status = 'failed' AND last_error LIKE "
+	    "'withdrawn:%'"), 1);
+	ck_assert_int_eq(rows(LIVE_KEPT), 1);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 22 * 3600 + 1800), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" VHEAD1 "' AND status = 'sent'"), 0);
+	(void)id;
+}
+END_TEST
+
+/* The same after a crash: what was being sent is queued again as the
+ * daemon starts, but not to the number that left. */
+START_TEST(test_in_flight_not_requeued_after_crash)
+{
+	struct import_counts n;
+
+	quiet_night_case();
+	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE outbound SET status = "
+	    "'sending', attempts = 1 WHERE recipient = '" VHEAD1 "' AND "
+	    "status = 'queued' AND kind <> 'reply'"), 0);
+	files_new_head();
+	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
+	    "%s", said);
+	gwfix_stop(&F);
+	F.cfg.clock_start = T0 + 22 * 3600 + 1800;
+	gwfix_start(&F, 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" VHEAD1 "' AND status IN ('queued', 'sending', 'sent') AND "
+	    "kind <> 'reply'"), 0);
+	ck_assert_int_eq(rows(LIVE_KEPT), 1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1052,6 +1116,8 @@ main(void)
 	tcase_add_test(tc, test_two_rows_leave_withdrawn);
 	tcase_add_test(tc, test_successor_leaves_again);
 	tcase_add_test(tc, test_moved_number_keeps_no_sms_of_old_place);
+	tcase_add_test(tc, test_in_flight_not_sent_again);
+	tcase_add_test(tc, test_in_flight_not_requeued_after_crash);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -134,6 +134,7 @@ END_TEST
  * registrations, no case named by a queued SMS. */
 #define UNDO_TO_V25 "DROP TABLE handover_pending;" \
 	"DROP INDEX events_excuse;" \
+	"DROP TRIGGER outbound_withdrawn;" \
 	"ALTER TABLE outbound DROP COLUMN case_id;"
 
 /* Undoes migrations 26 and 25: no student is excused from cases. */
