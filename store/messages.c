@@ -122,10 +122,14 @@ store_outbound_enqueue(struct store *s, const struct store_outbound *m,
 	sqlite3_bind_text(st, 2, m->text, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, m->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, m->priority);
-	sqlite3_bind_int64(st, 5, m->inbound_id);
+	/* 0: none, NULL in the row (bound so, not by nullif() in the SQL:
+	 * a function call for each of the 4 rows a message queues). */
+	if (m->inbound_id)
+		sqlite3_bind_int64(st, 5, m->inbound_id);
 	sqlite3_bind_int64(st, 6, m->created_at);
 	sqlite3_bind_int64(st, 7, m->due_at);
-	sqlite3_bind_int64(st, 8, m->case_id);
+	if (m->case_id)
+		sqlite3_bind_int64(st, 8, m->case_id);
 	if ((rc = store_exec(s, st)) != STORE_OK)
 		return rc;
 	row = sqlite3_last_insert_rowid(s->db);
