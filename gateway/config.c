@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "gateway/casework/casework.h"
 #include "gateway/channels/modem_sess.h"
 
 /* Texts are cut to max_segments SMS before any channel is chosen: a modem
@@ -336,8 +337,8 @@ config_visits(struct config_ctx *c, const char *key, const char *val)
 	if (!strcmp(key, "remind_week")) {
 		dst = &c->cfg->visits_remind_week;
 		lo = 0;
-		hi = 26;
-		why = "'%s' is not a week of the term from 1 to 26 (0: never)";
+		hi = CASEWORK_VISITS_LAST_WEEK;
+		why = "'%s' is not a week of the term from 1 to 24 (0: never)";
 	} else if (!strcmp(key, "special_per_term")) {
 		dst = &c->cfg->visits_special;
 		lo = 1;

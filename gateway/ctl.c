@@ -390,7 +390,7 @@ ctl_visits(const char *db, int argc, char **argv)
 	struct store *st;
 	enum store_rc rc;
 	int64_t day = (int64_t)time(NULL);
-	int i;
+	int i, special = 0;
 
 	memset(&c, 0, sizeof c);
 	c.special = 2;		/* as the daemon's [visits] special_per_term */
@@ -398,13 +398,17 @@ ctl_visits(const char *db, int argc, char **argv)
 		if (!strcmp(argv[i], "--missing"))
 			c.missing = 1;
 		else if (!strcmp(argv[i], "--special") && i + 1 < argc) {
-			c.special = atoi(argv[++i]);
-			if (c.special < 1 || c.special > 12) {
+			char *end;
+			long v = strtol(argv[++i], &end, 10);
+
+			if (*argv[i] == '\0' || *end || v < 1 || v > 12) {
 				fprintf(stderr, "baoxuectl: --special %s: not "
 				    "a number of visits from 1 to 12\n",
 				    argv[i]);
 				return 2;
 			}
+			c.special = (int)v;
+			special = 1;
 		}
 		else if (!strcmp(argv[i], "--full"))
 			c.full = 1;
@@ -423,6 +427,11 @@ ctl_visits(const char *db, int argc, char **argv)
 	}
 	if (school == NULL)
 		return usage(stderr), 2;
+	if (special && !c.missing) {
+		fprintf(stderr, "baoxuectl: --special counts only with "
+		    "--missing\n");
+		return 2;
+	}
 	if (ctl_listing_open(db, tdir, "visits_cols", &cat, &st, &c.t) != 0)
 		return 1;
 	if ((rc = store_place_get(st, school, &p)) != STORE_OK ||

@@ -149,7 +149,10 @@ static const char watchers_leave_sql[] =
 /*
  * What is still queued to a number whose role row left is withdrawn when
  * the number holds no role on the roster any more, or when it is about a
- * case the number is told of no more (watchers_leave_sql): a notice held
+ * case the number is told of no more (watchers_leave_sql), or about one
+ * no longer open (whose watchers that statement leaves alone: a strike-off
+ * notice is withdrawn from a number that still covers the child too,
+ * rather than walk every closed case the number watched): a notice held
  * over the quiet hours would tell a stranger, or the village head of
  * another village now, of a minor in the morning, and a task or
  * reminder names work that is someone else's. Replies stay: each answers
@@ -163,8 +166,10 @@ static const char watchers_leave_sql[] =
     "(SELECT p.phone FROM people p JOIN temp.roster_seen r ON r.tbl = 2 " \
     "AND r.id = p.id) AND (NOT EXISTS (SELECT 1 FROM people q " \
     "WHERE q.phone = outbound.recipient AND q.left_at IS NULL) OR " \
-    "(case_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM case_watchers w " \
-    "WHERE w.case_id = outbound.case_id AND w.phone = outbound.recipient)))"
+    "(case_id IS NOT NULL AND (NOT EXISTS (SELECT 1 FROM case_watchers w " \
+    "WHERE w.case_id = outbound.case_id AND w.phone = outbound.recipient) " \
+    "OR NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = outbound.case_id " \
+    "AND c.status = 'open'))))"
 static const char withdraw_sql[] =
     "UPDATE outbound SET status = 'failed', last_error = " WITHDRAWN
     /* One walk of the queue for all of them: nothing indexes the queued

@@ -577,13 +577,14 @@ static const char *const store_steps[] = {
 	 * told so by SMS: written by baoxuectl, which renders no texts, and
 	 * emptied by the daemon's scheduler (casework_handover). And who
 	 * registered a student by CLOSE, to be told when a RET ends it: the
-	 * registrations alone are indexed (as 22's visits; the events of
+	 * registrations alone are indexed, a CLOSE with no case open
+	 * ('excuse') or ending one ('close') (as 22's visits; the events of
 	 * the hot path enter no index by student since 8). */
 	"CREATE TABLE handover_pending ("
 	" person_id INTEGER PRIMARY KEY REFERENCES people(id),"
 	" at INTEGER NOT NULL);"
 	"CREATE INDEX events_excuse ON events(student_id, id)"
-	" WHERE what = 'excuse';"
+	" WHERE what = 'excuse' OR what = 'close';"
 	/* And the case a queued SMS is about (NULL: none, as a reply or a
 	 * digest), so that an import withdraws what would tell a number
 	 * of a case it is told of no more (store/leave.c). No REFERENCES:

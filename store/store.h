@@ -496,7 +496,8 @@ struct store_visit_line {
 enum store_rc store_school_visits(struct store *, const char *school,
     int64_t since, void (*fn)(void *, const struct store_visit_line *),
     void *arg);
-/* The same for one class, by 学号. */
+/* The same for one class, by 学号, leaving out students with an open
+ * case or registered by CLOSE (no routine visit is theirs). */
 enum store_rc store_class_visits(struct store *, const char *class_code,
     int64_t since, void (*fn)(void *, const struct store_visit_line *),
     void *arg);

@@ -449,6 +449,48 @@ START_TEST(test_ret_tells_registrar)
 }
 END_TEST
 
+/* (From a review.) a registration made by CLOSE on an open case (the bureau
+ * closes a case as 延缓入学) is a registration like any: the RET that ends
+ * it tells the bureau. And a registrar of an older, ended registration is
+ * not told of a newer one that someone else made. */
+START_TEST(test_registrar_of_closed_case)
+{
+	long long before;
+
+	sms(HT, "ABS 20240102 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'open'"), 1);
+	sms(BUREAU, "结案 20240102 延缓入学");
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
+	    "student_no = '20240102' AND excused_as = 'deferred'"), 1);
+	before = rows("SELECT count(*) FROM outbound WHERE recipient = '"
+	    BUREAU "'");
+	sms(HT, "RET 20240102");
+	ck_assert_msg(strstr(last_to(HT), "登记已取消") != NULL, "%s",
+	    last_to(HT));
+	ck_assert_msg(rows("SELECT count(*) FROM outbound WHERE recipient = '"
+	    BUREAU "'") == before + 1, "bureau (who registered by CLOSE) not "
+	    "told; its last SMS: %s", last_to(BUREAU));
+}
+END_TEST
+
+START_TEST(test_registrar_of_the_latest)
+{
+	long long before;
+
+	sms(BUREAU, "结案 20240101 送教上门");	/* an 'excuse' event */
+	sms(HT, "RET 20240101");		/* ended; bureau told */
+	sms(HT, "ABS 20240101 3");		/* a case */
+	sms(PRINCIPAL, "结案 20240101 转学");	/* registered by the principal */
+	before = rows("SELECT count(*) FROM outbound WHERE recipient = '"
+	    BUREAU "'");
+	sms(HT, "RET 20240101");
+	ck_assert_msg(rows("SELECT count(*) FROM outbound WHERE recipient = '"
+	    BUREAU "'") == before, "bureau told of a registration it did not "
+	    "make: %s", last_to(BUREAU));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -468,6 +510,8 @@ main(void)
 	tcase_add_test(tc, test_registration_on_the_record);
 	tcase_add_test(tc, test_review_counts_closed);
 	tcase_add_test(tc, test_ret_tells_registrar);
+	tcase_add_test(tc, test_registrar_of_closed_case);
+	tcase_add_test(tc, test_registrar_of_the_latest);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

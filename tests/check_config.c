@@ -244,7 +244,11 @@ static const struct bad_case bad_cases[] = {
 	{ DAEMON HTTP CHAN "[quiet]\nstart = 25:00\n",
 	    { ":9:", "[quiet] start", "25:00" } },
 	{ DAEMON HTTP CHAN "[visits]\nremind_week = 27\n",
-	    { ":9:", "[visits] remind_week", "1 to 26" } },
+	    { ":9:", "[visits] remind_week", "1 to 24" } },
+	/* (From a review.) reminders stop after week 24 (visits.c): 25 and 26 can
+	 * never remind and should be refused. */
+	{ DAEMON HTTP CHAN "[visits]\nremind_week = 25\n",
+	    { ":9:", "[visits] remind_week", "25" } },
 	{ DAEMON HTTP CHAN "[visits]\nspecial_per_term = 0\n",
 	    { ":9:", "[visits] special_per_term", "'0'" } },
 	{ DAEMON HTTP CHAN "[visits]\nevery = 2\n",

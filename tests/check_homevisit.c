@@ -11,6 +11,7 @@
 #include "gateway/clock.h"
 #include "parsers/smslen.h"
 #include "gateway/gw.h"
+#include "gateway/scheduler.h"
 #include "tests/gwfix.h"
 #include "tests/testutil.h"
 
@@ -294,6 +295,104 @@ START_TEST(test_visit_reminder_not_before_its_week)
 }
 END_TEST
 
+/* (From a review.) a large class (66 students with national 学籍号, none visited):
+ * the reminder must still go, at most three SMS, and the week's digest to
+ * everybody else must not stop. */
+START_TEST(test_visit_reminder_big_class)
+{
+	struct smslen len;
+	const char *t;
+
+	restart_reminding(6);
+	ck_assert_int_eq(tu_sql_exec(F.db, "WITH RECURSIVE n(i) AS (SELECT 1 "
+	    "UNION ALL SELECT i + 1 FROM n WHERE i < 66) INSERT INTO "
+	    "students(student_no, name, gender, class, village) SELECT "
+	    "printf('G%018d', 520000000000000000 + i), '赵小红', 'F', 'K0302', "
+	    "'V01' FROM n"), 0);
+	ck_assert_int_eq(clock_set(&F.g->clock, MON_SEP7), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest' AND recipient = '" PRINCIPAL "'"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest' AND recipient = '" HT "'"), 1);
+	t = last_to(HT);
+	ck_assert_ptr_null(strstr(t, "520000000"));	/* masked */
+	ck_assert_int_eq(smslen_measure(t, strlen(t), &len), 0);
+	ck_assert_int_le(len.segments, 3);
+}
+END_TEST
+
+/* 150 more classes, each a head teacher and a
+ * student not visited; one slice, a restart, the rest: every head teacher
+ * of a class with someone to visit once, nobody twice, the reviewers'
+ * digests too. */
+START_TEST(test_visit_reminder_resumed)
+{
+	long long first, expect;
+	int more;
+
+	ck_assert_int_eq(tu_sql_exec(F.db, "WITH RECURSIVE n(i) AS (SELECT 1 "
+	    "UNION ALL SELECT i + 1 FROM n WHERE i < 150) "
+	    "INSERT INTO places(code, name, kind, parent) SELECT "
+	    "printf('K9%03d', i), printf('班%d', i), 'class', 'S01' FROM n"), 0);
+	ck_assert_int_eq(tu_sql_exec(F.db, "WITH RECURSIVE n(i) AS (SELECT 1 "
+	    "UNION ALL SELECT i + 1 FROM n WHERE i < 150) "
+	    "INSERT INTO people(phone, name, role, scope) SELECT "
+	    "printf('+86136%08d', i), '甲乙', 'head_teacher', "
+	    "printf('K9%03d', i) FROM n"), 0);
+	ck_assert_int_eq(tu_sql_exec(F.db, "WITH RECURSIVE n(i) AS (SELECT 1 "
+	    "UNION ALL SELECT i + 1 FROM n WHERE i < 150) "
+	    "INSERT INTO students(student_no, name, gender, class, village) "
+	    "SELECT printf('3%07d', i), '钱小花', 'F', printf('K9%03d', i), "
+	    "'V01' FROM n"), 0);
+	restart_reminding(6);
+	expect = rows("SELECT count(*) FROM (SELECT DISTINCT phone, scope FROM "
+	    "people WHERE left_at IS NULL AND (role IN ('township_head', "
+	    "'township_official', 'principal', 'bureau', 'county') OR "
+	    "(role = 'head_teacher' AND EXISTS (SELECT 1 FROM students s "
+	    "WHERE s.class = scope AND s.left_at IS NULL))))");
+	ck_assert_int_gt(scheduler_slice(F.g->scheduler, MON_SEP7, &more), 0);
+	ck_assert_int_eq(more, 1);
+	first = rows("SELECT count(*) FROM outbound WHERE kind = 'digest'");
+	ck_assert_int_lt(first, expect);
+	gwfix_stop(&F);
+	gwfix_start(&F, 0);
+	ck_assert_int_eq(clock_set(&F.g->clock, MON_SEP7), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'digest'"), expect);
+	ck_assert_int_eq(rows("SELECT count(*) FROM (SELECT recipient FROM "
+	    "outbound WHERE kind = 'digest' GROUP BY recipient HAVING "
+	    "count(*) > 1)"), 0);
+}
+END_TEST
+
+/* (From a review.) a student with an open case (its visits are the case's, and
+ * "家访 学号 在校" is refused there) and a student registered as
+ * transferred away are still named in the reminder, week after week, and
+ * the head teacher cannot clear them as the reminder says. */
+START_TEST(test_visit_reminder_leaves_out_cases)
+{
+	const char *t;
+
+	restart_reminding(6);
+	sms(HT, "ABS 20240101 3");		/* a case */
+	sms(HT, "VIS 20240101 在校");		/* refused: the case's */
+	ck_assert_msg(strstr(last_to(HT), "已记录家访") == NULL, "%s",
+	    last_to(HT));
+	sms(HT, "VIS 20240101 拒");		/* the case's visit */
+	sms(PRINCIPAL, "CLOSE 20240102 转学");	/* registered: transferred */
+	ck_assert_int_eq(clock_set(&F.g->clock, MON_SEP7), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	t = last_to(HT);
+	ck_assert_msg(strstr(t, "家访未完成") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "20240101") == NULL, "student with an open, "
+	    "visited case named: %s", t);
+	ck_assert_msg(strstr(t, "20240102") == NULL, "transferred student "
+	    "named: %s", t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -308,6 +407,9 @@ main(void)
 	tcase_add_test(tc, test_case_visit_unchanged);
 	tcase_add_test(tc, test_visit_reminder);
 	tcase_add_test(tc, test_visit_reminder_not_before_its_week);
+	tcase_add_test(tc, test_visit_reminder_big_class);
+	tcase_add_test(tc, test_visit_reminder_resumed);
+	tcase_add_test(tc, test_visit_reminder_leaves_out_cases);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

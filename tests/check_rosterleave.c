@@ -1085,6 +1085,38 @@ START_TEST(test_in_flight_not_requeued_after_crash)
 }
 END_TEST
 
+/* (From a review.) as test_moved_number_keeps_no_sms_of_old_place, but the child
+ * came back the same evening (RET at 22:10, quiet hours): the case is
+ * struck off before the import, so its watchers are left as they were,
+ * and the task and the notices about V01's child still go to the number
+ * that is V02's village head now. */
+START_TEST(test_moved_number_closed_case)
+{
+	struct import_counts n;
+
+	quiet_night_case();
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 13 * 3600 + 600), 0);
+	sms(HT, "RET 20240101");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'open'"), 0);
+	files("13800000004,", "13900000099,新村长,village_head,V01\n"
+	    "13800000004,张大山,village_head,V02\n");
+	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
+	    "%s", said);
+	ck_assert_int_eq(n.left_people, 1);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 22 * 3600 + 1800), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_msg(rows("SELECT count(*) FROM outbound WHERE recipient = '"
+	    VHEAD1 "' AND status = 'sent' AND kind <> 'reply' AND text LIKE "
+	    "'%20240101%'") == 0, "%lld SMS about V01's child sent to V02's "
+	    "head, e.g. %s", rows("SELECT count(*) FROM outbound WHERE "
+	    "recipient = '" VHEAD1 "' AND status = 'sent' AND kind <> 'reply' "
+	    "AND text LIKE '%20240101%'"), tu_sql_text(F.db, "SELECT "
+	    "group_concat(kind || ': ' || text, ' | ') FROM outbound WHERE "
+	    "recipient = '" VHEAD1 "' AND status = 'sent'"));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1118,6 +1150,7 @@ main(void)
 	tcase_add_test(tc, test_moved_number_keeps_no_sms_of_old_place);
 	tcase_add_test(tc, test_in_flight_not_sent_again);
 	tcase_add_test(tc, test_in_flight_not_requeued_after_crash);
+	tcase_add_test(tc, test_moved_number_closed_case);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -31,6 +31,12 @@ struct casework;
 void casework_status_key(char *buf, size_t sz, const char *status,
     int dropout, int cosigned);
 
+/* The visit reminders (casework_cfg.visits_remind_week) stop after this
+ * week of the term (its last, about: the autumn term counts from 1
+ * August and ends in mid-January, the spring term from 1 February to
+ * mid-July). */
+#define CASEWORK_VISITS_LAST_WEEK 24
+
 struct casework_cfg {
 	const char *signature;	/* prefixed to every outbound text */
 	int threshold;		/* days that open a case (0: default 2) */

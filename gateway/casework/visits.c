@@ -14,13 +14,12 @@
 #include "parsers/smslen.h"
 
 #define CW_WEEK (7 * 86400)
-/* The reminders stop after this week of the term (its last, about: the
- * autumn term counts from 1 August and ends in mid-January, the spring
- * term from 1 February to mid-July). */
-#define CW_VISITS_LAST_WEEK 24
-/* A class's students looked at, at most. */
+/* A class's students kept, at most (all are counted). */
 #define CW_VISITS_MAX 256
 #define CW_VISITS_SEGMENTS 3
+/* Named at most: three UCS-2 SMS hold about 190 characters, a student
+ * at least six ("1 张*、"); the rest are counted in "等N人". */
+#define CW_VISITS_NAMED 32
 
 int
 cw_visits_due(const struct casework *cw, int64_t week)
@@ -28,7 +27,7 @@ cw_visits_due(const struct casework *cw, int64_t week)
 	int64_t n = (week - cw_term_start(week)) / CW_WEEK + 1;
 
 	return cw->visits_remind_week > 0 && n >= cw->visits_remind_week &&
-	    n <= CW_VISITS_LAST_WEEK;
+	    n <= CASEWORK_VISITS_LAST_WEEK;
 }
 
 /* Who of a class is still to be visited this term. */
@@ -59,7 +58,8 @@ cw_unvisited_line(void *arg, const struct store_visit_line *l)
 	u->n++;
 }
 
-/* The list of the first named students, and "等N人" for the rest. */
+/* The list of the first named students, and "等N人" for the rest: 0, or
+ * -1 if it does not fit outsz (or a template failed to render). */
 static int
 cw_unvisited_list(struct casework *cw, const struct cw_unvisited *u,
     size_t named, char *out, size_t outsz)
@@ -68,27 +68,29 @@ cw_unvisited_list(struct casework *cw, const struct cw_unvisited *u,
 	size_t i, len = 0;
 
 	out[0] = '\0';
-	for (i = 0; i < named; i++) {
-		struct render_var v[2] = { { "student_no", u->s[i].no },
-		    { "name", u->s[i].name } };
-
-		if (render(cw->cat, i ? "visits_remind_item_next" :
-		    "visits_remind_item", v, 2, item, sizeof item) != 0)
-			return -1;
-		len += (size_t)snprintf(out + len, outsz - len, "%s", item);
-		if (len >= outsz)
-			return -1;
-	}
-	if (named < u->n) {
+	for (i = 0; i <= named; i++) {
+		struct render_var v[2] = { { "student_no", NULL },
+		    { "name", NULL } };
 		struct render_var mv = { "n", cnt };
 
-		snprintf(cnt, sizeof cnt, "%zu", u->n);
-		if (render(cw->cat, "visits_remind_more", &mv, 1, item,
-		    sizeof item) != 0)
+		if (i < named) {
+			v[0].value = u->s[i].no;
+			v[1].value = u->s[i].name;
+			if (render(cw->cat, i ? "visits_remind_item_next" :
+			    "visits_remind_item", v, 2, item,
+			    sizeof item) != 0)
+				return -1;
+		} else if (named < u->n) {
+			snprintf(cnt, sizeof cnt, "%zu", u->n);
+			if (render(cw->cat, "visits_remind_more", &mv, 1, item,
+			    sizeof item) != 0)
+				return -1;
+		} else
+			break;
+		if (len + strlen(item) >= outsz)
 			return -1;
-		len += (size_t)snprintf(out + len, outsz - len, "%s", item);
-		if (len >= outsz)
-			return -1;
+		memcpy(out + len, item, strlen(item) + 1);
+		len += strlen(item);
 	}
 	return 0;
 }
@@ -121,17 +123,25 @@ cw_visits_text(struct casework *cw, const char *class_code, int64_t week,
 	snprintf(n, sizeof n, "%zu", u->n);
 	snprintf(k, sizeof k, "%zu", u->special);
 	snprintf(m, sizeof m, "%d", cw->visits_special);
-	/* Name as many as fit in three SMS with the signature. */
-	for (named = u->n < CW_VISITS_MAX ? u->n : CW_VISITS_MAX;; named--) {
-		if (cw_unvisited_list(cw, u, named, list, CW_REPLY_MAX) != 0 ||
-		    render(cw->cat, "visits_remind", v, 5, out, outsz) != 0)
+	/* Name as many as fit in three SMS with the signature: a list too
+	 * long for the buffers names fewer too (a large class must not stop
+	 * the digest's run). */
+	for (named = u->n < CW_VISITS_NAMED ? u->n : CW_VISITS_NAMED;;
+	    named--) {
+		int fits = cw_unvisited_list(cw, u, named, list,
+		    CW_REPLY_MAX) == 0 && render(cw->cat, "visits_remind", v,
+		    5, out, outsz) == 0;
+
+		if (fits) {
+			snprintf(probe, CW_REPLY_MAX + sizeof cw->signature,
+			    "%s%s", cw->signature, out);
+			if (smslen_measure(probe, strlen(probe), &len) != 0)
+				goto out;
+			if (len.segments <= CW_VISITS_SEGMENTS)
+				break;
+		}
+		if (named == 0)
 			goto out;
-		snprintf(probe, CW_REPLY_MAX + sizeof cw->signature, "%s%s",
-		    cw->signature, out);
-		if (smslen_measure(probe, strlen(probe), &len) != 0)
-			goto out;
-		if (len.segments <= CW_VISITS_SEGMENTS || named == 0)
-			break;
 	}
 	rc = 1;
 out:

@@ -320,7 +320,9 @@ START_TEST(test_visits_listing)
 	    "visits", "--school", "S01", "--term", "2026-10-01", "--missing",
 	    "--special", "3", "--templates", (char *)tdir, NULL };
 	char *const badspecial[] = { (char *)env("BAOXUECTL"), "-d", db,
-	    "visits", "--school", "S01", "--special", "0", NULL };
+	    "visits", "--school", "S01", "--missing", "--special", "3x", NULL };
+	char *const nomissing[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "visits", "--school", "S01", "--special", "3", NULL };
 	char *const spring[] = { (char *)env("BAOXUECTL"), "-d", db, "visits",
 	    "--school", "S01", "--term", "2027-03-01", "--templates",
 	    (char *)tdir, NULL };
@@ -365,6 +367,8 @@ START_TEST(test_visits_listing)
 	free(t);
 	unlink(out);
 	ck_assert_int_eq(proc_run(badspecial, out), 2);
+	unlink(out);
+	ck_assert_int_eq(proc_run(nomissing, out), 2);
 	unlink(out);
 
 	/* The spring term starts again from none. */
