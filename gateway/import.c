@@ -606,9 +606,11 @@ import_left(struct import_ctx *x, const char *code,
 	import_say(x, 0, "roster of %s: %ld role row(s) and %ld student(s) "
 	    "not in the files left it; %ld open task(s) and %ld case(s) "
 	    "handed over; %ld SMS queued to numbers now off the roster "
-	    "withdrawn; %ld successor(s) to be told by SMS when the daemon "
-	    "next looks at its schedule (within the hour)", code, c->people,
-	    c->students, c->tasks, c->cases, c->withdrawn, c->told);
+	    "withdrawn (and %ld being sent, which may still go, marked not "
+	    "to go again); %ld successor(s) to be told by SMS when the "
+	    "daemon next looks at its schedule (within the hour)", code,
+	    c->people, c->students, c->tasks, c->cases, c->withdrawn,
+	    c->in_flight, c->told);
 }
 
 int

@@ -125,11 +125,23 @@ static const char watchers_move_sql[] =
     "WHERE c.status = 'open' AND ?3 IN " LEAVE_AROUND " AND ?4 <> "
     "'teacher'";
 
+/*
+ * Does a role row of number PHONE still on the roster cover case c of
+ * student s (LEAVE_STUDENT_PLACES joined)? A head teacher's covers the
+ * school of the class, as in the casework (scope.c), where a head teacher
+ * reports any student of the school; a subject teacher's only the cases
+ * the number acted on (they are told of those alone).
+ */
+#define LEAVE_COVERED(PHONE) \
+	"EXISTS (SELECT 1 FROM people q WHERE q.phone = " PHONE " AND " \
+	"q.left_at IS NULL AND (q.scope IN " LEAVE_AROUND " OR (q.role = " \
+	"'head_teacher' AND (SELECT parent FROM places WHERE code = " \
+	"q.scope) IN " LEAVE_AROUND ")) AND (q.role <> 'teacher' OR " \
+	"EXISTS (SELECT 1 FROM events e JOIN people r ON r.id = " \
+	"e.actor_id WHERE e.case_id = c.id AND r.phone = " PHONE ")))"
+
 /* ... and the number that leaves is told of no open case any more that
- * none of its role rows still on the roster covers: a head teacher's
- * covers the school of the class, as in the casework (scope.c), where a
- * head teacher reports any student of the school; a subject teacher's
- * only the cases the number acted on (they are told of those alone). */
+ * none of its role rows still on the roster covers. */
 static const char watchers_leave_sql[] =
     "DELETE FROM case_watchers WHERE phone = ?1 AND case_id IN ("
     "SELECT c.id FROM cases c "
@@ -139,20 +151,15 @@ static const char watchers_leave_sql[] =
     "JOIN case_watchers w ON w.case_id = c.id AND w.phone = ?1 "
     "JOIN students s ON s.id = c.student_id "
     LEAVE_STUDENT_PLACES
-    "WHERE c.status = 'open' AND NOT EXISTS (SELECT 1 FROM people q "
-    "WHERE q.phone = ?1 AND q.left_at IS NULL AND (q.scope IN "
-    LEAVE_AROUND " OR (q.role = 'head_teacher' AND (SELECT parent FROM "
-    "places WHERE code = q.scope) IN " LEAVE_AROUND ")) AND (q.role <> "
-    "'teacher' OR EXISTS (SELECT 1 FROM events e JOIN people r ON "
-    "r.id = e.actor_id WHERE e.case_id = c.id AND r.phone = ?1))))";
+    "WHERE c.status = 'open' AND NOT " LEAVE_COVERED("?1") ")";
 
 /*
  * What is still queued to a number whose role row left is withdrawn when
  * the number holds no role on the roster any more, or when it is about a
  * case the number is told of no more (watchers_leave_sql), or about one
- * no longer open (whose watchers that statement leaves alone: a strike-off
- * notice is withdrawn from a number that still covers the child too,
- * rather than walk every closed case the number watched): a notice held
+ * no longer open that none of its remaining roles covers (the watchers
+ * of a closed case are left alone: walking every closed case a number
+ * watched would cost each leaver the ledger): a notice held
  * over the quiet hours would tell a stranger, or the village head of
  * another village now, of a minor in the morning, and a task or
  * reminder names work that is someone else's. Replies stay: each answers
@@ -168,8 +175,10 @@ static const char watchers_leave_sql[] =
     "WHERE q.phone = outbound.recipient AND q.left_at IS NULL) OR " \
     "(case_id IS NOT NULL AND (NOT EXISTS (SELECT 1 FROM case_watchers w " \
     "WHERE w.case_id = outbound.case_id AND w.phone = outbound.recipient) " \
-    "OR NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = outbound.case_id " \
-    "AND c.status = 'open'))))"
+    "OR EXISTS (SELECT 1 FROM cases c JOIN students s ON " \
+    "s.id = c.student_id " LEAVE_STUDENT_PLACES "WHERE " \
+    "c.id = outbound.case_id AND c.status <> 'open' AND NOT " \
+    LEAVE_COVERED("outbound.recipient") "))))"
 static const char withdraw_sql[] =
     "UPDATE outbound SET status = 'failed', last_error = " WITHDRAWN
     /* One walk of the queue for all of them: nothing indexes the queued
@@ -500,7 +509,7 @@ leave_apply(struct store *s, const char *code, int64_t now,
 	 * the roster only after the second. */
 	if (rc == STORE_OK &&
 	    (rc = leave_run(s, st[L_WITHDRAW], &c->withdrawn)) == STORE_OK)
-		rc = leave_run(s, st[L_WITHDRAW_SENDING], &c->withdrawn);
+		rc = leave_run(s, st[L_WITHDRAW_SENDING], &c->in_flight);
 	for (k = 0; k < L_N; k++)
 		sqlite3_finalize(st[k]);
 	return rc;

@@ -387,6 +387,12 @@ store_outbound_requeue_sending(struct store *s, int *n)
 	*n = 0;
 	if ((rc = store_begin(s)) != STORE_OK)
 		return rc;
+	/* What an import withdrew (store/leave.c) is taken out of its
+	 * carrier, and the trigger outbound_withdrawn fails it: the
+	 * carrier does not carry it again. */
+	if ((rc = store_exec(s, store_stmt(s, STMT_OUTBOUND_REQUEUE_WITHDRAWN)))
+	    != STORE_OK)
+		goto fail;
 	/* The loose ones first: their carriers are still 'sending'. */
 	if ((rc = store_exec(s, store_stmt(s, STMT_OUTBOUND_REQUEUE_LOOSE))) !=
 	    STORE_OK)
@@ -396,6 +402,11 @@ store_outbound_requeue_sending(struct store *s, int *n)
 	    STORE_OK)
 		goto fail;
 	loose += sqlite3_changes(s->db);
+	/* A carrier the trigger failed leaves what it carried 'sending':
+	 * that goes again alone. */
+	if ((rc = store_exec(s, store_stmt(s, STMT_OUTBOUND_REQUEUE_ORPHANS))) !=
+	    STORE_OK)
+		goto fail;
 	if ((rc = store_commit(s)) != STORE_OK)
 		goto fail;
 	*n = loose;

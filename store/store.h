@@ -310,6 +310,7 @@ struct store_leave_counts {
 	long people, students;		/* rows that left */
 	long tasks, cases;		/* open work handed over */
 	long withdrawn;			/* queued SMS to them withdrawn */
+	long in_flight;			/* being sent: not to go again */
 	long told;			/* successors to be told by SMS */
 	long refused;
 };

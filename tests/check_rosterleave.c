@@ -1117,6 +1117,168 @@ START_TEST(test_moved_number_closed_case)
 }
 END_TEST
 
+/* (From a review.) an SMS merged into a carrier (OUTBOUND_ABSORB: 'sending',
+ * merged_into the carrier) when both were in flight at the import and
+ * the daemon then restarts after a crash. REQUEUE_LOOSE runs first and
+ * leaves the merged row (its carrier is still 'sending'); REQUEUE then
+ * moves the carrier to 'queued', and the trigger fails it: the merged row
+ * is left 'sending', pointing at a failed carrier, for the whole run. */
+START_TEST(test_carried_row_requeued_after_crash)
+{
+	struct import_counts n;
+	long long c;
+	char q[768];
+
+	quiet_night_case();
+	c = rows("SELECT min(id) FROM outbound WHERE recipient = '" VHEAD1
+	    "' AND status = 'queued' AND kind <> 'reply'");
+	/* As the claim does: the carrier, then what merges into it (a
+	 * second notice about the same case, absorbed). */
+	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE outbound SET status = "
+	    "'sending', attempts = 1 WHERE id = (SELECT min(id) FROM outbound "
+	    "WHERE recipient = '" VHEAD1 "' AND status = 'queued' AND kind "
+	    "<> 'reply')"), 0);
+	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
+	    "priority, status, created_at, due_at, merged_into, case_id) "
+	    "VALUES('" VHEAD1 "', 'MERGED', 'notice', 2, 'sending', "
+	    "%lld, %lld, %lld, 1)", (long long)T0 + 13 * 3600,
+	    (long long)T0 + 13 * 3600, c);
+	ck_assert_int_eq(tu_sql_exec(F.db, q), 0);
+	files_new_head();
+	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
+	    "%s", said);
+	gwfix_stop(&F);
+	F.cfg.clock_start = T0 + 22 * 3600 + 1800;
+	gwfix_start(&F, 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_msg(rows("SELECT count(*) FROM outbound WHERE recipient = '"
+	    VHEAD1 "' AND status IN ('queued', 'sending', 'sent') AND kind "
+	    "<> 'reply'") == 0, "left in flight: %s", tu_sql_text(F.db,
+	    "SELECT group_concat(id || ' ' || status || ' merged_into=' || "
+	    "coalesce(merged_into, '-') || ' (carrier ' || coalesce((SELECT "
+	    "c.status FROM outbound c WHERE c.id = o.merged_into), '-') || "
+	    "')', '; ') FROM outbound o WHERE recipient = '" VHEAD1 "' AND "
+	    "kind <> 'reply'"));
+}
+END_TEST
+
+/* (From a review.) the same with a merged SMS that is not withdrawn (about no
+ * case, to a number that keeps a role: README says it keeps it). Its
+ * carrier, about the old village's child, is marked; after the crash it
+ * is failed, and the merged SMS is never sent in this run. */
+START_TEST(test_kept_row_not_lost_with_carrier)
+{
+	struct import_counts n;
+	long long c;
+	char q[768];
+
+	quiet_night_case();
+	c = rows("SELECT min(id) FROM outbound WHERE recipient = '" VHEAD1
+	    "' AND status = 'queued' AND kind <> 'reply'");
+	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE outbound SET status = "
+	    "'sending', attempts = 1 WHERE id = (SELECT min(id) FROM outbound "
+	    "WHERE recipient = '" VHEAD1 "' AND status = 'queued' AND kind "
+	    "<> 'reply')"), 0);
+	/* A digest-like SMS about no case, merged into it. */
+	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
+	    "priority, status, created_at, due_at, merged_into) VALUES('"
+	    VHEAD1 "', 'KEPT', 'digest', 3, 'sending', %lld, %lld, "
+	    "%lld)", (long long)T0 + 13 * 3600, (long long)T0 + 13 * 3600, c);
+	ck_assert_int_eq(tu_sql_exec(F.db, q), 0);
+	files("13800000004,", "13900000099,新村长,village_head,V01\n"
+	    "13800000004,张大山,village_head,V02\n");
+	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
+	    "%s", said);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE text = "
+	    "'KEPT' AND last_error IS NULL"), 1);
+	gwfix_stop(&F);
+	F.cfg.clock_start = T0 + 22 * 3600 + 1800;
+	gwfix_start(&F, 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 23 * 3600), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_msg(rows("SELECT count(*) FROM outbound WHERE text = "
+	    "'KEPT' AND status = 'sent'") == 1, "kept SMS: %s",
+	    tu_sql_text(F.db, "SELECT status || ' merged_into=' || "
+	    "coalesce(merged_into, '-') || ' carrier ' || (SELECT c.status "
+	    "FROM outbound c WHERE c.id = o.merged_into) FROM outbound o "
+	    "WHERE text = 'KEPT'"));
+}
+END_TEST
+
+/* (From a review.) the other way round: the carrier is about no case (kept), the
+ * SMS merged into it is about V01's child (marked by the import). After
+ * the crash the carrier goes again "as before", with the marked text in
+ * it: README says an SMS in flight is not sent again if the daemon stops
+ * first. */
+START_TEST(test_withdrawn_row_not_carried_again)
+{
+	struct import_counts n;
+	long long c, mrow;
+	char q[768];
+
+	quiet_night_case();
+	mrow = rows("SELECT min(id) FROM outbound WHERE recipient = '" VHEAD1
+	    "' AND status = 'queued' AND kind <> 'reply'");
+	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
+	    "priority, status, attempts, created_at, due_at) VALUES('" VHEAD1
+	    "', 'CARRIER', 'digest', 3, 'sending', 1, %lld, %lld)",
+	    (long long)T0 + 13 * 3600, (long long)T0 + 13 * 3600);
+	ck_assert_int_eq(tu_sql_exec(F.db, q), 0);
+	c = rows("SELECT id FROM outbound WHERE text = 'CARRIER'");
+	snprintf(q, sizeof q, "UPDATE outbound SET status = 'sending', "
+	    "merged_into = %lld WHERE id = %lld", c, mrow);
+	ck_assert_int_eq(tu_sql_exec(F.db, q), 0);
+	files("13800000004,", "13900000099,新村长,village_head,V01\n"
+	    "13800000004,张大山,village_head,V02\n");
+	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
+	    "%s", said);
+	snprintf(q, sizeof q, "SELECT count(*) FROM outbound WHERE id = %lld "
+	    "AND last_error LIKE 'withdrawn:%%'", mrow);
+	ck_assert_int_eq(rows(q), 1);
+	gwfix_stop(&F);
+	F.cfg.clock_start = T0 + 22 * 3600 + 1800;
+	gwfix_start(&F, 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	snprintf(q, sizeof q, "SELECT status || ' ' || coalesce(last_error, "
+	    "'-') FROM outbound WHERE id = %lld", mrow);
+	ck_assert_msg(rows("SELECT count(*) FROM outbound WHERE text = "
+	    "'CARRIER' AND status = 'sent'") == 0 || strncmp(
+	    tu_sql_text(F.db, q), "sent", 4) != 0, "withdrawn SMS sent in "
+	    "its carrier after the restart: %s", tu_sql_text(F.db, q));
+}
+END_TEST
+
+/* (From a review.) a head teacher who also had a teacher row loses only that row;
+ * they still head the child's class (and watch the case). The case was
+ * struck off at night by the principal; the notice queued to them about
+ * their own class's child is withdrawn all the same (the closed-case
+ * clause of WITHDRAW_WHICH looks at no role). */
+START_TEST(test_closed_case_notice_kept_by_who_covers)
+{
+	struct import_counts n;
+	long long held;
+
+	quiet_night_case();
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 13 * 3600 + 600), 0);
+	sms(PRINCIPAL, "RET 20240101");
+	held = rows("SELECT count(*) FROM outbound WHERE recipient = '" HT
+	    "' AND status = 'queued' AND kind = 'notice'");
+	ck_assert_int_gt(held, 0);
+	files("13800000001,王丽,teacher", NULL);
+	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
+	    "%s", said);
+	ck_assert_int_eq(n.left_people, 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM people WHERE phone = '" HT
+	    "' AND role = 'head_teacher' AND left_at IS NULL"), 1);
+	ck_assert_msg(rows("SELECT count(*) FROM outbound WHERE recipient = '"
+	    HT "' AND status = 'queued' AND kind = 'notice'") == held,
+	    "withdrawn from the child's head teacher: %s", tu_sql_text(F.db,
+	    "SELECT group_concat(kind || ': ' || text, ' | ') FROM outbound "
+	    "WHERE recipient = '" HT "' AND last_error LIKE 'withdrawn:%'"));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1151,6 +1313,10 @@ main(void)
 	tcase_add_test(tc, test_in_flight_not_sent_again);
 	tcase_add_test(tc, test_in_flight_not_requeued_after_crash);
 	tcase_add_test(tc, test_moved_number_closed_case);
+	tcase_add_test(tc, test_carried_row_requeued_after_crash);
+	tcase_add_test(tc, test_kept_row_not_lost_with_carrier);
+	tcase_add_test(tc, test_withdrawn_row_not_carried_again);
+	tcase_add_test(tc, test_closed_case_notice_kept_by_who_covers);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
