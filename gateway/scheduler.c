@@ -298,14 +298,16 @@ scheduler_arm(struct scheduler *s)
 	}
 	if (s->content_secs && s->retention_next < at)
 		at = s->retention_next;
-	/* Someone to tell of a handover: an empty table, one look-up. */
+	/* Someone to tell of a handover: an empty table, one look-up;
+	 * after a failure, the minute's wait. */
 	if (now >= s->handover_retry) {
 		int64_t id;
 		int on_roster;
 
 		if (store_handover_next(s->store, &id, &on_roster) == STORE_OK)
 			at = now;
-	}
+	} else if (s->handover_retry < at)
+		at = s->handover_retry;
 	if (store_next_due(s->store, &d) == STORE_OK) {
 		/* A step that failed is tried again after a while, not in a
 		 * loop: the same item stays first due. */
