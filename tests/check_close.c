@@ -449,7 +449,7 @@ START_TEST(test_ret_tells_registrar)
 }
 END_TEST
 
-/* (From a review.) a registration made by CLOSE on an open case (the bureau
+/* (From a review.) A registration made by CLOSE on an open case (the bureau
  * closes a case as 延缓入学) is a registration like any: the RET that ends
  * it tells the bureau. And a registrar of an older, ended registration is
  * not told of a newer one that someone else made. */

@@ -295,7 +295,7 @@ START_TEST(test_visit_reminder_not_before_its_week)
 }
 END_TEST
 
-/* (From a review.) a large class (66 students with national 学籍号, none visited):
+/* (From a review.) A large class (66 students with national 学籍号, none visited):
  * the reminder must still go, at most three SMS, and the week's digest to
  * everybody else must not stop. */
 START_TEST(test_visit_reminder_big_class)
@@ -367,7 +367,7 @@ START_TEST(test_visit_reminder_resumed)
 }
 END_TEST
 
-/* (From a review.) a student with an open case (its visits are the case's, and
+/* (From a review.) A student with an open case (its visits are the case's, and
  * "家访 学号 在校" is refused there) and a student registered as
  * transferred away are still named in the reminder, week after week, and
  * the head teacher cannot clear them as the reminder says. */

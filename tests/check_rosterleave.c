@@ -728,6 +728,61 @@ quiet_night_case(void)
 	    "= '" VHEAD1 "' AND status = 'queued'"), 0);
 }
 
+/* The first task or notice queued to the old village head, claimed as
+ * the sender claims it ('sending', one attempt): its id. */
+static long long
+claim_first_held(void)
+{
+	long long id = rows("SELECT min(id) FROM outbound WHERE recipient = '"
+	    VHEAD1 "' AND status = 'queued' AND kind <> 'reply'");
+	char q[160];
+
+	snprintf(q, sizeof q, "UPDATE outbound SET status = 'sending', "
+	    "attempts = 1 WHERE id = %lld", id);
+	ck_assert_int_eq(tu_sql_exec(F.db, q), 0);
+	return id;
+}
+
+/* An SMS to the old village head in flight: text, kind, merged into
+ * carrier (0: none, then it is a carrier itself, one attempt), about
+ * case (0: none). Its id. */
+static long long
+put_in_flight(const char *text, const char *kind, long long carrier,
+    long long case_id)
+{
+	char q[512];
+
+	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
+	    "priority, status, attempts, created_at, due_at, merged_into, "
+	    "case_id) VALUES('" VHEAD1 "', '%s', '%s', 2, 'sending', %d, "
+	    "%lld, %lld, nullif(%lld, 0), nullif(%lld, 0))", text, kind,
+	    carrier == 0, (long long)T0 + 13 * 3600,
+	    (long long)T0 + 13 * 3600, carrier, case_id);
+	ck_assert_int_eq(tu_sql_exec(F.db, q), 0);
+	return rows("SELECT max(id) FROM outbound");
+}
+
+/* The village head of V01 becomes the village head of V02 (a new one
+ * for V01), the import run at 23:00. */
+static void
+import_head_moved(struct import_counts *n)
+{
+	files("13800000004,", "13900000099,新村长,village_head,V01\n"
+	    "13800000004,张大山,village_head,V02\n");
+	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, n) == 0,
+	    "%s", said);
+}
+
+/* The daemon stopped (as by a crash: what was in flight stays so) and
+ * started again at t. */
+static void
+restart_at(int64_t t)
+{
+	gwfix_stop(&F);
+	F.cfg.clock_start = t;
+	gwfix_start(&F, 0);
+}
+
 START_TEST(test_queued_to_leaver_withdrawn)
 {
 	struct import_counts n;
@@ -1001,10 +1056,7 @@ START_TEST(test_moved_number_keeps_no_sms_of_old_place)
 	struct import_counts n;
 
 	quiet_night_case();
-	files("13800000004,", "13900000099,新村长,village_head,V01\n"
-	    "13800000004,张大山,village_head,V02\n");
-	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
-	    "%s", said);
+	import_head_moved(&n);
 	ck_assert_int_eq(n.left_people, 1);
 	ck_assert_int_gt(n.withdrawn, 0);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
@@ -1032,13 +1084,7 @@ START_TEST(test_in_flight_not_sent_again)
 	long long id;
 
 	quiet_night_case();
-	id = rows("SELECT min(id) FROM outbound WHERE recipient = '" VHEAD1
-	    "' AND status = 'queued' AND kind <> 'reply'");
-	/* As OUTBOUND_SENDING does when the sender claims it. */
-	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE outbound SET status = "
-	    "'sending', attempts = 1 WHERE id = (SELECT min(id) FROM outbound "
-	    "WHERE recipient = '" VHEAD1 "' AND status = 'queued' AND kind "
-	    "<> 'reply')"), 0);
+	id = claim_first_held();
 	files_new_head();
 	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
 	    "%s", said);
@@ -1074,9 +1120,7 @@ START_TEST(test_in_flight_not_requeued_after_crash)
 	files_new_head();
 	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
 	    "%s", said);
-	gwfix_stop(&F);
-	F.cfg.clock_start = T0 + 22 * 3600 + 1800;
-	gwfix_start(&F, 0);
+	restart_at(T0 + 22 * 3600 + 1800);
 	ck_assert_int_ge(gw_run_due(F.g), 0);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
 	    "= '" VHEAD1 "' AND status IN ('queued', 'sending', 'sent') AND "
@@ -1085,7 +1129,7 @@ START_TEST(test_in_flight_not_requeued_after_crash)
 }
 END_TEST
 
-/* (From a review.) as test_moved_number_keeps_no_sms_of_old_place, but the child
+/* (From a review.) As test_moved_number_keeps_no_sms_of_old_place, but the child
  * came back the same evening (RET at 22:10, quiet hours): the case is
  * struck off before the import, so its watchers are left as they were,
  * and the task and the notices about V01's child still go to the number
@@ -1099,10 +1143,7 @@ START_TEST(test_moved_number_closed_case)
 	sms(HT, "RET 20240101");
 	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
 	    "'open'"), 0);
-	files("13800000004,", "13900000099,新村长,village_head,V01\n"
-	    "13800000004,张大山,village_head,V02\n");
-	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
-	    "%s", said);
+	import_head_moved(&n);
 	ck_assert_int_eq(n.left_people, 1);
 	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 22 * 3600 + 1800), 0);
 	ck_assert_int_ge(gw_run_due(F.g), 0);
@@ -1117,7 +1158,7 @@ START_TEST(test_moved_number_closed_case)
 }
 END_TEST
 
-/* (From a review.) an SMS merged into a carrier (OUTBOUND_ABSORB: 'sending',
+/* (From a review.) An SMS merged into a carrier (OUTBOUND_ABSORB: 'sending',
  * merged_into the carrier) when both were in flight at the import and
  * the daemon then restarts after a crash. REQUEUE_LOOSE runs first and
  * leaves the merged row (its carrier is still 'sending'); REQUEUE then
@@ -1126,30 +1167,15 @@ END_TEST
 START_TEST(test_carried_row_requeued_after_crash)
 {
 	struct import_counts n;
-	long long c;
-	char q[768];
 
 	quiet_night_case();
-	c = rows("SELECT min(id) FROM outbound WHERE recipient = '" VHEAD1
-	    "' AND status = 'queued' AND kind <> 'reply'");
-	/* As the claim does: the carrier, then what merges into it (a
-	 * second notice about the same case, absorbed). */
-	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE outbound SET status = "
-	    "'sending', attempts = 1 WHERE id = (SELECT min(id) FROM outbound "
-	    "WHERE recipient = '" VHEAD1 "' AND status = 'queued' AND kind "
-	    "<> 'reply')"), 0);
-	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
-	    "priority, status, created_at, due_at, merged_into, case_id) "
-	    "VALUES('" VHEAD1 "', 'MERGED', 'notice', 2, 'sending', "
-	    "%lld, %lld, %lld, 1)", (long long)T0 + 13 * 3600,
-	    (long long)T0 + 13 * 3600, c);
-	ck_assert_int_eq(tu_sql_exec(F.db, q), 0);
+	/* The carrier, and a second notice about the same case absorbed
+	 * into it. */
+	put_in_flight("MERGED", "notice", claim_first_held(), 1);
 	files_new_head();
 	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
 	    "%s", said);
-	gwfix_stop(&F);
-	F.cfg.clock_start = T0 + 22 * 3600 + 1800;
-	gwfix_start(&F, 0);
+	restart_at(T0 + 22 * 3600 + 1800);
 	ck_assert_int_ge(gw_run_due(F.g), 0);
 	ck_assert_msg(rows("SELECT count(*) FROM outbound WHERE recipient = '"
 	    VHEAD1 "' AND status IN ('queued', 'sending', 'sent') AND kind "
@@ -1162,38 +1188,21 @@ START_TEST(test_carried_row_requeued_after_crash)
 }
 END_TEST
 
-/* (From a review.) the same with a merged SMS that is not withdrawn (about no
+/* (From a review.) The same with a merged SMS that is not withdrawn (about no
  * case, to a number that keeps a role: README says it keeps it). Its
  * carrier, about the old village's child, is marked; after the crash it
  * is failed, and the merged SMS is never sent in this run. */
 START_TEST(test_kept_row_not_lost_with_carrier)
 {
 	struct import_counts n;
-	long long c;
-	char q[768];
 
 	quiet_night_case();
-	c = rows("SELECT min(id) FROM outbound WHERE recipient = '" VHEAD1
-	    "' AND status = 'queued' AND kind <> 'reply'");
-	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE outbound SET status = "
-	    "'sending', attempts = 1 WHERE id = (SELECT min(id) FROM outbound "
-	    "WHERE recipient = '" VHEAD1 "' AND status = 'queued' AND kind "
-	    "<> 'reply')"), 0);
 	/* A digest-like SMS about no case, merged into it. */
-	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
-	    "priority, status, created_at, due_at, merged_into) VALUES('"
-	    VHEAD1 "', 'KEPT', 'digest', 3, 'sending', %lld, %lld, "
-	    "%lld)", (long long)T0 + 13 * 3600, (long long)T0 + 13 * 3600, c);
-	ck_assert_int_eq(tu_sql_exec(F.db, q), 0);
-	files("13800000004,", "13900000099,新村长,village_head,V01\n"
-	    "13800000004,张大山,village_head,V02\n");
-	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
-	    "%s", said);
+	put_in_flight("KEPT", "digest", claim_first_held(), 0);
+	import_head_moved(&n);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE text = "
 	    "'KEPT' AND last_error IS NULL"), 1);
-	gwfix_stop(&F);
-	F.cfg.clock_start = T0 + 22 * 3600 + 1800;
-	gwfix_start(&F, 0);
+	restart_at(T0 + 22 * 3600 + 1800);
 	ck_assert_int_ge(gw_run_due(F.g), 0);
 	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 23 * 3600), 0);
 	ck_assert_int_ge(gw_run_due(F.g), 0);
@@ -1206,7 +1215,7 @@ START_TEST(test_kept_row_not_lost_with_carrier)
 }
 END_TEST
 
-/* (From a review.) the other way round: the carrier is about no case (kept), the
+/* (From a review.) The other way round: the carrier is about no case (kept), the
  * SMS merged into it is about V01's child (marked by the import). After
  * the crash the carrier goes again "as before", with the marked text in
  * it: README says an SMS in flight is not sent again if the daemon stops
@@ -1220,25 +1229,15 @@ START_TEST(test_withdrawn_row_not_carried_again)
 	quiet_night_case();
 	mrow = rows("SELECT min(id) FROM outbound WHERE recipient = '" VHEAD1
 	    "' AND status = 'queued' AND kind <> 'reply'");
-	snprintf(q, sizeof q, "INSERT INTO outbound(recipient, text, kind, "
-	    "priority, status, attempts, created_at, due_at) VALUES('" VHEAD1
-	    "', 'CARRIER', 'digest', 3, 'sending', 1, %lld, %lld)",
-	    (long long)T0 + 13 * 3600, (long long)T0 + 13 * 3600);
-	ck_assert_int_eq(tu_sql_exec(F.db, q), 0);
-	c = rows("SELECT id FROM outbound WHERE text = 'CARRIER'");
+	c = put_in_flight("CARRIER", "digest", 0, 0);
 	snprintf(q, sizeof q, "UPDATE outbound SET status = 'sending', "
 	    "merged_into = %lld WHERE id = %lld", c, mrow);
 	ck_assert_int_eq(tu_sql_exec(F.db, q), 0);
-	files("13800000004,", "13900000099,新村长,village_head,V01\n"
-	    "13800000004,张大山,village_head,V02\n");
-	ck_assert_msg(import_replace_at("T01", T0 + 14 * 3600, &n) == 0,
-	    "%s", said);
+	import_head_moved(&n);
 	snprintf(q, sizeof q, "SELECT count(*) FROM outbound WHERE id = %lld "
 	    "AND last_error LIKE 'withdrawn:%%'", mrow);
 	ck_assert_int_eq(rows(q), 1);
-	gwfix_stop(&F);
-	F.cfg.clock_start = T0 + 22 * 3600 + 1800;
-	gwfix_start(&F, 0);
+	restart_at(T0 + 22 * 3600 + 1800);
 	ck_assert_int_ge(gw_run_due(F.g), 0);
 	snprintf(q, sizeof q, "SELECT status || ' ' || coalesce(last_error, "
 	    "'-') FROM outbound WHERE id = %lld", mrow);
@@ -1249,7 +1248,7 @@ START_TEST(test_withdrawn_row_not_carried_again)
 }
 END_TEST
 
-/* (From a review.) a head teacher who also had a teacher row loses only that row;
+/* (From a review.) A head teacher who also had a teacher row loses only that row;
  * they still head the child's class (and watch the case). The case was
  * struck off at night by the principal; the notice queued to them about
  * their own class's child is withdrawn all the same (the closed-case
