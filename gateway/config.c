@@ -306,19 +306,23 @@ config_cases(struct config_ctx *c, const char *key, const char *val)
 {
 	char *end;
 	long v;
-	int *dst;
+	int *dst, least = 1;
 
 	if (!strcmp(key, "threshold"))
 		dst = &c->cfg->case_threshold;
 	else if (!strcmp(key, "special_threshold"))
 		dst = &c->cfg->case_special_threshold;
-	else
+	else if (!strcmp(key, "cosign_days")) {
+		dst = &c->cfg->cosign_days;
+		least = 0;		/* never chased */
+	} else
 		return config_fail(c, "cases", key, "%sunknown key", "");
 	errno = 0;
 	v = strtol(val, &end, 10);
-	if (*val == '\0' || *end || errno || v < 1 || v > 60)
-		return config_fail(c, "cases", key,
-		    "'%s' is not a number of days from 1 to 60", val);
+	if (*val == '\0' || *end || errno || v < least || v > 60)
+		return config_fail(c, "cases", key, least ?
+		    "'%s' is not a number of days from 1 to 60" :
+		    "'%s' is not a number of days from 0 to 60", val);
 	*dst = (int)v;
 	return 1;
 }
@@ -625,6 +629,7 @@ config_defaults(struct gw_config *cfg)
 	cfg->http_slow_timeout = 60;
 	cfg->case_threshold = 2;
 	cfg->case_special_threshold = 1;
+	cfg->cosign_days = 3;
 	ladder_defaults(&cfg->ladder);
 	cfg->quiet_start = 21 * 60;
 	cfg->quiet_end = 7 * 60 + 30;

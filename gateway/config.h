@@ -85,6 +85,8 @@ struct gw_config {
 	/* [cases] */
 	int case_threshold;		/* days of absence that open a case */
 	int case_special_threshold;	/* the same for special-need students */
+	int cosign_days;		/* a dropout's co-signature chased after
+					 * this many (school) days; 0: never */
 
 	/* [ladder], [ladder.N] */
 	struct ladder ladder;

@@ -349,7 +349,9 @@ scheduler_slice(struct scheduler *s, int64_t now, int *more)
 			store_rollback(s->store);
 			log_warnx("scheduler: %s %lld due at %lld not done, "
 			    "tried again in a minute: %s",
-			    d.kind == STORE_DUE_CASE ? "case" : "task",
+			    d.kind == STORE_DUE_CASE ? "case" :
+			    d.kind == STORE_DUE_COSIGN ? "co-signature of case" :
+			    "task",
 			    (long long)d.id, (long long)d.at,
 			    store_errmsg(s->store)[0] ?
 			    store_errmsg(s->store) : "casework refused it");

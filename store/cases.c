@@ -114,6 +114,9 @@ store_case_get(struct store *s, int64_t id, struct store_case *c)
 	c->notice_at = sqlite3_column_int64(st, 19);
 	c->cosigned_by = sqlite3_column_int64(st, 20);
 	c->cosigned_at = sqlite3_column_int64(st, 21);
+	c->cosign_asked_at = sqlite3_column_int64(st, 22);
+	c->cosign_next_at = sqlite3_column_int64(st, 23);
+	c->cosign_chased = sqlite3_column_int(st, 24);
 	sqlite3_reset(st);
 	return STORE_OK;
 }
@@ -186,6 +189,19 @@ store_student_registrar(struct store *s, int64_t student_id, char *phone,
 {
 	return store_phone_by_id(s, STMT_STUDENT_REGISTRAR, student_id, phone,
 	    phonesz);
+}
+
+enum store_rc
+store_case_cosign_chase(struct store *s, int64_t id, int64_t asked_at,
+    int64_t next_at, int chased)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_CASE_COSIGN_CHASE);
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, asked_at);
+	sqlite3_bind_int64(st, 3, next_at);
+	sqlite3_bind_int(st, 4, chased);
+	return store_exec(s, st);
 }
 
 enum store_rc

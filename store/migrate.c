@@ -602,6 +602,23 @@ static const char *const store_steps[] = {
 	" UPDATE outbound SET status = 'failed', last_error = old.last_error"
 	"  WHERE id = new.id;"
 	" END;",
+
+	/* 27: a dropout's co-signature is chased (DOMAIN rule 5: every
+	 * step a deadline): when it was asked, when the scheduler looks
+	 * next (NULL: never), and how far the chase went (0 asked, 1 the
+	 * inspectors reminded, 2 the bureau told). The dropouts already
+	 * waiting are chased from the upgrade on, from their reminder. */
+	"ALTER TABLE cases ADD COLUMN cosign_asked_at INTEGER;"
+	"ALTER TABLE cases ADD COLUMN cosign_next_at INTEGER;"
+	"ALTER TABLE cases ADD COLUMN cosign_chased INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"UPDATE cases SET cosign_asked_at = coalesce((SELECT max(e.at) FROM"
+	"  events e WHERE e.case_id = cases.id AND e.what = 'dropout'),"
+	"  opened_at), cosign_next_at = CAST(strftime('%s', 'now') AS"
+	"  INTEGER)"
+	" WHERE dropout = 1 AND cosigned_at IS NULL AND status = 'open';"
+	"CREATE INDEX cases_cosign ON cases(cosign_next_at, id)"
+	" WHERE cosign_next_at IS NOT NULL;",
 };
 
 /*

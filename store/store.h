@@ -113,6 +113,11 @@ struct store_case {
 	/* The inspector's co-signature of a dropout (store_case_cosign). */
 	int64_t cosigned_by;		/* people.id, 0 if not yet */
 	int64_t cosigned_at;
+	/* Its chase (store_case_cosign_chase): asked when, the next look
+	 * (0: none), how far it went (0 asked, 1 reminded, 2 reported). */
+	int64_t cosign_asked_at;
+	int64_t cosign_next_at;
+	int cosign_chased;
 };
 
 /* A task: an action owed by one person on one case, with a deadline. */
@@ -134,7 +139,8 @@ struct store_task {
 };
 
 /* What the scheduler must do next. */
-enum store_due_kind { STORE_DUE_TASK_REMIND, STORE_DUE_CASE };
+enum store_due_kind { STORE_DUE_TASK_REMIND, STORE_DUE_CASE,
+	STORE_DUE_COSIGN };
 struct store_due {
 	enum store_due_kind kind;
 	int64_t id;			/* task or case id */
@@ -351,6 +357,10 @@ enum store_rc store_case_dropout_by(struct store *, int64_t id, char *phone,
 enum store_rc store_student_registrar(struct store *, int64_t student_id,
     char *phone, size_t phonesz);
 /* The inspector's co-signature: DUP if the case has one already. */
+/* A dropout's co-signature: asked at, looked at next (0: never), chased
+ * how far (struct store_case). */
+enum store_rc store_case_cosign_chase(struct store *, int64_t id,
+    int64_t asked_at, int64_t next_at, int chased);
 enum store_rc store_case_cosign(struct store *, int64_t id, int64_t by,
     int64_t at);
 enum store_rc store_event_add(struct store *, const struct store_event *);
@@ -389,7 +399,8 @@ enum store_rc store_tasks_of_person(struct store *, int64_t assignee,
 enum store_rc store_tasks_by_code(struct store *, int64_t assignee,
     uint32_t space, uint32_t value, struct store_task *out, size_t max,
     size_t *n);
-/* The earliest reminder or case deadline; STORE_NOTFOUND if none. */
+/* The earliest reminder, case deadline or co-signature to chase;
+ * STORE_NOTFOUND if none. */
 enum store_rc store_next_due(struct store *, struct store_due *);
 
 /* Review: what a digest or SUM says about a place and a period. */

@@ -137,7 +137,7 @@ store_tasks_by_code(struct store *s, int64_t assignee, uint32_t space,
 	return store_task_list(s, st, out, max, n, NULL);
 }
 
-/* The head of one of the two queues of due times into d. */
+/* The head of one of the three queues of due times into d. */
 static enum store_rc
 store_due_head(struct store *s, enum store_stmt id, enum store_due_kind kind,
     struct store_due *d)
@@ -158,29 +158,46 @@ enum store_rc
 store_due_later(struct store *s, const struct store_due *d, int64_t at)
 {
 	sqlite3_stmt *st = store_stmt(s, d->kind == STORE_DUE_CASE ?
-	    STMT_CASE_STEP_LATER : STMT_TASK_REMIND_LATER);
+	    STMT_CASE_STEP_LATER : d->kind == STORE_DUE_COSIGN ?
+	    STMT_COSIGN_LATER : STMT_TASK_REMIND_LATER);
 
 	sqlite3_bind_int64(st, 1, d->id);
 	sqlite3_bind_int64(st, 2, at);
 	return store_exec(s, st);
 }
 
+/* The earlier of d (found when *found) and the head of another queue:
+ * at the same time the one read first goes first. */
+static enum store_rc
+store_due_min(struct store *s, enum store_stmt id, enum store_due_kind kind,
+    struct store_due *d, int *found)
+{
+	struct store_due c;
+	enum store_rc rc;
+
+	if ((rc = store_due_head(s, id, kind, &c)) == STORE_NOTFOUND)
+		return STORE_OK;
+	if (rc != STORE_OK)
+		return rc;
+	if (!*found || c.at < d->at)
+		*d = c;
+	*found = 1;
+	return STORE_OK;
+}
+
 enum store_rc
 store_next_due(struct store *s, struct store_due *d)
 {
-	struct store_due c;
-	enum store_rc rc, rc2;
+	enum store_rc rc;
+	int found = 0;
 
-	rc = store_due_head(s, STMT_NEXT_REMIND, STORE_DUE_TASK_REMIND, d);
-	if (rc != STORE_OK && rc != STORE_NOTFOUND)
+	/* A reminder goes first at the same time, then a climb. */
+	if ((rc = store_due_min(s, STMT_NEXT_REMIND, STORE_DUE_TASK_REMIND, d,
+	    &found)) != STORE_OK ||
+	    (rc = store_due_min(s, STMT_NEXT_CASE_STEP, STORE_DUE_CASE, d,
+	    &found)) != STORE_OK ||
+	    (rc = store_due_min(s, STMT_NEXT_COSIGN, STORE_DUE_COSIGN, d,
+	    &found)) != STORE_OK)
 		return rc;
-	rc2 = store_due_head(s, STMT_NEXT_CASE_STEP, STORE_DUE_CASE, &c);
-	if (rc2 == STORE_NOTFOUND)
-		return rc;
-	if (rc2 != STORE_OK)
-		return rc2;
-	/* A reminder goes first at the same time. */
-	if (rc == STORE_NOTFOUND || c.at < d->at)
-		*d = c;
-	return STORE_OK;
+	return found ? STORE_OK : STORE_NOTFOUND;
 }

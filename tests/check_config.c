@@ -98,7 +98,10 @@ START_TEST(test_full)
 	    "\n"
 	    "[visits]\n"
 	    "remind_week = 12\n"
-	    "special_per_term = 3\n");
+	    "special_per_term = 3\n"
+	    "\n"
+	    "[cases]\n"
+	    "cosign_days = 5\n");
 	ck_assert_str_eq(cfg.file, conf);
 	ck_assert_str_eq(cfg.listen_host, "127.0.0.1");
 	ck_assert_int_eq(cfg.listen_port, 18080);
@@ -122,6 +125,7 @@ START_TEST(test_full)
 	ck_assert_int_eq(cfg.content_days, 365);
 	ck_assert_int_eq(cfg.visits_remind_week, 12);
 	ck_assert_int_eq(cfg.visits_special, 3);
+	ck_assert_int_eq(cfg.cosign_days, 5);
 }
 END_TEST
 
@@ -150,6 +154,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(cfg.content_days, 90);
 	ck_assert_int_eq(cfg.visits_remind_week, 16);
 	ck_assert_int_eq(cfg.visits_special, 2);
+	ck_assert_int_eq(cfg.cosign_days, 3);
 }
 END_TEST
 
@@ -261,6 +266,10 @@ static const struct bad_case bad_cases[] = {
 	    { ":9:", "metadata_days", "unknown key" } },
 	{ DAEMON HTTP CHAN "[cases]\nthreshold = 0\n",
 	    { ":9:", "threshold", "1 to 60" } },
+	{ DAEMON HTTP CHAN "[cases]\ncosign_days = 61\n",
+	    { ":9:", "cosign_days", "0 to 60" } },
+	{ DAEMON HTTP CHAN "[cases]\ncosign_days = -1\n",
+	    { ":9:", "cosign_days", "'-1'" } },
 	{ "[daemon]\ndatabase = d\nlisen = x\n" HTTP CHAN,
 	    { ":3:", "lisen", "unknown key" } },
 	{ "[deamon]\ndatabase = d\n" HTTP CHAN,

@@ -1015,6 +1015,95 @@ START_TEST(test_failing_item_does_not_block_others)
 }
 END_TEST
 
+/* The texts of a co-signature's chase, to anyone. */
+#define CHASED "SELECT count(*) FROM outbound WHERE text LIKE '%会签催办%' " \
+	"OR text LIKE '%督学未会签%' OR text LIKE '%未能会签%'"
+
+/*
+ * DOMAIN rule 5, every step a deadline and a responsible person: a
+ * confirmed dropout's co-signature is chased. [cases] cosign_days (3)
+ * after the DROP the school's inspectors are reminded, once; as long
+ * again, the county bureau is told it is still missing. A co-signature
+ * stops it, and so does the case ending; the times are in the store, so
+ * a restart neither loses nor repeats a step.
+ */
+START_TEST(test_cosign_chased)
+{
+	sms(HT, "DROP 20240102");		/* case #1 */
+	sms(HT, "ABS 20240101 3");
+	sms(HT, "DROP 20240101");		/* case #2, signed in time */
+	at(H);
+	sms(INSPECTOR, "签 #2");
+	at(3 * D - 1);
+	ck_assert_int_eq(sent("reminder", INSPECTOR, "会签催办"), 0);
+	stop();
+	start();
+	at(3 * D);
+	ck_assert_int_eq(sent("reminder", INSPECTOR,
+	    "#1会签催办：20240102 李*确认辍学已3天，请核实后回复“签 #1”。"), 1);
+	ck_assert_int_eq(sent("reminder", INSPECTOR, "#2会签催办"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE case_id = 1 "
+	    "AND what = 'cosign_remind' AND at = 1788483600"), 1);
+	stop();
+	start();
+	at(6 * D - 1);
+	ck_assert_int_eq(sent("escalation", BUREAU, "督学未会签"), 0);
+	at(6 * D);
+	ck_assert_int_eq(sent("escalation", BUREAU,
+	    "案#1：后柳镇中心小学20240102 李*确认辍学已6天，责任督学未会签。"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE case_id = 1 "
+	    "AND what = 'cosign_overdue'"), 1);
+	/* Once each, however long it stays unsigned; #2 never. */
+	at(60 * D);
+	ck_assert_int_eq(rows(CHASED), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE "
+	    "cosign_next_at IS NOT NULL"), 0);
+	/* Signed late, it is signed as ever. */
+	sms(INSPECTOR, "签 #1");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE "
+	    "cosigned_at IS NOT NULL"), 2);
+}
+END_TEST
+
+/* A case that ends before the co-signature is chased no more (the
+ * report may still be signed, check_cases); with no inspector on the
+ * roster the bureau is told at the first deadline, in words that say
+ * why; cosign_days = 0 chases nothing. */
+START_TEST(test_cosign_chase_ends)
+{
+	sms(HT, "DROP 20240102");		/* #1, back in school */
+	sms(HT, "RET 20240102");
+	at(10 * D);
+	ck_assert_int_eq(rows(CHASED), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE "
+	    "cosign_next_at IS NOT NULL"), 0);
+	/* The school's inspector leaves the roster. */
+	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE people SET left_at = "
+	    "1788224400 WHERE phone = '" INSPECTOR "'"), 0);
+	sms(HT, "DROP 20240101");		/* #2 */
+	at(13 * D - 1);
+	ck_assert_int_eq(rows(CHASED), 0);
+	at(13 * D);
+	ck_assert_int_eq(sent("escalation", BUREAU,
+	    "案#2：后柳镇中心小学20240101 张*明确认辍学已3天，"
+	    "学校无责任督学在册，未能会签。"),
+	    1);
+	ck_assert_int_eq(sent("reminder", INSPECTOR, "会签催办"), 0);
+	at(30 * D);
+	ck_assert_int_eq(rows(CHASED), 1);
+	/* Not chased at all. */
+	stop();
+	F.cfg.cosign_days = 0;
+	start();
+	sms(HT, "ABS 20241008 3");
+	sms(HT, "DROP 20241008");
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE "
+	    "cosign_next_at IS NOT NULL"), 0);
+	at(60 * D);
+	ck_assert_int_eq(rows(CHASED), 1);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1051,6 +1140,8 @@ main(void)
 	tcase_add_test(tc, test_digest_due_between_wakes);
 	tcase_add_test(tc, test_digest_failure_retried_later);
 	tcase_add_test(tc, test_failing_item_does_not_block_others);
+	tcase_add_test(tc, test_cosign_chased);
+	tcase_add_test(tc, test_cosign_chase_ends);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

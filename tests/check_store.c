@@ -90,7 +90,7 @@ START_TEST(test_migrate_v7)
 	store_close(st);
 	st = store_open(path, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 26);
+	ck_assert_int_eq(store_schema_version(st), 27);
 	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
 	    "status || ':' || coalesce(merged_into, '-') || ':' || "
 	    "coalesce(dlr_status, '-') || ':' || coalesce(inbound_id, '-'), "
@@ -130,18 +130,24 @@ START_TEST(test_migrate_v7)
 }
 END_TEST
 
-/* Undoes migration 26: nobody is to be told of a handover, no index of
- * registrations, no case named by a queued SMS. */
-#define UNDO_TO_V25 "DROP TABLE handover_pending;" \
+/* Undoes migration 27: no co-signature is chased. */
+#define UNDO_TO_V26 "DROP INDEX cases_cosign;" \
+	"ALTER TABLE cases DROP COLUMN cosign_asked_at;" \
+	"ALTER TABLE cases DROP COLUMN cosign_next_at;" \
+	"ALTER TABLE cases DROP COLUMN cosign_chased;"
+
+/* Undoes migrations 27 and 26: nobody is to be told of a handover, no
+ * index of registrations, no case named by a queued SMS. */
+#define UNDO_TO_V25 UNDO_TO_V26 "DROP TABLE handover_pending;" \
 	"DROP INDEX events_excuse;" \
 	"DROP TRIGGER outbound_withdrawn;" \
 	"ALTER TABLE outbound DROP COLUMN case_id;"
 
-/* Undoes migrations 26 and 25: no student is excused from cases. */
+/* Undoes migrations 27 to 25: no student is excused from cases. */
 #define UNDO_TO_V24 UNDO_TO_V25 \
 	"ALTER TABLE students DROP COLUMN excused_as;"
 
-/* Undoes migrations 26 to 24: a case ends only by a return (the CHECK
+/* Undoes migrations 27 to 24: a case ends only by a return (the CHECK
  * of migration 2), the table made again as the migration makes it. */
 #define UNDO_TO_V23 UNDO_TO_V24 \
 	"CREATE TABLE cases_v23 (" \
@@ -167,23 +173,23 @@ END_TEST
 	"CREATE UNIQUE INDEX cases_student ON cases(student_id," \
 	" (CASE WHEN status = 'open' THEN 0 ELSE id END));"
 
-/* Undoes migrations 26 to 23: nobody has left the roster. */
+/* Undoes migrations 27 to 23: nobody has left the roster. */
 #define UNDO_TO_V22 UNDO_TO_V23 \
 	"ALTER TABLE people DROP COLUMN left_at;" \
 	"ALTER TABLE students DROP COLUMN left_at;"
 
-/* Undoes migrations 26 to 22: no index of routine home visits. */
+/* Undoes migrations 27 to 22: no index of routine home visits. */
 #define UNDO_TO_V21 UNDO_TO_V22 "DROP INDEX events_home_visit;"
 
-/* Undoes migrations 26 to 21: no retention's progress. */
+/* Undoes migrations 27 to 21: no retention's progress. */
 #define UNDO_TO_V20 UNDO_TO_V21 "DROP TABLE retention_progress;"
 
-/* Undoes migrations 26 to 20 (19 changed rows only): no co-signature. */
+/* Undoes migrations 27 to 20 (19 changed rows only): no co-signature. */
 #define UNDO_TO_V19 UNDO_TO_V20 \
 	"ALTER TABLE cases DROP COLUMN cosigned_at;" \
 	"ALTER TABLE cases DROP COLUMN cosigned_by;"
 
-/* Undoes migrations 26 to 18: the totals' triggers as migration 11 made
+/* Undoes migrations 27 to 18: the totals' triggers as migration 11 made
  * them. */
 #define UNDO_TO_V17 UNDO_TO_V19 \
 	"DROP TRIGGER outbound_totals_update;" \
@@ -467,8 +473,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 26);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 26);
+	ck_assert_int_eq(store_schema_version(st), 27);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 27);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -824,7 +830,7 @@ START_TEST(test_migrate_v17_depth)
 	other_exec(UNDO_TO_V17 "PRAGMA user_version = 17");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 26);
+	ck_assert_int_eq(store_schema_version(st), 27);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT live FROM "
 	    "outbound_totals"), 2);	/* one queued, one being sent */
 	stats_match();
@@ -1019,7 +1025,7 @@ START_TEST(test_migrate_v12_inbound)
 	    "pragma_index_list('inbound') WHERE name = 'inbound_sender'"), 1);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 26);
+	ck_assert_int_eq(store_schema_version(st), 27);
 	ck_assert_int_eq(store_inbound_last_channel(st, "+8613800000001", ch,
 	    sizeof ch), STORE_OK);
 	ck_assert_str_eq(ch, "http");
@@ -1897,7 +1903,7 @@ START_TEST(test_migrate_v23_case_endings)
 
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 26);
+	ck_assert_int_eq(store_schema_version(st), 27);
 	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT group_concat(id || ':' "
 	    "|| status, ' ') FROM (SELECT * FROM cases ORDER BY id)"),
 	    "1:returned 2:open");
@@ -1921,6 +1927,60 @@ START_TEST(test_migrate_v23_case_endings)
 	case_new(&c);
 	c.student_id = 99;
 	ck_assert_int_ne(store_case_open(st, &c), STORE_OK);
+}
+END_TEST
+
+/*
+ * Migration 27: a dropout still waiting for its co-signature when the
+ * schema is upgraded is chased from then on, counted from its DROP; a
+ * signed one, a case that ended, or one that is not a dropout is not.
+ */
+START_TEST(test_migrate_v26_cosign_chase)
+{
+	struct store_case c;
+	struct store_due d;
+	char err[256];
+	int64_t before = (int64_t)time(NULL);
+
+	put_roster();
+	case_new(&c);			/* 1: returned, a dropout */
+	c.dropout = 1;
+	ck_assert_int_eq(store_case_open(st, &c), STORE_OK);
+	snprintf(c.status, sizeof c.status, "returned");
+	c.closed_at = 500;
+	ck_assert_int_eq(store_case_update(st, &c), STORE_OK);
+	case_new(&c);			/* 2: open, a dropout, signed */
+	c.dropout = 1;
+	ck_assert_int_eq(store_case_open(st, &c), STORE_OK);
+	ck_assert_int_eq(store_case_cosign(st, c.id, 1, 700), STORE_OK);
+	snprintf(c.status, sizeof c.status, "returned");
+	c.closed_at = 800;
+	ck_assert_int_eq(store_case_update(st, &c), STORE_OK);
+	case_new(&c);			/* 3: open, a dropout since 600 */
+	c.dropout = 1;
+	ck_assert_int_eq(store_case_open(st, &c), STORE_OK);
+	store_close(st);
+	st = NULL;
+	other_exec("INSERT INTO events(case_id, student_id, at, what) "
+	    "VALUES(3, 1, 600, 'dropout');" UNDO_TO_V26
+	    "PRAGMA user_version = 26");
+
+	st = store_open(dbpath, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_schema_version(st), 27);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM cases WHERE "
+	    "cosign_next_at IS NOT NULL"), 1);
+	ck_assert_int_eq(store_case_get(st, 3, &c), STORE_OK);
+	ck_assert_int_eq(c.cosign_asked_at, 600);
+	ck_assert_int_ge(c.cosign_next_at, before);
+	ck_assert_int_le(c.cosign_next_at, (int64_t)time(NULL));
+	ck_assert_int_eq(c.cosign_chased, 0);
+	ck_assert_int_eq(store_next_due(st, &d), STORE_OK);
+	ck_assert_int_eq(d.kind, STORE_DUE_COSIGN);
+	ck_assert_int_eq(d.id, 3);
+	/* Signed, it leaves the chase. */
+	ck_assert_int_eq(store_case_cosign(st, 3, 1, 900), STORE_OK);
+	ck_assert_int_eq(store_next_due(st, &d), STORE_NOTFOUND);
 }
 END_TEST
 
@@ -1956,7 +2016,7 @@ START_TEST(test_migrate_v10_cases)
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 2);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 26);
+	ck_assert_int_eq(store_schema_version(st), 27);
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 1);
 	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
 	ck_assert_int_eq(got.id, 2);
@@ -2006,7 +2066,7 @@ START_TEST(test_migrate_v16_indexes)
 	other_exec(UNDO_TO_V15 "PRAGMA user_version = 15");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 26);
+	ck_assert_int_eq(store_schema_version(st), 27);
 	ck_assert_int_eq(indexes_led_by("absences", "student_id"), 1);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
 	    "sqlite_schema WHERE name = 'tasks_assignee' AND "
@@ -2606,6 +2666,7 @@ main(void)
 	tcase_add_test(tc, test_wal_restarts_after_the_tail);
 	tcase_add_test(tc, test_migrate_v10_cases);
 	tcase_add_test(tc, test_migrate_v23_case_endings);
+	tcase_add_test(tc, test_migrate_v26_cosign_chase);
 	tcase_add_test(tc, test_migrate_v19_stuck_notice);
 	tcase_add_test(tc, test_migrate_v16_indexes);
 	tcase_add_test(tc, test_digest_plan_by_scope);

@@ -30,6 +30,7 @@ gwfix_config(struct gwfix *f, int64_t t0)
 	f->cfg.clock_start = t0;
 	f->cfg.case_threshold = 2;
 	f->cfg.case_special_threshold = 1;
+	f->cfg.cosign_days = 3;	/* as config_defaults() */
 	ladder_defaults(&f->cfg.ladder);
 	f->cfg.nchannels = 1;
 	snprintf(f->cfg.channels[0].name, sizeof f->cfg.channels[0].name,

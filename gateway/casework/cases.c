@@ -49,14 +49,20 @@ cw_dual_line(struct casework *cw, const struct store_student *s,
  * case number (the 学号 an SMS carries may be masked), and are in
  * ask[0..*nask) to be left out of the notice everyone else gets, which
  * asks nothing of them (one SMS each, and nothing they could not do).
+ * The co-signature has its deadline (cw_cosign_due).
  */
 static int
 cw_ask_cosign(struct casework *cw, struct cw_msg *m, int64_t case_id,
     const struct cw_view *v, const struct render_var *vars,
     char (*ask)[STORE_PHONE_MAX], size_t *nask)
 {
+	int64_t next = cw->cosign_days ? ladder_after(cw->ladder, m->now,
+	    cw->cosign_days, 100) : 0;
+
 	*nask = 0;
-	if (cw_holders(cw, "inspector", v->school_code, ask, nask) != 0)
+	if (cw_holders(cw, "inspector", v->school_code, ask, nask) != 0 ||
+	    store_case_cosign_chase(cw->store, case_id, m->now, next, 0) !=
+	    STORE_OK)
 		return -1;
 	return cw_notify(cw, m, case_id, ask, *nask, "sign_request", vars, 7);
 }
@@ -94,6 +100,73 @@ cw_ask_cosign_of(struct casework *cw, struct cw_msg *m, int64_t case_id,
 	cw_case_vars(&cv, &v, cs.days_absent);
 	return cw_send(cw, m, case_id, phone, "notice", "sign_request", cv.v,
 	    7);
+}
+
+/*
+ * DOMAIN rule 5, every step a deadline and a responsible person: a
+ * co-signature not given cosign_days after it was asked is asked again of
+ * the school's inspectors, once; as long again, or at once if the school
+ * has no inspector on the roster, the county's bureau (whose inspectors
+ * they are) is told it is missing, and the chase ends. A case no longer
+ * open, or signed, is not chased (a co-signature then still counts: it
+ * vouches for the report). Recorded in the ledger at the time it was due.
+ */
+int
+cw_cosign_due(struct casework *cw, struct cw_msg *m, int64_t case_id,
+    int64_t at)
+{
+	char to[CW_ROLE_MAX][STORE_PHONE_MAX], wait[24], detail[32];
+	struct render_var vars[8];
+	struct cw_case_vars cv;
+	struct store_case cs;
+	struct cw_view v;
+	size_t n = 0;
+	const char *key;
+
+	if (cw_case_view(cw, case_id, &cs, &v) != 0)
+		return -1;
+	if (cw->cosign_days == 0 || !cs.dropout || cs.cosigned_at ||
+	    strcmp(cs.status, "open") != 0)
+		return store_case_cosign_chase(cw->store, cs.id,
+		    cs.cosign_asked_at, 0, cs.cosign_chased) == STORE_OK ?
+		    0 : -1;
+	if (cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
+		return -1;
+	cw_case_vars(&cv, &v, cs.days_absent);
+	memcpy(vars, cv.v, sizeof cv.v);
+	snprintf(wait, sizeof wait, "%lld",
+	    (long long)((at - cs.cosign_asked_at + CW_DAY / 2) / CW_DAY));
+	vars[7] = (struct render_var){ "wait", wait };
+	if (cs.cosign_chased == 0 &&
+	    cw_holders(cw, "inspector", v.school_code, to, &n) != 0)
+		return -1;
+	if (n > 0) {
+		snprintf(detail, sizeof detail, "inspectors=%zu", n);
+		if (cw_notify_kind(cw, m, cs.id, to, n, "reminder",
+		    "sign_reminder", vars, 8) != 0 ||
+		    cw_event_at(cw, m, at, cs.id, cs.student_id, 0,
+		    "cosign_remind", detail) != 0 ||
+		    store_case_cosign_chase(cw->store, cs.id,
+		    cs.cosign_asked_at, ladder_after(cw->ladder, at,
+		    cw->cosign_days, 100), 1) != STORE_OK)
+			return -1;
+		log_info("case %lld: co-signature chased, %zu inspector(s)",
+		    (long long)cs.id, n);
+		return 0;
+	}
+	key = cs.cosign_chased ? "sign_overdue_notice" :
+	    "sign_overdue_no_inspector";
+	if (cw_holders(cw, "bureau", v.county_code, to, &n) != 0 ||
+	    cw_notify_kind(cw, m, cs.id, to, n, "escalation", key, vars,
+	    8) != 0 ||
+	    cw_event_at(cw, m, at, cs.id, cs.student_id, 0, "cosign_overdue",
+	    cs.cosign_chased ? NULL : "no_inspector") != 0 ||
+	    store_case_cosign_chase(cw->store, cs.id, cs.cosign_asked_at, 0,
+	    2) != STORE_OK)
+		return -1;
+	log_info("case %lld: co-signature missing, %zu bureau holder(s) told",
+	    (long long)cs.id, n);
+	return 0;
 }
 
 int

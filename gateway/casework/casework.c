@@ -108,6 +108,10 @@ static const char *const cw_v_sign_when[] = {
 	"case", "student_no", "name", "class", "school", "village", "days",
 	"when", NULL
 };
+static const char *const cw_v_sign_wait[] = {
+	"case", "student_no", "name", "class", "school", "village", "days",
+	"wait", NULL
+};
 static const char *const cw_v_period[] = { "from", "to", NULL };
 static const char *const cw_v_place[] = { "place", NULL };
 
@@ -139,6 +143,9 @@ const struct cw_template cw_templates[] = {
 	{ "status_open_dropout", cw_v_none },
 	{ "status_open_dropout_signed", cw_v_none },
 	{ "sign_request", cw_v_case_all },
+	{ "sign_reminder", cw_v_sign_wait },
+	{ "sign_overdue_notice", cw_v_sign_wait },
+	{ "sign_overdue_no_inspector", cw_v_sign_wait },
 	{ "handover_notice", cw_v_handover },
 	{ "visits_remind", cw_v_visits_remind },
 	{ "visits_remind_item", cw_v_no_name },
@@ -360,6 +367,7 @@ casework_new(struct store *st, const struct catalog *cat,
 	    cfg->special_threshold : 1;
 	cw->visits_remind_week = cfg->visits_remind_week;
 	cw->visits_special = cfg->visits_special > 0 ? cfg->visits_special : 2;
+	cw->cosign_days = cfg->cosign_days;
 	cw->ladder = cfg->ladder;
 	cw->max_segments = cfg->max_segments > 0 ? cfg->max_segments : 3;
 	return cw;

@@ -47,6 +47,8 @@ struct casework_cfg {
 				 * (0: none) */
 	int visits_special;	/* visits a term a special-need student
 				 * needs (0: 2) */
+	int cosign_days;	/* a dropout's co-signature chased after
+				 * this many days of the ladder's (0: never) */
 };
 
 /* Checks that every template it needs is present and well-formed. */

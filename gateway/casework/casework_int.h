@@ -26,6 +26,7 @@ struct casework {
 	const struct ladder *ladder;
 	int max_segments;
 	int visits_remind_week, visits_special;
+	int cosign_days;		/* 0: co-signatures are not chased */
 	/* Each menu's choices as a task SMS lists them, rendered at first
 	 * use (the catalog does not change while the casework lives):
 	 * [0] a visit's, [1] a notice's; "" until then. */
@@ -150,6 +151,9 @@ int cw_event_at(struct casework *, struct cw_msg *, int64_t at,
 /* A date for texts: "9月4日" from the date_md template. */
 int cw_date(struct casework *, int64_t t, char *buf, size_t sz);
 
+/* The scheduler's: a dropout's co-signature due at, chased (cases.c). */
+int cw_cosign_due(struct casework *, struct cw_msg *, int64_t case_id,
+    int64_t at);
 int cw_case_open(struct casework *, struct cw_msg *, const struct cmd *,
     const struct store_student *, const struct cw_view *,
     const struct store_person *reporter, int dropout);

@@ -371,6 +371,8 @@ casework_due(struct casework *cw, const struct store_due *d, int64_t now)
 	m.now = now;
 	if (d->kind == STORE_DUE_TASK_REMIND)
 		return cw_remind(cw, &m, d->id, d->at);
+	if (d->kind == STORE_DUE_COSIGN)
+		return cw_cosign_due(cw, &m, d->id, d->at);
 	if (store_case_get(cw->store, d->id, &cs) != STORE_OK)
 		return -1;
 	if (strcmp(cs.status, "open") != 0 || cs.next_at != d->at)
