@@ -50,9 +50,11 @@ test: build release asan tsan
 	@$(MAKE) fuzz
 
 # Each fuzzer on a copy of its seed corpus: the command parser for
-# FUZZ_SECONDS, the PDU decoder and the AT line classifier for half that.
-FUZZERS = command:$(FUZZ_SECONDS) sms_pdu:$(shell expr $(FUZZ_SECONDS) / 2) \
-	at:$(shell expr $(FUZZ_SECONDS) / 2)
+# FUZZ_SECONDS; the PDU decoder, the AT line classifier, the roster's
+# encoding and CSV reader, and the webhooks' form bodies for half that.
+FUZZ_HALF = $(shell expr $(FUZZ_SECONDS) / 2)
+FUZZERS = command:$(FUZZ_SECONDS) sms_pdu:$(FUZZ_HALF) at:$(FUZZ_HALF) \
+	roster:$(FUZZ_HALF) form:$(FUZZ_HALF)
 
 fuzz: deps
 	@if command -v clang >/dev/null; then \
