@@ -50,11 +50,12 @@ test: build release asan tsan
 	@$(MAKE) fuzz
 
 # Each fuzzer on a copy of its seed corpus: the command parser for
-# FUZZ_SECONDS; the PDU decoder, the AT line classifier, the roster's
-# encoding and CSV reader, and the webhooks' form bodies for half that.
+# FUZZ_SECONDS; the PDU decoder, the AT line classifier, the modem's AT
+# conversation, the roster's encoding and CSV reader, and the webhooks'
+# form bodies for half that.
 FUZZ_HALF = $(shell expr $(FUZZ_SECONDS) / 2)
 FUZZERS = command:$(FUZZ_SECONDS) sms_pdu:$(FUZZ_HALF) at:$(FUZZ_HALF) \
-	roster:$(FUZZ_HALF) form:$(FUZZ_HALF)
+	modem:$(FUZZ_HALF) roster:$(FUZZ_HALF) form:$(FUZZ_HALF)
 
 fuzz: deps
 	@if command -v clang >/dev/null; then \
