@@ -58,8 +58,8 @@ store_person_workload(struct store *s, int64_t id, int64_t *tasks,
 }
 
 enum store_rc
-store_cosign_pending(struct store *s, const char *school, int64_t *ids,
-    size_t max, size_t *n)
+store_cosign_pending(struct store *s, const char *school, int64_t person_id,
+    int64_t *ids, size_t max, size_t *n)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_COSIGN_PENDING);
 	int rc;
@@ -67,6 +67,7 @@ store_cosign_pending(struct store *s, const char *school, int64_t *ids,
 	*n = 0;
 	sqlite3_bind_text(st, 1, school, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	sqlite3_bind_int64(st, 3, person_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		ids[(*n)++] = sqlite3_column_int64(st, 0);
 	if (rc != SQLITE_DONE)

@@ -87,7 +87,8 @@ static const char handover_cases_sql[] =
  * of open work (?3), or, for an inspector new on the roster, of the
  * co-signatures still missing (one already there was asked at DROP). */
 static const char successor_told_sql[] =
-    "INSERT OR IGNORE INTO handover_pending(person_id, at) SELECT ?1, ?2 "
+    "INSERT OR IGNORE INTO handover_pending(person_id, at, since_event) "
+    "SELECT ?1, ?2, (SELECT coalesce(max(id), 0) FROM events) "
     "WHERE ?3 OR EXISTS (SELECT 1 FROM temp.roster_seen WHERE tbl = 3 "
     "AND id = ?1)";
 

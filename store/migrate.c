@@ -618,7 +618,11 @@ static const char *const store_steps[] = {
 	"  INTEGER)"
 	" WHERE dropout = 1 AND cosigned_at IS NULL AND status = 'open';"
 	"CREATE INDEX cases_cosign ON cases(cosign_next_at, id)"
-	" WHERE cosign_next_at IS NOT NULL;",
+	" WHERE cosign_next_at IS NOT NULL;"
+	/* And the ledger's last event when a person was left to be told of
+	 * a handover: a DROP after it asked them already (NULL: a row of
+	 * 26's, asked of everything). */
+	"ALTER TABLE handover_pending ADD COLUMN since_event INTEGER;",
 };
 
 /*

@@ -81,9 +81,12 @@ store_person_put(struct store *s, const struct store_person *p)
 {
 	sqlite3_stmt *st;
 	int64_t id;
-	int rc, fresh = 0;
+	int rc, fresh = 0, inspector = !strcmp(p->role, "inspector");
 
-	if (s->roster_track) {
+	/* Fresh: not on the roster before (a --replace tracks every row; an
+	 * inspector is asked for the school's missing co-signatures by any
+	 * import that puts them there, as a successor is). */
+	if (s->roster_track || inspector) {
 		st = store_stmt(s, STMT_PERSON_ON_ROSTER);
 		sqlite3_bind_text(st, 1, p->phone, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, p->role, -1, SQLITE_STATIC);
@@ -108,6 +111,13 @@ store_person_put(struct store *s, const struct store_person *p)
 	sqlite3_reset(st);
 	if (fresh && (rc = store_roster_fresh(s, id)) != STORE_OK)
 		return (enum store_rc)rc;
+	if (fresh && inspector) {
+		st = store_stmt(s, STMT_HANDOVER_ASK);
+		sqlite3_bind_text(st, 1, p->scope, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, id);
+		if ((rc = store_exec(s, st)) != STORE_OK)
+			return (enum store_rc)rc;
+	}
 	return store_roster_seen(s, 1, id);
 }
 

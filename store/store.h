@@ -268,8 +268,9 @@ enum store_rc store_student_get(struct store *, const char *student_no,
 
 enum store_rc store_person_get(struct store *, int64_t id,
     struct store_person *out);
-/* Work handed over by an import (store_roster_leave) whose new holder is
- * still to be told: the first such person in *id, *on_roster 0 if their
+/* Work handed over by an import (store_roster_leave), or an inspector new
+ * on the roster where co-signatures are missing (store_person_put), whose
+ * new holder is still to be told: the first such person in *id, *on_roster 0 if their
  * row has left since; STORE_NOTFOUND if nobody. _done: told. */
 enum store_rc store_handover_next(struct store *, int64_t *id,
     int *on_roster);
@@ -278,9 +279,10 @@ enum store_rc store_handover_done(struct store *, int64_t id);
 enum store_rc store_person_workload(struct store *, int64_t id,
     int64_t *tasks, int64_t *cases);
 /* The open confirmed dropouts of school's students not co-signed, up to
- * max ids in ids, ascending; *n set. */
+ * max ids in ids, ascending; *n set. Those a DROP asked person_id about
+ * since their handover row was made are left out. */
 enum store_rc store_cosign_pending(struct store *, const char *school,
-    int64_t *ids, size_t max, size_t *n);
+    int64_t person_id, int64_t *ids, size_t max, size_t *n);
 /* People holding role with exactly this scope place, up to max. */
 enum store_rc store_people_in(struct store *, const char *role,
     const char *scope, struct store_person *out, size_t max, size_t *n);

@@ -1017,7 +1017,7 @@ END_TEST
 
 /* The texts of a co-signature's chase, to anyone. */
 #define CHASED "SELECT count(*) FROM outbound WHERE text LIKE '%会签催办%' " \
-	"OR text LIKE '%督学未会签%' OR text LIKE '%未能会签%'"
+	"OR text LIKE '%督学未会签%' OR text LIKE '%无可会签%'"
 
 /*
  * DOMAIN rule 5, every step a deadline and a responsible person: a
@@ -1065,6 +1065,72 @@ START_TEST(test_cosign_chased)
 }
 END_TEST
 
+/* The reporter of a dropout who holds the school's inspector row too
+ * cannot co-sign it (SIGN refuses): not reminded to, and with no other
+ * inspector the bureau is told at the first deadline that nobody can.
+ * (From a review.) */
+START_TEST(test_cosign_chase_not_to_reporter)
+{
+	sms(PRINCIPAL, "DROP 20240102");		/* #1, the principal's */
+	ck_assert_int_eq(tu_sql_exec(F.db, "INSERT INTO people(phone, name, "
+	    "role, scope) VALUES('" PRINCIPAL "', '刘建国', 'inspector', "
+	    "'S01'); UPDATE people SET left_at = 1788224400 WHERE phone = '"
+	    INSPECTOR "'"), 0);
+	at(3 * D);
+	ck_assert_int_eq(sent("reminder", PRINCIPAL, "会签催办"), 0);
+	ck_assert_int_eq(sent("escalation", BUREAU, "无可会签的责任督学"), 1);
+	at(30 * D);
+	ck_assert_int_eq(rows(CHASED), 1);
+}
+END_TEST
+
+/*
+ * Dropouts waiting when the schema is upgraded (migration 27) are looked
+ * at from then on, each chased when its own deadline comes: one reported
+ * an hour before the upgrade is not reminded at once, "0 days" after the
+ * ask, and the bureau hears of it cosign_days after the reminder, not
+ * after the upgrade. (From a review.)
+ */
+/* f's clock moved to t, what is due run: SMS whose text is like like. */
+static long long
+sent_by(struct gwfix *f, int64_t t, const char *like)
+{
+	char q[256];
+
+	ck_assert_int_eq(clock_set(&f->g->clock, t), 0);
+	ck_assert_int_ge(gw_run_due(f->g), 0);
+	snprintf(q, sizeof q, "SELECT count(*) FROM outbound WHERE text LIKE "
+	    "'%s'", like);
+	return tu_sql_int(f->db, q);
+}
+
+START_TEST(test_cosign_backfill_recent_drop)
+{
+	struct gwfix f;
+	int64_t t0 = (int64_t)time(NULL) - 3600;
+
+	gwfix_config(&f, t0);
+	gwfix_start(&f, 1);
+	gwfix_sms(&f, HT, "DROP 20240102");		/* #1 */
+	ck_assert_int_ge(gw_run_due(f.g), 0);
+	gwfix_stop(&f);
+	ck_assert_int_eq(tu_sql_exec(f.db, "DROP INDEX cases_cosign;"
+	    "ALTER TABLE cases DROP COLUMN cosign_asked_at;"
+	    "ALTER TABLE cases DROP COLUMN cosign_next_at;"
+	    "ALTER TABLE cases DROP COLUMN cosign_chased;"
+	    "ALTER TABLE handover_pending DROP COLUMN since_event;"
+	    "PRAGMA user_version = 26"), 0);
+	gwfix_start(&f, 0);			/* upgraded */
+	ck_assert_int_eq(tu_sql_int(f.db, "SELECT count(*) FROM cases WHERE "
+	    "cosign_next_at IS NOT NULL"), 1);
+	ck_assert_int_eq(sent_by(&f, t0 + 2 * H, "%会签催办%"), 0);
+	ck_assert_int_eq(sent_by(&f, t0 + 3 * D, "%会签催办%已3天%"), 1);
+	ck_assert_int_eq(sent_by(&f, t0 + 6 * D - 1, "%督学未会签%"), 0);
+	ck_assert_int_eq(sent_by(&f, t0 + 6 * D, "%督学未会签%"), 1);
+	gwfix_free(&f);
+}
+END_TEST
+
 /* A case that ends before the co-signature is chased no more (the
  * report may still be signed, check_cases); with no inspector on the
  * roster the bureau is told at the first deadline, in words that say
@@ -1086,7 +1152,7 @@ START_TEST(test_cosign_chase_ends)
 	at(13 * D);
 	ck_assert_int_eq(sent("escalation", BUREAU,
 	    "案#2：后柳镇中心小学20240101 张*明确认辍学已3天，"
-	    "学校无责任督学在册，未能会签。"),
+	    "学校无可会签的责任督学在册。"),
 	    1);
 	ck_assert_int_eq(sent("reminder", INSPECTOR, "会签催办"), 0);
 	at(30 * D);
@@ -1142,6 +1208,8 @@ main(void)
 	tcase_add_test(tc, test_failing_item_does_not_block_others);
 	tcase_add_test(tc, test_cosign_chased);
 	tcase_add_test(tc, test_cosign_chase_ends);
+	tcase_add_test(tc, test_cosign_chase_not_to_reporter);
+	tcase_add_test(tc, test_cosign_backfill_recent_drop);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -948,6 +948,65 @@ START_TEST(test_reporter_not_asked_to_cosign_own)
 }
 END_TEST
 
+#define BUREAU "+8613800000008"	/* bureau C01 */
+
+/*
+ * An inspector added to a school by a plain import, replacing nobody, is
+ * asked for the co-signatures still missing there as a successor is, and
+ * the ask has its deadline: a chase that had ended with the bureau told
+ * starts again from it (DOMAIN rule 5). (From a review: the new ask was
+ * never chased, and an inspector added where there was none never
+ * asked.)
+ */
+START_TEST(test_added_inspector_asked_and_chased)
+{
+	struct import_counts n;
+
+	sms(PRINCIPAL, "DROP 20240101");	/* #1, INSPECTOR asked */
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 6 * DAY + 60), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(count_to(BUREAU, "督学未会签"), 1);
+	files(NULL, "13900000033,新督学,inspector,S01\n");
+	ck_assert_msg(import_plain(&n) == 0, "%s", said);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 8 * DAY), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(count_to(INSPECTOR2, "签 #1"), 1);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 11 * DAY - 60), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(count_to(BUREAU, "督学未会签"), 1);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 11 * DAY), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(count_to(BUREAU, "督学未会签"), 2);
+	/* A second import of the same files asks nobody again. */
+	ck_assert_msg(import_plain(&n) == 0, "%s", said);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 30 * DAY), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(count_to(BUREAU, "督学未会签"), 2);
+	ck_assert_int_eq(count_to(INSPECTOR2, "签 #1"), 1);
+}
+END_TEST
+
+/* A DROP between the import and the daemon's next look asked the new
+ * inspector already: the handover asks for the older ones only. */
+START_TEST(test_added_inspector_not_asked_twice)
+{
+	struct import_counts n;
+
+	sms(PRINCIPAL, "DROP 20240101");	/* #1 */
+	files(NULL, "13900000033,新督学,inspector,S01\n");
+	ck_assert_msg(import_plain(&n) == 0, "%s", said);
+	ck_assert_int_eq(rows("SELECT count(*) FROM handover_pending"), 1);
+	sms(PRINCIPAL, "DROP 20240102");	/* #2: both inspectors asked */
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(count_to(INSPECTOR2, "签 #1"), 1);
+	ck_assert_int_eq(count_to(INSPECTOR2, "签 #2"), 1);
+	/* Where nothing waits for a co-signature, nobody is left to tell. */
+	files(NULL, "13900000034,又一督学,inspector,S02\n");
+	ck_assert_msg(import_plain(&n) == 0, "%s", said);
+	ck_assert_int_eq(rows("SELECT count(*) FROM handover_pending"), 0);
+}
+END_TEST
+
 /* The manual clock runs everything due: more than a slice's worth of
  * people to tell. (From a review.) */
 START_TEST(test_many_handovers_told_at_once)
@@ -1305,6 +1364,8 @@ main(void)
 	tcase_add_test(tc, test_cosign_not_asked_twice);
 	tcase_add_test(tc, test_reporter_not_asked_to_cosign_own);
 	tcase_add_test(tc, test_many_handovers_told_at_once);
+	tcase_add_test(tc, test_added_inspector_asked_and_chased);
+	tcase_add_test(tc, test_added_inspector_not_asked_twice);
 	tcase_add_test(tc, test_withdrawn_then_delivered);
 	tcase_add_test(tc, test_two_rows_leave_withdrawn);
 	tcase_add_test(tc, test_successor_leaves_again);

@@ -102,12 +102,34 @@ cw_ask_cosign_of(struct casework *cw, struct cw_msg *m, int64_t case_id,
 	    7);
 }
 
+/* The school's inspectors who may co-sign case cs: not the one who
+ * reported the dropout (SIGN refuses it), whatever rows they hold. */
+static int
+cw_cosigners(struct casework *cw, const struct store_case *cs,
+    const struct cw_view *v, char (*to)[STORE_PHONE_MAX], size_t *n)
+{
+	char by[STORE_PHONE_MAX];
+	size_t i, k = 0;
+
+	*n = 0;
+	if (cw_holders(cw, "inspector", v->school_code, to, n) != 0 ||
+	    store_case_dropout_by(cw->store, cs->id, by, sizeof by) !=
+	    STORE_OK)
+		return -1;
+	for (i = 0; i < *n; i++)
+		if (strcmp(to[i], by) != 0)
+			memmove(to[k++], to[i], STORE_PHONE_MAX);
+	*n = k;
+	return 0;
+}
+
 /*
  * DOMAIN rule 5, every step a deadline and a responsible person: a
  * co-signature not given cosign_days after it was asked is asked again of
  * the school's inspectors, once; as long again, or at once if the school
- * has no inspector on the roster, the county's bureau (whose inspectors
- * they are) is told it is missing, and the chase ends. A case no longer
+ * has no inspector on the roster who may sign, the county's bureau (whose
+ * inspectors they are) is told it is missing, and the chase ends (a new
+ * inspector asked starts it again, cw_cosign_rechase). A case no longer
  * open, or signed, is not chased (a co-signature then still counts: it
  * vouches for the report). Recorded in the ledger at the time it was due.
  */
@@ -120,6 +142,7 @@ cw_cosign_due(struct casework *cw, struct cw_msg *m, int64_t case_id,
 	struct cw_case_vars cv;
 	struct store_case cs;
 	struct cw_view v;
+	int64_t due;
 	size_t n = 0;
 	const char *key;
 
@@ -130,6 +153,13 @@ cw_cosign_due(struct casework *cw, struct cw_msg *m, int64_t case_id,
 		return store_case_cosign_chase(cw->store, cs.id,
 		    cs.cosign_asked_at, 0, cs.cosign_chased) == STORE_OK ?
 		    0 : -1;
+	/* Looked at before its deadline (migration 27 marks every waiting
+	 * dropout to be looked at, however recent): its time is set. */
+	due = ladder_after(cw->ladder, cs.cosign_asked_at, cw->cosign_days,
+	    100);
+	if (cs.cosign_chased == 0 && at < due)
+		return store_case_cosign_chase(cw->store, cs.id,
+		    cs.cosign_asked_at, due, 0) == STORE_OK ? 0 : -1;
 	if (cw_case_label(cw, cs.id, cv.label, sizeof cv.label) != 0)
 		return -1;
 	cw_case_vars(&cv, &v, cs.days_absent);
@@ -137,8 +167,7 @@ cw_cosign_due(struct casework *cw, struct cw_msg *m, int64_t case_id,
 	snprintf(wait, sizeof wait, "%lld",
 	    (long long)((at - cs.cosign_asked_at + CW_DAY / 2) / CW_DAY));
 	vars[7] = (struct render_var){ "wait", wait };
-	if (cs.cosign_chased == 0 &&
-	    cw_holders(cw, "inspector", v.school_code, to, &n) != 0)
+	if (cs.cosign_chased == 0 && cw_cosigners(cw, &cs, &v, to, &n) != 0)
 		return -1;
 	if (n > 0) {
 		snprintf(detail, sizeof detail, "inspectors=%zu", n);
@@ -167,6 +196,24 @@ cw_cosign_due(struct casework *cw, struct cw_msg *m, int64_t case_id,
 	log_info("case %lld: co-signature missing, %zu bureau holder(s) told",
 	    (long long)cs.id, n);
 	return 0;
+}
+
+int
+cw_cosign_rechase(struct casework *cw, int64_t case_id, int64_t now)
+{
+	struct store_case cs;
+	int64_t next;
+
+	if (cw->cosign_days == 0)
+		return 0;
+	if (store_case_get(cw->store, case_id, &cs) != STORE_OK)
+		return -1;
+	next = ladder_after(cw->ladder, now, cw->cosign_days, 100);
+	if (cs.cosign_next_at > next)
+		next = cs.cosign_next_at;
+	return store_case_cosign_chase(cw->store, cs.id, cs.cosign_asked_at,
+	    next, cs.cosign_chased > 1 ? 1 : cs.cosign_chased) == STORE_OK ?
+	    0 : -1;
 }
 
 int

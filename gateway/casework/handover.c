@@ -50,7 +50,7 @@ casework_handover(struct casework *cw, int64_t person_id, int on_roster,
 			return -1;
 	}
 	if (!strcmp(p.role, "inspector")) {
-		if (store_cosign_pending(cw->store, p.scope, ids,
+		if (store_cosign_pending(cw->store, p.scope, person_id, ids,
 		    CW_HANDOVER_COSIGN, &n) != STORE_OK)
 			return -1;
 		for (i = 0; i < n; i++) {
@@ -61,7 +61,8 @@ casework_handover(struct casework *cw, int64_t person_id, int on_roster,
 			    sizeof by) != STORE_OK)
 				return -1;
 			if (strcmp(by, p.phone) != 0 &&
-			    cw_ask_cosign_of(cw, &m, ids[i], p.phone) != 0)
+			    (cw_ask_cosign_of(cw, &m, ids[i], p.phone) != 0 ||
+			    cw_cosign_rechase(cw, ids[i], now) != 0))
 				return -1;
 		}
 		if (n == CW_HANDOVER_COSIGN)
