@@ -36,6 +36,9 @@ struct scheduler {
 	int64_t digest_retry;	/* after a failed slice: not before */
 	int64_t ladder_retry;	/* after a failed step: not before */
 	int64_t handover_retry;	/* after a failed handover: not before */
+	int64_t handover_failed; /* whose (people.id; INT64_MAX: the
+				 * table could not be read), skipped till
+				 * then while those after go on */
 	int64_t content_secs;	/* words kept this long; 0: for ever */
 	int64_t retention_next;	/* the next pass, not before */
 	struct store_wiped wiped;	/* by the pass under way */
@@ -160,26 +163,42 @@ failed:
 	return -1;
 }
 
+/* Whose handover rows the scheduler may take now: after the one that
+ * failed, until its minute is up (handover_failed). */
+static int64_t
+scheduler_handover_after(const struct scheduler *s, int64_t now)
+{
+	return now < s->handover_retry ? s->handover_failed : 0;
+}
+
 /*
  * Who took work over at an import is told, one person a transaction
  * (baoxuectl left them in handover_pending). An empty table, the usual
- * case, is one look-up. 1 if anyone was told, 0 if nobody was due, -1 if
- * it failed (tried again in a minute).
+ * case, is one look-up. One who cannot be told is tried again in a
+ * minute, and those after them go on meanwhile. 1 if anyone was told, 0
+ * if nobody was due, -1 if one failed.
  */
 static int
 scheduler_handover(struct scheduler *s, int64_t now, int *more)
 {
-	int64_t id = 0;
-	int on_roster, steps;
+	int64_t id = 0, after = scheduler_handover_after(s, now);
+	int on_roster, steps, told = 0, failed = 0;
 	enum store_rc rc;
 
-	if (now < s->handover_retry)
-		return 0;
 	for (steps = 0; steps < SCHEDULER_SLICE_STEPS; steps++) {
-		if ((rc = store_handover_next(s->store, &id, &on_roster)) ==
-		    STORE_NOTFOUND)
-			return steps > 0;
-		if (rc != STORE_OK || store_begin(s->store) != STORE_OK ||
+		if ((rc = store_handover_next(s->store, after, &id,
+		    &on_roster)) == STORE_NOTFOUND)
+			return failed ? -1 : told;
+		if (rc != STORE_OK) {
+			log_warnx("scheduler: who is to be told of a handover "
+			    "not read, tried again in a minute: %s",
+			    store_errmsg(s->store));
+			s->handover_failed = INT64_MAX;
+			s->handover_retry = now + SCHEDULER_LADDER_RETRY;
+			return -1;
+		}
+		after = id;
+		if (store_begin(s->store) != STORE_OK ||
 		    casework_handover(s->cw, id, on_roster, now) != 0 ||
 		    store_handover_done(s->store, id) != STORE_OK ||
 		    scheduler_commit(s) != STORE_OK) {
@@ -188,12 +207,16 @@ scheduler_handover(struct scheduler *s, int64_t now, int *more)
 			    "handover, tried again in a minute: %s",
 			    (long long)id, store_errmsg(s->store)[0] ?
 			    store_errmsg(s->store) : "casework refused it");
+			/* The last who failed: those before wait too. */
+			s->handover_failed = id;
 			s->handover_retry = now + SCHEDULER_LADDER_RETRY;
-			return -1;
+			failed = 1;
+			continue;
 		}
+		told = 1;
 	}
 	*more = 1;
-	return 1;
+	return failed ? -1 : 1;
 }
 
 /*
@@ -299,15 +322,19 @@ scheduler_arm(struct scheduler *s)
 	if (s->content_secs && s->retention_next < at)
 		at = s->retention_next;
 	/* Someone to tell of a handover: an empty table, one look-up;
-	 * after a failure, the minute's wait. */
-	if (now >= s->handover_retry) {
+	 * after a failure, those after the one who failed at once, that
+	 * one after its minute. */
+	{
 		int64_t id;
 		int on_roster;
 
-		if (store_handover_next(s->store, &id, &on_roster) == STORE_OK)
+		if (store_handover_next(s->store,
+		    scheduler_handover_after(s, now), &id, &on_roster) ==
+		    STORE_OK)
 			at = now;
-	} else if (s->handover_retry < at)
-		at = s->handover_retry;
+		else if (now < s->handover_retry && s->handover_retry < at)
+			at = s->handover_retry;
+	}
 	if (store_next_due(s->store, &d) == STORE_OK) {
 		/* A step that failed is tried again after a while, not in a
 		 * loop: the same item stays first due. */

@@ -15,11 +15,13 @@ handover_id_cmp(const void *a, const void *b)
 }
 
 enum store_rc
-store_handover_next(struct store *s, int64_t *id, int *on_roster)
+store_handover_next(struct store *s, int64_t after, int64_t *id,
+    int *on_roster)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_HANDOVER_NEXT);
 	int rc;
 
+	sqlite3_bind_int64(st, 1, after);
 	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
 		sqlite3_reset(st);
 		return STORE_NOTFOUND;

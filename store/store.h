@@ -270,10 +270,11 @@ enum store_rc store_person_get(struct store *, int64_t id,
     struct store_person *out);
 /* Work handed over by an import (store_roster_leave), or an inspector new
  * on the roster where co-signatures are missing (store_person_put), whose
- * new holder is still to be told: the first such person in *id, *on_roster 0 if their
- * row has left since; STORE_NOTFOUND if nobody. _done: told. */
-enum store_rc store_handover_next(struct store *, int64_t *id,
-    int *on_roster);
+ * new holder is still to be told: the first such person whose people.id
+ * is above after (0: from the first) in *id, *on_roster 0 if their row
+ * has left since; STORE_NOTFOUND if nobody. _done: told. */
+enum store_rc store_handover_next(struct store *, int64_t after,
+    int64_t *id, int *on_roster);
 enum store_rc store_handover_done(struct store *, int64_t id);
 /* A role row's open tasks and the open cases it answers for. */
 enum store_rc store_person_workload(struct store *, int64_t id,

@@ -1019,6 +1019,35 @@ START_TEST(test_many_handovers_told_at_once)
 }
 END_TEST
 
+/* One who cannot be told (here a row whose place is not on the roster)
+ * does not hold back those after it; it is tried again each minute, and
+ * told once mended. (The twenty-sixth note's open item.) */
+START_TEST(test_failing_handover_not_blocking)
+{
+	long long first;
+
+	first = rows("SELECT min(id) FROM people");
+	/* The first and the tenth. */
+	ck_assert_int_eq(tu_sql_exec(F.db, "PRAGMA foreign_keys = OFF;"
+	    "UPDATE people SET scope = 'V99' || scope WHERE id IN (SELECT "
+	    "min(id) FROM people UNION SELECT min(id) + 9 FROM people);"
+	    "INSERT INTO handover_pending(person_id, at) SELECT id, 0 FROM "
+	    "people ORDER BY id LIMIT 20"), 0);
+	ck_assert_int_eq(gw_run_due(F.g), -1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM handover_pending"), 2);
+	ck_assert_int_eq(rows("SELECT min(person_id) FROM handover_pending"),
+	    first);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 60), 0);
+	ck_assert_int_eq(gw_run_due(F.g), -1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM handover_pending"), 2);
+	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE people SET scope = "
+	    "substr(scope, 4) WHERE scope LIKE 'V99%'"), 0);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 120), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM handover_pending"), 0);
+}
+END_TEST
+
 /* A row waiting for its retry after a timed-out attempt may be on the
  * phone already: withdrawn, then reported delivered, it is sent. (From
  * a review.) */
@@ -1364,6 +1393,7 @@ main(void)
 	tcase_add_test(tc, test_cosign_not_asked_twice);
 	tcase_add_test(tc, test_reporter_not_asked_to_cosign_own);
 	tcase_add_test(tc, test_many_handovers_told_at_once);
+	tcase_add_test(tc, test_failing_handover_not_blocking);
 	tcase_add_test(tc, test_added_inspector_asked_and_chased);
 	tcase_add_test(tc, test_added_inspector_not_asked_twice);
 	tcase_add_test(tc, test_withdrawn_then_delivered);
