@@ -986,6 +986,29 @@ START_TEST(test_added_inspector_asked_and_chased)
 }
 END_TEST
 
+/* The village head who answers for a case but holds no open task on it
+ * (the visit done, the ladder paused) hands it over all the same: the
+ * one walk of the open cases finds it by the case, not the task. */
+START_TEST(test_responsible_without_task_handed_over)
+{
+	struct import_counts n;
+
+	sms(HT, "ABS 20240101 3");		/* #1, V01's visit task */
+	sms(VHEAD1, "VIS 20240101 返");
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
+	    "'open' AND assignee_id = " OLD_ID), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE status = "
+	    "'open' AND gov_resp = " OLD_ID), 1);
+	files_new_head();
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_eq(n.handed_cases, 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE gov_resp = "
+	    NEW_ID), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events WHERE case_id = 1 "
+	    "AND what = 'handover'"), 1);
+}
+END_TEST
+
 /* A DROP between the import and the daemon's next look asked the new
  * inspector already: the handover asks for the older ones only. */
 START_TEST(test_added_inspector_not_asked_twice)
@@ -1396,6 +1419,7 @@ main(void)
 	tcase_add_test(tc, test_failing_handover_not_blocking);
 	tcase_add_test(tc, test_added_inspector_asked_and_chased);
 	tcase_add_test(tc, test_added_inspector_not_asked_twice);
+	tcase_add_test(tc, test_responsible_without_task_handed_over);
 	tcase_add_test(tc, test_withdrawn_then_delivered);
 	tcase_add_test(tc, test_two_rows_leave_withdrawn);
 	tcase_add_test(tc, test_successor_leaves_again);
