@@ -1009,6 +1009,27 @@ START_TEST(test_responsible_without_task_handed_over)
 }
 END_TEST
 
+/* So does a head teacher replaced, who answers for the case on the
+ * school's line and holds no task on it. */
+START_TEST(test_head_teacher_cases_handed_over)
+{
+	struct import_counts n;
+
+	sms(HT, "ABS 20240101 3");		/* #1, K0302 */
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE school_resp = "
+	    "(SELECT id FROM people WHERE phone = '" HT "' AND role = "
+	    "'head_teacher')"), 1);
+	files("13800000001,", "13800000001,王丽,teacher,S01\n"
+	    "13900000088,新班主任,head_teacher,K0302\n");
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_eq(n.handed_cases, 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM cases WHERE school_resp = "
+	    "(SELECT id FROM people WHERE phone = '+8613900000088')"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM case_watchers WHERE "
+	    "case_id = 1 AND phone = '+8613900000088'"), 1);
+}
+END_TEST
+
 /* A DROP between the import and the daemon's next look asked the new
  * inspector already: the handover asks for the older ones only. */
 START_TEST(test_added_inspector_not_asked_twice)
@@ -1420,6 +1441,7 @@ main(void)
 	tcase_add_test(tc, test_added_inspector_asked_and_chased);
 	tcase_add_test(tc, test_added_inspector_not_asked_twice);
 	tcase_add_test(tc, test_responsible_without_task_handed_over);
+	tcase_add_test(tc, test_head_teacher_cases_handed_over);
 	tcase_add_test(tc, test_withdrawn_then_delivered);
 	tcase_add_test(tc, test_two_rows_leave_withdrawn);
 	tcase_add_test(tc, test_successor_leaves_again);
