@@ -1030,6 +1030,30 @@ START_TEST(test_head_teacher_cases_handed_over)
 }
 END_TEST
 
+/* An inspector added while the chase is under way is asked, and the
+ * chase keeps its deadline: both inspectors reminded on the third day,
+ * the bureau told on the sixth. (From a review: each inspector added put
+ * the bureau off again.) */
+START_TEST(test_added_inspector_chase_keeps_deadline)
+{
+	struct import_counts n;
+
+	sms(PRINCIPAL, "DROP 20240101");	/* #1 */
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + DAY), 0);
+	files(NULL, "13900000033,新督学,inspector,S01\n");
+	ck_assert_msg(import_plain(&n) == 0, "%s", said);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(count_to(INSPECTOR2, "签 #1"), 1);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 3 * DAY), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(count_to(INSPECTOR, "#1会签催办"), 1);
+	ck_assert_int_eq(count_to(INSPECTOR2, "#1会签催办"), 1);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 6 * DAY), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_int_eq(count_to(BUREAU, "督学未会签"), 1);
+}
+END_TEST
+
 /* A DROP between the import and the daemon's next look asked the new
  * inspector already: the handover asks for the older ones only. */
 START_TEST(test_added_inspector_not_asked_twice)
@@ -1442,6 +1466,7 @@ main(void)
 	tcase_add_test(tc, test_added_inspector_not_asked_twice);
 	tcase_add_test(tc, test_responsible_without_task_handed_over);
 	tcase_add_test(tc, test_head_teacher_cases_handed_over);
+	tcase_add_test(tc, test_added_inspector_chase_keeps_deadline);
 	tcase_add_test(tc, test_withdrawn_then_delivered);
 	tcase_add_test(tc, test_two_rows_leave_withdrawn);
 	tcase_add_test(tc, test_successor_leaves_again);

@@ -208,12 +208,13 @@ cw_cosign_rechase(struct casework *cw, int64_t case_id, int64_t now)
 		return 0;
 	if (store_case_get(cw->store, case_id, &cs) != STORE_OK)
 		return -1;
+	/* A chase under way keeps its deadline: inspectors come and go,
+	 * and the bureau is not put off by each one. */
+	if (cs.cosign_chased < 2)
+		return 0;
 	next = ladder_after(cw->ladder, now, cw->cosign_days, 100);
-	if (cs.cosign_next_at > next)
-		next = cs.cosign_next_at;
 	return store_case_cosign_chase(cw->store, cs.id, cs.cosign_asked_at,
-	    next, cs.cosign_chased > 1 ? 1 : cs.cosign_chased) == STORE_OK ?
-	    0 : -1;
+	    next, 1) == STORE_OK ? 0 : -1;
 }
 
 int

@@ -154,9 +154,9 @@ int cw_date(struct casework *, int64_t t, char *buf, size_t sz);
 /* The scheduler's: a dropout's co-signature due at, chased (cases.c). */
 int cw_cosign_due(struct casework *, struct cw_msg *, int64_t case_id,
     int64_t at);
-/* A new inspector was asked for case_id's co-signature now: the chase
- * goes on from that ask (the bureau told cosign_days on, unless signed),
- * even one that had ended. */
+/* A new inspector was asked for case_id's co-signature now: a chase that
+ * had ended (the bureau told) starts again from that ask, the bureau told
+ * again cosign_days on unless signed; one under way keeps its deadline. */
 int cw_cosign_rechase(struct casework *, int64_t case_id, int64_t now);
 int cw_case_open(struct casework *, struct cw_msg *, const struct cmd *,
     const struct store_student *, const struct cw_view *,
