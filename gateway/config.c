@@ -54,6 +54,7 @@ config_section_known(const char *name, size_t len)
 	    (len == 6 && !strncmp(name, "sender", 6)) ||
 	    (len == 6 && !strncmp(name, "digest", 6)) ||
 	    (len == 6 && !strncmp(name, "visits", 6)) ||
+	    (len == 4 && !strncmp(name, "term", 4)) ||
 	    (len == 9 && !strncmp(name, "retention", 9)) ||
 	    (len == 6 && !strncmp(name, "ladder", 6)) ||
 	    (len > 7 && !strncmp(name, "ladder.", 7)) ||
@@ -358,6 +359,33 @@ config_visits(struct config_ctx *c, const char *key, const char *val)
 	return 1;
 }
 
+/* [term]: the first day of each term, MM-DD (DOMAIN rule 6's term-start
+ * report is due within a week of it). 29 February is refused: most years
+ * have none. */
+static int
+config_term(struct config_ctx *c, const char *key, const char *val)
+{
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+	    31, 30, 31 };
+	int *dst, mon, day;
+
+	if (!strcmp(key, "autumn"))
+		dst = &c->cfg->term_autumn;
+	else if (!strcmp(key, "spring"))
+		dst = &c->cfg->term_spring;
+	else
+		return config_fail(c, "term", key, "%sunknown key", "");
+	if (strlen(val) != 5 || val[2] != '-' ||
+	    sscanf(val, "%2d-%2d", &mon, &day) != 2 ||
+	    strspn(val, "0123456789") != 2 ||
+	    strspn(val + 3, "0123456789") != 2 || mon < 1 || mon > 12 ||
+	    day < 1 || day > mdays[mon - 1])
+		return config_fail(c, "term", key,
+		    "'%s' is not a day of the year as MM-DD (09-01)", val);
+	*dst = mon * 100 + day;
+	return 1;
+}
+
 static int
 config_ladder(struct config_ctx *c, const char *section, const char *key,
     const char *val)
@@ -593,6 +621,8 @@ config_handler(void *user, const char *section, const char *key,
 	}
 	if (!strcmp(section, "visits"))
 		return config_visits(c, key, val);
+	if (!strcmp(section, "term"))
+		return config_term(c, key, val);
 	if (!strcmp(section, "retention")) {
 		/* At least a week: the words of the week's work, which a
 		 * typo must not wipe. */
@@ -641,6 +671,8 @@ config_defaults(struct gw_config *cfg)
 	cfg->max_segments = 3;
 	cfg->visits_remind_week = 16;
 	cfg->visits_special = 2;
+	cfg->term_autumn = 901;
+	cfg->term_spring = 301;
 	cfg->digest_weekday = 1;
 	cfg->digest_minute = 8 * 60;
 	cfg->content_days = 90;

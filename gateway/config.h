@@ -117,6 +117,9 @@ struct gw_config {
 	int visits_special;		/* visits a term a special-need
 					 * student needs */
 
+	/* [term]: each term's first day, month * 100 + day */
+	int term_autumn, term_spring;
+
 	/* [retention] (PROTOCOLS.md 8.3) */
 	int content_days;		/* words kept this long, then wiped */
 

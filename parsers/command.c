@@ -40,7 +40,7 @@ static const char *const command_keys[CMD_KIND_COUNT] = {
 	[CMD_DROP] = "drop", [CMD_VIS] = "vis", [CMD_ACK] = "ack",
 	[CMD_TASKS] = "tasks", [CMD_CASE] = "case", [CMD_SUM] = "sum",
 	[CMD_NOTICE] = "notice", [CMD_SIGN] = "sign", [CMD_HELP] = "help",
-	[CMD_CLOSE] = "close",
+	[CMD_CLOSE] = "close", [CMD_TERM] = "term",
 };
 
 /*

@@ -79,3 +79,71 @@ store_cosign_pending(struct store *s, const char *school, int64_t person_id,
 	qsort(ids, *n, sizeof *ids, handover_id_cmp);
 	return STORE_OK;
 }
+
+/* When school reported for term into *when, or STORE_NOTFOUND. */
+static enum store_rc
+store_term_report_at(struct store *s, const char *school, int64_t term,
+    int64_t *when)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_TERM_REPORT_AT);
+	enum store_rc rc;
+
+	sqlite3_bind_text(st, 1, school, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, term);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return rc;
+	*when = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+enum store_rc
+store_term_reported(struct store *s, const char *school, int64_t term)
+{
+	int64_t when;
+
+	return store_term_report_at(s, school, term, &when);
+}
+
+enum store_rc
+store_term_report(struct store *s, const char *school, int64_t term,
+    int64_t by, int64_t at, int64_t inbound_id, int *fresh, int64_t *when)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_TERM_REPORT_PUT);
+	enum store_rc rc;
+
+	sqlite3_bind_text(st, 1, school, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, term);
+	sqlite3_bind_int64(st, 3, by);
+	sqlite3_bind_int64(st, 4, at);
+	sqlite3_bind_int64(st, 5, inbound_id);
+	if ((rc = store_exec(s, st)) != STORE_OK)
+		return rc;
+	*fresh = sqlite3_changes(s->db) == 1;
+	*when = at;
+	if (*fresh)
+		return STORE_OK;
+	rc = store_term_report_at(s, school, term, when);
+	return rc == STORE_NOTFOUND ? STORE_ERR : rc;
+}
+
+enum store_rc
+store_term_missing(struct store *s, const char *township, int64_t term,
+    char (*names)[STORE_NAME_MAX], size_t max, size_t *n, size_t *total)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_DIGEST_TERM_MISSING);
+	int rc;
+
+	*n = *total = 0;
+	sqlite3_bind_text(st, 1, township, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, term);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n < max)
+			store_col_text(st, 0, names[(*n)++], STORE_NAME_MAX);
+		(*total)++;
+	}
+	if (rc != SQLITE_DONE)
+		return store_fail(s, st, rc);
+	sqlite3_reset(st);
+	return STORE_OK;
+}

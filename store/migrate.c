@@ -622,7 +622,17 @@ static const char *const store_steps[] = {
 	/* And the ledger's last event when a person was left to be told of
 	 * a handover: a DROP after it asked them already (NULL: a row of
 	 * 26's, asked of everything). */
-	"ALTER TABLE handover_pending ADD COLUMN since_event INTEGER;",
+	"ALTER TABLE handover_pending ADD COLUMN since_event INTEGER;"
+	/* And the schools' term-start reports (DOMAIN rule 6: within a
+	 * week of term start, to the township): one a school a term (the
+	 * term's first day), who and when. */
+	"CREATE TABLE term_reports ("
+	" school TEXT NOT NULL REFERENCES places(code),"
+	" term INTEGER NOT NULL,"
+	" by INTEGER REFERENCES people(id),"
+	" at INTEGER NOT NULL,"
+	" inbound_id INTEGER REFERENCES inbound(id),"
+	" PRIMARY KEY (school, term)) WITHOUT ROWID;",
 };
 
 /*

@@ -276,6 +276,19 @@ enum store_rc store_person_get(struct store *, int64_t id,
 enum store_rc store_handover_next(struct store *, int64_t after,
     int64_t *id, int *on_roster);
 enum store_rc store_handover_done(struct store *, int64_t id);
+/* A school's term-start report for the term beginning at term: *fresh 1
+ * if recorded now, 0 if the school had reported already (at in *at). */
+enum store_rc store_term_report(struct store *, const char *school,
+    int64_t term, int64_t by, int64_t at, int64_t inbound_id, int *fresh,
+    int64_t *when);
+/* Whether school has reported for the term: STORE_OK or STORE_NOTFOUND. */
+enum store_rc store_term_reported(struct store *, const char *school,
+    int64_t term);
+/* The schools of township that have not reported for the term: the
+ * first max names into names, how many in all into *total. */
+enum store_rc store_term_missing(struct store *, const char *township,
+    int64_t term, char (*names)[STORE_NAME_MAX], size_t max, size_t *n,
+    size_t *total);
 /* A role row's open tasks and the open cases it answers for. */
 enum store_rc store_person_workload(struct store *, int64_t id,
     int64_t *tasks, int64_t *cases);

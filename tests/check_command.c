@@ -336,6 +336,17 @@ static const struct row tasks_rows[] = {
 	OK("TASKS1",			CMD_TASKS, "", 0, 0, NULL, "1"),
 };
 
+/* TERM, 开学: the school's term-start report (DOMAIN rule 6); no
+ * argument, a note allowed. */
+static const struct row term_rows[] = {
+	OK("TERM",			CMD_TERM, "", 0, 0, NULL, ""),
+	OK("term",			CMD_TERM, "", 0, 0, NULL, ""),
+	OK("开学",			CMD_TERM, "", 0, 0, NULL, ""),
+	OK("ＴＥＲＭ",			CMD_TERM, "", 0, 0, NULL, ""),
+	OK("开学 全校已核实",		CMD_TERM, "", 0, 0, NULL, "全校已核实"),
+	OK("开学。",			CMD_TERM, "", 0, 0, NULL, ""),
+};
+
 /* CASE, 查, 查询: 学号或案号. */
 static const struct row case_rows[] = {
 	OK("CASE 1001",			CMD_CASE, "1001", 0, 0, NULL, ""),
@@ -455,6 +466,7 @@ ROW_TEST(test_drop, drop_rows)
 ROW_TEST(test_vis, vis_rows)
 ROW_TEST(test_ack, ack_rows)
 ROW_TEST(test_tasks, tasks_rows)
+ROW_TEST(test_term, term_rows)
 ROW_TEST(test_case, case_rows)
 ROW_TEST(test_sum, sum_rows)
 ROW_TEST(test_notice, notice_rows)
@@ -964,6 +976,7 @@ command_suite(void)
 	tc = parser_tcase(s, "notice");
 	tcase_add_loop_test(tc, test_notice, 0, NROWS(notice_rows));
 	tcase_add_loop_test(tc, test_sign, 0, NROWS(sign_rows));
+	tcase_add_loop_test(tc, test_term, 0, NROWS(term_rows));
 	tcase_add_loop_test(tc, test_close, 0, NROWS(close_rows));
 	tc = parser_tcase(s, "help");
 	tcase_add_loop_test(tc, test_help, 0, NROWS(help_rows));

@@ -101,7 +101,11 @@ START_TEST(test_full)
 	    "special_per_term = 3\n"
 	    "\n"
 	    "[cases]\n"
-	    "cosign_days = 5\n");
+	    "cosign_days = 5\n"
+	    "\n"
+	    "[term]\n"
+	    "autumn = 08-28\n"
+	    "spring = 02-20\n");
 	ck_assert_str_eq(cfg.file, conf);
 	ck_assert_str_eq(cfg.listen_host, "127.0.0.1");
 	ck_assert_int_eq(cfg.listen_port, 18080);
@@ -126,6 +130,8 @@ START_TEST(test_full)
 	ck_assert_int_eq(cfg.visits_remind_week, 12);
 	ck_assert_int_eq(cfg.visits_special, 3);
 	ck_assert_int_eq(cfg.cosign_days, 5);
+	ck_assert_int_eq(cfg.term_autumn, 828);
+	ck_assert_int_eq(cfg.term_spring, 220);
 }
 END_TEST
 
@@ -155,6 +161,8 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(cfg.visits_remind_week, 16);
 	ck_assert_int_eq(cfg.visits_special, 2);
 	ck_assert_int_eq(cfg.cosign_days, 3);
+	ck_assert_int_eq(cfg.term_autumn, 901);
+	ck_assert_int_eq(cfg.term_spring, 301);
 }
 END_TEST
 
@@ -266,6 +274,16 @@ static const struct bad_case bad_cases[] = {
 	    { ":9:", "metadata_days", "unknown key" } },
 	{ DAEMON HTTP CHAN "[cases]\nthreshold = 0\n",
 	    { ":9:", "threshold", "1 to 60" } },
+	{ DAEMON HTTP CHAN "[term]\nautumn = 13-01\n",
+	    { ":9:", "[term] autumn", "MM-DD" } },
+	{ DAEMON HTTP CHAN "[term]\nspring = 02-29\n",
+	    { ":9:", "[term] spring", "'02-29'" } },
+	{ DAEMON HTTP CHAN "[term]\nautumn = 9-1\n",
+	    { ":9:", "autumn", "'9-1'" } },
+	{ DAEMON HTTP CHAN "[term]\nautumn = 09-1x\n",
+	    { ":9:", "autumn", "'09-1x'" } },
+	{ DAEMON HTTP CHAN "[term]\nsummer = 07-01\n",
+	    { ":9:", "[term] summer", "unknown key" } },
 	{ DAEMON HTTP CHAN "[cases]\ncosign_days = 61\n",
 	    { ":9:", "cosign_days", "0 to 60" } },
 	{ DAEMON HTTP CHAN "[cases]\ncosign_days = -1\n",

@@ -1119,6 +1119,7 @@ START_TEST(test_cosign_backfill_recent_drop)
 	    "ALTER TABLE cases DROP COLUMN cosign_next_at;"
 	    "ALTER TABLE cases DROP COLUMN cosign_chased;"
 	    "ALTER TABLE handover_pending DROP COLUMN since_event;"
+	    "DROP TABLE term_reports;"
 	    "PRAGMA user_version = 26"), 0);
 	gwfix_start(&f, 0);			/* upgraded */
 	ck_assert_int_eq(tu_sql_int(f.db, "SELECT count(*) FROM cases WHERE "

@@ -136,7 +136,8 @@ END_TEST
 	"ALTER TABLE cases DROP COLUMN cosign_asked_at;" \
 	"ALTER TABLE cases DROP COLUMN cosign_next_at;" \
 	"ALTER TABLE cases DROP COLUMN cosign_chased;" \
-	"ALTER TABLE handover_pending DROP COLUMN since_event;"
+	"ALTER TABLE handover_pending DROP COLUMN since_event;" \
+	"DROP TABLE term_reports;"
 
 /* Undoes migrations 27 and 26: nobody is to be told of a handover, no
  * index of registrations, no case named by a queued SMS. */

@@ -31,6 +31,8 @@ gwfix_config(struct gwfix *f, int64_t t0)
 	f->cfg.case_threshold = 2;
 	f->cfg.case_special_threshold = 1;
 	f->cfg.cosign_days = 3;	/* as config_defaults() */
+	f->cfg.term_autumn = 901;
+	f->cfg.term_spring = 301;
 	ladder_defaults(&f->cfg.ladder);
 	f->cfg.nchannels = 1;
 	snprintf(f->cfg.channels[0].name, sizeof f->cfg.channels[0].name,

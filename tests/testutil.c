@@ -152,6 +152,16 @@ tu_sql_text(const char *db, const char *sql)
 }
 
 const char *
+tu_last_to(const char *db, const char *to)
+{
+	char q[256];
+
+	snprintf(q, sizeof q, "SELECT text FROM outbound WHERE recipient = "
+	    "'%s' ORDER BY id DESC LIMIT 1", to);
+	return tu_sql_text(db, q);
+}
+
+const char *
 tu_src(const char *rel)
 {
 	static char buf[4096];

@@ -26,6 +26,8 @@ int tu_run(Suite *);
 /* Text of the first column of the first row, in a static buffer ("" if
  * none). */
 const char *tu_sql_text(const char *db, const char *sql);
+/* The newest outbound text to a number, as tu_sql_text ("" if none). */
+const char *tu_last_to(const char *db, const char *to);
 /* $BX_SOURCE_DIR/rel into a static buffer. */
 const char *tu_src(const char *rel);
 /*

@@ -113,6 +113,11 @@ static const char *const cw_v_sign_wait[] = {
 	"wait", NULL
 };
 static const char *const cw_v_period[] = { "from", "to", NULL };
+static const char *const cw_v_term[] = { "school", "when", NULL };
+static const char *const cw_v_school[] = { "school", NULL };
+static const char *const cw_v_term_missing[] = { "township", "n", "list",
+	NULL };
+static const char *const cw_v_name_only[] = { "name", NULL };
 static const char *const cw_v_place[] = { "place", NULL };
 
 /* Every template the casework renders, with the placeholders it supplies;
@@ -143,6 +148,14 @@ const struct cw_template cw_templates[] = {
 	{ "status_open_dropout", cw_v_none },
 	{ "status_open_dropout_signed", cw_v_none },
 	{ "sign_request", cw_v_case_all },
+	{ "term_ok", cw_v_term },
+	{ "term_already", cw_v_term },
+	{ "term_remind", cw_v_school },
+	{ "term_missing", cw_v_term_missing },
+	{ "term_missing_item", cw_v_name_only },
+	{ "term_missing_item_next", cw_v_name_only },
+	{ "term_missing_more", cw_v_none },
+	{ "example_term", cw_v_none },
 	{ "sign_reminder", cw_v_sign_wait },
 	{ "sign_overdue_notice", cw_v_sign_wait },
 	{ "sign_overdue_no_inspector", cw_v_sign_wait },
@@ -368,6 +381,8 @@ casework_new(struct store *st, const struct catalog *cat,
 	cw->visits_remind_week = cfg->visits_remind_week;
 	cw->visits_special = cfg->visits_special > 0 ? cfg->visits_special : 2;
 	cw->cosign_days = cfg->cosign_days;
+	cw->term_autumn = cfg->term_autumn ? cfg->term_autumn : 901;
+	cw->term_spring = cfg->term_spring ? cfg->term_spring : 301;
 	cw->ladder = cfg->ladder;
 	cw->max_segments = cfg->max_segments > 0 ? cfg->max_segments : 3;
 	return cw;
@@ -668,6 +683,8 @@ cw_command(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 		return cw_sum(cw, m, c);
 	case CMD_HELP:
 		return cw_help(cw, m);
+	case CMD_TERM:
+		return cw_term(cw, m, c);
 	case CMD_NONE:
 	case CMD_KIND_COUNT:
 		break;	/* an unknown keyword is a parse error, never here */

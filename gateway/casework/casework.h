@@ -49,6 +49,8 @@ struct casework_cfg {
 				 * needs (0: 2) */
 	int cosign_days;	/* a dropout's co-signature chased after
 				 * this many days of the ladder's (0: never) */
+	int term_autumn, term_spring;	/* first days, month * 100 + day
+					 * (0: 901 and 301) */
 };
 
 /* Checks that every template it needs is present and well-formed. */

@@ -165,13 +165,13 @@ casework_digest_step(struct casework *cw, int64_t from, int64_t to,
     int64_t now, struct store_digest_pos *pos, int budget_ms)
 {
 	struct store_person *p = calloc(CW_DIGEST_PAGE, sizeof *p);
-	char *text = malloc(CW_REPLY_MAX);
+	char *text = malloc(CW_REPLY_MAX), *term = malloc(CW_REPLY_MAX);
 	int64_t until = cw_monotonic_ms() + budget_ms;
-	int visits = cw_visits_due(cw, to), have = 0;
+	int visits = cw_visits_due(cw, to), have = 0, have_term = 0;
 	size_t n = 0, i, queued = 0;
 	int rc = -1;
 
-	if (p == NULL || text == NULL ||
+	if (p == NULL || text == NULL || term == NULL ||
 	    store_digest_recipients(cw->store, visits ?
 	    cw_digest_roles_visits : cw_digest_roles, pos->scope,
 	    pos->phone, p, CW_DIGEST_PAGE, &n) != STORE_OK)
@@ -192,6 +192,18 @@ casework_digest_step(struct casework *cw, int64_t from, int64_t to,
 			if (have < 0)
 				goto out;
 		}
+		/* And the term-start report's reminder or list, per place
+		 * and role (a township's head and officials share it). */
+		if (i == 0 || strcmp(p[i].scope, p[i - 1].scope) != 0 ||
+		    strcmp(p[i].role, p[i - 1].role) != 0) {
+			have_term = cw_term_text(cw, &p[i], to, term,
+			    CW_REPLY_MAX);
+			if (have_term < 0)
+				goto out;
+		}
+		if (have_term > 0 && cw_enqueue(cw, p[i].phone, "reminder",
+		    term, 0, 0, now) != 0)
+			goto out;
 		if (have) {
 			if (cw_enqueue(cw, p[i].phone, "digest", text, 0, 0,
 			    now) != 0)
@@ -207,6 +219,7 @@ casework_digest_step(struct casework *cw, int64_t from, int64_t to,
 	/* A full page may have been the last: the next step finds none. */
 	rc = i < n || n == CW_DIGEST_PAGE;
 out:
+	free(term);
 	free(text);
 	free(p);
 	return rc;

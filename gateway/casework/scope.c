@@ -39,6 +39,9 @@ cw_role_may(const char *role, enum cmd_kind k)
 	case CMD_SIGN:
 		/* The school's 责任督学 co-signs its dropout reports. */
 		return !strcmp(role, "inspector");
+	case CMD_TERM:
+		/* The school's report, by its first responsible person. */
+		return !strcmp(role, "principal");
 	case CMD_CLOSE:
 		/* A transfer, delayed enrolment or schooling at home is the
 		 * school's or the bureau's decision, not a teacher's. */

@@ -106,7 +106,11 @@ START_TEST(test_walk_to_level_4)
 	ck_assert_int_eq(tu_lines(outbox), (int)rows("SELECT count(*) FROM "
 	    "outbound WHERE merged_into IS NULL"));
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
-	    "'reminder'"), 2);
+	    "'reminder' AND text LIKE '%提醒#%'"), 2);
+	/* And the Monday run of the term's first week reminded the two
+	 * principals of their term-start report, once (DOMAIN rule 6). */
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'reminder' AND text LIKE '%开学一周内请报开学情况%'"), 2);
 }
 END_TEST
 
