@@ -7,7 +7,9 @@
  */
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gateway/clock.h"
 #include "gateway/gw.h"
@@ -173,6 +175,81 @@ START_TEST(test_term_missing_bounded)
 }
 END_TEST
 
+/* The daemon again from t0, its digest on weekday at 08:00, the terms
+ * beginning on autumn and spring, in time zone tz (NULL: Shanghai). */
+static void
+again(int64_t t0, int weekday, int autumn, int spring, const char *tz)
+{
+	gwfix_free(&F);
+	gwfix_config(&F, t0);
+	F.cfg.digest_weekday = weekday;
+	F.cfg.digest_minute = 8 * 60;
+	F.cfg.term_autumn = autumn;
+	F.cfg.term_spring = spring;
+	if (tz != NULL) {
+		setenv("TZ", tz, 1);
+		tzset();
+	}
+	gwfix_start(&F, 1);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+}
+
+/* The weeks are counted from the day the run falls due, whichever day
+ * [digest] names: a Sunday run on the 6th is the term's first week.
+ * (From a review: they were counted from the digest week's Monday.) */
+START_TEST(test_term_sunday_digest)
+{
+	again(T0, 7, 901, 301, NULL);
+	at(1788652800);		/* Sunday 2026-09-06 08:00 */
+	ck_assert_int_eq(sent(PRINCIPAL_S02, "开学一周内请报开学情况"), 1);
+	at(1789257600);		/* Sunday 2026-09-13 08:00 */
+	ck_assert_int_eq(sent(PRINCIPAL_S02, "开学一周内请报开学情况"), 1);
+	ck_assert_int_eq(sent(OFFICIAL, "开学情况未报"), 1);
+}
+END_TEST
+
+/* In a zone with summer time the weeks are calendar days, not seconds:
+ * the township's list goes once. (From a review.) */
+START_TEST(test_term_weeks_are_days)
+{
+	again(1803564000, 1, 901, 301, "America/New_York");
+	at(1803906000);		/* Monday 2027-03-01 08:00 EST */
+	ck_assert_int_eq(sent(PRINCIPAL_S02, "开学一周内请报开学情况"), 1);
+	at(1804510800);		/* Monday 03-08 */
+	ck_assert_int_eq(sent(OFFICIAL, "开学情况未报"), 1);
+	at(1805112000);		/* Monday 03-15 08:00 EDT */
+	ck_assert_int_eq(sent(OFFICIAL, "开学情况未报"), 1);
+	ck_assert_int_eq(sent(PRINCIPAL_S02, "开学一周内请报开学情况"), 1);
+}
+END_TEST
+
+/* A school that opens the day before the county's date reports for the
+ * coming term, not the one before. (From a review.) */
+START_TEST(test_term_report_before_first_day)
+{
+	again(T0, 1, 902, 301, NULL);	/* the term from 2 September */
+	sms(PRINCIPAL_S02, "开学");
+	ck_assert_int_eq(rows("SELECT count(*) FROM term_reports WHERE "
+	    "term = 1788278400"), 1);	/* 2026-09-02 00:00 +08:00 */
+	at(MON_SEP7);
+	ck_assert_int_eq(sent(PRINCIPAL_S02, "开学一周内请报开学情况"), 0);
+}
+END_TEST
+
+/* 开学 is the command only as a word of its own: free text that starts
+ * with it is not a report (and is answered as before). (From a
+ * review.) */
+START_TEST(test_term_not_in_free_text)
+{
+	sms(PRINCIPAL, "开学第一天1001没来");
+	sms(PRINCIPAL, "开学典礼改到9月3日");
+	sms(PRINCIPAL_S02, "开学还没核实完，明天报");
+	ck_assert_int_eq(rows("SELECT count(*) FROM term_reports"), 0);
+	sms(PRINCIPAL, "开学：已核实");
+	ck_assert_int_eq(rows("SELECT count(*) FROM term_reports"), 1);
+}
+END_TEST
+
 /* The spring term begins on [term] spring (default 1 March): a report
  * in the autumn does not count for it. */
 START_TEST(test_term_spring)
@@ -200,6 +277,10 @@ main(void)
 	tcase_add_test(tc, test_term_all_reported);
 	tcase_add_test(tc, test_term_spring);
 	tcase_add_test(tc, test_term_missing_bounded);
+	tcase_add_test(tc, test_term_sunday_digest);
+	tcase_add_test(tc, test_term_weeks_are_days);
+	tcase_add_test(tc, test_term_report_before_first_day);
+	tcase_add_test(tc, test_term_not_in_free_text);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -224,13 +224,14 @@ int cw_find_case_or_none(struct casework *, struct cw_msg *,
 int cw_ask_cosign_of(struct casework *, struct cw_msg *, int64_t case_id,
     const char *phone);
 /* The term-start report (term.c): the first day of the term t is in;
- * TERM; and what a digest recipient p gets besides in the run of week:
- * the principal's reminder in the term's first week, the township's list
- * of schools not reported in its second (1 with out, 0 none, -1). */
+ * TERM; and what a digest recipient p gets besides in the run that fell
+ * due at due: the principal's reminder in the term's first week, the
+ * township's list of schools not reported in its second (1 with out, 0
+ * none, -1). */
 int64_t cw_term_begin(const struct casework *, int64_t t);
 int cw_term(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_term_text(struct casework *, const struct store_person *p,
-    int64_t week, char *out, size_t outsz);
+    int64_t due, char *out, size_t outsz);
 /* Routine visits (visits.c): is the digest of the week starting at week
  * one that reminds head teachers, and the reminder for a class (1, with
  * out; 0 if nobody is left to visit; -1 on failure). */

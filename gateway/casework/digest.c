@@ -196,7 +196,7 @@ casework_digest_step(struct casework *cw, int64_t from, int64_t to,
 		 * and role (a township's head and officials share it). */
 		if (i == 0 || strcmp(p[i].scope, p[i - 1].scope) != 0 ||
 		    strcmp(p[i].role, p[i - 1].role) != 0) {
-			have_term = cw_term_text(cw, &p[i], to, term,
+			have_term = cw_term_text(cw, &p[i], pos->week, term,
 			    CW_REPLY_MAX);
 			if (have_term < 0)
 				goto out;

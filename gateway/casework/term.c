@@ -14,7 +14,7 @@
 
 #include "gateway/log.h"
 
-#define CW_TERM_WEEK (7 * 86400)
+#define CW_TERM_WEEK (7 * 86400)	/* a report's grace before the term */
 /* Schools a township's list names; the rest are counted. */
 #define CW_TERM_NAMED 8
 
@@ -36,18 +36,35 @@ int64_t
 cw_term_begin(const struct casework *cw, int64_t t)
 {
 	time_t tt = (time_t)t;
-	int64_t c[3], best = INT64_MIN;
+	int64_t c[4], best = INT64_MIN;
 	struct tm tm;
 	int i;
 
 	localtime_r(&tt, &tm);
+	/* This year's and last year's first days, whichever order the
+	 * configuration gives them in. */
 	c[0] = cw_term_day(tm.tm_year + 1900, cw->term_autumn);
 	c[1] = cw_term_day(tm.tm_year + 1900, cw->term_spring);
 	c[2] = cw_term_day(tm.tm_year + 1899, cw->term_autumn);
-	for (i = 0; i < 3; i++)
+	c[3] = cw_term_day(tm.tm_year + 1899, cw->term_spring);
+	for (i = 0; i < 4; i++)
 		if (c[i] <= t && c[i] > best)
 			best = c[i];
 	return best;
+}
+
+/* Whole calendar days from local midnight term to the day of t (a change
+ * of clocks is not a day). */
+static int64_t
+cw_term_days(int64_t term, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	localtime_r(&tt, &tm);
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return ((int64_t)mktime(&tm) - term + 43200) / 86400;
 }
 
 /* TERM: the sender's schools (each principal row's) reported for the
@@ -56,7 +73,9 @@ int
 cw_term(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 {
 	struct render_var v[2];
-	int64_t term = cw_term_begin(cw, m->now), when;
+	/* A report in the week before the first day is the coming term's
+	 * (schools open a day or two before the county's date). */
+	int64_t term = cw_term_begin(cw, m->now + CW_TERM_WEEK), when;
 	struct store_place school;
 	char date[32];
 	size_t r;
@@ -121,20 +140,22 @@ cw_term_list(struct casework *cw, char (*names)[STORE_NAME_MAX], size_t n,
 
 int
 cw_term_text(struct casework *cw, const struct store_person *p,
-    int64_t week, char *out, size_t outsz)
+    int64_t due, char *out, size_t outsz)
 {
 	char names[CW_TERM_NAMED][STORE_NAME_MAX], list[CW_REPLY_MAX / 2];
 	char n_text[24];
-	int64_t term = cw_term_begin(cw, week);
+	int64_t term = cw_term_begin(cw, due), days;
 	struct store_place pl;
 	size_t n, total;
 	enum store_rc rc;
 	int principal = !strcmp(p->role, "principal");
 
-	/* The first week for the principals, the second for the township. */
-	if (term == INT64_MIN ||
-	    week - term >= (principal ? 1 : 2) * CW_TERM_WEEK ||
-	    week - term < (principal ? 0 : 1) * CW_TERM_WEEK)
+	/* The first week for the principals, the second for the township,
+	 * by the day the run fell due (any weekday of [digest]). */
+	if (term == INT64_MIN)
+		return 0;
+	days = cw_term_days(term, due);
+	if (days < (principal ? 0 : 7) || days >= (principal ? 7 : 14))
 		return 0;
 	if (strcmp(p->role, "township_official") != 0 &&
 	    strcmp(p->role, "township_head") != 0 && !principal)
