@@ -41,6 +41,10 @@ done (转学), and the ledger shows how each case ended:
   $build/baoxuectl sim 13800000002 '结案 20240101 转学 已转入县一小'
   $build/baoxuectl -d build/demo/demo.db cases
 
+The principal reports the school's start of term (开学), once a term:
+
+  $build/baoxuectl sim 13800000002 '开学'
+
 and a USSD session (add 1, 1*20240101, ... to text, one request each):
 
   curl -s -d 'sessionId=demo1&phoneNumber=13800000001&text=&token=demo' \\
