@@ -1097,8 +1097,7 @@ sent_by(struct gwfix *f, int64_t t, const char *like)
 {
 	char q[256];
 
-	ck_assert_int_eq(clock_set(&f->g->clock, t), 0);
-	ck_assert_int_ge(gw_run_due(f->g), 0);
+	gwfix_at(f, t);
 	snprintf(q, sizeof q, "SELECT count(*) FROM outbound WHERE text LIKE "
 	    "'%s'", like);
 	return tu_sql_int(f->db, q);

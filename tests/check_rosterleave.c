@@ -514,8 +514,7 @@ START_TEST(test_successor_is_told)
 	 * acknowledged by the one who left. */
 	ck_assert_int_eq(rows("SELECT acked_at IS NULL AND reminded_at IS NULL"
 	    " AND remind_at IS NOT NULL FROM tasks WHERE status = 'open'"), 1);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 3600), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 3600);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
 	    "= '" NEWHEAD "' AND kind = 'reminder'"), 1);
 
@@ -712,8 +711,7 @@ START_TEST(test_left_told_and_counted_no_more)
 	ck_assert_int_eq(enrolled_s01(T0 + DAY), enrolled - 1);
 
 	/* Monday 7 September, 08:00. */
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 6 * DAY - 3600), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 6 * DAY - 3600);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
 	    "'digest' AND recipient = '" NEWOFFICIAL "'"), 1);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE "
@@ -827,8 +825,7 @@ START_TEST(test_queued_to_leaver_withdrawn)
 	ck_assert_int_eq(rows(LIVE_KEPT), 1);
 
 	/* Morning: the rest go, nothing to the old number. */
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 22 * 3600 + 1800), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 22 * 3600 + 1800);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE status = "
 	    "'queued'"), 0);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
@@ -894,8 +891,7 @@ START_TEST(test_handover_told)
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE text LIKE "
 	    "'%交接%'"), 1);
 	/* Once. */
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 7200), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 7200);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE text LIKE "
 	    "'%交接%'"), 1);
 }
@@ -916,8 +912,7 @@ START_TEST(test_new_inspector_asked_to_cosign)
 	files("13800000003,", "13900000033,新督学,"
 	    "inspector,S01\n");
 	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 3600), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 3600);
 	ck_assert_int_eq(count_to(NEWINSPECTOR, "签 #1"), 1);
 	ck_assert_int_eq(count_to(NEWINSPECTOR, "签 #2"), 0);
 	sms(NEWINSPECTOR, "签 #1");
@@ -981,24 +976,19 @@ START_TEST(test_added_inspector_asked_and_chased)
 	struct import_counts n;
 
 	sms(PRINCIPAL, "DROP 20240101");	/* #1, INSPECTOR asked */
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 6 * DAY + 60), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 6 * DAY + 60);
 	ck_assert_int_eq(count_to(BUREAU, "督学未会签"), 1);
 	files(NULL, "13900000033,新督学,inspector,S01\n");
 	ck_assert_msg(import_plain(&n) == 0, "%s", said);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 8 * DAY), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 8 * DAY);
 	ck_assert_int_eq(count_to(INSPECTOR2, "签 #1"), 1);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 11 * DAY - 60), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 11 * DAY - 60);
 	ck_assert_int_eq(count_to(BUREAU, "督学未会签"), 1);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 11 * DAY), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 11 * DAY);
 	ck_assert_int_eq(count_to(BUREAU, "督学未会签"), 2);
 	/* A second import of the same files asks nobody again. */
 	ck_assert_msg(import_plain(&n) == 0, "%s", said);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 30 * DAY), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 30 * DAY);
 	ck_assert_int_eq(count_to(BUREAU, "督学未会签"), 2);
 	ck_assert_int_eq(count_to(INSPECTOR2, "签 #1"), 1);
 }
@@ -1062,12 +1052,10 @@ START_TEST(test_added_inspector_chase_keeps_deadline)
 	ck_assert_msg(import_plain(&n) == 0, "%s", said);
 	ck_assert_int_ge(gw_run_due(F.g), 0);
 	ck_assert_int_eq(count_to(INSPECTOR2, "签 #1"), 1);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 3 * DAY), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 3 * DAY);
 	ck_assert_int_eq(count_to(INSPECTOR, "#1会签催办"), 1);
 	ck_assert_int_eq(count_to(INSPECTOR2, "#1会签催办"), 1);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 6 * DAY), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 6 * DAY);
 	ck_assert_int_eq(count_to(BUREAU, "督学未会签"), 1);
 }
 END_TEST
@@ -1151,8 +1139,7 @@ START_TEST(test_failing_handover_not_blocking)
 	ck_assert_int_eq(rows("SELECT count(*) FROM handover_pending"), 2);
 	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE people SET scope = "
 	    "substr(scope, 4) WHERE scope LIKE 'V99%'"), 0);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 120), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 120);
 	ck_assert_int_eq(rows("SELECT count(*) FROM handover_pending"), 0);
 }
 END_TEST
@@ -1234,8 +1221,7 @@ START_TEST(test_successor_leaves_again)
 	    "village_head,V01\n");
 	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
 	ck_assert_int_eq(rows("SELECT count(*) FROM handover_pending"), 2);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 3600), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 3600);
 	ck_assert_int_eq(rows("SELECT count(*) FROM handover_pending"), 0);
 	ck_assert_int_eq(count_to(NEWHEAD, "交接"), 0);
 	ck_assert_int_eq(count_to("+8613900000098", "交接"), 1);
@@ -1258,8 +1244,7 @@ START_TEST(test_moved_number_keeps_no_sms_of_old_place)
 	ck_assert_int_gt(n.withdrawn, 0);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
 	    "= '" VHEAD1 "' AND status = 'queued' AND kind <> 'reply'"), 0);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 22 * 3600 + 1800), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 22 * 3600 + 1800);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
 	    "= '" VHEAD1 "' AND status = 'sent' AND text LIKE '%20240101%'"),
 	    0);
@@ -1296,8 +1281,7 @@ START_TEST(test_in_flight_not_sent_again)
 	    "attempts = 1) AND status = 'failed' AND last_error LIKE "
 	    "'withdrawn:%'"), 1);
 	ck_assert_int_eq(rows(LIVE_KEPT), 1);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 22 * 3600 + 1800), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 22 * 3600 + 1800);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
 	    "= '" VHEAD1 "' AND status = 'sent'"), 0);
 	(void)id;
@@ -1342,8 +1326,7 @@ START_TEST(test_moved_number_closed_case)
 	    "'open'"), 0);
 	import_head_moved(&n);
 	ck_assert_int_eq(n.left_people, 1);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 22 * 3600 + 1800), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 22 * 3600 + 1800);
 	ck_assert_msg(rows("SELECT count(*) FROM outbound WHERE recipient = '"
 	    VHEAD1 "' AND status = 'sent' AND kind <> 'reply' AND text LIKE "
 	    "'%20240101%'") == 0, "%lld SMS about V01's child sent to V02's "
@@ -1401,8 +1384,7 @@ START_TEST(test_kept_row_not_lost_with_carrier)
 	    "'KEPT' AND last_error IS NULL"), 1);
 	restart_at(T0 + 22 * 3600 + 1800);
 	ck_assert_int_ge(gw_run_due(F.g), 0);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 23 * 3600), 0);
-	ck_assert_int_ge(gw_run_due(F.g), 0);
+	gwfix_at(&F, T0 + 23 * 3600);
 	ck_assert_msg(rows("SELECT count(*) FROM outbound WHERE text = "
 	    "'KEPT' AND status = 'sent'") == 1, "kept SMS: %s",
 	    tu_sql_text(F.db, "SELECT status || ' merged_into=' || "

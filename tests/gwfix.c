@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "gateway/clock.h"
 #include "gateway/gw.h"
 #include "gateway/import.h"
 #include "gateway/pipeline.h"
@@ -86,4 +87,11 @@ gwfix_sms(struct gwfix *f, const char *from, const char *text)
 
 	ck_assert_int_eq(pipeline_inbound(f->g->pipeline, &in, &id),
 	    PIPELINE_ACCEPTED);
+}
+
+void
+gwfix_at(struct gwfix *f, int64_t t)
+{
+	ck_assert_int_eq(clock_set(&f->g->clock, t), 0);
+	ck_assert_int_ge(gw_run_due(f->g), 0);
 }

@@ -31,5 +31,7 @@ void gwfix_stop(struct gwfix *);
 void gwfix_free(struct gwfix *);
 /* One SMS in its own transaction; asserts it was accepted. */
 void gwfix_sms(struct gwfix *, const char *from, const char *text);
+/* The manual clock set to t and what is due run; asserts it ran. */
+void gwfix_at(struct gwfix *, int64_t t);
 
 #endif
