@@ -20,7 +20,7 @@
 enum command_arg {
 	ARG_NONE, ARG_STUDENT, ARG_TARGET, ARG_DAYS, ARG_REASON, ARG_OUTCOME,
 	ARG_CLOSURE,
-	ARG_PLACE
+	ARG_PLACE, ARG_TOPIC
 };
 
 static const struct command_def {
@@ -328,7 +328,7 @@ command_arg(const struct command_parser *p, enum command_arg a, const char *s,
     size_t len, size_t *pos, struct cmd *c, pcre2_match_data *md)
 {
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-	size_t at = command_skip_seps(s, len, *pos, a == ARG_TARGET);
+	size_t at = command_skip_seps(s, len, *pos, a == ARG_TARGET), end;
 	int rc, days;
 
 	*pos = at;
@@ -390,6 +390,13 @@ command_arg(const struct command_parser *p, enum command_arg a, const char *s,
 			return PERR_MISSING_CLOSURE;
 		c->outcome = command_word(command_closures, s, len, pos);
 		return c->outcome ? PERR_NONE : PERR_BAD_CLOSURE;
+	case ARG_TOPIC:
+		/* A keyword or alias asked about (帮助缺勤怎么报); anything
+		 * else is the note. */
+		if (at < len && (c->topic = command_keyword_at(p, s, len, at,
+		    md, &end)) != CMD_NONE)
+			*pos = end;
+		return PERR_NONE;
 	case ARG_PLACE:
 		if (at == len)
 			return PERR_NONE;
@@ -561,6 +568,9 @@ command_part_starts(const struct command_parser *p, const char *s, size_t len,
 	/* 帮助他, 统计不到: words of a note, not a HELP or a SUM. */
 	if (command_defs[k].args[0] == ARG_NONE)
 		return c == '\0' || c == ',';
+	if (command_defs[k].args[0] == ARG_TOPIC)
+		return c == '\0' || c == ',' ||
+		    command_keyword_at(p, s, len, end, md, &end) != CMD_NONE;
 	if (command_defs[k].args[0] == ARG_PLACE)
 		return c == '\0' || c == ',' || (c >= '0' && c <= '9') ||
 		    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');

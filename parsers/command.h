@@ -47,6 +47,8 @@ struct cmd {
 	const char *outcome;		/* VIS: static outcome code; CLOSE:
 					 * how the case ends */
 	char place[CMD_PLACE_MAX];	/* SUM: "" for the sender's scope */
+	enum cmd_kind topic;		/* HELP: the command asked about,
+					 * CMD_NONE for the sender's list */
 	char note[CMD_NOTE_MAX];	/* free text after the arguments */
 };
 

@@ -267,11 +267,7 @@ END_TEST
 static long long
 last_len(const char *to)
 {
-	char q[256];
-
-	snprintf(q, sizeof q, "SELECT length(text) FROM outbound WHERE "
-	    "recipient = '%s' ORDER BY id DESC LIMIT 1", to);
-	return rows(q);
+	return tu_last_len(F.db, to);
 }
 
 START_TEST(test_texts_fit_one_sms)

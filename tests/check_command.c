@@ -447,10 +447,55 @@ static const struct row help_rows[] = {
 	OK("?",				CMD_HELP, "", 0, 0, NULL, ""),
 	OK("？",			CMD_HELP, "", 0, 0, NULL, ""),
 	OK("ＨＥＬＰ",			CMD_HELP, "", 0, 0, NULL, ""),
-	OK("HELP ABS",			CMD_HELP, "", 0, 0, NULL, "ABS"),
-	OK("？？",			CMD_HELP, "", 0, 0, NULL, "?"),
-	OK("帮助 缺勤怎么报",		CMD_HELP, "", 0, 0, NULL, "缺勤怎么报"),
+	OK("HELP ABS",			CMD_HELP, "", 0, 0, NULL, ""),
+	OK("？？",			CMD_HELP, "", 0, 0, NULL, ""),
+	OK("帮助 缺勤怎么报",		CMD_HELP, "", 0, 0, NULL, "怎么报"),
+	OK("HELP me",			CMD_HELP, "", 0, 0, NULL, "me"),
 };
+
+/* HELP's topic: a command's keyword or alias after it, or none. */
+struct topic_case {
+	const char *in;
+	enum cmd_kind topic;
+	const char *note;
+};
+
+static const struct topic_case topic_cases[] = {
+	{ "HELP",			CMD_NONE,	"" },
+	{ "HELP ABS",			CMD_ABS,	"" },
+	{ "help abs",			CMD_ABS,	"" },
+	{ "帮助 缺勤",			CMD_ABS,	"" },
+	{ "帮助缺勤怎么报",		CMD_ABS,	"怎么报" },
+	{ "? 家访",			CMD_VIS,	"" },
+	{ "？ＣＬＯＳＥ",		CMD_CLOSE,	"" },
+	{ "帮助 结案",			CMD_CLOSE,	"" },
+	{ "帮助 开学",			CMD_TERM,	"" },
+	{ "HELP TERM",			CMD_TERM,	"" },
+	{ "帮助：会签",			CMD_SIGN,	"" },
+	{ "HELP SUM",			CMD_SUM,	"" },
+	{ "帮助 帮助",			CMD_HELP,	"" },
+	{ "HELP ABSENT",		CMD_NONE,	"ABSENT" },
+	{ "帮助 开学典礼",		CMD_NONE,	"开学典礼" },
+	{ "帮助 我",			CMD_NONE,	"我" },
+	{ "HELP 1001",			CMD_NONE,	"1001" },
+};
+
+START_TEST(test_help_topic)
+{
+	const struct topic_case *t = &topic_cases[_i];
+	struct cmd_list l;
+	struct perr e;
+
+	ck_assert_int_eq(command_parse(parser, t->in, strlen(t->in), &l, &e),
+	    PERR_NONE);
+	ck_assert_msg(l.n == 1 && l.v[0].kind == CMD_HELP &&
+	    l.v[0].err == PERR_NONE, "'%s': %zu parts, %s", t->in, l.n,
+	    cmd_kind_name(l.v[0].kind));
+	ck_assert_msg(l.v[0].topic == t->topic, "'%s': topic %s, want %s",
+	    t->in, cmd_kind_name(l.v[0].topic), cmd_kind_name(t->topic));
+	ck_assert_str_eq(l.v[0].note, t->note);
+}
+END_TEST
 
 #define ROW_TEST(name, rows)			\
 	START_TEST(name)			\
@@ -576,6 +621,9 @@ static const struct shape_case batch_cases[] = {
 	/* ...before a Chinese keyword that needs no argument... */
 	{ "ABS 1001 3,任务",			"ABS@0 TASKS@11" },
 	{ "ABS 1001 3,帮助",			"ABS@0 HELP@11" },
+	{ "ABS 1001 3,帮助 缺勤",		"ABS@0 HELP@11" },
+	{ "ABS 1001 3,帮助缺勤",		"ABS@0 HELP@11" },
+	{ "ABS 1001 3 病,帮助我",		"ABS@0" },
 	{ "ABS 1001 3,统计",			"ABS@0 SUM@11" },
 	{ "ABS 1001 3,?",			"ABS@0 HELP@11" },
 	/* ...or before one followed by a digit, G, K or '#'. */
@@ -980,6 +1028,7 @@ command_suite(void)
 	tcase_add_loop_test(tc, test_close, 0, NROWS(close_rows));
 	tc = parser_tcase(s, "help");
 	tcase_add_loop_test(tc, test_help, 0, NROWS(help_rows));
+	tcase_add_loop_test(tc, test_help_topic, 0, NROWS(topic_cases));
 	tc = parser_tcase(s, "separators");
 	tcase_add_loop_test(tc, test_separator, 0, NROWS(separators));
 	tc = parser_tcase(s, "batch");

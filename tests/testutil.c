@@ -161,6 +161,16 @@ tu_last_to(const char *db, const char *to)
 	return tu_sql_text(db, q);
 }
 
+long long
+tu_last_len(const char *db, const char *to)
+{
+	char q[256];
+
+	snprintf(q, sizeof q, "SELECT length(text) FROM outbound WHERE "
+	    "recipient = '%s' ORDER BY id DESC LIMIT 1", to);
+	return tu_sql_int(db, q);
+}
+
 const char *
 tu_src(const char *rel)
 {

@@ -28,6 +28,8 @@ int tu_run(Suite *);
 const char *tu_sql_text(const char *db, const char *sql);
 /* The newest outbound text to a number, as tu_sql_text ("" if none). */
 const char *tu_last_to(const char *db, const char *to);
+/* Its length in characters (what an SMS counts), 0 if none. */
+long long tu_last_len(const char *db, const char *to);
 /* $BX_SOURCE_DIR/rel into a static buffer. */
 const char *tu_src(const char *rel);
 /*

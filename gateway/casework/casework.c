@@ -264,6 +264,21 @@ const struct cw_template cw_templates[] = {
 	{ "example_sign", cw_v_none },
 	{ "example_close", cw_v_none },
 	{ "example_help", cw_v_none },
+	{ "usage_abs", cw_v_none },
+	{ "usage_leave", cw_v_none },
+	{ "usage_ret", cw_v_none },
+	{ "usage_drop", cw_v_none },
+	{ "usage_vis", cw_v_none },
+	{ "usage_ack", cw_v_none },
+	{ "usage_tasks", cw_v_none },
+	{ "usage_case", cw_v_none },
+	{ "usage_sum", cw_v_none },
+	{ "usage_notice", cw_v_none },
+	{ "usage_sign", cw_v_none },
+	{ "usage_close", cw_v_none },
+	{ "usage_term", cw_v_none },
+	{ "usage_help", cw_v_none },
+	{ "usage_not_yours", cw_v_cmd },
 	{ "reason_illness", cw_v_none },
 	{ "reason_family", cw_v_none },
 	{ "reason_weariness", cw_v_none },
@@ -610,9 +625,13 @@ cw_part_error(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	return cw_reply(cw, m, key, v, 1);
 }
 
-/* HELP: one usage line per kind of role the sender holds. */
+/*
+ * HELP with a command asked about: its use (usage_abs, ...), or that the
+ * sender's roles may not use it. Without: the commands of each kind of
+ * role the sender holds, one SMS each.
+ */
 static int
-cw_help(struct casework *cw, struct cw_msg *m)
+cw_help(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 {
 	static const char *const keys[] = {
 		"help_school", "help_village", "help_township", "help_county",
@@ -621,6 +640,15 @@ cw_help(struct casework *cw, struct cw_msg *m)
 	int want[7] = { 0, 0, 0, 0, 0, 0, 0 }, i;
 	size_t r;
 
+	if (c->topic != CMD_NONE) {
+		struct render_var v[1] = { { "cmd", cmd_kind_name(c->topic) } };
+		char key[32];
+
+		if (!cw_may(m, c->topic))
+			return cw_reply(cw, m, "usage_not_yours", v, 1);
+		snprintf(key, sizeof key, "usage_%s", cmd_kind_key(c->topic));
+		return cw_reply(cw, m, key, NULL, 0);
+	}
 	for (r = 0; r < m->nroles; r++) {
 		const char *role = m->roles[r].role;
 
@@ -682,7 +710,7 @@ cw_command(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	case CMD_SUM:
 		return cw_sum(cw, m, c);
 	case CMD_HELP:
-		return cw_help(cw, m);
+		return cw_help(cw, m, c);
 	case CMD_TERM:
 		return cw_term(cw, m, c);
 	case CMD_NONE:

@@ -102,6 +102,9 @@ enum cw_auth {
 	CW_AUTH_SCOPE,		/* not within the sender's scope, or unknown */
 	CW_AUTH_ERR = -1
 };
+/* Does any of the sender's roles allow command k at all (not yet asking
+ * whose students)? */
+int cw_may(const struct cw_msg *, enum cmd_kind k);
 /*
  * The student a command names (by 学号 or 案号), if the sender holds a role
  * that may run the command on that student. Returns 1 with s (and the
