@@ -137,7 +137,8 @@ static const struct {
 	{ HT, "HELP HELP", "“帮助 指令”" },
 	/* In Chinese, as people ask. */
 	{ HT, "帮助缺勤怎么报", "ABS 学号 天数" },
-	{ VHEAD1, "? 家访", "VIS 学号或案号 结果" },
+	{ VHEAD1, "? 家访", "VIS 学号或案号 结果(返拒外病失转)" },
+	{ HT, "帮助 家访", "例行家访写在校" },
 	{ PRINCIPAL, "帮助 开学", "“开学”" },
 	{ INSPECTOR, "帮助：会签", "SIGN 学号或案号" },
 };

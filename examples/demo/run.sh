@@ -20,6 +20,11 @@ In a second terminal, send a teacher's SMS:
 
 or: $build/baoxuectl sim 13800000001 'ABS 20240101 3'
 
+Anyone on the roster asks what they may send, and how one is written:
+
+  $build/baoxuectl sim 13800000004 '帮助'
+  $build/baoxuectl sim 13800000004 '帮助 家访'
+
 The village head of 中坝村 answers the task SMS by its number:
 
   $build/baoxuectl sim 13800000004 '3 家长说要去打工'

@@ -269,6 +269,7 @@ const struct cw_template cw_templates[] = {
 	{ "usage_ret", cw_v_none },
 	{ "usage_drop", cw_v_none },
 	{ "usage_vis", cw_v_none },
+	{ "usage_vis_school", cw_v_none },
 	{ "usage_ack", cw_v_none },
 	{ "usage_tasks", cw_v_none },
 	{ "usage_case", cw_v_none },
@@ -646,7 +647,10 @@ cw_help(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 
 		if (!cw_may(m, c->topic))
 			return cw_reply(cw, m, "usage_not_yours", v, 1);
-		snprintf(key, sizeof key, "usage_%s", cmd_kind_key(c->topic));
+		/* Only the school's people make routine visits (在校). */
+		snprintf(key, sizeof key, "usage_%s%s", cmd_kind_key(c->topic),
+		    c->topic == CMD_VIS && cw_any_school_role(m) ? "_school" :
+		    "");
 		return cw_reply(cw, m, key, NULL, 0);
 	}
 	for (r = 0; r < m->nroles; r++) {
