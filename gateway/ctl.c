@@ -14,6 +14,9 @@
  *       [--special N]] [--full]
  *                                    a school's students and their routine
  *                                    home visits in the term of DATE
+ *   baoxuectl -d DB history 学号|#CASE [--full]
+ *                                    one student's record: every report,
+ *                                    step, visit and SMS, who and when
  *   baoxuectl -d DB backup FILE      a checked copy, beside the daemon
  *   baoxuectl sim [-u URL] [-t TOKEN] [-i ID] FROM TEXT
  *                                    send an SMS to a running baoxued as a
@@ -35,6 +38,7 @@
 #include "gateway/timefmt.h"
 #include "parsers/mask.h"
 #include "parsers/utf8.h"
+#include "parsers/vocab.h"
 #include "store/store.h"
 #include "templates/render.h"
 
@@ -52,6 +56,7 @@ usage(FILE *f)
 	    "[--school CODE] [--full]\n"
 	    "       baoxuectl -d DB visits --school CODE [--term DATE] "
 	    "[--missing [--special N]] [--full]\n"
+	    "       baoxuectl -d DB history 学号|#CASE [--full]\n"
 	    "       baoxuectl -d DB backup FILE\n"
 	    "       baoxuectl sim [-u URL] [-t TOKEN] [-i ID] FROM TEXT\n"
 	    "       baoxuectl --version\n"
@@ -240,6 +245,21 @@ ctl_report(const char *db, int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
+/* A student as a listing shows them: the 学号 (a national 学籍号 holds
+ * the child's ID number) and the name masked, unless full. */
+static void
+ctl_student(int full, const char *student_no, const char *name, char *no_out,
+    size_t no_sz, char *name_out, size_t name_sz)
+{
+	if (full) {
+		snprintf(no_out, no_sz, "%s", student_no);
+		snprintf(name_out, name_sz, "%s", name);
+	} else {
+		mask_student_no(student_no, no_out, no_sz);
+		mask_name(name, name_out, name_sz);
+	}
+}
+
 /* The ledger, gathered then printed aligned. */
 struct ctl_cases {
 	const struct catalog *cat;
@@ -255,11 +275,8 @@ ctl_case_cb(void *arg, const struct store_case_line *l)
 	char key[32];
 
 	snprintf(row[0], CTL_TABLE_CELL, "#%lld", (long long)l->id);
-	snprintf(row[1], CTL_TABLE_CELL, "%s", l->student_no);
-	if (c->full)
-		snprintf(row[2], CTL_TABLE_CELL, "%s", l->name);
-	else
-		mask_name(l->name, row[2], CTL_TABLE_CELL);
+	ctl_student(c->full, l->student_no, l->name, row[1], CTL_TABLE_CELL,
+	    row[2], CTL_TABLE_CELL);
 	snprintf(row[3], CTL_TABLE_CELL, "%s", l->class_name);
 	snprintf(row[4], CTL_TABLE_CELL, "%s", l->village);
 	casework_status_key(key, sizeof key, l->status, l->dropout,
@@ -303,6 +320,194 @@ ctl_listing_close(struct catalog *cat, struct store *st, struct ctl_table *t)
 	ctl_table_free(t);
 	store_close(st);
 	catalog_free(cat);
+}
+
+/* One student's history: the records, then the SMS, each a table. */
+struct ctl_history {
+	const struct catalog *cat;
+	int full;
+	struct ctl_table ev, sms;
+};
+
+/* "2026-09-01 09:00", local. */
+static void
+ctl_minute(int64_t t, char *out, size_t sz)
+{
+	char iso[TIMEFMT_MAX];
+
+	timefmt_format(t, iso, sizeof iso);
+	iso[10] = ' ';
+	iso[16] = '\0';
+	snprintf(out, sz, "%s", iso);
+}
+
+static void
+ctl_case_no(int64_t id, char *out, size_t sz)
+{
+	if (id)
+		snprintf(out, sz, "#%lld", (long long)id);
+}
+
+static void
+ctl_history_event(void *arg, const struct store_history_event *e)
+{
+	struct ctl_history *h = arg;
+	char (*row)[CTL_TABLE_CELL] = ctl_table_row(&h->ev);
+	char key[64], *note;
+
+	ctl_minute(e->at, row[0], CTL_TABLE_CELL);
+	ctl_case_no(e->case_id, row[1], CTL_TABLE_CELL);
+	/* The ledger's own word for it, else the CASE reply's, else the
+	 * code. */
+	snprintf(key, sizeof key, "history_what_%s", e->what);
+	if (catalog_text(h->cat, key) == NULL)
+		snprintf(key, sizeof key, "action_%s", e->what);
+	if (catalog_text(h->cat, key) == NULL ||
+	    render(h->cat, key, NULL, 0, row[2], CTL_TABLE_CELL) != 0)
+		snprintf(row[2], CTL_TABLE_CELL, "%s", e->what);
+	snprintf(row[3], CTL_TABLE_CELL, "%s", e->name);
+	if (e->role[0])
+		snprintf(row[4], CTL_TABLE_CELL, "%s %s", e->role, e->scope);
+	utf8_copy(row[5], CTL_TABLE_CELL, e->detail, strlen(e->detail));
+	/* A note is people's own words, a child's name among them perhaps:
+	 * shown with --full only. It is always last. */
+	if (!h->full && (note = strstr(row[5], "note=")) != NULL) {
+		while (note > row[5] && note[-1] == ' ')
+			note--;
+		*note = '\0';
+	}
+}
+
+static void
+ctl_history_sms(void *arg, const struct store_history_sms *m)
+{
+	struct ctl_history *h = arg;
+	char (*row)[CTL_TABLE_CELL] = ctl_table_row(&h->sms);
+
+	ctl_minute(m->created_at, row[0], CTL_TABLE_CELL);
+	ctl_case_no(m->case_id, row[1], CTL_TABLE_CELL);
+	snprintf(row[2], CTL_TABLE_CELL, "%s", m->kind);
+	if (h->full)
+		snprintf(row[3], CTL_TABLE_CELL, "%s", m->to);
+	else
+		mask_phone(m->to, row[3], CTL_TABLE_CELL);
+	snprintf(row[4], CTL_TABLE_CELL, "%s", m->status);
+	if (m->sent_at)
+		ctl_minute(m->sent_at, row[5], CTL_TABLE_CELL);
+	snprintf(row[6], CTL_TABLE_CELL, "%s", m->dlr);
+}
+
+/* "#12", "K12" (any case): the case number; else 0. */
+static int64_t
+ctl_case_arg(const char *a)
+{
+	char *end;
+	long long v;
+
+	if (a[0] != '#' && a[0] != 'K' && a[0] != 'k')
+		return 0;
+	if (a[1] < '0' || a[1] > '9')
+		return 0;
+	errno = 0;
+	v = strtoll(a + 1, &end, 10);
+	return *end == '\0' && errno == 0 && v > 0 ? (int64_t)v : 0;
+}
+
+/* The student's header line: 学号, name, class (school), village. */
+static int
+ctl_history_head(struct store *st, const struct catalog *cat,
+    const struct store_student *s, int full, char *out, size_t sz)
+{
+	struct store_place cls, school, village;
+	char no[STORE_STUDENT_MAX], name[STORE_NAME_MAX];
+	struct render_var v[5] = { { "student_no", no }, { "name", name },
+	    { "class", cls.name }, { "school", school.name },
+	    { "village", village.name } };
+
+	if (store_place_get(st, s->class_code, &cls) != STORE_OK ||
+	    store_place_get(st, cls.parent, &school) != STORE_OK ||
+	    store_place_get(st, s->village, &village) != STORE_OK)
+		return -1;
+	ctl_student(full, s->student_no, s->name, no, sizeof no, name,
+	    sizeof name);
+	return render(cat, "history_student", v, 5, out, sz);
+}
+
+static int
+ctl_history(const char *db, int argc, char **argv)
+{
+	struct ctl_history h;
+	struct store_student s;
+	struct store_case cs;
+	const char *target = NULL, *tdir = "templates/zh-CN";
+	struct catalog *cat;
+	struct store *st;
+	char head[512], cols[256];
+	int64_t case_no;
+	enum store_rc rc;
+	int i;
+
+	memset(&h, 0, sizeof h);
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--full"))
+			h.full = 1;
+		else if (!strcmp(argv[i], "--templates") && i + 1 < argc)
+			tdir = argv[++i];
+		else if (target == NULL && argv[i][0] != '-')
+			target = argv[i];
+		else
+			return usage(stderr), 2;
+	}
+	case_no = target ? ctl_case_arg(target) : 0;
+	if (target == NULL || (case_no == 0 && !vocab_student_no_ok(target))) {
+		fprintf(stderr, "baoxuectl: history takes a 学号 or a case "
+		    "number (#12)\n");
+		return usage(stderr), 2;
+	}
+	if (ctl_listing_open(db, tdir, "history_cols", &cat, &st, &h.ev) != 0)
+		return 1;
+	h.cat = cat;
+	if (render(cat, "history_sms_cols", NULL, 0, cols, sizeof cols) != 0) {
+		fprintf(stderr, "baoxuectl: a template is missing\n");
+		ctl_listing_close(cat, st, &h.ev);
+		return 1;
+	}
+	ctl_table_init(&h.sms, cols);
+	if (case_no) {
+		rc = store_case_get(st, case_no, &cs);
+		if (rc == STORE_OK)
+			rc = store_student_get_id(st, cs.student_id, &s);
+	} else {
+		rc = store_student_get(st, target, &s);
+	}
+	if (rc == STORE_OK &&
+	    ctl_history_head(st, cat, &s, h.full, head, sizeof head) != 0)
+		rc = STORE_ERR;
+	if (rc == STORE_OK)
+		rc = store_history(st, s.id, ctl_history_event,
+		    ctl_history_sms, &h);
+	if (rc != STORE_OK) {
+		if (rc == STORE_NOTFOUND)
+			fprintf(stderr, "baoxuectl: %s: no such %s\n", target,
+			    case_no ? "case" : "student");
+		else
+			fprintf(stderr, "baoxuectl: %s\n", store_errmsg(st));
+		ctl_table_free(&h.sms);
+		ctl_listing_close(cat, st, &h.ev);
+		return 1;
+	}
+	if (h.full)
+		fprintf(stderr, "baoxuectl: full names of minors shown; do "
+		    "not share this output\n");
+	printf("%s\n\n", head);
+	ctl_table_print(&h.ev, stdout);
+	if (h.sms.n) {
+		printf("\n");
+		ctl_table_print(&h.sms, stdout);
+	}
+	ctl_table_free(&h.sms);
+	ctl_listing_close(cat, st, &h.ev);
+	return 0;
 }
 
 static int
@@ -363,11 +568,8 @@ ctl_visit_cb(void *arg, const struct store_visit_line *l)
 	if (c->missing && l->visits >= (l->special ? c->special : 1))
 		return;
 	row = ctl_table_row(&c->t);
-	snprintf(row[0], CTL_TABLE_CELL, "%s", l->student_no);
-	if (c->full)
-		snprintf(row[1], CTL_TABLE_CELL, "%s", l->name);
-	else
-		mask_name(l->name, row[1], CTL_TABLE_CELL);
+	ctl_student(c->full, l->student_no, l->name, row[0], CTL_TABLE_CELL,
+	    row[1], CTL_TABLE_CELL);
 	snprintf(row[2], CTL_TABLE_CELL, "%s", l->class_name);
 	snprintf(row[3], CTL_TABLE_CELL, "%s", l->village);
 	if (l->special && render(c->cat, "visits_special", NULL, 0, row[4],
@@ -514,6 +716,8 @@ main(int argc, char **argv)
 		return ctl_cases(db, argc - i - 1, argv + i + 1);
 	if (i < argc && !strcmp(argv[i], "visits") && db)
 		return ctl_visits(db, argc - i - 1, argv + i + 1);
+	if (i < argc && !strcmp(argv[i], "history") && db)
+		return ctl_history(db, argc - i - 1, argv + i + 1);
 	if (i < argc && !strcmp(argv[i], "sim"))
 		return ctl_sim(argc - i - 1, argv + i + 1);
 	usage(stderr);

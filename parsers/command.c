@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "parsers/normalize.h"
+#include "parsers/utf8.h"
 
 #define COMMAND_NORM_MAX 4096
 #define COMMAND_KW_PATTERN_MAX 1024
@@ -282,19 +283,6 @@ command_skip_seps(const char *s, size_t len, size_t pos, int keep_case_hash)
 }
 
 static void
-command_copy(char *dst, size_t dstsz, const char *src, size_t len)
-{
-	if (len >= dstsz) {
-		len = dstsz - 1;
-		/* Never cut a UTF-8 sequence in half. */
-		while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
-			len--;
-	}
-	memcpy(dst, src, len);
-	dst[len] = '\0';
-}
-
-static void
 command_upper(char *s)
 {
 	for (; *s; s++)
@@ -404,14 +392,14 @@ command_arg(const struct command_parser *p, enum command_arg a, const char *s,
 			/* Free text after SUM is not a place code. */
 			return rc < 0 ? PERR_NOMEM : PERR_BAD_PLACE;
 		}
-		command_copy(c->place, sizeof c->place, s + ov[0],
+		utf8_copy(c->place, sizeof c->place, s + ov[0],
 		    ov[1] - ov[0]);
 		command_upper(c->place);
 		*pos = ov[1];
 		return PERR_NONE;
 	}
 	/* A 学号, for ARG_STUDENT and ARG_TARGET. */
-	command_copy(c->student, sizeof c->student, s + ov[2], ov[3] - ov[2]);
+	utf8_copy(c->student, sizeof c->student, s + ov[2], ov[3] - ov[2]);
 	command_upper(c->student);
 	*pos = ov[1];
 	return PERR_NONE;
@@ -544,7 +532,7 @@ command_parse_part(const struct command_parser *p, const char *s, size_t len,
 		}
 	}
 	pos = command_skip_seps(s, len, pos, 0);
-	command_copy(c->note, sizeof c->note, s + pos, len - pos);
+	utf8_copy(c->note, sizeof c->note, s + pos, len - pos);
 }
 
 /* Does a new part start at s[pos]? Only if it opens with a keyword that

@@ -103,3 +103,15 @@ utf8_columns(const char *s)
 	}
 	return w;
 }
+
+void
+utf8_copy(char *dst, size_t dstsz, const char *src, size_t len)
+{
+	if (len >= dstsz) {
+		len = dstsz - 1;
+		while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
+			len--;
+	}
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}

@@ -20,6 +20,10 @@ long utf8_count(const char *s, size_t len);
  * invalid sequence. */
 size_t utf8_columns(const char *s);
 
+/* src[0..len) into dst[dstsz] (dstsz > 0), NUL-terminated; cut at the
+ * start of a character when it does not fit, never inside one. */
+void utf8_copy(char *dst, size_t dstsz, const char *src, size_t len);
+
 /* The byte order of UTF-16 text: as labelled (UTF-16BE, what an SMS in
  * UCS-2 carries, or UTF-16LE), or said by a leading byte order mark,
  * which is then dropped, big-endian without one (RFC 2781 §4.3). */

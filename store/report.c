@@ -358,6 +358,50 @@ store_cases_list(struct store *s, int open_only, const char *village,
 	return STORE_OK;
 }
 
+enum store_rc
+store_history(struct store *s, int64_t student_id,
+    void (*on_event)(void *, const struct store_history_event *),
+    void (*on_sms)(void *, const struct store_history_sms *), void *arg)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_REPORT_HISTORY_EVENTS);
+	struct store_history_event e;
+	struct store_history_sms m;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, student_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&e, 0, sizeof e);
+		e.at = sqlite3_column_int64(st, 0);
+		e.case_id = sqlite3_column_int64(st, 1);
+		store_col_text(st, 2, e.what, sizeof e.what);
+		store_col_text(st, 3, e.detail, sizeof e.detail);
+		store_col_text(st, 4, e.name, sizeof e.name);
+		store_col_text(st, 5, e.role, sizeof e.role);
+		store_col_text(st, 6, e.scope, sizeof e.scope);
+		on_event(arg, &e);
+	}
+	if (rc != SQLITE_DONE)
+		return store_fail(s, st, rc);
+	sqlite3_reset(st);
+	st = store_stmt(s, STMT_REPORT_HISTORY_SMS);
+	sqlite3_bind_int64(st, 1, student_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&m, 0, sizeof m);
+		m.created_at = sqlite3_column_int64(st, 0);
+		m.case_id = sqlite3_column_int64(st, 1);
+		store_col_text(st, 2, m.kind, sizeof m.kind);
+		store_col_text(st, 3, m.to, sizeof m.to);
+		store_col_text(st, 4, m.status, sizeof m.status);
+		m.sent_at = sqlite3_column_int64(st, 5);
+		store_col_text(st, 6, m.dlr, sizeof m.dlr);
+		on_sms(arg, &m);
+	}
+	if (rc != SQLITE_DONE)
+		return store_fail(s, st, rc);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
 static enum store_rc
 store_visits(struct store *s, enum store_stmt id, const char *code,
     int64_t since, void (*fn)(void *, const struct store_visit_line *),

@@ -530,6 +530,30 @@ enum store_rc store_class_visits(struct store *, const char *class_code,
     int64_t since, void (*fn)(void *, const struct store_visit_line *),
     void *arg);
 
+/* A student's history (baoxuectl history): each absence reported and
+ * each event of the ledger, in time order, then each SMS queued about
+ * their cases. Walks the events and the queue: for a terminal, never
+ * the daemon. */
+struct store_history_event {
+	int64_t at, case_id;		/* case_id 0: none */
+	char what[32];			/* absence, absence_excused, or an
+					 * event's (open, visit, ...) */
+	char detail[512];		/* key=value text; a note last */
+	char name[STORE_NAME_MAX];	/* who, "" for the system */
+	char role[STORE_ROLE_MAX];
+	char scope[STORE_CODE_MAX];
+};
+struct store_history_sms {
+	int64_t created_at, case_id, sent_at;	/* sent_at 0: not sent */
+	char kind[STORE_KIND_MAX];
+	char to[STORE_PHONE_MAX];
+	char status[16];		/* queued sending sent failed */
+	char dlr[16];			/* delivery report, "" if none */
+};
+enum store_rc store_history(struct store *, int64_t student_id,
+    void (*on_event)(void *, const struct store_history_event *),
+    void (*on_sms)(void *, const struct store_history_sms *), void *arg);
+
 /* Inbound log: STORE_DUP (with *id of the first) for a repeated provider id.
  * A stored message also records the number's channel (USSD aside) and
  * whether the roster knew the number. */

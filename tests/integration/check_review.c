@@ -259,12 +259,18 @@ START_TEST(test_cases_listing)
 	char out[1100], *t;
 
 	script_week();
+	/* #4: a national 学籍号, which holds the child's ID number. */
+	sms("13800000001", "ABS+G51012320130101123X+3");
 	snprintf(out, sizeof out, "%s/cases.out", dir);
 	ck_assert_int_eq(proc_run(argv, out), 0);
 	t = tu_read(out);
-	/* A header and three cases, names masked, columns aligned. */
-	ck_assert_ptr_nonnull(strstr(t, "案号  学号      姓名"));
-	ck_assert_ptr_nonnull(strstr(t, "#1    20240101  张*明"));
+	/* A header and four cases, names and ID numbers masked, columns
+	 * aligned. */
+	ck_assert_msg(strstr(t, "案号  学号                 姓名") != NULL,
+	    "%s", t);
+	ck_assert_ptr_nonnull(strstr(t, "#1    20240101             张*明"));
+	ck_assert_ptr_nonnull(strstr(t, "G**************123X"));
+	ck_assert_ptr_null(strstr(t, "G51012320130101123X"));
 	ck_assert_ptr_nonnull(strstr(t, "已销号"));
 	/* #2, the dropout, co-signed by the inspector in script_week(). */
 	ck_assert_ptr_nonnull(strstr(t, "在办（确认辍学，督学已会签）"));
@@ -275,6 +281,7 @@ START_TEST(test_cases_listing)
 	t = tu_read(out);
 	ck_assert_ptr_null(strstr(t, "#1 "));		/* --open */
 	ck_assert_ptr_nonnull(strstr(t, "孙悟"));	/* --full */
+	ck_assert_ptr_nonnull(strstr(t, "G51012320130101123X"));
 	ck_assert_ptr_nonnull(strstr(t, "do not share"));
 	free(t);
 }
@@ -304,6 +311,151 @@ visit_row(const char *listing, const char *first)
 	buf[n] = '\0';
 	return buf;
 }
+
+/* The output of a listing with runs of spaces made one ("" kept out). */
+static char *
+squeezed(const char *path)
+{
+	char *t = tu_read(path), *r, *w;
+
+	ck_assert_ptr_nonnull(t);
+	for (r = w = t; *r; r++)
+		if (*r != ' ' || (w > t && w[-1] != ' ' && w[-1] != '\n'))
+			*w++ = *r;
+	*w = '\0';
+	return t;
+}
+
+/*
+ * One student's history (DOMAIN rules 3, 8: the ledger, every report,
+ * visit and notice attributable to a person and a time): what was
+ * reported, by whom and when, each step of the case, and every SMS sent
+ * about it with its fate; by 学号 or by case number; names of minors
+ * masked, numbers too, notes left out, unless --full.
+ */
+START_TEST(test_history)
+{
+	const char *tdir = tu_src("templates/zh-CN");
+	char *const one[] = { (char *)env("BAOXUECTL"), "-d", db, "history",
+	    "20240101", "--templates", (char *)tdir, NULL };
+	char *const bycase[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "history", "#2", "--templates", (char *)tdir, NULL };
+	char *const below[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "history", "20240102", "--templates", (char *)tdir, NULL };
+	char *const full[] = { (char *)env("BAOXUECTL"), "-d", db, "history",
+	    "K1", "--full", "--templates", (char *)tdir, NULL };
+	char *const fullbelow[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "history", "20240102", "--full", "--templates", (char *)tdir,
+	    NULL };
+	char *const gnum[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "history", "G51012320130101123X", "--templates", (char *)tdir,
+	    NULL };
+	char *const nosuch[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "history", "99999999", "--templates", (char *)tdir, NULL };
+	char *const nocase[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "history", "#99", "--templates", (char *)tdir, NULL };
+	char *const bad[] = { (char *)env("BAOXUECTL"), "-d", db, "history",
+	    "abc", NULL };
+	char *const none[] = { (char *)env("BAOXUECTL"), "-d", db, "history",
+	    NULL };
+	char out[1100];
+	char *t;
+
+	script_week();
+	/* A routine visit (在校): an event of no case; an absence with a
+	 * note (病 发烧). */
+	sms("13800000001", "VIS+20240102+%E5%9C%A8%E6%A0%A1");
+	sms("13800000001", "ABS+20240102+1+%E7%97%85+%E5%8F%91%E7%83%A7");
+	snprintf(out, sizeof out, "%s/history.out", dir);
+	ck_assert_int_eq(proc_run(one, out), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "20240101 张*明") != NULL, "%s", t);
+	ck_assert_ptr_null(strstr(t, "张小明"));
+	/* Reported, opened, visited, struck off: who, when, how. */
+	ck_assert_msg(strstr(t, "2026-09-01 09:00 报缺勤 王丽 head_teacher "
+	    "K0302 days=3") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "2026-09-01 09:00 #1 立案 王丽 "
+	    "head_teacher K0302") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "2026-09-02 09:00 #1 家访 张大山 "
+	    "village_head V01 outcome=return") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "2026-09-03 09:00 #1 返校销号 王丽") != NULL,
+	    "%s", t);
+	/* The SMS about it: the village head's task, to a masked number,
+	 * sent. */
+	ck_assert_msg(strstr(t, "2026-09-01 09:00 #1 task +86138****0004 sent "
+	    "2026-09-01 09:00") != NULL, "%s", t);
+	/* The county's bureau told at once (the 48-hour rule), and the
+	 * teacher's own answer. */
+	ck_assert_msg(strstr(t, "2026-09-01 09:00 #1 notice +86138****0008 "
+	    "sent") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "2026-09-01 09:00 reply +86138****0001 "
+	    "sent") != NULL, "%s", t);
+	ck_assert_ptr_null(strstr(t, "13800000004"));
+	ck_assert_ptr_null(strstr(t, "#2"));	/* another student's */
+	free(t);
+
+	/* By case number: the dropout the principal reported, and the
+	 * inspector's co-signature. */
+	unlink(out);
+	ck_assert_int_eq(proc_run(bycase, out), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "#2 立案 刘建国 principal S01 days=0 "
+	    "reason=work dropout=1") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "#2 督学会签 陈督学 inspector S01") != NULL,
+	    "%s", t);
+	free(t);
+
+	/* No case: the absence below the threshold and the routine visit. */
+	unlink(out);
+	ck_assert_int_eq(proc_run(below, out), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "报缺勤 王丽 head_teacher K0302 days=1") !=
+	    NULL, "%s", t);
+	ck_assert_msg(strstr(t, "2026-09-03 09:00 例行家访 王丽") != NULL, "%s",
+	    t);
+	ck_assert_msg(strstr(t, "days=1 reason=illness\n") != NULL, "%s", t);
+	ck_assert_ptr_null(strstr(t, "发烧"));	/* a note: --full only */
+	ck_assert_ptr_null(strstr(t, "#"));
+	free(t);
+
+	/* --full: the names and numbers, with the warning. */
+	unlink(out);
+	ck_assert_int_eq(proc_run(full, out), 0);
+	t = squeezed(out);
+	ck_assert_ptr_nonnull(strstr(t, "张小明"));
+	ck_assert_ptr_nonnull(strstr(t, "+8613800000004"));
+	ck_assert_ptr_nonnull(strstr(t, "do not share"));
+	free(t);
+	unlink(out);
+	ck_assert_int_eq(proc_run(fullbelow, out), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "days=1 reason=illness note=发烧") != NULL,
+	    "%s", t);
+	free(t);
+
+	/* A national 学籍号 asked for, masked in what is printed. */
+	unlink(out);
+	ck_assert_int_eq(proc_run(gnum, out), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "学生：G**************123X") != NULL, "%s", t);
+	ck_assert_ptr_null(strstr(t, "G51012320130101123X"));
+	free(t);
+
+	/* Unknown: said so, exit 1; not a 学号 or case number, or none:
+	 * usage, exit 2. */
+	unlink(out);
+	ck_assert_int_eq(proc_run(nosuch, out), 1);
+	t = tu_read(out);
+	ck_assert_msg(strstr(t, "99999999") != NULL, "%s", t);
+	free(t);
+	unlink(out);
+	ck_assert_int_eq(proc_run(nocase, out), 1);
+	unlink(out);
+	ck_assert_int_eq(proc_run(bad, out), 2);
+	unlink(out);
+	ck_assert_int_eq(proc_run(none, out), 2);
+}
+END_TEST
 
 /* The term's routine home visits of one school's students (DOMAIN rule
  * 4): who has had how many, and who none. */
@@ -346,6 +498,9 @@ START_TEST(test_visits_listing)
 	ck_assert_str_eq(visit_row(t, "20240101"),
 	    "20240101 张*明 三年级二班 中坝村 重点 2 2026-09-02");
 	ck_assert_ptr_null(strstr(t, "张小明"));
+	/* A national 学籍号 masked: it holds the child's ID number. */
+	ck_assert_ptr_nonnull(strstr(t, "G**************123X"));
+	ck_assert_ptr_null(strstr(t, "G51012320130101123X"));
 	/* Every student of the school: 142, and the header. */
 	ck_assert_int_eq(tu_lines(out), 143);
 	free(t);
@@ -459,6 +614,7 @@ main(void)
 	tcase_add_test(tc, test_missed_digest_sent_once);
 	tcase_add_test(tc, test_cases_listing);
 	tcase_add_test(tc, test_visits_listing);
+	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_reading_a_missing_database);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
