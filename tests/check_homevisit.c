@@ -12,6 +12,7 @@
 #include "parsers/smslen.h"
 #include "gateway/gw.h"
 #include "gateway/scheduler.h"
+#include "store/store.h"
 #include "tests/gwfix.h"
 #include "tests/testutil.h"
 
@@ -26,6 +27,7 @@
 #define OFFICIAL "+8613800000006"	/* township_official T01 */
 #define HT_S02 "+8613800000021"	/* head_teacher K0701 (S02) */
 #define TEACHER "+8613800000112"	/* teacher S01 */
+#define HT_K0401 "+8613800000011"	/* head_teacher K0401 (S01) */
 
 /* 20240101 张小明 K0302 V01; 20240102 李四 K0302 V02. */
 
@@ -393,6 +395,66 @@ START_TEST(test_visit_reminder_leaves_out_cases)
 }
 END_TEST
 
+/* A school's listing (baoxuectl visits), gathered. */
+static char listing[8192];
+
+static void
+listing_cb(void *arg, const struct store_visit_line *l)
+{
+	size_t n = strlen(listing);
+
+	(void)arg;
+	snprintf(listing + n, sizeof listing - n, "%s:%lld ", l->student_no,
+	    (long long)l->visits);
+}
+
+/*
+ * "Every family" (DOMAIN rule 4): children with the same guardian's
+ * number are one family, and a visit to it counts for each of them: the
+ * visit's reply counts the family's visits, the weekly reminder and the
+ * school's listing leave the brothers and sisters out. A student with no
+ * guardian's number is a family of their own.
+ */
+START_TEST(test_family_visit_counts)
+{
+	const char *t;
+
+	/* 20240102 (K0302) and 20240201 (K0401): one guardian. */
+	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE students SET "
+	    "guardian_phone = '+8613900000002' WHERE student_no IN "
+	    "('20240102', '20240201')"), 0);
+	restart_reminding(6);
+	sms(HT, "VIS 20240102 在校");
+	ck_assert_msg(strstr(last_to(HT), "本学期第1次") != NULL, "%s",
+	    last_to(HT));
+	/* The brother's head teacher visits the same family. */
+	sms(HT_K0401, "VIS 20240201 在校");
+	ck_assert_msg(strstr(last_to(HT_K0401), "本学期第2次") != NULL, "%s",
+	    last_to(HT_K0401));
+	ck_assert_int_eq(rows(HOME_VISITS), 2);
+	/* 20240103 has no guardian's number: no family but their own. */
+	sms(HT, "VIS 20240103 在校");
+	ck_assert_msg(strstr(last_to(HT), "本学期第1次") != NULL, "%s",
+	    last_to(HT));
+
+	ck_assert_int_eq(store_school_visits(F.g->store, "S01", T0 - 40 * DAY,
+	    listing_cb, NULL), STORE_OK);
+	ck_assert_msg(strstr(listing, "20240102:2 ") != NULL &&
+	    strstr(listing, "20240201:2 ") != NULL &&
+	    strstr(listing, "20240103:1 ") != NULL &&
+	    strstr(listing, "20240101:0 ") != NULL, "%s", listing);
+
+	ck_assert_int_eq(clock_set(&F.g->clock, MON_SEP7), 0);
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	t = last_to(HT_K0401);
+	ck_assert_msg(strstr(t, "家访未完成") != NULL && strstr(t, "20240201")
+	    == NULL, "the visited family's child named: %s", t);
+	t = last_to(HT);
+	ck_assert_msg(strstr(t, "家访未完成") != NULL && strstr(t, "20240102")
+	    == NULL && strstr(t, "20240101") != NULL, "%s", t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -410,6 +472,7 @@ main(void)
 	tcase_add_test(tc, test_visit_reminder_big_class);
 	tcase_add_test(tc, test_visit_reminder_resumed);
 	tcase_add_test(tc, test_visit_reminder_leaves_out_cases);
+	tcase_add_test(tc, test_family_visit_counts);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

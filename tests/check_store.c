@@ -91,7 +91,7 @@ START_TEST(test_migrate_v7)
 	store_close(st);
 	st = store_open(path, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 27);
+	ck_assert_int_eq(store_schema_version(st), 28);
 	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
 	    "status || ':' || coalesce(merged_into, '-') || ':' || "
 	    "coalesce(dlr_status, '-') || ':' || coalesce(inbound_id, '-'), "
@@ -132,7 +132,11 @@ START_TEST(test_migrate_v7)
 END_TEST
 
 /* Undoes migration 27: no co-signature is chased. */
-#define UNDO_TO_V26 "DROP INDEX cases_cosign;" \
+/* Undoes migration 28: no index of guardians' numbers. */
+#define UNDO_TO_V27 "DROP INDEX students_guardian;"
+
+/* Undoes migrations 28 and 27. */
+#define UNDO_TO_V26 UNDO_TO_V27 "DROP INDEX cases_cosign;" \
 	"ALTER TABLE cases DROP COLUMN cosign_asked_at;" \
 	"ALTER TABLE cases DROP COLUMN cosign_next_at;" \
 	"ALTER TABLE cases DROP COLUMN cosign_chased;" \
@@ -476,8 +480,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 27);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 27);
+	ck_assert_int_eq(store_schema_version(st), 28);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 28);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -833,7 +837,7 @@ START_TEST(test_migrate_v17_depth)
 	other_exec(UNDO_TO_V17 "PRAGMA user_version = 17");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 27);
+	ck_assert_int_eq(store_schema_version(st), 28);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT live FROM "
 	    "outbound_totals"), 2);	/* one queued, one being sent */
 	stats_match();
@@ -1028,7 +1032,7 @@ START_TEST(test_migrate_v12_inbound)
 	    "pragma_index_list('inbound') WHERE name = 'inbound_sender'"), 1);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 27);
+	ck_assert_int_eq(store_schema_version(st), 28);
 	ck_assert_int_eq(store_inbound_last_channel(st, "+8613800000001", ch,
 	    sizeof ch), STORE_OK);
 	ck_assert_str_eq(ch, "http");
@@ -1906,7 +1910,7 @@ START_TEST(test_migrate_v23_case_endings)
 
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 27);
+	ck_assert_int_eq(store_schema_version(st), 28);
 	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT group_concat(id || ':' "
 	    "|| status, ' ') FROM (SELECT * FROM cases ORDER BY id)"),
 	    "1:returned 2:open");
@@ -1938,6 +1942,23 @@ END_TEST
  * schema is upgraded is chased from then on, counted from its DROP; a
  * signed one, a case that ended, or one that is not a dropout is not.
  */
+/* 28: the index of guardians' numbers, made on an upgrade from 27. */
+START_TEST(test_migrate_v27_guardian_index)
+{
+	char err[256];
+
+	put_roster();
+	store_close(st);
+	st = NULL;
+	other_exec(UNDO_TO_V27 "PRAGMA user_version = 27");
+	st = store_open(dbpath, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_schema_version(st), 28);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
+	    "sqlite_master WHERE name = 'students_guardian'"), 1);
+}
+END_TEST
+
 START_TEST(test_migrate_v26_cosign_chase)
 {
 	struct store_case c;
@@ -1970,7 +1991,7 @@ START_TEST(test_migrate_v26_cosign_chase)
 
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 27);
+	ck_assert_int_eq(store_schema_version(st), 28);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM cases WHERE "
 	    "cosign_next_at IS NOT NULL"), 1);
 	ck_assert_int_eq(store_case_get(st, 3, &c), STORE_OK);
@@ -2019,7 +2040,7 @@ START_TEST(test_migrate_v10_cases)
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 2);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 27);
+	ck_assert_int_eq(store_schema_version(st), 28);
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 1);
 	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
 	ck_assert_int_eq(got.id, 2);
@@ -2069,7 +2090,7 @@ START_TEST(test_migrate_v16_indexes)
 	other_exec(UNDO_TO_V15 "PRAGMA user_version = 15");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 27);
+	ck_assert_int_eq(store_schema_version(st), 28);
 	ck_assert_int_eq(indexes_led_by("absences", "student_id"), 1);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
 	    "sqlite_schema WHERE name = 'tasks_assignee' AND "
@@ -2670,6 +2691,7 @@ main(void)
 	tcase_add_test(tc, test_migrate_v10_cases);
 	tcase_add_test(tc, test_migrate_v23_case_endings);
 	tcase_add_test(tc, test_migrate_v26_cosign_chase);
+	tcase_add_test(tc, test_migrate_v27_guardian_index);
 	tcase_add_test(tc, test_migrate_v19_stuck_notice);
 	tcase_add_test(tc, test_migrate_v16_indexes);
 	tcase_add_test(tc, test_digest_plan_by_scope);
