@@ -471,14 +471,13 @@ store_outbound_recount(struct store *s)
 }
 
 enum store_rc
-store_outbound_count_since(struct store *s, const char *to, const char *kind,
-    int64_t since, int64_t *n)
+store_replies_since(struct store *s, const char *to, int64_t since,
+    int64_t *n)
 {
-	sqlite3_stmt *st = store_stmt(s, STMT_OUTBOUND_COUNT_SINCE);
+	sqlite3_stmt *st = store_stmt(s, STMT_REPLIES_SINCE);
 
 	sqlite3_bind_text(st, 1, to, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, since);
+	sqlite3_bind_int64(st, 2, since);
 	return store_ints(s, st, n, 1, NULL);
 }
 

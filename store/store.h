@@ -691,11 +691,11 @@ enum store_rc store_checkpoint_status(struct store *, int *frames, char *err,
 /* The (first part of the) reply an inbound message got; NOTFOUND if none. */
 enum store_rc store_outbound_reply_of(struct store *, const char *to,
     int64_t inbound_id, char *text, size_t sz);
-/* Messages of kind to one number, answering what that number sent while
- * the roster did not know it, created at or after since (the unregistered
+/* Replies to one number, answering what that number sent while the
+ * roster did not know it, created at or after since (the unregistered
  * sender's quiet period). */
-enum store_rc store_outbound_count_since(struct store *, const char *to,
-    const char *kind, int64_t since, int64_t *n);
+enum store_rc store_replies_since(struct store *, const char *to,
+    int64_t since, int64_t *n);
 
 /*
  * Retention (PROTOCOLS.md 8.3; PIPL Art. 19 and 47): the words people

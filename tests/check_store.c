@@ -91,7 +91,7 @@ START_TEST(test_migrate_v7)
 	store_close(st);
 	st = store_open(path, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 28);
+	ck_assert_int_eq(store_schema_version(st), 29);
 	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
 	    "status || ':' || coalesce(merged_into, '-') || ':' || "
 	    "coalesce(dlr_status, '-') || ':' || coalesce(inbound_id, '-'), "
@@ -132,10 +132,15 @@ START_TEST(test_migrate_v7)
 END_TEST
 
 /* Undoes migration 27: no co-signature is chased. */
-/* Undoes migration 28: no index of guardians' numbers. */
-#define UNDO_TO_V27 "DROP INDEX students_guardian;"
+/* Undoes migration 29: every message's SMS in the index by message. */
+#define UNDO_TO_V28 "DROP INDEX outbound_inbound;" \
+	"CREATE INDEX outbound_inbound ON outbound(inbound_id) " \
+	"WHERE inbound_id IS NOT NULL;"
 
-/* Undoes migrations 28 and 27. */
+/* Undoes migrations 29 and 28: no index of guardians' numbers. */
+#define UNDO_TO_V27 UNDO_TO_V28 "DROP INDEX students_guardian;"
+
+/* Undoes migrations 29 to 27. */
 #define UNDO_TO_V26 UNDO_TO_V27 "DROP INDEX cases_cosign;" \
 	"ALTER TABLE cases DROP COLUMN cosign_asked_at;" \
 	"ALTER TABLE cases DROP COLUMN cosign_next_at;" \
@@ -480,8 +485,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 28);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 28);
+	ck_assert_int_eq(store_schema_version(st), 29);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 29);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -837,7 +842,7 @@ START_TEST(test_migrate_v17_depth)
 	other_exec(UNDO_TO_V17 "PRAGMA user_version = 17");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 28);
+	ck_assert_int_eq(store_schema_version(st), 29);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT live FROM "
 	    "outbound_totals"), 2);	/* one queued, one being sent */
 	stats_match();
@@ -903,17 +908,13 @@ START_TEST(test_replies_since)
 	m.inbound_id = elsewhere;
 	ck_assert_int_eq(store_outbound_enqueue(st, &m, &id), STORE_OK);
 
-	ck_assert_int_eq(store_outbound_count_since(st, who, "reply", 0, &n),
-	    STORE_OK);
+	ck_assert_int_eq(store_replies_since(st, who, 0, &n), STORE_OK);
 	ck_assert_int_eq(n, 2);
-	ck_assert_int_eq(store_outbound_count_since(st, who, "reply", 1001,
-	    &n), STORE_OK);
+	ck_assert_int_eq(store_replies_since(st, who, 1001, &n), STORE_OK);
 	ck_assert_int_eq(n, 1);
-	ck_assert_int_eq(store_outbound_count_since(st, who, "reply", 2001,
-	    &n), STORE_OK);
+	ck_assert_int_eq(store_replies_since(st, who, 2001, &n), STORE_OK);
 	ck_assert_int_eq(n, 0);
-	ck_assert_int_eq(store_outbound_count_since(st, other, "reply", 0,
-	    &n), STORE_OK);
+	ck_assert_int_eq(store_replies_since(st, other, 0, &n), STORE_OK);
 	ck_assert_int_eq(n, 1);
 	/* Only what a number sent while the roster did not know it: once
 	 * registered, its answers are not held back as an unknown's. */
@@ -926,11 +927,9 @@ START_TEST(test_replies_since)
 	m.inbound_id = third;
 	m.created_at = m.due_at = 3000;
 	ck_assert_int_eq(store_outbound_enqueue(st, &m, &id), STORE_OK);
-	ck_assert_int_eq(store_outbound_count_since(st, who, "reply", 2001,
-	    &n), STORE_OK);
+	ck_assert_int_eq(store_replies_since(st, who, 2001, &n), STORE_OK);
 	ck_assert_int_eq(n, 0);
-	ck_assert_int_eq(store_outbound_count_since(st, who, "reply", 0, &n),
-	    STORE_OK);
+	ck_assert_int_eq(store_replies_since(st, who, 0, &n), STORE_OK);
 	ck_assert_int_eq(n, 2);
 }
 END_TEST
@@ -1032,15 +1031,15 @@ START_TEST(test_migrate_v12_inbound)
 	    "pragma_index_list('inbound') WHERE name = 'inbound_sender'"), 1);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 28);
+	ck_assert_int_eq(store_schema_version(st), 29);
 	ck_assert_int_eq(store_inbound_last_channel(st, "+8613800000001", ch,
 	    sizeof ch), STORE_OK);
 	ck_assert_str_eq(ch, "http");
 	ck_assert_int_eq(store_inbound_last_channel(st, "+8613800000002", ch,
 	    sizeof ch), STORE_OK);
 	ck_assert_str_eq(ch, "modem");
-	ck_assert_int_eq(store_outbound_count_since(st, "+8613800000002",
-	    "reply", 0, &n), STORE_OK);
+	ck_assert_int_eq(store_replies_since(st, "+8613800000002", 0, &n),
+	    STORE_OK);
 	ck_assert_int_eq(n, 1);
 	ck_assert_str_eq(tu_sql_text(dbpath, "PRAGMA integrity_check"), "ok");
 }
@@ -1910,7 +1909,7 @@ START_TEST(test_migrate_v23_case_endings)
 
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 28);
+	ck_assert_int_eq(store_schema_version(st), 29);
 	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT group_concat(id || ':' "
 	    "|| status, ' ') FROM (SELECT * FROM cases ORDER BY id)"),
 	    "1:returned 2:open");
@@ -1942,6 +1941,25 @@ END_TEST
  * schema is upgraded is chased from then on, counted from its DROP; a
  * signed one, a case that ended, or one that is not a dropout is not.
  */
+/* 29: only replies in the index by message, on an upgrade from 28; the
+ * look-ups by message use it. */
+START_TEST(test_migrate_v28_replies_index)
+{
+	char err[256];
+
+	put_roster();
+	store_close(st);
+	st = NULL;
+	other_exec(UNDO_TO_V28 "PRAGMA user_version = 28");
+	st = store_open(dbpath, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_schema_version(st), 29);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
+	    "sqlite_master WHERE name = 'outbound_inbound' AND sql LIKE "
+	    "'%kind = ''reply''%'"), 1);
+}
+END_TEST
+
 /* 28: the index of guardians' numbers, made on an upgrade from 27. */
 START_TEST(test_migrate_v27_guardian_index)
 {
@@ -1953,7 +1971,7 @@ START_TEST(test_migrate_v27_guardian_index)
 	other_exec(UNDO_TO_V27 "PRAGMA user_version = 27");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 28);
+	ck_assert_int_eq(store_schema_version(st), 29);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
 	    "sqlite_master WHERE name = 'students_guardian'"), 1);
 }
@@ -1991,7 +2009,7 @@ START_TEST(test_migrate_v26_cosign_chase)
 
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 28);
+	ck_assert_int_eq(store_schema_version(st), 29);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM cases WHERE "
 	    "cosign_next_at IS NOT NULL"), 1);
 	ck_assert_int_eq(store_case_get(st, 3, &c), STORE_OK);
@@ -2040,7 +2058,7 @@ START_TEST(test_migrate_v10_cases)
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 2);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 28);
+	ck_assert_int_eq(store_schema_version(st), 29);
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 1);
 	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
 	ck_assert_int_eq(got.id, 2);
@@ -2090,7 +2108,7 @@ START_TEST(test_migrate_v16_indexes)
 	other_exec(UNDO_TO_V15 "PRAGMA user_version = 15");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 28);
+	ck_assert_int_eq(store_schema_version(st), 29);
 	ck_assert_int_eq(indexes_led_by("absences", "student_id"), 1);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
 	    "sqlite_schema WHERE name = 'tasks_assignee' AND "
@@ -2692,6 +2710,7 @@ main(void)
 	tcase_add_test(tc, test_migrate_v23_case_endings);
 	tcase_add_test(tc, test_migrate_v26_cosign_chase);
 	tcase_add_test(tc, test_migrate_v27_guardian_index);
+	tcase_add_test(tc, test_migrate_v28_replies_index);
 	tcase_add_test(tc, test_migrate_v19_stuck_notice);
 	tcase_add_test(tc, test_migrate_v16_indexes);
 	tcase_add_test(tc, test_digest_plan_by_scope);

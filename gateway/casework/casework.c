@@ -807,7 +807,7 @@ casework_inbound(struct casework *cw, int64_t inbound_id, const char *from,
 	if (m->nroles == 0) {
 		log_info("inbound %lld from unregistered %s",
 		    (long long)inbound_id, masked);
-		if (store_outbound_count_since(cw->store, from, "reply",
+		if (store_replies_since(cw->store, from,
 		    now - CW_UNREGISTERED_QUIET + 1, &recent) != STORE_OK)
 			goto out;
 		rc = 0;
