@@ -23,6 +23,7 @@
  *                                    gateway would, and print its answer
  * Dates are local (TZ, default Asia/Shanghai); --to is inclusive.
  */
+#include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdio.h>
@@ -442,7 +443,7 @@ ctl_history(const char *db, int argc, char **argv)
 	const char *target = NULL, *tdir = "templates/zh-CN";
 	struct catalog *cat;
 	struct store *st;
-	char head[512], cols[256];
+	char head[512], cols[256], no[STORE_STUDENT_MAX];
 	int64_t case_no;
 	enum store_rc rc;
 	int i;
@@ -457,6 +458,13 @@ ctl_history(const char *db, int argc, char **argv)
 			target = argv[i];
 		else
 			return usage(stderr), 2;
+	}
+	if (target && strlen(target) < sizeof no) {
+		/* g5101...x, as an SMS may write it. */
+		for (i = 0; target[i]; i++)
+			no[i] = (char)toupper((unsigned char)target[i]);
+		no[i] = '\0';
+		target = no;
 	}
 	case_no = target ? ctl_case_arg(target) : 0;
 	if (target == NULL || (case_no == 0 && !vocab_student_no_ok(target))) {

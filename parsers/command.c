@@ -384,6 +384,11 @@ command_arg(const struct command_parser *p, enum command_arg a, const char *s,
 		if (at < len && (c->topic = command_keyword_at(p, s, len, at,
 		    md, &end)) != CMD_NONE)
 			*pos = end;
+		/* "？？" is a question still: the sender's list. */
+		if (c->topic == CMD_HELP) {
+			c->topic = CMD_NONE;
+			*pos = at;
+		}
 		return PERR_NONE;
 	case ARG_PLACE:
 		if (at == len)
@@ -556,9 +561,16 @@ command_part_starts(const struct command_parser *p, const char *s, size_t len,
 	/* 帮助他, 统计不到: words of a note, not a HELP or a SUM. */
 	if (command_defs[k].args[0] == ARG_NONE)
 		return c == '\0' || c == ',';
-	if (command_defs[k].args[0] == ARG_TOPIC)
-		return c == '\0' || c == ',' ||
-		    command_keyword_at(p, s, len, end, md, &end) != CMD_NONE;
+	if (command_defs[k].args[0] == ARG_TOPIC) {
+		/* 帮助 缺勤 asks; 帮助返校未果 is a note's words. */
+		if (c == '\0' || c == ',')
+			return 1;
+		if (command_keyword_at(p, s, len, end, md, &end) == CMD_NONE)
+			return 0;
+		while (end < len && s[end] == ' ')
+			end++;
+		return end == len || s[end] == ',' || s[end] == ';';
+	}
 	if (command_defs[k].args[0] == ARG_PLACE)
 		return c == '\0' || c == ',' || (c >= '0' && c <= '9') ||
 		    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');

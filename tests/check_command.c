@@ -448,7 +448,7 @@ static const struct row help_rows[] = {
 	OK("？",			CMD_HELP, "", 0, 0, NULL, ""),
 	OK("ＨＥＬＰ",			CMD_HELP, "", 0, 0, NULL, ""),
 	OK("HELP ABS",			CMD_HELP, "", 0, 0, NULL, ""),
-	OK("？？",			CMD_HELP, "", 0, 0, NULL, ""),
+	OK("？？",			CMD_HELP, "", 0, 0, NULL, "?"),
 	OK("帮助 缺勤怎么报",		CMD_HELP, "", 0, 0, NULL, "怎么报"),
 	OK("HELP me",			CMD_HELP, "", 0, 0, NULL, "me"),
 };
@@ -473,7 +473,8 @@ static const struct topic_case topic_cases[] = {
 	{ "HELP TERM",			CMD_TERM,	"" },
 	{ "帮助：会签",			CMD_SIGN,	"" },
 	{ "HELP SUM",			CMD_SUM,	"" },
-	{ "帮助 帮助",			CMD_HELP,	"" },
+	{ "帮助 帮助",			CMD_NONE,	"帮助" },
+	{ "??",				CMD_NONE,	"?" },
 	{ "HELP ABSENT",		CMD_NONE,	"ABSENT" },
 	{ "帮助 开学典礼",		CMD_NONE,	"开学典礼" },
 	{ "帮助 我",			CMD_NONE,	"我" },
@@ -624,6 +625,13 @@ static const struct shape_case batch_cases[] = {
 	{ "ABS 1001 3,帮助 缺勤",		"ABS@0 HELP@11" },
 	{ "ABS 1001 3,帮助缺勤",		"ABS@0 HELP@11" },
 	{ "ABS 1001 3 病,帮助我",		"ABS@0" },
+	/* A note's words after 帮助, an alias among them: still the note
+	 * (from a review). */
+	{ "VIS 20240101 拒 家长不配合,帮助返校未果",	"VIS@0" },
+	{ "ABS 20240101 3 病,帮助查找原因",		"ABS@0" },
+	{ "DROP 20240101 工,帮助假期补课",		"DROP@0" },
+	{ "ABS 1001 3,帮助 缺勤;RET 1002",		"ABS@0 HELP@11 RET@25" },
+	{ "ABS 1001 3,帮助 缺勤,RET 1002",		"ABS@0 HELP@11 RET@25" },
 	{ "ABS 1001 3,统计",			"ABS@0 SUM@11" },
 	{ "ABS 1001 3,?",			"ABS@0 HELP@11" },
 	/* ...or before one followed by a digit, G, K or '#'. */

@@ -110,8 +110,11 @@ START_TEST(test_role_list)
 	    p, last_to(p));
 	ck_assert_msg(last_len(p) <= BODY_MAX, "%s: %lld: %s", p, last_len(p),
 	    last_to(p));
-	/* Words after HELP that name no command: the list again. */
+	/* Words after HELP that name no command, or HELP itself ("？？"):
+	 * the list again. */
 	ck_assert_int_eq(ask(p, "帮助 我"), 1);
+	check_words(p, last_to(p), role_lists[_i].must, 1);
+	ck_assert_int_eq(ask(p, "？？"), 1);
 	check_words(p, last_to(p), role_lists[_i].must, 1);
 }
 END_TEST
@@ -134,7 +137,6 @@ static const struct {
 	{ INSPECTOR, "HELP SIGN", "SIGN 学号或案号" },
 	{ BUREAU, "HELP CLOSE", "CLOSE 学号 去向" },
 	{ PRINCIPAL, "HELP TERM", "“开学”" },
-	{ HT, "HELP HELP", "“帮助 指令”" },
 	/* In Chinese, as people ask. */
 	{ HT, "帮助缺勤怎么报", "ABS 学号 天数" },
 	{ VHEAD1, "? 家访", "VIS 学号或案号 结果(返拒外病失转)" },

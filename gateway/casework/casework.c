@@ -278,7 +278,6 @@ const struct cw_template cw_templates[] = {
 	{ "usage_sign", cw_v_none },
 	{ "usage_close", cw_v_none },
 	{ "usage_term", cw_v_none },
-	{ "usage_help", cw_v_none },
 	{ "usage_not_yours", cw_v_cmd },
 	{ "reason_illness", cw_v_none },
 	{ "reason_family", cw_v_none },

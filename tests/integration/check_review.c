@@ -348,8 +348,10 @@ START_TEST(test_history)
 	    "history", "20240102", "--full", "--templates", (char *)tdir,
 	    NULL };
 	char *const gnum[] = { (char *)env("BAOXUECTL"), "-d", db,
-	    "history", "G51012320130101123X", "--templates", (char *)tdir,
+	    "history", "g51012320130101123x", "--templates", (char *)tdir,
 	    NULL };
+	char *const regd[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "history", "20240103", "--templates", (char *)tdir, NULL };
 	char *const nosuch[] = { (char *)env("BAOXUECTL"), "-d", db,
 	    "history", "99999999", "--templates", (char *)tdir, NULL };
 	char *const nocase[] = { (char *)env("BAOXUECTL"), "-d", db,
@@ -433,7 +435,20 @@ START_TEST(test_history)
 	    "%s", t);
 	free(t);
 
-	/* A national 学籍号 asked for, masked in what is printed. */
+	/* A registration's notice, of no case (from a review): 20240103
+	 * registered as transferred, then back. */
+	sms("13800000002", "CLOSE+20240103+%E8%BD%AC%E5%AD%A6");
+	sms("13800000001", "RET+20240103");
+	unlink(out);
+	ck_assert_int_eq(proc_run(regd, out), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "登记去向 刘建国 principal S01") != NULL &&
+	    strstr(t, "返校（无案） 王丽") != NULL &&
+	    strstr(t, "notice +86138****0002") != NULL, "%s", t);
+	free(t);
+
+	/* A national 学籍号 asked for, masked in what is printed; in
+	 * lower case as an SMS may write it. */
 	unlink(out);
 	ck_assert_int_eq(proc_run(gnum, out), 0);
 	t = squeezed(out);
