@@ -17,6 +17,9 @@
  *   baoxuectl -d DB history 学号|#CASE [--full]
  *                                    one student's record: every report,
  *                                    step, visit and SMS, who and when
+ *   baoxuectl -d DB people [--place CODE] [--role ROLE] [--phone N]
+ *                                    who holds which role where, at a
+ *                                    place and under it
  *   baoxuectl -d DB backup FILE      a checked copy, beside the daemon
  *   baoxuectl sim [-u URL] [-t TOKEN] [-i ID] FROM TEXT
  *                                    send an SMS to a running baoxued as a
@@ -38,6 +41,7 @@
 #include "gateway/report.h"
 #include "gateway/timefmt.h"
 #include "parsers/mask.h"
+#include "parsers/phone.h"
 #include "parsers/utf8.h"
 #include "parsers/vocab.h"
 #include "store/store.h"
@@ -58,6 +62,8 @@ usage(FILE *f)
 	    "       baoxuectl -d DB visits --school CODE [--term DATE] "
 	    "[--missing [--special N]] [--full]\n"
 	    "       baoxuectl -d DB history 学号|#CASE [--full]\n"
+	    "       baoxuectl -d DB people [--place CODE] [--role ROLE] "
+	    "[--phone N]\n"
 	    "       baoxuectl -d DB backup FILE\n"
 	    "       baoxuectl sim [-u URL] [-t TOKEN] [-i ID] FROM TEXT\n"
 	    "       baoxuectl --version\n"
@@ -518,6 +524,69 @@ ctl_history(const char *db, int argc, char **argv)
 	return 0;
 }
 
+static void
+ctl_person_cb(void *arg, const struct store_person_line *l)
+{
+	char (*row)[CTL_TABLE_CELL] = ctl_table_row(arg);
+
+	snprintf(row[0], CTL_TABLE_CELL, "%s", l->p.phone);
+	snprintf(row[1], CTL_TABLE_CELL, "%s", l->p.name);
+	snprintf(row[2], CTL_TABLE_CELL, "%s", l->p.role);
+	snprintf(row[3], CTL_TABLE_CELL, "%s", l->p.scope);
+	snprintf(row[4], CTL_TABLE_CELL, "%s", l->place_name);
+}
+
+/* The roster's people: staff, whose numbers are there to be called. */
+static int
+ctl_people(const char *db, int argc, char **argv)
+{
+	const char *place = NULL, *role = NULL, *tdir = "templates/zh-CN";
+	char phone[STORE_PHONE_MAX];
+	struct store_place pl;
+	struct ctl_table t;
+	struct catalog *cat;
+	struct store *st;
+	int has_phone = 0, i;
+	enum store_rc rc;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--place") && i + 1 < argc)
+			place = argv[++i];
+		else if (!strcmp(argv[i], "--role") && i + 1 < argc)
+			role = argv[++i];
+		else if (!strcmp(argv[i], "--phone") && i + 1 < argc &&
+		    phone_normalize(argv[i + 1], phone, sizeof phone) == 0) {
+			has_phone = 1;
+			i++;
+		} else if (!strcmp(argv[i], "--templates") && i + 1 < argc)
+			tdir = argv[++i];
+		else
+			return usage(stderr), 2;
+	}
+	if (role && vocab_role(role) < 0) {
+		fprintf(stderr, "baoxuectl: %s: not a role\n", role);
+		return 2;
+	}
+	if (ctl_listing_open(db, tdir, "people_cols", &cat, &st, &t) != 0)
+		return 1;
+	rc = place ? store_place_get(st, place, &pl) : STORE_OK;
+	if (rc == STORE_OK)
+		rc = store_people_list(st, place, role, has_phone ? phone :
+		    NULL, ctl_person_cb, &t);
+	if (rc != STORE_OK) {
+		if (rc == STORE_NOTFOUND)
+			fprintf(stderr, "baoxuectl: %s: no such place\n",
+			    place);
+		else
+			fprintf(stderr, "baoxuectl: %s\n", store_errmsg(st));
+		ctl_listing_close(cat, st, &t);
+		return 1;
+	}
+	ctl_table_print(&t, stdout);
+	ctl_listing_close(cat, st, &t);
+	return 0;
+}
+
 static int
 ctl_cases(const char *db, int argc, char **argv)
 {
@@ -724,6 +793,8 @@ main(int argc, char **argv)
 		return ctl_cases(db, argc - i - 1, argv + i + 1);
 	if (i < argc && !strcmp(argv[i], "visits") && db)
 		return ctl_visits(db, argc - i - 1, argv + i + 1);
+	if (i < argc && !strcmp(argv[i], "people") && db)
+		return ctl_people(db, argc - i - 1, argv + i + 1);
 	if (i < argc && !strcmp(argv[i], "history") && db)
 		return ctl_history(db, argc - i - 1, argv + i + 1);
 	if (i < argc && !strcmp(argv[i], "sim"))

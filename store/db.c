@@ -296,6 +296,20 @@ store_row(struct store *s, sqlite3_stmt *st)
 	return store_fail(s, st, rc);
 }
 
+enum store_rc
+store_each(struct store *s, sqlite3_stmt *st,
+    void (*row)(sqlite3_stmt *, void *), void *arg)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		row(st, arg);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, st, rc);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
 void
 store_col_text(sqlite3_stmt *st, int col, char *dst, size_t dstsz)
 {

@@ -358,48 +358,99 @@ store_cases_list(struct store *s, int open_only, const char *village,
 	return STORE_OK;
 }
 
+/* The caller's callback and its argument, for store_each's rows. */
+struct report_people_cb {
+	void (*fn)(void *, const struct store_person_line *);
+	void *arg;
+};
+
+static void
+report_person_row(sqlite3_stmt *st, void *arg)
+{
+	struct report_people_cb *cb = arg;
+	struct store_person_line l;
+
+	memset(&l, 0, sizeof l);
+	store_col_text(st, 0, l.p.phone, sizeof l.p.phone);
+	store_col_text(st, 1, l.p.name, sizeof l.p.name);
+	store_col_text(st, 2, l.p.role, sizeof l.p.role);
+	store_col_text(st, 3, l.p.scope, sizeof l.p.scope);
+	store_col_text(st, 4, l.place_name, sizeof l.place_name);
+	cb->fn(cb->arg, &l);
+}
+
+enum store_rc
+store_people_list(struct store *s, const char *place, const char *role,
+    const char *phone, void (*fn)(void *, const struct store_person_line *),
+    void *arg)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_REPORT_PEOPLE);
+	struct report_people_cb cb = { fn, arg };
+
+	if (place)
+		sqlite3_bind_text(st, 1, place, -1, SQLITE_STATIC);
+	if (role)
+		sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
+	if (phone)
+		sqlite3_bind_text(st, 3, phone, -1, SQLITE_STATIC);
+	return store_each(s, st, report_person_row, &cb);
+}
+
+struct report_history_cb {
+	void (*on_event)(void *, const struct store_history_event *);
+	void (*on_sms)(void *, const struct store_history_sms *);
+	void *arg;
+};
+
+static void
+report_event_row(sqlite3_stmt *st, void *arg)
+{
+	struct report_history_cb *cb = arg;
+	struct store_history_event e;
+
+	memset(&e, 0, sizeof e);
+	e.at = sqlite3_column_int64(st, 0);
+	e.case_id = sqlite3_column_int64(st, 1);
+	store_col_text(st, 2, e.what, sizeof e.what);
+	store_col_text(st, 3, e.detail, sizeof e.detail);
+	store_col_text(st, 4, e.name, sizeof e.name);
+	store_col_text(st, 5, e.role, sizeof e.role);
+	store_col_text(st, 6, e.scope, sizeof e.scope);
+	cb->on_event(cb->arg, &e);
+}
+
+static void
+report_sms_row(sqlite3_stmt *st, void *arg)
+{
+	struct report_history_cb *cb = arg;
+	struct store_history_sms m;
+
+	memset(&m, 0, sizeof m);
+	m.created_at = sqlite3_column_int64(st, 0);
+	m.case_id = sqlite3_column_int64(st, 1);
+	store_col_text(st, 2, m.kind, sizeof m.kind);
+	store_col_text(st, 3, m.to, sizeof m.to);
+	store_col_text(st, 4, m.status, sizeof m.status);
+	m.sent_at = sqlite3_column_int64(st, 5);
+	store_col_text(st, 6, m.dlr, sizeof m.dlr);
+	cb->on_sms(cb->arg, &m);
+}
+
 enum store_rc
 store_history(struct store *s, int64_t student_id,
     void (*on_event)(void *, const struct store_history_event *),
     void (*on_sms)(void *, const struct store_history_sms *), void *arg)
 {
+	struct report_history_cb cb = { on_event, on_sms, arg };
 	sqlite3_stmt *st = store_stmt(s, STMT_REPORT_HISTORY_EVENTS);
-	struct store_history_event e;
-	struct store_history_sms m;
-	int rc;
+	enum store_rc rc;
 
 	sqlite3_bind_int64(st, 1, student_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&e, 0, sizeof e);
-		e.at = sqlite3_column_int64(st, 0);
-		e.case_id = sqlite3_column_int64(st, 1);
-		store_col_text(st, 2, e.what, sizeof e.what);
-		store_col_text(st, 3, e.detail, sizeof e.detail);
-		store_col_text(st, 4, e.name, sizeof e.name);
-		store_col_text(st, 5, e.role, sizeof e.role);
-		store_col_text(st, 6, e.scope, sizeof e.scope);
-		on_event(arg, &e);
-	}
-	if (rc != SQLITE_DONE)
-		return store_fail(s, st, rc);
-	sqlite3_reset(st);
+	if ((rc = store_each(s, st, report_event_row, &cb)) != STORE_OK)
+		return rc;
 	st = store_stmt(s, STMT_REPORT_HISTORY_SMS);
 	sqlite3_bind_int64(st, 1, student_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&m, 0, sizeof m);
-		m.created_at = sqlite3_column_int64(st, 0);
-		m.case_id = sqlite3_column_int64(st, 1);
-		store_col_text(st, 2, m.kind, sizeof m.kind);
-		store_col_text(st, 3, m.to, sizeof m.to);
-		store_col_text(st, 4, m.status, sizeof m.status);
-		m.sent_at = sqlite3_column_int64(st, 5);
-		store_col_text(st, 6, m.dlr, sizeof m.dlr);
-		on_sms(arg, &m);
-	}
-	if (rc != SQLITE_DONE)
-		return store_fail(s, st, rc);
-	sqlite3_reset(st);
-	return STORE_OK;
+	return store_each(s, st, report_sms_row, &cb);
 }
 
 static enum store_rc

@@ -530,6 +530,17 @@ enum store_rc store_class_visits(struct store *, const char *class_code,
     int64_t since, void (*fn)(void *, const struct store_visit_line *),
     void *arg);
 
+/* The roster's people for the terminal (baoxuectl people): at place
+ * and under it, of role, of phone (each NULL: any), in place, role and
+ * number order; those who left it not. */
+struct store_person_line {
+	struct store_person p;
+	char place_name[STORE_NAME_MAX];
+};
+enum store_rc store_people_list(struct store *, const char *place,
+    const char *role, const char *phone,
+    void (*fn)(void *, const struct store_person_line *), void *arg);
+
 /* A student's history (baoxuectl history): each absence reported and
  * each event of the ledger, in time order, then each SMS queued about
  * their cases. Walks the events and the queue: for a terminal, never

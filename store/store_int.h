@@ -52,6 +52,10 @@ enum store_rc store_exec(struct store *, sqlite3_stmt *);
 /* Steps a statement that returns at most one row: STORE_OK with the row
  * ready to read (the caller resets), STORE_NOTFOUND (reset), or an error. */
 enum store_rc store_row(struct store *, sqlite3_stmt *);
+/* Steps st to its end, row(st, arg) for each row, then resets it;
+ * STORE_OK, or the error with st reset. */
+enum store_rc store_each(struct store *, sqlite3_stmt *,
+    void (*row)(sqlite3_stmt *, void *), void *arg);
 void store_col_text(sqlite3_stmt *, int col, char *dst, size_t dstsz);
 int store_migrate(struct store *, char *err, size_t errsz);
 /* A read-only store's check: the schema is exactly this program's. 0, or

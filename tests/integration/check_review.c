@@ -472,6 +472,77 @@ START_TEST(test_history)
 }
 END_TEST
 
+/*
+ * Who holds which role where (an operator's first question when a task
+ * did not reach someone): by place and what lies under it, by role, by
+ * number; staff numbers in full (they are to be called); a place that is
+ * not there exits 1, a number that is not one 2.
+ */
+START_TEST(test_people_listing)
+{
+	const char *tdir = tu_src("templates/zh-CN");
+	char *const village[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "people", "--place", "V01", "--templates", (char *)tdir, NULL };
+	char *const town[] = { (char *)env("BAOXUECTL"), "-d", db, "people",
+	    "--place", "T01", "--role", "village_head", "--templates",
+	    (char *)tdir, NULL };
+	char *const phone[] = { (char *)env("BAOXUECTL"), "-d", db, "people",
+	    "--phone", "138 0000 0001", "--templates", (char *)tdir, NULL };
+	char *const role[] = { (char *)env("BAOXUECTL"), "-d", db, "people",
+	    "--role", "inspector", "--templates", (char *)tdir, NULL };
+	char *const nosuch[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "people", "--place", "V99", "--templates", (char *)tdir, NULL };
+	char *const badrole[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "people", "--role", "mayor", NULL };
+	char *const badphone[] = { (char *)env("BAOXUECTL"), "-d", db,
+	    "people", "--phone", "12x", NULL };
+	char out[1100];
+	char *t;
+
+	snprintf(out, sizeof out, "%s/people.out", dir);
+	ck_assert_int_eq(proc_run(village, out), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "电话 姓名 岗位 地点代码 地点\n") != NULL, "%s",
+	    t);
+	ck_assert_msg(strstr(t, "+8613800000004 张大山 village_head V01 中坝村")
+	    != NULL && strstr(t, "+8613800000005 周干部 village_cadre V01 "
+	    "中坝村") != NULL && strstr(t, "李永福") == NULL, "%s", t);
+	free(t);
+	unlink(out);
+	/* Under a township: its villages' heads, not its schools' staff. */
+	ck_assert_int_eq(proc_run(town, out), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "张大山 village_head V01") != NULL &&
+	    strstr(t, "李永福 village_head V02") != NULL &&
+	    strstr(t, "王丽") == NULL && strstr(t, "孙办事") == NULL, "%s", t);
+	ck_assert_int_eq(tu_lines(out), 6);	/* the header, V01-V05 */
+	free(t);
+	unlink(out);
+	/* One number, each of its rows: written as people write it. */
+	ck_assert_int_eq(proc_run(phone, out), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "王丽 head_teacher K0302 三年级二班") != NULL &&
+	    strstr(t, "王丽 teacher S01 后柳镇中心小学") != NULL, "%s", t);
+	ck_assert_int_eq(tu_lines(out), 3);
+	free(t);
+	unlink(out);
+	ck_assert_int_eq(proc_run(role, out), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "陈督学 inspector S01") != NULL &&
+	    strstr(t, "冯督学 inspector S02") != NULL, "%s", t);
+	free(t);
+	unlink(out);
+	ck_assert_int_eq(proc_run(nosuch, out), 1);
+	t = tu_read(out);
+	ck_assert_msg(strstr(t, "V99") != NULL, "%s", t);
+	free(t);
+	unlink(out);
+	ck_assert_int_eq(proc_run(badrole, out), 2);
+	unlink(out);
+	ck_assert_int_eq(proc_run(badphone, out), 2);
+}
+END_TEST
+
 /* The term's routine home visits of one school's students (DOMAIN rule
  * 4): who has had how many, and who none. */
 START_TEST(test_visits_listing)
@@ -630,6 +701,7 @@ main(void)
 	tcase_add_test(tc, test_cases_listing);
 	tcase_add_test(tc, test_visits_listing);
 	tcase_add_test(tc, test_history);
+	tcase_add_test(tc, test_people_listing);
 	tcase_add_test(tc, test_reading_a_missing_database);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
