@@ -668,7 +668,7 @@ ctl_visits(const char *db, int argc, char **argv)
 	struct catalog *cat;
 	struct store *st;
 	enum store_rc rc;
-	int64_t day = (int64_t)time(NULL);
+	int64_t day = (int64_t)time(NULL), from;
 	int i, special = 0;
 
 	memset(&c, 0, sizeof c);
@@ -725,8 +725,11 @@ ctl_visits(const char *db, int argc, char **argv)
 		fprintf(stderr, "baoxuectl: full names of minors shown; do "
 		    "not share this output\n");
 	c.cat = cat;
-	if (store_school_visits(st, school, casework_term_start(day),
-	    ctl_visit_cb, &c) != STORE_OK) {
+	from = casework_term_start(day);
+	/* Until the next term: half a year on is inside it. */
+	if (store_school_visits(st, school, from,
+	    casework_term_start(from + 190 * 86400), ctl_visit_cb, &c) !=
+	    STORE_OK) {
 		fprintf(stderr, "baoxuectl: %s\n", store_errmsg(st));
 		ctl_listing_close(cat, st, &c.t);
 		return 1;

@@ -455,8 +455,8 @@ store_history(struct store *s, int64_t student_id,
 
 static enum store_rc
 store_visits(struct store *s, enum store_stmt id, const char *code,
-    int64_t since, void (*fn)(void *, const struct store_visit_line *),
-    void *arg)
+    int64_t since, int64_t until,
+    void (*fn)(void *, const struct store_visit_line *), void *arg)
 {
 	sqlite3_stmt *st = store_stmt(s, id);
 	struct store_visit_line l;
@@ -464,6 +464,7 @@ store_visits(struct store *s, enum store_stmt id, const char *code,
 
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, since);
+	sqlite3_bind_int64(st, 3, until);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&l, 0, sizeof l);
 		store_col_text(st, 0, l.student_no, sizeof l.student_no);
@@ -483,10 +484,11 @@ store_visits(struct store *s, enum store_stmt id, const char *code,
 
 enum store_rc
 store_school_visits(struct store *s, const char *school, int64_t since,
-    void (*fn)(void *, const struct store_visit_line *), void *arg)
+    int64_t until, void (*fn)(void *, const struct store_visit_line *),
+    void *arg)
 {
-	return store_visits(s, STMT_REPORT_SCHOOL_VISITS, school, since, fn,
-	    arg);
+	return store_visits(s, STMT_REPORT_SCHOOL_VISITS, school, since, until,
+	    fn, arg);
 }
 
 enum store_rc
@@ -494,7 +496,7 @@ store_class_visits(struct store *s, const char *class_code, int64_t since,
     void (*fn)(void *, const struct store_visit_line *), void *arg)
 {
 	return store_visits(s, STMT_REPORT_CLASS_VISITS, class_code, since,
-	    fn, arg);
+	    INT64_MAX, fn, arg);
 }
 
 enum store_rc

@@ -512,7 +512,8 @@ enum store_rc store_cases_list(struct store *, int open_only,
     const char *village, const char *school,
     void (*fn)(void *, const struct store_case_line *), void *arg);
 
-/* A school's students and their routine home visits since a time. */
+/* A school's students and their routine home visits in [since, until):
+ * their family's (the same guardian's number), counted by the day. */
 struct store_visit_line {
 	char student_no[STORE_STUDENT_MAX];
 	char name[STORE_NAME_MAX];
@@ -522,8 +523,8 @@ struct store_visit_line {
 	int64_t visits, last_at;	/* since; last_at 0 if none */
 };
 enum store_rc store_school_visits(struct store *, const char *school,
-    int64_t since, void (*fn)(void *, const struct store_visit_line *),
-    void *arg);
+    int64_t since, int64_t until,
+    void (*fn)(void *, const struct store_visit_line *), void *arg);
 /* The same for one class, by 学号, leaving out students with an open
  * case or registered by CLOSE (no routine visit is theirs). */
 enum store_rc store_class_visits(struct store *, const char *class_code,

@@ -1693,7 +1693,10 @@ plan_allowed(const char *name)
 		"CASES_LIST", "DIGEST_RECIPIENTS", "OUTBOUND_RECOUNT",
 		/* The few people an import handed work to, in id order:
 		 * empty but for the minutes after one. */
-		"HANDOVER_NEXT", NULL
+		"HANDOVER_NEXT",
+		/* The days of a family's routine visits in a term, found by
+		 * an index: a handful. */
+		"HOME_VISITS_SINCE", NULL
 	};
 	size_t i;
 

@@ -564,6 +564,9 @@ START_TEST(test_visits_listing)
 	char *const spring[] = { (char *)env("BAOXUECTL"), "-d", db, "visits",
 	    "--school", "S01", "--term", "2027-03-01", "--templates",
 	    (char *)tdir, NULL };
+	char *const before[] = { (char *)env("BAOXUECTL"), "-d", db, "visits",
+	    "--school", "S01", "--term", "2026-03-01", "--templates",
+	    (char *)tdir, NULL };
 	char *const nosuch[] = { (char *)env("BAOXUECTL"), "-d", db, "visits",
 	    "--school", "S99", "--templates", (char *)tdir, NULL };
 	char *const noschool[] = { (char *)env("BAOXUECTL"), "-d", db,
@@ -614,6 +617,13 @@ START_TEST(test_visits_listing)
 
 	/* The spring term starts again from none. */
 	ck_assert_int_eq(proc_run(spring, out), 0);
+	t = tu_read(out);
+	ck_assert_str_eq(visit_row(t, "20240101"),
+	    "20240101 张*明 三年级二班 中坝村 重点 0");
+	free(t);
+	/* A term before: the visits after it are not its (from a review). */
+	unlink(out);
+	ck_assert_int_eq(proc_run(before, out), 0);
 	t = tu_read(out);
 	ck_assert_str_eq(visit_row(t, "20240101"),
 	    "20240101 张*明 三年级二班 中坝村 重点 0");
