@@ -490,6 +490,59 @@ START_TEST(test_family_one_trip_two_children)
 }
 END_TEST
 
+/* Visits counted in a listing of S01: how many students have one. */
+static int
+listing_visited(void)
+{
+	const char *p = listing;
+	int n = 0;
+
+	listing[0] = '\0';
+	ck_assert_int_eq(store_school_visits(F.g->store, "S01", T0 - 40 * DAY,
+	    INT64_MAX, listing_cb, NULL), STORE_OK);
+	while ((p = strstr(p, ":1 ")) != NULL) {
+		n++;
+		p += 3;
+	}
+	return n;
+}
+
+/* A number many children share is a school's or a teacher's, not a
+ * family's; and brothers and sisters share a household village. Neither
+ * links a visit. */
+START_TEST(test_family_not_by_shared_number)
+{
+	/* Seven of S01's V01 children given one number. */
+	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE students SET "
+	    "guardian_phone = '+8613800000001' WHERE id IN (SELECT s.id FROM "
+	    "students s JOIN places c ON c.code = s.class WHERE c.parent = "
+	    "'S01' AND s.village = 'V01' AND s.student_no <> '20240101' "
+	    "ORDER BY s.student_no LIMIT 7)"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
+	    "guardian_phone = '+8613800000001'"), 7);
+	/* 20240101 (V01) and 20240201 (V02): one number, two villages. */
+	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE students SET "
+	    "guardian_phone = '+8613900000009' WHERE student_no IN "
+	    "('20240101', '20240201')"), 0);
+	sms(HT, "VIS 20240101 在校");
+	ck_assert_int_eq(listing_visited(), 1);
+	ck_assert_msg(strstr(listing, "20240201:0 ") != NULL, "%s", listing);
+	gwfix_sms(&F, HT, tu_sql_text(F.db, "SELECT 'VIS ' || student_no || "
+	    "' 在校' FROM students WHERE guardian_phone = '+8613800000001' "
+	    "ORDER BY student_no LIMIT 1"));
+	ck_assert_int_ge(gw_run_due(F.g), 0);
+	ck_assert_msg(strstr(last_to(HT), "已记录家访") != NULL, "%s",
+	    last_to(HT));
+	ck_assert_int_eq(listing_visited(), 2);
+	/* Six of that number, as a family, would have all seven visited. */
+	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE students SET "
+	    "guardian_phone = NULL WHERE guardian_phone = '+8613800000001' AND "
+	    "student_no = (SELECT max(student_no) FROM students WHERE "
+	    "guardian_phone = '+8613800000001')"), 0);
+	ck_assert_int_eq(listing_visited(), 7);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -509,6 +562,7 @@ main(void)
 	tcase_add_test(tc, test_visit_reminder_leaves_out_cases);
 	tcase_add_test(tc, test_family_visit_counts);
 	tcase_add_test(tc, test_family_one_trip_two_children);
+	tcase_add_test(tc, test_family_not_by_shared_number);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }
