@@ -322,40 +322,47 @@ store_digest_pos_clear(struct store *s)
 	return store_exec(s, store_stmt(s, STMT_DIGEST_POS_CLEAR));
 }
 
+struct report_cases_cb {
+	void (*fn)(void *, const struct store_case_line *);
+	void *arg;
+};
+
+static void
+report_case_row(sqlite3_stmt *st, void *arg)
+{
+	struct report_cases_cb *cb = arg;
+	struct store_case_line l;
+
+	memset(&l, 0, sizeof l);
+	l.id = sqlite3_column_int64(st, 0);
+	store_col_text(st, 1, l.status, sizeof l.status);
+	l.level = sqlite3_column_int(st, 2);
+	l.dropout = sqlite3_column_int(st, 3);
+	store_col_text(st, 4, l.reason, sizeof l.reason);
+	l.opened_at = sqlite3_column_int64(st, 5);
+	l.closed_at = sqlite3_column_int64(st, 6);
+	store_col_text(st, 7, l.student_no, sizeof l.student_no);
+	store_col_text(st, 8, l.name, sizeof l.name);
+	store_col_text(st, 9, l.class_name, sizeof l.class_name);
+	store_col_text(st, 10, l.village, sizeof l.village);
+	l.cosigned = sqlite3_column_int(st, 11);
+	cb->fn(cb->arg, &l);
+}
+
 enum store_rc
 store_cases_list(struct store *s, int open_only, const char *village,
     const char *school, void (*fn)(void *, const struct store_case_line *),
     void *arg)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_CASES_LIST);
-	struct store_case_line l;
-	int rc;
+	struct report_cases_cb cb = { fn, arg };
 
 	sqlite3_bind_int(st, 1, open_only);
 	if (village)
 		sqlite3_bind_text(st, 2, village, -1, SQLITE_STATIC);
 	if (school)
 		sqlite3_bind_text(st, 3, school, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&l, 0, sizeof l);
-		l.id = sqlite3_column_int64(st, 0);
-		store_col_text(st, 1, l.status, sizeof l.status);
-		l.level = sqlite3_column_int(st, 2);
-		l.dropout = sqlite3_column_int(st, 3);
-		store_col_text(st, 4, l.reason, sizeof l.reason);
-		l.opened_at = sqlite3_column_int64(st, 5);
-		l.closed_at = sqlite3_column_int64(st, 6);
-		store_col_text(st, 7, l.student_no, sizeof l.student_no);
-		store_col_text(st, 8, l.name, sizeof l.name);
-		store_col_text(st, 9, l.class_name, sizeof l.class_name);
-		store_col_text(st, 10, l.village, sizeof l.village);
-		l.cosigned = sqlite3_column_int(st, 11);
-		fn(arg, &l);
-	}
-	if (rc != SQLITE_DONE)
-		return store_fail(s, st, rc);
-	sqlite3_reset(st);
-	return STORE_OK;
+	return store_each(s, st, report_case_row, &cb);
 }
 
 /* The caller's callback and its argument, for store_each's rows. */
@@ -453,33 +460,40 @@ store_history(struct store *s, int64_t student_id,
 	return store_each(s, st, report_sms_row, &cb);
 }
 
+struct report_visits_cb {
+	void (*fn)(void *, const struct store_visit_line *);
+	void *arg;
+};
+
+static void
+report_visit_row(sqlite3_stmt *st, void *arg)
+{
+	struct report_visits_cb *cb = arg;
+	struct store_visit_line l;
+
+	memset(&l, 0, sizeof l);
+	store_col_text(st, 0, l.student_no, sizeof l.student_no);
+	store_col_text(st, 1, l.name, sizeof l.name);
+	store_col_text(st, 2, l.class_name, sizeof l.class_name);
+	store_col_text(st, 3, l.village, sizeof l.village);
+	l.special = sqlite3_column_int(st, 4);
+	l.visits = sqlite3_column_int64(st, 5);
+	l.last_at = sqlite3_column_int64(st, 6);
+	cb->fn(cb->arg, &l);
+}
+
 static enum store_rc
 store_visits(struct store *s, enum store_stmt id, const char *code,
     int64_t since, int64_t until,
     void (*fn)(void *, const struct store_visit_line *), void *arg)
 {
 	sqlite3_stmt *st = store_stmt(s, id);
-	struct store_visit_line l;
-	int rc;
+	struct report_visits_cb cb = { fn, arg };
 
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, since);
 	sqlite3_bind_int64(st, 3, until);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&l, 0, sizeof l);
-		store_col_text(st, 0, l.student_no, sizeof l.student_no);
-		store_col_text(st, 1, l.name, sizeof l.name);
-		store_col_text(st, 2, l.class_name, sizeof l.class_name);
-		store_col_text(st, 3, l.village, sizeof l.village);
-		l.special = sqlite3_column_int(st, 4);
-		l.visits = sqlite3_column_int64(st, 5);
-		l.last_at = sqlite3_column_int64(st, 6);
-		fn(arg, &l);
-	}
-	if (rc != SQLITE_DONE)
-		return store_fail(s, st, rc);
-	sqlite3_reset(st);
-	return STORE_OK;
+	return store_each(s, st, report_visit_row, &cb);
 }
 
 enum store_rc
