@@ -46,6 +46,12 @@ done (转学), and the ledger shows how each case ended:
   $build/baoxuectl sim 13800000002 '结案 20240101 转学 已转入县一小'
   $build/baoxuectl -d build/demo/demo.db cases
 
+The operator prints one student's record (every report, step, visit and
+SMS, who and when), and who holds which role in a village:
+
+  $build/baoxuectl -d build/demo/demo.db history 20240101
+  $build/baoxuectl -d build/demo/demo.db people --place V01
+
 The principal reports the school's start of term (开学), once a term:
 
   $build/baoxuectl sim 13800000002 '开学'
