@@ -70,6 +70,19 @@ usage(FILE *f)
 	    "  sim defaults: -u http://127.0.0.1:8080/sms/inbound -t demo\n");
 }
 
+/* A place code, 学号 or case number as typed (v01, g5101...x): upper
+ * case, as the roster keeps them and the SMS commands read them. In
+ * place: argv's strings are the program's. */
+static char *
+ctl_code(char *arg)
+{
+	char *p;
+
+	for (p = arg; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	return arg;
+}
+
 static void
 ctl_import_say(void *arg, int error, const char *line)
 {
@@ -213,7 +226,7 @@ ctl_report(const char *db, int argc, char **argv)
 		else if (!strcmp(argv[i], "--to"))
 			o.to = ctl_date(v);
 		else if (!strcmp(argv[i], "--township"))
-			o.township = v;
+			o.township = ctl_code(argv[i + 1]);
 		else if (!strcmp(argv[i], "--format")) {
 			if (strcmp(v, "xlsx") && strcmp(v, "csv"))
 				return usage(stderr), 2;
@@ -449,7 +462,7 @@ ctl_history(const char *db, int argc, char **argv)
 	const char *target = NULL, *tdir = "templates/zh-CN";
 	struct catalog *cat;
 	struct store *st;
-	char head[512], cols[256], no[STORE_STUDENT_MAX];
+	char head[512], cols[256];
 	int64_t case_no;
 	enum store_rc rc;
 	int i;
@@ -461,16 +474,9 @@ ctl_history(const char *db, int argc, char **argv)
 		else if (!strcmp(argv[i], "--templates") && i + 1 < argc)
 			tdir = argv[++i];
 		else if (target == NULL && argv[i][0] != '-')
-			target = argv[i];
+			target = ctl_code(argv[i]);
 		else
 			return usage(stderr), 2;
-	}
-	if (target && strlen(target) < sizeof no) {
-		/* g5101...x, as an SMS may write it. */
-		for (i = 0; target[i]; i++)
-			no[i] = (char)toupper((unsigned char)target[i]);
-		no[i] = '\0';
-		target = no;
 	}
 	case_no = target ? ctl_case_arg(target) : 0;
 	if (target == NULL || (case_no == 0 && !vocab_student_no_ok(target))) {
@@ -551,7 +557,7 @@ ctl_people(const char *db, int argc, char **argv)
 
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--place") && i + 1 < argc)
-			place = argv[++i];
+			place = ctl_code(argv[++i]);
 		else if (!strcmp(argv[i], "--role") && i + 1 < argc)
 			role = argv[++i];
 		else if (!strcmp(argv[i], "--phone") && i + 1 < argc &&
@@ -603,9 +609,9 @@ ctl_cases(const char *db, int argc, char **argv)
 		else if (!strcmp(argv[i], "--full"))
 			c.full = 1;
 		else if (!strcmp(argv[i], "--village") && i + 1 < argc)
-			village = argv[++i];
+			village = ctl_code(argv[++i]);
 		else if (!strcmp(argv[i], "--school") && i + 1 < argc)
-			school = argv[++i];
+			school = ctl_code(argv[++i]);
 		else if (!strcmp(argv[i], "--templates") && i + 1 < argc)
 			tdir = argv[++i];
 		else
@@ -692,7 +698,7 @@ ctl_visits(const char *db, int argc, char **argv)
 		else if (!strcmp(argv[i], "--full"))
 			c.full = 1;
 		else if (!strcmp(argv[i], "--school") && i + 1 < argc)
-			school = argv[++i];
+			school = ctl_code(argv[++i]);
 		else if (!strcmp(argv[i], "--term") && i + 1 < argc) {
 			if ((day = ctl_date(argv[++i])) < 0) {
 				fprintf(stderr, "baoxuectl: --term %s: not a "

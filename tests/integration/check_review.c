@@ -482,7 +482,7 @@ START_TEST(test_people_listing)
 {
 	const char *tdir = tu_src("templates/zh-CN");
 	char *const village[] = { (char *)env("BAOXUECTL"), "-d", db,
-	    "people", "--place", "V01", "--templates", (char *)tdir, NULL };
+	    "people", "--place", "v01", "--templates", (char *)tdir, NULL };
 	char *const town[] = { (char *)env("BAOXUECTL"), "-d", db, "people",
 	    "--place", "T01", "--role", "village_head", "--templates",
 	    (char *)tdir, NULL };
@@ -499,6 +499,7 @@ START_TEST(test_people_listing)
 	char out[1100];
 	char *t;
 
+	/* A code as typed, in lower case (from a review). */
 	snprintf(out, sizeof out, "%s/people.out", dir);
 	ck_assert_int_eq(proc_run(village, out), 0);
 	t = squeezed(out);
@@ -549,7 +550,7 @@ START_TEST(test_visits_listing)
 {
 	const char *tdir = tu_src("templates/zh-CN");
 	char *const argv[] = { (char *)env("BAOXUECTL"), "-d", db, "visits",
-	    "--school", "S01", "--term", "2026-09-15", "--templates",
+	    "--school", "s01", "--term", "2026-09-15", "--templates",
 	    (char *)tdir, NULL };
 	char *const missing[] = { (char *)env("BAOXUECTL"), "-d", db,
 	    "visits", "--school", "S01", "--term", "2026-10-01", "--missing",
