@@ -513,7 +513,8 @@ enum store_rc store_cases_list(struct store *, int open_only,
     void (*fn)(void *, const struct store_case_line *), void *arg);
 
 /* A school's students and their routine home visits in [since, until):
- * their family's (the same guardian's number), counted by the day. */
+ * their family's (brothers and sisters: sql.def's SQL_FAMILY_OF),
+ * counted by the day. */
 struct store_visit_line {
 	char student_no[STORE_STUDENT_MAX];
 	char name[STORE_NAME_MAX];
