@@ -14,7 +14,7 @@
  *       [--special N]] [--full]
  *                                    a school's students and their routine
  *                                    home visits in the term of DATE
- *   baoxuectl -d DB history 学号|#CASE [--full]
+ *   baoxuectl -d DB history STUDENT_NO|#CASE [--full]
  *                                    one student's record: every report,
  *                                    step, visit and SMS, who and when
  *   baoxuectl -d DB people [--place CODE] [--role ROLE] [--phone N]
@@ -61,7 +61,7 @@ usage(FILE *f)
 	    "[--school CODE] [--full]\n"
 	    "       baoxuectl -d DB visits --school CODE [--term DATE] "
 	    "[--missing [--special N]] [--full]\n"
-	    "       baoxuectl -d DB history 学号|#CASE [--full]\n"
+	    "       baoxuectl -d DB history STUDENT_NO|#CASE [--full]\n"
 	    "       baoxuectl -d DB people [--place CODE] [--role ROLE] "
 	    "[--phone N]\n"
 	    "       baoxuectl -d DB backup FILE\n"
@@ -480,8 +480,8 @@ ctl_history(const char *db, int argc, char **argv)
 	}
 	case_no = target ? ctl_case_arg(target) : 0;
 	if (target == NULL || (case_no == 0 && !vocab_student_no_ok(target))) {
-		fprintf(stderr, "baoxuectl: history takes a 学号 or a case "
-		    "number (#12)\n");
+		fprintf(stderr, "baoxuectl: history takes a student number "
+		    "or a case number (#12)\n");
 		return usage(stderr), 2;
 	}
 	if (ctl_listing_open(db, tdir, "history_cols", &cat, &st, &h.ev) != 0)
