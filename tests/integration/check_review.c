@@ -8,6 +8,7 @@
  */
 #include <check.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,6 +313,30 @@ visit_row(const char *listing, const char *first)
 	return buf;
 }
 
+/* baoxuectl -d db ARGS... --templates (the source's): a NULL ends the
+ * arguments; its output in out, a fresh file each run; its exit status. */
+static int
+ctl(const char *out, ...)
+{
+	char *argv[16];
+	va_list ap;
+	char *a;
+	int n = 0;
+
+	argv[n++] = (char *)env("BAOXUECTL");
+	argv[n++] = "-d";
+	argv[n++] = db;
+	va_start(ap, out);
+	while ((a = va_arg(ap, char *)) != NULL && n < 13)
+		argv[n++] = a;
+	va_end(ap);
+	argv[n++] = "--templates";
+	argv[n++] = (char *)tu_src("templates/zh-CN");
+	argv[n] = NULL;
+	unlink(out);
+	return proc_run(argv, out);
+}
+
 /* The output of a listing with runs of spaces made one ("" kept out). */
 static char *
 squeezed(const char *path)
@@ -335,31 +360,6 @@ squeezed(const char *path)
  */
 START_TEST(test_history)
 {
-	const char *tdir = tu_src("templates/zh-CN");
-	char *const one[] = { (char *)env("BAOXUECTL"), "-d", db, "history",
-	    "20240101", "--templates", (char *)tdir, NULL };
-	char *const bycase[] = { (char *)env("BAOXUECTL"), "-d", db,
-	    "history", "#2", "--templates", (char *)tdir, NULL };
-	char *const below[] = { (char *)env("BAOXUECTL"), "-d", db,
-	    "history", "20240102", "--templates", (char *)tdir, NULL };
-	char *const full[] = { (char *)env("BAOXUECTL"), "-d", db, "history",
-	    "K1", "--full", "--templates", (char *)tdir, NULL };
-	char *const fullbelow[] = { (char *)env("BAOXUECTL"), "-d", db,
-	    "history", "20240102", "--full", "--templates", (char *)tdir,
-	    NULL };
-	char *const gnum[] = { (char *)env("BAOXUECTL"), "-d", db,
-	    "history", "g51012320130101123x", "--templates", (char *)tdir,
-	    NULL };
-	char *const regd[] = { (char *)env("BAOXUECTL"), "-d", db,
-	    "history", "20240103", "--templates", (char *)tdir, NULL };
-	char *const nosuch[] = { (char *)env("BAOXUECTL"), "-d", db,
-	    "history", "99999999", "--templates", (char *)tdir, NULL };
-	char *const nocase[] = { (char *)env("BAOXUECTL"), "-d", db,
-	    "history", "#99", "--templates", (char *)tdir, NULL };
-	char *const bad[] = { (char *)env("BAOXUECTL"), "-d", db, "history",
-	    "abc", NULL };
-	char *const none[] = { (char *)env("BAOXUECTL"), "-d", db, "history",
-	    NULL };
 	char out[1100];
 	char *t;
 
@@ -369,7 +369,7 @@ START_TEST(test_history)
 	sms("13800000001", "VIS+20240102+%E5%9C%A8%E6%A0%A1");
 	sms("13800000001", "ABS+20240102+1+%E7%97%85+%E5%8F%91%E7%83%A7");
 	snprintf(out, sizeof out, "%s/history.out", dir);
-	ck_assert_int_eq(proc_run(one, out), 0);
+	ck_assert_int_eq(ctl(out, "history", "20240101", NULL), 0);
 	t = squeezed(out);
 	ck_assert_msg(strstr(t, "20240101 张*明") != NULL, "%s", t);
 	ck_assert_ptr_null(strstr(t, "张小明"));
@@ -398,8 +398,7 @@ START_TEST(test_history)
 
 	/* By case number: the dropout the principal reported, and the
 	 * inspector's co-signature. */
-	unlink(out);
-	ck_assert_int_eq(proc_run(bycase, out), 0);
+	ck_assert_int_eq(ctl(out, "history", "#2", NULL), 0);
 	t = squeezed(out);
 	ck_assert_msg(strstr(t, "#2 立案 刘建国 principal S01 days=0 "
 	    "reason=work dropout=1") != NULL, "%s", t);
@@ -408,8 +407,7 @@ START_TEST(test_history)
 	free(t);
 
 	/* No case: the absence below the threshold and the routine visit. */
-	unlink(out);
-	ck_assert_int_eq(proc_run(below, out), 0);
+	ck_assert_int_eq(ctl(out, "history", "20240102", NULL), 0);
 	t = squeezed(out);
 	ck_assert_msg(strstr(t, "报缺勤 王丽 head_teacher K0302 days=1") !=
 	    NULL, "%s", t);
@@ -421,15 +419,13 @@ START_TEST(test_history)
 	free(t);
 
 	/* --full: the names and numbers, with the warning. */
-	unlink(out);
-	ck_assert_int_eq(proc_run(full, out), 0);
+	ck_assert_int_eq(ctl(out, "history", "K1", "--full", NULL), 0);
 	t = squeezed(out);
 	ck_assert_ptr_nonnull(strstr(t, "张小明"));
 	ck_assert_ptr_nonnull(strstr(t, "+8613800000004"));
 	ck_assert_ptr_nonnull(strstr(t, "do not share"));
 	free(t);
-	unlink(out);
-	ck_assert_int_eq(proc_run(fullbelow, out), 0);
+	ck_assert_int_eq(ctl(out, "history", "20240102", "--full", NULL), 0);
 	t = squeezed(out);
 	ck_assert_msg(strstr(t, "days=1 reason=illness note=发烧") != NULL,
 	    "%s", t);
@@ -439,8 +435,7 @@ START_TEST(test_history)
 	 * registered as transferred, then back. */
 	sms("13800000002", "CLOSE+20240103+%E8%BD%AC%E5%AD%A6");
 	sms("13800000001", "RET+20240103");
-	unlink(out);
-	ck_assert_int_eq(proc_run(regd, out), 0);
+	ck_assert_int_eq(ctl(out, "history", "20240103", NULL), 0);
 	t = squeezed(out);
 	ck_assert_msg(strstr(t, "登记去向 刘建国 principal S01") != NULL &&
 	    strstr(t, "返校（无案） 王丽") != NULL &&
@@ -449,8 +444,7 @@ START_TEST(test_history)
 
 	/* A national 学籍号 asked for, masked in what is printed; in
 	 * lower case as an SMS may write it. */
-	unlink(out);
-	ck_assert_int_eq(proc_run(gnum, out), 0);
+	ck_assert_int_eq(ctl(out, "history", "g51012320130101123x", NULL), 0);
 	t = squeezed(out);
 	ck_assert_msg(strstr(t, "学生：G**************123X") != NULL, "%s", t);
 	ck_assert_ptr_null(strstr(t, "G51012320130101123X"));
@@ -458,17 +452,13 @@ START_TEST(test_history)
 
 	/* Unknown: said so, exit 1; not a 学号 or case number, or none:
 	 * usage, exit 2. */
-	unlink(out);
-	ck_assert_int_eq(proc_run(nosuch, out), 1);
+	ck_assert_int_eq(ctl(out, "history", "99999999", NULL), 1);
 	t = tu_read(out);
 	ck_assert_msg(strstr(t, "99999999") != NULL, "%s", t);
 	free(t);
-	unlink(out);
-	ck_assert_int_eq(proc_run(nocase, out), 1);
-	unlink(out);
-	ck_assert_int_eq(proc_run(bad, out), 2);
-	unlink(out);
-	ck_assert_int_eq(proc_run(none, out), 2);
+	ck_assert_int_eq(ctl(out, "history", "#99", NULL), 1);
+	ck_assert_int_eq(ctl(out, "history", "abc", NULL), 2);
+	ck_assert_int_eq(ctl(out, "history", NULL), 2);
 }
 END_TEST
 
@@ -480,28 +470,12 @@ END_TEST
  */
 START_TEST(test_people_listing)
 {
-	const char *tdir = tu_src("templates/zh-CN");
-	char *const village[] = { (char *)env("BAOXUECTL"), "-d", db,
-	    "people", "--place", "v01", "--templates", (char *)tdir, NULL };
-	char *const town[] = { (char *)env("BAOXUECTL"), "-d", db, "people",
-	    "--place", "T01", "--role", "village_head", "--templates",
-	    (char *)tdir, NULL };
-	char *const phone[] = { (char *)env("BAOXUECTL"), "-d", db, "people",
-	    "--phone", "138 0000 0001", "--templates", (char *)tdir, NULL };
-	char *const role[] = { (char *)env("BAOXUECTL"), "-d", db, "people",
-	    "--role", "inspector", "--templates", (char *)tdir, NULL };
-	char *const nosuch[] = { (char *)env("BAOXUECTL"), "-d", db,
-	    "people", "--place", "V99", "--templates", (char *)tdir, NULL };
-	char *const badrole[] = { (char *)env("BAOXUECTL"), "-d", db,
-	    "people", "--role", "mayor", NULL };
-	char *const badphone[] = { (char *)env("BAOXUECTL"), "-d", db,
-	    "people", "--phone", "12x", NULL };
 	char out[1100];
 	char *t;
 
 	/* A code as typed, in lower case (from a review). */
 	snprintf(out, sizeof out, "%s/people.out", dir);
-	ck_assert_int_eq(proc_run(village, out), 0);
+	ck_assert_int_eq(ctl(out, "people", "--place", "v01", NULL), 0);
 	t = squeezed(out);
 	ck_assert_msg(strstr(t, "电话 姓名 岗位 地点代码 地点\n") != NULL, "%s",
 	    t);
@@ -509,38 +483,34 @@ START_TEST(test_people_listing)
 	    != NULL && strstr(t, "+8613800000005 周干部 village_cadre V01 "
 	    "中坝村") != NULL && strstr(t, "李永福") == NULL, "%s", t);
 	free(t);
-	unlink(out);
 	/* Under a township: its villages' heads, not its schools' staff. */
-	ck_assert_int_eq(proc_run(town, out), 0);
+	ck_assert_int_eq(ctl(out, "people", "--place", "T01", "--role",
+	    "village_head", NULL), 0);
 	t = squeezed(out);
 	ck_assert_msg(strstr(t, "张大山 village_head V01") != NULL &&
 	    strstr(t, "李永福 village_head V02") != NULL &&
 	    strstr(t, "王丽") == NULL && strstr(t, "孙办事") == NULL, "%s", t);
 	ck_assert_int_eq(tu_lines(out), 6);	/* the header, V01-V05 */
 	free(t);
-	unlink(out);
 	/* One number, each of its rows: written as people write it. */
-	ck_assert_int_eq(proc_run(phone, out), 0);
+	ck_assert_int_eq(ctl(out, "people", "--phone", "138 0000 0001", NULL),
+	    0);
 	t = squeezed(out);
 	ck_assert_msg(strstr(t, "王丽 head_teacher K0302 三年级二班") != NULL &&
 	    strstr(t, "王丽 teacher S01 后柳镇中心小学") != NULL, "%s", t);
 	ck_assert_int_eq(tu_lines(out), 3);
 	free(t);
-	unlink(out);
-	ck_assert_int_eq(proc_run(role, out), 0);
+	ck_assert_int_eq(ctl(out, "people", "--role", "inspector", NULL), 0);
 	t = squeezed(out);
 	ck_assert_msg(strstr(t, "陈督学 inspector S01") != NULL &&
 	    strstr(t, "冯督学 inspector S02") != NULL, "%s", t);
 	free(t);
-	unlink(out);
-	ck_assert_int_eq(proc_run(nosuch, out), 1);
+	ck_assert_int_eq(ctl(out, "people", "--place", "V99", NULL), 1);
 	t = tu_read(out);
 	ck_assert_msg(strstr(t, "V99") != NULL, "%s", t);
 	free(t);
-	unlink(out);
-	ck_assert_int_eq(proc_run(badrole, out), 2);
-	unlink(out);
-	ck_assert_int_eq(proc_run(badphone, out), 2);
+	ck_assert_int_eq(ctl(out, "people", "--role", "mayor", NULL), 2);
+	ck_assert_int_eq(ctl(out, "people", "--phone", "12x", NULL), 2);
 }
 END_TEST
 
