@@ -13,8 +13,8 @@ struct catalog_entry {
 };
 
 struct catalog {
-	size_t n;
-	struct catalog_entry e[CATALOG_MAX_ENTRIES];
+	size_t n, cap;
+	struct catalog_entry *e;	/* sorted by key once loaded */
 };
 
 static int
@@ -97,6 +97,22 @@ catalog_cmp(const void *a, const void *b)
 	    ((const struct catalog_entry *)b)->key);
 }
 
+/* Room for twice as many entries, up to CATALOG_MAX_ENTRIES. */
+static int
+catalog_grow(struct catalog *c)
+{
+	size_t cap = c->cap ? c->cap * 2 : 128;
+	struct catalog_entry *e;
+
+	if (cap > CATALOG_MAX_ENTRIES)
+		cap = CATALOG_MAX_ENTRIES;
+	if ((e = realloc(c->e, cap * sizeof *e)) == NULL)
+		return -1;
+	c->e = e;
+	c->cap = cap;
+	return 0;
+}
+
 struct catalog *
 catalog_load(const char *dir, char *err, size_t errsz)
 {
@@ -109,7 +125,9 @@ catalog_load(const char *dir, char *err, size_t errsz)
 		snprintf(err, errsz, "templates %s: %s", dir, strerror(errno));
 		return NULL;
 	}
-	if ((c = calloc(1, sizeof *c)) == NULL) {
+	/* Never an empty array: qsort and bsearch take no NULL. */
+	if ((c = calloc(1, sizeof *c)) == NULL || catalog_grow(c) != 0) {
+		catalog_free(c);
 		closedir(d);
 		snprintf(err, errsz, "out of memory");
 		return NULL;
@@ -126,6 +144,10 @@ catalog_load(const char *dir, char *err, size_t errsz)
 			    "or name too long (%s)", dir, de->d_name);
 			goto fail;
 		}
+		if (c->n == c->cap && catalog_grow(c) != 0) {
+			snprintf(err, errsz, "out of memory");
+			goto fail;
+		}
 		e = &c->e[c->n];
 		memcpy(e->key, de->d_name, l - 4);
 		e->key[l - 4] = '\0';
@@ -139,13 +161,16 @@ catalog_load(const char *dir, char *err, size_t errsz)
 	return c;
 fail:
 	closedir(d);
-	free(c);
+	catalog_free(c);
 	return NULL;
 }
 
 void
 catalog_free(struct catalog *c)
 {
+	if (c == NULL)
+		return;
+	free(c->e);
 	free(c);
 }
 

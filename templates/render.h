@@ -11,7 +11,9 @@
 
 #include <stddef.h>
 
-#define CATALOG_MAX_ENTRIES 256
+/* A bound against a wrong directory, not a size: the entries grow as
+ * they are read (a fixed 256 were all taken by the shipped catalog). */
+#define CATALOG_MAX_ENTRIES 1024
 #define CATALOG_MAX_TEXT 1024
 #define CATALOG_MAX_KEY 64
 

@@ -291,6 +291,41 @@ START_TEST(test_load_empty_dir)
 }
 END_TEST
 
+/*
+ * The shipped catalog outgrew a fixed 256 entries (every listing's
+ * words are templates too): a directory of 600 loads, each found; one
+ * past the bound is refused with the directory named, not truncated.
+ */
+START_TEST(test_load_many)
+{
+	char name[64], text[64], err[512] = "";
+	const char *t;
+	struct catalog *c;
+	int i;
+
+	for (i = 0; i < 600; i++) {
+		snprintf(name, sizeof name, "k%03d.txt", i);
+		snprintf(text, sizeof text, "text %d", i);
+		put(name, text);
+	}
+	c = load_ok();
+	for (i = 0; i < 600; i++) {
+		snprintf(name, sizeof name, "k%03d", i);
+		snprintf(text, sizeof text, "text %d", i);
+		t = catalog_text(c, name);
+		ck_assert_msg(t != NULL && strcmp(t, text) == 0, "%s", name);
+	}
+	catalog_free(c);
+	for (i = 600; i < CATALOG_MAX_ENTRIES + 1; i++) {
+		snprintf(name, sizeof name, "k%04d.txt", i);
+		put(name, "x");
+	}
+	ck_assert_ptr_null(catalog_load(tmpdir, err, sizeof err));
+	ck_assert_msg(strstr(err, "too many") != NULL &&
+	    strstr(err, tmpdir) != NULL, "'%s'", err);
+}
+END_TEST
+
 /* --- catalog_require --- */
 
 static const char *const allowed[] = { "student_no", "days", NULL };
@@ -406,6 +441,7 @@ render_suite(void)
 	tcase_add_test(tc, test_load_ignores_other_files);
 	tcase_add_test(tc, test_load_nonexistent_dir);
 	tcase_add_test(tc, test_load_empty_dir);
+	tcase_add_test(tc, test_load_many);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("require");
