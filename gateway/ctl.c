@@ -37,6 +37,7 @@
 
 #include "gateway/casework/casework.h"
 #include "gateway/ctltable.h"
+#include "gateway/ctlwords.h"
 #include "gateway/import.h"
 #include "gateway/report.h"
 #include "gateway/timefmt.h"
@@ -345,6 +346,7 @@ ctl_listing_close(struct catalog *cat, struct store *st, struct ctl_table *t)
 /* One student's history: the records, then the SMS, each a table. */
 struct ctl_history {
 	const struct catalog *cat;
+	struct store *st;		/* for the names a handover gives */
 	int full;
 	struct ctl_table ev, sms;
 };
@@ -368,12 +370,24 @@ ctl_case_no(int64_t id, char *out, size_t sz)
 		snprintf(out, sz, "#%lld", (long long)id);
 }
 
+/* A person's name by people.id (ctlwords_person_fn). */
+static int
+ctl_person_name(void *arg, int64_t id, char *out, size_t sz)
+{
+	struct store_person p;
+
+	if (store_person_get(arg, id, &p) != STORE_OK)
+		return -1;
+	snprintf(out, sz, "%s", p.name);
+	return 0;
+}
+
 static void
 ctl_history_event(void *arg, const struct store_history_event *e)
 {
 	struct ctl_history *h = arg;
 	char (*row)[CTL_TABLE_CELL] = ctl_table_row(&h->ev);
-	char key[64], *note;
+	char key[64], role[64];
 
 	ctl_minute(e->at, row[0], CTL_TABLE_CELL);
 	ctl_case_no(e->case_id, row[1], CTL_TABLE_CELL);
@@ -386,16 +400,14 @@ ctl_history_event(void *arg, const struct store_history_event *e)
 	    render(h->cat, key, NULL, 0, row[2], CTL_TABLE_CELL) != 0)
 		snprintf(row[2], CTL_TABLE_CELL, "%s", e->what);
 	snprintf(row[3], CTL_TABLE_CELL, "%s", e->name);
-	if (e->role[0])
-		snprintf(row[4], CTL_TABLE_CELL, "%s %s", e->role, e->scope);
-	utf8_copy(row[5], CTL_TABLE_CELL, e->detail, strlen(e->detail));
-	/* A note is people's own words, a child's name among them perhaps:
-	 * shown with --full only. It is always last. */
-	if (!h->full && (note = strstr(row[5], "note=")) != NULL) {
-		while (note > row[5] && note[-1] == ' ')
-			note--;
-		*note = '\0';
+	if (e->role[0]) {
+		ctlwords_code(h->cat, "role_", e->role, role, sizeof role);
+		snprintf(row[4], CTL_TABLE_CELL, "%s %s", role, e->scope);
 	}
+	/* A note is people's own words, a child's name among them perhaps:
+	 * shown with --full only. */
+	ctlwords_detail(h->cat, e->what, e->detail, h->full, ctl_person_name,
+	    h->st, row[5], CTL_TABLE_CELL);
 }
 
 static void
@@ -406,15 +418,19 @@ ctl_history_sms(void *arg, const struct store_history_sms *m)
 
 	ctl_minute(m->created_at, row[0], CTL_TABLE_CELL);
 	ctl_case_no(m->case_id, row[1], CTL_TABLE_CELL);
-	snprintf(row[2], CTL_TABLE_CELL, "%s", m->kind);
+	ctlwords_code(h->cat, "sms_kind_", m->kind, row[2], CTL_TABLE_CELL);
+	/* Staff by name (rule 8: who was told); a number on no roster row
+	 * has none. */
+	snprintf(row[3], CTL_TABLE_CELL, "%s", m->name);
 	if (h->full)
-		snprintf(row[3], CTL_TABLE_CELL, "%s", m->to);
+		snprintf(row[4], CTL_TABLE_CELL, "%s", m->to);
 	else
-		mask_phone(m->to, row[3], CTL_TABLE_CELL);
-	snprintf(row[4], CTL_TABLE_CELL, "%s", m->status);
+		mask_phone(m->to, row[4], CTL_TABLE_CELL);
+	ctlwords_code(h->cat, "sms_status_", m->status, row[5],
+	    CTL_TABLE_CELL);
 	if (m->sent_at)
-		ctl_minute(m->sent_at, row[5], CTL_TABLE_CELL);
-	snprintf(row[6], CTL_TABLE_CELL, "%s", m->dlr);
+		ctl_minute(m->sent_at, row[6], CTL_TABLE_CELL);
+	ctlwords_code(h->cat, "dlr_", m->dlr, row[7], CTL_TABLE_CELL);
 }
 
 /* "#12", "K12" (any case): the case number; else 0. */
@@ -487,6 +503,7 @@ ctl_history(const char *db, int argc, char **argv)
 	if (ctl_listing_open(db, tdir, "history_cols", &cat, &st, &h.ev) != 0)
 		return 1;
 	h.cat = cat;
+	h.st = st;
 	if (render(cat, "history_sms_cols", NULL, 0, cols, sizeof cols) != 0) {
 		fprintf(stderr, "baoxuectl: a template is missing\n");
 		ctl_listing_close(cat, st, &h.ev);
@@ -530,14 +547,20 @@ ctl_history(const char *db, int argc, char **argv)
 	return 0;
 }
 
+struct ctl_people {
+	const struct catalog *cat;
+	struct ctl_table t;
+};
+
 static void
 ctl_person_cb(void *arg, const struct store_person_line *l)
 {
-	char (*row)[CTL_TABLE_CELL] = ctl_table_row(arg);
+	struct ctl_people *pp = arg;
+	char (*row)[CTL_TABLE_CELL] = ctl_table_row(&pp->t);
 
 	snprintf(row[0], CTL_TABLE_CELL, "%s", l->p.phone);
 	snprintf(row[1], CTL_TABLE_CELL, "%s", l->p.name);
-	snprintf(row[2], CTL_TABLE_CELL, "%s", l->p.role);
+	ctlwords_code(pp->cat, "role_", l->p.role, row[2], CTL_TABLE_CELL);
 	snprintf(row[3], CTL_TABLE_CELL, "%s", l->p.scope);
 	snprintf(row[4], CTL_TABLE_CELL, "%s", l->place_name);
 }
@@ -549,10 +572,10 @@ ctl_people(const char *db, int argc, char **argv)
 	const char *place = NULL, *role = NULL, *tdir = "templates/zh-CN";
 	char phone[STORE_PHONE_MAX];
 	struct store_place pl;
-	struct ctl_table t;
+	struct ctl_people pp;
 	struct catalog *cat;
 	struct store *st;
-	int has_phone = 0, i;
+	int has_phone = 0, i, r = -1;
 	enum store_rc rc;
 
 	for (i = 0; i < argc; i++) {
@@ -569,27 +592,30 @@ ctl_people(const char *db, int argc, char **argv)
 		else
 			return usage(stderr), 2;
 	}
-	if (role && vocab_role(role) < 0) {
+	/* By its code or a Chinese name (村长, 责任督学), as the roster
+	 * and the listing write it. */
+	if (role && (r = vocab_role_cn(role)) < 0) {
 		fprintf(stderr, "baoxuectl: %s: not a role\n", role);
 		return 2;
 	}
-	if (ctl_listing_open(db, tdir, "people_cols", &cat, &st, &t) != 0)
+	if (ctl_listing_open(db, tdir, "people_cols", &cat, &st, &pp.t) != 0)
 		return 1;
+	pp.cat = cat;
 	rc = place ? store_place_get(st, place, &pl) : STORE_OK;
 	if (rc == STORE_OK)
-		rc = store_people_list(st, place, role, has_phone ? phone :
-		    NULL, ctl_person_cb, &t);
+		rc = store_people_list(st, place, role ? vocab_role_name(r) :
+		    NULL, has_phone ? phone : NULL, ctl_person_cb, &pp);
 	if (rc != STORE_OK) {
 		if (rc == STORE_NOTFOUND)
 			fprintf(stderr, "baoxuectl: %s: no such place\n",
 			    place);
 		else
 			fprintf(stderr, "baoxuectl: %s\n", store_errmsg(st));
-		ctl_listing_close(cat, st, &t);
+		ctl_listing_close(cat, st, &pp.t);
 		return 1;
 	}
-	ctl_table_print(&t, stdout);
-	ctl_listing_close(cat, st, &t);
+	ctl_table_print(&pp.t, stdout);
+	ctl_listing_close(cat, st, &pp.t);
 	return 0;
 }
 

@@ -440,6 +440,7 @@ report_sms_row(sqlite3_stmt *st, void *arg)
 	store_col_text(st, 4, m.status, sizeof m.status);
 	m.sent_at = sqlite3_column_int64(st, 5);
 	store_col_text(st, 6, m.dlr, sizeof m.dlr);
+	store_col_text(st, 7, m.name, sizeof m.name);
 	cb->on_sms(cb->arg, &m);
 }
 

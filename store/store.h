@@ -560,6 +560,7 @@ struct store_history_sms {
 	int64_t created_at, case_id, sent_at;	/* sent_at 0: not sent */
 	char kind[STORE_KIND_MAX];
 	char to[STORE_PHONE_MAX];
+	char name[STORE_NAME_MAX];	/* of the number on the roster, or "" */
 	char status[16];		/* queued sending sent failed */
 	char dlr[16];			/* delivery report, "" if none */
 };

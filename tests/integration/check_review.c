@@ -374,24 +374,27 @@ START_TEST(test_history)
 	ck_assert_msg(strstr(t, "20240101 张*明") != NULL, "%s", t);
 	ck_assert_ptr_null(strstr(t, "张小明"));
 	/* Reported, opened, visited, struck off: who, when, how. */
-	ck_assert_msg(strstr(t, "2026-09-01 09:00 报缺勤 王丽 head_teacher "
-	    "K0302 days=3") != NULL, "%s", t);
-	ck_assert_msg(strstr(t, "2026-09-01 09:00 #1 立案 王丽 "
-	    "head_teacher K0302") != NULL, "%s", t);
-	ck_assert_msg(strstr(t, "2026-09-02 09:00 #1 家访 张大山 "
-	    "village_head V01 outcome=return") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "2026-09-01 09:00 报缺勤 王丽 班主任 K0302 "
+	    "缺勤3天") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "2026-09-01 09:00 #1 立案 王丽 班主任 K0302 "
+	    "缺勤3天\n") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "2026-09-02 09:00 #1 家访 张大山 村长 V01 "
+	    "结果：同意返校") != NULL, "%s", t);
 	ck_assert_msg(strstr(t, "2026-09-03 09:00 #1 返校销号 王丽") != NULL,
 	    "%s", t);
-	/* The SMS about it: the village head's task, to a masked number,
-	 * sent. */
-	ck_assert_msg(strstr(t, "2026-09-01 09:00 #1 task +86138****0004 sent "
-	    "2026-09-01 09:00") != NULL, "%s", t);
+	/* The SMS about it: the village head's task, to them by name and
+	 * a masked number, sent. */
+	ck_assert_msg(strstr(t, "2026-09-01 09:00 #1 任务 张大山 "
+	    "+86138****0004 已发 2026-09-01 09:00") != NULL, "%s", t);
 	/* The county's bureau told at once (the 48-hour rule), and the
 	 * teacher's own answer. */
-	ck_assert_msg(strstr(t, "2026-09-01 09:00 #1 notice +86138****0008 "
-	    "sent") != NULL, "%s", t);
-	ck_assert_msg(strstr(t, "2026-09-01 09:00 reply +86138****0001 "
-	    "sent") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "2026-09-01 09:00 #1 通知 ") != NULL &&
+	    strstr(t, " +86138****0008 已发") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "2026-09-01 09:00 回复 王丽 +86138****0001 "
+	    "已发") != NULL, "%s", t);
+	/* No code left in English, nor a key=value. */
+	ck_assert_msg(strstr(t, "head_teacher") == NULL &&
+	    strstr(t, "sent") == NULL && strchr(t, '=') == NULL, "%s", t);
 	ck_assert_ptr_null(strstr(t, "13800000004"));
 	ck_assert_ptr_null(strstr(t, "#2"));	/* another student's */
 	free(t);
@@ -400,20 +403,20 @@ START_TEST(test_history)
 	 * inspector's co-signature. */
 	ck_assert_int_eq(ctl(out, "history", "#2", NULL), 0);
 	t = squeezed(out);
-	ck_assert_msg(strstr(t, "#2 立案 刘建国 principal S01 days=0 "
-	    "reason=work dropout=1") != NULL, "%s", t);
-	ck_assert_msg(strstr(t, "#2 督学会签 陈督学 inspector S01") != NULL,
+	ck_assert_msg(strstr(t, "#2 立案 刘建国 校长 S01 原因：外出务工，"
+	    "确认辍学") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "#2 督学会签 陈督学 责任督学 S01") != NULL,
 	    "%s", t);
 	free(t);
 
 	/* No case: the absence below the threshold and the routine visit. */
 	ck_assert_int_eq(ctl(out, "history", "20240102", NULL), 0);
 	t = squeezed(out);
-	ck_assert_msg(strstr(t, "报缺勤 王丽 head_teacher K0302 days=1") !=
-	    NULL, "%s", t);
+	ck_assert_msg(strstr(t, "报缺勤 王丽 班主任 K0302 缺勤1天") != NULL,
+	    "%s", t);
 	ck_assert_msg(strstr(t, "2026-09-03 09:00 例行家访 王丽") != NULL, "%s",
 	    t);
-	ck_assert_msg(strstr(t, "days=1 reason=illness\n") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "缺勤1天，原因：病\n") != NULL, "%s", t);
 	ck_assert_ptr_null(strstr(t, "发烧"));	/* a note: --full only */
 	ck_assert_ptr_null(strstr(t, "#"));
 	free(t);
@@ -427,8 +430,8 @@ START_TEST(test_history)
 	free(t);
 	ck_assert_int_eq(ctl(out, "history", "20240102", "--full", NULL), 0);
 	t = squeezed(out);
-	ck_assert_msg(strstr(t, "days=1 reason=illness note=发烧") != NULL,
-	    "%s", t);
+	ck_assert_msg(strstr(t, "缺勤1天，原因：病，备注：发烧") != NULL, "%s",
+	    t);
 	free(t);
 
 	/* A registration's notice, of no case (from a review): 20240103
@@ -437,9 +440,9 @@ START_TEST(test_history)
 	sms("13800000001", "RET+20240103");
 	ck_assert_int_eq(ctl(out, "history", "20240103", NULL), 0);
 	t = squeezed(out);
-	ck_assert_msg(strstr(t, "登记去向 刘建国 principal S01") != NULL &&
-	    strstr(t, "返校（无案） 王丽") != NULL &&
-	    strstr(t, "notice +86138****0002") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "登记去向 刘建国 校长 S01 转学") != NULL &&
+	    strstr(t, "返校（无案） 王丽 班主任 K0302 原登记转学") != NULL &&
+	    strstr(t, "通知 刘建国 +86138****0002") != NULL, "%s", t);
 	free(t);
 
 	/* A national 学籍号 asked for, masked in what is printed; in
@@ -479,16 +482,16 @@ START_TEST(test_people_listing)
 	t = squeezed(out);
 	ck_assert_msg(strstr(t, "电话 姓名 岗位 地点代码 地点\n") != NULL, "%s",
 	    t);
-	ck_assert_msg(strstr(t, "+8613800000004 张大山 village_head V01 中坝村")
-	    != NULL && strstr(t, "+8613800000005 周干部 village_cadre V01 "
+	ck_assert_msg(strstr(t, "+8613800000004 张大山 村长 V01 中坝村")
+	    != NULL && strstr(t, "+8613800000005 周干部 包村干部 V01 "
 	    "中坝村") != NULL && strstr(t, "李永福") == NULL, "%s", t);
 	free(t);
 	/* Under a township: its villages' heads, not its schools' staff. */
 	ck_assert_int_eq(ctl(out, "people", "--place", "T01", "--role",
 	    "village_head", NULL), 0);
 	t = squeezed(out);
-	ck_assert_msg(strstr(t, "张大山 village_head V01") != NULL &&
-	    strstr(t, "李永福 village_head V02") != NULL &&
+	ck_assert_msg(strstr(t, "张大山 村长 V01") != NULL &&
+	    strstr(t, "李永福 村长 V02") != NULL &&
 	    strstr(t, "王丽") == NULL && strstr(t, "孙办事") == NULL, "%s", t);
 	ck_assert_int_eq(tu_lines(out), 6);	/* the header, V01-V05 */
 	free(t);
@@ -496,14 +499,20 @@ START_TEST(test_people_listing)
 	ck_assert_int_eq(ctl(out, "people", "--phone", "138 0000 0001", NULL),
 	    0);
 	t = squeezed(out);
-	ck_assert_msg(strstr(t, "王丽 head_teacher K0302 三年级二班") != NULL &&
-	    strstr(t, "王丽 teacher S01 后柳镇中心小学") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "王丽 班主任 K0302 三年级二班") != NULL &&
+	    strstr(t, "王丽 任课教师 S01 后柳镇中心小学") != NULL, "%s", t);
 	ck_assert_int_eq(tu_lines(out), 3);
 	free(t);
 	ck_assert_int_eq(ctl(out, "people", "--role", "inspector", NULL), 0);
 	t = squeezed(out);
-	ck_assert_msg(strstr(t, "陈督学 inspector S01") != NULL &&
-	    strstr(t, "冯督学 inspector S02") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "陈督学 责任督学 S01") != NULL &&
+	    strstr(t, "冯督学 责任督学 S02") != NULL, "%s", t);
+	free(t);
+	/* A role asked for by its Chinese name, as the listing shows it. */
+	ck_assert_int_eq(ctl(out, "people", "--role", "责任督学", NULL), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "陈督学 责任督学 S01") != NULL &&
+	    strstr(t, "王丽") == NULL, "%s", t);
 	free(t);
 	ck_assert_int_eq(ctl(out, "people", "--place", "V99", NULL), 1);
 	t = tu_read(out);
