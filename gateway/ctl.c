@@ -20,6 +20,8 @@
  *   baoxuectl -d DB people [--place CODE] [--role ROLE] [--phone N]
  *                                    who holds which role where, at a
  *                                    place and under it
+ *   baoxuectl -d DB sms [--status S] [--to N] [--limit N] [--full]
+ *                                    the queue, newest first
  *   baoxuectl -d DB backup FILE      a checked copy, beside the daemon
  *   baoxuectl sim [-u URL] [-t TOKEN] [-i ID] FROM TEXT
  *                                    send an SMS to a running baoxued as a
@@ -65,6 +67,8 @@ usage(FILE *f)
 	    "       baoxuectl -d DB history STUDENT_NO|#CASE [--full]\n"
 	    "       baoxuectl -d DB people [--place CODE] [--role ROLE] "
 	    "[--phone N]\n"
+	    "       baoxuectl -d DB sms [--status queued|sending|sent|failed] "
+	    "[--to N] [--limit N] [--full]\n"
 	    "       baoxuectl -d DB backup FILE\n"
 	    "       baoxuectl sim [-u URL] [-t TOKEN] [-i ID] FROM TEXT\n"
 	    "       baoxuectl --version\n"
@@ -281,17 +285,17 @@ ctl_student(int full, const char *student_no, const char *name, char *no_out,
 	}
 }
 
-/* The ledger, gathered then printed aligned. */
-struct ctl_cases {
+/* A listing's rows, gathered then printed aligned; its words. */
+struct ctl_listing {
 	const struct catalog *cat;
-	int full;
+	int full;			/* names and numbers unmasked */
 	struct ctl_table t;
 };
 
 static void
 ctl_case_cb(void *arg, const struct store_case_line *l)
 {
-	struct ctl_cases *c = arg;
+	struct ctl_listing *c = arg;
 	char (*row)[CTL_TABLE_CELL] = ctl_table_row(&c->t);
 	char key[32];
 
@@ -341,6 +345,20 @@ ctl_listing_close(struct catalog *cat, struct store *st, struct ctl_table *t)
 	ctl_table_free(t);
 	store_close(st);
 	catalog_free(cat);
+}
+
+/* The listing printed if rc is STORE_OK, else the store's error; then
+ * closed. The exit status. */
+static int
+ctl_listing_done(struct catalog *cat, struct store *st, struct ctl_table *t,
+    enum store_rc rc)
+{
+	if (rc == STORE_OK)
+		ctl_table_print(t, stdout);
+	else
+		fprintf(stderr, "baoxuectl: %s\n", store_errmsg(st));
+	ctl_listing_close(cat, st, t);
+	return rc == STORE_OK ? 0 : 1;
 }
 
 /* One student's history: the records, then the SMS, each a table. */
@@ -410,27 +428,37 @@ ctl_history_event(void *arg, const struct store_history_event *e)
 	    h->st, row[5], CTL_TABLE_CELL);
 }
 
+/* An SMS as a row of sms_cols, in words; the number masked unless
+ * full. */
+static void
+ctl_sms_row(const struct catalog *cat, int full, struct ctl_table *t,
+    const struct store_history_sms *m)
+{
+	char (*row)[CTL_TABLE_CELL] = ctl_table_row(t);
+
+	ctl_minute(m->created_at, row[0], CTL_TABLE_CELL);
+	ctl_case_no(m->case_id, row[1], CTL_TABLE_CELL);
+	ctlwords_code(cat, "sms_kind_", m->kind, row[2], CTL_TABLE_CELL);
+	/* Staff by name (rule 8: who was told); a number on no roster row
+	 * has none. */
+	snprintf(row[3], CTL_TABLE_CELL, "%s", m->name);
+	if (full)
+		snprintf(row[4], CTL_TABLE_CELL, "%s", m->to);
+	else
+		mask_phone(m->to, row[4], CTL_TABLE_CELL);
+	ctlwords_code(cat, "sms_status_", m->status, row[5], CTL_TABLE_CELL);
+	if (m->sent_at)
+		ctl_minute(m->sent_at, row[6], CTL_TABLE_CELL);
+	ctlwords_code(cat, "dlr_", m->dlr, row[7], CTL_TABLE_CELL);
+	utf8_copy(row[8], CTL_TABLE_CELL, m->error, strlen(m->error));
+}
+
 static void
 ctl_history_sms(void *arg, const struct store_history_sms *m)
 {
 	struct ctl_history *h = arg;
-	char (*row)[CTL_TABLE_CELL] = ctl_table_row(&h->sms);
 
-	ctl_minute(m->created_at, row[0], CTL_TABLE_CELL);
-	ctl_case_no(m->case_id, row[1], CTL_TABLE_CELL);
-	ctlwords_code(h->cat, "sms_kind_", m->kind, row[2], CTL_TABLE_CELL);
-	/* Staff by name (rule 8: who was told); a number on no roster row
-	 * has none. */
-	snprintf(row[3], CTL_TABLE_CELL, "%s", m->name);
-	if (h->full)
-		snprintf(row[4], CTL_TABLE_CELL, "%s", m->to);
-	else
-		mask_phone(m->to, row[4], CTL_TABLE_CELL);
-	ctlwords_code(h->cat, "sms_status_", m->status, row[5],
-	    CTL_TABLE_CELL);
-	if (m->sent_at)
-		ctl_minute(m->sent_at, row[6], CTL_TABLE_CELL);
-	ctlwords_code(h->cat, "dlr_", m->dlr, row[7], CTL_TABLE_CELL);
+	ctl_sms_row(h->cat, h->full, &h->sms, m);
 }
 
 /* "#12", "K12" (any case): the case number; else 0. */
@@ -504,7 +532,7 @@ ctl_history(const char *db, int argc, char **argv)
 		return 1;
 	h.cat = cat;
 	h.st = st;
-	if (render(cat, "history_sms_cols", NULL, 0, cols, sizeof cols) != 0) {
+	if (render(cat, "sms_cols", NULL, 0, cols, sizeof cols) != 0) {
 		fprintf(stderr, "baoxuectl: a template is missing\n");
 		ctl_listing_close(cat, st, &h.ev);
 		return 1;
@@ -547,15 +575,10 @@ ctl_history(const char *db, int argc, char **argv)
 	return 0;
 }
 
-struct ctl_people {
-	const struct catalog *cat;
-	struct ctl_table t;
-};
-
 static void
 ctl_person_cb(void *arg, const struct store_person_line *l)
 {
-	struct ctl_people *pp = arg;
+	struct ctl_listing *pp = arg;
 	char (*row)[CTL_TABLE_CELL] = ctl_table_row(&pp->t);
 
 	snprintf(row[0], CTL_TABLE_CELL, "%s", l->p.phone);
@@ -572,12 +595,13 @@ ctl_people(const char *db, int argc, char **argv)
 	const char *place = NULL, *role = NULL, *tdir = "templates/zh-CN";
 	char phone[STORE_PHONE_MAX];
 	struct store_place pl;
-	struct ctl_people pp;
+	struct ctl_listing pp;
 	struct catalog *cat;
 	struct store *st;
 	int has_phone = 0, i, r = -1;
 	enum store_rc rc;
 
+	memset(&pp, 0, sizeof pp);
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--place") && i + 1 < argc)
 			place = ctl_code(argv[++i]);
@@ -619,10 +643,73 @@ ctl_people(const char *db, int argc, char **argv)
 	return 0;
 }
 
+static void
+ctl_sms_cb(void *arg, const struct store_history_sms *m)
+{
+	struct ctl_listing *c = arg;
+
+	ctl_sms_row(c->cat, c->full, &c->t, m);
+}
+
+/* The queue, newest first (an operator's look when /healthz counts
+ * failures, or a task never came). */
+static int
+ctl_sms(const char *db, int argc, char **argv)
+{
+	static const char *const statuses[] = {
+		"queued", "sending", "sent", "failed", NULL
+	};
+	const char *status = NULL, *tdir = "templates/zh-CN";
+	const char *const *k;
+	char to[STORE_PHONE_MAX], *end;
+	struct catalog *cat;
+	struct store *st;
+	struct ctl_listing c;
+	int has_to = 0, i;
+	long limit = 50;
+
+	memset(&c, 0, sizeof c);
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--status") && i + 1 < argc) {
+			status = argv[++i];
+			for (k = statuses; *k && strcmp(*k, status); k++)
+				;
+			if (*k == NULL) {
+				fprintf(stderr, "baoxuectl: %s: not a status "
+				    "(queued, sending, sent, failed)\n", status);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--to") && i + 1 < argc &&
+		    phone_normalize(argv[i + 1], to, sizeof to) == 0) {
+			has_to = 1;
+			i++;
+		} else if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
+			errno = 0;
+			limit = strtol(argv[++i], &end, 10);
+			if (*end != '\0' || errno || limit < 1 ||
+			    limit > 100000)
+				return usage(stderr), 2;
+		} else if (!strcmp(argv[i], "--full"))
+			c.full = 1;
+		else if (!strcmp(argv[i], "--templates") && i + 1 < argc)
+			tdir = argv[++i];
+		else
+			return usage(stderr), 2;
+	}
+	if (ctl_listing_open(db, tdir, "sms_cols", &cat, &st, &c.t) != 0)
+		return 1;
+	c.cat = cat;
+	if (c.full)
+		fprintf(stderr, "baoxuectl: full numbers shown; do not share "
+		    "this output\n");
+	return ctl_listing_done(cat, st, &c.t, store_sms_list(st, status,
+	    has_to ? to : NULL, (int)limit, ctl_sms_cb, &c));
+}
+
 static int
 ctl_cases(const char *db, int argc, char **argv)
 {
-	struct ctl_cases c;
+	struct ctl_listing c;
 	const char *village = NULL, *school = NULL, *tdir = "templates/zh-CN";
 	struct catalog *cat;
 	struct store *st;
@@ -649,15 +736,8 @@ ctl_cases(const char *db, int argc, char **argv)
 		fprintf(stderr, "baoxuectl: full names of minors shown; do "
 		    "not share this output\n");
 	c.cat = cat;
-	if (store_cases_list(st, open_only, village, school, ctl_case_cb,
-	    &c) != STORE_OK) {
-		fprintf(stderr, "baoxuectl: %s\n", store_errmsg(st));
-		ctl_listing_close(cat, st, &c.t);
-		return 1;
-	}
-	ctl_table_print(&c.t, stdout);
-	ctl_listing_close(cat, st, &c.t);
-	return 0;
+	return ctl_listing_done(cat, st, &c.t, store_cases_list(st,
+	    open_only, village, school, ctl_case_cb, &c));
 }
 
 /* A school's students and their routine home visits this term. */
@@ -830,6 +910,8 @@ main(int argc, char **argv)
 		return ctl_visits(db, argc - i - 1, argv + i + 1);
 	if (i < argc && !strcmp(argv[i], "people") && db)
 		return ctl_people(db, argc - i - 1, argv + i + 1);
+	if (i < argc && !strcmp(argv[i], "sms") && db)
+		return ctl_sms(db, argc - i - 1, argv + i + 1);
 	if (i < argc && !strcmp(argv[i], "history") && db)
 		return ctl_history(db, argc - i - 1, argv + i + 1);
 	if (i < argc && !strcmp(argv[i], "sim"))

@@ -17,6 +17,7 @@ static const struct {
 	{ "reason", "reason_" }, { "outcome", "outcome_" },
 	{ "how", "closure_" }, { "excused_as", "closure_" },
 	{ "role", "role_" }, { "task_kind", "task_what_" },
+	{ "cosign", "cosign_why_" },
 };
 
 /* A detail of no key: what it is, by the event (escalate.c, cases.c). */
@@ -24,6 +25,7 @@ static const struct {
 	const char *what, *key;
 } ctlwords_bare[] = {
 	{ "dropout", "reason" }, { "no_assignee", "task_kind" },
+	{ "cosign_overdue", "cosign" },
 };
 
 /* The words so far, parts joined by history_detail_sep. */

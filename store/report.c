@@ -441,6 +441,7 @@ report_sms_row(sqlite3_stmt *st, void *arg)
 	m.sent_at = sqlite3_column_int64(st, 5);
 	store_col_text(st, 6, m.dlr, sizeof m.dlr);
 	store_col_text(st, 7, m.name, sizeof m.name);
+	store_col_text(st, 8, m.error, sizeof m.error);
 	cb->on_sms(cb->arg, &m);
 }
 
@@ -529,4 +530,20 @@ store_digest_run_last(struct store *s, int64_t *week)
 	*week = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return STORE_OK;
+}
+
+enum store_rc
+store_sms_list(struct store *s, const char *status, const char *to,
+    int limit, void (*on_sms)(void *, const struct store_history_sms *),
+    void *arg)
+{
+	struct report_history_cb cb = { NULL, on_sms, arg };
+	sqlite3_stmt *st = store_stmt(s, STMT_REPORT_SMS);
+
+	if (status)
+		sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	if (to)
+		sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, limit);
+	return store_each(s, st, report_sms_row, &cb);
 }

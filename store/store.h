@@ -563,9 +563,16 @@ struct store_history_sms {
 	char name[STORE_NAME_MAX];	/* of the number on the roster, or "" */
 	char status[16];		/* queued sending sent failed */
 	char dlr[16];			/* delivery report, "" if none */
+	char error[64];			/* the last failure's, "" if none */
 };
 enum store_rc store_history(struct store *, int64_t student_id,
     void (*on_event)(void *, const struct store_history_event *),
+    void (*on_sms)(void *, const struct store_history_sms *), void *arg);
+
+/* The queue's newest SMS first, at most limit: of one status and to one
+ * number (each NULL: any), as store_history's. */
+enum store_rc store_sms_list(struct store *, const char *status,
+    const char *to, int limit,
     void (*on_sms)(void *, const struct store_history_sms *), void *arg);
 
 /* Inbound log: STORE_DUP (with *id of the first) for a repeated provider id.

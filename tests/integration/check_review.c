@@ -462,6 +462,37 @@ START_TEST(test_history)
 	ck_assert_int_eq(ctl(out, "history", "#99", NULL), 1);
 	ck_assert_int_eq(ctl(out, "history", "abc", NULL), 2);
 	ck_assert_int_eq(ctl(out, "history", NULL), 2);
+
+	/* From a review: the village head's number passed to a newcomer
+	 * (numbers are recycled) and the work handed over; a co-signature
+	 * chase with no inspector to ask. Each SMS names who held the
+	 * number then; each record is in words. */
+	ck_assert_int_eq(tu_sql_exec(db, "UPDATE people SET left_at = "
+	    "strftime('%s', '2026-09-03 02:00:00') WHERE name = '张大山';"
+	    "INSERT INTO people(phone, name, role, scope) VALUES "
+	    "('" VHEAD1 "', '钱新', 'village_cadre', 'V01');"
+	    "INSERT INTO outbound(recipient, text, kind, priority, created_at, "
+	    "due_at, case_id) SELECT '" VHEAD1 "', 'x', 'task', 1, "
+	    "strftime('%s', '2026-09-04 01:00:00'), strftime('%s', "
+	    "'2026-09-04 01:00:00'), 1;"
+	    "INSERT INTO events(case_id, student_id, actor_id, at, what, detail) "
+	    "SELECT 1, student_id, NULL, strftime('%s', '2026-09-03 02:00:00'), "
+	    "'handover', 'role=village_head scope=V01 from=' || "
+	    "(SELECT id FROM people WHERE name = '张大山') || ' to=' || "
+	    "(SELECT id FROM people WHERE name = '钱新') FROM cases WHERE id = 1;"
+	    "INSERT INTO events(case_id, student_id, actor_id, at, what, detail) "
+	    "SELECT 1, student_id, NULL, strftime('%s', '2026-09-03 02:00:00'), "
+	    "'cosign_overdue', 'no_inspector' FROM cases WHERE id = 1"), 0);
+	ck_assert_int_eq(ctl(out, "history", "20240101", NULL), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "2026-09-01 09:00 #1 任务 张大山 "
+	    "+86138****0004") != NULL && strstr(t, "2026-09-04 09:00 #1 任务 "
+	    "钱新 +86138****0004") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "2026-09-03 10:00 #1 工作交接 村长，V01，"
+	    "原张大山，接手钱新\n") != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "2026-09-03 10:00 #1 会签逾期 学校无责任督学\n")
+	    != NULL, "%s", t);
+	free(t);
 }
 END_TEST
 
@@ -520,6 +551,65 @@ START_TEST(test_people_listing)
 	free(t);
 	ck_assert_int_eq(ctl(out, "people", "--role", "mayor", NULL), 2);
 	ck_assert_int_eq(ctl(out, "people", "--phone", "12x", NULL), 2);
+}
+END_TEST
+
+/*
+ * The queue as an operator reads it when /healthz counts failures, or
+ * someone says a task never came: the newest SMS first, of one status or
+ * to one number, kind and status in words, who by name, the number
+ * masked (in full with --full), when sent, the report and the error.
+ */
+START_TEST(test_sms_listing)
+{
+	char out[1100];
+	char *t;
+
+	script_week();
+	snprintf(out, sizeof out, "%s/sms.out", dir);
+	ck_assert_int_eq(ctl(out, "sms", NULL), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "时间 案号 类别 收信人 号码 状态 发出 回执 "
+	    "错误\n") == t, "%s", t);
+	ck_assert_msg(strstr(t, "2026-09-01 09:00 #1 任务 张大山 "
+	    "+86138****0004 已发 2026-09-01 09:00\n") != NULL, "%s", t);
+	/* Newest first: Thursday's answer to the RET before Tuesday's. */
+	ck_assert_msg(strstr(t, "2026-09-03 09:00") < strstr(t,
+	    "2026-09-01 09:00"), "%s", t);
+	ck_assert_ptr_null(strstr(t, "13800000004"));
+	free(t);
+
+	/* One failed, by hand as a provider's refusal would: found alone,
+	 * with its error. */
+	ck_assert_int_eq(tu_sql_exec(db, "UPDATE outbound SET status = "
+	    "'failed', last_error = 'HTTP 500' WHERE id = (SELECT max(id) FROM "
+	    "outbound WHERE kind = 'task')"), 0);
+	ck_assert_int_eq(ctl(out, "sms", "--status", "failed", NULL), 0);
+	t = squeezed(out);
+	ck_assert_int_eq(tu_lines(out), 2);
+	ck_assert_msg(strstr(t, " 任务 ") != NULL && strstr(t, " 发送失败 ") !=
+	    NULL && strstr(t, "HTTP 500\n") != NULL, "%s", t);
+	free(t);
+
+	/* To one number, written as people write it; the newest two. */
+	ck_assert_int_eq(ctl(out, "sms", "--to", "138 0000 0004", NULL), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "张大山 +86138****0004") != NULL &&
+	    strstr(t, "王丽") == NULL && strstr(t, "刘建国") == NULL, "%s", t);
+	free(t);
+	ck_assert_int_eq(ctl(out, "sms", "--limit", "2", NULL), 0);
+	ck_assert_int_eq(tu_lines(out), 3);
+	ck_assert_int_eq(ctl(out, "sms", "--to", "13800000004", "--full",
+	    NULL), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "张大山 +8613800000004") != NULL, "%s", t);
+	free(t);
+
+	/* What is not a status, a number or a count: exit 2. */
+	ck_assert_int_eq(ctl(out, "sms", "--status", "lost", NULL), 2);
+	ck_assert_int_eq(ctl(out, "sms", "--to", "12x", NULL), 2);
+	ck_assert_int_eq(ctl(out, "sms", "--limit", "0", NULL), 2);
+	ck_assert_int_eq(ctl(out, "sms", "--limit", "x", NULL), 2);
 }
 END_TEST
 
@@ -692,6 +782,7 @@ main(void)
 	tcase_add_test(tc, test_visits_listing);
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_people_listing);
+	tcase_add_test(tc, test_sms_listing);
 	tcase_add_test(tc, test_reading_a_missing_database);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
