@@ -647,6 +647,59 @@ static const char *const store_steps[] = {
 	"DROP INDEX outbound_inbound;"
 	"CREATE INDEX outbound_inbound ON outbound(inbound_id)"
 	" WHERE inbound_id IS NOT NULL AND kind = 'reply';",
+
+	/* 30: families by an id of their own, not by the guardian's number:
+	 * a leaver's number is wiped (store/leave.c), and with it went the
+	 * link that made a visit to the family count for the brother or
+	 * sister who stays. A family's number is kept while one of its
+	 * children is on the roster (leave.c wipes it after), and a child
+	 * keeps the family after leaving. Triggers keep the link for every
+	 * way a number is written (the import, an operator by hand); no
+	 * inbound message writes either column. No foreign key on family:
+	 * families are never deleted. */
+	"CREATE TABLE families ("
+	" id INTEGER PRIMARY KEY,"
+	" guardian_phone TEXT,"
+	" village TEXT NOT NULL REFERENCES places(code),"
+	" UNIQUE (guardian_phone, village));"
+	"ALTER TABLE students ADD COLUMN family INTEGER;"
+	"INSERT INTO families(guardian_phone, village)"
+	" SELECT DISTINCT guardian_phone, village FROM students"
+	" WHERE guardian_phone IS NOT NULL;"
+	"UPDATE students SET family = (SELECT f.id FROM families f"
+	" WHERE f.guardian_phone = students.guardian_phone"
+	" AND f.village = students.village) WHERE guardian_phone IS NOT NULL;"
+	"CREATE INDEX students_family ON students(family)"
+	" WHERE family IS NOT NULL;"
+	/* Not INSERT OR IGNORE: in a trigger the outer statement's conflict
+	 * policy wins (the import's upsert: ABORT). */
+	"CREATE TRIGGER students_family_new AFTER INSERT ON students"
+	" WHEN new.guardian_phone IS NOT NULL BEGIN"
+	" INSERT INTO families(guardian_phone, village)"
+	"  SELECT new.guardian_phone, new.village WHERE NOT EXISTS (SELECT 1"
+	"  FROM families WHERE guardian_phone = new.guardian_phone"
+	"  AND village = new.village);"
+	" UPDATE students SET family = (SELECT id FROM families"
+	"  WHERE guardian_phone = new.guardian_phone AND village = new.village)"
+	"  WHERE id = new.id;"
+	" END;"
+	/* A number taken away from a child on the roster unlinks them; one
+	 * wiped as the child leaves (left_at set in the same UPDATE) does
+	 * not. */
+	"CREATE TRIGGER students_family_moved AFTER UPDATE OF guardian_phone,"
+	" village ON students WHEN new.guardian_phone IS NOT old.guardian_phone"
+	" OR new.village IS NOT old.village BEGIN"
+	" INSERT INTO families(guardian_phone, village)"
+	"  SELECT new.guardian_phone, new.village"
+	"  WHERE new.guardian_phone IS NOT NULL AND NOT EXISTS (SELECT 1"
+	"  FROM families WHERE guardian_phone = new.guardian_phone"
+	"  AND village = new.village);"
+	" UPDATE students SET family = CASE"
+	"  WHEN new.guardian_phone IS NOT NULL THEN (SELECT id FROM families"
+	"   WHERE guardian_phone = new.guardian_phone AND village = new.village)"
+	"  WHEN new.left_at IS NULL THEN NULL ELSE family END"
+	"  WHERE id = new.id;"
+	" END;",
 };
 
 /*

@@ -546,6 +546,12 @@ START_TEST(test_family_not_by_shared_number)
 	    "student_no = (SELECT max(student_no) FROM students WHERE "
 	    "guardian_phone = '+8613800000001')"), 0);
 	ck_assert_int_eq(listing_visited(), 7);
+	/* A seventh child of another village given the number: a number
+	 * seven share, whatever their villages, links nobody again. */
+	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE students SET "
+	    "guardian_phone = '+8613800000001' WHERE student_no = '20240201'"),
+	    0);
+	ck_assert_int_eq(listing_visited(), 2);
 }
 END_TEST
 

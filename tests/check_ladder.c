@@ -1113,7 +1113,12 @@ START_TEST(test_cosign_backfill_recent_drop)
 	gwfix_sms(&f, HT, "DROP 20240102");		/* #1 */
 	ck_assert_int_ge(gw_run_due(f.g), 0);
 	gwfix_stop(&f);
-	ck_assert_int_eq(tu_sql_exec(f.db, "DROP INDEX students_guardian;"
+	ck_assert_int_eq(tu_sql_exec(f.db, "DROP TRIGGER students_family_new;"
+	    "DROP TRIGGER students_family_moved;"
+	    "DROP INDEX students_family;"
+	    "ALTER TABLE students DROP COLUMN family;"
+	    "DROP TABLE families;"
+	    "DROP INDEX students_guardian;"
 	    "DROP INDEX cases_cosign;"
 	    "ALTER TABLE cases DROP COLUMN cosign_asked_at;"
 	    "ALTER TABLE cases DROP COLUMN cosign_next_at;"

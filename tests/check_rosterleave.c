@@ -341,6 +341,54 @@ START_TEST(test_student_leaves)
 }
 END_TEST
 
+/*
+ * A family's routine home visit still counts for the child who stays
+ * when a brother or sister leaves the roster (DOMAIN rule 4: every
+ * family once a term), though the leaver's guardian's number is wiped;
+ * once none of the family is on the roster, the number is kept nowhere.
+ * (Left open by the twenty-eighth session.)
+ */
+START_TEST(test_family_survives_a_leaver)
+{
+	struct import_counts n;
+
+	files(NULL, NULL);
+	/* 20240102's twin, in the same class: one guardian, one village. */
+	roster_file("students.csv", NULL, "20249901,李五,男,K0302,V02,"
+	    "13900000002,\n");
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	sms(HT, "VIS 20240102 在校");
+	ck_assert_msg(strstr(last_to(HT), "该户本学期第1次") != NULL, "%s",
+	    last_to(HT));
+	/* 20240102 leaves; the twin stays. */
+	roster_file("students.csv", "20240102,", "20249901,李五,男,K0302,V02,"
+	    "13900000002,\n");
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_eq(n.left_students, 1);
+	ck_assert_int_eq(rows("SELECT guardian_phone IS NULL FROM students "
+	    "WHERE student_no = '20240102'"), 1);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + DAY), 0);
+	sms(HT, "VIS 20249901 在校");
+	ck_assert_msg(strstr(last_to(HT), "该户本学期第2次") != NULL, "%s",
+	    last_to(HT));
+	/* The twin leaves too: the number is gone from the database. */
+	roster_file("students.csv", "20240102,", NULL);
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_eq(rows("SELECT count(*) FROM students WHERE "
+	    "guardian_phone = '+8613900000002'"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM families WHERE "
+	    "guardian_phone = '+8613900000002'"), 0);
+	/* Back on the roster: a family again, by the number. */
+	roster_file("students.csv", NULL, "20249901,李五,男,K0302,V02,"
+	    "13900000002,\n");
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_eq(rows("SELECT count(DISTINCT family) FROM students "
+	    "WHERE student_no IN ('20240102', '20249901')"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM families WHERE "
+	    "guardian_phone = '+8613900000002'"), 1);
+}
+END_TEST
+
 /* Dropping a student whose case is open would hide a dropout from the
  * ledger: refused, with what to do instead. */
 START_TEST(test_student_with_open_case_refused)
@@ -1468,6 +1516,7 @@ main(void)
 	tcase_add_test(tc, test_successor_takes_over);
 	tcase_add_test(tc, test_no_successor_refused);
 	tcase_add_test(tc, test_student_leaves);
+	tcase_add_test(tc, test_family_survives_a_leaver);
 	tcase_add_test(tc, test_student_with_open_case_refused);
 	tcase_add_test(tc, test_replace_scope);
 	tcase_add_test(tc, test_left_told_and_counted_no_more);

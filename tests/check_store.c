@@ -16,6 +16,9 @@
 #include "tests/syncspy.h"
 #include "tests/testutil.h"
 
+/* The schema's version now (store/migrate.c). */
+#define SCHEMA_NOW 30
+
 static char *dir;
 static char dbpath[4096];
 static struct store *st;
@@ -91,7 +94,7 @@ START_TEST(test_migrate_v7)
 	store_close(st);
 	st = store_open(path, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 29);
+	ck_assert_int_eq(store_schema_version(st), SCHEMA_NOW);
 	ck_assert_str_eq(tu_sql_text(path, "SELECT group_concat(id || ':' || "
 	    "status || ':' || coalesce(merged_into, '-') || ':' || "
 	    "coalesce(dlr_status, '-') || ':' || coalesce(inbound_id, '-'), "
@@ -131,16 +134,23 @@ START_TEST(test_migrate_v7)
 }
 END_TEST
 
-/* Undoes migration 27: no co-signature is chased. */
-/* Undoes migration 29: every message's SMS in the index by message. */
-#define UNDO_TO_V28 "DROP INDEX outbound_inbound;" \
+/* Undoes migration 30: families by their guardian's number again. */
+#define UNDO_TO_V29 "DROP TRIGGER students_family_new;" \
+	"DROP TRIGGER students_family_moved;" \
+	"DROP INDEX students_family;" \
+	"ALTER TABLE students DROP COLUMN family;" \
+	"DROP TABLE families;"
+
+/* Undoes migrations 30 and 29: every message's SMS in the index by
+ * message. */
+#define UNDO_TO_V28 UNDO_TO_V29 "DROP INDEX outbound_inbound;" \
 	"CREATE INDEX outbound_inbound ON outbound(inbound_id) " \
 	"WHERE inbound_id IS NOT NULL;"
 
-/* Undoes migrations 29 and 28: no index of guardians' numbers. */
+/* Undoes migrations 30 to 28: no index of guardians' numbers. */
 #define UNDO_TO_V27 UNDO_TO_V28 "DROP INDEX students_guardian;"
 
-/* Undoes migrations 29 to 27. */
+/* Undoes migrations 30 to 27. */
 #define UNDO_TO_V26 UNDO_TO_V27 "DROP INDEX cases_cosign;" \
 	"ALTER TABLE cases DROP COLUMN cosign_asked_at;" \
 	"ALTER TABLE cases DROP COLUMN cosign_next_at;" \
@@ -485,8 +495,8 @@ START_TEST(test_schema)
 {
 	char err[256];
 
-	ck_assert_int_eq(store_schema_version(st), 29);
-	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), 29);
+	ck_assert_int_eq(store_schema_version(st), SCHEMA_NOW);
+	ck_assert_int_eq(tu_sql_int(dbpath, "PRAGMA user_version"), SCHEMA_NOW);
 	store_close(st);
 	/* Reopening migrates nothing and keeps the version. */
 	st = store_open(dbpath, err, sizeof err);
@@ -842,7 +852,7 @@ START_TEST(test_migrate_v17_depth)
 	other_exec(UNDO_TO_V17 "PRAGMA user_version = 17");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 29);
+	ck_assert_int_eq(store_schema_version(st), SCHEMA_NOW);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT live FROM "
 	    "outbound_totals"), 2);	/* one queued, one being sent */
 	stats_match();
@@ -1031,7 +1041,7 @@ START_TEST(test_migrate_v12_inbound)
 	    "pragma_index_list('inbound') WHERE name = 'inbound_sender'"), 1);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 29);
+	ck_assert_int_eq(store_schema_version(st), SCHEMA_NOW);
 	ck_assert_int_eq(store_inbound_last_channel(st, "+8613800000001", ch,
 	    sizeof ch), STORE_OK);
 	ck_assert_str_eq(ch, "http");
@@ -1912,7 +1922,7 @@ START_TEST(test_migrate_v23_case_endings)
 
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 29);
+	ck_assert_int_eq(store_schema_version(st), SCHEMA_NOW);
 	ck_assert_str_eq(tu_sql_text(dbpath, "SELECT group_concat(id || ':' "
 	    "|| status, ' ') FROM (SELECT * FROM cases ORDER BY id)"),
 	    "1:returned 2:open");
@@ -1956,14 +1966,15 @@ START_TEST(test_migrate_v28_replies_index)
 	other_exec(UNDO_TO_V28 "PRAGMA user_version = 28");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 29);
+	ck_assert_int_eq(store_schema_version(st), SCHEMA_NOW);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
 	    "sqlite_master WHERE name = 'outbound_inbound' AND sql LIKE "
 	    "'%kind = ''reply''%'"), 1);
 }
 END_TEST
 
-/* 28: the index of guardians' numbers, made on an upgrade from 27. */
+/* 28: the index of guardians' numbers, made on an upgrade from 27 (30
+ * counts a number's children with it). */
 START_TEST(test_migrate_v27_guardian_index)
 {
 	char err[256];
@@ -1974,9 +1985,54 @@ START_TEST(test_migrate_v27_guardian_index)
 	other_exec(UNDO_TO_V27 "PRAGMA user_version = 27");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 29);
+	ck_assert_int_eq(store_schema_version(st), SCHEMA_NOW);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
-	    "sqlite_master WHERE name = 'students_guardian'"), 1);
+	    "sqlite_master WHERE name IN ('students_guardian', "
+	    "'students_family')"), 2);
+}
+END_TEST
+
+/* 30: each family (one guardian's number and household village) an id
+ * its children keep, from the numbers a version-29 database holds; a
+ * child with no number in no family; the triggers link new numbers. */
+START_TEST(test_migrate_v29_families)
+{
+	struct store_student s = { 0, "20240102", "李四", "F", "K1", "V1",
+	    "+8613900000002", "", "" };
+	char err[256];
+
+	put_roster();
+	ck_assert_int_eq(store_student_put(st, &s), STORE_OK);
+	store_close(st);
+	st = NULL;
+	other_exec(UNDO_TO_V29 "INSERT INTO students(student_no, name, gender, "
+	    "class, village, guardian_phone) VALUES "
+	    "('20240103', '李五', 'M', 'K1', 'V1', '+8613900000002'), "
+	    "('20240104', '王六', 'M', 'K1', 'V1', NULL);"
+	    "PRAGMA user_version = 29");
+	st = store_open(dbpath, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_schema_version(st), SCHEMA_NOW);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(DISTINCT family) "
+	    "FROM students WHERE student_no IN ('20240102', '20240103') AND "
+	    "family IS NOT NULL"), 1);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(DISTINCT family) "
+	    "FROM students WHERE student_no IN ('20240101', '20240102') AND "
+	    "family IS NOT NULL"), 2);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT family IS NULL FROM "
+	    "students WHERE student_no = '20240104'"), 1);
+	/* A number given later, by the import or by hand: linked. */
+	other_exec("UPDATE students SET guardian_phone = '+8613900000001' "
+	    "WHERE student_no = '20240104'");
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(DISTINCT family) "
+	    "FROM students WHERE student_no IN ('20240101', '20240104')"), 1);
+	/* Taken away from a child on the roster: unlinked. */
+	other_exec("UPDATE students SET guardian_phone = NULL WHERE "
+	    "student_no = '20240104'");
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT family IS NULL FROM "
+	    "students WHERE student_no = '20240104'"), 1);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM families"),
+	    2);
 }
 END_TEST
 
@@ -2012,7 +2068,7 @@ START_TEST(test_migrate_v26_cosign_chase)
 
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 29);
+	ck_assert_int_eq(store_schema_version(st), SCHEMA_NOW);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM cases WHERE "
 	    "cosign_next_at IS NOT NULL"), 1);
 	ck_assert_int_eq(store_case_get(st, 3, &c), STORE_OK);
@@ -2061,7 +2117,7 @@ START_TEST(test_migrate_v10_cases)
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 2);
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 29);
+	ck_assert_int_eq(store_schema_version(st), SCHEMA_NOW);
 	ck_assert_int_eq(indexes_led_by("cases", "student_id"), 1);
 	ck_assert_int_eq(store_case_of_student(st, 1, 1, &got), STORE_OK);
 	ck_assert_int_eq(got.id, 2);
@@ -2111,7 +2167,7 @@ START_TEST(test_migrate_v16_indexes)
 	other_exec(UNDO_TO_V15 "PRAGMA user_version = 15");
 	st = store_open(dbpath, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
-	ck_assert_int_eq(store_schema_version(st), 29);
+	ck_assert_int_eq(store_schema_version(st), SCHEMA_NOW);
 	ck_assert_int_eq(indexes_led_by("absences", "student_id"), 1);
 	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
 	    "sqlite_schema WHERE name = 'tasks_assignee' AND "
@@ -2713,6 +2769,7 @@ main(void)
 	tcase_add_test(tc, test_migrate_v23_case_endings);
 	tcase_add_test(tc, test_migrate_v26_cosign_chase);
 	tcase_add_test(tc, test_migrate_v27_guardian_index);
+	tcase_add_test(tc, test_migrate_v29_families);
 	tcase_add_test(tc, test_migrate_v28_replies_index);
 	tcase_add_test(tc, test_migrate_v19_stuck_notice);
 	tcase_add_test(tc, test_migrate_v16_indexes);
