@@ -47,10 +47,12 @@ done (转学), and the ledger shows how each case ended:
   $build/baoxuectl -d build/demo/demo.db cases
 
 The operator prints one student's record (every report, step, visit and
-SMS, who and when), and who holds which role in a village:
+SMS, who and when), who holds which role in a village, and the SMS sent
+to the village head (or --status failed: what could not be sent):
 
   $build/baoxuectl -d build/demo/demo.db history 20240101
   $build/baoxuectl -d build/demo/demo.db people --place V01
+  $build/baoxuectl -d build/demo/demo.db sms --to 13800000004
 
 The principal reports the school's start of term (开学), once a term:
 
