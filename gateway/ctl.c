@@ -687,7 +687,7 @@ ctl_sms(const char *db, int argc, char **argv)
 			errno = 0;
 			limit = strtol(argv[++i], &end, 10);
 			if (*end != '\0' || errno || limit < 1 ||
-			    limit > 100000)
+			    limit > 10000)
 				return usage(stderr), 2;
 		} else if (!strcmp(argv[i], "--full"))
 			c.full = 1;

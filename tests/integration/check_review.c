@@ -610,6 +610,8 @@ START_TEST(test_sms_listing)
 	ck_assert_int_eq(ctl(out, "sms", "--to", "12x", NULL), 2);
 	ck_assert_int_eq(ctl(out, "sms", "--limit", "0", NULL), 2);
 	ck_assert_int_eq(ctl(out, "sms", "--limit", "x", NULL), 2);
+	ck_assert_int_eq(ctl(out, "sms", "--limit", "10001", NULL), 2);
+	ck_assert_int_eq(ctl(out, "sms", "--limit", "10000", NULL), 0);
 }
 END_TEST
 
