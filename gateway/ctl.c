@@ -428,6 +428,22 @@ ctl_history_event(void *arg, const struct store_history_event *e)
 	    h->st, row[5], CTL_TABLE_CELL);
 }
 
+/* A failure as the sender recorded it ("HTTP 400: " and the provider's
+ * words, which may quote the text or the number): its status alone
+ * unless full; control characters never (a line break would break the
+ * table). */
+static void
+ctl_sms_error(const char *error, int full, char *out, size_t sz)
+{
+	size_t n = full ? strlen(error) : strcspn(error, ":");
+	char *p;
+
+	utf8_copy(out, sz, error, n);
+	for (p = out; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+}
+
 /* An SMS as a row of sms_cols, in words; the number masked unless
  * full. */
 static void
@@ -450,7 +466,7 @@ ctl_sms_row(const struct catalog *cat, int full, struct ctl_table *t,
 	if (m->sent_at)
 		ctl_minute(m->sent_at, row[6], CTL_TABLE_CELL);
 	ctlwords_code(cat, "dlr_", m->dlr, row[7], CTL_TABLE_CELL);
-	utf8_copy(row[8], CTL_TABLE_CELL, m->error, strlen(m->error));
+	ctl_sms_error(m->error, full, row[8], CTL_TABLE_CELL);
 }
 
 static void

@@ -66,14 +66,6 @@ static const char leave_students_sql[] =
     "WHERE left_at IS NULL AND class IN sub "
     "AND id NOT IN (SELECT id FROM temp.roster_seen WHERE tbl = 1)";
 
-/* A family none of whose children is on the roster any more keeps no
- * number (its leavers keep the family, not the number); nor does one
- * whose children's number the file changed. */
-static const char leave_families_sql[] =
-    "UPDATE families SET guardian_phone = NULL WHERE guardian_phone IS NOT "
-    "NULL AND NOT EXISTS (SELECT 1 FROM students s WHERE s.family = "
-    "families.id AND s.left_at IS NULL)";
-
 /*
  * The open cases each leaver answers for or holds a task of, and those
  * each leaving number is told of, found in one walk of the open cases
@@ -480,8 +472,7 @@ leave_refuse_students(struct store *s, const char *code,
 /* The statements that carry the leavers out, in order. */
 enum {
 	L_EVENTS, L_TASKS, L_CASES, L_MOVE, L_TOLD, L_LEAVES, L_LEFT,
-	L_WATCHERS, L_STUDENTS, L_WITHDRAW, L_WITHDRAW_SENDING, L_PASSED,
-	L_FAMILIES, L_N
+	L_WATCHERS, L_STUDENTS, L_WITHDRAW, L_WITHDRAW_SENDING, L_PASSED, L_N
 };
 
 /* The leavers' open cases and watched cases (leave_tables_sql), in one
@@ -527,7 +518,7 @@ leave_apply(struct store *s, const char *code, int64_t now,
 		watchers_move_sql, successor_told_sql, person_leaves_sql,
 		person_left_sql,
 		watchers_leave_sql, leave_students_sql, withdraw_sql,
-		withdraw_sending_sql, watch_passed_sql, leave_families_sql,
+		withdraw_sending_sql, watch_passed_sql,
 	};
 	sqlite3_stmt *st[L_N] = { NULL };
 	enum store_rc rc = STORE_OK;
@@ -608,8 +599,6 @@ leave_apply(struct store *s, const char *code, int64_t now,
 		sqlite3_bind_int64(st[L_STUDENTS], 2, now);
 		rc = leave_run(s, st[L_STUDENTS], &c->students);
 	}
-	if (rc == STORE_OK)
-		rc = leave_run(s, st[L_FAMILIES], NULL);
 	/* Once every row has left: a number with two rows leaving is off
 	 * the roster only after the second. */
 	if (rc == STORE_OK &&

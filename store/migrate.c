@@ -651,9 +651,9 @@ static const char *const store_steps[] = {
 	/* 30: families by an id of their own, not by the guardian's number:
 	 * a leaver's number is wiped (store/leave.c), and with it went the
 	 * link that made a visit to the family count for the brother or
-	 * sister who stays. A family's number is kept while one of its
-	 * children is on the roster (leave.c wipes it after), and a child
-	 * keeps the family after leaving. Triggers keep the link for every
+	 * sister who stays. A family's number is kept while a child of it
+	 * on the roster holds it, and a child keeps the family after
+	 * leaving. Triggers keep the link for every
 	 * way a number is written (the import, an operator by hand); no
 	 * inbound message writes either column. No foreign key on family:
 	 * families are never deleted. */
@@ -683,12 +683,17 @@ static const char *const store_steps[] = {
 	"  WHERE guardian_phone = new.guardian_phone AND village = new.village)"
 	"  WHERE id = new.id;"
 	" END;"
-	/* A number taken away from a child on the roster unlinks them; one
-	 * wiped as the child leaves (left_at set in the same UPDATE) does
-	 * not. */
+	/* A number taken away from a child on the roster unlinks them (one
+	 * back on it with none too); one wiped as the child leaves (left_at
+	 * set in the same UPDATE) does not. The family's own copy of the
+	 * number goes once no child on the roster holds it (a review: it
+	 * stayed while a child without it was back, or after a plain import
+	 * gave the last holder another). */
 	"CREATE TRIGGER students_family_moved AFTER UPDATE OF guardian_phone,"
-	" village ON students WHEN new.guardian_phone IS NOT old.guardian_phone"
-	" OR new.village IS NOT old.village BEGIN"
+	" village, left_at ON students"
+	" WHEN new.guardian_phone IS NOT old.guardian_phone"
+	" OR new.village IS NOT old.village"
+	" OR (old.left_at IS NOT NULL AND new.left_at IS NULL) BEGIN"
 	" INSERT INTO families(guardian_phone, village)"
 	"  SELECT new.guardian_phone, new.village"
 	"  WHERE new.guardian_phone IS NOT NULL AND NOT EXISTS (SELECT 1"
@@ -699,6 +704,10 @@ static const char *const store_steps[] = {
 	"   WHERE guardian_phone = new.guardian_phone AND village = new.village)"
 	"  WHEN new.left_at IS NULL THEN NULL ELSE family END"
 	"  WHERE id = new.id;"
+	" UPDATE families SET guardian_phone = NULL WHERE id = old.family"
+	"  AND guardian_phone IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+	"  students s WHERE s.family = old.family AND s.left_at IS NULL"
+	"  AND s.guardian_phone = families.guardian_phone);"
 	" END;",
 };
 

@@ -389,6 +389,51 @@ START_TEST(test_family_survives_a_leaver)
 }
 END_TEST
 
+static int import_plain(struct import_counts *);
+
+/*
+ * A family's number is kept no longer than a child on the roster holds
+ * it (from a review): not when the one who held it comes back with no
+ * number, nor when a plain import (no --replace) gives the last holder
+ * another; and a child later given the old number is a family of their
+ * own, not heir to a leaver's visits.
+ */
+START_TEST(test_family_number_not_kept)
+{
+	struct import_counts n;
+	const char *twin = "20249901,李五,男,K0302,V02,13900000002,\n";
+
+	files(NULL, NULL);
+	roster_file("students.csv", NULL, twin);
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	/* 20240102 leaves, and comes back with no number. */
+	roster_file("students.csv", "20240102,", twin);
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	roster_file("students.csv", "20240102,", "20240102,李四,女,K0302,V02,,"
+	    "\n20249901,李五,男,K0302,V02,13900000002,\n");
+	ck_assert_msg(import_replace("T01", &n) == 0, "%s", said);
+	ck_assert_int_eq(rows("SELECT family IS NULL FROM students WHERE "
+	    "student_no = '20240102'"), 1);
+	/* The twin, the last to hold it, is given another by a plain
+	 * import: the old number is kept nowhere. */
+	roster_file("students.csv", "20240102,", "20240102,李四,女,K0302,V02,,"
+	    "\n20249901,李五,男,K0302,V02,13900000777,\n");
+	ck_assert_msg(import_plain(&n) == 0, "%s", said);
+	ck_assert_int_eq(rows("SELECT count(*) FROM families WHERE "
+	    "guardian_phone = '+8613900000002'"), 0);
+	/* The twin visited; a new child given the old number is not of
+	 * the twin's family. */
+	sms(HT, "VIS 20249901 在校");
+	roster_file("students.csv", "20240102,", "20240102,李四,女,K0302,V02,,"
+	    "\n20249901,李五,男,K0302,V02,13900000777,\n"
+	    "20249902,周六,男,K0302,V02,13900000002,\n");
+	ck_assert_msg(import_plain(&n) == 0, "%s", said);
+	sms(HT, "VIS 20249902 在校");
+	ck_assert_msg(strstr(last_to(HT), "该户本学期第1次") != NULL, "%s",
+	    last_to(HT));
+}
+END_TEST
+
 /* Dropping a student whose case is open would hide a dropout from the
  * ledger: refused, with what to do instead. */
 START_TEST(test_student_with_open_case_refused)
@@ -1517,6 +1562,7 @@ main(void)
 	tcase_add_test(tc, test_no_successor_refused);
 	tcase_add_test(tc, test_student_leaves);
 	tcase_add_test(tc, test_family_survives_a_leaver);
+	tcase_add_test(tc, test_family_number_not_kept);
 	tcase_add_test(tc, test_student_with_open_case_refused);
 	tcase_add_test(tc, test_replace_scope);
 	tcase_add_test(tc, test_left_told_and_counted_no_more);

@@ -1693,14 +1693,24 @@ static const struct {
 #undef SQL
 };
 
+/* What a statement's plan may hold beyond seeks: 2 anything (the
+ * terminal's reports, the weekly digest, read-only and measured in
+ * bench/), 1 a sort of the few rows its indexes found but never a scan
+ * of a table (a review found a family's look-up could scan students
+ * unseen), 0 neither. */
 static int
 plan_allowed(const char *name)
 {
 	/* Each sorts a handful of rows it found by an index (merging: a
 	 * number's due notices, what one SMS carries) or counts a set. */
+	/* Each reads a whole table on purpose: the queue's totals counted
+	 * once at start, baoxuectl's listing of the ledger. */
+	static const char *const wholes[] = {
+		"OUTBOUND_RECOUNT", "CASES_LIST", NULL
+	};
 	static const char *const aggregates[] = {
 		"OUTBOUND_MERGEABLE", "OUTBOUND_CARRIED", "PEOPLE_BY_ROLE",
-		"CASES_LIST", "DIGEST_RECIPIENTS", "OUTBOUND_RECOUNT",
+		"DIGEST_RECIPIENTS",
 		/* The few people an import handed work to, in id order:
 		 * empty but for the minutes after one. */
 		"HANDOVER_NEXT",
@@ -1711,7 +1721,10 @@ plan_allowed(const char *name)
 	size_t i;
 
 	if (!strncmp(name, "DIGEST_", 7) || !strncmp(name, "REPORT_", 7))
-		return 1;
+		return 2;
+	for (i = 0; wholes[i]; i++)
+		if (!strcmp(name, wholes[i]))
+			return 2;
 	for (i = 0; aggregates[i]; i++)
 		if (!strcmp(name, aggregates[i]))
 			return 1;
@@ -1727,7 +1740,9 @@ START_TEST(test_no_scan_or_sort)
 
 	ck_assert_int_eq(sqlite3_open(dbpath, &h), SQLITE_OK);
 	for (i = 0; i < sizeof all_sql / sizeof all_sql[0]; i++) {
-		if (plan_allowed(all_sql[i].name))
+		int allowed = plan_allowed(all_sql[i].name);
+
+		if (allowed == 2)
 			continue;
 		snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s",
 		    all_sql[i].sql);
@@ -1737,13 +1752,16 @@ START_TEST(test_no_scan_or_sort)
 			const char *d = (const char *)sqlite3_column_text(q, 3);
 
 			/* "SCAN t USING INDEX" reads an index in order,
-			 * "SCAN up"/"SCAN (subquery-1)" a CTE or co-routine
-			 * and "SCAN 8 CONSTANT ROWS" a VALUES list: only a
-			 * bare table scan and a sort are refused. */
-			if (strstr(d, "TEMP B-TREE") || (!strncmp(d, "SCAN ", 5)
+			 * "SCAN up"/"SCAN (subquery-1)" a CTE or co-routine,
+			 * "SCAN 8 CONSTANT ROWS" a VALUES list and "SCAN
+			 * json_each VIRTUAL TABLE" a bound list: only a bare
+			 * table scan and a sort are refused. */
+			if ((!allowed && strstr(d, "TEMP B-TREE")) ||
+			    (!strncmp(d, "SCAN ", 5)
 			    && !strstr(d, "USING") && !strstr(d, "SCAN up") &&
 			    !strstr(d, "(subquery") &&
-			    !strstr(d, "CONSTANT ROW")))
+			    !strstr(d, "CONSTANT ROW") &&
+			    !strstr(d, "VIRTUAL TABLE")))
 				snprintf(bad + strlen(bad), sizeof bad -
 				    strlen(bad), "%s: %s; ", all_sql[i].name,
 				    d);

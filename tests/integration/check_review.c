@@ -580,15 +580,26 @@ START_TEST(test_sms_listing)
 	free(t);
 
 	/* One failed, by hand as a provider's refusal would: found alone,
-	 * with its error. */
+	 * with its error; what the provider said after the status (which
+	 * may quote the text or the number, a review found) and its line
+	 * breaks only with --full, and never breaking the table. */
 	ck_assert_int_eq(tu_sql_exec(db, "UPDATE outbound SET status = "
-	    "'failed', last_error = 'HTTP 500' WHERE id = (SELECT max(id) FROM "
-	    "outbound WHERE kind = 'task')"), 0);
+	    "'failed', last_error = 'HTTP 500: <html>' || char(13, 10) || "
+	    "'张小明 13800000004' WHERE id = (SELECT max(id) FROM outbound "
+	    "WHERE kind = 'task')"), 0);
 	ck_assert_int_eq(ctl(out, "sms", "--status", "failed", NULL), 0);
 	t = squeezed(out);
 	ck_assert_int_eq(tu_lines(out), 2);
 	ck_assert_msg(strstr(t, " 任务 ") != NULL && strstr(t, " 发送失败 ") !=
-	    NULL && strstr(t, "HTTP 500\n") != NULL, "%s", t);
+	    NULL && strstr(t, "HTTP 500\n") != NULL &&
+	    strstr(t, "张小明") == NULL, "%s", t);
+	free(t);
+	ck_assert_int_eq(ctl(out, "sms", "--status", "failed", "--full", NULL),
+	    0);
+	ck_assert_int_eq(tu_lines(out), 3);	/* and the warning */
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "HTTP 500: <html> 张小明 13800000004\n") !=
+	    NULL, "%s", t);
 	free(t);
 
 	/* To one number, written as people write it; the newest two. */
