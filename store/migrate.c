@@ -653,10 +653,10 @@ static const char *const store_steps[] = {
 	 * link that made a visit to the family count for the brother or
 	 * sister who stays. A family's number is kept while a child of it
 	 * on the roster holds it, and a child keeps the family after
-	 * leaving. Triggers keep the link for every
-	 * way a number is written (the import, an operator by hand); no
-	 * inbound message writes either column. No foreign key on family:
-	 * families are never deleted. */
+	 * leaving. Triggers keep the link for every way a number is
+	 * written (the import, an operator by hand); no inbound message
+	 * writes either column. No foreign key on family: families are
+	 * never deleted. */
 	"CREATE TABLE families ("
 	" id INTEGER PRIMARY KEY,"
 	" guardian_phone TEXT,"
