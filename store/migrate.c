@@ -709,6 +709,27 @@ static const char *const store_steps[] = {
 	"  students s WHERE s.family = old.family AND s.left_at IS NULL"
 	"  AND s.guardian_phone = families.guardian_phone);"
 	" END;",
+
+	/* 31: the names a roster row had. The import renames a row in
+	 * place when its number, role and place stay (a name corrected, an
+	 * office's phone passed on), and what the one before did and was
+	 * sent then read under the new name (a review; DOMAIN rule 8: every
+	 * report, visit and notice attributable to a person and a time).
+	 * Each old name is kept with the time it gave way; the listings
+	 * read the name of the time. */
+	"CREATE TABLE people_names ("
+	" person_id INTEGER NOT NULL REFERENCES people(id),"
+	" name TEXT NOT NULL,"
+	" until INTEGER NOT NULL,"
+	" PRIMARY KEY (person_id, until)) WITHOUT ROWID;"
+	/* Twice in a second: the older name is kept (not INSERT OR IGNORE:
+	 * in a trigger the import's upsert's ABORT would win). */
+	"CREATE TRIGGER people_renamed AFTER UPDATE OF name ON people"
+	" WHEN new.name IS NOT old.name BEGIN"
+	" INSERT INTO people_names(person_id, name, until)"
+	"  SELECT old.id, old.name, unixepoch() WHERE NOT EXISTS (SELECT 1"
+	"  FROM people_names WHERE person_id = old.id AND until = unixepoch());"
+	" END;",
 };
 
 /*

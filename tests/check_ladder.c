@@ -1113,7 +1113,9 @@ START_TEST(test_cosign_backfill_recent_drop)
 	gwfix_sms(&f, HT, "DROP 20240102");		/* #1 */
 	ck_assert_int_ge(gw_run_due(f.g), 0);
 	gwfix_stop(&f);
-	ck_assert_int_eq(tu_sql_exec(f.db, "DROP TRIGGER students_family_new;"
+	ck_assert_int_eq(tu_sql_exec(f.db, "DROP TRIGGER people_renamed;"
+	    "DROP TABLE people_names;"
+	    "DROP TRIGGER students_family_new;"
 	    "DROP TRIGGER students_family_moved;"
 	    "DROP INDEX students_family;"
 	    "ALTER TABLE students DROP COLUMN family;"

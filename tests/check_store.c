@@ -17,7 +17,7 @@
 #include "tests/testutil.h"
 
 /* The schema's version now (store/migrate.c). */
-#define SCHEMA_NOW 30
+#define SCHEMA_NOW 31
 
 static char *dir;
 static char dbpath[4096];
@@ -134,23 +134,28 @@ START_TEST(test_migrate_v7)
 }
 END_TEST
 
-/* Undoes migration 30: families by their guardian's number again. */
-#define UNDO_TO_V29 "DROP TRIGGER students_family_new;" \
+/* Undoes migration 31: no names kept as they change. */
+#define UNDO_TO_V30 "DROP TRIGGER people_renamed;" \
+	"DROP TABLE people_names;"
+
+/* Undoes migrations 31 and 30: families by their guardian's number
+ * again. */
+#define UNDO_TO_V29 UNDO_TO_V30 "DROP TRIGGER students_family_new;" \
 	"DROP TRIGGER students_family_moved;" \
 	"DROP INDEX students_family;" \
 	"ALTER TABLE students DROP COLUMN family;" \
 	"DROP TABLE families;"
 
-/* Undoes migrations 30 and 29: every message's SMS in the index by
+/* Undoes migrations 31 to 29: every message's SMS in the index by
  * message. */
 #define UNDO_TO_V28 UNDO_TO_V29 "DROP INDEX outbound_inbound;" \
 	"CREATE INDEX outbound_inbound ON outbound(inbound_id) " \
 	"WHERE inbound_id IS NOT NULL;"
 
-/* Undoes migrations 30 to 28: no index of guardians' numbers. */
+/* Undoes migrations 31 to 28: no index of guardians' numbers. */
 #define UNDO_TO_V27 UNDO_TO_V28 "DROP INDEX students_guardian;"
 
-/* Undoes migrations 30 to 27. */
+/* Undoes migrations 31 to 27. */
 #define UNDO_TO_V26 UNDO_TO_V27 "DROP INDEX cases_cosign;" \
 	"ALTER TABLE cases DROP COLUMN cosign_asked_at;" \
 	"ALTER TABLE cases DROP COLUMN cosign_next_at;" \
@@ -2010,6 +2015,30 @@ START_TEST(test_migrate_v27_guardian_index)
 }
 END_TEST
 
+/* 31: a roster row renamed keeps the name it had, with when it gave
+ * way; once a second, the older kept; an unchanged name kept nowhere. */
+START_TEST(test_migrate_v30_names)
+{
+	char err[256];
+
+	put_roster();
+	store_close(st);
+	st = NULL;
+	other_exec(UNDO_TO_V30 "PRAGMA user_version = 30");
+	st = store_open(dbpath, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_schema_version(st), SCHEMA_NOW);
+	other_exec("UPDATE people SET name = '王莉' WHERE name = '王丽';"
+	    "UPDATE people SET name = '王立' WHERE name = '王莉';"
+	    "UPDATE people SET name = '王立'");
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM "
+	    "people_names"), 1);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM people_names "
+	    "WHERE name = '王丽' AND until BETWEEN unixepoch() - 60 AND "
+	    "unixepoch()"), 1);
+}
+END_TEST
+
 /* 30: each family (one guardian's number and household village) an id
  * its children keep, from the numbers a version-29 database holds; a
  * child with no number in no family; the triggers link new numbers. */
@@ -2788,6 +2817,7 @@ main(void)
 	tcase_add_test(tc, test_migrate_v26_cosign_chase);
 	tcase_add_test(tc, test_migrate_v27_guardian_index);
 	tcase_add_test(tc, test_migrate_v29_families);
+	tcase_add_test(tc, test_migrate_v30_names);
 	tcase_add_test(tc, test_migrate_v28_replies_index);
 	tcase_add_test(tc, test_migrate_v19_stuck_notice);
 	tcase_add_test(tc, test_migrate_v16_indexes);

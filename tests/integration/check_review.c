@@ -493,6 +493,27 @@ START_TEST(test_history)
 	ck_assert_msg(strstr(t, "2026-09-03 10:00 #1 会签逾期 学校无责任督学\n")
 	    != NULL, "%s", t);
 	free(t);
+
+	/* From a review: the import renames a roster row in place (its
+	 * number, role and place unchanged: a name corrected, or an office
+	 * phone passed on). What was done and sent before keeps the name of
+	 * then (rule 8); an SMS queued after it, the new one. */
+	ck_assert_int_eq(tu_sql_exec(db, "UPDATE people SET name = '李永福' "
+	    "WHERE name = '陈督学';"
+	    "INSERT INTO outbound(recipient, text, kind, priority, created_at, "
+	    "due_at, case_id) SELECT phone, 'x', 'notice', 2, unixepoch() + 60, "
+	    "unixepoch() + 60, 1 FROM people WHERE name = '李永福' AND role = "
+	    "'inspector'"), 0);
+	ck_assert_int_eq(ctl(out, "history", "#2", NULL), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "#2 督学会签 陈督学 责任督学 S01") != NULL &&
+	    strstr(t, "#2 通知 陈督学 +86138****0003") != NULL, "%s", t);
+	free(t);
+	ck_assert_int_eq(ctl(out, "history", "#1", NULL), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "#1 通知 陈督学 +86138****0003 已发") != NULL &&
+	    strstr(t, "#1 通知 李永福 +86138****0003 待发") != NULL, "%s", t);
+	free(t);
 }
 END_TEST
 
