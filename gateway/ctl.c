@@ -431,7 +431,7 @@ ctl_history_event(void *arg, const struct store_history_event *e)
 /* A failure as the sender recorded it ("HTTP 400: " and the provider's
  * words, which may quote the text or the number): its status alone
  * unless full; control characters never (a line break would break the
- * table). */
+ * table, an escape sequence the terminal). */
 static void
 ctl_sms_error(const char *error, int full, char *out, size_t sz)
 {
@@ -439,9 +439,14 @@ ctl_sms_error(const char *error, int full, char *out, size_t sz)
 	char *p;
 
 	utf8_copy(out, sz, error, n);
-	for (p = out; *p; p++)
+	for (p = out; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
+		/* U+0080-U+009F: C1 controls (CSI among them). */
+		else if ((unsigned char)*p == 0xc2 &&
+		    (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f)
+			p[0] = p[1] = ' ';
+	}
 }
 
 /* An SMS as a row of sms_cols, in words; the number masked unless

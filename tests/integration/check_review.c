@@ -606,7 +606,8 @@ START_TEST(test_sms_listing)
 	 * breaks only with --full, and never breaking the table. */
 	ck_assert_int_eq(tu_sql_exec(db, "UPDATE outbound SET status = "
 	    "'failed', last_error = 'HTTP 500: <html>' || char(13, 10) || "
-	    "'张小明 13800000004' WHERE id = (SELECT max(id) FROM outbound "
+	    "'张小明 13800000004' || char(27) || '[2J' || char(155) || '2J' "
+	    "WHERE id = (SELECT max(id) FROM outbound "
 	    "WHERE kind = 'task')"), 0);
 	ck_assert_int_eq(ctl(out, "sms", "--status", "failed", NULL), 0);
 	t = squeezed(out);
@@ -619,8 +620,8 @@ START_TEST(test_sms_listing)
 	    0);
 	ck_assert_int_eq(tu_lines(out), 3);	/* and the warning */
 	t = squeezed(out);
-	ck_assert_msg(strstr(t, "HTTP 500: <html> 张小明 13800000004\n") !=
-	    NULL, "%s", t);
+	ck_assert_msg(strstr(t, "HTTP 500: <html> 张小明 13800000004 [2J 2J\n")
+	    != NULL, "%s", t);
 	free(t);
 
 	/* To one number, written as people write it; the newest two. */
