@@ -364,7 +364,8 @@ ctl_listing_done(struct catalog *cat, struct store *st, struct ctl_table *t,
 /* One student's history: the records, then the SMS, each a table. */
 struct ctl_history {
 	const struct catalog *cat;
-	struct store *st;		/* for the names a handover gives */
+	struct store *st;		/* for the names a handover gives, */
+	int64_t at;			/* as they were at the event's time */
 	int full;
 	struct ctl_table ev, sms;
 };
@@ -388,16 +389,15 @@ ctl_case_no(int64_t id, char *out, size_t sz)
 		snprintf(out, sz, "#%lld", (long long)id);
 }
 
-/* A person's name by people.id (ctlwords_person_fn). */
+/* A person's name by people.id, at the event's time
+ * (ctlwords_person_fn). */
 static int
 ctl_person_name(void *arg, int64_t id, char *out, size_t sz)
 {
-	struct store_person p;
+	struct ctl_history *h = arg;
 
-	if (store_person_get(arg, id, &p) != STORE_OK)
-		return -1;
-	snprintf(out, sz, "%s", p.name);
-	return 0;
+	return store_person_name_at(h->st, id, h->at, out, sz) == STORE_OK ?
+	    0 : -1;
 }
 
 static void
@@ -424,8 +424,9 @@ ctl_history_event(void *arg, const struct store_history_event *e)
 	}
 	/* A note is people's own words, a child's name among them perhaps:
 	 * shown with --full only. */
+	h->at = e->at;
 	ctlwords_detail(h->cat, e->what, e->detail, h->full, ctl_person_name,
-	    h->st, row[5], CTL_TABLE_CELL);
+	    h, row[5], CTL_TABLE_CELL);
 }
 
 /* A failure as the sender recorded it ("HTTP 400: " and the provider's
@@ -440,13 +441,24 @@ ctl_sms_error(const char *error, int full, char *out, size_t sz)
 
 	utf8_copy(out, sz, error, n);
 	for (p = out; *p; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+		unsigned char c = (unsigned char)p[0], d = (unsigned char)p[1];
+
+		if (c < 0x20 || c == 0x7f)
 			*p = ' ';
-		/* U+0080-U+009F: C1 controls (CSI among them). */
-		else if ((unsigned char)*p == 0xc2 &&
-		    (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f)
+		/* U+0080-U+009F: C1 controls (CSI, NEL among them). */
+		else if (c == 0xc2 && d >= 0x80 && d <= 0x9f)
 			p[0] = p[1] = ' ';
+		/* U+200E-200F, U+2028-202E, U+2066-2069: direction marks,
+		 * line and paragraph breaks, overrides and isolates. */
+		else if (c == 0xe2 && d != '\0' && ((d == 0x80 &&
+		    (((unsigned char)p[2] >= 0x8e && (unsigned char)p[2] <=
+		    0x8f) || ((unsigned char)p[2] >= 0xa8 &&
+		    (unsigned char)p[2] <= 0xae))) || (d == 0x81 &&
+		    (unsigned char)p[2] >= 0xa6 && (unsigned char)p[2] <= 0xa9)))
+			p[0] = p[1] = p[2] = ' ';
 	}
+	while (p > out && p[-1] == ' ')
+		*--p = '\0';
 }
 
 /* An SMS as a row of sms_cols, in words; the number masked unless

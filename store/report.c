@@ -547,3 +547,19 @@ store_sms_list(struct store *s, const char *status, const char *to,
 	sqlite3_bind_int(st, 3, limit);
 	return store_each(s, st, report_sms_row, &cb);
 }
+
+enum store_rc
+store_person_name_at(struct store *s, int64_t id, int64_t at, char *out,
+    size_t sz)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_REPORT_PERSON_NAME_AT);
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, at);
+	if ((rc = store_row(s, st)) != STORE_OK)
+		return (enum store_rc)rc;
+	store_col_text(st, 0, out, sz);
+	sqlite3_reset(st);
+	return STORE_OK;
+}

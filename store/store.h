@@ -569,6 +569,11 @@ enum store_rc store_history(struct store *, int64_t student_id,
     void (*on_event)(void *, const struct store_history_event *),
     void (*on_sms)(void *, const struct store_history_sms *), void *arg);
 
+/* The name person id had at time at (migration 31) into out: STORE_OK,
+ * or STORE_NOTFOUND. */
+enum store_rc store_person_name_at(struct store *, int64_t id, int64_t at,
+    char *out, size_t sz);
+
 /* The queue's newest SMS first, at most limit: of one status and to one
  * number (each NULL: any), as store_history's. */
 enum store_rc store_sms_list(struct store *, const char *status,

@@ -1715,7 +1715,6 @@ plan_allowed(const char *name)
 	};
 	static const char *const aggregates[] = {
 		"OUTBOUND_MERGEABLE", "OUTBOUND_CARRIED", "PEOPLE_BY_ROLE",
-		"DIGEST_RECIPIENTS",
 		/* The few people an import handed work to, in id order:
 		 * empty but for the minutes after one. */
 		"HANDOVER_NEXT",

@@ -500,6 +500,7 @@ START_TEST(test_history)
 	 * then (rule 8); an SMS queued after it, the new one. */
 	ck_assert_int_eq(tu_sql_exec(db, "UPDATE people SET name = '李永福' "
 	    "WHERE name = '陈督学';"
+	    "UPDATE people SET name = '钱二' WHERE name = '钱新';"
 	    "INSERT INTO outbound(recipient, text, kind, priority, created_at, "
 	    "due_at, case_id) SELECT phone, 'x', 'notice', 2, unixepoch() + 60, "
 	    "unixepoch() + 60, 1 FROM people WHERE name = '李永福' AND role = "
@@ -513,6 +514,9 @@ START_TEST(test_history)
 	t = squeezed(out);
 	ck_assert_msg(strstr(t, "#1 通知 陈督学 +86138****0003 已发") != NULL &&
 	    strstr(t, "#1 通知 李永福 +86138****0003 待发") != NULL, "%s", t);
+	/* Who gave and took the work, by their names then too. */
+	ck_assert_msg(strstr(t, "工作交接 村长，V01，原张大山，接手钱新\n") !=
+	    NULL, "%s", t);
 	free(t);
 }
 END_TEST
@@ -607,6 +611,7 @@ START_TEST(test_sms_listing)
 	ck_assert_int_eq(tu_sql_exec(db, "UPDATE outbound SET status = "
 	    "'failed', last_error = 'HTTP 500: <html>' || char(13, 10) || "
 	    "'张小明 13800000004' || char(27) || '[2J' || char(155) || '2J' "
+	    "|| char(8238) || 'cba' || char(8233) "
 	    "WHERE id = (SELECT max(id) FROM outbound "
 	    "WHERE kind = 'task')"), 0);
 	ck_assert_int_eq(ctl(out, "sms", "--status", "failed", NULL), 0);
@@ -620,8 +625,8 @@ START_TEST(test_sms_listing)
 	    0);
 	ck_assert_int_eq(tu_lines(out), 3);	/* and the warning */
 	t = squeezed(out);
-	ck_assert_msg(strstr(t, "HTTP 500: <html> 张小明 13800000004 [2J 2J\n")
-	    != NULL, "%s", t);
+	ck_assert_msg(strstr(t, "HTTP 500: <html> 张小明 13800000004 [2J 2J "
+	    "cba\n") != NULL, "%s", t);
 	free(t);
 
 	/* To one number, written as people write it; the newest two. */
