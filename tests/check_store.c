@@ -1735,6 +1735,40 @@ plan_allowed(const char *name)
 	return 0;
 }
 
+/* Those that may walk a whole index (SCAN t USING INDEX): none, unless
+ * listed here with why. */
+static int
+walk_allowed(const char *name)
+{
+	static const char *const walks[] = {
+		/* The queue in its order, stopping at the first row due
+		 * (LIMIT 1): rows not yet due (quiet hours, retries) are
+		 * passed over. */
+		"OUTBOUND_NEXT",
+		/* At start: the rows left "sending" (a partial index of
+		 * only those), and the queued notices, each number's, for
+		 * merging (outq.c, once). */
+		"OUTBOUND_REQUEUE", "OUTQ_ALL",
+		/* baoxuectl import: the roles with more than 8 holders at a
+		 * place, once an import. */
+		"PEOPLE_CROWDED",
+		/* A handover's notice: the open cases one is responsible
+		 * for, counted by walking all open cases (no index by
+		 * responsible person: two would cost every case opened).
+		 * Once per person told, after an import --replace; slow for
+		 * a county of 20,000 open cases and many successors (a
+		 * review; the note of 2026-11-25 leaves it). */
+		"PERSON_WORKLOAD",
+		NULL
+	};
+	size_t i;
+
+	for (i = 0; walks[i]; i++)
+		if (!strcmp(name, walks[i]))
+			return 1;
+	return 0;
+}
+
 START_TEST(test_no_scan_or_sort)
 {
 	sqlite3 *h;
@@ -1761,6 +1795,8 @@ START_TEST(test_no_scan_or_sort)
 			 * json_each VIRTUAL TABLE" a bound list: only a bare
 			 * table scan and a sort are refused. */
 			if ((!allowed && strstr(d, "TEMP B-TREE")) ||
+			    (!strncmp(d, "SCAN ", 5) && strstr(d, "USING") &&
+			    !walk_allowed(all_sql[i].name)) ||
 			    (!strncmp(d, "SCAN ", 5)
 			    && !strstr(d, "USING") && !strstr(d, "SCAN up") &&
 			    !strstr(d, "(subquery") &&
