@@ -224,6 +224,7 @@ store_close(struct store *s)
 	store_rcache_free(s);
 	for (i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
+	sqlite3_finalize(s->roster_seen);
 	if (s->db && sqlite3_close(s->db) != SQLITE_OK)
 		fprintf(stderr, "store: close: %s\n", sqlite3_errmsg(s->db));
 	store_outq_free(s);

@@ -31,6 +31,8 @@ struct store {
 	char instance[17];		/* store_identity.name */
 	int roster_dirty;		/* this transaction wrote the roster */
 	int roster_track;		/* ... and notes what (leave.c) */
+	sqlite3_stmt *roster_seen;	/* the note, prepared while tracking:
+					 * temp.roster_seen exists only then */
 	/* Rows queued since the last store_live_flush, in the open
 	 * transaction (or its innermost savepoint): not yet in
 	 * outbound_totals.live. */
