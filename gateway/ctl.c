@@ -31,10 +31,12 @@
 #include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "gateway/casework/casework.h"
@@ -72,7 +74,10 @@ usage(FILE *f)
 	    "       baoxuectl -d DB backup FILE\n"
 	    "       baoxuectl sim [-u URL] [-t TOKEN] [-i ID] FROM TEXT\n"
 	    "       baoxuectl --version\n"
-	    "  sim defaults: -u http://127.0.0.1:8080/sms/inbound -t demo\n");
+	    "  sim defaults: -u http://127.0.0.1:8080/sms/inbound -t demo\n"
+	    "  report and the listings take --templates DIR (default: "
+	    "$BAOXUE_TEMPLATES,\n"
+	    "  else ./templates/zh-CN, else found beside baoxuectl)\n");
 }
 
 /* A place code, 学号 or case number as typed (v01, g5101...x): upper
@@ -210,11 +215,66 @@ ctl_date(const char *s)
 	return timefmt_parse(buf, &t) == 0 ? t : -1;
 }
 
+/*
+ * The message catalog: the directory given (--templates), else
+ * BAOXUE_TEMPLATES, else the first of these that is a directory: the
+ * working directory's templates/zh-CN (a source tree), then beside the
+ * program: PREFIX/share/baoxue (an install under a prefix), the
+ * directory examples/baoxued.conf names, and the source tree the
+ * program was built in (build/ or build/asan/). An operator runs
+ * baoxuectl from anywhere (cron, a home directory). NULL with the
+ * reason in err.
+ */
+static struct catalog *
+ctl_catalog(const char *tdir, char *err, size_t errsz)
+{
+	static const char *const beside[] = {
+		"../share/baoxue/templates/zh-CN",
+		"/usr/share/baoxue/templates/zh-CN",
+		"../templates/zh-CN",
+		"../../templates/zh-CN",
+	};
+	char exe[PATH_MAX], path[PATH_MAX + 64], *slash;
+	struct stat sb;
+	ssize_t n;
+	size_t i;
+
+	if (tdir == NULL && (tdir = getenv("BAOXUE_TEMPLATES")) != NULL &&
+	    tdir[0] == '\0')
+		tdir = NULL;
+	if (tdir != NULL) {
+		struct catalog *cat = catalog_load(tdir, err, errsz);
+
+		if (cat == NULL && stat(tdir, &sb) != 0)
+			snprintf(err, errsz, "templates %s: %s (give "
+			    "--templates DIR or set BAOXUE_TEMPLATES)", tdir,
+			    strerror(errno));
+		return cat;
+	}
+	if (stat("templates/zh-CN", &sb) == 0 && S_ISDIR(sb.st_mode))
+		return catalog_load("templates/zh-CN", err, errsz);
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	if ((slash = strrchr(exe, '/')) != NULL)
+		slash[1] = '\0';
+	for (i = 0; i < sizeof beside / sizeof beside[0]; i++) {
+		snprintf(path, sizeof path, "%s%s",
+		    beside[i][0] == '/' ? "" : exe, beside[i]);
+		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+			return catalog_load(path, err, errsz);
+	}
+	snprintf(err, errsz, "no templates found (templates/zh-CN here, "
+	    "beside %.400s, /usr/share/baoxue/templates/zh-CN): give "
+	    "--templates DIR or set BAOXUE_TEMPLATES",
+	    exe[0] ? exe : "baoxuectl");
+	return NULL;
+}
+
 static int
 ctl_report(const char *db, int argc, char **argv)
 {
 	struct report_opts o = { -1, -1, NULL, 2, 1, 1, NULL };
-	const char *tdir = "templates/zh-CN";
+	const char *tdir = NULL;
 	struct catalog *cat;
 	struct store *st;
 	char err[1024];
@@ -254,7 +314,7 @@ ctl_report(const char *db, int argc, char **argv)
 		return 2;
 	}
 	o.to += 86400;		/* --to is the last day, inclusive */
-	if ((cat = catalog_load(tdir, err, sizeof err)) == NULL ||
+	if ((cat = ctl_catalog(tdir, err, sizeof err)) == NULL ||
 	    (st = store_open_readonly(db, err, sizeof err)) == NULL) {
 		fprintf(stderr, "baoxuectl: %s\n", err);
 		catalog_free(cat);
@@ -326,7 +386,7 @@ ctl_listing_open(const char *db, const char *tdir, const char *cols_key,
 	char err[1024] = "", cols[512];
 
 	*st = NULL;
-	if ((*cat = catalog_load(tdir, err, sizeof err)) == NULL ||
+	if ((*cat = ctl_catalog(tdir, err, sizeof err)) == NULL ||
 	    render(*cat, cols_key, NULL, 0, cols, sizeof cols) != 0 ||
 	    (*st = store_open_readonly(db, err, sizeof err)) == NULL) {
 		fprintf(stderr, "baoxuectl: %s\n", err[0] ? err :
@@ -536,7 +596,7 @@ ctl_history(const char *db, int argc, char **argv)
 	struct ctl_history h;
 	struct store_student s;
 	struct store_case cs;
-	const char *target = NULL, *tdir = "templates/zh-CN";
+	const char *target = NULL, *tdir = NULL;
 	struct catalog *cat;
 	struct store *st;
 	char head[512], cols[256];
@@ -625,7 +685,7 @@ ctl_person_cb(void *arg, const struct store_person_line *l)
 static int
 ctl_people(const char *db, int argc, char **argv)
 {
-	const char *place = NULL, *role = NULL, *tdir = "templates/zh-CN";
+	const char *place = NULL, *role = NULL, *tdir = NULL;
 	char phone[STORE_PHONE_MAX];
 	struct store_place pl;
 	struct ctl_listing pp;
@@ -692,7 +752,7 @@ ctl_sms(const char *db, int argc, char **argv)
 	static const char *const statuses[] = {
 		"queued", "sending", "sent", "failed", NULL
 	};
-	const char *status = NULL, *tdir = "templates/zh-CN";
+	const char *status = NULL, *tdir = NULL;
 	const char *const *k;
 	char to[STORE_PHONE_MAX], *end;
 	struct catalog *cat;
@@ -743,7 +803,7 @@ static int
 ctl_cases(const char *db, int argc, char **argv)
 {
 	struct ctl_listing c;
-	const char *village = NULL, *school = NULL, *tdir = "templates/zh-CN";
+	const char *village = NULL, *school = NULL, *tdir = NULL;
 	struct catalog *cat;
 	struct store *st;
 	int open_only = 0, i;
@@ -808,7 +868,7 @@ static int
 ctl_visits(const char *db, int argc, char **argv)
 {
 	struct ctl_visits c;
-	const char *school = NULL, *tdir = "templates/zh-CN";
+	const char *school = NULL, *tdir = NULL;
 	struct store_place p;
 	struct catalog *cat;
 	struct store *st;

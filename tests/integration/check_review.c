@@ -527,6 +527,38 @@ END_TEST
  * number; staff numbers in full (they are to be called); a place that is
  * not there exits 1, a number that is not one 2.
  */
+/* baoxuectl run where an operator runs it, not in the source tree, with
+ * no --templates: it finds the catalog beside itself (a review: every
+ * listing failed on "templates/zh-CN: No such file"); a directory named
+ * by BAOXUE_TEMPLATES that is not there is said, with the way out. */
+START_TEST(test_templates_found)
+{
+	char out[1100];
+	char *argv[] = { "/bin/sh", "-c",
+	    "cd / && exec \"$0\" -d \"$1\" people --role village_head",
+	    (char *)env("BAOXUECTL"), db, NULL };
+	char *t;
+
+	snprintf(out, sizeof out, "%s/tdir.out", dir);
+	unsetenv("BAOXUE_TEMPLATES");
+	unlink(out);
+	ck_assert_int_eq(proc_run(argv, out), 0);
+	t = squeezed(out);
+	ck_assert_msg(strstr(t, "电话 姓名 岗位 地点代码 地点\n") != NULL &&
+	    strstr(t, "张大山 村长 V01") != NULL, "%s", t);
+	free(t);
+	setenv("BAOXUE_TEMPLATES", "/nonexistent/zh-CN", 1);
+	unlink(out);
+	ck_assert_int_eq(proc_run(argv, out), 1);
+	unsetenv("BAOXUE_TEMPLATES");
+	t = tu_read(out);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_msg(strstr(t, "/nonexistent/zh-CN") != NULL &&
+	    strstr(t, "--templates") != NULL, "%s", t);
+	free(t);
+}
+END_TEST
+
 START_TEST(test_people_listing)
 {
 	char out[1100];
@@ -822,6 +854,7 @@ main(void)
 	tcase_add_test(tc, test_visits_listing);
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_people_listing);
+	tcase_add_test(tc, test_templates_found);
 	tcase_add_test(tc, test_sms_listing);
 	tcase_add_test(tc, test_reading_a_missing_database);
 	suite_add_tcase(s, tc);
