@@ -246,6 +246,12 @@ static const struct bad_case bad_cases[] = {
 	    { ":9:", "assignee", "ROLE@PLACE" } },
 	{ DAEMON HTTP CHAN "[ladder.2]\nassignee = cadre@moon\n",
 	    { ":9:", "[ladder.2] assignee", "moon" } },
+	/* A role mistyped, or at a place it never holds (a review: the
+	 * task went to nobody, and --check-config said OK). */
+	{ DAEMON HTTP CHAN "[ladder.1]\nassignee = villagehead@village\n",
+	    { ":9:", "villagehead", "village_head" } },
+	{ DAEMON HTTP CHAN "[ladder.2]\nnotify = principal@village\n",
+	    { ":9:", "principal@village", "school" } },
 	{ DAEMON HTTP CHAN "[ladder.9]\nenter = open\n",
 	    { ":9:", "ladder.9", "1 to 8" } },
 	{ DAEMON HTTP CHAN "[ladder.3]\nenter = someday\n",

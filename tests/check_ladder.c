@@ -130,8 +130,8 @@ START_TEST(test_walk_to_level_4)
 	ck_assert_int_eq(sent("reminder", VHEAD2, "提醒#1"), 1);
 	ck_assert_int_eq(level(), 1);
 	/* Deadline passed without a visit: level 2, a joint visit for the
-	 * village's cadre, and notices to township head, principal and
-	 * inspector. */
+	 * village's cadre, and notices to township head, principal,
+	 * inspector and head teacher. */
 	at(3 * D);
 	ck_assert_int_eq(level(), 2);
 	ck_assert_int_eq(rows("SELECT count(*) FROM tasks t JOIN people p ON "
@@ -140,6 +140,9 @@ START_TEST(test_walk_to_level_4)
 	ck_assert_int_eq(sent("escalation", TOWNHEAD, "升至2级"), 1);
 	ck_assert_int_eq(sent("escalation", PRINCIPAL, "升至2级"), 1);
 	ck_assert_int_eq(sent("escalation", INSPECTOR, "升至2级"), 1);
+	/* The class's head teacher, whom the joint visit's task names (a
+	 * review: the cadre was told to visit with them, they were not). */
+	ck_assert_int_eq(sent("escalation", HT, "升至2级"), 1);
 	/* Seven more days: level 3, the written notice for the office. */
 	at(10 * D - 1);
 	ck_assert_int_eq(level(), 2);

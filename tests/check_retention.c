@@ -501,7 +501,7 @@ START_TEST(test_daemon_wipes_after_days)
 	 * its texts are written and kept. */
 	sms(HT, "CASE 20240102");
 	ck_assert_int_eq(dnum("SELECT count(*) FROM outbound WHERE text LIKE"
-	    " '%20240102%' AND recipient = '" HT "'"), 1);
+	    " '%20240102%' AND recipient = '" HT "' AND kind = 'reply'"), 1);
 }
 END_TEST
 

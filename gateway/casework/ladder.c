@@ -7,8 +7,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "parsers/vocab.h"
+
 static const char *const ladder_anchors[] = {
 	"class", "school", "village", "township", "county"
+};
+/* The kind of place each anchor is (parsers/vocab.h). */
+static const int ladder_kinds[] = {
+	VOCAB_CLASS, VOCAB_SCHOOL, VOCAB_VILLAGE, VOCAB_TOWNSHIP, VOCAB_COUNTY
 };
 
 static const char *const ladder_outcomes[LADDER_NOUTCOMES] = {
@@ -42,7 +48,7 @@ ladder_parse_who(const char *val, struct ladder_who *out, int *n, char *why,
     size_t whysz)
 {
 	char buf[256], *tok, *save, *at;
-	int a;
+	int a, r;
 
 	*n = 0;
 	if (strlen(val) >= sizeof buf)
@@ -64,6 +70,20 @@ ladder_parse_who(const char *val, struct ladder_who *out, int *n, char *why,
 		if (a > LADDER_AT_COUNTY)
 			return snprintf(why, whysz, "'%s' is not class, "
 			    "school, village, township or county", at), -1;
+		/* A role nobody holds, or at a place it is never held, finds
+		 * nobody on any case: said now, not as "nobody to take the
+		 * task" on the first case. */
+		if ((r = vocab_role(tok)) < 0) {
+			char roles[512];
+
+			vocab_role_words(roles, sizeof roles);
+			return snprintf(why, whysz, "'%s' is not a role: %s",
+			    tok, roles), -1;
+		}
+		if (vocab_role_scope_kind(r) != ladder_kinds[a])
+			return snprintf(why, whysz, "'%s@%s': a %s is on the "
+			    "roster at a %s", tok, at, tok,
+			    vocab_kind_name(vocab_role_scope_kind(r))), -1;
 		snprintf(out[*n].role, sizeof out[*n].role, "%s", tok);
 		out[*n].anchor = a;
 		(*n)++;
@@ -210,7 +230,7 @@ ladder_defaults(struct ladder *l)
 		    "township_official@township" },
 		{ 2, "deadline", "3" },
 		{ 2, "notify", "township_head@township principal@school "
-		    "inspector@school" },
+		    "inspector@school head_teacher@class" },
 		{ 3, "enter", "days 7" },
 		{ 3, "task", "serve_notice" },
 		{ 3, "assignee", "township_official@township" },
