@@ -289,6 +289,23 @@ sender_result_cb(void *arg, int64_t id, enum chan_result r, const char *ref,
 		sender_wake(s);
 }
 
+/*
+ * A channel's error as the log says it: what the channel made of it
+ * ("HTTP 400", a libcurl error), not the provider's words after the
+ * first ':', which may quote the number or the text; those only at
+ * debug (and in the queue's row: baoxuectl sms --full).
+ */
+static const char *
+sender_logged(const char *err, char *buf, size_t sz)
+{
+	if (err == NULL || err[0] == '\0')
+		return "-";
+	if (log_debug_enabled())
+		return err;
+	snprintf(buf, sz, "%.*s", (int)strcspn(err, ":"), err);
+	return buf;
+}
+
 /* Writes one result inside the caller's transaction. */
 static enum store_rc
 sender_record(struct sender *s, const struct sender_result *res)
@@ -297,6 +314,7 @@ sender_record(struct sender *s, const struct sender_result *res)
 	const char *ref = res->ref[0] ? res->ref : NULL;
 	const char *err = res->err[0] ? res->err : NULL;
 	int64_t id = res->flight.id;
+	char said[64];
 	enum store_rc rc;
 
 	switch (res->r) {
@@ -320,7 +338,7 @@ sender_record(struct sender *s, const struct sender_result *res)
 			    res->due, NULL, NULL);
 		log_warnx("outbound %lld via %s will be retried in %lld s: %s",
 		    (long long)id, name, (long long)(res->due - res->at),
-		    err ? err : "-");
+		    sender_logged(err, said, sizeof said));
 		return rc;
 	case CHAN_FAILED:
 	default:
@@ -329,10 +347,11 @@ sender_record(struct sender *s, const struct sender_result *res)
 			log_warnx("outbound %lld failed: not accepted within "
 			    "%lld h (%s)", (long long)id,
 			    (long long)(s->cfg.max_age / 3600),
-			    res->err[0] ? res->err : "-");
+			    sender_logged(res->err, said, sizeof said));
 		} else
 			log_warnx("outbound %lld rejected by %s: %s",
-			    (long long)id, name, err ? err : "-");
+			    (long long)id, name,
+			    sender_logged(err, said, sizeof said));
 		rc = store_outbound_failed(s->store, id, err ? err : "rejected");
 		/* What was merged into it is not lost with it. */
 		if (rc == STORE_OK)

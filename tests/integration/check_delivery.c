@@ -273,6 +273,18 @@ START_TEST(test_reject_fails_at_once)
 	    "attempts = 1 AND last_error LIKE 'HTTP 400%'", 1);
 	http(NULL, "/healthz", NULL, NULL, NULL, &r);
 	ck_assert_int_eq(jint(r.body, "failed"), 1);
+	/* The provider's words, which may quote the number or the text,
+	 * stay out of the log at info level: the status is said (a
+	 * review). */
+	{
+		char *log = tu_read(logpath);
+
+		ck_assert_ptr_nonnull(log);
+		ck_assert_msg(strstr(log, "rejected by") != NULL &&
+		    strstr(log, "HTTP 400") != NULL &&
+		    strstr(log, "invalid number") == NULL, "%s", log);
+		free(log);
+	}
 }
 END_TEST
 
