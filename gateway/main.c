@@ -105,6 +105,20 @@ main_deadline_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_loopexit(m->base, NULL);
 }
 
+/* SIGHUP, which many daemons take as "reload": nothing here is read
+ * again while running (configuration, templates), and stopping on it
+ * (its default) would be a stop systemd's Restart=on-failure does not
+ * undo. Said, and otherwise ignored. */
+static void
+main_hup_cb(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	(void)arg;
+	log_info("SIGHUP ignored: the configuration and the templates are "
+	    "read at start; restart baoxued to change them");
+}
+
 static void
 main_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -131,7 +145,7 @@ main(int argc, char **argv)
 	struct gw_config *cfg;
 	struct event_config *evcfg;
 	struct event_base *base;
-	struct event *ev_term, *ev_int;
+	struct event *ev_term, *ev_int, *ev_hup;
 	struct main_ctx m = { NULL, NULL, NULL, 0 };
 	struct http *http;
 	struct gw *g;
@@ -199,8 +213,9 @@ main(int argc, char **argv)
 	 */
 	ev_term = evsignal_new(base, SIGTERM, main_signal_cb, &m);
 	ev_int = evsignal_new(base, SIGINT, main_signal_cb, &m);
-	if (!ev_term || !ev_int || evsignal_add(ev_term, NULL) ||
-	    evsignal_add(ev_int, NULL))
+	ev_hup = evsignal_new(base, SIGHUP, main_hup_cb, NULL);
+	if (!ev_term || !ev_int || !ev_hup || evsignal_add(ev_term, NULL) ||
+	    evsignal_add(ev_int, NULL) || evsignal_add(ev_hup, NULL))
 		fatalx("cannot install signal handlers");
 	if ((http = http_new(g, err, sizeof err)) == NULL)
 		fatalx("%s", err);
@@ -219,6 +234,7 @@ main(int argc, char **argv)
 	http_free(http);
 	event_free(ev_term);
 	event_free(ev_int);
+	event_free(ev_hup);
 	if (m.deadline)
 		event_free(m.deadline);
 	gw_free(g);

@@ -380,6 +380,33 @@ START_TEST(test_clock_refused_in_system_mode)
 }
 END_TEST
 
+/* SIGHUP, the reflex "reload": said and ignored, not a silent stop that
+ * systemd's Restart=on-failure would not undo (a review). */
+START_TEST(test_sighup_ignored)
+{
+	struct resp r;
+	char *log;
+	int i;
+
+	ck_assert_int_eq(kill(daemon_p.pid, SIGHUP), 0);
+	for (i = 0; i < 200; i++) {
+		log = tu_read(logpath);
+		if (log && strstr(log, "SIGHUP"))
+			break;
+		free(log);
+		log = NULL;
+		usleep(10000);
+	}
+	ck_assert_msg(log != NULL && strstr(log, "restart") != NULL, "%s",
+	    log ? log : "(no log)");
+	free(log);
+	post("/sms/inbound", "from=13800000001&text=ABS+20240102+1&token="
+	    TOKEN, &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 1);
+}
+END_TEST
+
 START_TEST(test_sigterm_clean_stop)
 {
 	char wal[4200], *log;
@@ -1054,6 +1081,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup_manual, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_abs_end_to_end);
+	tcase_add_test(tc, test_sighup_ignored);
 	tcase_add_test(tc, test_get_like_kannel);
 	tcase_add_test(tc, test_backup_beside_the_daemon);
 	tcase_add_test(tc, test_duplicate_id);
