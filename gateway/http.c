@@ -846,8 +846,11 @@ http_healthz(struct http *h, struct evhttp_request *req, int connections)
 		return;
 	}
 	{
+		const char *failing;
+		size_t nfailed = pipeline_failing(h->g->pipeline, &failing);
 		json_t *o = json_pack("{ss ss sI sI sI sI sI ss ss}",
-		    "status", "ok", "database", "ok",
+		    "status", failing ? "error" : "ok",
+		    "database", failing ? failing : "ok",
 		    "queue_depth", (json_int_t)q.queued,
 		    "failed", (json_int_t)q.failed, "sent", (json_int_t)q.sent,
 		    "delivered", (json_int_t)q.delivered,
@@ -898,7 +901,14 @@ http_healthz(struct http *h, struct evhttp_request *req, int connections)
 		    json_integer(connections));
 		json_object_set_new(o, "max_connections",
 		    json_integer(conncap_max(h->cap)));
-		http_json(h, req, 200, "OK", o);
+		/* Groups that stored nothing: while the last one did, the
+		 * status is "error" and the answer 503, for a monitor. */
+		json_object_set_new(o, "groups_failed",
+		    json_integer((json_int_t)nfailed));
+		if (failing)
+			http_json(h, req, 503, "Service Unavailable", o);
+		else
+			http_json(h, req, 200, "OK", o);
 	}
 }
 

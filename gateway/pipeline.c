@@ -47,6 +47,9 @@ struct pipeline {
 	int64_t webhook_purged;		/* when expired signatures last went */
 	int ckpt_failing;		/* as last said in the log */
 	size_t regroups;		/* groups applied again, one by one */
+	size_t groups_failed;		/* groups that stored no message */
+	int failing;			/* the last group stored none ... */
+	char failing_why[160];		/* ... for this reason */
 	size_t refused;			/* refused, the queue full */
 	size_t refused_said;		/* ... when the log last said so */
 	int refusing;			/* since the queue was last full */
@@ -542,6 +545,29 @@ again:
 	return ok ? 0 : -1;
 }
 
+/*
+ * Whether the group stored anything: one that stored no message (the
+ * database locked past busy_timeout, a full disk, every message
+ * failing) makes /healthz say so until a later group stores one.
+ */
+static void
+pipeline_note_outcome(struct pipeline *p, const struct pipeline_job *batch,
+    int ok)
+{
+	const struct pipeline_job *j;
+
+	for (j = batch; ok && j; j = j->next)
+		if (j->rc != PIPELINE_FAILED) {
+			p->failing = 0;
+			return;
+		}
+	if (ok)
+		snprintf(p->failing_why, sizeof p->failing_why, "every "
+		    "message of the group failed");
+	p->failing = 1;
+	p->groups_failed++;
+}
+
 /* The group commit: up to PIPELINE_MAX_BATCH messages, one transaction. */
 static void
 pipeline_batch_cb(evutil_socket_t fd, short what, void *arg)
@@ -580,9 +606,12 @@ pipeline_batch_cb(evutil_socket_t fd, short what, void *arg)
 		ok = 0;
 	}
 	if (!ok) {
+		snprintf(p->failing_why, sizeof p->failing_why, "%s",
+		    store_errmsg(p->store));
 		store_rollback(p->store);
 		log_cut(0);	/* none of it happened */
 	}
+	pipeline_note_outcome(p, batch, ok);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) /
 	    1000000 > PIPELINE_SLOW_MS)
@@ -630,4 +659,11 @@ size_t
 pipeline_refused(const struct pipeline *p)
 {
 	return p->refused;
+}
+
+size_t
+pipeline_failing(const struct pipeline *p, const char **why)
+{
+	*why = p->failing ? p->failing_why : NULL;
+	return p->groups_failed;
 }

@@ -100,6 +100,9 @@ size_t pipeline_regroups(const struct pipeline *);
  * start (shown by /healthz). The log says when refusing starts and
  * when there is room again, not once a message. */
 size_t pipeline_refused(const struct pipeline *);
+/* Groups that stored no message since start; *why: the last one's
+ * reason while no group has stored one since, else NULL. */
+size_t pipeline_failing(const struct pipeline *, const char **why);
 #define PIPELINE_MAX_QUEUE 4096
 #define PIPELINE_MAX_BATCH 512
 

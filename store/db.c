@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "store/store_int.h"
@@ -139,6 +140,14 @@ store_open(const char *path, char *err, size_t errsz)
 	if ((s = store_connect(path, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, name, sizeof name, err, errsz)) == NULL)
 		return NULL;
+	/* SQLite opens a file it may not write read-only, without a word:
+	 * every message would then fail. */
+	if (sqlite3_db_readonly(s->db, "main") == 1) {
+		snprintf(err, errsz, "%s: read-only for this user (uid %ld): "
+		    "baoxued and baoxuectl import write it; see its owner "
+		    "and mode, and its directory's", path, (long)geteuid());
+		goto fail;
+	}
 	(void)sqlite3_rollback_hook(s->db, store_rolled_back_hook, s);
 	/* An acknowledged commit must survive power loss: synchronous=FULL
 	 * (walvfs.c relies on it too: each commit ends in a sync). */
@@ -168,8 +177,14 @@ store_open(const char *path, char *err, size_t errsz)
 	     * instead, and only a WAL that a long reader let grow past
 	     * 256 MB is cut back. */
 	    store_pragma(s, "PRAGMA journal_size_limit=268435456", err,
-	    errsz))
+	    errsz)) {
+		/* "file is not a database": which file. */
+		char why[512];
+
+		snprintf(why, sizeof why, "%s", err);
+		snprintf(err, errsz, "%s: %s", path, why);
 		goto fail;
+	}
 	if (store_migrate(s, err, errsz) != 0 ||
 	    store_outq_open(s, err, errsz) != 0 ||
 	    store_ckpt_start(s, name, err, errsz) != 0 ||

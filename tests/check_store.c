@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "store/store.h"
 #include "store/store_int.h"
@@ -493,6 +494,41 @@ START_TEST(test_instance_names_the_database)
 	ck_assert_msg(other != NULL, "%s", err);
 	ck_assert_str_ne(store_instance(other), name);
 	store_close(other);
+}
+END_TEST
+
+/* A database the daemon cannot write (a restore chowned to root, mode
+ * 0444) is refused at start, with its path and why: SQLite would open
+ * it read-only without a word, and every message would then fail (a
+ * review: the daemon ran, /healthz said ok). As nobody when root. */
+START_TEST(test_readonly_refused)
+{
+	char err[512];
+	pid_t pid;
+	int status;
+
+	store_close(st);
+	st = NULL;
+	ck_assert_int_eq(chmod(dbpath, 0444), 0);
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	if ((pid = fork()) == 0) {
+		struct store *ro;
+
+		if (geteuid() == 0 && setuid(65534) != 0)
+			_exit(3);
+		ro = store_open(dbpath, err, sizeof err);
+		if (ro != NULL)
+			_exit(1);
+		fprintf(stderr, "%s\n", err);
+		_exit(strstr(err, dbpath) && strstr(err, "read-only") ? 0 : 2);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_eq(chmod(dbpath, 0644), 0);
+	ck_assert_int_eq(chmod(dir, 0700), 0);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "status %d", status);
+	st = store_open(dbpath, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
 }
 END_TEST
 
@@ -2823,6 +2859,7 @@ main(void)
 	tcase_add_test(tc, test_readonly_only_ours);
 	tcase_add_test(tc, test_readonly_never_migrates);
 	tcase_add_test(tc, test_instance_names_the_database);
+	tcase_add_test(tc, test_readonly_refused);
 	tcase_add_test(tc, test_wal);
 	tcase_add_test(tc, test_roster);
 	tcase_add_test(tc, test_upsert_and_fk);
