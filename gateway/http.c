@@ -6,6 +6,7 @@
 #include "gateway/http.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -559,23 +560,45 @@ http_dlr_apply(struct http *h, const char *channel, const char *ref,
 	    status, now) : store_outbound_dlr(h->g->store, id, status, now);
 	if (rc == STORE_ERR || rc == STORE_BUSY)
 		return -1;
-	log_info("delivery report %s for outbound %s%lld: %s",
-	    rc == STORE_DUP ? "held" : rc == STORE_OK ? "applied" : "unknown",
-	    ref ? ref : "", ref ? 0LL : (long long)id, status);
+	if (ref)
+		log_info("delivery report %s for %s's %s: %s",
+		    rc == STORE_DUP ? "held" : rc == STORE_OK ? "applied" :
+		    "unknown", channel, ref, status);
+	else
+		log_info("delivery report %s for outbound %lld: %s",
+		    rc == STORE_DUP ? "held" : rc == STORE_OK ? "applied" :
+		    "unknown", (long long)id, status);
 	return rc == STORE_OK;
 }
 
-/* Kannel's DLR types: 1 delivered; 2 and 16 failed; 4 and 8 on the way. */
-static const char *
-http_dlr_kannel(const char *type)
+/* Kannel's DLR types: 1 delivered; 2 and 16 failed; 4 and 8 on the way
+ * (*status NULL). -1 if type is not one (1-31, digits only). */
+static int
+http_dlr_kannel(const char *type, const char **status)
 {
-	long t = type ? strtol(type, NULL, 10) : 0;
+	char *end;
+	long t;
 
-	if (t & 1)
-		return "delivered";
-	if (t & (2 | 16))
-		return "failed";
-	return NULL;
+	if (type == NULL || !isdigit((unsigned char)type[0]))
+		return -1;
+	errno = 0;
+	t = strtol(type, &end, 10);
+	if (*end || errno || t < 1 || t > 31)
+		return -1;
+	*status = t & 1 ? "delivered" : t & (2 | 16) ? "failed" : NULL;
+	return 0;
+}
+
+/* Whether this daemon has a channel of that name. */
+static int
+http_channel_known(const struct http *h, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < h->g->nchannels; i++)
+		if (!strcmp(h->g->channels[i]->name, name))
+			return 1;
+	return 0;
 }
 
 /* A generic JSON report's status: delivered, failed, or NULL. */
@@ -694,6 +717,7 @@ http_dlr(struct http *h, struct evhttp_request *req)
 {
 	struct form *f = http_form_new();
 	struct http_dlr_job *dj = NULL;
+	struct http_sig sig;
 	const char *ct, *channel, *ids, *raw;
 	size_t rawlen;
 	char *end;
@@ -713,10 +737,10 @@ http_dlr(struct http *h, struct evhttp_request *req)
 	} else if (http_read_form(h, req, f) != 0) {
 		goto out;
 	}
-	if (!http_token_ok(h, req, f)) {
-		http_error(h, req, 401, "Unauthorized", "bad or missing token");
+	/* As a message is: signed when hmac_secret is set (a dlr-url's
+	 * token is in its query, for logs and proxies to keep). */
+	if (http_authorized(h, req, f, &sig) != 0)
 		goto out;
-	}
 	dj = xcalloc(1, sizeof *dj);
 	dj->h = h;
 	dj->req = req;
@@ -727,25 +751,32 @@ http_dlr(struct http *h, struct evhttp_request *req)
 			http_too_large(h, req);
 			goto out;
 		}
-		if (channel == NULL ||
-		    strlen(channel) >= sizeof dj->channel ||
+		if (channel == NULL || !http_channel_known(h, channel) ||
 		    (dj->root = json_loadb(raw, rawlen, 0, NULL)) == NULL) {
 			http_error(h, req, 400, "Bad Request", channel == NULL ?
-			    "missing query field: channel" : strlen(channel) >=
-			    sizeof dj->channel ? "channel name too long" :
+			    "missing query field: channel" :
+			    !http_channel_known(h, channel) ?
+			    "no such channel (query field channel)" :
 			    "body is not a JSON report");
 			goto out;
 		}
 		snprintf(dj->channel, sizeof dj->channel, "%s", channel);
 	} else {
 		ids = form_get(f, "id", NULL);
-		dj->id = ids ? strtoll(ids, &end, 10) : 0;
-		if (ids == NULL || *end || dj->id <= 0) {
+		errno = 0;
+		dj->id = ids && isdigit((unsigned char)ids[0]) ?
+		    strtoll(ids, &end, 10) : 0;
+		if (dj->id <= 0 || *end || errno) {
 			http_error(h, req, 400, "Bad Request",
 			    "missing or bad field: id");
 			goto out;
 		}
-		dj->status = http_dlr_kannel(form_get(f, "status", NULL));
+		if (http_dlr_kannel(form_get(f, "status", NULL),
+		    &dj->status) != 0) {
+			http_error(h, req, 400, "Bad Request", "missing or bad "
+			    "field: status (a Kannel DLR type, 1 to 31)");
+			goto out;
+		}
 	}
 	/*
 	 * Applied with the next group commit, and answered once that is on

@@ -431,6 +431,39 @@ START_TEST(test_delivery_reports)
 	ck_assert_int_eq(r.code, 400);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE id = 2 AND "
 	    "dlr_status = 'failed'"), 1);
+	/* A type that is not one of Kannel's, an id past 64 bits or with a
+	 * space, a channel this daemon has not: refused, as a mistyped
+	 * dlr-url should be, not read as "delivered" (a review). */
+	{
+		static const char *const bad[] = {
+			"/sms/dlr?id=2&status=-1&token=" TOKEN,
+			"/sms/dlr?id=2&status=999&token=" TOKEN,
+			"/sms/dlr?id=2&status=1abc&token=" TOKEN,
+			"/sms/dlr?id=2&token=" TOKEN,
+			"/sms/dlr?id=99999999999999999999&status=1&token=" TOKEN,
+			"/sms/dlr?id=%202&status=1&token=" TOKEN,
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			http(NULL, bad[i], NULL, NULL, NULL, &r);
+			ck_assert_msg(r.code == 400, "%s: %ld", bad[i],
+			    (long)r.code);
+		}
+		http(NULL, "/sms/dlr?channel=zzz&token=" TOKEN,
+		    "[{\"message_id\":\"P1\",\"status\":\"DELIVRD\"}]",
+		    NULL, "application/json", &r);
+		ck_assert_int_eq(r.code, 400);
+		ck_assert_ptr_nonnull(strstr(r.body, "channel"));
+	}
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE id = 2 AND "
+	    "dlr_status = 'failed'"), 1);
+	/* Delivered is final: a "failed" after it (reports out of order)
+	 * changes nothing. */
+	http(NULL, "/sms/dlr?id=1&status=2&token=" TOKEN, NULL, NULL, NULL, &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE id = 1 AND "
+	    "dlr_status = 'delivered'"), 1);
 	/* JSON's media type in any case, with parameters; a body over the
 	 * limit is too large, not malformed. */
 	pending = rows("SELECT count(*) FROM dlr_pending");
@@ -599,8 +632,8 @@ setup_hmac(void)
 }
 
 static void
-signed_post(long long ts, const char *body, const char *secret,
-    struct resp *r)
+signed_post_to(const char *path, long long ts, const char *body,
+    const char *secret, struct resp *r)
 {
 	char tsbuf[32], sig[HMAC_HEX_MAX], h1[64], h2[200];
 	const char *hdrs[2] = { h1, h2 };
@@ -609,7 +642,14 @@ signed_post(long long ts, const char *body, const char *secret,
 	ck_assert_int_eq(hmac_sign(secret, tsbuf, body, strlen(body), sig), 0);
 	snprintf(h1, sizeof h1, "X-Baoxue-Timestamp: %s", tsbuf);
 	snprintf(h2, sizeof h2, "X-Baoxue-Signature: sha256=%s", sig);
-	http_headers("/sms/inbound", body, hdrs, 2, r);
+	http_headers(path, body, hdrs, 2, r);
+}
+
+static void
+signed_post(long long ts, const char *body, const char *secret,
+    struct resp *r)
+{
+	signed_post_to("/sms/inbound", ts, body, secret, r);
 }
 
 START_TEST(test_hmac)
@@ -653,6 +693,17 @@ START_TEST(test_hmac)
 	ck_assert_msg(r.code == 200, "%s", r.body);
 	ck_assert_ptr_nonnull(strstr(r.body, "duplicate"));
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 3);
+	/* Delivery reports are authenticated as messages are: the token
+	 * alone, which a Kannel dlr-url carries in its query for logs and
+	 * proxies to keep, no longer marks an SMS delivered (a review). */
+	post("/sms/dlr", "id=1&status=1&token=" TOKEN, &r);
+	ck_assert_int_eq(r.code, 401);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE "
+	    "dlr_status IS NOT NULL"), 0);
+	signed_post_to("/sms/dlr", T0 + 202, "id=1&status=1", "s3cr3t", &r);
+	ck_assert_msg(r.code == 200, "%s", r.body);
+	signed_post_to("/sms/dlr", T0 + 202, "id=1&status=1", "wrong", &r);
+	ck_assert_int_eq(r.code, 401);
 }
 END_TEST
 
