@@ -87,13 +87,13 @@ csv_trim_field(struct csv_row *row, size_t start, size_t end, int quoted)
 	row->f[row->n++] = f;
 }
 
-enum csv_rc
-csv_read(struct csv_reader *r, struct csv_row *row)
+static enum csv_rc
+csv_read_row(struct csv_reader *r, struct csv_row *row)
 {
 	size_t o = 0, fstart = 0;
 	int inq = 0, quoted = 0, after_quote = 0;
 
-	/* Skip blank lines. */
+	/* Skip blank lines (rows of empty cells: csv_read). */
 	while (r->p < r->end && (*r->p == '\n' || *r->p == '\r')) {
 		/* \n, \r\n and a lone \r (old Mac exports) each end a line. */
 		if (*r->p == '\n' || r->p + 1 == r->end || r->p[1] != '\n')
@@ -164,6 +164,29 @@ csv_read(struct csv_reader *r, struct csv_row *row)
 		return CSV_ERR_TOO_MANY_FIELDS;
 	csv_trim_field(row, fstart, o, quoted);
 	return CSV_OK;
+}
+
+/* Every cell empty or spaces, quoted or not: what Excel writes for a row
+ * of cells that were only formatted. */
+static int
+csv_row_is_blank(const struct csv_row *row)
+{
+	size_t i;
+
+	for (i = 0; i < row->n; i++)
+		if (row->f[i][strspn(row->f[i], " \t")] != '\0')
+			return 0;
+	return 1;
+}
+
+enum csv_rc
+csv_read(struct csv_reader *r, struct csv_row *row)
+{
+	enum csv_rc rc;
+
+	while ((rc = csv_read_row(r, row)) == CSV_OK && csv_row_is_blank(row))
+		;
+	return rc;
 }
 
 const char *

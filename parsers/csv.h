@@ -43,7 +43,11 @@ struct csv_row {
 };
 
 void csv_reader_init(struct csv_reader *r, const char *text, size_t len);
-/* CSV_OK with a row, CSV_EOF, or an error with r->line at the bad line. */
+/*
+ * CSV_OK with a row, CSV_EOF, or an error with r->line at the bad line.
+ * Blank lines and rows whose every cell is empty or spaces (Excel writes
+ * ",,,," for cells that were only formatted) are skipped, not rows.
+ */
 enum csv_rc csv_read(struct csv_reader *r, struct csv_row *row);
 const char *csv_rc_str(enum csv_rc);
 

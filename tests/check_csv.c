@@ -147,8 +147,24 @@ static const struct read_case read_cases[] = {
 	    { { 1, 3, { "a", "b", "" } } }, CSV_EOF, 0 },
 	{ "trailing empty field at EOF", "a,b,", 1,
 	    { { 1, 3, { "a", "b", "" } } }, CSV_EOF, 0 },
-	{ "empty fields", ",,\n", 1,
-	    { { 1, 3, { "", "", "" } } }, CSV_EOF, 0 },
+	{ "empty fields", ",a,\n", 1,
+	    { { 1, 3, { "", "a", "" } } }, CSV_EOF, 0 },
+	/* Excel writes a row of commas for cells that were only
+	 * formatted: no row, as a blank line is none. */
+	{ "row of empty cells", "a,b\n,,\n , \t,\nc,d\n", 2,
+	    { { 1, 2, { "a", "b" } }, { 4, 2, { "c", "d" } } }, CSV_EOF, 0 },
+	{ "empty cells, CRLF", ",,,\r\n,,,\r\na,b,c,d\r\n,,,\r\n", 1,
+	    { { 3, 4, { "a", "b", "c", "d" } } }, CSV_EOF, 0 },
+	{ "empty cells at EOF", "a\n,,,,,,", 1,
+	    { { 1, 1, { "a" } } }, CSV_EOF, 0 },
+	{ "only empty cells", ",,,,,,\n,,,,,,\n", 0,
+	    { { 0, 0, { NULL } } }, CSV_EOF, 0 },
+	{ "a line of spaces", "  \t \nx\n", 1,
+	    { { 2, 1, { "x" } } }, CSV_EOF, 0 },
+	{ "empty quoted cells", "\"\",\" \",\"\t\"\nx\n", 1,
+	    { { 2, 1, { "x" } } }, CSV_EOF, 0 },
+	{ "a quoted line break is not empty", "\"\n\",\n", 1,
+	    { { 1, 2, { "\n", "" } } }, CSV_EOF, 0 },
 	{ "blank lines", "\n\na\n\n\nb\n\n", 2,
 	    { { 3, 1, { "a" } }, { 6, 1, { "b" } } }, CSV_EOF, 0 },
 	{ "blank CRLF lines", "\r\na\r\n\r\nb\r\n", 2,
@@ -180,6 +196,8 @@ static const struct read_case read_cases[] = {
 	    { { 0, 0, { NULL } } }, CSV_ERR_QUOTE, 1 },
 	{ "bad quote on line 3", "a\n\nb\"\n", 1,
 	    { { 1, 1, { "a" } } }, CSV_ERR_QUOTE, 3 },
+	{ "bad quote after empty cells", ",,\n , \nb\"\n", 0,
+	    { { 0, 0, { NULL } } }, CSV_ERR_QUOTE, 3 },
 };
 
 START_TEST(test_read)

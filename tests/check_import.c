@@ -173,6 +173,9 @@ static const struct bad_case bad_cases[] = {
 	    "categories\n\n\n12,张,M,K,V,,\n", "students.csv:4",
 	    "student_no '12'" },
 	{ "students", "student_no,name,gender,class,village,guardian_phone,"
+	    "categories\n,,,,,,\n20240101,张,M,K9,V,,\n,,,,,,\n",
+	    "students.csv:3", "class 'K9'" },
+	{ "students", "student_no,name,gender,class,village,guardian_phone,"
 	    "categories\n20240101,张,M,K,V,,rich\n", "students.csv:2",
 	    "category 'rich'" },
 	{ "students", "student_no,name,gender,class,village,guardian_phone,"
@@ -246,6 +249,45 @@ START_TEST(test_empty_dir)
 
 	ck_assert_int_eq(roster_import(st, rdir, &n, collect, NULL), 1);
 	ck_assert_ptr_nonnull(strstr(said, "none of"));
+}
+END_TEST
+
+/*
+ * Rows of empty cells, as Excel writes for cells that were only formatted
+ * (or a clerk's spaces), are no rows, in every file: above the header,
+ * between rows and at the end (a bad row after them keeps its own line:
+ * bad_cases).
+ */
+START_TEST(test_empty_cells)
+{
+	struct import_counts n;
+
+	write_roster(
+	    ",,,\r\n"
+	    "code,name,kind,parent\r\n"
+	    "C,示范县,county,\r\n"
+	    ",,,\r\n"
+	    "T,后柳镇,township,C\r\n"
+	    "V,中坝村,village,T\r\n"
+	    "S,中心小学,school,T\r\n"
+	    "K,三年级二班,class,S\r\n"
+	    ",,,\r\n,,,\r\n",
+	    "phone,name,role,scope\n"
+	    "  , ,\t,\n"
+	    "13800000001,王丽,head_teacher,K\n"
+	    "\"\",\"\",\" \",\n",
+	    "student_no,name,gender,class,village,guardian_phone,categories\n"
+	    "20240101,张小明,男,K,V,13900000001,left_behind\n"
+	    ",,,,,,\n"
+	    ",,,,,,\n"
+	    "20240102,李四,女,K,V,,\n"
+	    ",,,,,,");
+	ck_assert_msg(roster_import(st, rdir, &n, collect, NULL) == 0, "%s",
+	    said);
+	ck_assert_int_eq(n.places, 5);
+	ck_assert_int_eq(n.people, 1);
+	ck_assert_int_eq(n.students, 2);
+	ck_assert_int_eq(count("students"), 2);
 }
 END_TEST
 
@@ -517,6 +559,7 @@ main(void)
 	tcase_add_test(tc, test_gb18030_and_bom);
 	tcase_add_test(tc, test_empty_dir);
 	tcase_add_test(tc, test_all_problems_reported);
+	tcase_add_test(tc, test_empty_cells);
 	tcase_add_test(tc, test_clerk_spreadsheet);
 	tcase_add_test(tc, test_reimport_keeps_ids);
 	tcase_add_test(tc, test_reimport_keeps_cases);

@@ -5,11 +5,11 @@
  * masking helpers every field may meet. Invariants: the text handed on
  * is valid UTF-8 of the length said, NUL-terminated; rows come in line
  * order with at most CSV_MAX_FIELDS fields, each NUL-terminated inside
- * the row's buffer and itself valid UTF-8; a reader that stops with an
- * error never reads on; a phone number that is accepted is E.164 and
- * accepted again as it is; masks are NUL-terminated, a name's valid
- * UTF-8, a 学号's (of the shape the import keeps) as long as it and
- * ending as it does.
+ * the row's buffer and itself valid UTF-8, and not all of them empty or
+ * spaces; a reader that stops with an error never reads on; a phone
+ * number that is accepted is E.164 and accepted again as it is; masks are
+ * NUL-terminated, a name's valid UTF-8, a 学号's (of the shape the import
+ * keeps) as long as it and ending as it does.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -86,13 +86,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(gb == 0 || gb == 1);
 	csv_reader_init(&r, text, len);
 	while ((rc = csv_read(&r, &row)) == CSV_OK) {
+		int blank = 1;
+
 		FUZZ_CHECK(row.line > line);
 		FUZZ_CHECK(row.n >= 1 && row.n <= CSV_MAX_FIELDS);
 		line = row.line;
 		for (i = 0; i < row.n; i++) {
 			fuzz_in(row.f[i], row.buf, sizeof row.buf);
 			fuzz_field(row.f[i]);
+			if (row.f[i][strspn(row.f[i], " \t")] != '\0')
+				blank = 0;
 		}
+		FUZZ_CHECK(!blank);
 		FUZZ_CHECK(r.p <= r.end);
 	}
 	FUZZ_CHECK(rc != CSV_OK);
