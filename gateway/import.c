@@ -27,15 +27,17 @@ struct import_col {
 };
 
 struct import_file;
-typedef int import_row_fn(struct store *, const char *const *f, char *why,
-    size_t whysz);
+struct import_seen;
+/* One row's fields in the file's column order; line is where it is, seen
+ * the keys of the rows before it (import_once). 0, or -1 with why. */
+typedef int import_row_fn(struct store *, const char *const *f,
+    struct import_seen *seen, size_t line, char *why, size_t whysz);
 
 struct import_file {
 	const char *name;
 	struct import_col cols[IMPORT_MAX_FIELDS];
 	size_t ncols;
 	import_row_fn *row;
-	int key_col;		/* must be unique within the file */
 };
 
 struct import_ctx {
@@ -109,6 +111,9 @@ import_code_ok(const char *code)
 	return 1;
 }
 
+static int import_once(struct import_seen *, size_t line, const char *what,
+    const char *key, char *why, size_t whysz);
+
 /* The place must exist and be of kind; fills why otherwise. */
 static int
 import_place_of_kind(struct store *st, const char *code, int kind,
@@ -147,7 +152,8 @@ import_not_one_of(char *why, size_t whysz, const char *what,
 }
 
 static int
-import_place(struct store *st, const char *const *f, char *why, size_t whysz)
+import_place(struct store *st, const char *const *f, struct import_seen *seen,
+    size_t line, char *why, size_t whysz)
 {
 	struct store_place p;
 	enum store_rc rc;
@@ -157,14 +163,16 @@ import_place(struct store *st, const char *const *f, char *why, size_t whysz)
 	if (!import_code_ok(f[0]))
 		return snprintf(why, whysz, "code '%s' must be 1-31 of "
 		    "A-Z a-z 0-9 _ -", f[0]), -1;
+	if (import_code_copy(p.code, sizeof p.code, f[0], "code", why,
+	    whysz) ||
+	    import_once(seen, line, "code", p.code, why, whysz))
+		return -1;
 	if ((kind = vocab_kind_cn(f[2])) < 0)
 		return import_not_one_of(why, whysz, "kind", f[2],
 		    vocab_kind_words);
 	if (f[1][0] == '\0')
 		return snprintf(why, whysz, "name is empty"), -1;
-	if (import_code_copy(p.code, sizeof p.code, f[0], "code", why,
-	    whysz) ||
-	    import_copy(p.name, sizeof p.name, f[1], "name", why, whysz) ||
+	if (import_copy(p.name, sizeof p.name, f[1], "name", why, whysz) ||
 	    import_code_copy(p.parent, sizeof p.parent, f[3], "parent", why,
 	    whysz))
 		return -1;
@@ -192,9 +200,11 @@ import_place(struct store *st, const char *const *f, char *why, size_t whysz)
 }
 
 static int
-import_person(struct store *st, const char *const *f, char *why, size_t whysz)
+import_person(struct store *st, const char *const *f,
+    struct import_seen *seen, size_t line, char *why, size_t whysz)
 {
 	struct store_person p;
+	char key[sizeof p.phone + sizeof p.role + sizeof p.scope + 4];
 	int role;
 
 	memset(&p, 0, sizeof p);
@@ -211,7 +221,10 @@ import_person(struct store *st, const char *const *f, char *why, size_t whysz)
 	    whysz))
 		return -1;
 	snprintf(p.role, sizeof p.role, "%s", vocab_role_name(role));
-	if (import_place_of_kind(st, p.scope, vocab_role_scope_kind(role),
+	snprintf(key, sizeof key, "%s, %s, %s", p.phone, p.role, p.scope);
+	if (import_once(seen, line, "phone, role and scope", key, why,
+	    whysz) ||
+	    import_place_of_kind(st, p.scope, vocab_role_scope_kind(role),
 	    "scope", why, whysz))
 		return -1;
 	if (store_person_put(st, &p) != STORE_OK)
@@ -260,8 +273,8 @@ import_categories(const char *in, char *out, size_t outsz, char *why,
 }
 
 static int
-import_student(struct store *st, const char *const *f, char *why,
-    size_t whysz)
+import_student(struct store *st, const char *const *f,
+    struct import_seen *seen, size_t line, char *why, size_t whysz)
 {
 	struct store_student s;
 	char *p;
@@ -277,6 +290,8 @@ import_student(struct store *st, const char *const *f, char *why,
 	if (!vocab_student_no_ok(s.student_no))
 		return snprintf(why, whysz, "student_no '%s' must be 4-20 "
 		    "digits or G + 17 digits + digit or X", f[0]), -1;
+	if (import_once(seen, line, "student_no", s.student_no, why, whysz))
+		return -1;
 	if (f[1][0] == '\0')
 		return snprintf(why, whysz, "name is empty"), -1;
 	if (import_copy(s.name, sizeof s.name, f[1], "name", why, whysz))
@@ -313,13 +328,13 @@ static const struct import_file import_files[] = {
 		{ "name", 1 },
 		{ "kind", 1 },
 		{ "parent", 1 },
-	  }, 4, import_place, 0 },
+	  }, 4, import_place },
 	{ "people.csv", {
 		{ "phone", 1 },
 		{ "name", 1 },
 		{ "role", 1 },
 		{ "scope", 1 },
-	  }, 4, import_person, -1 },
+	  }, 4, import_person },
 	{ "students.csv", {
 		{ "student_no", 1 },
 		{ "name", 1 },
@@ -328,7 +343,7 @@ static const struct import_file import_files[] = {
 		{ "village", 1 },
 		{ "guardian_phone", 0 },
 		{ "categories", 0 },
-	  }, 7, import_student, 0 },
+	  }, 7, import_student },
 };
 
 /* Which field a header names, or -1. */
@@ -459,6 +474,27 @@ import_seen_free(struct import_seen *s)
 	free(s->keys);
 }
 
+/*
+ * Refuses a row whose key an earlier row of the file had, the key as the
+ * roster holds it (codes upper-cased, 学号 with G and X upper-case, phones
+ * in E.164, roles as codes): an upsert by key would have the later row
+ * overwrite the earlier one unseen. what names the key's columns.
+ */
+static int
+import_once(struct import_seen *seen, size_t line, const char *what,
+    const char *key, char *why, size_t whysz)
+{
+	size_t first;
+	int r = import_seen_add(seen, key, line, &first);
+
+	if (r > 0)
+		snprintf(why, whysz, "duplicate %s '%s' (first on line %zu)",
+		    what, key, first);
+	else if (r < 0)
+		snprintf(why, whysz, "out of memory");
+	return r == 0 ? 0 : -1;
+}
+
 static size_t
 import_count_lines(const char *t, size_t len)
 {
@@ -479,7 +515,7 @@ import_file(struct import_ctx *x, const char *dir,
 	struct csv_reader rd;
 	struct csv_row *row = NULL;
 	char path[4096], why[512] = "", *raw = NULL, *text = NULL;
-	size_t rawlen = 0, len = 0, i, rows = 0, first, lines;
+	size_t rawlen = 0, len = 0, i, rows = 0, lines;
 	int map[IMPORT_MAX_FIELDS], gb, r, header = 0;
 	enum csv_rc rc;
 
@@ -528,18 +564,8 @@ import_file(struct import_ctx *x, const char *dir,
 			    "more", path, row->line, row->n);
 			continue;
 		}
-		if (spec->key_col >= 0 && (r = import_seen_add(&seen,
-		    vals[spec->key_col], row->line, &first)) != 0) {
-			if (r > 0)
-				import_say(x, 1, "%s:%zu: duplicate %s '%s' "
-				    "(first on line %zu)", path, row->line,
-				    spec->cols[spec->key_col].name,
-				    vals[spec->key_col], first);
-			else
-				import_say(x, 1, "%s: out of memory", path);
-			continue;
-		}
-		if (spec->row(x->st, vals, why, sizeof why) != 0) {
+		if (spec->row(x->st, vals, &seen, row->line, why,
+		    sizeof why) != 0) {
 			import_say(x, 1, "%s:%zu: %s", path, row->line, why);
 			continue;
 		}

@@ -152,6 +152,25 @@ static const struct bad_case bad_cases[] = {
 	{ "students", "student_no,name,gender,class,village,guardian_phone,"
 	    "categories\n20240101,张,M,K,V,,\n20240101,李,F,K,V,,\n",
 	    "students.csv:3", "duplicate student_no '20240101'" },
+	/* One row per phone, role and scope: a second, under another name,
+	 * would overwrite the first unseen; an identical one is refused as
+	 * well (it may be a row copied to add someone and never changed). */
+	{ "people", "phone,name,role,scope\n13800000001,王丽,head_teacher,K\n"
+	    "+86 138 0000 0002,刘建国,principal,S\n"
+	    "138-0000-0001,王丽丽,班主任,k\n", "people.csv:4",
+	    "duplicate phone, role and scope '+8613800000001, head_teacher, K' "
+	    "(first on line 2)" },
+	{ "people", "phone,name,role,scope\n13800000001,王丽,head_teacher,K\n"
+	    "13800000001,王丽,head_teacher,K\n", "people.csv:3",
+	    "duplicate phone, role and scope '+8613800000001, head_teacher, K' "
+	    "(first on line 2)" },
+	/* Keys compare as the roster holds them: upper-cased. */
+	{ "places", "code,name,kind,parent\nC,县,county,\nc,县,county,\n",
+	    "places.csv:3", "duplicate code 'C' (first on line 2)" },
+	{ "students", "student_no,name,gender,class,village,guardian_phone,"
+	    "categories\ng51012320130101123x,钱,F,K,V,,\n"
+	    "G51012320130101123X,钱,F,K,V,,\n", "students.csv:3",
+	    "duplicate student_no 'G51012320130101123X' (first on line 2)" },
 	{ "people", "phone,name,role,scope\n13800000001,王,teacher,NOPE\n",
 	    "people.csv:2", "scope 'NOPE' is not a known place code" },
 	{ "places", "code,name,kind,parent\n\"C,县,county,\n",
@@ -288,6 +307,37 @@ START_TEST(test_empty_cells)
 	ck_assert_int_eq(n.people, 1);
 	ck_assert_int_eq(n.students, 2);
 	ck_assert_int_eq(count("students"), 2);
+}
+END_TEST
+
+/* The review's case: the demo's head teacher of K0302 a second time,
+ * another name. Refused, both lines named, nothing written. */
+START_TEST(test_demo_duplicate_person)
+{
+	static const char *names[] = { "places.csv", "people.csv",
+	    "students.csv" };
+	struct import_counts n;
+	char path[4200], *text, *more;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "examples/demo/%s", names[i]);
+		ck_assert_ptr_nonnull(text = tu_read(tu_src(path)));
+		ck_assert_ptr_nonnull(more = malloc(strlen(text) + 64));
+		snprintf(more, strlen(text) + 64, "%s%s", text, i != 1 ? "" :
+		    "13800000001,王丽丽,head_teacher,K0302\n");
+		snprintf(path, sizeof path, "%s/%s", rdir, names[i]);
+		ck_assert_int_eq(tu_write(path, more), 0);
+		free(more);
+		free(text);
+	}
+	ck_assert_int_eq(roster_import(st, rdir, &n, collect, NULL), 1);
+	ck_assert_msg(strstr(said, "people.csv:41: duplicate phone, role and "
+	    "scope '+8613800000001, head_teacher, K0302' (first on line 2)"),
+	    "%s", said);
+	ck_assert_int_eq(count("places"), 0);
+	ck_assert_int_eq(count("people"), 0);
+	ck_assert_int_eq(count("students"), 0);
 }
 END_TEST
 
@@ -552,6 +602,7 @@ main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_demo_roster);
+	tcase_add_test(tc, test_demo_duplicate_person);
 	tcase_add_test(tc, test_crowded_role);
 	tcase_add_test(tc, test_normalizes);
 	tcase_add_loop_test(tc, test_bad_lines, 0,

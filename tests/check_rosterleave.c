@@ -309,6 +309,27 @@ START_TEST(test_no_successor_refused)
 }
 END_TEST
 
+/* The new village head added by copying the old one's row and changing
+ * only the name: one phone, role and scope twice. Refused, rather than
+ * the old head staying under the new name and the new one missing. */
+START_TEST(test_duplicate_row_refused)
+{
+	struct import_counts n;
+
+	sms(HT, "ABS 20240101 3");
+	files(NULL, "13800000004,新村长,village_head,V01\n");
+	ck_assert_int_eq(import_replace("T01", &n), 1);
+	ck_assert_msg(strstr(said, "people.csv:41: duplicate phone, role and "
+	    "scope '" VHEAD1 ", village_head, V01' (first on line 7)"), "%s",
+	    said);
+	ck_assert_int_eq(rows(LEFT_PEOPLE), 0);
+	ck_assert_str_eq(tu_sql_text(F.db, "SELECT name FROM people WHERE "
+	    "phone = '" VHEAD1 "'"), "张大山");
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
+	    "'open' AND assignee_id = " OLD_ID), 1);
+}
+END_TEST
+
 /* A student who left: off the roster (commands answer as for a 学号 not
  * there), the guardian's number wiped, the row kept; back in the file,
  * back on the roster. */
@@ -1560,6 +1581,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_successor_takes_over);
 	tcase_add_test(tc, test_no_successor_refused);
+	tcase_add_test(tc, test_duplicate_row_refused);
 	tcase_add_test(tc, test_student_leaves);
 	tcase_add_test(tc, test_family_survives_a_leaver);
 	tcase_add_test(tc, test_family_number_not_kept);
