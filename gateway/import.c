@@ -79,6 +79,14 @@ import_copy(char *dst, size_t dstsz, const char *src, const char *what,
 	return 0;
 }
 
+/* Empty, or spaces only: the CSV reader trims a cell but keeps what
+ * quotes hold, and a name of spaces names nobody. */
+static int
+import_is_blank(const char *s)
+{
+	return s[strspn(s, " \t")] == '\0';
+}
+
 /* A place code, upper-cased: the command language reads codes in any case
  * (SUM t01) and upper-cases them, so the roster must hold them so. */
 static int
@@ -170,7 +178,7 @@ import_place(struct store *st, const char *const *f, struct import_seen *seen,
 	if ((kind = vocab_kind_cn(f[2])) < 0)
 		return import_not_one_of(why, whysz, "kind", f[2],
 		    vocab_kind_words);
-	if (f[1][0] == '\0')
+	if (import_is_blank(f[1]))
 		return snprintf(why, whysz, "name is empty"), -1;
 	if (import_copy(p.name, sizeof p.name, f[1], "name", why, whysz) ||
 	    import_code_copy(p.parent, sizeof p.parent, f[3], "parent", why,
@@ -211,7 +219,7 @@ import_person(struct store *st, const char *const *f,
 	if (phone_normalize(f[0], p.phone, sizeof p.phone) != 0)
 		return snprintf(why, whysz, "phone '%s' is not a phone number",
 		    f[0]), -1;
-	if (f[1][0] == '\0')
+	if (import_is_blank(f[1]))
 		return snprintf(why, whysz, "name is empty"), -1;
 	if ((role = vocab_role_cn(f[2])) < 0)
 		return import_not_one_of(why, whysz, "role", f[2],
@@ -292,7 +300,7 @@ import_student(struct store *st, const char *const *f,
 		    "digits or G + 17 digits + digit or X", f[0]), -1;
 	if (import_once(seen, line, "student_no", s.student_no, why, whysz))
 		return -1;
-	if (f[1][0] == '\0')
+	if (import_is_blank(f[1]))
 		return snprintf(why, whysz, "name is empty"), -1;
 	if (import_copy(s.name, sizeof s.name, f[1], "name", why, whysz))
 		return -1;

@@ -186,6 +186,14 @@ static const struct bad_case bad_cases[] = {
 	    "people.csv:2", "is a school, not a class" },
 	{ "people", "phone,name,role,scope\n13800000001,,teacher,S\n",
 	    "people.csv:2", "name is empty" },
+	/* Quotes keep spaces; a name of nothing else is still empty. */
+	{ "people", "phone,name,role,scope\n13800000001,\"  \",teacher,S\n",
+	    "people.csv:2", "name is empty" },
+	{ "places", "code,name,kind,parent\nC,\" \",county,\n",
+	    "places.csv:2", "name is empty" },
+	{ "students", "student_no,name,gender,class,village,guardian_phone,"
+	    "categories\n20240101,\"\t\",M,K,V,,\n", "students.csv:2",
+	    "name is empty" },
 	{ "students", "student_no,name,gender,class,village,guardian_phone,"
 	    "categories\n20240101,张,X,K,V,,\n", "students.csv:2", "gender" },
 	{ "students", "student_no,name,gender,class,village,guardian_phone,"
