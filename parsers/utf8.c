@@ -1,8 +1,10 @@
-/* UTF-8 validation and iteration; utf8proc does the decoding. */
+/* UTF-8 validation and iteration (utf8proc does the decoding), and UTF-16
+ * and GB18030 to UTF-8 (iconv). */
 #include "parsers/utf8.h"
 
 #include <iconv.h>
 #include <string.h>
+#include <strings.h>
 #include <utf8proc.h>
 
 int
@@ -57,15 +59,34 @@ utf8_count(const char *s, size_t len)
 	return count;
 }
 
+/* in[0..len) in charset, to UTF-8 in out[outsz] (outsz > 0), NUL-terminated
+ * even when refused; 0, or -1 when iconv stops before the end. */
+static int
+utf8_iconv(const char *charset, const char *in, size_t len, char *out,
+    size_t outsz, size_t *outlen)
+{
+	iconv_t cd;
+	char *ip = (char *)in, *op = out;
+	size_t il = len, ol = outsz - 1;
+	int rc = 0;
+
+	*out = '\0';
+	*outlen = 0;
+	if ((cd = iconv_open("UTF-8", charset)) == (iconv_t)-1)
+		return -1;
+	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || il != 0)
+		rc = -1;
+	iconv_close(cd);
+	*op = '\0';
+	*outlen = (size_t)(op - out);
+	return rc;
+}
+
 int
 utf16_to_utf8(const char *in, size_t len, enum utf16_order order,
     char *out, size_t outsz, size_t *outlen)
 {
 	const unsigned char *b = (const unsigned char *)in;
-	iconv_t cd;
-	char *ip = (char *)in, *op = out;
-	size_t il = len, ol;
-	int rc = 0;
 
 	if (len % 2 != 0 || outsz == 0)
 		return -1;
@@ -74,20 +95,38 @@ utf16_to_utf8(const char *in, size_t len, enum utf16_order order,
 		    UTF16_LE : UTF16_BE;
 		if (len >= 2 && ((b[0] == 0xFE && b[1] == 0xFF) ||
 		    (b[0] == 0xFF && b[1] == 0xFE))) {
-			ip += 2;
-			il -= 2;
+			in += 2;
+			len -= 2;
 		}
 	}
-	if ((cd = iconv_open("UTF-8", order == UTF16_LE ? "UTF-16LE" :
-	    "UTF-16BE")) == (iconv_t)-1)
+	return utf8_iconv(order == UTF16_LE ? "UTF-16LE" : "UTF-16BE", in,
+	    len, out, outsz, outlen);
+}
+
+int
+gb18030_to_utf8(const char *in, size_t len, char *out, size_t outsz,
+    size_t *outlen)
+{
+	*outlen = 0;
+	if (outsz == 0)
 		return -1;
-	ol = outsz - 1;
-	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || il != 0)
-		rc = -1;
-	iconv_close(cd);
-	*op = '\0';
-	*outlen = (size_t)(op - out);
-	return rc;
+	return utf8_iconv("GB18030", in, len, out, outsz, outlen);
+}
+
+int
+gb18030_is_label(const char *name)
+{
+	static const char *const labels[] = {
+		"gb18030", "gbk", "gb2312", "gb_2312", "gb_2312-80",
+		"x-gbk", "chinese", "csgb2312", "csiso58gb231280",
+		"iso-ir-58", "cp936",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof labels / sizeof labels[0]; i++)
+		if (!strcasecmp(name, labels[i]))
+			return 1;
+	return 0;
 }
 
 size_t
