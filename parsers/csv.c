@@ -1,8 +1,6 @@
 /* Roster CSV decoding; see csv.h. */
 #include "parsers/csv.h"
 
-#include <errno.h>
-#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,9 +10,8 @@ enum csv_rc
 csv_to_utf8(const char *in, size_t len, char **out, size_t *outlen,
     int *from_gb)
 {
-	iconv_t cd;
-	char *ip, *op, *buf;
-	size_t il, ol, cap;
+	char *buf;
+	size_t cap, n;
 
 	*out = NULL;
 	*outlen = 0;
@@ -34,31 +31,16 @@ csv_to_utf8(const char *in, size_t len, char **out, size_t *outlen,
 		*outlen = len;
 		return CSV_OK;
 	}
-	/* GB18030 needs at most 3 UTF-8 bytes per 2 input bytes, 4 per 4. */
-	cap = len * 2 + 1;
+	cap = GB18030_UTF8_MAX(len);
 	if ((buf = malloc(cap)) == NULL)
 		return CSV_ERR_NOMEM;
-	if ((cd = iconv_open("UTF-8", "GB18030")) == (iconv_t)-1) {
-		free(buf);
-		return CSV_ERR_ENCODING;
-	}
-	ip = (char *)in;
-	il = len;
-	op = buf;
-	ol = cap - 1;
-	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || il != 0) {
-		iconv_close(cd);
-		free(buf);
-		return CSV_ERR_ENCODING;
-	}
-	iconv_close(cd);
-	*op = '\0';
-	if (!utf8_valid_text(buf, (size_t)(op - buf))) {
+	if (gb18030_to_utf8(in, len, buf, cap, &n) != 0 ||
+	    !utf8_valid_text(buf, n)) {
 		free(buf);
 		return CSV_ERR_ENCODING;
 	}
 	*out = buf;
-	*outlen = (size_t)(op - buf);
+	*outlen = n;
 	*from_gb = 1;
 	return CSV_OK;
 }

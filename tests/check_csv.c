@@ -45,6 +45,9 @@ static const struct enc_case enc_cases[] = {
 	/* U+20000 (CJK Ext. B, in some names) is 0x95328236. */
 	{ "GB18030 Ext. B", "\x95\x32\x82\x36", 4, CSV_OK,
 	    "\xf0\xa0\x80\x80", 1 },
+	/* Two bytes that are four of UTF-8: FE51 is U+20087 to glibc. */
+	{ "GB18030 2-byte Ext. B", "\xfe\x51\xfe\x51", 4, CSV_OK,
+	    "\xf0\xa0\x82\x87\xf0\xa0\x82\x87", 1 },
 	{ "invalid in both", "a,\xff\xff\n", 5, CSV_ERR_ENCODING, NULL, 0 },
 	{ "cut GB18030", "\xd5\xc5\xd5", 3, CSV_ERR_ENCODING, NULL, 0 },
 	{ "control char", "a,\x01\n", 4, CSV_ERR_ENCODING, NULL, 0 },
