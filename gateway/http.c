@@ -45,6 +45,9 @@
 #define HTTP_MAX_HEADERS (16 * 1024)
 #define HTTP_ID_MAX 64
 #define HTTP_TIMEOUT 30
+/* Room for the text field as UTF-8: from UTF-16 up to 3/2 its bytes,
+ * from GB18030 up to twice. */
+#define HTTP_TEXT_MAX GB18030_UTF8_MAX(FORM_MAX_BYTES)
 
 struct http {
 	struct gw *g;
@@ -233,29 +236,118 @@ http_read_form(struct http *h, struct evhttp_request *req, struct form *f)
 	return http_form_ok(h, req, f, q ? q : "", q ? len : 0);
 }
 
+/* 400: a field that is not text in the charset it is said to be in. */
+static void
+http_not_text(struct http *h, struct evhttp_request *req, const char *key,
+    const char *charset)
+{
+	char why[96];
+
+	snprintf(why, sizeof why, "field %s is not valid %s text", key,
+	    charset);
+	http_error(h, req, 400, "Bad Request", why);
+}
+
+/* A form field of at most max bytes, as sent; NULL if absent, and *bad
+ * set (the request answered 413) if longer. */
+static const char *
+http_field_bytes(struct http *h, struct evhttp_request *req,
+    const struct form *f, const char *key, size_t max, size_t *vlen,
+    int *bad)
+{
+	char why[96];
+	const char *v = form_get(f, key, vlen);
+
+	*bad = 0;
+	if (v != NULL && *vlen > max) {
+		snprintf(why, sizeof why, "field %s over %zu bytes", key, max);
+		http_error(h, req, 413, "Payload Too Large", why);
+		*bad = 1;
+	}
+	return v;
+}
+
 /* A form field that must be valid text of at most max bytes; NULL if absent. */
 const char *
 http_field(struct http *h, struct evhttp_request *req, const struct form *f,
     const char *key, size_t max, int *bad)
 {
-	char why[96];
 	size_t vlen;
-	const char *v = form_get(f, key, &vlen);
+	const char *v = http_field_bytes(h, req, f, key, max, &vlen, bad);
 
-	*bad = 0;
-	if (v == NULL)
-		return NULL;
-	if (vlen > max) {
-		snprintf(why, sizeof why, "field %s over %zu bytes", key, max);
-		http_error(h, req, 413, "Payload Too Large", why);
-		*bad = 1;
-	} else if (!utf8_valid_text(v, vlen)) {
-		snprintf(why, sizeof why, "field %s is not valid UTF-8 text",
-		    key);
-		http_error(h, req, 400, "Bad Request", why);
+	if (v != NULL && !*bad && !utf8_valid_text(v, vlen)) {
+		http_not_text(h, req, key, "UTF-8");
 		*bad = 1;
 	}
 	return v;
+}
+
+/*
+ * A form field of at most max bytes in the charset its request is said
+ * to be in: GB18030 (gb), converted to UTF-8 in buf[bufsz]
+ * (GB18030_UTF8_MAX(max) is room enough), or UTF-8 (http_field). NULL if
+ * absent; *bad set, and the request answered, if refused.
+ */
+static const char *
+http_field_cs(struct http *h, struct evhttp_request *req,
+    const struct form *f, const char *key, size_t max, int gb, char *buf,
+    size_t bufsz, int *bad)
+{
+	size_t vlen, n;
+	const char *v;
+
+	if (!gb)
+		return http_field(h, req, f, key, max, bad);
+	if ((v = http_field_bytes(h, req, f, key, max, &vlen, bad)) == NULL ||
+	    *bad)
+		return v;
+	if (gb18030_to_utf8(v, vlen, buf, bufsz, &n) != 0 ||
+	    !utf8_valid_text(buf, n)) {
+		http_not_text(h, req, key, "GB18030");
+		*bad = 1;
+	}
+	return buf;
+}
+
+/*
+ * Whether a POST's body is said to be GB18030 (or GBK, GB2312): the
+ * charset parameter of its Content-Type (RFC 9110 §8.3.1: name in any
+ * case, value a token or a quoted string). Any other charset leaves its
+ * fields read as UTF-8, as they always were.
+ */
+static int
+http_body_is_gb(struct evhttp_request *req)
+{
+	const char *ct, *p, *e;
+	char cs[32];
+	size_t n;
+
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_GET ||
+	    (ct = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Content-Type")) == NULL)
+		return 0;
+	for (p = strchr(ct, ';'); p != NULL; p = strchr(p, ';')) {
+		p++;
+		p += strspn(p, " \t");
+		if (strncasecmp(p, "charset", 7) != 0)
+			continue;
+		p += 7;
+		p += strspn(p, " \t");
+		if (*p != '=')
+			continue;
+		p++;
+		p += strspn(p, " \t");
+		if (*p == '"')
+			e = strchr(++p, '"');
+		else
+			e = p + strcspn(p, "; \t");
+		if (e == NULL || (n = (size_t)(e - p)) >= sizeof cs)
+			return 0;
+		memcpy(cs, p, n);
+		cs[n] = '\0';
+		return gb18030_is_label(cs);
+	}
+	return 0;
 }
 
 /*
@@ -376,17 +468,23 @@ http_gw(const struct http *h)
 	return h->g;
 }
 
+/* What the text field is written in. */
+enum http_cs { HTTP_CS_UTF8, HTTP_CS_UTF16, HTTP_CS_GB };
+
 /*
- * The text field, decoded from UTF-16 when the charset says so (Kannel's
- * %C), whatever its bytes look like: many a Chinese text in UTF-16BE is
- * valid UTF-8 too (你好 is "O`Y}"). With coding=2 (UCS-2) and no charset,
- * only when the bytes are not UTF-8 already (mo-recode). UTF-16, UCS-2
- * and no label at all take their order from a byte order mark, and are
- * big-endian without one (RFC 2781); UTF-16BE and UTF-16LE are as said.
+ * Kannel's charset field (%C) says what the text is, whatever its bytes
+ * look like: many a Chinese text in UTF-16BE is valid UTF-8 too (你好 is
+ * "O`Y}"), and so is GB18030's 缺 alone (C8 B1, U+0231); a name with no
+ * decoder here leaves it UTF-8. Without one, a body said to be GB18030
+ * (body_gb), or coding=15 (GB, as CMPP's Msg_Fmt), makes it GB18030;
+ * coding=2 (UCS-2) makes it UTF-16 only when the bytes are not UTF-8
+ * already (Kannel's mo-recode). UTF-16, UCS-2 and no label at all take
+ * their order from a byte order mark, and are big-endian without one
+ * (RFC 2781); UTF-16BE and UTF-16LE are as said.
  */
-static int
-http_utf16_order(const char *charset, const char *coding, const char *v,
-    size_t vlen, enum utf16_order *order)
+static enum http_cs
+http_text_cs(const char *charset, const char *coding, int body_gb,
+    const char *v, size_t vlen, enum utf16_order *order)
 {
 	static const struct {
 		const char *name;
@@ -399,20 +497,25 @@ http_utf16_order(const char *charset, const char *coding, const char *v,
 	size_t i;
 
 	*order = UTF16_BOM;
-	if (charset == NULL)
-		return coding && !strcmp(coding, "2") && v &&
-		    !utf8_valid_text(v, vlen);
-	for (i = 0; i < sizeof labels / sizeof labels[0]; i++)
-		if (!strcasecmp(charset, labels[i].name)) {
-			*order = labels[i].order;
-			return 1;
-		}
-	return 0;
+	if (charset != NULL) {
+		for (i = 0; i < sizeof labels / sizeof labels[0]; i++)
+			if (!strcasecmp(charset, labels[i].name)) {
+				*order = labels[i].order;
+				return HTTP_CS_UTF16;
+			}
+		return gb18030_is_label(charset) ? HTTP_CS_GB : HTTP_CS_UTF8;
+	}
+	if (body_gb || (coding && !strcmp(coding, "15")))
+		return HTTP_CS_GB;
+	if (coding && !strcmp(coding, "2") && !utf8_valid_text(v, vlen))
+		return HTTP_CS_UTF16;
+	return HTTP_CS_UTF8;
 }
 
+/* The text field as UTF-8, in buf[bufsz] when it had to be converted. */
 static const char *
 http_text(struct http *h, struct evhttp_request *req, const struct form *f,
-    char *buf, size_t bufsz, int *bad)
+    int body_gb, char *buf, size_t bufsz, int *bad)
 {
 	const char *coding = form_get(f, "coding", NULL);
 	const char *charset = form_get(f, "charset", NULL);
@@ -421,7 +524,10 @@ http_text(struct http *h, struct evhttp_request *req, const struct form *f,
 	enum utf16_order order;
 
 	*bad = 0;
-	if (v && http_utf16_order(charset, coding, v, vlen, &order)) {
+	if (v == NULL)
+		return NULL;
+	switch (http_text_cs(charset, coding, body_gb, v, vlen, &order)) {
+	case HTTP_CS_UTF16:
 		if (utf16_to_utf8(v, vlen, order, buf, bufsz, &outlen) != 0 ||
 		    !utf8_valid_text(buf, outlen)) {
 			http_error(h, req, 400, "Bad Request",
@@ -430,6 +536,11 @@ http_text(struct http *h, struct evhttp_request *req, const struct form *f,
 			return NULL;
 		}
 		return buf;
+	case HTTP_CS_GB:
+		return http_field_cs(h, req, f, "text", FORM_MAX_BYTES, 1, buf,
+		    bufsz, bad);
+	case HTTP_CS_UTF8:
+		break;
 	}
 	return http_field(h, req, f, "text", FORM_MAX_BYTES, bad);
 }
@@ -500,23 +611,32 @@ http_inbound(struct http *h, struct evhttp_request *req)
 	struct form *f = http_form_new();
 	const char *from, *text, *id, *to;
 	char from164[PHONE_MAX], to164[24];
+	/* Fields of a body in GB18030, as UTF-8. */
+	char frombuf[GB18030_UTF8_MAX(PHONE_INPUT_MAX)];
+	char tobuf[GB18030_UTF8_MAX(PHONE_INPUT_MAX)];
+	char idbuf[GB18030_UTF8_MAX(HTTP_ID_MAX)];
 	struct http_sig sig = { "", 0 };
-	char *textbuf = xmalloc(2 * FORM_MAX_BYTES);
+	char *textbuf = xmalloc(HTTP_TEXT_MAX);
 	struct pipeline_in in;
-	int bad;
+	int bad, gb;
 
 	if (http_read_form(h, req, f) != 0 ||
 	    http_authorized(h, req, f, &sig) != 0)
 		goto out;
-	if ((from = http_field(h, req, f, "from", PHONE_INPUT_MAX, &bad)),
+	/* The body's charset covers every field; Kannel's charset and
+	 * coding only the text (http_text_cs). */
+	gb = http_body_is_gb(req);
+	if ((from = http_field_cs(h, req, f, "from", PHONE_INPUT_MAX, gb,
+	    frombuf, sizeof frombuf, &bad)), bad)
+		goto out;
+	if ((text = http_text(h, req, f, gb, textbuf, HTTP_TEXT_MAX, &bad)),
 	    bad)
 		goto out;
-	if ((text = http_text(h, req, f, textbuf, 2 * FORM_MAX_BYTES, &bad)),
-	    bad)
+	if ((id = http_field_cs(h, req, f, "id", HTTP_ID_MAX, gb, idbuf,
+	    sizeof idbuf, &bad)), bad)
 		goto out;
-	if ((id = http_field(h, req, f, "id", HTTP_ID_MAX, &bad)), bad)
-		goto out;
-	if ((to = http_field(h, req, f, "to", PHONE_INPUT_MAX, &bad)), bad)
+	if ((to = http_field_cs(h, req, f, "to", PHONE_INPUT_MAX, gb, tobuf,
+	    sizeof tobuf, &bad)), bad)
 		goto out;
 	if (from == NULL || text == NULL) {
 		http_error(h, req, 400, "Bad Request", from == NULL ?

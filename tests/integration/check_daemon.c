@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "parsers/form.h"
 #include "tests/integration/proc.h"
 #include "tests/testutil.h"
 
@@ -156,6 +157,8 @@ START_TEST(test_auth)
 }
 END_TEST
 
+#define GB_FORM "application/x-www-form-urlencoded; charset=GB18030"
+
 struct bad_req {
 	const char *body;
 	const char *ctype;
@@ -190,6 +193,24 @@ static const struct bad_req bad_reqs[] = {
 	    "NUL byte in a form field's name" },
 	{ "from=13800000001&text=hi&coding=2%00&token=" TOKEN, NULL, 400,
 	    "field coding holds a NUL byte" },
+	/* Said to be GB18030, GBK or GB2312 and not: a character cut at
+	 * the end (缺 and half of 勤), a byte no GB18030 text holds, a
+	 * control character (U+0080, four bytes), a NUL. */
+	{ "from=13800000001&text=%C8%B1%C7&token=" TOKEN, GB_FORM, 400,
+	    "field text is not valid GB18030" },
+	{ "from=13800000001&text=%FF&token=" TOKEN, GB_FORM, 400,
+	    "field text is not valid GB18030" },
+	{ "from=13800000001&text=%81%30%81%30&token=" TOKEN, GB_FORM, 400,
+	    "field text is not valid GB18030" },
+	{ "from=13800000001&text=a%00b&token=" TOKEN, GB_FORM, 400,
+	    "field text is not valid GB18030" },
+	{ "from=13800000001&text=%80&charset=GBK&token=" TOKEN, NULL, 400,
+	    "field text is not valid GB18030" },
+	{ "from=13800000001&text=%C8%B1%C7&coding=15&token=" TOKEN, NULL,
+	    400, "field text is not valid GB18030" },
+	/* The body's charset covers every field. */
+	{ "from=13800000001&text=hi&id=%FF&token=" TOKEN, GB_FORM, 400,
+	    "field id is not valid GB18030" },
 };
 
 START_TEST(test_bad_requests)
@@ -218,6 +239,116 @@ START_TEST(test_form_type_with_parameters)
 	    "Application/X-WWW-Form-URLEncoded ; charset=UTF-8", &r);
 	ck_assert_int_eq(r.code, 200);
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 1);
+}
+END_TEST
+
+/*
+ * GB18030, and GBK and GB2312 (its subsets, read as GB18030) in the text:
+ * 缺勤 is C8B1 C7DA, digits and spaces are ASCII. Said by the body's
+ * Content-Type, by Kannel's charset field (a POST or a GET), or by
+ * coding=15 (GB, as CMPP's Msg_Fmt). It was refused 400 "not valid UTF-8
+ * text", and a provider does not retry a 4xx: the absence was lost.
+ * (Found by a review.)
+ */
+#define GB_QUEQIN "%C8%B1%C7%DA"
+
+struct gb_case {
+	const char *student;
+	const char *path;	/* a GET's, with its query; or NULL */
+	const char *body;	/* a POST's: from, text and token added */
+	const char *ctype;
+};
+
+static const struct gb_case gb_cases[] = {
+	{ "20241017", NULL, "id=gb-1", GB_FORM },
+	{ "20241003", NULL, "id=gb-2",
+	    "application/x-www-form-urlencoded; charset=\"gbk\"" },
+	{ "20241059", NULL, "id=gb-3",
+	    "application/x-www-form-urlencoded;format=1 ; Charset=GB2312" },
+	{ "20241064", NULL, "id=gb-4&charset=GBK", NULL },
+	{ "20241112", "/sms/inbound?from=13800000011&text=" GB_QUEQIN
+	    "+20241112+3&token=" TOKEN "&id=gb-5&charset=GBK", NULL, NULL },
+	{ "20241120", NULL, "id=gb-6&coding=15", NULL },
+};
+
+START_TEST(test_gb18030_text)
+{
+	const struct gb_case *c = &gb_cases[_i];
+	char body[256], sql[256];
+	struct resp r;
+
+	if (c->path) {
+		http(NULL, c->path, NULL, NULL, NULL, &r);
+	} else {
+		snprintf(body, sizeof body, "from=13800000011&text=%s+%s+3"
+		    "&token=" TOKEN "&%s", GB_QUEQIN, c->student, c->body);
+		http(NULL, "/sms/inbound", body, NULL, c->ctype, &r);
+	}
+	ck_assert_msg(r.code == 200, "%s: %s", c->student, r.body);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM inbound WHERE "
+	    "text = '缺勤 %s 3'", c->student);
+	ck_assert_int_eq(rows(sql), 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM absences a JOIN "
+	    "students s ON s.id = a.student_id WHERE s.student_no = '%s' "
+	    "AND a.days = 3", c->student);
+	ck_assert_int_eq(rows(sql), 1);
+	/* The teacher's reply, beside the notices the absence sends. */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM outbound WHERE "
+	    "kind = 'reply' AND recipient = '+8613800000011' AND text LIKE "
+	    "'%%已记录%s %%缺勤3天%%'", c->student);
+	ck_assert_int_eq(rows(sql), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'reply'"), 1);
+}
+END_TEST
+
+/* Said GB18030, decoded so whatever the bytes look like: 缺 alone is C8
+ * B1, valid UTF-8 too (U+0231), and was stored as "ȱ 20241017 3". */
+START_TEST(test_gb18030_not_taken_for_utf8)
+{
+	struct resp r;
+
+	http(NULL, "/sms/inbound", "from=13800000011&text=%C8%B1+20241017+3"
+	    "&token=" TOKEN, NULL, GB_FORM, &r);
+	ck_assert_msg(r.code == 200, "%s", r.body);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE text = "
+	    "'缺 20241017 3'"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 1);
+	/* Kannel's charset says what the text is, over the body's. */
+	http(NULL, "/sms/inbound", "from=13800000011&text=%E5%AD%A6"
+	    "&charset=UTF-8&token=" TOKEN, NULL, GB_FORM, &r);
+	ck_assert_msg(r.code == 200, "%s", r.body);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE text = "
+	    "'学'"), 1);
+	/* Another charset in the Content-Type is read as before. */
+	http(NULL, "/sms/inbound", "from=13800000011&text=%E5%AD%A6%E5%AD%A6"
+	    "&token=" TOKEN, NULL, "application/x-www-form-urlencoded; "
+	    "charset=ISO-8859-1", &r);
+	ck_assert_msg(r.code == 200, "%s", r.body);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE text = "
+	    "'学学'"), 1);
+}
+END_TEST
+
+/* The longest text a body holds, in characters whose two GB18030 bytes
+ * are four of UTF-8 (FE51 is U+20087 to glibc): stored whole. */
+START_TEST(test_gb18030_longest)
+{
+	static char body[FORM_MAX_BYTES + 1];
+	size_t n, pre;
+	struct resp r;
+
+	n = pre = (size_t)snprintf(body, sizeof body, "from=13800000011"
+	    "&token=" TOKEN "&text=");
+	while (n + 2 <= FORM_MAX_BYTES) {
+		body[n++] = '\xfe';
+		body[n++] = '\x51';
+	}
+	body[n] = '\0';
+	http(NULL, "/sms/inbound", body, NULL, GB_FORM, &r);
+	ck_assert_msg(r.code == 200, "%s", r.body);
+	ck_assert_int_eq(rows("SELECT length(CAST(text AS BLOB)) FROM "
+	    "inbound"), (long long)(n - pre) * 2);
 }
 END_TEST
 
@@ -1124,6 +1255,10 @@ main(void)
 	tcase_add_test(tc, test_duplicate_id);
 	tcase_add_test(tc, test_auth);
 	tcase_add_test(tc, test_form_type_with_parameters);
+	tcase_add_loop_test(tc, test_gb18030_text, 0,
+	    sizeof gb_cases / sizeof gb_cases[0]);
+	tcase_add_test(tc, test_gb18030_not_taken_for_utf8);
+	tcase_add_test(tc, test_gb18030_longest);
 	tcase_add_loop_test(tc, test_bad_requests, 0,
 	    sizeof bad_reqs / sizeof bad_reqs[0]);
 	tcase_add_test(tc, test_too_large);
