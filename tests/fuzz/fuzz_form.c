@@ -6,7 +6,10 @@
  * FORM_MAX_FIELDS fields, each key non-empty, NUL-free and given once,
  * found again by form_get with the same value; a value's vlen bytes end
  * in a NUL inside the form's buffer; and the same bytes give the same
- * form.
+ * form. A value read as GB18030 (a webhook's text said to be GB18030,
+ * GBK or GB2312) fits in GB18030_UTF8_MAX of its length, an exact-size
+ * buffer, and comes out as UTF-8; one refused there is refused with any
+ * room.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -14,10 +17,34 @@
 
 #include "parsers/form.h"
 #include "parsers/taskcode.h"
+#include "parsers/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_CHECK(cond) do { if (!(cond)) abort(); } while (0)
+
+static void
+fuzz_gb18030(const char *v, size_t vlen)
+{
+	size_t room = GB18030_UTF8_MAX(vlen), n, big;
+	char *out, *more;
+
+	if ((out = malloc(room)) == NULL)
+		abort();
+	if (gb18030_to_utf8(v, vlen, out, room, &n) == 0) {
+		FUZZ_CHECK(n < room && out[n] == '\0');
+		FUZZ_CHECK(utf8_count(out, n) >= 0);
+	} else {
+		big = 4 * vlen + 8;
+		if ((more = malloc(big)) == NULL)
+			abort();
+		FUZZ_CHECK(gb18030_to_utf8(v, vlen, more, big, &n) == -1);
+		free(more);
+	}
+	free(out);
+	if (memchr(v, '\0', vlen) == NULL)
+		(void)gb18030_is_label(v);
+}
 
 static void
 fuzz_in(const struct form *f, const char *s, size_t len)
@@ -61,6 +88,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* A task code read from a reply's text must be in range. */
 		if (taskcode_read(v, vlen, &code) == TASKCODE_OK)
 			FUZZ_CHECK(code < TASKCODE_SPACE);
+		fuzz_gb18030(v, vlen);
 	}
 	v = form_nul_field(&f, NULL);
 	for (i = 0; i < f.n; i++)
