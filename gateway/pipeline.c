@@ -236,7 +236,7 @@ pipeline_apply(struct pipeline *p, const struct pipeline_in *in,
 		clock_now(p->clock)
 	};
 	enum store_rc rc;
-	char masked[32];
+	char masked[32], keyed[256];
 
 	*inbound_id = 0;
 	/* Expired signatures go once a second, not with each signed
@@ -296,6 +296,25 @@ pipeline_apply(struct pipeline *p, const struct pipeline_in *in,
 	}
 	/* Writes nothing when the provider id was seen. */
 	rc = store_inbound_record(p->store, &rec, inbound_id);
+	/* Seen from another sender: not a retry (a retry has its sender)
+	 * but ids colliding, two providers on one channel or a counter
+	 * started again. Kept under the id and its sender, where its own
+	 * retry finds it. */
+	if (rc == STORE_DUP && in->provider_id != NULL &&
+	    (rc = store_inbound_from(p->store, *inbound_id, in->from)) !=
+	    STORE_NOTFOUND) {
+		if (rc == STORE_OK)
+			rc = STORE_DUP;
+	} else if (rc == STORE_NOTFOUND) {
+		snprintf(keyed, sizeof keyed, "%.200s@%.40s", in->provider_id,
+		    in->from);
+		rec.provider_id = keyed;
+		rc = store_inbound_record(p->store, &rec, inbound_id);
+		if (rc == STORE_OK)
+			log_warnx("inbound %lld on %s: its provider id was "
+			    "another sender's; kept as a message of its own",
+			    (long long)*inbound_id, in->channel);
+	}
 	if (rc == STORE_DUP) {
 		log_info("inbound duplicate of %lld on %s (provider id seen)",
 		    (long long)*inbound_id, in->channel);

@@ -72,6 +72,19 @@ store_inbound_find(struct store *s, const char *channel,
 }
 
 enum store_rc
+store_inbound_from(struct store *s, int64_t id, const char *sender)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_INBOUND_FROM);
+	enum store_rc rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, sender, -1, SQLITE_STATIC);
+	if ((rc = store_row(s, st)) == STORE_OK)
+		sqlite3_reset(st);
+	return rc;
+}
+
+enum store_rc
 store_inbound_each_pid(struct store *s, const char *channel,
     const char *prefix, int max, int (*fn)(void *, int64_t, const char *,
     const char *), void *arg)

@@ -636,6 +636,10 @@ enum store_rc store_inbound_recent(struct store *, const char *channel,
  * none. */
 enum store_rc store_inbound_find(struct store *, const char *channel,
     const char *provider_id, int64_t *id);
+/* Whether inbound id is from sender: STORE_OK, STORE_NOTFOUND if from
+ * another (or no such row), STORE_ERR. */
+enum store_rc store_inbound_from(struct store *, int64_t id,
+    const char *sender);
 /* The inbound on channel whose provider id begins with prefix, the
  * highest id first (a modem's: the latest sent), at most max: fn(arg, id, provider id, text) each, until it
  * returns non-zero. STORE_OK (STORE_DUP when fn stopped it), or

@@ -134,6 +134,21 @@ START_TEST(test_duplicate_id)
 	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 2);
 	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 2);
 	ck_assert_int_eq(rows("SELECT count(*) FROM outbound"), 2);
+	/* The same id from another sender is not a retry (a retry has its
+	 * sender): two providers on the channel, or one's counter started
+	 * again. Stored as a message of its own, not answered "duplicate"
+	 * and lost (a review); its own retry is the duplicate. */
+	post("/sms/inbound", "from=13800000002&text=ABS+20240103+1&token="
+	    TOKEN "&id=dup-1", &r);
+	ck_assert_int_eq(r.code, 200);
+	ck_assert_msg(strstr(r.body, "duplicate") == NULL, "%s", r.body);
+	ck_assert_int_eq(jint(r.body, "inbound_id"), 3);
+	post("/sms/inbound", "from=13800000002&text=ABS+20240103+1&token="
+	    TOKEN "&id=dup-1", &r);
+	ck_assert_ptr_nonnull(strstr(r.body, "\"status\":\"duplicate\""));
+	ck_assert_int_eq(jint(r.body, "inbound_id"), 3);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 3);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 3);
 }
 END_TEST
 
