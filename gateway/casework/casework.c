@@ -119,6 +119,7 @@ static const char *const cw_v_term_missing[] = { "township", "n", "list",
 	NULL };
 static const char *const cw_v_name_only[] = { "name", NULL };
 static const char *const cw_v_place[] = { "place", NULL };
+static const char *const cw_v_help[] = { "help", NULL };
 
 /* Every template the casework renders, with the placeholders it supplies;
  * checked at start so that a missing or mistyped file stops the daemon. */
@@ -228,7 +229,8 @@ const struct cw_template cw_templates[] = {
 	{ "err_too_long", cw_v_none },
 	{ "err_bad_utf8", cw_v_none },
 	{ "err_too_many", cw_v_max },
-	{ "err_unknown_command", cw_v_none },
+	{ "err_unknown_command", cw_v_help },
+	{ "err_unknown_help", cw_v_none },
 	{ "err_did_you_mean", cw_v_suggest },
 	{ "err_missing_student", cw_v_example },
 	{ "err_bad_student", cw_v_example },
@@ -593,65 +595,22 @@ cw_any_school_role(const struct cw_msg *m)
 	return 0;
 }
 
-/* The reply for a part the parser could not understand: what was wrong
- * and the right form, from the templates. */
-static int
-cw_part_error(struct casework *cw, struct cw_msg *m, const struct cmd *c)
+/* The HELP line of each kind of role (cw_help_kinds()). */
+static const char *const cw_help_keys[] = {
+	"help_school", "help_village", "help_township", "help_county",
+	"help_inspector", "help_principal", "help_bureau"
+};
+#define CW_HELP_KINDS (sizeof cw_help_keys / sizeof cw_help_keys[0])
+
+/* Which HELP lines the sender's roles get (want[i] for cw_help_keys[i]);
+ * how many. */
+static size_t
+cw_help_kinds(const struct cw_msg *m, int want[CW_HELP_KINDS])
 {
-	char key[48], example[CATALOG_MAX_TEXT];
-	struct render_var v[2];
-	enum cmd_kind k = c->kind;
+	size_t r, i, n = 0;
 
-	if (c->err == PERR_UNKNOWN_COMMAND && c->suggest == CMD_NONE)
-		return cw_reply(cw, m, "err_unknown_command", NULL, 0);
-	if (c->err == PERR_UNKNOWN_COMMAND)
-		k = c->suggest;
-	snprintf(key, sizeof key, "example_%s", cmd_kind_key(k));
-	if (render(cw->cat, key, NULL, 0, example, sizeof example) != 0)
-		return -1;
-	if (c->err == PERR_UNKNOWN_COMMAND) {
-		v[0] = (struct render_var){ "keyword", cmd_kind_name(k) };
-		v[1] = (struct render_var){ "example", example };
-		return cw_reply(cw, m, "err_did_you_mean", v, 2);
-	}
-	v[0] = (struct render_var){ "example", example };
-	snprintf(key, sizeof key, "err_%s", perr_name(c->err));
-	/* Only the school's people make routine visits (在校): the others
-	 * are not offered the word. */
-	if (c->err == PERR_BAD_OUTCOME && cw_any_school_role(m))
-		cw_copy(key, sizeof key, "err_bad_outcome_school");
-	if (catalog_text(cw->cat, key) == NULL)
-		cw_copy(key, sizeof key, "err_unknown_command");
-	return cw_reply(cw, m, key, v, 1);
-}
-
-/*
- * HELP with a command asked about: its use (usage_abs, ...), or that the
- * sender's roles may not use it. Without: the commands of each kind of
- * role the sender holds, one SMS each.
- */
-static int
-cw_help(struct casework *cw, struct cw_msg *m, const struct cmd *c)
-{
-	static const char *const keys[] = {
-		"help_school", "help_village", "help_township", "help_county",
-		"help_inspector", "help_principal", "help_bureau"
-	};
-	int want[7] = { 0, 0, 0, 0, 0, 0, 0 }, i;
-	size_t r;
-
-	if (c->topic != CMD_NONE) {
-		struct render_var v[1] = { { "cmd", cmd_kind_name(c->topic) } };
-		char key[32];
-
-		if (!cw_may(m, c->topic))
-			return cw_reply(cw, m, "usage_not_yours", v, 1);
-		/* Only the school's people make routine visits (在校). */
-		snprintf(key, sizeof key, "usage_%s%s", cmd_kind_key(c->topic),
-		    c->topic == CMD_VIS && cw_any_school_role(m) ? "_school" :
-		    "");
-		return cw_reply(cw, m, key, NULL, 0);
-	}
+	for (i = 0; i < CW_HELP_KINDS; i++)
+		want[i] = 0;
 	for (r = 0; r < m->nroles; r++) {
 		const char *role = m->roles[r].role;
 
@@ -678,8 +637,101 @@ cw_help(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	 * bureau's, the county's. */
 	if (want[5])
 		want[0] = 0;
-	for (i = 0; i < 7; i++)
-		if (want[i] && cw_reply(cw, m, keys[i], NULL, 0) != 0)
+	for (i = 0; i < CW_HELP_KINDS; i++)
+		n += (size_t)want[i];
+	return n;
+}
+
+/*
+ * Words that are no command: "not understood" and the sender's own HELP
+ * line (a village head's says to answer a task SMS by its number), when
+ * the sender holds one kind of role and it fits one SMS with the
+ * signature and prefix; else "not understood" and to send HELP.
+ */
+static int
+cw_unknown(struct casework *cw, struct cw_msg *m)
+{
+	char help[CATALOG_MAX_TEXT], text[CW_REPLY_MAX];
+	struct render_var v = { "help", help };
+	struct smslen len;
+	int want[CW_HELP_KINDS];
+	size_t i, o;
+
+	if (cw_help_kinds(m, want) != 1)
+		return cw_reply(cw, m, "err_unknown_help", NULL, 0);
+	for (i = 0; !want[i]; i++)
+		;
+	o = cw->siglen + strlen(m->prefix);
+	if (o >= sizeof text || render(cw->cat, cw_help_keys[i], NULL, 0, help,
+	    sizeof help) != 0 || render(cw->cat, "err_unknown_command", &v, 1,
+	    text + o, sizeof text - o) != 0)
+		return -1;
+	memcpy(text, cw->signature, cw->siglen);
+	memcpy(text + cw->siglen, m->prefix, o - cw->siglen);
+	if (smslen_measure(text, strlen(text), &len) != 0 ||
+	    len.segments > 1)
+		return cw_reply(cw, m, "err_unknown_help", NULL, 0);
+	return cw_reply(cw, m, "err_unknown_command", &v, 1);
+}
+
+/* The reply for a part the parser could not understand: what was wrong
+ * and the right form, from the templates. */
+static int
+cw_part_error(struct casework *cw, struct cw_msg *m, const struct cmd *c)
+{
+	char key[48], example[CATALOG_MAX_TEXT];
+	struct render_var v[2];
+	enum cmd_kind k = c->kind;
+
+	if (c->err == PERR_UNKNOWN_COMMAND && c->suggest == CMD_NONE)
+		return cw_unknown(cw, m);
+	if (c->err == PERR_UNKNOWN_COMMAND)
+		k = c->suggest;
+	snprintf(key, sizeof key, "example_%s", cmd_kind_key(k));
+	if (render(cw->cat, key, NULL, 0, example, sizeof example) != 0)
+		return -1;
+	if (c->err == PERR_UNKNOWN_COMMAND) {
+		v[0] = (struct render_var){ "keyword", cmd_kind_name(k) };
+		v[1] = (struct render_var){ "example", example };
+		return cw_reply(cw, m, "err_did_you_mean", v, 2);
+	}
+	v[0] = (struct render_var){ "example", example };
+	snprintf(key, sizeof key, "err_%s", perr_name(c->err));
+	/* Only the school's people make routine visits (在校): the others
+	 * are not offered the word. */
+	if (c->err == PERR_BAD_OUTCOME && cw_any_school_role(m))
+		cw_copy(key, sizeof key, "err_bad_outcome_school");
+	if (catalog_text(cw->cat, key) == NULL)
+		return cw_unknown(cw, m);
+	return cw_reply(cw, m, key, v, 1);
+}
+
+/*
+ * HELP with a command asked about: its use (usage_abs, ...), or that the
+ * sender's roles may not use it. Without: the commands of each kind of
+ * role the sender holds, one SMS each.
+ */
+static int
+cw_help(struct casework *cw, struct cw_msg *m, const struct cmd *c)
+{
+	int want[CW_HELP_KINDS];
+	size_t i;
+
+	if (c->topic != CMD_NONE) {
+		struct render_var v[1] = { { "cmd", cmd_kind_name(c->topic) } };
+		char key[32];
+
+		if (!cw_may(m, c->topic))
+			return cw_reply(cw, m, "usage_not_yours", v, 1);
+		/* Only the school's people make routine visits (在校). */
+		snprintf(key, sizeof key, "usage_%s%s", cmd_kind_key(c->topic),
+		    c->topic == CMD_VIS && cw_any_school_role(m) ? "_school" :
+		    "");
+		return cw_reply(cw, m, key, NULL, 0);
+	}
+	cw_help_kinds(m, want);
+	for (i = 0; i < CW_HELP_KINDS; i++)
+		if (want[i] && cw_reply(cw, m, cw_help_keys[i], NULL, 0) != 0)
 			return -1;
 	return 0;
 }
