@@ -1,8 +1,8 @@
 /*
  * Numbered replies to task SMS and words that are no command, through the
- * casework on the demo roster: the answer to words nobody understood, by
- * the sender's roles. Every answer here fits one SMS with the demo
- * signature.
+ * casework on the demo roster: several answers in one SMS (each part its
+ * own), and the answer to words nobody understood, by the sender's roles.
+ * Every answer here fits one SMS with the demo signature.
  */
 #include <check.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "gateway/gw.h"
+#include "parsers/taskcode.h"
 #include "tests/gwfix.h"
 #include "tests/testutil.h"
 
@@ -43,6 +44,12 @@ teardown(void)
 	gwfix_free(&F);
 }
 
+static long long
+rows(const char *sql)
+{
+	return tu_sql_int(F.db, sql);
+}
+
 /* The newest reply to the village head of V01. */
 static const char *
 reply(void)
@@ -50,6 +57,119 @@ reply(void)
 	return tu_sql_text(F.db, "SELECT text FROM outbound WHERE recipient = '"
 	    VHEAD1 "' AND kind = 'reply' ORDER BY id DESC LIMIT 1");
 }
+
+/* Cases #1 (20240101) and, with two, #2 (20240103): a visit task each
+ * for the village head of V01. */
+static void
+open_cases(int n)
+{
+	gwfix_sms(&F, HT, "ABS 20240101 3");
+	if (n > 1)
+		gwfix_sms(&F, HT, "ABS 20240103 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks t JOIN people p ON "
+	    "p.id = t.assignee_id WHERE p.phone = '" VHEAD1 "' AND t.status = "
+	    "'open'"), n);
+}
+
+/* The task code the task SMS of case_no printed. */
+static void
+task_code(int case_no, char *code)
+{
+	char q[256];
+	const char *text, *p;
+
+	snprintf(q, sizeof q, "SELECT text FROM outbound WHERE recipient = '"
+	    VHEAD1 "' AND kind = 'task' AND text LIKE '%%任务#%d：%%' ORDER BY "
+	    "id DESC LIMIT 1", case_no);
+	text = tu_sql_text(F.db, q);
+	p = strstr(text, "任务代码");
+	ck_assert_msg(p != NULL, "no code in '%s'", text);
+	snprintf(code, TASKCODE_LEN + 1, "%s", p + strlen("任务代码"));
+}
+
+static const char *
+outcome_of(int case_no)
+{
+	char q[256];
+
+	snprintf(q, sizeof q, "SELECT coalesce(outcome, 'open') FROM tasks "
+	    "WHERE case_id = %d AND assignee_id = (SELECT id FROM people "
+	    "WHERE phone = '" VHEAD1 "') ORDER BY id DESC LIMIT 1", case_no);
+	return tu_sql_text(F.db, q);
+}
+
+/* The visit event's detail on a case ("" if none). */
+static const char *
+visit_of(int case_no)
+{
+	char q[200];
+
+	snprintf(q, sizeof q, "SELECT coalesce(detail, '') FROM events WHERE "
+	    "case_id = %d AND what = 'visit' ORDER BY id DESC LIMIT 1",
+	    case_no);
+	return tu_sql_text(F.db, q);
+}
+
+static const char *const two_seps[] = { "\n", "；", ";", "\n\n" };
+
+START_TEST(test_two_answers_in_one_sms)
+{
+	char c1[TASKCODE_LEN + 1], c2[TASKCODE_LEN + 1], msg[64];
+
+	open_cases(2);
+	task_code(1, c1);
+	task_code(2, c2);
+	snprintf(msg, sizeof msg, "%s 3%s%s 4", c1, two_seps[_i], c2);
+	gwfix_sms(&F, VHEAD1, msg);
+	/* Each part answered its own task, nothing carried into a note. */
+	ck_assert_str_eq(outcome_of(1), "away");
+	ck_assert_str_eq(outcome_of(2), "ill");
+	ck_assert_str_eq(visit_of(1), "outcome=away");
+	ck_assert_str_eq(visit_of(2), "outcome=ill");
+	ck_assert_msg(strstr(reply(), "#1") && strstr(reply(), "#2"), "%s",
+	    reply());
+}
+END_TEST
+
+START_TEST(test_two_acks_in_one_sms)
+{
+	char c1[TASKCODE_LEN + 1], c2[TASKCODE_LEN + 1], msg[64];
+
+	open_cases(2);
+	task_code(1, c1);
+	task_code(2, c2);
+	snprintf(msg, sizeof msg, "%s 7；%s 7", c1, c2);
+	gwfix_sms(&F, VHEAD1, msg);
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE acked_at IS "
+	    "NOT NULL AND status = 'open'"), 2);
+}
+END_TEST
+
+START_TEST(test_note_goes_on_over_lines)
+{
+	/* A note on the lines after the number is still the note, and a
+	 * command after it is still a command. */
+	open_cases(1);
+	gwfix_sms(&F, VHEAD1, "3\n家长说要去打工\n下周再去");
+	ck_assert_str_eq(outcome_of(1), "away");
+	ck_assert_str_eq(visit_of(1), "outcome=away note=家长说要去打工 下周再去");
+	ck_assert_ptr_null(strstr(reply(), "未能识别"));
+}
+END_TEST
+
+START_TEST(test_reply_then_command)
+{
+	char c1[TASKCODE_LEN + 1], msg[64];
+
+	open_cases(2);
+	task_code(1, c1);
+	snprintf(msg, sizeof msg, "%s 2\nCASE 20240103", c1);
+	gwfix_sms(&F, VHEAD1, msg);
+	ck_assert_str_eq(outcome_of(1), "refuse");
+	ck_assert_str_eq(visit_of(1), "outcome=refuse");
+	ck_assert_msg(strstr(reply(), "20240103") != NULL, "%s", reply());
+}
+END_TEST
 
 START_TEST(test_unknown_by_role)
 {
@@ -87,8 +207,16 @@ static Suite *
 menu_suite(void)
 {
 	Suite *s = suite_create("menu");
+	TCase *tc = tcase_create("parts");
 	TCase *tu = tcase_create("unknown");
 
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_two_answers_in_one_sms, 0,
+	    (int)(sizeof two_seps / sizeof two_seps[0]));
+	tcase_add_test(tc, test_two_acks_in_one_sms);
+	tcase_add_test(tc, test_note_goes_on_over_lines);
+	tcase_add_test(tc, test_reply_then_command);
+	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tu, setup, teardown);
 	tcase_add_test(tu, test_unknown_by_role);
 	suite_add_tcase(s, tu);

@@ -11,6 +11,7 @@
 #include "gateway/log.h"
 #include "parsers/mask.h"
 #include "parsers/normalize.h"
+#include "parsers/reply.h"
 #include "parsers/smslen.h"
 #include "parsers/utf8.h"
 #include "parsers/vocab.h"
@@ -777,15 +778,153 @@ cw_command(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	return -1;
 }
 
-/* The reply to a whole message: one line (or more) per part. */
-static int
-cw_message(struct casework *cw, struct cw_msg *m, const struct cmd_list *l,
-    enum perr_code rc)
+/* Where part i ends in norm: at the end of its line, at a ';', or where
+ * the next part starts after a ',' (the parser keeps only the start). */
+static size_t
+cw_part_end(const char *norm, size_t nlen, const struct cmd_list *l,
+    size_t i)
 {
-	char n[24], max[24];
-	struct render_var vn = { "n", n }, vm = { "max", max };
-	size_t i;
+	size_t a = l->v[i].off, b = a;
+	size_t lim = i + 1 < l->n ? l->v[i + 1].off : nlen;
 
+	while (b < lim && norm[b] != '\n' && norm[b] != ';')
+		b++;
+	while (b > a && (norm[b - 1] == ' ' || norm[b - 1] == ','))
+		b--;
+	return b;
+}
+
+/* Is part i words, neither a command nor a numbered reply? 1, 0, or -1. */
+static int
+cw_part_is_words(struct casework *cw, const char *norm, size_t nlen,
+    const struct cmd_list *l, size_t i)
+{
+	const struct cmd *c = &l->v[i];
+	struct menu_reply r;
+	int rc;
+
+	if (c->err != PERR_UNKNOWN_COMMAND || c->suggest != CMD_NONE)
+		return 0;
+	rc = cw_menu_parse(cw, norm + c->off, cw_part_end(norm, nlen, l, i) -
+	    c->off, &r);
+	return rc < 0 ? -1 : !rc;
+}
+
+/*
+ * Part i as a numbered reply, answered: 1 if it was one (*last the last
+ * part it took), 0 if not, -1 on failure. Its note goes on over the parts
+ * after it that are words ("3\n家长说要去打工"), but another reply or a
+ * command is a part of its own ("K7QX 3\nD4VK 3").
+ */
+static int
+cw_part_reply(struct casework *cw, struct cw_msg *m, const char *norm,
+    size_t nlen, const struct cmd_list *l, size_t i, const char *prefix,
+    size_t *last)
+{
+	struct menu_reply r, whole;
+	size_t a = l->v[i].off, j = i;
+	int rc;
+
+	rc = cw_menu_parse(cw, norm + a, cw_part_end(norm, nlen, l, i) - a,
+	    &r);
+	if (rc != 1)
+		return rc;
+	while (j + 1 < l->n && (rc = cw_part_is_words(cw, norm, nlen, l,
+	    j + 1)) != 0) {
+		if (rc < 0)
+			return -1;
+		j++;
+	}
+	if (j > i && cw_menu_parse(cw, norm + a, cw_part_end(norm, nlen, l, j) -
+	    a, &whole) == 1)
+		r = whole;
+	*last = j;
+	return cw_menu_answer(cw, m, &r, prefix) == 0 ? 1 : -1;
+}
+
+/*
+ * Where the parser stopped reading text[0..len) as parts of l, if a
+ * numbered reply is there: after a blank line it takes words for a
+ * phone's signature (command.h), but "K7QX 3\n\nD4VK 3" answers two tasks.
+ * The offset of that line, or 0.
+ */
+static size_t
+cw_after_blank(struct casework *cw, const char *text, size_t len,
+    const struct cmd_list *l)
+{
+	struct menu_reply r;
+	const char *nl;
+	size_t p, e;
+
+	if (l->n == 0 || l->dropped ||
+	    (nl = memchr(text + l->v[l->n - 1].off, '\n', len -
+	    l->v[l->n - 1].off)) == NULL)
+		return 0;
+	for (p = (size_t)(nl - text); p < len && text[p] == '\n'; p++)
+		;
+	for (e = p; e < len && text[e] != '\n' && text[e] != ';'; e++)
+		;
+	return p < len && cw_menu_parse(cw, text + p, e - p, &r) == 1 ? p : 0;
+}
+
+/*
+ * The parts of l, read from text, answered: numbered no + 1, ..., with
+ * "第n条：" on what failed if several. *nerr counts parts not understood.
+ */
+static int
+cw_parts(struct casework *cw, struct cw_msg *m, const char *text,
+    size_t len, const struct cmd_list *l, size_t no, int several,
+    size_t *nerr)
+{
+	char n[24], prefix[sizeof m->prefix];
+	struct render_var vn = { "n", n };
+	size_t i, last;
+	int r;
+
+	for (i = 0; i < l->n; i = last + 1) {
+		const struct cmd *c = &l->v[i];
+
+		last = i;
+		m->prefix[0] = prefix[0] = '\0';
+		snprintf(n, sizeof n, "%zu", no + i + 1);
+		if (several && render(cw->cat, "part_prefix", &vn, 1, prefix,
+		    sizeof prefix) != 0)
+			return -1;
+		if ((r = cw_part_reply(cw, m, text, len, l, i, prefix,
+		    &last)) < 0)
+			return -1;
+		if (r == 1)
+			continue;
+		if (c->err != PERR_NONE) {
+			(*nerr)++;
+			cw_copy(m->prefix, sizeof m->prefix, prefix);
+			if (cw_part_error(cw, m, c) != 0)
+				return -1;
+			continue;
+		}
+		if (cw_command(cw, m, c) != 0)
+			return -1;
+	}
+	m->prefix[0] = '\0';
+	return 0;
+}
+
+/*
+ * The reply to a whole message: one line (or more) per part, each part
+ * a numbered reply or a command. *nparts: parts read; *nerr: those not
+ * understood.
+ */
+static int
+cw_message(struct casework *cw, struct cw_msg *m, const char *norm,
+    size_t nlen, struct cmd_list *l, enum perr_code rc, size_t *nparts,
+    size_t *nerr)
+{
+	char max[24];
+	struct render_var vm = { "max", max };
+	size_t base = 0, next;
+	struct perr e;
+
+	*nparts = *nerr = 0;
 	switch (rc) {
 	case PERR_NONE:
 		break;
@@ -798,22 +937,23 @@ cw_message(struct casework *cw, struct cw_msg *m, const struct cmd_list *l,
 	default:
 		return -1;
 	}
-	for (i = 0; i < l->n; i++) {
-		const struct cmd *c = &l->v[i];
-
-		/* With several parts, a failed one says which it was. */
-		m->prefix[0] = '\0';
-		if (l->n > 1 && c->err != PERR_NONE) {
-			snprintf(n, sizeof n, "%zu", i + 1);
-			if (render(cw->cat, "part_prefix", &vn, 1, m->prefix,
-			    sizeof m->prefix) != 0)
-				return -1;
-		}
-		if ((c->err != PERR_NONE ? cw_part_error(cw, m, c) :
-		    cw_command(cw, m, c)) != 0)
+	for (;;) {
+		next = cw_after_blank(cw, norm + base, nlen - base, l);
+		if (cw_parts(cw, m, norm + base, nlen - base, l, *nparts,
+		    *nparts > 0 || l->n > 1 || next > 0, nerr) != 0)
 			return -1;
+		*nparts += l->n;
+		if (l->dropped || next == 0)
+			break;
+		base += next;
+		if (*nparts >= CMD_MAX) {
+			l->dropped = 1;
+			break;
+		}
+		if (command_parse_normalized(cw->parser, norm + base, nlen -
+		    base, l, &e) != PERR_NONE)
+			break;
 	}
-	m->prefix[0] = '\0';
 	if (l->dropped) {
 		snprintf(max, sizeof max, "%d", CMD_MAX);
 		return cw_reply(cw, m, "err_too_many", &vm, 1);
@@ -841,9 +981,9 @@ casework_inbound(struct casework *cw, int64_t inbound_id, const char *from,
 	struct perr e;
 	enum perr_code prc;
 	int64_t recent;
-	int rc = -1, r;
+	int rc = -1;
 	char masked[32], *norm = NULL;
-	size_t nlen;
+	size_t nlen = 0, nparts, nerr;
 
 	if ((m = calloc(1, sizeof *m)) == NULL)
 		return -1;
@@ -867,28 +1007,22 @@ casework_inbound(struct casework *cw, int64_t inbound_id, const char *from,
 			    inbound_id, 0, now);
 		goto out;
 	}
-	/* Normalized once: read as a numbered reply, else as commands. */
+	/* Normalized once, split into parts by the command parser; each
+	 * part read as a numbered reply, else as a command. */
 	if ((norm = malloc(NORMALIZE_MAX_IN + 1)) == NULL)
 		goto out;
 	prc = normalize_text(text, len, norm, NORMALIZE_MAX_IN + 1, &nlen);
-	if (prc == PERR_NONE) {
-		if ((r = cw_menu_reply(cw, m, norm, nlen)) < 0)
-			goto out;
-		if (r == 1) {
-			rc = cw_enqueue(cw, from, "reply", m->reply,
-			    inbound_id, 0, now);
-			goto out;
-		}
+	if (prc == PERR_NONE)
 		prc = command_parse_normalized(cw->parser, norm, nlen, l, &e);
-	} else
+	else
 		l->n = l->nerr = l->dropped = 0;
-	if (prc != PERR_NONE || l->nerr)
+	if (cw_message(cw, m, norm, nlen, l, prc, &nparts, &nerr) != 0)
+		goto out;
+	if (prc != PERR_NONE || nerr)
 		log_info("inbound %lld from %s: %zu of %zu part(s) not "
 		    "understood (%s)", (long long)inbound_id, masked,
-		    prc != PERR_NONE ? 1 : l->nerr, prc != PERR_NONE ? 1 : l->n,
+		    prc != PERR_NONE ? 1 : nerr, prc != PERR_NONE ? 1 : nparts,
 		    perr_name(prc != PERR_NONE ? prc : cw_first_error(l)));
-	if (cw_message(cw, m, l, prc) != 0)
-		goto out;
 	rc = cw_enqueue(cw, from, "reply", m->reply, inbound_id, 0,
 	    now);
 out:

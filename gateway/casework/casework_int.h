@@ -279,10 +279,15 @@ int cw_choices_text(struct casework *, const char *task_kind, char *buf,
 /* Applies choice c on task t as the command it stands for. */
 int cw_task_apply(struct casework *, struct cw_msg *,
     const struct store_task *t, const struct cw_choice *c, const char *note);
-/* A numbered reply, in normalized text: 1 handled (applied or refused
- * with a reply), 0 not a reply, -1 on a store error. */
-int cw_menu_reply(struct casework *, struct cw_msg *, const char *norm,
-    size_t nlen);
+struct menu_reply;
+/* Part text[0..len) of a message (normalized) read as a numbered reply:
+ * 1 if it is one (r filled), 0 if not, -1 on failure. */
+int cw_menu_parse(struct casework *, const char *text, size_t len,
+    struct menu_reply *r);
+/* Answers a numbered reply: the choice applied, or a reply saying why
+ * not, after prefix ("第2条：", or ""). 0, or -1 on a store error. */
+int cw_menu_answer(struct casework *, struct cw_msg *,
+    const struct menu_reply *r, const char *prefix);
 /* One understood command (casework.c). */
 int cw_command(struct casework *, struct cw_msg *, const struct cmd *);
 

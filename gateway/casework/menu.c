@@ -1,9 +1,10 @@
 /*
  * Menus: what a numbered answer means. Each kind of task has one table of
  * numbered choices, shown at the end of its SMS, offered on the USSD
- * outcome page, and read back from a reply ("3", "K7QX 3"). A choice is
- * turned into the same command a typed VIS, ACK or NOTICE would be and
- * applied by the same code, so the ledger differs only in the source.
+ * outcome page, and read back from a reply ("3", "K7QX 3"; each part of
+ * an SMS on its own). A choice is turned into the same command a typed
+ * VIS, ACK or NOTICE would be and applied by the same code, so the ledger
+ * differs only in the source.
  */
 #include "gateway/casework/casework_int.h"
 
@@ -122,7 +123,8 @@ cw_task_apply(struct casework *cw, struct cw_msg *m,
 	return cw_command(cw, m, &cmd);
 }
 
-/* "K7QX(20240101)" for each task, after the menu_which head. */
+/* "K7QX(20240101)" for each task, after m's prefix and the menu_which
+ * head. */
 static int
 cw_menu_which(struct casework *cw, struct cw_msg *m,
     const struct store_task *t, size_t n, size_t total)
@@ -133,11 +135,13 @@ cw_menu_which(struct casework *cw, struct cw_msg *m,
 	struct render_var iv[2] = { { "code", code }, { "student_no", NULL } };
 	struct store_case cs;
 	struct cw_view v;
-	size_t i, o = 0;
+	size_t i, o = strlen(m->prefix);
 
 	snprintf(count, sizeof count, "%zu", total);
 	taskcode_make(t[0].id, example);
-	if (render(cw->cat, "menu_which", hv, 2, line, sizeof line) != 0)
+	memcpy(line, m->prefix, o);
+	if (render(cw->cat, "menu_which", hv, 2, line + o, sizeof line - o) !=
+	    0)
 		return -1;
 	o = strlen(line);
 	for (i = 0; i < n; i++) {
@@ -179,52 +183,66 @@ cw_menu_tasks(struct casework *cw, struct cw_msg *m, int has_code,
 }
 
 int
-cw_menu_reply(struct casework *cw, struct cw_msg *m, const char *norm,
-    size_t nlen)
+cw_menu_parse(struct casework *cw, const char *text, size_t len,
+    struct menu_reply *r)
+{
+	(void)cw;
+	return reply_parse(text, len, r);
+}
+
+/* A refusal of a numbered reply, after the part's prefix. */
+static int
+cw_menu_refuse(struct casework *cw, struct cw_msg *m, const char *prefix,
+    const char *key, const struct render_var *v, size_t nv)
+{
+	int rc;
+
+	cw_copy(m->prefix, sizeof m->prefix, prefix);
+	rc = cw_reply(cw, m, key, v, nv);
+	m->prefix[0] = '\0';
+	return rc;
+}
+
+int
+cw_menu_answer(struct casework *cw, struct cw_msg *m,
+    const struct menu_reply *r, const char *prefix)
 {
 	char choices[256], digit[24];
 	struct store_task t[CW_MENU_LIST];
 	const struct cw_choice *c;
-	struct menu_reply r;
 	struct render_var v[2];
 	size_t n, total;
 	uint32_t value = 0;
-	int rc = -1;
+	int rc;
 
-	if (!reply_parse(norm, nlen, &r))
-		return 0;	/* not a reply: the command parser says why */
-	v[0] = (struct render_var){ "code", r.code };
-	if (r.code[0] && taskcode_read(r.code, strlen(r.code), &value) !=
+	v[0] = (struct render_var){ "code", r->code };
+	if (r->code[0] && taskcode_read(r->code, strlen(r->code), &value) !=
 	    TASKCODE_OK) {
 		log_info("inbound %lld: menu reply with a mistyped task code",
 		    (long long)m->inbound_id);
-		rc = cw_reply(cw, m, "menu_bad_code", v, 1) == 0 ? 1 : -1;
-		goto out;
+		return cw_menu_refuse(cw, m, prefix, "menu_bad_code", v, 1);
 	}
-	if (cw_menu_tasks(cw, m, r.code[0] != '\0', value, t, CW_MENU_LIST,
+	if (cw_menu_tasks(cw, m, r->code[0] != '\0', value, t, CW_MENU_LIST,
 	    &n, &total) != 0)
-		goto out;
-	if (total == 0) {
-		rc = cw_reply(cw, m, r.code[0] ? "menu_no_task" : "tasks_none",
-		    v, 1) == 0 ? 1 : -1;
-		goto out;
-	}
+		return -1;
+	if (total == 0)
+		return cw_menu_refuse(cw, m, prefix, r->code[0] ?
+		    "menu_no_task" : "tasks_none", v, 1);
 	if (total > 1) {
 		/* Which one? Applying a guess could close the wrong case. */
-		rc = cw_menu_which(cw, m, t, n, total) == 0 ? 1 : -1;
-		goto out;
+		cw_copy(m->prefix, sizeof m->prefix, prefix);
+		rc = cw_menu_which(cw, m, t, n, total);
+		m->prefix[0] = '\0';
+		return rc;
 	}
-	if ((c = cw_choice(t[0].kind, r.choice)) == NULL) {
-		snprintf(digit, sizeof digit, "%d", r.choice);
+	if ((c = cw_choice(t[0].kind, r->choice)) == NULL) {
+		snprintf(digit, sizeof digit, "%d", r->choice);
 		if (cw_choices_text(cw, t[0].kind, choices, sizeof choices) !=
 		    0)
-			goto out;
+			return -1;
 		v[0] = (struct render_var){ "choice", digit };
 		v[1] = (struct render_var){ "choices", choices };
-		rc = cw_reply(cw, m, "menu_bad_choice", v, 2) == 0 ? 1 : -1;
-		goto out;
+		return cw_menu_refuse(cw, m, prefix, "menu_bad_choice", v, 2);
 	}
-	rc = cw_task_apply(cw, m, &t[0], c, r.note) == 0 ? 1 : -1;
-out:
-	return rc;
+	return cw_task_apply(cw, m, &t[0], c, r->note);
 }
