@@ -3,7 +3,10 @@
 
 #include <string.h>
 
+#include "parsers/utf8.h"
+
 #define RP_TASK_WORD "\xe4\xbb\xbb\xe5\x8a\xa1"	/* 任务 */
+#define RP_REPLY_WORD "\xe5\x9b\x9e\xe5\xa4\x8d"	/* 回复 */
 
 static int
 rp_alnum(char c)
@@ -64,15 +67,91 @@ rp_note(char *dst, size_t dstsz, const char *s, size_t len)
 	dst[len] = '\0';
 }
 
-int
-reply_parse(const char *text, size_t len, struct menu_reply *out)
+/* Code points in s[0..len) (UTF-8 lead bytes). */
+static size_t
+rp_chars(const char *s, size_t len)
 {
-	size_t pos = 0, start, i;
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Is s[0..len) label, or its start of two characters or more? */
+static int
+rp_names(const char *s, size_t len, const char *label)
+{
+	size_t ll = strlen(label);
+
+	if (len == 0 || len > ll || memcmp(s, label, len) != 0)
+		return 0;
+	return len == ll || rp_chars(s, len) >= 2;
+}
+
+int
+reply_label_is(const char *typed, const char *label)
+{
+	return rp_names(typed, strlen(typed), label);
+}
+
+/* Bytes of a word at s: up to a separator or the end. */
+static size_t
+rp_word(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && rp_sep(s + i, len - i) == 0)
+		i++;
+	return i;
+}
+
+/*
+ * Bytes of a label at s[0..len), 0 if none: the word there naming a label
+ * (rp_names), or, glued (words may follow without a separator: "4生病了"),
+ * a whole label that s starts with.
+ */
+static size_t
+rp_label(const char *s, size_t len, const char *const *labels, int glued)
+{
+	size_t w = rp_word(s, len), i, ll;
+
+	for (i = 0; labels && labels[i]; i++)
+		if (rp_names(s, w, labels[i]))
+			return w;
+	for (i = 0; glued && labels && labels[i]; i++) {
+		ll = strlen(labels[i]);
+		if (ll > 0 && ll <= len && !memcmp(s, labels[i], ll))
+			return ll;
+	}
+	return 0;
+}
+
+/* Does s[pos..len) start with word? */
+static int
+rp_starts(const char *s, size_t len, size_t pos, const char *word)
+{
+	size_t wl = strlen(word);
+
+	return len - pos >= wl && !memcmp(s + pos, word, wl);
+}
+
+int
+reply_parse(const char *text, size_t len, const char *const *labels,
+    struct menu_reply *out)
+{
+	size_t pos = 0, start, i, k;
+	int named = 0;
 
 	memset(out, 0, sizeof *out);
-	if (len >= sizeof RP_TASK_WORD - 1 &&
-	    !memcmp(text, RP_TASK_WORD, sizeof RP_TASK_WORD - 1)) {
-		pos = sizeof RP_TASK_WORD - 1;
+	/* 回复 as the menu says it: "回复1", "回复：K7QX 3". */
+	if (rp_starts(text, len, 0, RP_REPLY_WORD))
+		pos = rp_skip_seps(text, len, sizeof RP_REPLY_WORD - 1);
+	/* The head of the task SMS, copied. */
+	if (rp_starts(text, len, pos, RP_TASK_WORD)) {
+		named = 1;
+		pos += sizeof RP_TASK_WORD - 1;
 		while (pos < len && text[pos] == ' ')
 			pos++;
 	}
@@ -91,7 +170,7 @@ reply_parse(const char *text, size_t len, struct menu_reply *out)
 		}
 		out->code[TASKCODE_LEN] = '\0';
 		pos = rp_skip_seps(text, len, pos + TASKCODE_LEN);
-	} else if (pos > 0)
+	} else if (named)
 		return 0;	/* 任务 without a code is the TASKS command */
 	/* The choice: one or two digits, not the start of a longer number. */
 	start = pos;
@@ -99,14 +178,22 @@ reply_parse(const char *text, size_t len, struct menu_reply *out)
 		pos++;
 	if (pos == start || pos - start > 2)
 		return 0;
-	/* The number ends the text or a separator follows: "3天后回来" and
-	 * "12月3日" are words, not choices. */
-	if (pos < len && rp_sep(text + pos, len - pos) == 0)
-		return 0;
 	out->choice = text[start] - '0';
 	if (pos - start == 2)
 		out->choice = out->choice * 10 + (text[start + 1] - '0');
-	pos = rp_skip_seps(text, len, pos);
+	/* The number ends the text, a separator follows, or a label: "3天后
+	 * 回来" and "12月3日" are words, not choices. */
+	if (pos < len && rp_sep(text + pos, len - pos) == 0) {
+		if ((k = rp_label(text + pos, len - pos, labels, 1)) == 0)
+			return 0;
+	} else {
+		pos = rp_skip_seps(text, len, pos);
+		k = rp_label(text + pos, len - pos, labels, 0);
+	}
+	if (k > 0) {
+		utf8_copy(out->label, sizeof out->label, text + pos, k);
+		pos = rp_skip_seps(text, len, pos + k);
+	}
 	rp_note(out->note, sizeof out->note, text + pos, len - pos);
 	return 1;
 }

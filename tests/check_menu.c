@@ -1,8 +1,10 @@
 /*
  * Numbered replies to task SMS and words that are no command, through the
  * casework on the demo roster: several answers in one SMS (each part its
- * own), and the answer to words nobody understood, by the sender's roles.
- * Every answer here fits one SMS with the demo signature.
+ * own), a choice followed by its own label as the task SMS wrote it
+ * ("4生病", "回复1"), a label that is another choice's refused, and the
+ * answer to words nobody understood, by the sender's roles. Every answer
+ * here fits one SMS with the demo signature.
  */
 #include <check.h>
 #include <stdio.h>
@@ -55,6 +57,13 @@ static const char *
 reply(void)
 {
 	return tu_sql_text(F.db, "SELECT text FROM outbound WHERE recipient = '"
+	    VHEAD1 "' AND kind = 'reply' ORDER BY id DESC LIMIT 1");
+}
+
+static long long
+reply_len(void)
+{
+	return rows("SELECT length(text) FROM outbound WHERE recipient = '"
 	    VHEAD1 "' AND kind = 'reply' ORDER BY id DESC LIMIT 1");
 }
 
@@ -171,6 +180,72 @@ START_TEST(test_reply_then_command)
 }
 END_TEST
 
+START_TEST(test_choice_with_its_label)
+{
+	char c2[TASKCODE_LEN + 1], msg[64];
+
+	open_cases(2);
+	task_code(2, c2);
+	/* As the menu wrote it, after the code. */
+	snprintf(msg, sizeof msg, "%s 1同意返校", c2);
+	gwfix_sms(&F, VHEAD1, msg);
+	ck_assert_str_eq(outcome_of(2), "return");
+	ck_assert_str_eq(visit_of(2), "outcome=return");
+	/* One task left: 回复 and the number, as the SMS says. */
+	gwfix_sms(&F, VHEAD1, "回复4");
+	ck_assert_str_eq(outcome_of(1), "ill");
+}
+END_TEST
+
+static const char *const labelled[] = {
+	"4生病", "4 生病", "4生病，孩子发烧", "回复 4", "回复：4生病",
+	"4生病了",
+};
+
+START_TEST(test_labelled_forms)
+{
+	open_cases(1);
+	gwfix_sms(&F, VHEAD1, labelled[_i]);
+	ck_assert_msg(!strcmp(outcome_of(1), "ill"), "'%s': %s", labelled[_i],
+	    reply());
+	ck_assert_int_le(reply_len(), SMS_MAX);
+}
+END_TEST
+
+static const char *const mislabelled[] = {
+	"4同意返校", "4 同意返校", "回复4同意返校", "1生病", "2外出",
+};
+
+START_TEST(test_other_label_refused)
+{
+	long long events;
+
+	open_cases(1);
+	events = rows("SELECT count(*) FROM events");
+	gwfix_sms(&F, VHEAD1, mislabelled[_i]);
+	ck_assert_str_eq(outcome_of(1), "open");
+	ck_assert_int_eq(rows("SELECT count(*) FROM events"), events);
+	ck_assert_msg(strstr(reply(), "未作记录") != NULL, "'%s': %s",
+	    mislabelled[_i], reply());
+	/* It names the choices to pick from. */
+	ck_assert_msg(strstr(reply(), "1同意返校") != NULL, "%s", reply());
+	ck_assert_int_le(reply_len(), SMS_MAX);
+}
+END_TEST
+
+START_TEST(test_words_after_a_number)
+{
+	/* A note that begins with words is a note; words glued to a
+	 * number are no answer. */
+	open_cases(1);
+	gwfix_sms(&F, VHEAD1, "3天后回来");
+	ck_assert_str_eq(outcome_of(1), "open");
+	gwfix_sms(&F, VHEAD1, "2 外出打工不愿回");
+	ck_assert_str_eq(outcome_of(1), "refuse");
+	ck_assert_str_eq(visit_of(1), "outcome=refuse note=外出打工不愿回");
+}
+END_TEST
+
 START_TEST(test_unknown_by_role)
 {
 	static const char *const everyone[] = {
@@ -208,6 +283,7 @@ menu_suite(void)
 {
 	Suite *s = suite_create("menu");
 	TCase *tc = tcase_create("parts");
+	TCase *tl = tcase_create("labels");
 	TCase *tu = tcase_create("unknown");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -217,6 +293,14 @@ menu_suite(void)
 	tcase_add_test(tc, test_note_goes_on_over_lines);
 	tcase_add_test(tc, test_reply_then_command);
 	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(tl, setup, teardown);
+	tcase_add_test(tl, test_choice_with_its_label);
+	tcase_add_loop_test(tl, test_labelled_forms, 0,
+	    (int)(sizeof labelled / sizeof labelled[0]));
+	tcase_add_loop_test(tl, test_other_label_refused, 0,
+	    (int)(sizeof mislabelled / sizeof mislabelled[0]));
+	tcase_add_test(tl, test_words_after_a_number);
+	suite_add_tcase(s, tl);
 	tcase_add_checked_fixture(tu, setup, teardown);
 	tcase_add_test(tu, test_unknown_by_role);
 	suite_add_tcase(s, tu);

@@ -113,6 +113,12 @@ struct reply_case {
 	const char *note;
 };
 
+/* Every label of the menus (gateway/casework/menu.c), as rendered. */
+static const char *const menu_labels[] = {
+	"同意返校", "拒绝返校", "外出", "生病", "联系不上", "转学", "收到",
+	"已送达", NULL
+};
+
 static const struct reply_case reply_cases[] = {
 	{ "3", 1, "", 3, "" },
 	{ "3 家长说要去打工", 1, "", 3, "家长说要去打工" },
@@ -152,18 +158,28 @@ static const struct reply_case reply_cases[] = {
 	{ "K7QX 3天", 0, NULL, 0, NULL },
 };
 
+/* text read with the menus' labels; the reply as expected if is_reply. */
+static void
+reply_check(const char *text, int is_reply, const char *code, int choice,
+    const char *label, const char *note)
+{
+	struct menu_reply r;
+	int got = reply_parse(text, strlen(text), menu_labels, &r);
+
+	ck_assert_msg(got == is_reply, "'%s': %d", text, got);
+	if (!got)
+		return;
+	ck_assert_str_eq(r.code, code);
+	ck_assert_int_eq(r.choice, choice);
+	ck_assert_str_eq(r.label, label);
+	ck_assert_str_eq(r.note, note);
+}
+
 START_TEST(test_reply_shapes)
 {
 	const struct reply_case *c = &reply_cases[_i];
-	struct menu_reply r;
-	int got = reply_parse(c->text, strlen(c->text), &r);
 
-	ck_assert_msg(got == c->is_reply, "'%s': %d", c->text, got);
-	if (!got)
-		return;
-	ck_assert_str_eq(r.code, c->code);
-	ck_assert_int_eq(r.choice, c->choice);
-	ck_assert_str_eq(r.note, c->note);
+	reply_check(c->text, c->is_reply, c->code, c->choice, "", c->note);
 }
 END_TEST
 
@@ -178,9 +194,81 @@ START_TEST(test_reply_note_is_bounded)
 	for (i = 2; i + 3 < sizeof text; i += 3)
 		memcpy(text + i, "\xe5\xae\xb6", 3);	/* 家 */
 	text[i] = '\0';
-	ck_assert_int_eq(reply_parse(text, i, &r), 1);
+	ck_assert_int_eq(reply_parse(text, i, menu_labels, &r), 1);
 	ck_assert_uint_lt(strlen(r.note), CMD_NOTE_MAX);
 	ck_assert_uint_eq(strlen(r.note) % 3, 0);	/* whole characters */
+}
+END_TEST
+
+/* A choice copied as written, with 回复. */
+struct labelled_case {
+	const char *text;
+	int is_reply;
+	const char *code;
+	int choice;
+	const char *label;
+	const char *note;
+};
+
+static const struct labelled_case labelled_cases[] = {
+	{ "4生病", 1, "", 4, "生病", "" },
+	{ "4 生病", 1, "", 4, "生病", "" },
+	{ "4生病。", 1, "", 4, "生病", "" },
+	{ "4生病，孩子发烧", 1, "", 4, "生病", "孩子发烧" },
+	{ "4生病了", 1, "", 4, "生病", "了" },
+	{ "2拒绝", 1, "", 2, "拒绝", "" },
+	{ "2 拒绝", 1, "", 2, "拒绝", "" },
+	{ "1同意返校", 1, "", 1, "同意返校", "" },
+	{ "M598 1同意返校", 1, "M598", 1, "同意返校", "" },
+	{ "m598,1同意返校 下周一", 1, "M598", 1, "同意返校", "下周一" },
+	/* Another choice's label is returned as typed: the caller refuses. */
+	{ "4同意返校", 1, "", 4, "同意返校", "" },
+	{ "1 生病，孩子发烧", 1, "", 1, "生病", "孩子发烧" },
+	/* Words that only begin with a label are a note. */
+	{ "2 外出打工不愿回", 1, "", 2, "", "外出打工不愿回" },
+	{ "3 家长说要去打工", 1, "", 3, "", "家长说要去打工" },
+	{ "回复1", 1, "", 1, "", "" },
+	{ "回复 1", 1, "", 1, "", "" },
+	{ "回复：4生病", 1, "", 4, "生病", "" },
+	{ "回复K7QX 3", 1, "K7QX", 3, "", "" },
+	{ "回复任务K7QX：3", 1, "K7QX", 3, "", "" },
+	/* Not replies. */
+	{ "1同", 0, NULL, 0, NULL, NULL },
+	{ "3外", 0, NULL, 0, NULL, NULL },
+	{ "3外面下雨", 0, NULL, 0, NULL, NULL },
+	{ "回复", 0, NULL, 0, NULL, NULL },
+	{ "回复好的", 0, NULL, 0, NULL, NULL },
+};
+
+START_TEST(test_reply_labelled)
+{
+	const struct labelled_case *c = &labelled_cases[_i];
+
+	reply_check(c->text, c->is_reply, c->code, c->choice, c->label,
+	    c->note);
+}
+END_TEST
+
+START_TEST(test_reply_without_labels)
+{
+	struct menu_reply r;
+
+	/* No labels given: glued words make no reply, as before. */
+	ck_assert_int_eq(reply_parse("4生病", strlen("4生病"), NULL, &r), 0);
+	ck_assert_int_eq(reply_parse("4 生病", strlen("4 生病"), NULL, &r), 1);
+	ck_assert_str_eq(r.label, "");
+	ck_assert_str_eq(r.note, "生病");
+}
+END_TEST
+
+START_TEST(test_label_is)
+{
+	ck_assert_int_eq(reply_label_is("生病", "生病"), 1);
+	ck_assert_int_eq(reply_label_is("拒绝", "拒绝返校"), 1);
+	ck_assert_int_eq(reply_label_is("拒", "拒绝返校"), 0);
+	ck_assert_int_eq(reply_label_is("同意返校", "拒绝返校"), 0);
+	ck_assert_int_eq(reply_label_is("拒绝返校了", "拒绝返校"), 0);
+	ck_assert_int_eq(reply_label_is("", "生病"), 0);
 }
 END_TEST
 
@@ -196,6 +284,10 @@ taskcode_suite(void)
 	tcase_add_loop_test(tc, test_reply_shapes, 0,
 	    (int)(sizeof reply_cases / sizeof reply_cases[0]));
 	tcase_add_test(tc, test_reply_note_is_bounded);
+	tcase_add_loop_test(tc, test_reply_labelled, 0,
+	    (int)(sizeof labelled_cases / sizeof labelled_cases[0]));
+	tcase_add_test(tc, test_reply_without_labels);
+	tcase_add_test(tc, test_label_is);
 	suite_add_tcase(s, tc);
 	return s;
 }

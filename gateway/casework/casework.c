@@ -121,6 +121,8 @@ static const char *const cw_v_term_missing[] = { "township", "n", "list",
 static const char *const cw_v_name_only[] = { "name", NULL };
 static const char *const cw_v_place[] = { "place", NULL };
 static const char *const cw_v_help[] = { "help", NULL };
+static const char *const cw_v_bad_label[] = { "choice", "choices", "word",
+	"label", NULL };
 
 /* Every template the casework renders, with the placeholders it supplies;
  * checked at start so that a missing or mistyped file stops the daemon. */
@@ -297,6 +299,7 @@ const struct cw_template cw_templates[] = {
 	{ "menu_bad_code", cw_v_code },
 	{ "menu_no_task", cw_v_code },
 	{ "menu_bad_choice", cw_v_choice },
+	{ "menu_bad_label", cw_v_bad_label },
 	{ "ussd_main", cw_v_items },
 	{ "ussd_item_abs", cw_v_none },
 	{ "ussd_item_ret", cw_v_none },

@@ -32,6 +32,11 @@ struct casework {
 	 * use (the catalog does not change while the casework lives):
 	 * [0] a visit's, [1] a notice's; "" until then. */
 	char choices[2][256];
+	/* Every menu's labels (同意返校, ..., 已送达), by which a reply that
+	 * copies one is read (parsers/reply.h): rendered at first use,
+	 * NUL-separated in labels, listed in label[] up to a NULL. */
+	char labels[256];
+	const char *label[16];
 };
 
 /* As many as the store's cache of people keeps for a role at a place. */

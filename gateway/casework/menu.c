@@ -1,10 +1,10 @@
 /*
  * Menus: what a numbered answer means. Each kind of task has one table of
  * numbered choices, shown at the end of its SMS, offered on the USSD
- * outcome page, and read back from a reply ("3", "K7QX 3"; each part of
- * an SMS on its own). A choice is turned into the same command a typed
- * VIS, ACK or NOTICE would be and applied by the same code, so the ledger
- * differs only in the source.
+ * outcome page, and read back from a reply ("3", "K7QX 3", "4生病"; each
+ * part of an SMS on its own). A choice is turned into the same command a
+ * typed VIS, ACK or NOTICE would be and applied by the same code, so the
+ * ledger differs only in the source.
  */
 #include "gateway/casework/casework_int.h"
 
@@ -182,12 +182,46 @@ cw_menu_tasks(struct casework *cw, struct cw_msg *m, int has_code,
 	return 0;
 }
 
+/* Every menu's labels, rendered once (casework_int.h). */
+static const char *const *
+cw_menu_labels(struct casework *cw)
+{
+	static const struct cw_choice *const tables[] = {
+		cw_visit_choices, cw_notice_choices
+	};
+	const struct cw_choice *c;
+	char word[64];
+	size_t t, o = 0, n = 0, l;
+
+	if (cw->label[0])
+		return cw->label;
+	for (t = 0; t < sizeof tables / sizeof tables[0]; t++)
+		for (c = tables[t]; c->digit; c++) {
+			if (cw_choice_word(cw, c, word, sizeof word) != 0)
+				goto fail;
+			l = strlen(word);
+			if (l == 0 || o + l + 1 > sizeof cw->labels ||
+			    n + 1 >= sizeof cw->label / sizeof cw->label[0])
+				goto fail;
+			memcpy(cw->labels + o, word, l + 1);
+			cw->label[n++] = cw->labels + o;
+			o += l + 1;
+		}
+	cw->label[n] = NULL;
+	return cw->label;
+fail:
+	cw->label[0] = NULL;
+	log_warnx("casework: cannot render the menus' labels");
+	return NULL;
+}
+
 int
 cw_menu_parse(struct casework *cw, const char *text, size_t len,
     struct menu_reply *r)
 {
-	(void)cw;
-	return reply_parse(text, len, r);
+	const char *const *labels = cw_menu_labels(cw);
+
+	return labels ? reply_parse(text, len, labels, r) : -1;
 }
 
 /* A refusal of a numbered reply, after the part's prefix. */
@@ -207,10 +241,10 @@ int
 cw_menu_answer(struct casework *cw, struct cw_msg *m,
     const struct menu_reply *r, const char *prefix)
 {
-	char choices[256], digit[24];
+	char choices[256], digit[24], word[64];
 	struct store_task t[CW_MENU_LIST];
 	const struct cw_choice *c;
-	struct render_var v[2];
+	struct render_var v[4];
 	size_t n, total;
 	uint32_t value = 0;
 	int rc;
@@ -235,14 +269,26 @@ cw_menu_answer(struct casework *cw, struct cw_msg *m,
 		m->prefix[0] = '\0';
 		return rc;
 	}
-	if ((c = cw_choice(t[0].kind, r->choice)) == NULL) {
-		snprintf(digit, sizeof digit, "%d", r->choice);
-		if (cw_choices_text(cw, t[0].kind, choices, sizeof choices) !=
-		    0)
-			return -1;
-		v[0] = (struct render_var){ "choice", digit };
-		v[1] = (struct render_var){ "choices", choices };
+	snprintf(digit, sizeof digit, "%d", r->choice);
+	if (cw_choices_text(cw, t[0].kind, choices, sizeof choices) != 0)
+		return -1;
+	v[0] = (struct render_var){ "choice", digit };
+	v[1] = (struct render_var){ "choices", choices };
+	if ((c = cw_choice(t[0].kind, r->choice)) == NULL)
 		return cw_menu_refuse(cw, m, prefix, "menu_bad_choice", v, 2);
+	/* "4同意返校": the number and the words disagree; neither wins. */
+	if (r->label[0]) {
+		if (cw_choice_word(cw, c, word, sizeof word) != 0)
+			return -1;
+		if (!reply_label_is(r->label, word)) {
+			log_info("inbound %lld: menu choice %d with another "
+			    "choice's label", (long long)m->inbound_id,
+			    r->choice);
+			v[2] = (struct render_var){ "word", word };
+			v[3] = (struct render_var){ "label", r->label };
+			return cw_menu_refuse(cw, m, prefix, "menu_bad_label",
+			    v, 4);
+		}
 	}
 	return cw_task_apply(cw, m, &t[0], c, r->note);
 }

@@ -179,11 +179,16 @@ fuzz_smslen(const char *in, size_t size)
 static void
 fuzz_reply(const char *in, size_t size)
 {
+	/* The menus' labels as gateway/casework/menu.c renders them. */
+	static const char *const labels[] = {
+		"同意返校", "拒绝返校", "外出", "生病", "联系不上", "转学",
+		"收到", "已送达", NULL
+	};
 	static char norm[NORMALIZE_MAX_IN + 1];
 	struct menu_reply r;
 	char code[TASKCODE_LEN + 1];
 	uint32_t v;
-	size_t nlen;
+	size_t nlen, i;
 
 	if (size >= TASKCODE_LEN && taskcode_read(in, TASKCODE_LEN, &v) ==
 	    TASKCODE_OK) {
@@ -192,10 +197,16 @@ fuzz_reply(const char *in, size_t size)
 		FUZZ_CHECK(strncasecmp(code, in, TASKCODE_LEN) == 0);
 	}
 	if (normalize_text(in, size, norm, sizeof norm, &nlen) != PERR_NONE ||
-	    !reply_parse(norm, nlen, &r))
+	    !reply_parse(norm, nlen, labels, &r))
 		return;
 	FUZZ_CHECK(r.choice >= 0 && r.choice <= 99);
 	fuzz_check_str(r.note, sizeof r.note);
+	fuzz_check_str(r.label, sizeof r.label);
+	/* A label read is one of the menus'. */
+	for (i = 0; r.label[0] && labels[i]; i++)
+		if (reply_label_is(r.label, labels[i]))
+			break;
+	FUZZ_CHECK(r.label[0] == '\0' || labels[i] != NULL);
 	FUZZ_CHECK(strlen(r.code) == 0 || strlen(r.code) == TASKCODE_LEN);
 }
 
