@@ -6,6 +6,7 @@
 #include "parsers/utf8.h"
 
 #define RP_TASK_WORD "\xe4\xbb\xbb\xe5\x8a\xa1"	/* 任务 */
+#define RP_REMIND_WORD "\xe6\x8f\x90\xe9\x86\x92"	/* 提醒 */
 #define RP_REPLY_WORD "\xe5\x9b\x9e\xe5\xa4\x8d"	/* 回复 */
 
 static int
@@ -137,6 +138,24 @@ rp_starts(const char *s, size_t len, size_t pos, const char *word)
 	return len - pos >= wl && !memcmp(s + pos, word, wl);
 }
 
+/* A case number after 任务: "#12", then a separator. Its end, or 0. */
+static size_t
+rp_case_no(const char *text, size_t len, size_t pos, uint32_t *case_no)
+{
+	uint32_t v = 0;
+	size_t start;
+
+	if (pos >= len || text[pos] != '#')
+		return 0;
+	start = ++pos;
+	while (pos < len && rp_digit(text[pos]) && pos - start < 9)
+		v = v * 10 + (uint32_t)(text[pos++] - '0');
+	if (pos == start || v == 0 || rp_sep(text + pos, len - pos) == 0)
+		return 0;
+	*case_no = v;
+	return pos;
+}
+
 int
 reply_parse(const char *text, size_t len, const char *const *labels,
     struct menu_reply *out)
@@ -148,15 +167,18 @@ reply_parse(const char *text, size_t len, const char *const *labels,
 	/* 回复 as the menu says it: "回复1", "回复：K7QX 3". */
 	if (rp_starts(text, len, 0, RP_REPLY_WORD))
 		pos = rp_skip_seps(text, len, sizeof RP_REPLY_WORD - 1);
-	/* The head of the task SMS, copied. */
-	if (rp_starts(text, len, pos, RP_TASK_WORD)) {
+	/* The head of the task SMS or its reminder, copied. */
+	if (rp_starts(text, len, pos, RP_TASK_WORD) ||
+	    rp_starts(text, len, pos, RP_REMIND_WORD)) {
 		named = 1;
 		pos += sizeof RP_TASK_WORD - 1;
 		while (pos < len && text[pos] == ' ')
 			pos++;
 	}
+	if (named && (k = rp_case_no(text, len, pos, &out->case_no)) > 0)
+		pos = rp_skip_seps(text, len, k);
 	/* A code: four letters or digits, then a separator. */
-	if (len - pos > TASKCODE_LEN && rp_alnum(text[pos]) &&
+	else if (len - pos > TASKCODE_LEN && rp_alnum(text[pos]) &&
 	    rp_alnum(text[pos + 1]) && rp_alnum(text[pos + 2]) &&
 	    rp_alnum(text[pos + 3]) && rp_sep(text + pos + TASKCODE_LEN,
 	    len - pos - TASKCODE_LEN) > 0) {

@@ -1,10 +1,10 @@
 /*
- * Numbered replies to task SMS and words that are no command, through the
- * casework on the demo roster: several answers in one SMS (each part its
- * own), a choice followed by its own label as the task SMS wrote it
- * ("4生病", "回复1"), a label that is another choice's refused, and the
- * answer to words nobody understood, by the sender's roles. Every answer
- * here fits one SMS with the demo signature.
+ * Numbered replies to task SMS, through the casework on the demo roster:
+ * several answers in one SMS (each part its own), a choice followed by
+ * its own label as the task SMS wrote it ("4生病", "回复1"), a label that
+ * is another choice's refused, the case number a task SMS begins with
+ * ("任务#2 3"), and the answer to words nobody understood, by the
+ * sender's roles. Every answer here fits one SMS with the demo signature.
  */
 #include <check.h>
 #include <stdio.h>
@@ -246,6 +246,39 @@ START_TEST(test_words_after_a_number)
 }
 END_TEST
 
+START_TEST(test_task_by_case_number)
+{
+	long long events;
+
+	open_cases(2);
+	gwfix_sms(&F, VHEAD1, "任务#2 3");
+	ck_assert_str_eq(outcome_of(2), "away");
+	ck_assert_str_eq(outcome_of(1), "open");
+	gwfix_sms(&F, VHEAD1, "任务#1：7");
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE case_id = 1 "
+	    "AND acked_at IS NOT NULL"), 1);
+	/* A case with no task of the sender's. */
+	events = rows("SELECT count(*) FROM events");
+	gwfix_sms(&F, VHEAD1, "任务#9 3");
+	ck_assert_msg(strstr(reply(), "#9") && strstr(reply(), "未作记录"),
+	    "%s", reply());
+	ck_assert_int_eq(rows("SELECT count(*) FROM events"), events);
+	ck_assert_int_le(reply_len(), SMS_MAX);
+}
+END_TEST
+
+START_TEST(test_tasks_with_a_number_not_dropped)
+{
+	/* 任务 with more than a case and a choice lists the tasks, and says
+	 * what it did not record. */
+	open_cases(1);
+	gwfix_sms(&F, VHEAD1, "任务#1 3天后");
+	ck_assert_str_eq(outcome_of(1), "open");
+	ck_assert_msg(strstr(reply(), "未作记录") != NULL, "%s", reply());
+	ck_assert_msg(strstr(reply(), "您有1项任务") != NULL, "%s", reply());
+}
+END_TEST
+
 START_TEST(test_unknown_by_role)
 {
 	static const char *const everyone[] = {
@@ -284,6 +317,7 @@ menu_suite(void)
 	Suite *s = suite_create("menu");
 	TCase *tc = tcase_create("parts");
 	TCase *tl = tcase_create("labels");
+	TCase *tk = tcase_create("cases");
 	TCase *tu = tcase_create("unknown");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -301,6 +335,10 @@ menu_suite(void)
 	    (int)(sizeof mislabelled / sizeof mislabelled[0]));
 	tcase_add_test(tl, test_words_after_a_number);
 	suite_add_tcase(s, tl);
+	tcase_add_checked_fixture(tk, setup, teardown);
+	tcase_add_test(tk, test_task_by_case_number);
+	tcase_add_test(tk, test_tasks_with_a_number_not_dropped);
+	suite_add_tcase(s, tk);
 	tcase_add_checked_fixture(tu, setup, teardown);
 	tcase_add_test(tu, test_unknown_by_role);
 	suite_add_tcase(s, tu);

@@ -160,8 +160,8 @@ static const struct reply_case reply_cases[] = {
 
 /* text read with the menus' labels; the reply as expected if is_reply. */
 static void
-reply_check(const char *text, int is_reply, const char *code, int choice,
-    const char *label, const char *note)
+reply_check(const char *text, int is_reply, const char *code,
+    uint32_t case_no, int choice, const char *label, const char *note)
 {
 	struct menu_reply r;
 	int got = reply_parse(text, strlen(text), menu_labels, &r);
@@ -170,6 +170,7 @@ reply_check(const char *text, int is_reply, const char *code, int choice,
 	if (!got)
 		return;
 	ck_assert_str_eq(r.code, code);
+	ck_assert_uint_eq(r.case_no, case_no);
 	ck_assert_int_eq(r.choice, choice);
 	ck_assert_str_eq(r.label, label);
 	ck_assert_str_eq(r.note, note);
@@ -179,7 +180,7 @@ START_TEST(test_reply_shapes)
 {
 	const struct reply_case *c = &reply_cases[_i];
 
-	reply_check(c->text, c->is_reply, c->code, c->choice, "", c->note);
+	reply_check(c->text, c->is_reply, c->code, 0, c->choice, "", c->note);
 }
 END_TEST
 
@@ -200,52 +201,66 @@ START_TEST(test_reply_note_is_bounded)
 }
 END_TEST
 
-/* A choice copied as written, with 回复. */
+/* A choice copied as written, with 回复; a task SMS's head with its case
+ * number. */
 struct labelled_case {
 	const char *text;
 	int is_reply;
 	const char *code;
+	uint32_t case_no;
 	int choice;
 	const char *label;
 	const char *note;
 };
 
 static const struct labelled_case labelled_cases[] = {
-	{ "4生病", 1, "", 4, "生病", "" },
-	{ "4 生病", 1, "", 4, "生病", "" },
-	{ "4生病。", 1, "", 4, "生病", "" },
-	{ "4生病，孩子发烧", 1, "", 4, "生病", "孩子发烧" },
-	{ "4生病了", 1, "", 4, "生病", "了" },
-	{ "2拒绝", 1, "", 2, "拒绝", "" },
-	{ "2 拒绝", 1, "", 2, "拒绝", "" },
-	{ "1同意返校", 1, "", 1, "同意返校", "" },
-	{ "M598 1同意返校", 1, "M598", 1, "同意返校", "" },
-	{ "m598,1同意返校 下周一", 1, "M598", 1, "同意返校", "下周一" },
+	{ "4生病", 1, "", 0, 4, "生病", "" },
+	{ "4 生病", 1, "", 0, 4, "生病", "" },
+	{ "4生病。", 1, "", 0, 4, "生病", "" },
+	{ "4生病，孩子发烧", 1, "", 0, 4, "生病", "孩子发烧" },
+	{ "4生病了", 1, "", 0, 4, "生病", "了" },
+	{ "2拒绝", 1, "", 0, 2, "拒绝", "" },
+	{ "2 拒绝", 1, "", 0, 2, "拒绝", "" },
+	{ "1同意返校", 1, "", 0, 1, "同意返校", "" },
+	{ "M598 1同意返校", 1, "M598", 0, 1, "同意返校", "" },
+	{ "m598,1同意返校 下周一", 1, "M598", 0, 1, "同意返校", "下周一" },
 	/* Another choice's label is returned as typed: the caller refuses. */
-	{ "4同意返校", 1, "", 4, "同意返校", "" },
-	{ "1 生病，孩子发烧", 1, "", 1, "生病", "孩子发烧" },
+	{ "4同意返校", 1, "", 0, 4, "同意返校", "" },
+	{ "1 生病，孩子发烧", 1, "", 0, 1, "生病", "孩子发烧" },
 	/* Words that only begin with a label are a note. */
-	{ "2 外出打工不愿回", 1, "", 2, "", "外出打工不愿回" },
-	{ "3 家长说要去打工", 1, "", 3, "", "家长说要去打工" },
-	{ "回复1", 1, "", 1, "", "" },
-	{ "回复 1", 1, "", 1, "", "" },
-	{ "回复：4生病", 1, "", 4, "生病", "" },
-	{ "回复K7QX 3", 1, "K7QX", 3, "", "" },
-	{ "回复任务K7QX：3", 1, "K7QX", 3, "", "" },
+	{ "2 外出打工不愿回", 1, "", 0, 2, "", "外出打工不愿回" },
+	{ "3 家长说要去打工", 1, "", 0, 3, "", "家长说要去打工" },
+	{ "回复1", 1, "", 0, 1, "", "" },
+	{ "回复 1", 1, "", 0, 1, "", "" },
+	{ "回复：4生病", 1, "", 0, 4, "生病", "" },
+	{ "回复K7QX 3", 1, "K7QX", 0, 3, "", "" },
+	{ "回复任务K7QX：3", 1, "K7QX", 0, 3, "", "" },
+	{ "任务#19 3", 1, "", 19, 3, "", "" },
+	{ "任务#19：3", 1, "", 19, 3, "", "" },
+	{ "任务 #19,3 家长不在", 1, "", 19, 3, "", "家长不在" },
+	{ "提醒#19 7", 1, "", 19, 7, "", "" },
+	{ "任务#19 4生病", 1, "", 19, 4, "生病", "" },
 	/* Not replies. */
-	{ "1同", 0, NULL, 0, NULL, NULL },
-	{ "3外", 0, NULL, 0, NULL, NULL },
-	{ "3外面下雨", 0, NULL, 0, NULL, NULL },
-	{ "回复", 0, NULL, 0, NULL, NULL },
-	{ "回复好的", 0, NULL, 0, NULL, NULL },
+	{ "1同", 0, NULL, 0, 0, NULL, NULL },
+	{ "3外", 0, NULL, 0, 0, NULL, NULL },
+	{ "3外面下雨", 0, NULL, 0, 0, NULL, NULL },
+	{ "回复", 0, NULL, 0, 0, NULL, NULL },
+	{ "回复好的", 0, NULL, 0, 0, NULL, NULL },
+	{ "任务#19", 0, NULL, 0, 0, NULL, NULL },
+	{ "任务#193", 0, NULL, 0, 0, NULL, NULL },
+	{ "任务#0 3", 0, NULL, 0, 0, NULL, NULL },
+	{ "任务# 3", 0, NULL, 0, 0, NULL, NULL },
+	{ "任务#19 3天后", 0, NULL, 0, 0, NULL, NULL },
+	{ "提醒", 0, NULL, 0, 0, NULL, NULL },
+	{ "#19 3", 0, NULL, 0, 0, NULL, NULL },
 };
 
 START_TEST(test_reply_labelled)
 {
 	const struct labelled_case *c = &labelled_cases[_i];
 
-	reply_check(c->text, c->is_reply, c->code, c->choice, c->label,
-	    c->note);
+	reply_check(c->text, c->is_reply, c->code, c->case_no, c->choice,
+	    c->label, c->note);
 }
 END_TEST
 

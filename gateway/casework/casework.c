@@ -300,6 +300,8 @@ const struct cw_template cw_templates[] = {
 	{ "menu_no_task", cw_v_code },
 	{ "menu_bad_choice", cw_v_choice },
 	{ "menu_bad_label", cw_v_bad_label },
+	{ "menu_no_case", cw_v_case },
+	{ "tasks_note", cw_v_none },
 	{ "ussd_main", cw_v_items },
 	{ "ussd_item_abs", cw_v_none },
 	{ "ussd_item_ret", cw_v_none },
@@ -845,6 +847,16 @@ cw_part_reply(struct casework *cw, struct cw_msg *m, const char *norm,
 	return cw_menu_answer(cw, m, &r, prefix) == 0 ? 1 : -1;
 }
 
+/* 任务 with a number after it ("任务#12 3天后", "任务 3"): the list, and
+ * that the number was not taken as an answer. */
+static int
+cw_tasks_note(struct casework *cw, struct cw_msg *m, const struct cmd *c)
+{
+	if (c->kind != CMD_TASKS || strpbrk(c->note, "0123456789") == NULL)
+		return 0;
+	return cw_reply(cw, m, "tasks_note", NULL, 0);
+}
+
 /*
  * Where the parser stopped reading text[0..len) as parts of l, if a
  * numbered reply is there: after a blank line it takes words for a
@@ -906,6 +918,9 @@ cw_parts(struct casework *cw, struct cw_msg *m, const char *text,
 			continue;
 		}
 		if (cw_command(cw, m, c) != 0)
+			return -1;
+		cw_copy(m->prefix, sizeof m->prefix, prefix);
+		if (cw_tasks_note(cw, m, c) != 0)
 			return -1;
 	}
 	m->prefix[0] = '\0';

@@ -1,10 +1,10 @@
 /*
  * Menus: what a numbered answer means. Each kind of task has one table of
  * numbered choices, shown at the end of its SMS, offered on the USSD
- * outcome page, and read back from a reply ("3", "K7QX 3", "4生病"; each
- * part of an SMS on its own). A choice is turned into the same command a
- * typed VIS, ACK or NOTICE would be and applied by the same code, so the
- * ledger differs only in the source.
+ * outcome page, and read back from a reply ("3", "K7QX 3", "4生病",
+ * "任务#12 3"; each part of an SMS on its own). A choice is turned into the
+ * same command a typed VIS, ACK or NOTICE would be and applied by the same
+ * code, so the ledger differs only in the source.
  */
 #include "gateway/casework/casework_int.h"
 
@@ -159,25 +159,35 @@ cw_menu_which(struct casework *cw, struct cw_msg *m,
 }
 
 /*
- * The open tasks of every role row of the sender, those matching code
- * (value) if has_code: at most max in t, how many in all in *total.
+ * The open tasks of every role row of the sender that r names: by its
+ * code, by its case number, or all of them. At most max in t, how many
+ * in all in *total.
  */
 static int
-cw_menu_tasks(struct casework *cw, struct cw_msg *m, int has_code,
-    uint32_t value, struct store_task *t, size_t max, size_t *n,
-    size_t *total)
+cw_menu_tasks(struct casework *cw, struct cw_msg *m,
+    const struct menu_reply *r, uint32_t value, struct store_task *t,
+    size_t max, size_t *n, size_t *total)
 {
-	size_t r, k, all;
+	size_t i, k, all;
+	enum store_rc rc;
 
 	*n = *total = 0;
-	for (r = 0; r < m->nroles; r++) {
-		if ((has_code ? store_tasks_by_code(cw->store, m->roles[r].id,
-		    TASKCODE_SPACE, value, t + *n, max - *n, &k) :
-		    store_tasks_of_person(cw->store, m->roles[r].id, t + *n,
-		    max - *n, &k, &all)) != STORE_OK)
+	for (i = 0; i < m->nroles; i++) {
+		int64_t who = m->roles[i].id;
+
+		if (r->code[0])
+			rc = store_tasks_by_code(cw->store, who,
+			    TASKCODE_SPACE, value, t + *n, max - *n, &k);
+		else if (r->case_no)
+			rc = store_tasks_of_case(cw->store, r->case_no, who,
+			    t + *n, max - *n, &k);
+		else
+			rc = store_tasks_of_person(cw->store, who, t + *n,
+			    max - *n, &k, &all);
+		if (rc != STORE_OK)
 			return -1;
 		*n += k;
-		*total += has_code ? k : all;
+		*total += r->code[0] || r->case_no ? k : all;
 	}
 	return 0;
 }
@@ -241,7 +251,7 @@ int
 cw_menu_answer(struct casework *cw, struct cw_msg *m,
     const struct menu_reply *r, const char *prefix)
 {
-	char choices[256], digit[24], word[64];
+	char choices[256], digit[24], word[64], case_no[24], label[32];
 	struct store_task t[CW_MENU_LIST];
 	const struct cw_choice *c;
 	struct render_var v[4];
@@ -256,9 +266,17 @@ cw_menu_answer(struct casework *cw, struct cw_msg *m,
 		    (long long)m->inbound_id);
 		return cw_menu_refuse(cw, m, prefix, "menu_bad_code", v, 1);
 	}
-	if (cw_menu_tasks(cw, m, r->code[0] != '\0', value, t, CW_MENU_LIST,
-	    &n, &total) != 0)
+	if (cw_menu_tasks(cw, m, r, value, t, CW_MENU_LIST, &n, &total) != 0)
 		return -1;
+	if (total == 0 && r->case_no) {
+		snprintf(case_no, sizeof case_no, "%u", (unsigned)r->case_no);
+		v[0] = (struct render_var){ "n", case_no };
+		if (render(cw->cat, "case_label", v, 1, label, sizeof label) !=
+		    0)
+			return -1;
+		v[0] = (struct render_var){ "case", label };
+		return cw_menu_refuse(cw, m, prefix, "menu_no_case", v, 1);
+	}
 	if (total == 0)
 		return cw_menu_refuse(cw, m, prefix, r->code[0] ?
 		    "menu_no_task" : "tasks_none", v, 1);

@@ -208,6 +208,8 @@ fuzz_reply(const char *in, size_t size)
 			break;
 	FUZZ_CHECK(r.label[0] == '\0' || labels[i] != NULL);
 	FUZZ_CHECK(strlen(r.code) == 0 || strlen(r.code) == TASKCODE_LEN);
+	/* A task by its case number (任务#12 3) or by its code, not both. */
+	FUZZ_CHECK(r.case_no == 0 || r.code[0] == '\0');
 }
 
 int
