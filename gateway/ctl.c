@@ -105,8 +105,9 @@ ctl_import(const char *db, const char *replace, const char *dir)
 {
 	struct import_counts n;
 	struct store *st;
-	char err[1024];
-	int rc;
+	struct stat sb;
+	char err[1024], side[4200];
+	int rc, fresh = stat(db, &sb) != 0;
 
 	if ((st = store_open(db, err, sizeof err)) == NULL) {
 		fprintf(stderr, "baoxuectl: %s\n", err);
@@ -121,6 +122,15 @@ ctl_import(const char *db, const char *replace, const char *dir)
 			fprintf(stderr, "baoxuectl: import failed, nothing "
 			    "changed\n");
 		store_close(st);
+		/* "Nothing changed": a database this import made (a first
+		 * import, or a mistyped -d) is not left behind empty. */
+		if (fresh) {
+			unlink(db);
+			snprintf(side, sizeof side, "%s-wal", db);
+			unlink(side);
+			snprintf(side, sizeof side, "%s-shm", db);
+			unlink(side);
+		}
 		return 1;
 	}
 	store_close(st);
@@ -270,6 +280,30 @@ ctl_catalog(const char *tdir, char *err, size_t errsz)
 	return NULL;
 }
 
+/*
+ * Whether code names a place of that kind (NULL: any) on the roster;
+ * if not, says so and returns 1 (a mistyped code would list nothing and
+ * look like "no cases").
+ */
+static int
+ctl_place_known(struct store *st, const char *code, const char *kind)
+{
+	struct store_place p;
+	enum store_rc rc;
+
+	if (code == NULL)
+		return 0;
+	if ((rc = store_place_get(st, code, &p)) == STORE_OK &&
+	    (kind == NULL || !strcmp(p.kind, kind)))
+		return 0;
+	if (rc == STORE_OK || rc == STORE_NOTFOUND)
+		fprintf(stderr, "baoxuectl: %s: no such %s in the roster\n",
+		    code, kind ? kind : "place");
+	else
+		fprintf(stderr, "baoxuectl: %s\n", store_errmsg(st));
+	return 1;
+}
+
 static int
 ctl_report(const char *db, int argc, char **argv)
 {
@@ -313,10 +347,19 @@ ctl_report(const char *db, int argc, char **argv)
 		    "YYYY-MM-DD and -o FILE\n");
 		return 2;
 	}
+	if (o.to < o.from) {
+		fprintf(stderr, "baoxuectl: report: --to is before --from\n");
+		return 2;
+	}
 	o.to += 86400;		/* --to is the last day, inclusive */
 	if ((cat = ctl_catalog(tdir, err, sizeof err)) == NULL ||
 	    (st = store_open_readonly(db, err, sizeof err)) == NULL) {
 		fprintf(stderr, "baoxuectl: %s\n", err);
+		catalog_free(cat);
+		return 1;
+	}
+	if (ctl_place_known(st, o.township, "township")) {
+		store_close(st);
 		catalog_free(cat);
 		return 1;
 	}
@@ -687,7 +730,6 @@ ctl_people(const char *db, int argc, char **argv)
 {
 	const char *place = NULL, *role = NULL, *tdir = NULL;
 	char phone[STORE_PHONE_MAX];
-	struct store_place pl;
 	struct ctl_listing pp;
 	struct catalog *cat;
 	struct store *st;
@@ -718,16 +760,14 @@ ctl_people(const char *db, int argc, char **argv)
 	if (ctl_listing_open(db, tdir, "people_cols", &cat, &st, &pp.t) != 0)
 		return 1;
 	pp.cat = cat;
-	rc = place ? store_place_get(st, place, &pl) : STORE_OK;
-	if (rc == STORE_OK)
-		rc = store_people_list(st, place, role ? vocab_role_name(r) :
-		    NULL, has_phone ? phone : NULL, ctl_person_cb, &pp);
+	if (ctl_place_known(st, place, NULL)) {
+		ctl_listing_close(cat, st, &pp.t);
+		return 1;
+	}
+	rc = store_people_list(st, place, role ? vocab_role_name(r) : NULL,
+	    has_phone ? phone : NULL, ctl_person_cb, &pp);
 	if (rc != STORE_OK) {
-		if (rc == STORE_NOTFOUND)
-			fprintf(stderr, "baoxuectl: %s: no such place\n",
-			    place);
-		else
-			fprintf(stderr, "baoxuectl: %s\n", store_errmsg(st));
+		fprintf(stderr, "baoxuectl: %s\n", store_errmsg(st));
 		ctl_listing_close(cat, st, &pp.t);
 		return 1;
 	}
@@ -825,6 +865,11 @@ ctl_cases(const char *db, int argc, char **argv)
 	}
 	if (ctl_listing_open(db, tdir, "cases_cols", &cat, &st, &c.t) != 0)
 		return 1;
+	if (ctl_place_known(st, village, "village") ||
+	    ctl_place_known(st, school, "school")) {
+		ctl_listing_close(cat, st, &c.t);
+		return 1;
+	}
 	if (c.full)
 		fprintf(stderr, "baoxuectl: full names of minors shown; do "
 		    "not share this output\n");
@@ -869,10 +914,8 @@ ctl_visits(const char *db, int argc, char **argv)
 {
 	struct ctl_visits c;
 	const char *school = NULL, *tdir = NULL;
-	struct store_place p;
 	struct catalog *cat;
 	struct store *st;
-	enum store_rc rc;
 	int64_t day = (int64_t)time(NULL), from;
 	int i, special = 0;
 
@@ -918,11 +961,7 @@ ctl_visits(const char *db, int argc, char **argv)
 	}
 	if (ctl_listing_open(db, tdir, "visits_cols", &cat, &st, &c.t) != 0)
 		return 1;
-	if ((rc = store_place_get(st, school, &p)) != STORE_OK ||
-	    strcmp(p.kind, "school") != 0) {
-		fprintf(stderr, "baoxuectl: %s: %s\n", school,
-		    rc == STORE_OK || rc == STORE_NOTFOUND ? "no such school "
-		    "in the roster" : store_errmsg(st));
+	if (ctl_place_known(st, school, "school")) {
 		ctl_listing_close(cat, st, &c.t);
 		return 1;
 	}
@@ -975,11 +1014,17 @@ main(int argc, char **argv)
 		printf("baoxuectl %s\n", BAOXUE_VERSION);
 		return 0;
 	}
+	if (argc > 1 && (!strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h"))) {
+		usage(stdout);
+		return 0;
+	}
 	if (argc > 2 && !strcmp(argv[1], "-d")) {
 		db = argv[2];
 		i = 3;
 	}
-	if (i < argc && !strcmp(argv[i], "import") && argc == i + 2) {
+	if (i < argc && !strcmp(argv[i], "import") && argc == i + 2 &&
+	    argv[i + 1][0] != '-') {
 		if (db == NULL)
 			return usage(stderr), 2;
 		return ctl_import(db, NULL, argv[i + 1]);
@@ -988,7 +1033,12 @@ main(int argc, char **argv)
 	    !strcmp(argv[i + 1], "--replace")) {
 		if (db == NULL)
 			return usage(stderr), 2;
-		return ctl_import(db, argv[i + 2], argv[i + 3]);
+		return ctl_import(db, ctl_code(argv[i + 2]), argv[i + 3]);
+	}
+	if (i < argc && !strcmp(argv[i], "import")) {
+		fprintf(stderr, "baoxuectl: import takes a directory, or "
+		    "--replace CODE and a directory\n");
+		return 2;
 	}
 	if (getenv("TZ") == NULL)
 		setenv("TZ", "Asia/Shanghai", 1);

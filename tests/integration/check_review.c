@@ -318,7 +318,7 @@ visit_row(const char *listing, const char *first)
 static int
 ctl(const char *out, ...)
 {
-	char *argv[16];
+	char *argv[24];
 	va_list ap;
 	char *a;
 	int n = 0;
@@ -327,7 +327,7 @@ ctl(const char *out, ...)
 	argv[n++] = "-d";
 	argv[n++] = db;
 	va_start(ap, out);
-	while ((a = va_arg(ap, char *)) != NULL && n < 13)
+	while ((a = va_arg(ap, char *)) != NULL && n < 21)
 		argv[n++] = a;
 	va_end(ap);
 	argv[n++] = "--templates";
@@ -556,6 +556,82 @@ START_TEST(test_templates_found)
 	ck_assert_msg(strstr(t, "/nonexistent/zh-CN") != NULL &&
 	    strstr(t, "--templates") != NULL, "%s", t);
 	free(t);
+}
+END_TEST
+
+/* A place code mistyped, or of the wrong kind, is said with exit 1, not
+ * an empty ledger or an all-zero table with exit 0; a period that ends
+ * before it starts is refused (a review). */
+START_TEST(test_places_checked)
+{
+	char out[1100], xlsx[1100];
+	char *t;
+
+	snprintf(out, sizeof out, "%s/places.out", dir);
+	snprintf(xlsx, sizeof xlsx, "%s/places.csv", dir);
+	ck_assert_int_eq(ctl(out, "cases", "--village", "zz", NULL), 1);
+	t = tu_read(out);
+	ck_assert_msg(strstr(t, "ZZ: no such village") != NULL, "%s", t);
+	free(t);
+	ck_assert_int_eq(ctl(out, "cases", "--school", "V01", NULL), 1);
+	t = tu_read(out);
+	ck_assert_msg(strstr(t, "V01: no such school") != NULL, "%s", t);
+	free(t);
+	ck_assert_int_eq(ctl(out, "cases", "--school", "s01", NULL), 0);
+	ck_assert_int_eq(ctl(out, "report", "--from", "2026-09-01", "--to",
+	    "2026-09-30", "--township", "ZZ", "--format", "csv", "-o", xlsx,
+	    NULL), 1);
+	t = tu_read(out);
+	ck_assert_msg(strstr(t, "ZZ: no such township") != NULL, "%s", t);
+	free(t);
+	ck_assert_int_eq(access(xlsx, F_OK), -1);
+	ck_assert_int_eq(ctl(out, "report", "--from", "2026-09-30", "--to",
+	    "2026-09-01", "--format", "csv", "-o", xlsx, NULL), 2);
+	t = tu_read(out);
+	ck_assert_msg(strstr(t, "--to") != NULL && strstr(t, "before") !=
+	    NULL, "%s", t);
+	free(t);
+	ck_assert_int_eq(ctl(out, "report", "--from", "2026-09-01", "--to",
+	    "2026-09-30", "--township", "t01", "--format", "csv", "-o", xlsx,
+	    NULL), 0);
+}
+END_TEST
+
+/* baoxuectl's import as a clerk types it: a refused first import (or a
+ * mistyped -d) leaves no empty database behind, "nothing changed" being
+ * true; --replace without its code is said; a code in lower case is
+ * the place; --help is not an error (a review). */
+START_TEST(test_import_args)
+{
+	char out[1100], fresh[1100], roster[1100];
+	char *bad[] = { (char *)env("BAOXUECTL"), "-d", fresh, "import",
+	    "/nonexistent", NULL };
+	char *noc[] = { (char *)env("BAOXUECTL"), "-d", fresh, "import",
+	    "--replace", NULL };
+	char *lower[] = { (char *)env("BAOXUECTL"), "-d", db, "import",
+	    "--replace", "t01", roster, NULL };
+	char *help[] = { (char *)env("BAOXUECTL"), "--help", NULL };
+	char *t;
+
+	snprintf(out, sizeof out, "%s/import.out", dir);
+	snprintf(fresh, sizeof fresh, "%s/typo.db", dir);
+	snprintf(roster, sizeof roster, "%s", tu_src("examples/demo"));
+	unlink(out);
+	ck_assert_int_eq(proc_run(bad, out), 1);
+	ck_assert_int_eq(access(fresh, F_OK), -1);
+	unlink(out);
+	ck_assert_int_eq(proc_run(noc, out), 2);
+	t = tu_read(out);
+	ck_assert_msg(strstr(t, "--replace CODE") != NULL, "%s", t);
+	free(t);
+	ck_assert_int_eq(access(fresh, F_OK), -1);
+	unlink(out);
+	ck_assert_int_eq(proc_run(lower, out), 0);
+	t = tu_read(out);
+	ck_assert_msg(strstr(t, "left the roster of T01") != NULL, "%s", t);
+	free(t);
+	unlink(out);
+	ck_assert_int_eq(proc_run(help, out), 0);
 }
 END_TEST
 
@@ -855,6 +931,8 @@ main(void)
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_people_listing);
 	tcase_add_test(tc, test_templates_found);
+	tcase_add_test(tc, test_places_checked);
+	tcase_add_test(tc, test_import_args);
 	tcase_add_test(tc, test_sms_listing);
 	tcase_add_test(tc, test_reading_a_missing_database);
 	suite_add_tcase(s, tc);
