@@ -184,12 +184,7 @@ main(int argc, char **argv)
 	    "village", NULL, 1788000000, 1790592000, 2, 1, &rows, &n)));
 	free(rows);
 	store_close(st);
-	if (tmp) {
-		unlink(path);
-		snprintf(err, sizeof err, "%s-wal", path);
-		unlink(err);
-		snprintf(err, sizeof err, "%s-shm", path);
-		unlink(err);
-	}
+	if (tmp)
+		store_unlink(path);
 	return 0;
 }

@@ -106,7 +106,7 @@ ctl_import(const char *db, const char *replace, const char *dir)
 	struct import_counts n;
 	struct store *st;
 	struct stat sb;
-	char err[1024], side[4200];
+	char err[1024];
 	int rc, fresh = stat(db, &sb) != 0;
 
 	if ((st = store_open(db, err, sizeof err)) == NULL) {
@@ -124,13 +124,8 @@ ctl_import(const char *db, const char *replace, const char *dir)
 		store_close(st);
 		/* "Nothing changed": a database this import made (a first
 		 * import, or a mistyped -d) is not left behind empty. */
-		if (fresh) {
-			unlink(db);
-			snprintf(side, sizeof side, "%s-wal", db);
-			unlink(side);
-			snprintf(side, sizeof side, "%s-shm", db);
-			unlink(side);
-		}
+		if (fresh)
+			store_unlink(db);
 		return 1;
 	}
 	store_close(st);

@@ -246,6 +246,18 @@ store_close(struct store *s)
 	free(s);
 }
 
+void
+store_unlink(const char *path)
+{
+	char side[4200];
+
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+}
+
 const char *
 store_errmsg(const struct store *s)
 {

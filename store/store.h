@@ -195,6 +195,8 @@ struct store *store_open(const char *path, char *err, size_t errsz);
 struct store *store_open_readonly(const char *path, char *err,
     size_t errsz);
 void store_close(struct store *);
+/* Removes a closed database's files: path, path-wal and path-shm. */
+void store_unlink(const char *path);
 /*
  * A checked copy of the database file dbpath at dest, made beside a
  * daemon that writes it, through a read-only connection of its own
