@@ -27,6 +27,18 @@ static const struct {
 	{ 0xFF5E, '~' },	/* ～ (NFKC maps it already; kept for safety) */
 };
 
+/*
+ * A byte order mark (U+FEFF, which RFC 2781 keeps as a character under a
+ * UTF-16LE/BE label), and the zero-width space, non-joiner, joiner and
+ * word joiner (U+200B-U+200D, U+2060) that input methods and copied text
+ * leave between words: invisible, so read as the space they stand for.
+ */
+static int
+normalize_is_invisible_space(int32_t cp)
+{
+	return cp == 0xFEFF || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060;
+}
+
 static int
 normalize_fold_cp(int32_t cp)
 {
@@ -116,10 +128,10 @@ normalize_text(const char *in, size_t len, char *out, size_t outsz,
 			pending_space = 0;
 			continue;
 		}
-		/* A byte order mark (U+FEFF, which RFC 2781 keeps as a
-		 * character under a UTF-16LE/BE label) is a space: dropped at
-		 * a line's start, and never gluing two words into one. */
-		if (cp == ' ' || cp == '\t' || cp == 0xFEFF || (cp >= 0x80 &&
+		/* An invisible space is a space: dropped at a line's start,
+		 * and never gluing two words into one. */
+		if (cp == ' ' || cp == '\t' ||
+		    normalize_is_invisible_space(cp) || (cp >= 0x80 &&
 		    utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS)) {
 			pending_space = !line_start;
 			continue;

@@ -2,11 +2,13 @@
  * Folds what feature-phone input methods produce into what the command
  * parser expects: NFKC (full-width letters, digits, punctuation and the
  * ideographic space become ASCII), then the CJK punctuation NFKC leaves
- * alone (、。【】《》“”‘’—), then spaces: runs of spaces, tabs and byte
- * order marks (U+FEFF) become one space, every line is trimmed, \r\n and \r become \n, a run of blank
- * lines becomes one empty line (it may set off a signature), and blank
- * lines at either end go. Text of ASCII and CJK unified ideographs only,
- * which NFKC leaves as it is, skips the NFKC pass.
+ * alone (、。【】《》“”‘’—), then spaces: runs of spaces, tabs, byte
+ * order marks (U+FEFF) and zero-width spaces and joiners (U+200B-U+200D,
+ * U+2060) become one space, every line is trimmed, \r\n and \r become
+ * \n, a run of blank lines becomes one empty line (it may set off a
+ * signature), and blank lines at either end go. Text of ASCII and CJK
+ * unified ideographs only, which NFKC leaves as it is, skips the NFKC
+ * pass.
  * Never applied to outgoing text.
  */
 #ifndef BX_NORMALIZE_H

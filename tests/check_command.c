@@ -363,6 +363,8 @@ static const struct row case_rows[] = {
 	ERR("CASE abc",			CMD_CASE, PERR_BAD_TARGET, 5),
 	ERR("CASE #0",			CMD_CASE, PERR_BAD_TARGET, 5),
 	ERR("查询 12",			CMD_CASE, PERR_BAD_TARGET, 7),
+	/* A zero-width space after the keyword (from a review). */
+	OK("CASE\xe2\x80\x8b" "20241003", CMD_CASE, "20241003", 0, 0, NULL, ""),
 };
 
 /* SUM, 汇总, 统计: [地点代码]. */

@@ -58,6 +58,16 @@ static const struct norm_case space_cases[] = {
 	{ "ABS\xef\xbb\xbf 1001",	"ABS 1001",		PERR_NONE },
 	{ "ABS 1001\xef\xbb\xbf" "3",	"ABS 1001 3",		PERR_NONE },
 	{ "\xef\xbb\xbf",		"",			PERR_EMPTY },
+	/* Zero-width spaces and joiners (U+200B, U+200C, U+200D, U+2060)
+	 * that input methods and copied text leave are spaces the same way
+	 * (from a review: CASE<U+200B>20241003 was refused). */
+	{ "CASE\xe2\x80\x8b" "20241003",	"CASE 20241003",	PERR_NONE },
+	{ "ABS\xe2\x80\x8c" "1001",	"ABS 1001",		PERR_NONE },
+	{ "ABS\xe2\x80\x8d" "1001",	"ABS 1001",		PERR_NONE },
+	{ "ABS\xe2\x81\xa0" "1001",	"ABS 1001",		PERR_NONE },
+	{ "\xe2\x80\x8b" "ABS 1001\xe2\x80\x8b",	"ABS 1001",	PERR_NONE },
+	{ "ABS \xe2\x80\x8b\xe2\x81\xa0 1001",	"ABS 1001",	PERR_NONE },
+	{ "\xe2\x80\x8b\xe2\x80\x8c\xe2\x80\x8d\xe2\x81\xa0", "",	PERR_EMPTY },
 	{ "\tABS\t",			"ABS",			PERR_NONE },
 	{ "a\r\nb",			"a\nb",			PERR_NONE },
 	{ "a\rb",			"a\nb",			PERR_NONE },
