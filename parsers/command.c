@@ -311,6 +311,37 @@ command_word(const struct command_word *list, const char *s, size_t len,
 	return best->code;
 }
 
+static int
+command_is_cjk(const char *s, size_t len, size_t at, const char *ch)
+{
+	return len - at >= 3 && memcmp(s + at, ch, 3) == 0;
+}
+
+/*
+ * Is the 天数 whose number ends at num_end and whose match (unit and
+ * space) ends at end a fraction: 1.5, 两天半, 3 半天? Days are whole
+ * school days; the half must not be cut off into the note.
+ */
+static int
+command_days_is_fraction(const char *s, size_t len, size_t num_end,
+    size_t end)
+{
+	if (num_end + 1 < len && s[num_end] == '.' &&
+	    s[num_end + 1] >= '0' && s[num_end + 1] <= '9')
+		return 1;
+	if (end > 0 && s[end - 1] != ' ' && command_is_cjk(s, len, end, "半"))
+		return 1;
+	/* Apart, only a half standing alone: "3 半夜发烧" is a note. */
+	while (end < len && s[end] == ' ')
+		end++;
+	if (!command_is_cjk(s, len, end, "半"))
+		return 0;
+	end += 3;
+	return end == len || command_is_sep(s[end]) ||
+	    command_is_cjk(s, len, end, "天") ||
+	    command_is_cjk(s, len, end, "日");
+}
+
 static enum perr_code
 command_arg(const struct command_parser *p, enum command_arg a, const char *s,
     size_t len, size_t *pos, struct cmd *c, pcre2_match_data *md)
@@ -350,6 +381,8 @@ command_arg(const struct command_parser *p, enum command_arg a, const char *s,
 			return PERR_MISSING_DAYS;
 		if ((rc = command_match(p, PAT_DAYS, s, len, at, md)) <= 0)
 			return rc < 0 ? PERR_NOMEM : PERR_BAD_DAYS;
+		if (command_days_is_fraction(s, len, ov[3], ov[1]))
+			return PERR_BAD_DAYS;
 		days = command_days_value(s + ov[2], ov[3] - ov[2]);
 		if (days < 0)
 			return days == -2 ? PERR_DAYS_RANGE : PERR_BAD_DAYS;

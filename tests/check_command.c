@@ -174,6 +174,22 @@ static const struct row abs_rows[] = {
 	ERR("ABS 1001 61",		CMD_ABS, PERR_DAYS_RANGE, 9),
 	ERR("ABS 1001 七十",		CMD_ABS, PERR_DAYS_RANGE, 9),
 	ERR("ABS 1001 99999999999",	CMD_ABS, PERR_DAYS_RANGE, 9),
+	/* Days are whole school days: a fraction or a half is refused, not
+	 * cut to its whole part with the rest as a note (from a review). */
+	ERR("ABS 20241064 1.5",		CMD_ABS, PERR_BAD_DAYS, 13),
+	ERR("ABS 20241064 1.5天",	CMD_ABS, PERR_BAD_DAYS, 13),
+	ERR("ABS 1001 1。5",		CMD_ABS, PERR_BAD_DAYS, 9),
+	ERR("ABS 1001 １．５天",	CMD_ABS, PERR_BAD_DAYS, 9),
+	ERR("ABS 1001 0.5",		CMD_ABS, PERR_BAD_DAYS, 9),
+	ERR("缺勤 20241003 两天半",	CMD_ABS, PERR_BAD_DAYS, 16),
+	ERR("ABS 1001 一天半 病",	CMD_ABS, PERR_BAD_DAYS, 9),
+	ERR("ABS 1001 2天半",		CMD_ABS, PERR_BAD_DAYS, 9),
+	ERR("ABS 1001 2 半天",		CMD_ABS, PERR_BAD_DAYS, 9),
+	ERR("ABS 1001 2 半",		CMD_ABS, PERR_BAD_DAYS, 9),
+	ERR("ABS 1001 半天",		CMD_ABS, PERR_BAD_DAYS, 9),
+	OK("ABS 1001 3.",		CMD_ABS, "1001", 0, 3, NULL, ""),
+	OK("ABS 1001 3。病",		CMD_ABS, "1001", 0, 3, "illness", ""),
+	OK("ABS 1001 3 半夜发烧",	CMD_ABS, "1001", 0, 3, NULL, "半夜发烧"),
 };
 
 /* LEAVE, 假, 请假: 学号 天数 [原因]. */
@@ -203,6 +219,8 @@ static const struct row leave_rows[] = {
 	ERR("LEAVE x 2",		CMD_LEAVE, PERR_BAD_STUDENT, 6),
 	ERR("LEAVE 1001 61",		CMD_LEAVE, PERR_DAYS_RANGE, 11),
 	ERR("假 1001 零",		CMD_LEAVE, PERR_DAYS_RANGE, 9),
+	ERR("请假 1001 1.5",		CMD_LEAVE, PERR_BAD_DAYS, 12),
+	ERR("请假 1001 三天半 病",	CMD_LEAVE, PERR_BAD_DAYS, 12),
 };
 
 /* RET, 返, 返校, 到校: 学号. */
