@@ -96,7 +96,8 @@ enum command_pat {
 static const char *const command_patterns[PAT_COUNT] = {
 	[PAT_KEYWORD] = NULL,	/* built from command.def */
 	[PAT_STUDENT] = "(G[0-9]{17}[0-9X]|[0-9]{4,20})(?![0-9A-Z])",
-	[PAT_CASE] = "[#K]([0-9]{1,9})(?![0-9])",
+	/* #12, K12, and 案#12 as every notice prints it (案号12 said so). */
+	[PAT_CASE] = "(?:案号[ :]?#?|案#|[#K])([0-9]{1,9})(?![0-9])",
 	[PAT_DAYS] = "([0-9]+|[零一二两三四五六七八九十]+) ?(天|日)?",
 	[PAT_PLACE] = "[A-Z0-9_][A-Z0-9_-]{0,30}(?![A-Z0-9_-])",
 };
@@ -608,7 +609,8 @@ command_part_starts(const struct command_parser *p, const char *s, size_t len,
 		return c == '\0' || c == ',' || (c >= '0' && c <= '9') ||
 		    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 	return (c >= '0' && c <= '9') || c == 'G' || c == 'g' || c == 'K' ||
-	    c == 'k' || c == '#';
+	    c == 'k' || c == '#' || (command_defs[k].args[0] == ARG_TARGET &&
+	    command_match(p, PAT_CASE, s, len, end, md) > 0);
 }
 
 static void

@@ -41,7 +41,7 @@ struct cmd {
 	size_t err_off;			/* with err: where it stopped */
 	enum cmd_kind suggest;		/* unknown keyword: did you mean */
 	char student[CMD_STUDENT_MAX];	/* upper-cased; "" if a case no */
-	uint32_t case_no;		/* 案号 (#12 or K12); 0 if a 学号 */
+	uint32_t case_no;		/* 案号 (#12, K12, 案#12); 0 if a 学号 */
 	int days;			/* ABS, LEAVE */
 	const char *reason;		/* static reason code, or NULL */
 	const char *outcome;		/* VIS: static outcome code; CLOSE:

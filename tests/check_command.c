@@ -267,6 +267,7 @@ static const struct row drop_rows[] = {
 	ERR("辍学",			CMD_DROP, PERR_MISSING_STUDENT, 6),
 	ERR("辍学 abc",			CMD_DROP, PERR_BAD_STUDENT, 7),
 	ERR("DROP K3",			CMD_DROP, PERR_BAD_STUDENT, 5),
+	ERR("DROP 案#3",		CMD_DROP, PERR_BAD_STUDENT, 5),
 };
 
 /* VIS, 访, 家访: 学号或案号 结果 [备注]. */
@@ -311,6 +312,9 @@ static const struct row vis_rows[] = {
 	ERR("VIS K1234567890 返",	CMD_VIS, PERR_BAD_TARGET, 4),
 	ERR("VIS # 12 返",		CMD_VIS, PERR_BAD_TARGET, 6),
 	ERR("家访 12 返",		CMD_VIS, PERR_BAD_TARGET, 7),
+	/* The label every notice prints (案#19) is read back. */
+	OK("VIS 案#19 拒",		CMD_VIS, "", 19, 0, "refuse", ""),
+	OK("家访 案号19 返",		CMD_VIS, "", 19, 0, "return", ""),
 };
 
 /* ACK, 收, 收到: 学号或案号. */
@@ -341,6 +345,8 @@ static const struct row ack_rows[] = {
 	ERR("ACK K1234567890",		CMD_ACK, PERR_BAD_TARGET, 4),
 	ERR("ACK #abc",			CMD_ACK, PERR_BAD_TARGET, 5),
 	ERR("ACK 1001x",		CMD_ACK, PERR_BAD_TARGET, 4),
+	OK("收到 案#3",			CMD_ACK, "", 3, 0, NULL, ""),
+	OK("ACK案#3",			CMD_ACK, "", 3, 0, NULL, ""),
 };
 
 /* TASKS, 任务: no arguments. */
@@ -381,6 +387,18 @@ static const struct row case_rows[] = {
 	ERR("CASE abc",			CMD_CASE, PERR_BAD_TARGET, 5),
 	ERR("CASE #0",			CMD_CASE, PERR_BAD_TARGET, 5),
 	ERR("查询 12",			CMD_CASE, PERR_BAD_TARGET, 7),
+	/* 案号 as the notices print it, and as people say it. */
+	OK("查询 案#15",		CMD_CASE, "", 15, 0, NULL, ""),
+	OK("CASE 案#15",		CMD_CASE, "", 15, 0, NULL, ""),
+	OK("CASE 案＃15",		CMD_CASE, "", 15, 0, NULL, ""),
+	OK("查案#15",			CMD_CASE, "", 15, 0, NULL, ""),
+	OK("CASE 案号15",		CMD_CASE, "", 15, 0, NULL, ""),
+	OK("CASE 案号#15",		CMD_CASE, "", 15, 0, NULL, ""),
+	OK("查询 案号：15",		CMD_CASE, "", 15, 0, NULL, ""),
+	OK("CASE 案#15 怎么样了",	CMD_CASE, "", 15, 0, NULL, "怎么样了"),
+	ERR("CASE 案#0",		CMD_CASE, PERR_BAD_TARGET, 5),
+	ERR("CASE 案件15",		CMD_CASE, PERR_BAD_TARGET, 5),
+	ERR("CASE 案",			CMD_CASE, PERR_BAD_TARGET, 5),
 	/* A zero-width space after the keyword (from a review). */
 	OK("CASE\xe2\x80\x8b" "20241003", CMD_CASE, "20241003", 0, 0, NULL, ""),
 };
@@ -435,6 +453,7 @@ static const struct row sign_rows[] = {
 	ERR("SIGN",			CMD_SIGN, PERR_MISSING_TARGET, 4),
 	ERR("会签",			CMD_SIGN, PERR_MISSING_TARGET, 6),
 	ERR("签 abc",			CMD_SIGN, PERR_BAD_TARGET, 4),
+	OK("签 案#7",			CMD_SIGN, "", 7, 0, NULL, ""),
 };
 
 /* CLOSE, 结案: 学号或案号 去向 (DOMAIN rule 7: a case ends with a reason
@@ -456,6 +475,7 @@ static const struct row close_rows[] = {
 	ERR("CLOSE 1001 返",		CMD_CLOSE, PERR_BAD_CLOSURE, 11),
 	ERR("CLOSE 1001 外出",		CMD_CLOSE, PERR_BAD_CLOSURE, 11),
 	ERR("结案 abc 转学",		CMD_CLOSE, PERR_BAD_TARGET, 7),
+	OK("结案 案#7 转学",		CMD_CLOSE, "", 7, 0, "transfer", ""),
 };
 
 /* HELP, 帮助, ?, ？: no arguments. */
@@ -660,6 +680,8 @@ static const struct shape_case batch_cases[] = {
 	{ "VIS 1001 返,收 K3",			"VIS@0 ACK@13" },
 	{ "VIS 1001 返,查 #3",			"VIS@0 CASE@13" },
 	{ "VIS 1001 返,收#3",			"VIS@0 ACK@13" },
+	{ "VIS 1001 返,查 案#3",		"VIS@0 CASE@13" },
+	{ "VIS 1001 返,查案号3",		"VIS@0 CASE@13" },
 	/* Otherwise a comma is part of the note. */
 	{ "VIS 20240101 返,家长同意",		"VIS@0" },
 	/* Words of a note that begin with a keyword stay in the note. */
@@ -674,6 +696,7 @@ static const struct shape_case batch_cases[] = {
 	{ "ABS 1001 3,absent",			"ABS@0" },
 	{ "ABS 1001 3,返,好",			"ABS@0" },
 	{ "ABS 1001 3,# 12",			"ABS@0" },
+	{ "VIS 1001 拒,查案件",			"VIS@0" },
 	/* One bad part does not discard the others. */
 	{ "ABS 1001 3;ABS 1002",
 	    "ABS@0 ABS@11!missing_days@19" },
