@@ -546,32 +546,123 @@ command_suggest(const char *s, size_t len)
 	return best;
 }
 
-/* Parses one part s[0..len) (a line, or a piece of one) into c. */
-static void
-command_parse_part(const struct command_parser *p, const char *s, size_t len,
-    struct cmd *c, pcre2_match_data *md)
+/* The end of s[from..end) without the separators that close it. */
+static size_t
+command_trim_end(const char *s, size_t from, size_t end)
 {
-	size_t pos = 0;
+	while (end > from && command_is_sep(s[end - 1]))
+		end--;
+	return end;
+}
+
+/*
+ * A 学号 (for ARG_TARGET, a 案号 too) at s[at] that stands alone: the end
+ * of the part or a separator follows it, not more words ("2024年").
+ */
+static int
+command_id_at(const struct command_parser *p, enum command_arg a,
+    const char *s, size_t len, size_t at, pcre2_match_data *md)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+
+	if ((a != ARG_TARGET || command_match(p, PAT_CASE, s, len, at,
+	    md) <= 0) && command_match(p, PAT_STUDENT, s, len, at, md) <= 0)
+		return 0;
+	return ov[1] == len || command_is_sep(s[ov[1]]);
+}
+
+/* Does a command and its 学号 or 案号 start at s[at] ("ABS 1002")? */
+static int
+command_starts_with_id(const struct command_parser *p, const char *s,
+    size_t len, size_t at, pcre2_match_data *md)
+{
+	enum cmd_kind k;
+	enum command_arg a;
+	size_t end;
+
+	if ((k = command_keyword_at(p, s, len, at, md, &end)) == CMD_NONE)
+		return 0;
+	a = command_defs[k].args[0];
+	if (a != ARG_STUDENT && a != ARG_TARGET)
+		return 0;
+	end = command_skip_seps(s, len, end, a == ARG_TARGET);
+	return command_id_at(p, a, s, len, end, md);
+}
+
+/*
+ * Where in s[from..len) (a note, or what follows an error) another
+ * command with its 学号 begins, at from or after a separator: the note of
+ * "ABS 1001 2 病 ABS 1002 2" is not "ABS 1002 2". len if nowhere.
+ */
+static size_t
+command_next_start(const struct command_parser *p, const char *s,
+    size_t len, size_t from, pcre2_match_data *md)
+{
+	size_t q;
+
+	for (q = from; q < len; q++)
+		if ((q == from || command_is_sep(s[q - 1])) &&
+		    command_starts_with_id(p, s, len, q, md))
+			return q;
+	return len;
+}
+
+/*
+ * Parses one part s[0..len) (a line, or a piece of one) into c; with kind
+ * other than CMD_NONE, the part is the next 学号 of a list of that command
+ * and has no keyword. Returns where the next part starts in s (len if
+ * none), with *list the command whose list it goes on, or CMD_NONE if it
+ * has a keyword of its own.
+ */
+static size_t
+command_parse_part(const struct command_parser *p, const char *s, size_t len,
+    enum cmd_kind kind, struct cmd *c, enum cmd_kind *list,
+    pcre2_match_data *md)
+{
+	const enum command_arg *args;
+	size_t pos = 0, next;
 	enum perr_code rc;
 	int i;
 
-	c->kind = command_keyword_at(p, s, len, 0, md, &pos);
+	*list = CMD_NONE;
+	c->kind = kind != CMD_NONE ? kind :
+	    command_keyword_at(p, s, len, 0, md, &pos);
 	if (c->kind == CMD_NONE) {
 		c->err = PERR_UNKNOWN_COMMAND;
 		c->suggest = command_suggest(s, len);
-		return;
+		return len;
 	}
+	args = command_defs[c->kind].args;
 	for (i = 0; i < 3; i++) {
-		rc = command_arg(p, command_defs[c->kind].args[i], s, len, &pos,
-		    c, md);
+		rc = command_arg(p, args[i], s, len, &pos, c, md);
+		/* Another 学号: its own command where the 学号 is all the
+		 * command takes (RET 1001 1002); where more follows, whose
+		 * days or reason is whose cannot be told, nor two 学号 from
+		 * one split (ABS 2024 1003 3). */
+		if (rc == PERR_NONE && i == 0 && (args[0] == ARG_STUDENT ||
+		    args[0] == ARG_TARGET)) {
+			next = command_skip_seps(s, len, pos,
+			    args[0] == ARG_TARGET);
+			if (command_id_at(p, args[0], s, len, next, md)) {
+				if (args[1] == ARG_NONE) {
+					*list = c->kind;
+					return next;
+				}
+				rc = PERR_SEVERAL_STUDENTS;
+				pos = next;
+			}
+		}
 		if (rc != PERR_NONE) {
 			c->err = rc;
 			c->err_off = pos;
-			return;
+			return command_next_start(p, s, len, pos, md);
 		}
 	}
 	pos = command_skip_seps(s, len, pos, 0);
-	utf8_copy(c->note, sizeof c->note, s + pos, len - pos);
+	next = command_next_start(p, s, len, pos, md);
+	utf8_copy(c->note, sizeof c->note, s + pos,
+	    command_trim_end(s, pos, next) - pos);
+	return next;
 }
 
 /* Does a new part start at s[pos]? Only if it opens with a keyword that
@@ -613,31 +704,45 @@ command_part_starts(const struct command_parser *p, const char *s, size_t len,
 	    command_match(p, PAT_CASE, s, len, end, md) > 0);
 }
 
+/*
+ * Adds the part s[a..b), and the parts it turns out to hold: the other
+ * 学号 of a list (RET 1001 1002), each its own command with the note
+ * after the list, and a command that begins in its note. Past CMD_MAX,
+ * parts are parsed to be counted only.
+ */
 static void
 command_add_part(const struct command_parser *p, const char *s, size_t a,
     size_t b, struct cmd_list *out, pcre2_match_data *md)
 {
-	struct cmd *c;
+	struct cmd *c, spare;
+	enum cmd_kind list = CMD_NONE, more;
+	size_t next, first = 0, i;
 
 	while (a < b && command_is_sep(s[a]) && s[a] != '#')
 		a++;
 	while (b > a && s[b - 1] == ' ')
 		b--;
-	if (a == b)
-		return;
-	if (out->n == CMD_MAX) {
-		out->dropped++;
-		return;
-	}
-	c = &out->v[out->n++];
-	memset(c, 0, sizeof *c);
-	c->off = a;
-	command_parse_part(p, s + a, b - a, c, md);
-	c->err_off += a;
-	if (c->err != PERR_NONE) {
+	for (; a < b; a = next, list = more) {
+		c = out->n < CMD_MAX ? &out->v[out->n++] : &spare;
+		if (c == &spare)
+			out->dropped++;
+		if (list == CMD_NONE)
+			first = out->n - (c != &spare);
+		memset(c, 0, sizeof *c);
+		c->off = a;
+		next = a + command_parse_part(p, s + a, b - a, list, c, &more,
+		    md);
+		if (next <= a)		/* cannot be; never loop on it */
+			next = b;
+		c->err_off += a;
 		if (c->err == PERR_UNKNOWN_COMMAND)
 			c->err_off = a;
-		out->nerr++;
+		if (c->err != PERR_NONE && c != &spare)
+			out->nerr++;
+		/* The note after a list is each one's (RET 1001 1002 病愈). */
+		if (list != CMD_NONE && more == CMD_NONE)
+			for (i = first; i < out->n && &out->v[i] != c; i++)
+				memcpy(out->v[i].note, c->note, sizeof c->note);
 	}
 }
 
@@ -753,6 +858,7 @@ perr_name(enum perr_code c)
 		[PERR_MISSING_CLOSURE] = "missing_closure",
 		[PERR_BAD_CLOSURE] = "bad_closure",
 		[PERR_BAD_PLACE] = "bad_place",
+		[PERR_SEVERAL_STUDENTS] = "several_students",
 		[PERR_NOMEM] = "nomem",
 	};
 

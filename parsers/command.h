@@ -4,6 +4,11 @@
  * The text is normalized first (normalize.h). A message may hold several
  * parts separated by new lines, ';' or '，' (a comma only where the next
  * part starts with a keyword); one bad part does not discard the others.
+ * A part's note that begins with a command and its 学号 or 案号 (病 ABS
+ * 1002 2) is a part of its own. Several 学号 after a command that takes
+ * nothing else (RET 1001 1002) are a part each, the note after them each
+ * one's; where more arguments follow, a second 学号 is an error
+ * (PERR_SEVERAL_STUDENTS), never dropped.
  * Trailing text after a blank line or a "--" line (a phone's signature) is
  * ignored unless it starts with a keyword.
  *

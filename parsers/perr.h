@@ -27,6 +27,7 @@ enum perr_code {
 	PERR_MISSING_CLOSURE,	/* CLOSE without 去向 */
 	PERR_BAD_CLOSURE,	/* 去向 not 转学, 延缓入学 or 送教上门 */
 	PERR_BAD_PLACE,		/* SUM with something that is not a place code */
+	PERR_SEVERAL_STUDENTS,	/* a second 学号 where more arguments follow */
 	PERR_NOMEM,
 	PERR_COUNT
 };

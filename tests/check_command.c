@@ -173,7 +173,9 @@ static const struct row abs_rows[] = {
 	ERR("ABS 1001 0",		CMD_ABS, PERR_DAYS_RANGE, 9),
 	ERR("ABS 1001 61",		CMD_ABS, PERR_DAYS_RANGE, 9),
 	ERR("ABS 1001 七十",		CMD_ABS, PERR_DAYS_RANGE, 9),
-	ERR("ABS 1001 99999999999",	CMD_ABS, PERR_DAYS_RANGE, 9),
+	ERR("ABS 1001 99999999999天",	CMD_ABS, PERR_DAYS_RANGE, 9),
+	/* Four digits and more alone read as a second 学号 (lists below). */
+	ERR("ABS 1001 99999999999",	CMD_ABS, PERR_SEVERAL_STUDENTS, 9),
 	/* Days are whole school days: a fraction or a half is refused, not
 	 * cut to its whole part with the rest as a note (from a review). */
 	ERR("ABS 20241064 1.5",		CMD_ABS, PERR_BAD_DAYS, 13),
@@ -710,6 +712,60 @@ static const struct shape_case batch_cases[] = {
 	    "ABS@0 CASE@11!bad_target@15" },
 };
 
+/*
+ * Several 学号 in one command, and a command in another's note (from a
+ * review: the second child was dropped without a word). Where the 学号 is
+ * all a command takes, each is a command of its own; where more follows
+ * (天数, 原因, 结果, 去向), which of it is whose cannot be known and a
+ * split 学号 (2024 1003) reads the same, so the part is refused. A note
+ * that begins with a keyword and its 学号 is a part of its own.
+ */
+static const struct shape_case list_cases[] = {
+	{ "RET 20241003 20241064",		"RET@0 RET@13" },
+	{ "RET 20241003,20241064",		"RET@0 RET@13" },
+	{ "RET 20241003，20241064",		"RET@0 RET@13" },
+	{ "返校 20241003、20241064、20241112",	"RET@0 RET@16 RET@25" },
+	{ "RET 1001 G12345678901234567X",	"RET@0 RET@9" },
+	{ "ACK #12 #13",			"ACK@0 ACK@8" },
+	{ "收到 案#12 案#13 1001",		"ACK@0 ACK@14 ACK@21" },
+	{ "查 1001 1002",			"CASE@0 CASE@9" },
+	{ "NOTICE 1001 K3",			"NOTICE@0 NOTICE@12" },
+	{ "SIGN 1001 1002;RET 1003",		"SIGN@0 SIGN@10 RET@15" },
+	/* Not a 学号 standing alone: the note, as before. */
+	{ "RET 20241003 2024年9月回校",		"RET@0" },
+	{ "RET 1001 3",				"RET@0" },
+	{ "RET 1001 今天回来 1002",		"RET@0" },
+	/* More arguments follow: refused, the extra 学号 named. */
+	{ "ABS 20241003 20241064 2",
+	    "ABS@0!several_students@13" },
+	{ "ABS 2024 1003 3",			"ABS@0!several_students@9" },
+	{ "LEAVE 1001,1002 2",			"LEAVE@0!several_students@11" },
+	{ "DROP 20241003 20241064",		"DROP@0!several_students@14" },
+	{ "辍学 1001 1002 工",			"DROP@0!several_students@12" },
+	{ "VIS 1001 1002 返",			"VIS@0!several_students@9" },
+	{ "VIS #12 #13 拒",			"VIS@0!several_students@8" },
+	{ "CLOSE 1001 1002 转学",		"CLOSE@0!several_students@11" },
+	{ "ABS 1001 1002 3;RET 1003",
+	    "ABS@0!several_students@9 RET@16" },
+	/* A note that begins with a command and its 学号. */
+	{ "ABS 20241064 2 病 ABS 20241112 2",	"ABS@0 ABS@19" },
+	{ "ABS 20241064 2 ABS 20241112 2",	"ABS@0 ABS@15" },
+	{ "ABS 20241064 2 病。缺勤 20241112 2",	"ABS@0 ABS@19" },
+	{ "ABS 1001 2 病 发烧 RET 1002",	"ABS@0 RET@22" },
+	{ "ABS 1001 2 病 ABS 1002 2 事 ABS 1003 1",
+	    "ABS@0 ABS@15 ABS@30" },
+	{ "VIS 1001 拒 家访 #12 外",		"VIS@0 VIS@13" },
+	{ "RET 1001 1002 ABS 1003 2",		"RET@0 RET@9 ABS@14" },
+	{ "ABS 1001 2 病 ABS 1002",
+	    "ABS@0 ABS@15!missing_days@23" },
+	/* A keyword in a note without a 学号 of its own stays the note. */
+	{ "ABS 1001 3 假 3天",			"ABS@0" },
+	{ "ABS 1001 3 病 返校后补课",		"ABS@0" },
+	{ "ABS 1001 3 病 查 看情况",		"ABS@0" },
+	{ "ABS 1001 3 病 返1002一起",		"ABS@0" },
+	{ "VIS 1001 拒 ABSENT 1002",		"VIS@0" },
+};
+
 /* A signature after a "--" line or a blank line is not a command. */
 static const struct shape_case signature_cases[] = {
 	{ "ABS 1001 3\n\n张老师",			"ABS@0" },
@@ -794,6 +850,53 @@ END_TEST
 START_TEST(test_suggest)
 {
 	check_shape(&suggest_cases[_i]);
+}
+END_TEST
+
+START_TEST(test_list)
+{
+	check_shape(&list_cases[_i]);
+}
+END_TEST
+
+/* Parses in, which must give n parts, all understood. */
+static void
+parse_parts(const char *in, struct cmd_list *l, size_t n)
+{
+	struct perr e;
+
+	ck_assert_int_eq(command_parse(parser, in, strlen(in), l, &e),
+	    PERR_NONE);
+	ck_assert_msg(l->n == n && l->nerr == 0, "'%s': %zu parts, %zu bad",
+	    in, l->n, l->nerr);
+}
+
+/* Each of a list is the command with its own 学号, and the note after
+ * the list is each one's; a command in a note takes its own words. */
+START_TEST(test_list_fields)
+{
+	struct cmd_list l;
+
+	parse_parts("RET 20241003，20241064 今天回来了", &l, 2);
+	ck_assert_str_eq(l.v[0].student, "20241003");
+	ck_assert_str_eq(l.v[1].student, "20241064");
+	ck_assert_str_eq(l.v[0].note, "今天回来了");
+	ck_assert_str_eq(l.v[1].note, "今天回来了");
+	parse_parts("ABS 20241064 2 病 ABS 20241112 3 事 发烧", &l, 2);
+	ck_assert_str_eq(l.v[0].student, "20241064");
+	ck_assert_int_eq(l.v[0].days, 2);
+	ck_assert_str_eq(l.v[0].reason, "illness");
+	ck_assert_str_eq(l.v[0].note, "");
+	ck_assert_str_eq(l.v[1].student, "20241112");
+	ck_assert_int_eq(l.v[1].days, 3);
+	ck_assert_str_eq(l.v[1].reason, "family");
+	ck_assert_str_eq(l.v[1].note, "发烧");
+	/* A list cut at CMD_MAX: the note still each stored one's. */
+	parse_parts("ACK #1 #2 #3 #4 #5 #6 #7 #8 #9 #10 #11 收到", &l, 10);
+	ck_assert_uint_eq(l.dropped, 1);
+	ck_assert_uint_eq(l.v[9].case_no, 10);
+	ck_assert_str_eq(l.v[0].note, "收到");
+	ck_assert_str_eq(l.v[9].note, "收到");
 }
 END_TEST
 
@@ -893,6 +996,10 @@ static const struct gen_case gen_cases[] = {
 	{ "", "ABS 1001 1\n", 12, "",		PERR_NONE, 10, 0, 2 },
 	{ "", "缺 1001 1；", 30, "",		PERR_NONE, 10, 0, 20 },
 	{ "", "ABS 1001 1,", 11, "",		PERR_NONE, 10, 0, 1 },
+	/* A list of 学号 past CMD_MAX: the rest counted, not lost. */
+	{ "RET", " 1001", 12, "",		PERR_NONE, 10, 0, 2 },
+	{ "ACK", ",#1", 25, " 收到",		PERR_NONE, 10, 0, 15 },
+	{ "", "ABS 1001 1 病 ", 11, "",		PERR_NONE, 10, 0, 1 },
 	{ "", "ASB;", 15, "",			PERR_NONE, 10, 10, 5 },
 	{ "", "?", 50, "",			PERR_NONE, 1, 0, 0 },
 	/* Emoji (outside the BMP) everywhere. */
@@ -1089,6 +1196,9 @@ command_suite(void)
 	tcase_add_loop_test(tc, test_signature, 0, NROWS(signature_cases));
 	tc = parser_tcase(s, "did_you_mean");
 	tcase_add_loop_test(tc, test_suggest, 0, NROWS(suggest_cases));
+	tc = parser_tcase(s, "lists");
+	tcase_add_loop_test(tc, test_list, 0, NROWS(list_cases));
+	tcase_add_test(tc, test_list_fields);
 	tc = parser_tcase(s, "message_errors");
 	tcase_add_loop_test(tc, test_message_errors, 0, NROWS(msg_cases));
 	tc = parser_tcase(s, "hostile");

@@ -242,6 +242,32 @@ START_TEST(test_error_replies)
 }
 END_TEST
 
+/* Nothing a teacher sends is dropped unsaid (from a review): a second
+ * 学号, a command in a note, a half day. */
+START_TEST(test_nothing_dropped_unsaid)
+{
+	const char *t;
+
+	inbound(TEACHER, "ABS 20240102 1 病 ABS 20240201 1", NULL);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences WHERE reason = "
+	    "'illness' AND ifnull(note, '') = ''"), 1);
+	inbound(TEACHER, "RET 20240102，20240201", NULL);
+	t = last_text(TEACHER);
+	ck_assert_ptr_nonnull(strstr(t, "20240102"));
+	ck_assert_ptr_nonnull(strstr(t, "20240201"));
+	/* More than a 学号 follows a second one, or a 学号 split in two:
+	 * refused, and said how to send it. */
+	inbound(TEACHER, "ABS 2024 0102 1", NULL);
+	ck_assert_str_eq(last_text(TEACHER), "【测试】每条只写一个学号，中间不加"
+	    "空格；几个学生请每人一条，用分号隔开。例：ABS 20240101 3");
+	inbound(TEACHER, "ABS 20240102 1.5", NULL);
+	ck_assert_str_eq(last_text(TEACHER),
+	    "【测试】天数应为1-60的数字，例：ABS 20240101 3");
+	ck_assert_int_eq(rows("SELECT count(*) FROM absences"), 2);
+}
+END_TEST
+
 START_TEST(test_help_by_role)
 {
 	/* A teacher's list: the school's commands, routine visits among
@@ -267,7 +293,7 @@ START_TEST(test_every_reply_fits_one_segment)
 		"ABS", "ABS 12 3", "ABS 20240101", "ABS 20240101 x",
 		"ABS 20240101 0", "VIS", "VIS x", "VIS 20240101",
 		"VIS 20240101 好", "SUM 后柳镇", "ASB 1 2", "hello", "",
-		"HELP",
+		"HELP", "LEAVE 20240101 20240102 2 病",
 	};
 	size_t i;
 
@@ -1824,6 +1850,7 @@ main(void)
 	tcase_add_test(tc, test_several_in_one);
 	tcase_add_test(tc, test_bad_part_keeps_the_good);
 	tcase_add_test(tc, test_error_replies);
+	tcase_add_test(tc, test_nothing_dropped_unsaid);
 	tcase_add_test(tc, test_help_by_role);
 	tcase_add_test(tc, test_every_reply_fits_one_segment);
 	tcase_add_test(tc, test_who_may_report);
