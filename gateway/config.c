@@ -134,6 +134,20 @@ config_copy(struct config_ctx *c, const char *section, const char *key,
 	return 1;
 }
 
+/* A secret: as config_copy, and never examples/baoxued.conf's
+ * placeholder, which a file installed as it is would keep (anyone who
+ * read the example could then post messages or move the clock). */
+static int
+config_secret(struct config_ctx *c, const char *section, const char *key,
+    const char *val, char *dst, size_t dstsz)
+{
+	if (strncasecmp(val, "change-me", 9) == 0)
+		return config_fail(c, section, key, "'%s' is the example's "
+		    "placeholder: put a secret of your own (openssl rand -hex "
+		    "24)", val);
+	return config_copy(c, section, key, val, dst, dstsz);
+}
+
 static int
 config_bool(struct config_ctx *c, const char *section, const char *key,
     const char *val, int *dst)
@@ -220,7 +234,7 @@ config_daemon(struct config_ctx *c, const char *key, const char *val)
 		    sizeof cfg->timezone);
 	}
 	if (!strcmp(key, "admin_token"))
-		return config_copy(c, "daemon", key, val, cfg->admin_token,
+		return config_secret(c, "daemon", key, val, cfg->admin_token,
 		    sizeof cfg->admin_token);
 	if (!strcmp(key, "signature"))
 		return config_copy(c, "daemon", key, val, cfg->signature,
@@ -263,10 +277,10 @@ config_inbound_http(struct config_ctx *c, const char *key, const char *val)
 	long v;
 
 	if (!strcmp(key, "token"))
-		return config_copy(c, "inbound.http", key, val,
+		return config_secret(c, "inbound.http", key, val,
 		    c->cfg->http_token, sizeof c->cfg->http_token);
 	if (!strcmp(key, "hmac_secret"))
-		return config_copy(c, "inbound.http", key, val,
+		return config_secret(c, "inbound.http", key, val,
 		    c->cfg->hmac_secret, sizeof c->cfg->hmac_secret);
 	if (!strcmp(key, "hmac_window"))
 		return config_int(c, "inbound.http", key, val, 10, 3600,

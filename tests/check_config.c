@@ -246,6 +246,12 @@ static const struct bad_case bad_cases[] = {
 	    { ":9:", "assignee", "ROLE@PLACE" } },
 	{ DAEMON HTTP CHAN "[ladder.2]\nassignee = cadre@moon\n",
 	    { ":9:", "[ladder.2] assignee", "moon" } },
+	/* The example's placeholders, installed as they are, would take
+	 * anyone's requests (a review). */
+	{ DAEMON "[inbound.http]\ntoken = change-me-inbound\n" CHAN,
+	    { ":4:", "[inbound.http] token", "placeholder" } },
+	{ DAEMON HTTP CHAN "[daemon]\nadmin_token = Change-Me-admin\n",
+	    { "admin_token", "placeholder" } },
 	/* A role mistyped, or at a place it never holds (a review: the
 	 * task went to nobody, and --check-config said OK). */
 	{ DAEMON HTTP CHAN "[ladder.1]\nassignee = villagehead@village\n",
