@@ -964,7 +964,10 @@ http_admin_clock(struct http *h, struct evhttp_request *req)
 		}
 		t = clock_now(&g->clock) + secs;
 	} else if (timefmt_parse(set, &t) != 0) {
-		http_error(h, req, 400, "Bad Request",
+		/* A form's '+' is a space: +08:00 sent as typed. */
+		http_error(h, req, 400, "Bad Request", strchr(set, ' ') ?
+		    "set is not an ISO-8601 time (a '+' sent as typed arrives "
+		    "as a space: send %2B, or use curl --data-urlencode)" :
 		    "set is not an ISO-8601 time");
 		goto out;
 	}

@@ -517,6 +517,11 @@ START_TEST(test_clock_and_health)
 	http(NULL, "/admin/clock", "set=2026-09-01T08:00:00%2B08:00", ADMIN,
 	    NULL, &r);
 	ck_assert_int_eq(r.code, 400);
+	/* The '+' typed into a form: a space, and the answer says so. */
+	http(NULL, "/admin/clock", "set=2026-09-03T08:00:00+08:00", ADMIN,
+	    NULL, &r);
+	ck_assert_int_eq(r.code, 400);
+	ck_assert_ptr_nonnull(strstr(r.body, "data-urlencode"));
 	http(NULL, "/admin/clock", "advance=1&set=2026-09-02T08:00:00Z",
 	    ADMIN, NULL, &r);
 	ck_assert_int_eq(r.code, 400);
