@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "gateway/casework/casework.h"
@@ -547,7 +548,22 @@ config_channel(struct config_ctx *c, const char *section, const char *key,
 #define CONFIG_STR(k, f)						\
 	if (!strcmp(key, k))						\
 		return config_copy(c, section, key, val, ch->f, sizeof ch->f);
-	CONFIG_STR("prefixes", prefixes)
+	if (!strcmp(key, "prefixes")) {
+		/* "+86 +852": each a '+' and digits (E.164's country code and
+		 * more); "86" would match no number. */
+		char buf[sizeof ch->prefixes], *tok, *save;
+
+		snprintf(buf, sizeof buf, "%s", val);
+		for (tok = strtok_r(buf, " ,", &save); tok;
+		    tok = strtok_r(NULL, " ,", &save))
+			if (tok[0] != '+' || tok[1] == '\0' ||
+			    strspn(tok + 1, "0123456789") != strlen(tok + 1))
+				return config_fail(c, section, key, "'%s' is "
+				    "not a number's beginning such as +86",
+				    tok);
+		return config_copy(c, section, key, val, ch->prefixes,
+		    sizeof ch->prefixes);
+	}
 	CONFIG_STR("url", url)
 	CONFIG_STR("body", body)
 	CONFIG_STR("content_type", content_type)
@@ -768,6 +784,12 @@ config_finish(struct config_ctx *c)
 			return snprintf(c->err, c->errsz, "%s:%d: "
 			    "[channel.%s] template_code: required for preset "
 			    "= template", cfg->file, ch->line, ch->name), -1;
+		if (!strcmp(ch->preset, "template") &&
+		    cfg->signature[0] == '\0')
+			return snprintf(c->err, c->errsz, "%s:%d: "
+			    "[channel.%s] preset = template: [daemon] "
+			    "signature is required (sent as the approved sign "
+			    "name)", cfg->file, ch->line, ch->name), -1;
 		if (ch->timeout_ms == 0)
 			ch->timeout_ms = 10000;
 		/* A fixed template has no room for two notices. */
@@ -776,6 +798,19 @@ config_finish(struct config_ctx *c)
 		if (ch->max_inflight == 0)
 			ch->max_inflight = 8;
 	}
+	return 0;
+}
+
+/* A directory opens, and reads as empty: "database: required key is
+ * missing" said nothing of the real mistake. */
+static int
+config_regular(FILE *f, const char *path, char *err, size_t errsz)
+{
+	struct stat sb;
+
+	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode))
+		return 1;
+	snprintf(err, errsz, "%s: not a file", path);
 	return 0;
 }
 
@@ -795,8 +830,12 @@ config_load(const char *path, struct gw_config *cfg, char *err, size_t errsz)
 	c->errsz = errsz;
 	c->at_line_start = 1;
 	err[0] = '\0';
-	if ((c->f = fopen(path, "r")) == NULL) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+	if ((c->f = fopen(path, "r")) == NULL ||
+	    !config_regular(c->f, path, err, errsz)) {
+		if (c->f == NULL)
+			snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		else
+			fclose(c->f);
 		free(c);
 		return -1;
 	}

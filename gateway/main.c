@@ -18,6 +18,7 @@
 #include "gateway/log.h"
 #include "gateway/pipeline.h"
 #include "gateway/sender.h"
+#include "templates/render.h"
 
 /*
  * One daemon per database. A second one started by mistake (the port
@@ -139,6 +140,35 @@ main_signal_cb(evutil_socket_t sig, short what, void *arg)
 	gw_stop(m->g, main_idle_cb, m);
 }
 
+/*
+ * What a start would trip on beyond the file itself, for --check-config:
+ * the templates (loaded and checked as at start) and the directory the
+ * database and its lock file go in. 0, or 1 with err set.
+ */
+static int
+main_check_paths(const struct gw_config *cfg, char *err, size_t errsz)
+{
+	char dirbuf[sizeof cfg->database], *slash;
+	struct catalog *cat;
+	const char *dir = ".";
+
+	if ((cat = catalog_load(cfg->templates, err, errsz)) == NULL)
+		return 1;
+	catalog_free(cat);
+	snprintf(dirbuf, sizeof dirbuf, "%s", cfg->database);
+	if ((slash = strrchr(dirbuf, '/')) != NULL) {
+		slash[slash == dirbuf] = '\0';
+		dir = dirbuf;
+	}
+	if (access(dir, W_OK | X_OK) != 0) {
+		snprintf(err, errsz, "%.300s: [daemon] database: directory "
+		    "%.600s: %s",
+		    cfg->file, dir, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -183,9 +213,20 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (check) {
-		printf("%s: configuration OK\n", file);
+		int bad = main_check_paths(cfg, err, sizeof err);
+
+		if (bad)
+			fprintf(stderr, "baoxued: %s\n", err);
+		else
+			printf("%s: configuration OK\n", file);
 		free(cfg);
-		return 0;
+		return bad;
+	}
+	/* As the check says it, not as "DATABASE.lock: No such file". */
+	if (main_check_paths(cfg, err, sizeof err) != 0) {
+		fprintf(stderr, "baoxued: %s\n", err);
+		free(cfg);
+		return 1;
 	}
 	log_set_level(cfg->log_level);
 	signal(SIGPIPE, SIG_IGN);

@@ -246,6 +246,15 @@ static const struct bad_case bad_cases[] = {
 	    { ":9:", "assignee", "ROLE@PLACE" } },
 	{ DAEMON HTTP CHAN "[ladder.2]\nassignee = cadre@moon\n",
 	    { ":9:", "[ladder.2] assignee", "moon" } },
+	/* A prefix without its '+' would match no number; a template
+	 * preset sends the signature as the aggregator's sign name, which
+	 * it refuses empty (a review). */
+	{ DAEMON HTTP "[channel.out]\ntype = outbox\npath = /tmp/o\n"
+	    "prefixes = 86\n",
+	    { ":8:", "prefixes", "'86'" } },
+	{ DAEMON HTTP "[channel.agg]\ntype = http\nurl = http://x/\n"
+	    "preset = template\ntemplate_code = SMS_1\n",
+	    { "[channel.agg]", "signature" } },
 	/* The example's placeholders, installed as they are, would take
 	 * anyone's requests (a review). */
 	{ DAEMON "[inbound.http]\ntoken = change-me-inbound\n" CHAN,

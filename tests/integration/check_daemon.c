@@ -960,6 +960,37 @@ START_TEST(test_check_config)
 	ck_assert_int_eq(run_daemon_args("-c", "/nonexistent.conf", NULL,
 	    &out), 1);
 	free(out);
+	/* What the start would trip on, said by the check (a review: "OK",
+	 * then the start failed on a lock file's path). */
+	{
+		char text[4400], tdir[1200];
+
+		snprintf(tdir, sizeof tdir, "%s", tu_src("templates/zh-CN"));
+		snprintf(text, sizeof text, "[daemon]\ndatabase = %s\n"
+		    "templates = /nonexistent/zh-CN\n[inbound.http]\ntoken = "
+		    "t\n[channel.o]\ntype = outbox\npath = %s/o.jsonl\n",
+		    db, dir);
+		ck_assert_int_eq(tu_write(conf, text), 0);
+		ck_assert_int_eq(run_daemon_args("--check-config", "-c", conf,
+		    &out), 1);
+		ck_assert_msg(strstr(out, "/nonexistent/zh-CN") != NULL,
+		    "%s", out);
+		free(out);
+		snprintf(text, sizeof text, "[daemon]\ndatabase = "
+		    "/nonexistent/dir/bx.db\ntemplates = %s\n[inbound.http]\n"
+		    "token = t\n[channel.o]\ntype = outbox\npath = "
+		    "%s/o.jsonl\n", tdir, dir);
+		ck_assert_int_eq(tu_write(conf, text), 0);
+		ck_assert_int_eq(run_daemon_args("--check-config", "-c", conf,
+		    &out), 1);
+		ck_assert_msg(strstr(out, "/nonexistent/dir") != NULL &&
+		    strstr(out, "database") != NULL, "%s", out);
+		free(out);
+		ck_assert_int_eq(run_daemon_args("--check-config", "-c", dir,
+		    &out), 1);
+		ck_assert_msg(strstr(out, "not a file") != NULL, "%s", out);
+		free(out);
+	}
 }
 END_TEST
 
