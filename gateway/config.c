@@ -23,6 +23,7 @@ _Static_assert(CONFIG_MAX_SEGMENTS <= MODEM_MAX_PARTS,
     "a modem sends at most MODEM_MAX_PARTS parts");
 #include "gateway/log.h"
 #include "gateway/timefmt.h"
+#include "parsers/phone.h"
 #include "parsers/utf8.h"
 
 #define CONFIG_MAX_SEEN 256
@@ -149,6 +150,20 @@ config_secret(struct config_ctx *c, const char *section, const char *key,
 	return config_copy(c, section, key, val, dst, dstsz);
 }
 
+/* "+86 +852": each a '+' and digits (E.164's country code and more);
+ * "86" would match no number. */
+static int
+config_prefixes(struct config_ctx *c, const char *section, const char *key,
+    const char *val, char *dst, size_t dstsz)
+{
+	char bad[64];
+
+	if (phone_prefixes_valid(val, bad, sizeof bad) != 0)
+		return config_fail(c, section, key, "'%s' is not a number's "
+		    "beginning such as +86", bad);
+	return config_copy(c, section, key, val, dst, dstsz);
+}
+
 static int
 config_bool(struct config_ctx *c, const char *section, const char *key,
     const char *val, int *dst)
@@ -240,6 +255,9 @@ config_daemon(struct config_ctx *c, const char *key, const char *val)
 	if (!strcmp(key, "signature"))
 		return config_copy(c, "daemon", key, val, cfg->signature,
 		    sizeof cfg->signature);
+	if (!strcmp(key, "answer_unregistered"))
+		return config_prefixes(c, "daemon", key, val,
+		    cfg->answer_unregistered, sizeof cfg->answer_unregistered);
 	if (!strcmp(key, "log_level")) {
 		if ((l = log_level_parse(val)) < 0)
 			return config_fail(c, "daemon", key, "'%s' is not one "
@@ -548,22 +566,9 @@ config_channel(struct config_ctx *c, const char *section, const char *key,
 #define CONFIG_STR(k, f)						\
 	if (!strcmp(key, k))						\
 		return config_copy(c, section, key, val, ch->f, sizeof ch->f);
-	if (!strcmp(key, "prefixes")) {
-		/* "+86 +852": each a '+' and digits (E.164's country code and
-		 * more); "86" would match no number. */
-		char buf[sizeof ch->prefixes], *tok, *save;
-
-		snprintf(buf, sizeof buf, "%s", val);
-		for (tok = strtok_r(buf, " ,", &save); tok;
-		    tok = strtok_r(NULL, " ,", &save))
-			if (tok[0] != '+' || tok[1] == '\0' ||
-			    strspn(tok + 1, "0123456789") != strlen(tok + 1))
-				return config_fail(c, section, key, "'%s' is "
-				    "not a number's beginning such as +86",
-				    tok);
-		return config_copy(c, section, key, val, ch->prefixes,
+	if (!strcmp(key, "prefixes"))
+		return config_prefixes(c, section, key, val, ch->prefixes,
 		    sizeof ch->prefixes);
-	}
 	CONFIG_STR("url", url)
 	CONFIG_STR("body", body)
 	CONFIG_STR("content_type", content_type)
@@ -699,6 +704,8 @@ config_defaults(struct gw_config *cfg)
 	cfg->ussd_timeout = 180;
 	cfg->max_age = 48 * 3600;
 	cfg->max_segments = 3;
+	snprintf(cfg->answer_unregistered, sizeof cfg->answer_unregistered,
+	    "+86");
 	cfg->visits_remind_week = 16;
 	cfg->visits_special = 2;
 	cfg->term_autumn = 901;

@@ -76,6 +76,9 @@ struct gw_config {
 	char timezone[64];
 	char admin_token[CONFIG_TOKEN_MAX];
 	char signature[128];
+	/* Prefixes of the unregistered numbers that are answered (once a
+	 * day: "not registered"); others are stored, not answered. */
+	char answer_unregistered[128];
 	int log_level;			/* enum log_level */
 
 	/* [clock] */

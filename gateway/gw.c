@@ -104,7 +104,7 @@ gw_new(struct event_base *base, const struct gw_config *cfg, char *err,
 	struct casework_cfg cwc = { cfg->signature, cfg->case_threshold,
 	    cfg->case_special_threshold, &cfg->ladder, cfg->max_segments,
 	    cfg->visits_remind_week, cfg->visits_special, cfg->cosign_days,
-	    cfg->term_autumn, cfg->term_spring };
+	    cfg->term_autumn, cfg->term_spring, cfg->answer_unregistered };
 	struct sender_route routes[CONFIG_MAX_CHANNELS];
 	struct sender_cfg scfg;
 	size_t i;

@@ -10,6 +10,7 @@
 #include "gateway/channels/channel.h"
 #include "gateway/clock.h"
 #include "gateway/log.h"
+#include "parsers/phone.h"
 #include "gateway/quiet.h"
 #include "gateway/xmalloc.h"
 #include "parsers/fnv.h"
@@ -135,15 +136,7 @@ sender_rate_ok(struct sender_chan *c)
 static int
 sender_prefix_ok(const struct sender_chan *c, const char *to)
 {
-	char buf[sizeof c->r.prefixes], *p, *save;
-
-	if (c->r.prefixes[0] == '\0')
-		return 1;
-	snprintf(buf, sizeof buf, "%s", c->r.prefixes);
-	for (p = strtok_r(buf, " ,", &save); p; p = strtok_r(NULL, " ,", &save))
-		if (!strncmp(to, p, strlen(p)))
-			return 1;
-	return 0;
+	return c->r.prefixes[0] == '\0' || phone_prefixed(c->r.prefixes, to);
 }
 
 /*

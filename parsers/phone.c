@@ -5,6 +5,7 @@
  */
 #include "parsers/phone.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static int
@@ -65,5 +66,41 @@ phone_normalize(const char *in, char *out, size_t outsz)
 		return -1;
 	memcpy(out, "+86", 3);
 	memcpy(out + 3, nat, strlen(nat) + 1);
+	return 0;
+}
+
+int
+phone_prefixed(const char *list, const char *phone)
+{
+	const char *p = list;
+	size_t n;
+
+	while (*p) {
+		p += strspn(p, " ,");
+		n = strcspn(p, " ,");
+		if (n > 0 && strncmp(phone, p, n) == 0)
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+int
+phone_prefixes_valid(const char *list, char *bad, size_t badsz)
+{
+	const char *p = list;
+	size_t n;
+
+	while (*p) {
+		p += strspn(p, " ,");
+		if ((n = strcspn(p, " ,")) == 0)
+			break;
+		if (p[0] != '+' || n == 1 || strspn(p + 1, "0123456789") !=
+		    n - 1) {
+			snprintf(bad, badsz, "%.*s", (int)n, p);
+			return -1;
+		}
+		p += n;
+	}
 	return 0;
 }

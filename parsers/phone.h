@@ -15,4 +15,11 @@
 
 int phone_normalize(const char *in, char *out, size_t outsz);
 
+/* Whether an E.164 number begins with one of list's prefixes ("+86
+ * +852", space or comma between): 1 or 0; an empty list has none. */
+int phone_prefixed(const char *list, const char *phone);
+/* Whether each word of list is a '+' and digits: 0, or -1 with the
+ * first bad word in bad. */
+int phone_prefixes_valid(const char *list, char *bad, size_t badsz);
+
 #endif

@@ -255,6 +255,8 @@ static const struct bad_case bad_cases[] = {
 	{ DAEMON HTTP "[channel.agg]\ntype = http\nurl = http://x/\n"
 	    "preset = template\ntemplate_code = SMS_1\n",
 	    { "[channel.agg]", "signature" } },
+	{ DAEMON HTTP CHAN "[daemon]\nanswer_unregistered = 86\n",
+	    { "answer_unregistered", "'86'" } },
 	/* The example's placeholders, installed as they are, would take
 	 * anyone's requests (a review). */
 	{ DAEMON "[inbound.http]\ntoken = change-me-inbound\n" CHAN,

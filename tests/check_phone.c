@@ -119,6 +119,28 @@ START_TEST(test_outbuf_too_small)
 }
 END_TEST
 
+/* Lists of prefixes as [channel] prefixes and answer_unregistered hold
+ * them. */
+START_TEST(test_prefixes)
+{
+	char bad[16];
+
+	ck_assert_int_eq(phone_prefixed("+86", "+8613800000001"), 1);
+	ck_assert_int_eq(phone_prefixed("+852, +86", "+8613800000001"), 1);
+	ck_assert_int_eq(phone_prefixed("+852 +853", "+8613800000001"), 0);
+	ck_assert_int_eq(phone_prefixed("", "+8613800000001"), 0);
+	ck_assert_int_eq(phone_prefixed(" , ", "+8613800000001"), 0);
+	ck_assert_int_eq(phone_prefixes_valid("+86 +852,+1", bad,
+	    sizeof bad), 0);
+	ck_assert_int_eq(phone_prefixes_valid("", bad, sizeof bad), 0);
+	ck_assert_int_eq(phone_prefixes_valid("+86 86", bad, sizeof bad), -1);
+	ck_assert_str_eq(bad, "86");
+	ck_assert_int_eq(phone_prefixes_valid("+", bad, sizeof bad), -1);
+	ck_assert_int_eq(phone_prefixes_valid("+8x6", bad, sizeof bad), -1);
+	ck_assert_str_eq(bad, "+8x6");
+}
+END_TEST
+
 #define NROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *
@@ -139,6 +161,7 @@ phone_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("outbuf");
 	tcase_add_test(tc, test_outbuf_too_small);
+	tcase_add_test(tc, test_prefixes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -352,6 +352,20 @@ START_TEST(test_unregistered_once_a_day)
 }
 END_TEST
 
+/* A number from abroad that is on no roster is stored and not answered:
+ * each new number would otherwise cost an international SMS (SMS
+ * pumping; a review). [daemon] answer_unregistered, +86 by default. */
+START_TEST(test_unregistered_abroad_not_answered)
+{
+	inbound("+19005550100", "ABS 20240101 3", NULL);
+	inbound("+882999999999", "hello", NULL);
+	ck_assert_int_eq(rows("SELECT count(*) FROM inbound"), 2);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound"), 0);
+	inbound("+8613700000001", "hello", NULL);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound"), 1);
+}
+END_TEST
+
 START_TEST(test_failure_rolls_back_everything)
 {
 	sqlite3 *h;
@@ -1855,6 +1869,7 @@ main(void)
 	tcase_add_test(tc, test_every_reply_fits_one_segment);
 	tcase_add_test(tc, test_who_may_report);
 	tcase_add_test(tc, test_unregistered_once_a_day);
+	tcase_add_test(tc, test_unregistered_abroad_not_answered);
 	tcase_add_test(tc, test_failure_rolls_back_everything);
 	tcase_add_test(tc, test_sender_requeues_after_crash);
 	tcase_add_test(tc, test_totals_counted_at_start);

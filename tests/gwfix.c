@@ -34,6 +34,8 @@ gwfix_config(struct gwfix *f, int64_t t0)
 	f->cfg.cosign_days = 3;	/* as config_defaults() */
 	f->cfg.term_autumn = 901;
 	f->cfg.term_spring = 301;
+	snprintf(f->cfg.answer_unregistered,
+	    sizeof f->cfg.answer_unregistered, "+86");
 	ladder_defaults(&f->cfg.ladder);
 	f->cfg.nchannels = 1;
 	snprintf(f->cfg.channels[0].name, sizeof f->cfg.channels[0].name,

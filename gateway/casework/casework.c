@@ -11,6 +11,7 @@
 #include "gateway/log.h"
 #include "parsers/mask.h"
 #include "parsers/normalize.h"
+#include "parsers/phone.h"
 #include "parsers/reply.h"
 #include "parsers/smslen.h"
 #include "parsers/utf8.h"
@@ -404,6 +405,8 @@ casework_new(struct store *st, const struct catalog *cat,
 	cw->visits_remind_week = cfg->visits_remind_week;
 	cw->visits_special = cfg->visits_special > 0 ? cfg->visits_special : 2;
 	cw->cosign_days = cfg->cosign_days;
+	snprintf(cw->answer_unregistered, sizeof cw->answer_unregistered,
+	    "%s", cfg->answer_unregistered ? cfg->answer_unregistered : "+86");
 	cw->term_autumn = cfg->term_autumn ? cfg->term_autumn : 901;
 	cw->term_spring = cfg->term_spring ? cfg->term_spring : 301;
 	cw->ladder = cfg->ladder;
@@ -1016,6 +1019,12 @@ casework_inbound(struct casework *cw, int64_t inbound_id, const char *from,
 	if (m->nroles == 0) {
 		log_info("inbound %lld from unregistered %s",
 		    (long long)inbound_id, masked);
+		/* Abroad: each new number would cost an international SMS
+		 * (SMS pumping); stored, not answered. */
+		if (!phone_prefixed(cw->answer_unregistered, from)) {
+			rc = 0;
+			goto out;
+		}
 		if (store_replies_since(cw->store, from,
 		    now - CW_UNREGISTERED_QUIET + 1, &recent) != STORE_OK)
 			goto out;

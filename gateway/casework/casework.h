@@ -51,6 +51,7 @@ struct casework_cfg {
 				 * this many days of the ladder's (0: never) */
 	int term_autumn, term_spring;	/* first days, month * 100 + day
 					 * (0: 901 and 301) */
+	const char *answer_unregistered;	/* prefixes (NULL: +86) */
 };
 
 /* Checks that every template it needs is present and well-formed. */

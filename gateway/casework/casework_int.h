@@ -28,6 +28,7 @@ struct casework {
 	int visits_remind_week, visits_special;
 	int cosign_days;		/* 0: co-signatures are not chased */
 	int term_autumn, term_spring;	/* month * 100 + day */
+	char answer_unregistered[128];	/* casework_cfg's */
 	/* Each menu's choices as a task SMS lists them, rendered at first
 	 * use (the catalog does not change while the casework lives):
 	 * [0] a visit's, [1] a notice's; "" until then. */
