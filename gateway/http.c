@@ -1120,7 +1120,7 @@ http_conn_new(struct event_base *base, void *arg)
  * (net.core.somaxconn). -1 with *why set on failure.
  */
 static int
-http_listen(const char *host, int port, const char **why)
+http_listen(const char *host, int port, int listening, const char **why)
 {
 	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
 	    .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res, *ai;
@@ -1139,7 +1139,7 @@ http_listen(const char *host, int port, const char **why)
 		    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on,
 		    sizeof on) != 0 ||
 		    bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
-		    listen(fd, SOMAXCONN) != 0) {
+		    (listening && listen(fd, SOMAXCONN) != 0)) {
 			*why = strerror(errno);
 			if (fd >= 0)
 				close(fd);
@@ -1193,18 +1193,35 @@ http_fd_room(const struct gw_config *cfg, char *err, size_t errsz)
 	return 0;
 }
 
+int
+http_listen_open(const struct gw_config *cfg, char *err, size_t errsz)
+{
+	const char *why;
+	int fd;
+
+	/* Bound, not listening: nobody sees the port open before the
+	 * daemon handles its signals (http_new listens). */
+	if ((fd = http_listen(cfg->listen_host, cfg->listen_port, 0,
+	    &why)) < 0)
+		snprintf(err, errsz, "cannot listen on %s:%d: %s",
+		    cfg->listen_host, cfg->listen_port, why);
+	return fd;
+}
+
 struct http *
-http_new(struct gw *g, char *err, size_t errsz)
+http_new(struct gw *g, int listen_fd, char *err, size_t errsz)
 {
 	struct http *h = xcalloc(1, sizeof *h);
 	struct evhttp_bound_socket *bs = NULL;
 	const char *why = NULL;
-	int fd = -1;
+	int fd = listen_fd;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
 
 	h->g = g;
 	if (http_fd_room(g->cfg, err, errsz) != 0) {
+		if (fd >= 0)
+			close(fd);
 		free(h);
 		return NULL;
 	}
@@ -1230,13 +1247,16 @@ http_new(struct gw *g, char *err, size_t errsz)
 	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_PATCH | EVHTTP_REQ_OPTIONS);
 	evhttp_set_gencb(h->eh, httpfront_request_cb, h->front);
-	if ((fd = http_listen(g->cfg->listen_host, g->cfg->listen_port,
-	    &why)) < 0 || (bs = evhttp_accept_socket_with_handle(h->eh,
-	    fd)) == NULL) {
-		if (fd >= 0) {
+	if (fd >= 0 && listen(fd, SOMAXCONN) != 0) {
+		snprintf(err, errsz, "cannot listen on %s:%d: %s",
+		    g->cfg->listen_host, g->cfg->listen_port, strerror(errno));
+		goto fail;
+	}
+	if ((fd < 0 && (fd = http_listen(g->cfg->listen_host,
+	    g->cfg->listen_port, 1, &why)) < 0) ||
+	    (bs = evhttp_accept_socket_with_handle(h->eh, fd)) == NULL) {
+		if (fd >= 0)
 			why = "evhttp refused the socket";
-			close(fd);
-		}
 		snprintf(err, errsz, "cannot listen on %s:%d: %s",
 		    g->cfg->listen_host, g->cfg->listen_port, why);
 		goto fail;
@@ -1261,6 +1281,9 @@ http_new(struct gw *g, char *err, size_t errsz)
 	log_info("listening on %s:%d", g->cfg->listen_host, h->port);
 	return h;
 fail:
+	/* Not evhttp's yet: ours to close. */
+	if (bs == NULL && fd >= 0)
+		close(fd);
 	http_free(h);
 	return NULL;
 }

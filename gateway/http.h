@@ -13,8 +13,15 @@
 struct gw;
 struct http;
 
-/* Binds cfg's listen address; NULL with err set on failure. */
-struct http *http_new(struct gw *, char *err, size_t errsz);
+struct gw_config;
+
+/* A socket bound to cfg's listen address, for http_new (which listens):
+ * bound before the database is opened, so that a port in use stops the
+ * start before anything is made. The descriptor, or -1 with err set. */
+int http_listen_open(const struct gw_config *, char *err, size_t errsz);
+/* Serves on listen_fd (taken over), or, -1, binds cfg's listen address
+ * itself; NULL with err set on failure (listen_fd closed). */
+struct http *http_new(struct gw *, int listen_fd, char *err, size_t errsz);
 void http_free(struct http *);
 int http_port(const struct http *);	/* the bound port (for port 0) */
 

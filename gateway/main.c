@@ -181,7 +181,7 @@ main(int argc, char **argv)
 	struct gw *g;
 	const char *file = NULL;
 	char err[1024];
-	int i, check = 0, lockfd;
+	int i, check = 0, lockfd, listenfd;
 
 	log_buffered();
 	event_set_log_callback(main_evlog);
@@ -240,6 +240,11 @@ main(int argc, char **argv)
 	/* Before the store is opened: its migrations, and the sender's
 	 * requeue of what a crash left "sending", are the one daemon's. */
 	lockfd = lock_database(cfg->database);
+	/* And the port, before anything is made: a port in use (another
+	 * daemon, a mistyped listen) stopped the start only after a new
+	 * database had been created and migrated. */
+	if ((listenfd = http_listen_open(cfg, err, sizeof err)) < 0)
+		fatalx("%s", err);
 	if ((g = gw_new(base, cfg, err, sizeof err)) == NULL)
 		fatalx("%s", err);
 	m.base = base;
@@ -258,7 +263,7 @@ main(int argc, char **argv)
 	if (!ev_term || !ev_int || !ev_hup || evsignal_add(ev_term, NULL) ||
 	    evsignal_add(ev_int, NULL) || evsignal_add(ev_hup, NULL))
 		fatalx("cannot install signal handlers");
-	if ((http = http_new(g, err, sizeof err)) == NULL)
+	if ((http = http_new(g, listenfd, err, sizeof err)) == NULL)
 		fatalx("%s", err);
 	log_info("baoxued %s started (%s clock, time zone %s)",
 	    BAOXUE_VERSION, cfg->clock_manual ? "manual" : "system",

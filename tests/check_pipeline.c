@@ -1245,7 +1245,7 @@ START_TEST(test_dlr_answer_waits_for_the_disk)
 	F.cfg.http_max_body = 4096;
 	F.cfg.http_max_conns = 8;
 	F.cfg.http_slow_timeout = 10;
-	h = http_new(F.g, err, sizeof err);
+	h = http_new(F.g, -1, err, sizeof err);
 	ck_assert_msg(h != NULL, "%s", err);
 	settle();
 	syncspy_hold(1);

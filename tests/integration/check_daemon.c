@@ -937,6 +937,33 @@ run_daemon_args(char *a1, char *a2, char *a3, char **out)
 	return rc;
 }
 
+/* A port in use stops the start before the database is made (a review:
+ * a new database was created and migrated, then "cannot listen"). */
+START_TEST(test_port_in_use_makes_nothing)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t sl = sizeof sin;
+	char *out;
+	int s, on = 1;
+
+	setup_dirs();
+	ck_assert_int_ge(s = socket(AF_INET, SOCK_STREAM, 0), 0);
+	ck_assert_int_eq(setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof on), 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&sin, sizeof sin), 0);
+	ck_assert_int_eq(listen(s, 1), 0);
+	ck_assert_int_eq(getsockname(s, (struct sockaddr *)&sin, &sl), 0);
+	conf_port = ntohs(sin.sin_port);
+	write_conf("manual");
+	ck_assert_int_ne(run_daemon_args("-c", conf, NULL, &out), 0);
+	ck_assert_msg(strstr(out, "cannot listen") != NULL, "%s", out);
+	free(out);
+	close(s);
+	ck_assert_int_eq(access(db, F_OK), -1);
+}
+END_TEST
+
 START_TEST(test_check_config)
 {
 	char *out;
@@ -1327,6 +1354,7 @@ main(void)
 	tcase_set_timeout(tc2, 60);
 	tcase_add_test(tc2, test_clock_refused_in_system_mode);
 	tcase_add_test(tc2, test_check_config);
+	tcase_add_test(tc2, test_port_in_use_makes_nothing);
 	tcase_add_test(tc2, test_connections_need_open_files);
 	tcase_add_test(tc2, test_connections_bounded);
 	tcase_add_test(tc2, test_slow_clients_make_room);
