@@ -166,6 +166,38 @@ START_TEST(test_note_goes_on_over_lines)
 }
 END_TEST
 
+/* A line of the note that begins with a number is the note, not a bare
+ * number answering the sender's other task (a review: "2、下周一到校"
+ * recorded 拒绝返校 on another child's case and escalated it). Only the
+ * first part may be a bare number; later ones name their task. */
+START_TEST(test_numbered_note_line)
+{
+	char c1[TASKCODE_LEN + 1], msg[80];
+
+	open_cases(2);
+	task_code(1, c1);
+	snprintf(msg, sizeof msg, "%s 1\n2、下周一到校", c1);
+	gwfix_sms(&F, VHEAD1, msg);
+	ck_assert_str_eq(outcome_of(1), "return");
+	ck_assert_str_eq(outcome_of(2), "open");
+	ck_assert_str_eq(visit_of(2), "");
+	ck_assert_msg(strstr(visit_of(1), "下周一到校") != NULL, "%s",
+	    visit_of(1));
+}
+END_TEST
+
+/* After a blank line, a phone's signature, even one that begins with a
+ * number, is no answer (README; a review: "3 组 张大山" closed a task
+ * as 外出). A coded answer there still is (test_two_answers_in_one_sms). */
+START_TEST(test_signature_not_a_reply)
+{
+	open_cases(1);
+	gwfix_sms(&F, VHEAD1, "CASE #1\n\n3 组 张大山");
+	ck_assert_str_eq(outcome_of(1), "open");
+	ck_assert_str_eq(visit_of(1), "");
+}
+END_TEST
+
 START_TEST(test_reply_then_command)
 {
 	char c1[TASKCODE_LEN + 1], msg[64];
@@ -326,6 +358,8 @@ menu_suite(void)
 	tcase_add_test(tc, test_two_acks_in_one_sms);
 	tcase_add_test(tc, test_note_goes_on_over_lines);
 	tcase_add_test(tc, test_reply_then_command);
+	tcase_add_test(tc, test_numbered_note_line);
+	tcase_add_test(tc, test_signature_not_a_reply);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tl, setup, teardown);
 	tcase_add_test(tl, test_choice_with_its_label);

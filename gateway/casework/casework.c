@@ -802,7 +802,18 @@ cw_part_end(const char *norm, size_t nlen, const struct cmd_list *l,
 	return b;
 }
 
-/* Is part i words, neither a command nor a numbered reply? 1, 0, or -1. */
+/* Does a numbered reply name its task (a code, 任务#12)? Only a
+ * message's first part may be a bare number: after it, "2、下周一到校"
+ * is a line of the note, not an answer to the sender's other task, and
+ * after a blank line "3 组 张大山" is a signature. */
+static int
+cw_reply_named(const struct menu_reply *r)
+{
+	return r->code[0] != '\0' || r->case_no != 0;
+}
+
+/* Is part i words, neither a command nor a reply that names its task?
+ * 1, 0, or -1. */
 static int
 cw_part_is_words(struct casework *cw, const char *norm, size_t nlen,
     const struct cmd_list *l, size_t i)
@@ -815,7 +826,7 @@ cw_part_is_words(struct casework *cw, const char *norm, size_t nlen,
 		return 0;
 	rc = cw_menu_parse(cw, norm + c->off, cw_part_end(norm, nlen, l, i) -
 	    c->off, &r);
-	return rc < 0 ? -1 : !rc;
+	return rc < 0 ? -1 : rc == 0 || !cw_reply_named(&r);
 }
 
 /*
@@ -826,8 +837,8 @@ cw_part_is_words(struct casework *cw, const char *norm, size_t nlen,
  */
 static int
 cw_part_reply(struct casework *cw, struct cw_msg *m, const char *norm,
-    size_t nlen, const struct cmd_list *l, size_t i, const char *prefix,
-    size_t *last)
+    size_t nlen, const struct cmd_list *l, size_t i, int first,
+    const char *prefix, size_t *last)
 {
 	struct menu_reply r, whole;
 	size_t a = l->v[i].off, j = i;
@@ -835,8 +846,8 @@ cw_part_reply(struct casework *cw, struct cw_msg *m, const char *norm,
 
 	rc = cw_menu_parse(cw, norm + a, cw_part_end(norm, nlen, l, i) - a,
 	    &r);
-	if (rc != 1)
-		return rc;
+	if (rc != 1 || (!first && !cw_reply_named(&r)))
+		return rc < 0 ? -1 : 0;
 	while (j + 1 < l->n && (rc = cw_part_is_words(cw, norm, nlen, l,
 	    j + 1)) != 0) {
 		if (rc < 0)
@@ -882,7 +893,8 @@ cw_after_blank(struct casework *cw, const char *text, size_t len,
 		;
 	for (e = p; e < len && text[e] != '\n' && text[e] != ';'; e++)
 		;
-	return p < len && cw_menu_parse(cw, text + p, e - p, &r) == 1 ? p : 0;
+	return p < len && cw_menu_parse(cw, text + p, e - p, &r) == 1 &&
+	    cw_reply_named(&r) ? p : 0;
 }
 
 /*
@@ -908,8 +920,8 @@ cw_parts(struct casework *cw, struct cw_msg *m, const char *text,
 		if (several && render(cw->cat, "part_prefix", &vn, 1, prefix,
 		    sizeof prefix) != 0)
 			return -1;
-		if ((r = cw_part_reply(cw, m, text, len, l, i, prefix,
-		    &last)) < 0)
+		if ((r = cw_part_reply(cw, m, text, len, l, i, no + i == 0,
+		    prefix, &last)) < 0)
 			return -1;
 		if (r == 1)
 			continue;
