@@ -571,16 +571,23 @@ command_id_at(const struct command_parser *p, enum command_arg a,
 	return ov[1] == len || command_is_sep(s[ov[1]]);
 }
 
-/* Does a command and its 学号 or 案号 start at s[at] ("ABS 1002")? */
+/* Does a command and its 学号 or 案号 start at s[at] ("ABS 1002"), in
+ * a note? Its keyword in letters, or an alias of two characters or more
+ * (缺勤, 家访): a one-character alias there (收, 访, 返) is the note's
+ * word ("家长说 收 #2 的通知了", "收 2000 元"). */
 static int
 command_starts_with_id(const struct command_parser *p, const char *s,
     size_t len, size_t at, pcre2_match_data *md)
 {
 	enum cmd_kind k;
 	enum command_arg a;
-	size_t end;
+	size_t end, q, chars = 0;
 
 	if ((k = command_keyword_at(p, s, len, at, md, &end)) == CMD_NONE)
+		return 0;
+	for (q = at; q < end; q++)
+		chars += ((unsigned char)s[q] & 0xC0) != 0x80;
+	if (chars < 2)
 		return 0;
 	a = command_defs[k].args[0];
 	if (a != ARG_STUDENT && a != ARG_TARGET)

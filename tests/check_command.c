@@ -764,6 +764,12 @@ static const struct shape_case list_cases[] = {
 	{ "ABS 1001 3 病 查 看情况",		"ABS@0" },
 	{ "ABS 1001 3 病 返1002一起",		"ABS@0" },
 	{ "VIS 1001 拒 ABSENT 1002",		"VIS@0" },
+	/* A one-character alias in a note is its word (a review: 收 #2
+	 * acknowledged case #2's task, 收 2000 元 a student 2000's). */
+	{ "VIS #1 返 家长说 收 #2 的通知了",	"VIS@0" },
+	{ "VIS #12 返 家长 收 2000 元",		"VIS@0" },
+	{ "ABS 1001 3 病 缺 1002 2",		"ABS@0" },
+	{ "ABS 1001 3 病 缺勤 1002 2",		"ABS@0 ABS@15" },
 };
 
 /* A signature after a "--" line or a blank line is not a command. */
