@@ -36,6 +36,8 @@
 #define TOWNHEAD "+8613800000007"
 #define BUREAU "+8613800000008"
 #define COUNTY "+8613800000009"
+#define TEACHER "+8613800000112"	/* teacher S01, no class of its own */
+#define CADRE2 "+8613800000119"	/* village cadre of V02 */
 
 /* 20240102 李四: K0302, V02, no category. 20240101: left behind. */
 
@@ -230,6 +232,144 @@ START_TEST(test_return_pause)
 	at(4 * D);
 	ck_assert_int_eq(level(), 2);
 	ck_assert_int_eq(rows("SELECT hold IS NULL FROM cases"), 1);
+}
+END_TEST
+
+/* The newest outbound text of a kind to a number ("" if none). */
+static const char *
+text_to(const char *kind, const char *to)
+{
+	char q[256];
+
+	snprintf(q, sizeof q, "SELECT coalesce((SELECT text FROM outbound "
+	    "WHERE kind = '%s' AND recipient = '%s' ORDER BY id DESC "
+	    "LIMIT 1), '')", kind, to);
+	return tu_sql_text(F.db, q);
+}
+
+/*
+ * 返 (or 病) pauses the ladder for the school's RET, and the school is
+ * told so: the class's head teacher, the principal and whoever reported
+ * the absence, one SMS each with the demo's signature, 学号 and masked
+ * name only. No RET, and the case climbs saying why: not the level's
+ * deadline or a refusal (a review: "逾期未家访或家长拒绝" after a visit
+ * the family agreed at).
+ */
+static const struct {
+	const char *vis, *told, *why;
+} pause_cases[] = {
+	{ "家访 20240102 返 家长答应周一送来", "家长同意返校",
+	    "家访结果“同意返校”，但3天内未返校" },
+	{ "VIS 20240102 病", "生病", "家访结果“生病”，但3天内未返校" },
+};
+
+START_TEST(test_return_pause_tells_the_school)
+{
+	const char *const school[] = { HT, PRINCIPAL, TEACHER };
+	const char *t;
+	size_t i;
+
+	stop();
+	snprintf(F.cfg.signature, sizeof F.cfg.signature, "【后柳镇控辍保学】");
+	start();
+	sms(TEACHER, "ABS 20240102 3");
+	at(D);
+	sms(VHEAD2, pause_cases[_i].vis);
+	for (i = 0; i < sizeof school / sizeof school[0]; i++) {
+		ck_assert_int_eq(sent("notice", school[i], "RET"), 1);
+		t = text_to("notice", school[i]);
+		ck_assert_msg(strstr(t, "案#1") && strstr(t, "20240102 李*") &&
+		    strstr(t, pause_cases[_i].told) && strstr(t, "RET 学号"),
+		    "%s: %s", school[i], t);
+		ck_assert_msg(strstr(t, "李四") == NULL, "%s", t);
+		ck_assert_msg(tu_last_len(F.db, school[i]) <= 70, "%s", t);
+	}
+	/* The village head, who sent it, has the reply; nobody else of the
+	 * dual line is asked for a RET. */
+	ck_assert_int_eq(sent("notice", VHEAD2, "RET"), 0);
+	ck_assert_int_eq(sent("notice", INSPECTOR, "RET"), 0);
+	ck_assert_int_eq(sent("notice", OFFICIAL, "RET"), 0);
+	ck_assert_int_eq(sent("notice", BUREAU, "RET"), 0);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE text LIKE "
+	    "'%请回复“RET%'"), 3);
+	/* No RET within 3 days: level 2, and the notice says why. */
+	at(4 * D);
+	ck_assert_int_eq(level(), 2);
+	t = text_to("escalation", PRINCIPAL);
+	ck_assert_msg(strstr(t, "案#1升至2级") &&
+	    strstr(t, pause_cases[_i].why) && strstr(t, "已安排联合家访"),
+	    "%s", t);
+	ck_assert_msg(strstr(t, "逾期未家访") == NULL, "%s", t);
+	ck_assert_int_eq(sent("escalation", TOWNHEAD, pause_cases[_i].why), 1);
+	ck_assert_int_eq(sent("escalation", HT, pause_cases[_i].why), 1);
+	/* The ledger has the visit and the climb, each at its time. */
+	ck_assert_str_eq(tu_sql_text(F.db, "SELECT group_concat(what || '@' "
+	    "|| ((at - 1788224400) / 3600), ',') FROM (SELECT what, at FROM "
+	    "events WHERE case_id = 1 ORDER BY id)"),
+	    "open@0,visit@24,level@96");
+}
+END_TEST
+
+/* A reporter who has left the roster is not asked for the RET. */
+START_TEST(test_return_pause_reporter_gone)
+{
+	sms(TEACHER, "ABS 20240102 3");
+	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE people SET left_at = "
+	    "1788224400 WHERE phone = '" TEACHER "'"), 0);
+	sms(VHEAD2, "VIS 20240102 返");
+	ck_assert_int_eq(sent("notice", HT, "RET 学号"), 1);
+	ck_assert_int_eq(sent("notice", TEACHER, "RET 学号"), 0);
+}
+END_TEST
+
+/* A climb for the level's own reasons keeps its words: the deadline
+ * passed, or the family refused. */
+START_TEST(test_level_2_without_a_pause)
+{
+	sms(HT, "ABS 20240102 3");
+	at(3 * D);
+	ck_assert_int_eq(level(), 2);
+	ck_assert_int_eq(sent("escalation", PRINCIPAL, "逾期未家访或家长拒绝"),
+	    1);
+	ck_assert_int_eq(sent("escalation", PRINCIPAL, "家访结果"), 0);
+}
+END_TEST
+
+/* A pause at level 2 (the joint visit's 返) that runs out climbs to
+ * level 3 saying so. */
+START_TEST(test_return_pause_at_level_2)
+{
+	sms(HT, "ABS 20240102 3");
+	at(3 * D);
+	ck_assert_int_eq(level(), 2);
+	sms(CADRE2, "VIS 20240102 返");
+	ck_assert_int_eq(sent("notice", HT, "请回复“RET 学号”"), 1);
+	at(6 * D);
+	ck_assert_int_eq(level(), 3);
+	ck_assert_int_eq(sent("escalation", TOWNHEAD,
+	    "家访结果“同意返校”，但3天内未返校，已安排送达限期入学通知书"), 1);
+}
+END_TEST
+
+/* The school's notice of a 返 at night waits for the morning; the
+ * village head's reply goes at once. */
+START_TEST(test_return_pause_notice_quiet_hours)
+{
+	stop();
+	F.cfg.quiet_start = 21 * 60;
+	F.cfg.quiet_end = 7 * 60 + 30;
+	start();
+	sms(HT, "ABS 20240102 3");
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 13 * H), 0);	/* 22:00 */
+	sms(VHEAD2, "VIS 20240102 返");
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE recipient "
+	    "= '" VHEAD2 "' AND kind = 'reply' AND status = 'sent'"), 1);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'notice' AND text LIKE '%RET 学号%' AND status = 'queued'"), 2);
+	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 22 * H + 30 * 60), 0);
+	gw_run_due(F.g);
+	ck_assert_int_eq(rows("SELECT count(*) FROM outbound WHERE kind = "
+	    "'notice' AND text LIKE '%RET 学号%' AND status = 'sent'"), 2);
 }
 END_TEST
 
@@ -941,6 +1081,9 @@ START_TEST(test_level_3_pause_keeps_the_notice_deadline)
 	    26 * D);
 	at(26 * D);
 	ck_assert_int_eq(level(), 4);
+	/* The notice's deadline climbed it, not the pause. */
+	ck_assert_int_eq(sent("escalation", COUNTY, "限期已过仍未返校"), 1);
+	ck_assert_int_eq(sent("escalation", COUNTY, "家访结果"), 0);
 }
 END_TEST
 
@@ -1196,6 +1339,12 @@ main(void)
 	tcase_add_test(tc, test_level_3_hold_refuted_keeps_the_notice_deadline);
 	tcase_add_loop_test(tc, test_ret_stops_each_level, 0, 4);
 	tcase_add_test(tc, test_return_pause);
+	tcase_add_loop_test(tc, test_return_pause_tells_the_school, 0,
+	    (int)(sizeof pause_cases / sizeof pause_cases[0]));
+	tcase_add_test(tc, test_return_pause_reporter_gone);
+	tcase_add_test(tc, test_level_2_without_a_pause);
+	tcase_add_test(tc, test_return_pause_at_level_2);
+	tcase_add_test(tc, test_return_pause_notice_quiet_hours);
 	tcase_add_test(tc, test_refusal_climbs_at_once);
 	tcase_add_test(tc, test_whereabouts_hold);
 	tcase_add_test(tc, test_ack_cancels_reminder);

@@ -60,6 +60,10 @@ static const char *const cw_v_ladder[] = {
 	"case", "student_no", "name", "class", "school", "village", "due",
 	"level", NULL
 };
+static const char *const cw_v_ladder_pause[] = {
+	"case", "student_no", "name", "class", "school", "village", "due",
+	"level", "outcome", "days", NULL
+};
 static const char *const cw_v_item[] = {
 	"case", "student_no", "name", "class", "school", "village", "due",
 	"what", "code", NULL
@@ -211,6 +215,8 @@ const struct cw_template cw_templates[] = {
 	{ "outcome_transfer", cw_v_none },
 	{ "outcome_fine", cw_v_none },
 	{ "whereabouts_check", cw_v_ladder },
+	{ "pause_return_notice", cw_v_ladder },
+	{ "pause_ill_notice", cw_v_ladder },
 	{ "ack_ok", cw_v_case },
 	{ "ack_none", cw_v_case },
 	{ "notice_ok", cw_v_ladder },
@@ -382,6 +388,12 @@ casework_new(struct store *st, const struct catalog *cat,
 		snprintf(key, sizeof key, "escalation_%d", i + 1);
 		if (i > 0 && lv->nnotify &&
 		    catalog_require(cat, key, cw_v_ladder, err, errsz) != 0)
+			return NULL;
+		/* Its words after a pause (返, 病) ran out, if it has them. */
+		snprintf(key, sizeof key, "escalation_%d_pause", i + 1);
+		if (i > 0 && lv->nnotify && catalog_text(cat, key) != NULL &&
+		    catalog_require(cat, key, cw_v_ladder_pause, err,
+		    errsz) != 0)
 			return NULL;
 	}
 	if ((cw = calloc(1, sizeof *cw)) == NULL) {

@@ -66,7 +66,9 @@ cw_who_all(struct casework *cw, const struct store_student *s,
 struct cw_lvars {
 	char label[32], due[32], level[16];
 	char code[TASKCODE_LEN + 1], choices[256];
-	struct render_var v[10];	/* 8, and 10 with cw_lvars_task() */
+	char outcome[32], days[16];
+	struct render_var v[10];	/* 8, and 10 with cw_lvars_task() or
+					 * cw_level_notice() */
 };
 
 static int
@@ -99,6 +101,49 @@ cw_lvars_task(struct casework *cw, struct cw_lvars *x,
 		return -1;
 	x->v[8] = (struct render_var){ "code", x->code };
 	x->v[9] = (struct render_var){ "choices", x->choices };
+	return 0;
+}
+
+/* The visit outcome a pause waits on since (返, 病), by the case's hold;
+ * NULL if the hold is none or not a pause. */
+static const char *
+cw_pause_outcome(const char *hold)
+{
+	if (!strcmp(hold, "return_pause"))
+		return "return";
+	if (!strcmp(hold, "ill_pause"))
+		return "ill";
+	return NULL;
+}
+
+/*
+ * The notice of level k in key, with *nv of x's vars. Entered because a
+ * pause ran out (pause: the outcome it waited on since, else NULL), it
+ * is escalation_N_pause where the catalog has one, saying so with
+ * {outcome} and {days} (v[8], v[9]): escalation_N gives the level's own
+ * reason, its deadline passed or the family refused, which after a visit
+ * the family agreed at is not true (a review).
+ */
+static int
+cw_level_notice(struct casework *cw, struct cw_lvars *x, int k,
+    const char *pause, char *key, size_t sz, size_t *nv)
+{
+	char okey[32];
+
+	*nv = 8;
+	snprintf(key, sz, "escalation_%d_pause", k);
+	if (pause == NULL || catalog_text(cw->cat, key) == NULL) {
+		snprintf(key, sz, "escalation_%d", k);
+		return 0;
+	}
+	snprintf(okey, sizeof okey, "outcome_%s", pause);
+	if (render(cw->cat, okey, NULL, 0, x->outcome,
+	    sizeof x->outcome) != 0)
+		return -1;
+	snprintf(x->days, sizeof x->days, "%d", cw->ladder->return_pause_days);
+	x->v[8] = (struct render_var){ "outcome", x->outcome };
+	x->v[9] = (struct render_var){ "days", x->days };
+	*nv = 10;
 	return 0;
 }
 
@@ -197,12 +242,14 @@ cw_ladder_plan(struct casework *cw, struct store_case *cs,
  * its notices, its watchers, the ledger row, and when to look next.
  * *assignee gets the task's phone ("" if none). opening: the case is being
  * opened, its row inserted with cw_level_plan()'s fields, and the caller
- * records its watchers with the assignee.
+ * records its watchers with the assignee. pause: the visit outcome (返,
+ * 病) of a pause that ran out, which the notice gives as the reason; NULL
+ * for the level's own.
  */
 static int
 cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
     const struct store_student *s, const struct cw_view *v, int k, int64_t t,
-    char *assignee, int opening)
+    char *assignee, int opening, const char *pause)
 {
 	const struct ladder_level *lv = &cw->ladder->lv[k - 1];
 	/* Those told of the level, then the task's person. */
@@ -210,7 +257,7 @@ cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 	struct store_person who;
 	struct store_task task;
 	struct cw_lvars x;
-	size_t n = 0;
+	size_t n = 0, nv;
 	int r;
 
 	assignee[0] = '\0';
@@ -248,11 +295,12 @@ cw_enter_level(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 	}
 	if (k > 1 && lv->nnotify) {
 		if (cw_who_all(cw, s, v, lv->notify, lv->nnotify, phones,
-		    &n) != 0 || cw_lvars(cw, &x, v, cs->id, k, 0) != 0)
+		    &n) != 0 || cw_lvars(cw, &x, v, cs->id, k, 0) != 0 ||
+		    cw_level_notice(cw, &x, k, pause, key, sizeof key,
+		    &nv) != 0)
 			return -1;
-		snprintf(key, sizeof key, "escalation_%d", k);
 		if (cw_notify_kind(cw, m, cs->id, phones, n, "escalation", key,
-		    x.v, 8) != 0)
+		    x.v, nv) != 0)
 			return -1;
 	}
 	cw_copy(phones[n], STORE_PHONE_MAX, assignee);
@@ -274,13 +322,14 @@ int
 cw_ladder_start(struct casework *cw, struct cw_msg *m, struct store_case *cs,
     const struct store_student *s, const struct cw_view *v, char *assignee)
 {
-	return cw_enter_level(cw, m, cs, s, v, 1, m->now, assignee, 1);
+	return cw_enter_level(cw, m, cs, s, v, 1, m->now, assignee, 1, NULL);
 }
 
-/* One level up at t, if there is one; else the ladder stops there. */
+/* One level up at t, if there is one; else the ladder stops there.
+ * pause: as cw_enter_level()'s. */
 static int
 cw_climb(struct casework *cw, struct cw_msg *m, struct store_case *cs,
-    int64_t t)
+    int64_t t, const char *pause)
 {
 	struct store_student s;
 	struct cw_view v;
@@ -293,7 +342,8 @@ cw_climb(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 	if (store_student_get_id(cw->store, cs->student_id, &s) != STORE_OK ||
 	    cw_view(cw, &s, &v) != 0)
 		return -1;
-	return cw_enter_level(cw, m, cs, &s, &v, cs->level + 1, t, who, 0);
+	return cw_enter_level(cw, m, cs, &s, &v, cs->level + 1, t, who, 0,
+	    pause);
 }
 
 static int
@@ -335,13 +385,15 @@ cw_remind(struct casework *cw, struct cw_msg *m, int64_t task_id, int64_t at)
  * notice's deadline (the days it gave the family, or its task's) stands,
  * and a pause or a hold does not stand for it: the case waits for it (for
  * the notice itself where its level has no task), and climbs at once only
- * if it passed meanwhile.
+ * if it passed meanwhile: for the notice's deadline, which its text gives,
+ * not the pause's.
  */
 static int
 cw_resume(struct casework *cw, struct cw_msg *m, struct store_case *cs,
     int64_t t)
 {
 	const struct ladder *l = cw->ladder;
+	const char *pause = cw_pause_outcome(cs->hold);
 	struct store_student s;
 	struct cw_view v;
 	int64_t next;
@@ -349,13 +401,13 @@ cw_resume(struct casework *cw, struct cw_msg *m, struct store_case *cs,
 	cs->hold[0] = '\0';
 	if (cs->level >= l->nlevels ||
 	    l->lv[cs->level].enter != LADDER_ENTER_NOTICE)
-		return cw_climb(cw, m, cs, t);
+		return cw_climb(cw, m, cs, t, pause);
 	if (store_student_get_id(cw->store, cs->student_id, &s) != STORE_OK ||
 	    cw_view(cw, &s, &v) != 0)
 		return -1;
 	next = cw_next_at(cw, cs, &v, cs->level, cw_open_task_due(cw, cs));
 	if (next != 0 && next <= t)
-		return cw_climb(cw, m, cs, t);
+		return cw_climb(cw, m, cs, t, NULL);
 	cs->next_at = next;	/* 0: the notice, when it comes, says */
 	return store_case_update(cw->store, cs) == STORE_OK ? 0 : -1;
 }
@@ -381,7 +433,7 @@ casework_due(struct casework *cw, const struct store_due *d, int64_t now)
 	 * deadline: climb. */
 	if (cs.hold[0])
 		return cw_resume(cw, &m, &cs, d->at);
-	return cw_climb(cw, &m, &cs, d->at);
+	return cw_climb(cw, &m, &cs, d->at, NULL);
 }
 
 int
@@ -525,6 +577,32 @@ cw_home_visit(struct casework *cw, struct cw_msg *m, const struct cmd *c,
 	return cw_reply(cw, m, "home_visit_ok", rv, 4);
 }
 
+/* Appends to phones[0..*n) the phone of whoever opened case cs (by ABS
+ * or DROP: a school role, who may RET) while that row is on the roster. */
+static int
+cw_add_opener(struct casework *cw, const struct store_case *cs,
+    char (*phones)[STORE_PHONE_MAX], size_t *n)
+{
+	struct store_person p, rows[CW_MAX_ROLES];
+	enum store_rc rc;
+	size_t k, i;
+
+	if (cs->opened_by == 0 || *n >= CW_MAX_NOTIFY)
+		return 0;
+	if ((rc = store_person_get(cw->store, cs->opened_by, &p)) ==
+	    STORE_NOTFOUND)
+		return 0;
+	if (rc != STORE_OK || store_people_by_phone(cw->store, p.phone, rows,
+	    CW_MAX_ROLES, &k) != STORE_OK)
+		return -1;
+	for (i = 0; i < k; i++)
+		if (rows[i].id == p.id) {
+			cw_copy(phones[(*n)++], STORE_PHONE_MAX, p.phone);
+			break;
+		}
+	return 0;
+}
+
 int
 cw_vis(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 {
@@ -570,10 +648,23 @@ cw_vis(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	switch (o) {
 	case LADDER_RETURN:
 	case LADDER_ILL:
-		/* Waiting for the teacher's RET; no RET, and it climbs. */
-		cw_copy(cs.hold, sizeof cs.hold, "return_pause");
+		/*
+		 * Waiting for the school's RET; no RET, and it climbs. The
+		 * school is told to watch for the child and send it: the
+		 * class's head teacher and the principal, as for 外/转,
+		 * and whoever reported the absence (a review: only the
+		 * village head heard of it, and nobody sent the RET).
+		 */
+		cw_copy(cs.hold, sizeof cs.hold, o == LADDER_ILL ?
+		    "ill_pause" : "return_pause");
 		cs.next_at = ladder_after(l, m->now, l->return_pause_days,
 		    100);
+		snprintf(key, sizeof key, "pause_%s_notice", c->outcome);
+		if (cw_collect_school(cw, &s, &v, phones, &n) != 0 ||
+		    cw_add_opener(cw, &cs, phones, &n) != 0 ||
+		    cw_lvars(cw, &x, &v, cs.id, cs.level, cs.next_at) != 0 ||
+		    cw_notify(cw, m, cs.id, phones, n, key, x.v, 8) != 0)
+			return -1;
 		break;
 	case LADDER_AWAY:
 	case LADDER_TRANSFER:
@@ -592,7 +683,7 @@ cw_vis(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 		if (cs.level < l->nlevels &&
 		    (l->lv[cs.level].outcomes & (1u << o))) {
 			if (store_case_update(cw->store, &cs) != STORE_OK ||
-			    cw_climb(cw, m, &cs, m->now) != 0)
+			    cw_climb(cw, m, &cs, m->now, NULL) != 0)
 				return -1;
 			goto reply;
 		}
