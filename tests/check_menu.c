@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "gateway/gw.h"
+#include "parsers/smslen.h"
 #include "parsers/taskcode.h"
 #include "tests/gwfix.h"
 #include "tests/testutil.h"
@@ -311,6 +312,83 @@ START_TEST(test_tasks_with_a_number_not_dropped)
 }
 END_TEST
 
+/* SMS the text (signature included) takes in UCS-2. */
+static size_t
+segments(const char *t)
+{
+	struct smslen l;
+
+	ck_assert_int_eq(smslen_measure(t, strlen(t), &l), 0);
+	return l.segments;
+}
+
+/* How many times needle is in t. */
+static int
+count_in(const char *t, const char *needle)
+{
+	int n = 0;
+
+	while ((t = strstr(t, needle)) != NULL) {
+		n++;
+		t += strlen(needle);
+	}
+	return n;
+}
+
+/* The village head of V01 sends words: the reply begins with head, lists
+ * items (each ending in item_end), says "另N项未列出" if more, and fits
+ * two SMS; nothing is recorded. */
+static void
+listed(const char *words, const char *head, const char *item_end, int items,
+    int more)
+{
+	long long events = rows("SELECT count(*) FROM events");
+	char said[32];
+	const char *t;
+
+	gwfix_sms(&F, VHEAD1, words);
+	t = reply();
+	snprintf(said, sizeof said, "另%d项未列出", more);
+	ck_assert_msg(strstr(t, head) != NULL, "%s", t);
+	ck_assert_msg(count_in(t, item_end) == items, "%s", t);
+	ck_assert_msg(more ? strstr(t, said) != NULL :
+	    strstr(t, "未列出") == NULL, "%s", t);
+	ck_assert_msg(segments(t) <= 2, "%s", t);
+	ck_assert_int_eq(rows("SELECT count(*) FROM events"), events);
+}
+
+/*
+ * Six tasks: TASKS lists four (the earliest due) and says two more are
+ * not listed, and so does the "which task?" answer to a bare number; each
+ * in two SMS at most (a review: four items under "您有6项任务：" and no
+ * sign of the other two). Four: all listed, nothing more said.
+ */
+START_TEST(test_more_tasks_than_listed)
+{
+	static const char *const nos[] = {
+		"20240101", "20240103", "20241003", "20241026", "20241029",
+		"20241030",
+	};
+	char abs[64];
+	size_t i;
+
+	for (i = 0; i < sizeof nos / sizeof nos[0]; i++) {
+		snprintf(abs, sizeof abs, "ABS %s 3", nos[i]);
+		gwfix_sms(&F, HT, abs);
+	}
+	ck_assert_int_eq(rows("SELECT count(*) FROM tasks t JOIN people p ON "
+	    "p.id = t.assignee_id WHERE p.phone = '" VHEAD1 "' AND t.status = "
+	    "'open'"), 6);
+	listed("任务", "您有6项任务：", "前)；", 4, 2);
+	listed("2", "您有6项任务，未作记录", ")；", 4, 2);
+	ck_assert_int_eq(tu_sql_exec(F.db, "UPDATE tasks SET status = 'done' "
+	    "WHERE id IN (SELECT id FROM tasks WHERE status = 'open' ORDER BY "
+	    "due_at DESC, id DESC LIMIT 2)"), 0);
+	listed("任务", "您有4项任务：", "前)；", 4, 0);
+	listed("2", "您有4项任务，未作记录", ")；", 4, 0);
+}
+END_TEST
+
 START_TEST(test_unknown_by_role)
 {
 	static const char *const everyone[] = {
@@ -360,6 +438,7 @@ menu_suite(void)
 	tcase_add_test(tc, test_reply_then_command);
 	tcase_add_test(tc, test_numbered_note_line);
 	tcase_add_test(tc, test_signature_not_a_reply);
+	tcase_add_test(tc, test_more_tasks_than_listed);
 	suite_add_tcase(s, tc);
 	tcase_add_checked_fixture(tl, setup, teardown);
 	tcase_add_test(tl, test_choice_with_its_label);

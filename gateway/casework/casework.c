@@ -224,6 +224,7 @@ const struct cw_template cw_templates[] = {
 	{ "tasks_none", cw_v_none },
 	{ "task_list_head", cw_v_n },
 	{ "task_list_item", cw_v_item },
+	{ "task_list_more", cw_v_n },
 	{ "action_visit", cw_v_none },
 	{ "action_notice", cw_v_none },
 	{ "action_level", cw_v_none },
@@ -303,6 +304,7 @@ const struct cw_template cw_templates[] = {
 	{ "choice_notice", cw_v_none },
 	{ "menu_which", cw_v_which },
 	{ "menu_item", cw_v_code_student },
+	{ "menu_which_more", cw_v_n },
 	{ "menu_bad_code", cw_v_code },
 	{ "menu_no_task", cw_v_code },
 	{ "menu_bad_choice", cw_v_choice },
@@ -566,6 +568,17 @@ cw_reply_text(struct casework *cw, struct cw_msg *m, const char *text)
 		m->reply[m->replylen++] = '\n';
 	memcpy(m->reply + m->replylen, text, l + 1);
 	m->replylen += l;
+	return 0;
+}
+
+int
+cw_append(struct casework *cw, char *buf, size_t sz, size_t *len,
+    const char *key, const struct render_var *vars, size_t nvars)
+{
+	if (*len >= sz || render(cw->cat, key, vars, nvars, buf + *len,
+	    sz - *len) != 0)
+		return -1;
+	*len += strlen(buf + *len);
 	return 0;
 }
 

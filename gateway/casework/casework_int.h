@@ -257,6 +257,10 @@ int cw_digest_text(struct casework *, const char *scope, int64_t from,
 int cw_sum(struct casework *, struct cw_msg *, const struct cmd *);
 /* Appends a ready text (not a template) as a reply line. */
 int cw_reply_text(struct casework *, struct cw_msg *, const char *text);
+/* Renders key at buf[*len] (buf holding sz bytes), *len moved past it:
+ * a list built item by item. 0, or -1 if it does not fit. */
+int cw_append(struct casework *, char *buf, size_t sz, size_t *len,
+    const char *key, const struct render_var *, size_t nvars);
 
 int cw_abs(struct casework *, struct cw_msg *, const struct cmd *);
 int cw_leave(struct casework *, struct cw_msg *, const struct cmd *);

@@ -774,7 +774,7 @@ cw_tasks(struct casework *cw, struct cw_msg *m)
 {
 	struct store_task t[CW_MAX_TASKS];
 	struct store_case cs;
-	char line[CW_REPLY_MAX], item[256], what[64], key[48], count[24];
+	char line[CW_REPLY_MAX], what[64], key[48], count[24];
 	struct render_var hv[1] = { { "n", count } };
 	struct cw_lvars x;
 	struct cw_view v;
@@ -799,17 +799,20 @@ cw_tasks(struct casework *cw, struct cw_msg *m)
 			x.v[7] = (struct render_var){ "what", what };
 			taskcode_make(t[i].id, x.code);
 			x.v[8] = (struct render_var){ "code", x.code };
-			if (render(cw->cat, "task_list_item", x.v, 9, item,
-			    sizeof item) != 0 || o + strlen(item) + 1 >=
-			    sizeof line)
+			if (cw_append(cw, line, sizeof line, &o,
+			    "task_list_item", x.v, 9) != 0)
 				return -1;
-			memcpy(line + o, item, strlen(item) + 1);
-			o += strlen(item);
 			shown++;
 		}
 	}
 	if (total == 0)
 		return cw_reply(cw, m, "tasks_none", NULL, 0);
+	/* Those not listed are said to be there (a review: "您有6项任务："
+	 * and four items). */
+	snprintf(count, sizeof count, "%zu", total - shown);
+	if (total > shown && cw_append(cw, line, sizeof line, &o,
+	    "task_list_more", hv, 1) != 0)
+		return -1;
 	snprintf(count, sizeof count, "%zu", total);
 	if (cw_reply(cw, m, "task_list_head", hv, 1) != 0)
 		return -1;

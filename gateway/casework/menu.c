@@ -124,12 +124,13 @@ cw_task_apply(struct casework *cw, struct cw_msg *m,
 }
 
 /* "K7QX(20240101)" for each task, after m's prefix and the menu_which
- * head. */
+ * head; then, if total is more than the n listed, that the rest are
+ * there (a review: "您有6项任务" and four codes). */
 static int
 cw_menu_which(struct casework *cw, struct cw_msg *m,
     const struct store_task *t, size_t n, size_t total)
 {
-	char line[CW_REPLY_MAX], item[128], code[TASKCODE_LEN + 1];
+	char line[CW_REPLY_MAX], code[TASKCODE_LEN + 1];
 	char count[24], example[TASKCODE_LEN + 1];
 	struct render_var hv[2] = { { "n", count }, { "example", example } };
 	struct render_var iv[2] = { { "code", code }, { "student_no", NULL } };
@@ -140,21 +141,21 @@ cw_menu_which(struct casework *cw, struct cw_msg *m,
 	snprintf(count, sizeof count, "%zu", total);
 	taskcode_make(t[0].id, example);
 	memcpy(line, m->prefix, o);
-	if (render(cw->cat, "menu_which", hv, 2, line + o, sizeof line - o) !=
-	    0)
+	if (cw_append(cw, line, sizeof line, &o, "menu_which", hv, 2) != 0)
 		return -1;
-	o = strlen(line);
 	for (i = 0; i < n; i++) {
 		if (cw_case_view(cw, t[i].case_id, &cs, &v) != 0)
 			return -1;
 		taskcode_make(t[i].id, code);
 		iv[1].value = v.student_no;
-		if (render(cw->cat, "menu_item", iv, 2, item, sizeof item) !=
-		    0 || o + strlen(item) + 1 > sizeof line)
+		if (cw_append(cw, line, sizeof line, &o, "menu_item", iv, 2) !=
+		    0)
 			return -1;
-		memcpy(line + o, item, strlen(item) + 1);
-		o += strlen(item);
 	}
+	snprintf(count, sizeof count, "%zu", total - n);
+	if (total > n && cw_append(cw, line, sizeof line, &o,
+	    "menu_which_more", hv, 1) != 0)
+		return -1;
 	return cw_reply_text(cw, m, line);
 }
 
