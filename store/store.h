@@ -108,7 +108,8 @@ struct store_case {
 	/* The escalation ladder. */
 	int64_t level_at;		/* when the case entered its level */
 	int64_t next_at;		/* when the ladder looks again; 0 never */
-	char hold[16];			/* "", return_pause, whereabouts */
+	char hold[16];			/* "", return_pause, ill_pause,
+					 * whereabouts */
 	int64_t notice_at;		/* written notice served; 0 if not */
 	/* The inspector's co-signature of a dropout (store_case_cosign). */
 	int64_t cosigned_by;		/* people.id, 0 if not yet */
