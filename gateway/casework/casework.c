@@ -425,6 +425,10 @@ casework_new(struct store *st, const struct catalog *cat,
 	cw->term_spring = cfg->term_spring ? cfg->term_spring : 301;
 	cw->ladder = cfg->ladder;
 	cw->max_segments = cfg->max_segments > 0 ? cfg->max_segments : 3;
+	if (cw_menu_labels_load(cw, err, errsz) != 0) {
+		free(cw);
+		return NULL;
+	}
 	return cw;
 }
 

@@ -34,9 +34,10 @@ struct casework {
 	 * [0] a visit's, [1] a notice's; "" until then. */
 	char choices[2][256];
 	/* Every menu's labels (同意返校, ..., 已送达), by which a reply that
-	 * copies one is read (parsers/reply.h): rendered at first use,
-	 * NUL-separated in labels, listed in label[] up to a NULL. */
-	char labels[256];
+	 * copies one is read (parsers/reply.h): rendered at start
+	 * (cw_menu_labels_load), NUL-separated in labels, listed in label[]
+	 * up to a NULL. */
+	char labels[512];
 	const char *label[16];
 };
 
@@ -292,6 +293,9 @@ int cw_task_apply(struct casework *, struct cw_msg *,
 struct menu_reply;
 /* Part text[0..len) of a message (normalized) read as a numbered reply:
  * 1 if it is one (r filled), 0 if not, -1 on failure. */
+/* Renders every menu's labels into cw->labels: 0, or -1 with err set if
+ * they do not fit (casework_new refuses to start). */
+int cw_menu_labels_load(struct casework *, char *err, size_t errsz);
 int cw_menu_parse(struct casework *, const char *text, size_t len,
     struct menu_reply *r);
 /* Answers a numbered reply: the choice applied, or a reply saying why

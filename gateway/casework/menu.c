@@ -193,9 +193,8 @@ cw_menu_tasks(struct casework *cw, struct cw_msg *m,
 	return 0;
 }
 
-/* Every menu's labels, rendered once (casework_int.h). */
-static const char *const *
-cw_menu_labels(struct casework *cw)
+int
+cw_menu_labels_load(struct casework *cw, char *err, size_t errsz)
 {
 	static const struct cw_choice *const tables[] = {
 		cw_visit_choices, cw_notice_choices
@@ -204,35 +203,31 @@ cw_menu_labels(struct casework *cw)
 	char word[64];
 	size_t t, o = 0, n = 0, l;
 
-	if (cw->label[0])
-		return cw->label;
 	for (t = 0; t < sizeof tables / sizeof tables[0]; t++)
 		for (c = tables[t]; c->digit; c++) {
-			if (cw_choice_word(cw, c, word, sizeof word) != 0)
-				goto fail;
-			l = strlen(word);
-			if (l == 0 || o + l + 1 > sizeof cw->labels ||
-			    n + 1 >= sizeof cw->label / sizeof cw->label[0])
-				goto fail;
+			if (cw_choice_word(cw, c, word, sizeof word) != 0 ||
+			    (l = strlen(word)) == 0 ||
+			    o + l + 1 > sizeof cw->labels ||
+			    n + 1 >= sizeof cw->label / sizeof cw->label[0]) {
+				snprintf(err, errsz, "the menus' choice labels "
+				    "(outcome_*, choice_*) do not fit: each "
+				    "under %zu bytes, all under %zu", sizeof word,
+				    sizeof cw->labels);
+				return -1;
+			}
 			memcpy(cw->labels + o, word, l + 1);
 			cw->label[n++] = cw->labels + o;
 			o += l + 1;
 		}
 	cw->label[n] = NULL;
-	return cw->label;
-fail:
-	cw->label[0] = NULL;
-	log_warnx("casework: cannot render the menus' labels");
-	return NULL;
+	return 0;
 }
 
 int
 cw_menu_parse(struct casework *cw, const char *text, size_t len,
     struct menu_reply *r)
 {
-	const char *const *labels = cw_menu_labels(cw);
-
-	return labels ? reply_parse(text, len, labels, r) : -1;
+	return reply_parse(text, len, cw->label, r);
 }
 
 /* A refusal of a numbered reply, after the part's prefix. */
