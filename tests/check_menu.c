@@ -331,8 +331,33 @@ START_TEST(test_tasks_with_a_number_not_dropped)
 	open_cases(1);
 	gwfix_sms(&F, VHEAD1, "任务#1 3天后");
 	ck_assert_str_eq(outcome_of(1), "open");
-	ck_assert_msg(strstr(reply(), "未作记录") != NULL, "%s", reply());
-	ck_assert_msg(strstr(reply(), "您有1项任务") != NULL, "%s", reply());
+	ck_assert_msg(strstr(reply(), "未作记录") != NULL &&
+	    strstr(reply(), "“任务”") != NULL, "%s", reply());
+	/* One SMS: the way to the list, not the list and the note (a
+	 * review: 82 characters). */
+	ck_assert_int_le(reply_len(), SMS_MAX);
+}
+END_TEST
+
+/* A mislabelled answer as the second part of a message: its line, with
+ * "第2条：" and the signature, still one SMS (a review: 72). */
+START_TEST(test_other_label_second_part)
+{
+	char c1[TASKCODE_LEN + 1], c2[TASKCODE_LEN + 1], msg[80];
+	const char *r, *line;
+
+	open_cases(2);
+	task_code(1, c1);
+	task_code(2, c2);
+	snprintf(msg, sizeof msg, "%s 3\n%s 5同意返校", c1, c2);
+	gwfix_sms(&F, VHEAD1, msg);
+	ck_assert_str_eq(outcome_of(2), "open");
+	r = reply();
+	ck_assert_ptr_nonnull(line = strstr(r, "第2条："));
+	ck_assert_int_le(rows("SELECT length('【后柳镇控辍保学】') + length("
+	    "substr(text, instr(text, '第2条：'))) FROM outbound WHERE "
+	    "recipient = '" VHEAD1 "' AND kind = 'reply' ORDER BY id DESC "
+	    "LIMIT 1"), SMS_MAX);
 }
 END_TEST
 
@@ -476,6 +501,7 @@ menu_suite(void)
 	tcase_add_checked_fixture(tk, setup, teardown);
 	tcase_add_test(tk, test_task_by_case_number);
 	tcase_add_test(tk, test_tasks_with_a_number_not_dropped);
+	tcase_add_test(tk, test_other_label_second_part);
 	suite_add_tcase(s, tk);
 	tcase_add_checked_fixture(tu, setup, teardown);
 	tcase_add_test(tu, test_unknown_by_role);

@@ -890,14 +890,12 @@ cw_part_reply(struct casework *cw, struct cw_msg *m, const char *norm,
 	return cw_menu_answer(cw, m, &r, prefix) == 0 ? 1 : -1;
 }
 
-/* 任务 with a number after it ("任务#12 3天后", "任务 3"): the list, and
- * that the number was not taken as an answer. */
+/* 任务 with a number after it ("任务#12 3天后", "任务 3"): not an answer
+ * (nor the list, which with this would not fit one SMS). */
 static int
-cw_tasks_note(struct casework *cw, struct cw_msg *m, const struct cmd *c)
+cw_tasks_numbered(const struct cmd *c)
 {
-	if (c->kind != CMD_TASKS || strpbrk(c->note, "0123456789") == NULL)
-		return 0;
-	return cw_reply(cw, m, "tasks_note", NULL, 0);
+	return c->kind == CMD_TASKS && strpbrk(c->note, "0123456789") != NULL;
 }
 
 /*
@@ -961,10 +959,13 @@ cw_parts(struct casework *cw, struct cw_msg *m, const char *text,
 				return -1;
 			continue;
 		}
+		if (cw_tasks_numbered(c)) {
+			cw_copy(m->prefix, sizeof m->prefix, prefix);
+			if (cw_reply(cw, m, "tasks_note", NULL, 0) != 0)
+				return -1;
+			continue;
+		}
 		if (cw_command(cw, m, c) != 0)
-			return -1;
-		cw_copy(m->prefix, sizeof m->prefix, prefix);
-		if (cw_tasks_note(cw, m, c) != 0)
 			return -1;
 	}
 	m->prefix[0] = '\0';
