@@ -730,6 +730,15 @@ static const char *const store_steps[] = {
 	"  SELECT old.id, old.name, unixepoch() WHERE NOT EXISTS (SELECT 1"
 	"  FROM people_names WHERE person_id = old.id AND until = unixepoch());"
 	" END;",
+
+	/* 32: a case held for the school to confirm a child's whereabouts
+	 * (a visit's 外 or 转) waited with no deadline, and stopped there
+	 * for ever when nobody answered (a review; DOMAIN rule 5: every
+	 * step has a deadline). Each gets the default's seven days from
+	 * now, the wall clock's ([ladder] whereabouts, for new holds, is
+	 * the configuration's, which a migration does not read). */
+	"UPDATE cases SET next_at = unixepoch() + 7 * 86400"
+	" WHERE status = 'open' AND hold = 'whereabouts' AND next_at IS NULL;",
 };
 
 /*

@@ -388,14 +388,32 @@ START_TEST(test_whereabouts_hold)
 {
 	sms(HT, "ABS 20240102 3");
 	sms(VHEAD2, "VIS 20240102 转");
-	/* The school is asked to confirm; the ladder waits for it. */
-	ck_assert_int_eq(sent("notice", HT, "请核实回RET"), 1);
-	ck_assert_int_eq(sent("notice", PRINCIPAL, "请核实回RET"), 1);
-	at(30 * D);
+	/* The school is asked to confirm, by a date; the ladder waits. */
+	ck_assert_int_eq(sent("notice", HT, "前核实回RET"), 1);
+	ck_assert_int_eq(sent("notice", PRINCIPAL, "9月8日前核实"), 1);
+	at(3 * D);
 	ck_assert_int_eq(level(), 1);
 	/* Refuted: a confirmed dropout, and the ladder climbs. */
 	sms(HT, "DROP 20240102");
 	ck_assert_int_eq(level(), 2);
+}
+END_TEST
+
+/* A whereabouts nobody confirms does not stop the case for ever: every
+ * step has a deadline (DOMAIN rule 5; a review: 外出, the typical
+ * dropout, held the case at level 1 with no one reminded). Seven days
+ * ([ladder] whereabouts), then it climbs, saying why. */
+START_TEST(test_whereabouts_deadline)
+{
+	sms(HT, "ABS 20240102 3");
+	sms(VHEAD2, "VIS 20240102 外");
+	at(7 * D - 1);
+	ck_assert_int_eq(level(), 1);
+	at(7 * D);
+	ck_assert_int_eq(level(), 2);
+	ck_assert_int_eq(sent("escalation", PRINCIPAL, "外出或转学”，但7天内"),
+	    1);
+	ck_assert_int_eq(sent("escalation", PRINCIPAL, "逾期未家访"), 0);
 }
 END_TEST
 
@@ -1347,6 +1365,7 @@ main(void)
 	tcase_add_test(tc, test_return_pause_notice_quiet_hours);
 	tcase_add_test(tc, test_refusal_climbs_at_once);
 	tcase_add_test(tc, test_whereabouts_hold);
+	tcase_add_test(tc, test_whereabouts_deadline);
 	tcase_add_test(tc, test_ack_cancels_reminder);
 	tcase_add_test(tc, test_tasks_list);
 	tcase_add_test(tc, test_special_need_shorter);

@@ -18,7 +18,7 @@
 #include "tests/testutil.h"
 
 /* The schema's version now (store/migrate.c). */
-#define SCHEMA_NOW 31
+#define SCHEMA_NOW 32
 
 static char *dir;
 static char dbpath[4096];
@@ -2088,6 +2088,34 @@ END_TEST
 
 /* 31: a roster row renamed keeps the name it had, with when it gave
  * way; once a second, the older kept; an unchanged name kept nowhere. */
+/* 32: a whereabouts hold without a deadline gets seven days from now;
+ * other cases keep theirs. */
+START_TEST(test_migrate_v31_whereabouts)
+{
+	char err[256];
+
+	put_roster();
+	store_close(st);
+	st = NULL;
+	other_exec("INSERT INTO cases(student_id, status, absent_since, "
+	    "opened_at, last_action, last_action_at, hold) SELECT id, 'open', "
+	    "1, 1, 'visit', 1, 'whereabouts' FROM students LIMIT 1;"
+	    "INSERT INTO cases(student_id, status, absent_since, opened_at, "
+	    "last_action, last_action_at, closed_at, hold) SELECT id, "
+	    "'returned', 1, 1, 'return', 1, 1, 'whereabouts' FROM students "
+	    "LIMIT 1;"
+	    "PRAGMA user_version = 31");
+	st = store_open(dbpath, err, sizeof err);
+	ck_assert_msg(st != NULL, "%s", err);
+	ck_assert_int_eq(store_schema_version(st), SCHEMA_NOW);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM cases WHERE "
+	    "status = 'open' AND next_at BETWEEN unixepoch() + 7 * 86400 - 60 "
+	    "AND unixepoch() + 7 * 86400"), 1);
+	ck_assert_int_eq(tu_sql_int(dbpath, "SELECT count(*) FROM cases WHERE "
+	    "status = 'returned' AND next_at IS NULL"), 1);
+}
+END_TEST
+
 START_TEST(test_migrate_v30_names)
 {
 	char err[256];
@@ -2890,6 +2918,7 @@ main(void)
 	tcase_add_test(tc, test_migrate_v27_guardian_index);
 	tcase_add_test(tc, test_migrate_v29_families);
 	tcase_add_test(tc, test_migrate_v30_names);
+	tcase_add_test(tc, test_migrate_v31_whereabouts);
 	tcase_add_test(tc, test_migrate_v28_replies_index);
 	tcase_add_test(tc, test_migrate_v19_stuck_notice);
 	tcase_add_test(tc, test_migrate_v16_indexes);

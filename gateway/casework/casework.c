@@ -185,6 +185,7 @@ const struct cw_template cw_templates[] = {
 	{ "close_ok", cw_v_closure },
 	{ "excuse_ok", cw_v_excuse },
 	{ "excuse_already", cw_v_excuse },
+	{ "outcome_whereabouts", cw_v_none },
 	{ "ret_unregistered", cw_v_excuse },
 	{ "ret_unregistered_notice", cw_v_excuse },
 	{ "case_none_registered", cw_v_excuse },

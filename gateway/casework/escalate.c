@@ -113,6 +113,8 @@ cw_pause_outcome(const char *hold)
 		return "return";
 	if (!strcmp(hold, "ill_pause"))
 		return "ill";
+	if (!strcmp(hold, "whereabouts"))
+		return "whereabouts";
 	return NULL;
 }
 
@@ -140,7 +142,8 @@ cw_level_notice(struct casework *cw, struct cw_lvars *x, int k,
 	if (render(cw->cat, okey, NULL, 0, x->outcome,
 	    sizeof x->outcome) != 0)
 		return -1;
-	snprintf(x->days, sizeof x->days, "%d", cw->ladder->return_pause_days);
+	snprintf(x->days, sizeof x->days, "%d", !strcmp(pause, "whereabouts") ?
+	    cw->ladder->whereabouts_days : cw->ladder->return_pause_days);
 	x->v[8] = (struct render_var){ "outcome", x->outcome };
 	x->v[9] = (struct render_var){ "days", x->days };
 	*nv = 10;
@@ -668,12 +671,13 @@ cw_vis(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 		break;
 	case LADDER_AWAY:
 	case LADDER_TRANSFER:
-		/* The school confirms where the child is; until then the
-		 * ladder waits. */
+		/* The school confirms where the child is, by a date; the
+		 * ladder waits that long, then climbs (every step has a
+		 * deadline: DOMAIN rule 5). */
 		cw_copy(cs.hold, sizeof cs.hold, "whereabouts");
-		cs.next_at = 0;
+		cs.next_at = ladder_after(l, m->now, l->whereabouts_days, 100);
 		if (cw_collect_school(cw, &s, &v, phones, &n) != 0 ||
-		    cw_lvars(cw, &x, &v, cs.id, cs.level, 0) != 0 ||
+		    cw_lvars(cw, &x, &v, cs.id, cs.level, cs.next_at) != 0 ||
 		    cw_notify(cw, m, cs.id, phones, n, "whereabouts_check",
 		    x.v, 8) != 0)
 			return -1;

@@ -209,6 +209,9 @@ ladder_set(struct ladder *l, int level, const char *key, const char *val,
 	if (!strcmp(key, "return_pause"))
 		return ladder_int(val, 1, 60, &l->return_pause_days, why,
 		    whysz);
+	if (!strcmp(key, "whereabouts"))
+		return ladder_int(val, 1, 60, &l->whereabouts_days, why,
+		    whysz);
 	return snprintf(why, whysz, "unknown key"), -1;
 }
 
@@ -246,6 +249,7 @@ ladder_defaults(struct ladder *l)
 	l->reminder_pct = 50;
 	l->special_pct = 50;
 	l->return_pause_days = 3;
+	l->whereabouts_days = 7;
 	for (i = 0; i < sizeof d / sizeof d[0]; i++)
 		(void)ladder_set(l, d[i].level, d[i].key, d[i].val, why,
 		    sizeof why);

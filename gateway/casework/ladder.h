@@ -59,6 +59,8 @@ struct ladder {
 	int reminder_pct;		/* remind at this share of a deadline */
 	int special_pct;		/* special-need deadlines, percent */
 	int return_pause_days;		/* outcome 返 holds the ladder */
+	int whereabouts_days;		/* outcome 外/转: the school's days
+					 * to confirm, then it climbs */
 	int32_t no_school[LADDER_MAX_NO_SCHOOL];	/* YYYYMMDD, sorted */
 	size_t nno_school;
 	int weekends;			/* Saturdays and Sundays have no school */
