@@ -366,42 +366,6 @@ START_TEST(test_unregistered_abroad_not_answered)
 }
 END_TEST
 
-/* Without a provider id, the same text from the same number within
- * dedup_window is the gateway's retry, unless the sender was given a new
- * task since: then "1" is an answer to it, not a retry of the answer to
- * the last one (a review: it was answered "duplicate" and lost). */
-START_TEST(test_same_answer_to_a_new_task)
-{
-	gwfix_stop(&F);
-	ladder_defaults(&F.cfg.ladder);
-	F.cfg.case_threshold = 2;
-	F.cfg.case_special_threshold = 1;
-	F.cfg.dedup_window = 600;
-	gwfix_start(&F, 0);
-	ck_assert_int_eq(inbound(TEACHER, "ABS 20240101 3", NULL),
-	    PIPELINE_ACCEPTED);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 60), 0);
-	ck_assert_int_eq(inbound(VHEAD, "1", NULL), PIPELINE_ACCEPTED);
-	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
-	    "'done'"), 1);
-	/* The gateway's retry: a duplicate. */
-	ck_assert_int_eq(inbound(VHEAD, "1", NULL), PIPELINE_DUPLICATE);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 120), 0);
-	ck_assert_int_eq(inbound(TEACHER, "ABS 20240103 3", NULL),
-	    PIPELINE_ACCEPTED);
-	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
-	    "'open'"), 1);
-	ck_assert_int_eq(clock_set(&F.g->clock, T0 + 180), 0);
-	ck_assert_int_eq(inbound(VHEAD, "1", NULL), PIPELINE_ACCEPTED);
-	ck_assert_int_eq(rows("SELECT count(*) FROM tasks WHERE status = "
-	    "'done'"), 2);
-	/* And its own retry is again a duplicate. */
-	ck_assert_int_eq(inbound(VHEAD, "1", NULL), PIPELINE_DUPLICATE);
-	ck_assert_int_eq(rows("SELECT count(*) FROM inbound WHERE sender = '"
-	    VHEAD "'"), 2);
-}
-END_TEST
-
 START_TEST(test_failure_rolls_back_everything)
 {
 	sqlite3 *h;
@@ -1906,7 +1870,6 @@ main(void)
 	tcase_add_test(tc, test_who_may_report);
 	tcase_add_test(tc, test_unregistered_once_a_day);
 	tcase_add_test(tc, test_unregistered_abroad_not_answered);
-	tcase_add_test(tc, test_same_answer_to_a_new_task);
 	tcase_add_test(tc, test_failure_rolls_back_everything);
 	tcase_add_test(tc, test_sender_requeues_after_crash);
 	tcase_add_test(tc, test_totals_counted_at_start);
