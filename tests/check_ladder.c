@@ -393,8 +393,43 @@ START_TEST(test_whereabouts_hold)
 	ck_assert_int_eq(sent("notice", PRINCIPAL, "9月8日前核实"), 1);
 	at(3 * D);
 	ck_assert_int_eq(level(), 1);
-	/* Refuted: a confirmed dropout, and the ladder climbs. */
+	/* Refuted: a confirmed dropout, and the ladder climbs, not saying
+	 * the hold's days ran out (a review). */
 	sms(HT, "DROP 20240102");
+	ck_assert_int_eq(level(), 2);
+	ck_assert_int_eq(sent("escalation", PRINCIPAL, "天内未返校"), 0);
+}
+END_TEST
+
+/* The written notice served while a whereabouts hold stands: the reply
+ * gives the notice's own deadline, not the hold's (a review: 9月18日
+ * where the case waited until 9月28日). */
+START_TEST(test_notice_during_a_hold)
+{
+	sms(HT, "ABS 20240102 3");
+	at(10 * D);
+	ck_assert_int_eq(level(), 3);
+	sms(OFFICIAL, "VIS #1 外");
+	at(12 * D);
+	sms(OFFICIAL, "NOTICE #1");
+	ck_assert_msg(strstr(tu_sql_text(F.db, "SELECT text FROM outbound "
+	    "WHERE recipient = '" OFFICIAL "' AND kind = 'reply' ORDER BY id "
+	    "DESC LIMIT 1"), "期限至9月28日") != NULL, "%s", tu_sql_text(F.db,
+	    "SELECT text FROM outbound WHERE recipient = '" OFFICIAL "' AND "
+	    "kind = 'reply' ORDER BY id DESC LIMIT 1"));
+}
+END_TEST
+
+/* Another 外 on a case already held does not put its deadline off: the
+ * first hold's date stands (a review: a visit each week held it for
+ * ever). */
+START_TEST(test_whereabouts_not_put_off)
+{
+	sms(HT, "ABS 20240102 3");
+	sms(VHEAD2, "VIS 20240102 外");
+	at(5 * D);
+	sms(VHEAD2, "VIS 20240102 外");
+	at(7 * D);
 	ck_assert_int_eq(level(), 2);
 }
 END_TEST
@@ -1366,6 +1401,8 @@ main(void)
 	tcase_add_test(tc, test_refusal_climbs_at_once);
 	tcase_add_test(tc, test_whereabouts_hold);
 	tcase_add_test(tc, test_whereabouts_deadline);
+	tcase_add_test(tc, test_whereabouts_not_put_off);
+	tcase_add_test(tc, test_notice_during_a_hold);
 	tcase_add_test(tc, test_ack_cancels_reminder);
 	tcase_add_test(tc, test_tasks_list);
 	tcase_add_test(tc, test_special_need_shorter);

@@ -468,6 +468,9 @@ cw_ladder_refute(struct casework *cw, struct cw_msg *m, struct store_case *cs)
 {
 	if (strcmp(cs->hold, "whereabouts") != 0)
 		return 0;
+	/* Refuted, not run out: the level's own words, not "N days
+	 * passed" (cw_resume reads the hold for those). */
+	cs->hold[0] = '\0';
 	return cw_resume(cw, m, cs, m->now);
 }
 
@@ -674,8 +677,12 @@ cw_vis(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 		/* The school confirms where the child is, by a date; the
 		 * ladder waits that long, then climbs (every step has a
 		 * deadline: DOMAIN rule 5). */
+		/* Another 外 on a case held already keeps the first date:
+		 * a visit a week would otherwise hold it for ever. */
+		if (strcmp(cs.hold, "whereabouts") != 0 || cs.next_at == 0)
+			cs.next_at = ladder_after(l, m->now,
+			    l->whereabouts_days, 100);
 		cw_copy(cs.hold, sizeof cs.hold, "whereabouts");
-		cs.next_at = ladder_after(l, m->now, l->whereabouts_days, 100);
 		if (cw_collect_school(cw, &s, &v, phones, &n) != 0 ||
 		    cw_lvars(cw, &x, &v, cs.id, cs.level, cs.next_at) != 0 ||
 		    cw_notify(cw, m, cs.id, phones, n, "whereabouts_check",
@@ -753,6 +760,7 @@ cw_notice(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	struct store_case cs;
 	struct cw_view v;
 	struct cw_lvars x;
+	int64_t due;
 	int r;
 
 	if ((r = cw_find_case(cw, m, c, 1, &s, &actor, &v, &cs)) <= 0)
@@ -762,15 +770,16 @@ cw_notice(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 	cs.notice_at = m->now;
 	cw_copy(cs.last_action, sizeof cs.last_action, "notice");
 	cs.last_action_at = m->now;
-	if (strcmp(cs.hold, "whereabouts") != 0 && !cs.hold[0])
-		cs.next_at = cw_next_at(cw, &cs, &v, cs.level,
-		    cw_open_task_due(cw, &cs));
+	/* The notice's deadline: the case's next step, unless a pause or a
+	 * hold stands (cw_resume then waits for it); said either way. */
+	due = cw_next_at(cw, &cs, &v, cs.level, cw_open_task_due(cw, &cs));
+	if (!cs.hold[0])
+		cs.next_at = due;
 	if (store_case_update(cw->store, &cs) != STORE_OK ||
 	    cw_event(cw, m, cs.id, s.id, actor->id, "notice", NULL) != 0 ||
-	    cw_lvars(cw, &x, &v, cs.id, cs.level, cs.next_at) != 0)
+	    cw_lvars(cw, &x, &v, cs.id, cs.level, due) != 0)
 		return -1;
-	return cw_reply(cw, m, cs.next_at ? "notice_ok" : "notice_ok_open",
-	    x.v, 8);
+	return cw_reply(cw, m, due ? "notice_ok" : "notice_ok_open", x.v, 8);
 }
 
 int
