@@ -651,7 +651,11 @@ command_parse_part(const struct command_parser *p, const char *s, size_t len,
 			next = command_skip_seps(s, len, pos,
 			    args[0] == ARG_TARGET);
 			if (command_id_at(p, args[0], s, len, next, md)) {
-				if (args[1] == ARG_NONE) {
+				/* A list is written with commas (，、);
+				 * spaces alone may be one 学号 split
+				 * (RET 2024 0101: both may be 学号). */
+				if (args[1] == ARG_NONE &&
+				    memchr(s + pos, ',', next - pos) != NULL) {
 					*list = c->kind;
 					return next;
 				}

@@ -721,16 +721,18 @@ static const struct shape_case batch_cases[] = {
  * that begins with a keyword and its 学号 is a part of its own.
  */
 static const struct shape_case list_cases[] = {
-	{ "RET 20241003 20241064",		"RET@0 RET@13" },
+	{ "RET 20241003 20241064",		"RET@0!several_students@13" },
 	{ "RET 20241003,20241064",		"RET@0 RET@13" },
 	{ "RET 20241003，20241064",		"RET@0 RET@13" },
 	{ "返校 20241003、20241064、20241112",	"RET@0 RET@16 RET@25" },
-	{ "RET 1001 G12345678901234567X",	"RET@0 RET@9" },
-	{ "ACK #12 #13",			"ACK@0 ACK@8" },
-	{ "收到 案#12 案#13 1001",		"ACK@0 ACK@14 ACK@21" },
-	{ "查 1001 1002",			"CASE@0 CASE@9" },
-	{ "NOTICE 1001 K3",			"NOTICE@0 NOTICE@12" },
-	{ "SIGN 1001 1002;RET 1003",		"SIGN@0 SIGN@10 RET@15" },
+	{ "RET 1001,G12345678901234567X",	"RET@0 RET@9" },
+	/* Spaces alone may be one 学号 split: refused (a review). */
+	{ "RET 2024 0101",			"RET@0!several_students@9" },
+	{ "ACK #12,#13",			"ACK@0 ACK@8" },
+	{ "收到 案#12，案#13、1001",		"ACK@0 ACK@14 ACK@21" },
+	{ "查 1001，1002",			"CASE@0 CASE@9" },
+	{ "NOTICE 1001,K3",			"NOTICE@0 NOTICE@12" },
+	{ "SIGN 1001,1002;RET 1003",		"SIGN@0 SIGN@10 RET@15" },
 	/* Not a 学号 standing alone: the note, as before. */
 	{ "RET 20241003 2024年9月回校",		"RET@0" },
 	{ "RET 1001 3",				"RET@0" },
@@ -755,7 +757,7 @@ static const struct shape_case list_cases[] = {
 	{ "ABS 1001 2 病 ABS 1002 2 事 ABS 1003 1",
 	    "ABS@0 ABS@15 ABS@30" },
 	{ "VIS 1001 拒 家访 #12 外",		"VIS@0 VIS@13" },
-	{ "RET 1001 1002 ABS 1003 2",		"RET@0 RET@9 ABS@14" },
+	{ "RET 1001,1002 ABS 1003 2",		"RET@0 RET@9 ABS@14" },
 	{ "ABS 1001 2 病 ABS 1002",
 	    "ABS@0 ABS@15!missing_days@23" },
 	/* A keyword in a note without a 学号 of its own stays the note. */
@@ -898,7 +900,7 @@ START_TEST(test_list_fields)
 	ck_assert_str_eq(l.v[1].reason, "family");
 	ck_assert_str_eq(l.v[1].note, "发烧");
 	/* A list cut at CMD_MAX: the note still each stored one's. */
-	parse_parts("ACK #1 #2 #3 #4 #5 #6 #7 #8 #9 #10 #11 收到", &l, 10);
+	parse_parts("ACK #1,#2,#3,#4,#5,#6,#7,#8,#9,#10,#11 收到", &l, 10);
 	ck_assert_uint_eq(l.dropped, 1);
 	ck_assert_uint_eq(l.v[9].case_no, 10);
 	ck_assert_str_eq(l.v[0].note, "收到");
@@ -1003,7 +1005,7 @@ static const struct gen_case gen_cases[] = {
 	{ "", "缺 1001 1；", 30, "",		PERR_NONE, 10, 0, 20 },
 	{ "", "ABS 1001 1,", 11, "",		PERR_NONE, 10, 0, 1 },
 	/* A list of 学号 past CMD_MAX: the rest counted, not lost. */
-	{ "RET", " 1001", 12, "",		PERR_NONE, 10, 0, 2 },
+	{ "RET", ",1001", 12, "",		PERR_NONE, 10, 0, 2 },
 	{ "ACK", ",#1", 25, " 收到",		PERR_NONE, 10, 0, 15 },
 	{ "", "ABS 1001 1 病 ", 11, "",		PERR_NONE, 10, 0, 1 },
 	{ "", "ASB;", 15, "",			PERR_NONE, 10, 10, 5 },
