@@ -310,6 +310,18 @@ START_TEST(test_return_pause_tells_the_school)
 }
 END_TEST
 
+/* 外/转: whoever reported the absence is asked too, as for 返/病 (a
+ * subject teacher who is not the class's head teacher). */
+START_TEST(test_whereabouts_asks_the_reporter)
+{
+	sms(TEACHER, "ABS 20240102 3");
+	sms(VHEAD2, "VIS 20240102 外");
+	ck_assert_int_eq(sent("notice", TEACHER, "前核实回RET"), 1);
+	ck_assert_int_eq(sent("notice", HT, "前核实回RET"), 1);
+	ck_assert_int_eq(sent("notice", PRINCIPAL, "前核实回RET"), 1);
+}
+END_TEST
+
 /* A reporter who has left the roster is not asked for the RET. */
 START_TEST(test_return_pause_reporter_gone)
 {
@@ -1395,6 +1407,7 @@ main(void)
 	tcase_add_loop_test(tc, test_return_pause_tells_the_school, 0,
 	    (int)(sizeof pause_cases / sizeof pause_cases[0]));
 	tcase_add_test(tc, test_return_pause_reporter_gone);
+	tcase_add_test(tc, test_whereabouts_asks_the_reporter);
 	tcase_add_test(tc, test_level_2_without_a_pause);
 	tcase_add_test(tc, test_return_pause_at_level_2);
 	tcase_add_test(tc, test_return_pause_notice_quiet_hours);

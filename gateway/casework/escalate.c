@@ -683,7 +683,10 @@ cw_vis(struct casework *cw, struct cw_msg *m, const struct cmd *c)
 			cs.next_at = ladder_after(l, m->now,
 			    l->whereabouts_days, 100);
 		cw_copy(cs.hold, sizeof cs.hold, "whereabouts");
+		/* Asked of the school, and of whoever reported the absence,
+		 * as a pause's RET is. */
 		if (cw_collect_school(cw, &s, &v, phones, &n) != 0 ||
+		    cw_add_opener(cw, &cs, phones, &n) != 0 ||
 		    cw_lvars(cw, &x, &v, cs.id, cs.level, cs.next_at) != 0 ||
 		    cw_notify(cw, m, cs.id, phones, n, "whereabouts_check",
 		    x.v, 8) != 0)
