@@ -653,9 +653,12 @@ command_parse_part(const struct command_parser *p, const char *s, size_t len,
 			if (command_id_at(p, args[0], s, len, next, md)) {
 				/* A list is written with commas (，、);
 				 * spaces alone may be one 学号 split
-				 * (RET 2024 0101: both may be 学号). */
+				 * (RET 2024 0101: both may be 学号), but
+				 * never a 案号 (#13, K13, 案#13). */
 				if (args[1] == ARG_NONE &&
-				    memchr(s + pos, ',', next - pos) != NULL) {
+				    (memchr(s + pos, ',', next - pos) != NULL ||
+				    command_match(p, PAT_CASE, s, len, next,
+				    md) > 0)) {
 					*list = c->kind;
 					return next;
 				}

@@ -728,6 +728,9 @@ static const struct shape_case list_cases[] = {
 	{ "RET 1001,G12345678901234567X",	"RET@0 RET@9" },
 	/* Spaces alone may be one 学号 split: refused (a review). */
 	{ "RET 2024 0101",			"RET@0!several_students@9" },
+	/* A 案号 is never half a 学号: spaces do for those. */
+	{ "ACK #12 #13",			"ACK@0 ACK@8" },
+	{ "收到 案#12 K13",			"ACK@0 ACK@14" },
 	{ "ACK #12,#13",			"ACK@0 ACK@8" },
 	{ "收到 案#12，案#13、1001",		"ACK@0 ACK@14 ACK@21" },
 	{ "查 1001，1002",			"CASE@0 CASE@9" },

@@ -302,6 +302,10 @@ START_TEST(test_return_pause_tells_the_school)
 	ck_assert_msg(strstr(t, "逾期未家访") == NULL, "%s", t);
 	ck_assert_int_eq(sent("escalation", TOWNHEAD, pause_cases[_i].why), 1);
 	ck_assert_int_eq(sent("escalation", HT, pause_cases[_i].why), 1);
+	/* One SMS with the demo's signature, as the plain escalation_2 is
+	 * (a review: 72-73 characters). */
+	ck_assert_msg(tu_last_len(F.db, PRINCIPAL) <= 70, "%s",
+	    text_to("escalation", PRINCIPAL));
 	/* The ledger has the visit and the climb, each at its time. */
 	ck_assert_str_eq(tu_sql_text(F.db, "SELECT group_concat(what || '@' "
 	    "|| ((at - 1788224400) / 3600), ',') FROM (SELECT what, at FROM "

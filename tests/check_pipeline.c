@@ -259,8 +259,8 @@ START_TEST(test_nothing_dropped_unsaid)
 	/* More than a 学号 follows a second one, or a 学号 split in two:
 	 * refused, and said how to send it. */
 	inbound(TEACHER, "ABS 2024 0102 1", NULL);
-	ck_assert_str_eq(last_text(TEACHER), "【测试】每条只写一个学号，中间不加"
-	    "空格；几个学生请每人一条，用分号隔开。例：ABS 20240101 3");
+	ck_assert_str_eq(last_text(TEACHER), "【测试】学号中间不加空格；几个学生："
+	    "返校等用逗号隔开，缺勤等每人一条、用分号隔开。例：ABS 20240101 3");
 	inbound(TEACHER, "ABS 20240102 1.5", NULL);
 	ck_assert_str_eq(last_text(TEACHER),
 	    "【测试】天数应为1-60的数字，例：ABS 20240101 3");
