@@ -15,19 +15,10 @@
 #include "gateway/gw.h"
 #include "parsers/smslen.h"
 #include "parsers/taskcode.h"
+#include "tests/demo.h"
 #include "tests/gwfix.h"
 #include "tests/testutil.h"
 
-#define T0 1788224400	/* 2026-09-01T09:00:00+08:00 */
-
-#define HT "+8613800000001"		/* head_teacher K0302, teacher S01 */
-#define PRINCIPAL "+8613800000002"	/* principal S01 */
-#define INSPECTOR "+8613800000003"	/* inspector S01 */
-#define VHEAD1 "+8613800000004"		/* village_head V01 */
-#define VCADRE "+8613800000005"		/* village_cadre V01 */
-#define TOWNOFF "+8613800000006"	/* township_official T01 */
-#define BUREAU "+8613800000008"		/* bureau C01 */
-#define COUNTY "+8613800000009"		/* county C01 */
 
 /* One UCS-2 SMS, signature included. */
 #define SMS_MAX 70
@@ -37,9 +28,7 @@ static struct gwfix F;
 static void
 setup(void)
 {
-	gwfix_config(&F, T0);
-	snprintf(F.cfg.signature, sizeof F.cfg.signature, "【后柳镇控辍保学】");
-	gwfix_start(&F, 1);
+	gwfix_demo(&F, T0);
 }
 
 static void

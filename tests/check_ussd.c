@@ -39,9 +39,7 @@ static struct gwfix F;
 static void
 setup(void)
 {
-	gwfix_config(&F, T0);
-	snprintf(F.cfg.signature, sizeof F.cfg.signature, "【后柳镇控辍保学】");
-	gwfix_start(&F, 1);
+	gwfix_demo(&F, T0);
 }
 
 static void

@@ -97,3 +97,11 @@ gwfix_at(struct gwfix *f, int64_t t)
 	ck_assert_int_eq(clock_set(&f->g->clock, t), 0);
 	ck_assert_int_ge(gw_run_due(f->g), 0);
 }
+
+void
+gwfix_demo(struct gwfix *f, int64_t t0)
+{
+	gwfix_config(f, t0);
+	snprintf(f->cfg.signature, sizeof f->cfg.signature, "【后柳镇控辍保学】");
+	gwfix_start(f, 1);
+}

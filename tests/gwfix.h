@@ -26,6 +26,10 @@ struct gwfix {
 void gwfix_config(struct gwfix *, int64_t t0);
 /* gw_new() on f->cfg; with roster, the demo roster is imported. */
 void gwfix_start(struct gwfix *, int roster);
+/* gwfix_config, the demo's signature (【后柳镇控辍保学】, whose nine
+ * characters the SMS length tests count), gwfix_start with the demo
+ * roster. */
+void gwfix_demo(struct gwfix *, int64_t t0);
 void gwfix_stop(struct gwfix *);
 /* Stops what runs and removes the temp dir. */
 void gwfix_free(struct gwfix *);
